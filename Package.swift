@@ -1,0 +1,45 @@
+// swift-tools-version: 6.1
+// kgit: a declarative GitOps reconciler and configuration language with a Kubernetes-style control plane.
+//
+// Module layering (a module imports only from lower layers):
+//   0  CYAML CSQLite                      C headers and link flags only
+//   1  KgitYAML KgitStore                 each wraps one thing
+//   2  KgitSchema                         schema model, built-in kinds, validator   <- KgitYAML
+//   3  KgitKGL                            the configuration language               <- KgitSchema
+//   6  KgitCLI, then the `kgit` executable
+import PackageDescription
+
+let package = Package(
+    name: "kgit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kgit", targets: ["kgit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(name: "KgitYAML", dependencies: ["CYAML"]),
+        .target(name: "KgitStore", dependencies: ["CSQLite"]),
+        .target(name: "KgitSchema", dependencies: ["KgitYAML"], resources: [.copy("Resources")]),
+        .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
+        .target(
+            name: "KgitCLI",
+            dependencies: [
+                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "kgit", dependencies: ["KgitCLI"]),
+
+        .testTarget(name: "KgitYAMLTests", dependencies: ["KgitYAML"]),
+        .testTarget(name: "KgitSchemaTests", dependencies: ["KgitSchema", "KgitYAML"]),
+        .testTarget(name: "KgitKGLTests", dependencies: ["KgitKGL", "KgitSchema", "KgitYAML"]),
+        .testTarget(name: "KgitStoreTests", dependencies: ["KgitStore"]),
+        .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

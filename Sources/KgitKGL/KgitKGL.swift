@@ -1,0 +1,1 @@
+// KgitKGL: see ARCHITECTURE.md.

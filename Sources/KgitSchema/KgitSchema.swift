@@ -1,0 +1,1 @@
+// KgitSchema: see ARCHITECTURE.md.

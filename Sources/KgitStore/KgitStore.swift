@@ -1,0 +1,1 @@
+// KgitStore: see ARCHITECTURE.md.

@@ -1,0 +1,182 @@
+/// A position in a YAML source: 1-based line and column (counted in Unicode characters, as libyaml
+/// counts them) and the 0-based byte offset into the UTF-8 input.
+public struct Mark: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// 1-based line number.
+    public var line: Int
+    /// 1-based column, counted in characters (Unicode scalars), not bytes.
+    public var column: Int
+    /// 0-based byte offset of the position in the UTF-8 input.
+    public var offset: Int
+
+    public init(line: Int, column: Int, offset: Int) {
+        self.line = line
+        self.column = column
+        self.offset = offset
+    }
+
+    public static func < (lhs: Mark, rhs: Mark) -> Bool {
+        (lhs.line, lhs.column, lhs.offset) < (rhs.line, rhs.column, rhs.offset)
+    }
+
+    /// `line:column`, the form used in diagnostics.
+    public var description: String { "\(line):\(column)" }
+}
+
+/// How a scalar was written in the source.
+public enum ScalarStyle: String, Sendable, Hashable {
+    case plain, singleQuoted, doubleQuoted, literal, folded
+}
+
+/// The value a scalar resolves to under the rules Kubernetes applies when it decodes YAML
+/// (YAML 1.1 core resolution: `yes`/`no`/`on`/`off` are booleans, `0755` is octal, `~` is null).
+public enum ScalarValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case string(String)
+}
+
+/// A node of a YAML document, with everything diagnostics need to point at its source.
+///
+/// Aliases are expanded when the tree is built (bounded by `ParserLimits.maxAliasExpansion`), so a
+/// consumer never sees an alias; `anchor` keeps the name the node was defined with, and `fromAlias`
+/// tells that a node is a copy made from an alias (its marks are those of the anchored original).
+public struct Node: Sendable {
+    /// What kind of node this is, with its children.
+    public enum Content: Sendable {
+        case scalar(Scalar)
+        case sequence([Node])
+        case mapping([Pair])
+    }
+
+    /// A scalar's source text and its resolved value.
+    public struct Scalar: Sendable, Hashable {
+        /// The scalar's text after YAML unescaping and folding (not the raw bytes).
+        public var text: String
+        /// How it was written.
+        public var style: ScalarStyle
+        /// The resolved value (only plain scalars without an explicit tag resolve to non-strings).
+        public var value: ScalarValue
+        /// True when a plain scalar resolved to a bool, int, float or null by YAML 1.1 rules that a
+        /// reader might not expect: `yes`, `no`, `on`, `off`, `y`, `n`, octal `0755`, sexagesimal,
+        /// etc. The validator uses this to suggest quoting the value where a string is expected.
+        public var yaml11Coerced: Bool
+
+        public init(text: String, style: ScalarStyle, value: ScalarValue, yaml11Coerced: Bool = false) {
+            self.text = text
+            self.style = style
+            self.value = value
+            self.yaml11Coerced = yaml11Coerced
+        }
+    }
+
+    /// One key/value entry of a mapping, in source order (after `<<` merge keys are applied).
+    public struct Pair: Sendable {
+        public var key: Node
+        public var value: Node
+        public init(key: Node, value: Node) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public var content: Content
+    /// Where the node starts in the source.
+    public var start: Mark
+    /// Where the node ends in the source (exclusive).
+    public var end: Mark
+    /// The explicit tag, if one was written (`!!str`, `!custom`); nil for implicit tags.
+    public var tag: String?
+    /// The anchor the node was defined with (`&name`), if any.
+    public var anchor: String?
+    /// True when this node is an expanded copy of an anchored node reached through an alias.
+    public var fromAlias: Bool
+    /// 0-based index of the document within the stream.
+    public var document: Int
+
+    public init(
+        content: Content, start: Mark, end: Mark, tag: String? = nil, anchor: String? = nil,
+        fromAlias: Bool = false, document: Int = 0
+    ) {
+        self.content = content
+        self.start = start
+        self.end = end
+        self.tag = tag
+        self.anchor = anchor
+        self.fromAlias = fromAlias
+        self.document = document
+    }
+}
+
+// MARK: - Convenience accessors
+
+extension Node {
+    /// The scalar, when this node is one.
+    public var scalar: Scalar? {
+        if case .scalar(let s) = content { return s }
+        return nil
+    }
+
+    /// The elements, when this node is a sequence.
+    public var sequence: [Node]? {
+        if case .sequence(let items) = content { return items }
+        return nil
+    }
+
+    /// The entries, when this node is a mapping.
+    public var mapping: [Pair]? {
+        if case .mapping(let pairs) = content { return pairs }
+        return nil
+    }
+
+    /// The string value of a scalar node (its text, whatever it resolved to), nil otherwise.
+    public var string: String? { scalar?.text }
+
+    /// The value node of the first entry whose key is the scalar `key`, when this node is a mapping.
+    public subscript(key: String) -> Node? {
+        guard case .mapping(let pairs) = content else { return nil }
+        for pair in pairs where pair.key.scalar?.text == key { return pair.value }
+        return nil
+    }
+
+    /// The key node of the entry named `key`, for pointing diagnostics at a key rather than its value.
+    public func keyNode(_ key: String) -> Node? {
+        guard case .mapping(let pairs) = content else { return nil }
+        for pair in pairs where pair.key.scalar?.text == key { return pair.key }
+        return nil
+    }
+
+    /// A short name of the node's kind as users read it in messages: "string", "integer", "boolean",
+    /// "number", "null", "list", "object".
+    public var kindDescription: String {
+        switch content {
+        case .sequence: return "list"
+        case .mapping: return "object"
+        case .scalar(let s):
+            switch s.value {
+            case .null: return "null"
+            case .bool: return "boolean"
+            case .int: return "integer"
+            case .float: return "number"
+            case .string: return "string"
+            }
+        }
+    }
+}
+
+/// One document of a YAML stream.
+public struct Document: Sendable {
+    /// The document's root node; nil for an empty document (`---` followed by nothing).
+    public var root: Node?
+    /// 0-based index of the document within the stream.
+    public var index: Int
+    /// Where the document starts (its `---`, or its first node).
+    public var start: Mark
+
+    public init(root: Node?, index: Int, start: Mark) {
+        self.root = root
+        self.index = index
+        self.start = start
+    }
+}

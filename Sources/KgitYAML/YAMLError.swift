@@ -1,0 +1,53 @@
+/// An error found while reading YAML, with the position it applies to.
+public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Stable machine-readable codes; each has an entry in the CLI's `kgit explain`.
+    public enum Code: String, Sendable, Hashable {
+        /// The text is not well-formed YAML (libyaml scanner or parser error).
+        case syntax = "yaml-syntax"
+        /// A mapping has the same key twice.
+        case duplicateKey = "yaml-duplicate-key"
+        /// An alias names an anchor that was never defined.
+        case unknownAnchor = "yaml-unknown-anchor"
+        /// Expanding aliases would create more nodes than allowed (a "billion laughs" document).
+        case aliasExpansion = "yaml-alias-limit"
+        /// Collections are nested deeper than allowed.
+        case depth = "yaml-depth-limit"
+        /// The input is larger than allowed.
+        case size = "yaml-size-limit"
+        /// A `<<` merge key's value is not a mapping or a list of mappings.
+        case badMerge = "yaml-bad-merge"
+        /// The input is not valid UTF-8 text.
+        case encoding = "yaml-encoding"
+    }
+
+    public var code: Code
+    public var message: String
+    /// Where the problem is.
+    public var mark: Mark
+
+    public init(_ code: Code, _ message: String, at mark: Mark) {
+        self.code = code
+        self.message = message
+        self.mark = mark
+    }
+
+    public var description: String { "\(mark): \(message)" }
+}
+
+/// Resource limits applied while parsing, so hostile input fails fast with a clear error.
+public struct ParserLimits: Sendable, Hashable {
+    /// The most nodes alias expansion may create in one document.
+    public var maxAliasExpansion: Int
+    /// The deepest allowed nesting of collections.
+    public var maxDepth: Int
+    /// The largest accepted input, in bytes.
+    public var maxBytes: Int
+
+    public init(maxAliasExpansion: Int = 100_000, maxDepth: Int = 256, maxBytes: Int = 64 << 20) {
+        self.maxAliasExpansion = maxAliasExpansion
+        self.maxDepth = maxDepth
+        self.maxBytes = maxBytes
+    }
+
+    public static let `default` = ParserLimits()
+}

@@ -1,0 +1,3 @@
+import KgitCLI
+
+await Kgit.main()

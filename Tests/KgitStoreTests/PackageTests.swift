@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct KgitStorePackageBuilds {
+    @Test func theModuleLinks() { #expect(Bool(true)) }
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct KgitYAMLPackageBuilds {
+    @Test func theModuleLinks() { #expect(Bool(true)) }
+}
