@@ -1,1 +1,0 @@
-// KgitSchema: see ARCHITECTURE.md.
