@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kgit", targets: ["kgit"]),
+        .executable(name: "kgit-bench", targets: ["kgit-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,6 +35,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "kgit", dependencies: ["KgitCLI"]),
+        .executableTarget(
+            name: "kgit-bench",
+            dependencies: ["KgitYAML", "KgitSchema", "KgitKGL", "KgitStore"],
+            path: "Benchmarks/KgitBench"
+        ),
 
         .testTarget(name: "KgitYAMLTests", dependencies: ["KgitYAML"]),
         .testTarget(name: "KgitSchemaTests", dependencies: ["KgitSchema", "KgitYAML"]),
