@@ -20,12 +20,12 @@ public struct Kgit: AsyncParsableCommand {
 
     /// Runs kgit with the process's arguments and exits with a status scripts can trust:
     /// 0 success, 1 a negative answer (invalid input, a difference found), 2 usage or I/O errors.
-    public static func main() async {
-        await main(Array(CommandLine.arguments.dropFirst()))
+    public static func start() async {
+        await start(Array(CommandLine.arguments.dropFirst()))
     }
 
     /// Runs kgit with the given arguments, then exits the process.
-    public static func main(_ arguments: [String]) async {
+    public static func start(_ arguments: [String]) async {
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
