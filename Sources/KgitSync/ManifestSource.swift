@@ -1,0 +1,1 @@
+// KgitSync: desired state from git. See ARCHITECTURE.md.
