@@ -21,12 +21,7 @@ extension Repository {
         guard !url.isEmpty else {
             throw GitError(.invalidArgument, operation: operation, reason: "the remote URL is empty")
         }
-        let repository: Repository
-        if (try? open(at: directory)) != nil {
-            repository = try open(at: directory)
-        } else {
-            repository = try create(at: directory, bare: true)
-        }
+        let repository = try (try? open(at: directory)) ?? create(at: directory, bare: true)
         var remote: OpaquePointer?
         let lookup = git_remote_lookup(&remote, repository.handle, mirrorRemote)
         if lookup == GIT_ENOTFOUND.rawValue {
@@ -63,6 +58,7 @@ extension Repository {
     /// - Returns: the references that changed; `changed` is false when the mirror was already up to date.
     /// - Throws: `.unreachable` (refused, unknown host, no repository at that path), `.authentication`,
     ///   `.certificate`, `.repository` (not a mirror: no remote `origin`).
+    @discardableResult
     public func fetch(credentials: Credentials = .anonymous) throws -> FetchResult {
         var remote: OpaquePointer?
         let lookup = git_remote_lookup(&remote, handle, Self.mirrorRemote)

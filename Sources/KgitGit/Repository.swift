@@ -38,9 +38,13 @@ public final class Repository {
     public static func open(at path: String) throws -> Repository {
         Libgit2.ensureInitialized()
         var handle: OpaquePointer?
-        try check(
-            git_repository_open_ext(&handle, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil),
-            "opening repository \(path)")
+        let code = git_repository_open_ext(&handle, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+        if code == GIT_ENOTFOUND.rawValue {
+            let error = GitError.fromLibgit2(code, operation: "opening repository \(path)")
+            throw GitError(.notFound, operation: error.operation, reason: "no git repository at this path",
+                           libgit2Code: code, libgit2Message: error.libgit2Message)
+        }
+        try check(code, "opening repository \(path)")
         guard let handle else {
             throw GitError(.repository, operation: "opening repository \(path)", reason: "libgit2 returned no handle")
         }
