@@ -36,11 +36,11 @@ extension Repository {
                 let id = ObjectID(rawID)
                 switch git_tree_entry_filemode(entry) {
                 case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE:
-                    let bytes = try blobBytes(id, maxBytes: maxBytes, operation, label: current)
+                    let bytes = try blobBytes(id, maxBytes: maxBytes, operation, label: "\"\(current)\"")
                     return Blob(path: filePath, resolvedPath: current, id: id, bytes: bytes)
                 case GIT_FILEMODE_LINK:
                     hops += 1
-                    let targetBytes = try blobBytes(id, maxBytes: 4096, operation, label: current)
+                    let targetBytes = try blobBytes(id, maxBytes: 4096, operation, label: "symbolic link \"\(current)\"")
                     let target = String(decoding: targetBytes, as: UTF8.self)
                     guard hops <= Self.maxSymlinkHops else {
                         throw GitError(.symlinkEscapesRepository, operation: operation,
@@ -67,7 +67,7 @@ extension Repository {
     /// - Throws: `.symlinkEscapesRepository` when the target is absolute or climbs above the root.
     public func symlinkTarget(of linkPath: String, blob id: ObjectID) throws -> String {
         let operation = "reading symbolic link \"\(linkPath)\" in \(path)"
-        let target = String(decoding: try blobBytes(id, maxBytes: 4096, operation, label: linkPath), as: UTF8.self)
+        let target = String(decoding: try blobBytes(id, maxBytes: 4096, operation, label: "symbolic link \"\(linkPath)\""), as: UTF8.self)
         guard let resolved = RepositoryPath.symlinkTarget(of: linkPath, target: target) else {
             throw GitError(.symlinkEscapesRepository, operation: operation,
                            reason: "\"\(linkPath)\" is a symbolic link to \"\(target)\", outside the repository")
@@ -79,7 +79,7 @@ extension Repository {
     ///
     /// - Throws: `.notFound`, `.wrongObjectType` (not a blob), `.fileTooLarge`.
     public func readBlob(_ id: ObjectID, maxBytes: Int) throws -> [UInt8] {
-        try blobBytes(id, maxBytes: maxBytes, "reading blob \(id) in \(path)", label: id.hex)
+        try blobBytes(id, maxBytes: maxBytes, "reading blob \(id) in \(path)", label: "blob \(id.abbreviated(12))")
     }
 
     /// The bytes of blob `id`, checked against `maxBytes` from its header first.
@@ -90,7 +90,7 @@ extension Repository {
         }
         guard header.size <= maxBytes else {
             throw GitError(.fileTooLarge, operation: operation,
-                           reason: "\"\(label)\" is \(header.size) bytes, over the limit of \(maxBytes) bytes")
+                           reason: "\(label) is \(header.size) bytes, over the limit of \(maxBytes) bytes")
         }
         var oid = id.oid
         var blob: OpaquePointer?

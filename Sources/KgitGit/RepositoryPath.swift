@@ -3,11 +3,11 @@
 /// Users write `./manifests/`, `/manifests` or `manifests`; git's trees only know `manifests`. These helpers turn
 /// the first forms into the last, refuse paths that climb above the root, and resolve symbolic-link targets
 /// lexically, the way git stores them (a link's blob holds its target text).
-enum RepositoryPath {
+public enum RepositoryPath {
     /// The canonical form of `path`: no leading or trailing `/`, no empty or `.` components; "" is the root.
     ///
     /// - Throws: `.invalidArgument` when a `..` component would climb above the repository root.
-    static func normalize(_ path: String) throws -> String {
+    public static func normalize(_ path: String) throws -> String {
         guard let parts = resolve(path.split(separator: "/", omittingEmptySubsequences: true), from: []) else {
             throw GitError(.invalidArgument, operation: "reading path \"\(path)\"",
                            reason: "the path climbs above the repository root")
@@ -19,7 +19,7 @@ enum RepositoryPath {
     ///
     /// A relative target is taken from the link's directory (`a/b/link -> ../c` is `a/c`); an absolute target
     /// always leaves the repository, since kgit never reads outside it.
-    static func symlinkTarget(of linkPath: String, target: String) -> String? {
+    public static func symlinkTarget(of linkPath: String, target: String) -> String? {
         if target.hasPrefix("/") || target.isEmpty { return nil }
         var directory = linkPath.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         if !directory.isEmpty { directory.removeLast() }
@@ -30,7 +30,7 @@ enum RepositoryPath {
     }
 
     /// `child` joined under `parent` ("" is the root).
-    static func join(_ parent: String, _ child: String) -> String {
+    public static func join(_ parent: String, _ child: String) -> String {
         parent.isEmpty ? child : child.isEmpty ? parent : parent + "/" + child
     }
 

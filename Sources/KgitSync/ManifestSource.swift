@@ -1,1 +1,0 @@
-// KgitSync: desired state from git. See ARCHITECTURE.md.
