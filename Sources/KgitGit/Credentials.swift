@@ -104,12 +104,22 @@ extension Credentials {
     }
 
     /// One answer to a credentials request.
-    enum Choice: Equatable, Sendable {
+    enum Choice: Equatable, Sendable, CustomStringConvertible {
         /// Only a user name: SSH asks for it first when the URL has none.
         case username(String)
         case sshAgent(user: String)
         case sshKey(user: String, key: SSHKey)
         case userPassword(user: String, password: String)
+
+        /// What was offered, without secrets.
+        var description: String {
+            switch self {
+            case .username(let user): return "user name \(user)"
+            case .sshAgent(let user): return "the SSH agent's keys for \(user)"
+            case .sshKey(let user, let key): return "SSH key \(key.privateKeyPath) for \(user)"
+            case .userPassword(let user, _): return "a password for \(user)"
+            }
+        }
     }
 
     /// The first candidate of an accepted kind that is not in `tried`; nil when there is none, which ends the

@@ -139,7 +139,14 @@ private final class FetchContext {
                            usernameFromURL: String?, allowed: UInt32) -> Int32 {
         guard let choice = credentials.nextChoice(allowed: .init(rawValue: allowed), usernameFromURL: usernameFromURL,
                                                   tried: tried) else {
-            return GIT_PASSTHROUGH.rawValue
+            // Nothing left to offer: fail with our reason rather than let libgit2 ask again or blame a missing callback.
+            let message = tried.isEmpty
+                ? "the remote asked for credentials and none of a kind it accepts are configured (HTTPS: "
+                    + "KGIT_GIT_USERNAME with KGIT_GIT_PASSWORD or KGIT_GIT_TOKEN; SSH: SSH_AUTH_SOCK or KGIT_SSH_KEY)"
+                : "the remote rejected every credential offered: "
+                    + tried.map(\.description).joined(separator: ", ")
+            git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), message)
+            return GIT_EAUTH.rawValue
         }
         tried.append(choice)
         switch choice {

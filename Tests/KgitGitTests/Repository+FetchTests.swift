@@ -133,3 +133,61 @@ import Testing
         #expect(error.description.contains("origin"))
     }
 }
+
+@Suite struct RepositoryFetchCredentialsTests {
+    @Test func theRightPasswordIsSentToAnHTTPRemoteThatAsks() throws {
+        let remote = try sampleRemote()
+        let server = try GitHTTPServer(basePath: (remote.path as NSString).deletingLastPathComponent,
+                                       username: "bot", password: "s3cret")
+        let cache = try Scratch("kgit-cache")
+        let mirror = try Repository.mirror(of: server.url((remote.path as NSString).lastPathComponent),
+                                           at: cache.url("mirror.git"))
+        let result = try mirror.fetch(credentials: Credentials(username: "bot", password: "s3cret"))
+        #expect(result.changed)
+        #expect(try mirror.resolve("main").commit.hex == remote.revParse("main"))
+    }
+
+    @Test func aWrongPasswordIsOfferedOnceThenFailsWithAnAuthenticationError() throws {
+        let (server, mirror, url) = try Self.protectedMirror()
+        defer { withExtendedLifetime(server) {} }
+        let error = try #require(throws: GitError.self) {
+            try mirror.fetch(credentials: Credentials(username: "bot", password: "wr0ng"))
+        }
+        #expect(error.kind == .authentication)
+        #expect(error.description.contains(url))
+        #expect(error.description.contains("the remote rejected every credential offered: a password for bot"))
+        #expect(!error.description.contains("wr0ng"))
+    }
+
+    @Test func noCredentialsForAnHTTPRemoteThatAsksFailsSayingWhatToConfigure() throws {
+        let (server, mirror, _) = try Self.protectedMirror()
+        defer { withExtendedLifetime(server) {} }
+        let error = try #require(throws: GitError.self) { try mirror.fetch(credentials: .anonymous) }
+        #expect(error.kind == .authentication)
+        #expect(error.description.contains("KGIT_GIT_TOKEN"))
+    }
+
+    /// A mirror of a sample remote served over HTTP to user `bot` with password `s3cret` only.
+    private static func protectedMirror() throws -> (GitHTTPServer, Repository, String) {
+        let remote = try sampleRemote()
+        let server = try GitHTTPServer(basePath: (remote.path as NSString).deletingLastPathComponent,
+                                       username: "bot", password: "s3cret")
+        let cache = try Scratch("kgit-cache")
+        let url = server.url((remote.path as NSString).lastPathComponent)
+        let mirror = try Repository.mirror(of: url, at: cache.url("mirror.git"))
+        // Scratch directories are deleted when their values die: tie the remote's and the cache's to the server.
+        server.keepAlive = [remote, cache]
+        return (server, mirror, url)
+    }
+
+    @Test func anSSHRemoteThatCannotBeReachedIsUnreachable() throws {
+        let url = "ssh://git@127.0.0.1:\(try GitDaemon.freePort())/repo.git"
+        let cache = try Scratch("kgit-cache")
+        let mirror = try Repository.mirror(of: url, at: cache.url("mirror.git"))
+        let error = try #require(throws: GitError.self) {
+            try mirror.fetch(credentials: Credentials(sshKeys: [.init(privateKeyPath: "/nonexistent/key")]))
+        }
+        #expect(error.kind == .unreachable)
+        #expect(error.description.contains(url))
+    }
+}
