@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(name: "kgit", dependencies: ["KgitCLI"]),
         .executableTarget(
             name: "kgit-bench",
-            dependencies: ["KgitYAML", "KgitSchema", "KgitKGL", "KgitStore"],
+            dependencies: ["KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync"],
             path: "Benchmarks/KgitBench"
         ),
 

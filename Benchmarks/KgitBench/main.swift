@@ -13,6 +13,7 @@ struct Benchmark {
 
 /// Every benchmark. Add new ones here.
 let benchmarks: [Benchmark] = [
+    gitSyncBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
