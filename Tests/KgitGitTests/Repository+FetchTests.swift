@@ -84,6 +84,17 @@ import Testing
         #expect(error.libgit2Message != nil)
     }
 
+    @Test func anSSHRemoteThatCannotBeReachedIsUnreachable() throws {
+        let url = "ssh://git@127.0.0.1:\(try GitDaemon.freePort())/repo.git"
+        let cache = try Scratch("kgit-cache")
+        let mirror = try Repository.mirror(of: url, at: cache.url("mirror.git"))
+        let error = try #require(throws: GitError.self) {
+            try mirror.fetch(credentials: Credentials(sshKeys: [.init(privateKeyPath: "/nonexistent/key")]))
+        }
+        #expect(error.kind == .unreachable)
+        #expect(error.description.contains(url))
+    }
+
     @Test func aRepositoryTheDaemonDoesNotServeIsUnreachable() throws {
         let remote = try sampleRemote()
         let daemon = try GitDaemon(basePath: (remote.path as NSString).deletingLastPathComponent)
@@ -134,7 +145,10 @@ import Testing
     }
 }
 
-@Suite struct RepositoryFetchCredentialsTests {
+/// These tests serve git over HTTP with a small Python server around `git http-backend`, so they need python3.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
+                "the HTTP test server needs /usr/bin/python3"))
+struct RepositoryFetchCredentialsTests {
     @Test func theRightPasswordIsSentToAnHTTPRemoteThatAsks() throws {
         let remote = try sampleRemote()
         let server = try GitHTTPServer(basePath: (remote.path as NSString).deletingLastPathComponent,
@@ -178,16 +192,5 @@ import Testing
         // Scratch directories are deleted when their values die: tie the remote's and the cache's to the server.
         server.keepAlive = [remote, cache]
         return (server, mirror, url)
-    }
-
-    @Test func anSSHRemoteThatCannotBeReachedIsUnreachable() throws {
-        let url = "ssh://git@127.0.0.1:\(try GitDaemon.freePort())/repo.git"
-        let cache = try Scratch("kgit-cache")
-        let mirror = try Repository.mirror(of: url, at: cache.url("mirror.git"))
-        let error = try #require(throws: GitError.self) {
-            try mirror.fetch(credentials: Credentials(sshKeys: [.init(privateKeyPath: "/nonexistent/key")]))
-        }
-        #expect(error.kind == .unreachable)
-        #expect(error.description.contains(url))
     }
 }

@@ -139,6 +139,31 @@ import Testing
         #expect(served.git.fetches == 0)
     }
 
+    @Test func anUpdateFromASnapshotTheMirrorNoLongerHasComparesBlobIDs() throws {
+        let served = try ServedRemote()
+        let snapshot = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod").load()
+        try served.remote.write("clusters/prod/web/service.yml", "kind: Service\nport: 8080\n")
+        try served.remote.commit("Change the service")
+        let wiped = try Scratch("kgit-cache")
+        let fresh = try Libgit2Source(url: served.url, cacheDirectory: wiped.path)
+        let source = try ManifestSource(git: fresh, revision: "main", directory: "clusters/prod")
+
+        let update = try source.update(from: snapshot)
+
+        #expect(update.changed.map(\.path) == ["clusters/prod/web/service.yml"])
+        #expect(update.removed.isEmpty)
+        #expect(update.snapshot.files.count == snapshot.files.count)
+    }
+
+    @Test func anUpdateFromAnotherDirectorysSnapshotReplacesItsFiles() throws {
+        let served = try ServedRemote()
+        let staging = try ManifestSource(git: served.git, revision: "main", directory: "clusters/staging").load()
+        let update = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod")
+            .update(from: staging)
+        #expect(update.removed == ["clusters/staging/web.yaml"])
+        #expect(update.changed.count == 4)
+    }
+
     // MARK: - Refusals and errors
 
     @Test(arguments: ["/etc", "../../../outside"])

@@ -75,6 +75,9 @@ public final class ManifestSource {
 
     /// Fetches, resolves the revision again and re-reads only the files that changed since `previous`.
     ///
+    /// When `previous` describes another directory, or its tree is not in the mirror (the cache was wiped since),
+    /// every file is read and compared by blob id: the answer is the same, only slower.
+    ///
     /// - Parameters:
     ///   - previous: the last snapshot this source (or one with the same directory) returned.
     ///   - fetch: false to read what the mirror already has, without the network.
@@ -82,7 +85,9 @@ public final class ManifestSource {
     public func update(from previous: ManifestSnapshot, fetch: Bool = true) throws -> ManifestUpdate {
         try wrapping {
             let resolved = try refresh(fetch: fetch)
-            guard previous.directory == directory else {
+            // A snapshot of another directory, or from a mirror that no longer has its tree (a wiped cache):
+            // read everything and compare blob ids.
+            guard previous.directory == directory, git.contains(previous.revision.tree) else {
                 return Self.difference(from: previous, to: try readAll(at: resolved))
             }
             if resolved.tree == previous.revision.tree {
