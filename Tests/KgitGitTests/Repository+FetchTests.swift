@@ -74,6 +74,17 @@ import Testing
         #expect(throws: GitError.self) { try mirror.resolve("doomed") }
     }
 
+    @Test func anEmptyRemoteFetchesNothingAndHasNoDefaultBranch() throws {
+        let remote = try GitWorkTree()
+        let (cache, mirror) = try fetchedMirror(of: remote.path)
+        defer { withExtendedLifetime(cache) {} }
+        let again = try mirror.fetch()
+        #expect(!again.changed)
+        #expect(again.defaultBranch == nil)
+        let error = try #require(throws: GitError.self) { try mirror.resolve("main") }
+        #expect(error.kind == .notFound)
+    }
+
     @Test func aClosedPortIsReportedAsUnreachableNamingTheURL() throws {
         let url = "git://127.0.0.1:\(try GitDaemon.freePort())/repo.git"
         let cache = try Scratch("kgit-cache")

@@ -16,7 +16,9 @@ import KgitGit
 ///     otherwise .............................. diff the two trees under the directory; read changed files only
 ///
 /// Files are read from the object database of a bare mirror; nothing is checked out. A symbolic link anywhere
-/// under the directory that points outside the repository fails the load, as do files over `Limits`.
+/// under the directory that points outside the repository fails the load, as do files over `Limits`. A linked
+/// manifest (`base.yaml -> ../../shared/base.yaml`) is read from its target; links to directories and submodules
+/// are not followed.
 ///
 /// Not thread-safe, like the `GitSource` it reads; every method blocks, `load` and `update` on the network.
 public final class ManifestSource {
