@@ -25,12 +25,13 @@ public final class Libgit2Source: GitSource {
     public static func mirrorName(for url: String) -> String {
         var last = url.split(whereSeparator: { $0 == "/" || $0 == ":" }).last.map(String.init) ?? "repository"
         if last.hasSuffix(".git") { last.removeLast(4) }
-        let slug = String(last.unicodeScalars.map { scalar -> Character in
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": return Character(scalar)
-            default: return "_"
-            }
-        }.prefix(40))
+        let slug = String(
+            last.unicodeScalars.map { scalar -> Character in
+                switch scalar {
+                case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": return Character(scalar)
+                default: return "_"
+                }
+            }.prefix(40))
         return "\(slug.isEmpty ? "repository" : slug)-\(sha1(url).abbreviated(12)).git"
     }
 
@@ -67,7 +68,9 @@ public final class Libgit2Source: GitSource {
         try repository.symlinkTarget(of: linkPath, blob: id)
     }
 
-    public func changes(from oldTree: ObjectID?, to newTree: ObjectID, under directory: String) throws
+    public func changes(
+        from oldTree: ObjectID?, to newTree: ObjectID, under directory: String
+    ) throws
         -> [TreeChange]
     {
         try repository.changes(from: oldTree, to: newTree, under: directory)

@@ -32,13 +32,14 @@ extension Repository {
                 summary = try commitSummary(id, operation)
                 summaries[id] = summary
             }
-            hunks.append(Blame.Hunk(
-                startLine: hunk.final_start_line_number,
-                lineCount: hunk.lines_in_hunk,
-                commit: id,
-                author: Self.signature(hunk.final_signature),
-                summary: summary,
-                originalPath: hunk.orig_path.map { String(cString: $0) } ?? relative))
+            hunks.append(
+                Blame.Hunk(
+                    startLine: hunk.final_start_line_number,
+                    lineCount: hunk.lines_in_hunk,
+                    commit: id,
+                    author: Self.signature(hunk.final_signature),
+                    summary: summary,
+                    originalPath: hunk.orig_path.map { String(cString: $0) } ?? relative))
         }
         return Blame(path: relative, newestCommit: commit, hunks: hunks)
     }
@@ -55,8 +56,9 @@ extension Repository {
         guard let s = pointer?.pointee else {
             return Blame.Signature(name: "", email: "", time: 0, timeZoneOffsetMinutes: 0)
         }
-        return Blame.Signature(name: s.name.map { String(cString: $0) } ?? "",
-                               email: s.email.map { String(cString: $0) } ?? "",
-                               time: s.when.time, timeZoneOffsetMinutes: Int(s.when.offset))
+        return Blame.Signature(
+            name: s.name.map { String(cString: $0) } ?? "",
+            email: s.email.map { String(cString: $0) } ?? "",
+            time: s.when.time, timeZoneOffsetMinutes: Int(s.when.offset))
     }
 }

@@ -24,8 +24,9 @@ extension Repository {
             var peeled: OpaquePointer?
             let code = git_reference_peel(&peeled, reference, GIT_OBJECT_COMMIT)
             if code < 0 {
-                throw Self.notACommit(code, operation: "\(operation): peeling \(name) to a commit",
-                                      reason: "\(name) does not point to a commit")
+                throw Self.notACommit(
+                    code, operation: "\(operation): peeling \(name) to a commit",
+                    reason: "\(name) does not point to a commit")
             }
             defer { git_object_free(peeled) }
             return try pinned(revision, reference: name, commit: peeled, operation)
@@ -47,8 +48,9 @@ extension Repository {
         case GIT_ENOTFOUND.rawValue:
             throw GitError(.notFound, operation: operation, reason: "no branch, tag or commit has this name")
         case GIT_EAMBIGUOUS.rawValue:
-            throw GitError(.ambiguous, operation: operation,
-                           reason: "the abbreviated id matches more than one object; give more digits")
+            throw GitError(
+                .ambiguous, operation: operation,
+                reason: "the abbreviated id matches more than one object; give more digits")
         default:
             try check(lookup, operation)
         }
@@ -57,8 +59,9 @@ extension Repository {
         let code = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
         if code < 0 {
             let type = git_object_type2string(git_object_type(object)).map { String(cString: $0) } ?? "object"
-            throw Self.notACommit(code, operation: "\(operation): peeling to a commit",
-                                  reason: "the object is a \(type), not a commit")
+            throw Self.notACommit(
+                code, operation: "\(operation): peeling to a commit",
+                reason: "the object is a \(type), not a commit")
         }
         defer { git_object_free(commit) }
         return try pinned(revision, reference: nil, commit: commit, operation)
@@ -67,17 +70,21 @@ extension Repository {
     /// A `.wrongObjectType` error for a failed peel, keeping libgit2's message.
     private static func notACommit(_ code: Int32, operation: String, reason: String) -> GitError {
         let underlying = GitError.fromLibgit2(code, operation: operation)
-        return GitError(.wrongObjectType, operation: operation, reason: reason, libgit2Code: code,
-                        libgit2Message: underlying.libgit2Message)
+        return GitError(
+            .wrongObjectType, operation: operation, reason: reason, libgit2Code: code,
+            libgit2Message: underlying.libgit2Message)
     }
 
     /// The resolved revision for a peeled commit object.
-    private func pinned(_ revision: String, reference: String?, commit: OpaquePointer?,
-                        _ operation: String) throws -> ResolvedRevision {
+    private func pinned(
+        _ revision: String, reference: String?, commit: OpaquePointer?,
+        _ operation: String
+    ) throws -> ResolvedRevision {
         guard let commit, let commitID = git_object_id(commit), let treeID = git_commit_tree_id(commit) else {
             throw GitError(.other, operation: operation, reason: "libgit2 returned no commit")
         }
-        return ResolvedRevision(revision: revision, reference: reference, commit: ObjectID(commitID),
-                                tree: ObjectID(treeID))
+        return ResolvedRevision(
+            revision: revision, reference: reference, commit: ObjectID(commitID),
+            tree: ObjectID(treeID))
     }
 }

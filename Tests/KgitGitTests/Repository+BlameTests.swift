@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KgitGit
 
 @Suite struct RepositoryBlameTests {
@@ -36,7 +37,9 @@ import Testing
         let remote = try sampleRemote()
         let (cache, mirror) = try fetchedMirror(of: remote.path)
         defer { withExtendedLifetime(cache) {} }
-        let error = try #require(throws: GitError.self) { try mirror.blame("nope.yaml", at: mirror.resolve("main").commit) }
+        let error = try #require(throws: GitError.self) {
+            try mirror.blame("nope.yaml", at: mirror.resolve("main").commit)
+        }
         #expect(error.description.contains("nope.yaml"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KgitGit
 
 @Suite struct RepositoryFetchTests {
@@ -10,8 +11,9 @@ import Testing
         let mirror = try Repository.mirror(of: remote.path, at: cache.url("nested/dir/mirror.git"))
         let result = try mirror.fetch()
         #expect(result.changed)
-        #expect(Set(result.updates.map(\.name))
-            == ["refs/heads/main", "refs/heads/release", "refs/tags/v1", "refs/tags/light"])
+        #expect(
+            Set(result.updates.map(\.name))
+                == ["refs/heads/main", "refs/heads/release", "refs/tags/v1", "refs/tags/light"])
         #expect(result.updates.allSatisfy { $0.old == nil && $0.new != nil })
         #expect(result.defaultBranch == "refs/heads/main")
         #expect(result.receivedObjects > 0)
@@ -157,16 +159,20 @@ import Testing
 }
 
 /// These tests serve git over HTTP with a small Python server around `git http-backend`, so they need python3.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
-                "the HTTP test server needs /usr/bin/python3"))
+@Suite(
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
+        "the HTTP test server needs /usr/bin/python3"))
 struct RepositoryFetchCredentialsTests {
     @Test func theRightPasswordIsSentToAnHTTPRemoteThatAsks() throws {
         let remote = try sampleRemote()
-        let server = try GitHTTPServer(basePath: (remote.path as NSString).deletingLastPathComponent,
-                                       username: "bot", password: "s3cret")
+        let server = try GitHTTPServer(
+            basePath: (remote.path as NSString).deletingLastPathComponent,
+            username: "bot", password: "s3cret")
         let cache = try Scratch("kgit-cache")
-        let mirror = try Repository.mirror(of: server.url((remote.path as NSString).lastPathComponent),
-                                           at: cache.url("mirror.git"))
+        let mirror = try Repository.mirror(
+            of: server.url((remote.path as NSString).lastPathComponent),
+            at: cache.url("mirror.git"))
         let result = try mirror.fetch(credentials: Credentials(username: "bot", password: "s3cret"))
         #expect(result.changed)
         #expect(try mirror.resolve("main").commit.hex == remote.revParse("main"))
@@ -195,8 +201,9 @@ struct RepositoryFetchCredentialsTests {
     /// A mirror of a sample remote served over HTTP to user `bot` with password `s3cret` only.
     private static func protectedMirror() throws -> (GitHTTPServer, Repository, String) {
         let remote = try sampleRemote()
-        let server = try GitHTTPServer(basePath: (remote.path as NSString).deletingLastPathComponent,
-                                       username: "bot", password: "s3cret")
+        let server = try GitHTTPServer(
+            basePath: (remote.path as NSString).deletingLastPathComponent,
+            username: "bot", password: "s3cret")
         let cache = try Scratch("kgit-cache")
         let url = server.url((remote.path as NSString).lastPathComponent)
         let mirror = try Repository.mirror(of: url, at: cache.url("mirror.git"))

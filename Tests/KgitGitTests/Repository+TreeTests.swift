@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KgitGit
 
 @Suite struct RepositoryTreeTests {
@@ -44,7 +45,9 @@ import Testing
         #expect(entry.kind == .submodule)
         #expect(entry.size == nil)
         #expect(entry.id.hex == pinned)
-        let error = try #require(throws: GitError.self) { try mirror.readFile("manifests/vendor", in: tree, maxBytes: 10) }
+        let error = try #require(throws: GitError.self) {
+            try mirror.readFile("manifests/vendor", in: tree, maxBytes: 10)
+        }
         #expect(error.kind == .wrongObjectType)
     }
 
@@ -65,8 +68,11 @@ import Testing
         let (cache, mirror) = try fetchedMirror(of: remote.path)
         defer { withExtendedLifetime(cache) {} }
         let paths = try mirror.files(in: mirror.resolve("main").tree).map(\.path)
-        #expect(paths == ["docs/guide.md", "manifests/README.md", "manifests/web/deployment.yaml",
-                          "manifests/web/service.yml"])
+        #expect(
+            paths == [
+                "docs/guide.md", "manifests/README.md", "manifests/web/deployment.yaml",
+                "manifests/web/service.yml",
+            ])
     }
 
     @Test func listingAMissingDirectoryFailsNamingIt() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KgitSync
 
 @Suite struct ManifestFileTests {

@@ -1,6 +1,7 @@
 import Foundation
 import KgitGit
 import Testing
+
 @testable import KgitSync
 
 @Suite struct ManifestSourceTests {
@@ -12,10 +13,11 @@ import Testing
 
         let snapshot = try source.load()
 
-        #expect(snapshot.sortedFiles.map(\.path) == [
-            "clusters/prod/db/statefulset.YAML", "clusters/prod/kgit.kgl", "clusters/prod/web/deployment.yaml",
-            "clusters/prod/web/service.yml",
-        ])
+        #expect(
+            snapshot.sortedFiles.map(\.path) == [
+                "clusters/prod/db/statefulset.YAML", "clusters/prod/kgit.kgl", "clusters/prod/web/deployment.yaml",
+                "clusters/prod/web/service.yml",
+            ])
         #expect(snapshot.configuration?.bytes.text == "package prod\n")
         #expect(snapshot.directory == "clusters/prod")
         #expect(snapshot.revision.commit.hex == (try served.remote.revParse("main")))
@@ -86,7 +88,8 @@ import Testing
 
         let update = try source.update(from: snapshot)
 
-        #expect(update.changed.map(\.path) == ["clusters/prod/web/configmap.yaml", "clusters/prod/web/deployment.yaml"])
+        #expect(
+            update.changed.map(\.path) == ["clusters/prod/web/configmap.yaml", "clusters/prod/web/deployment.yaml"])
         #expect(update.changed.last?.bytes.text == "kind: Deployment\nreplicas: 3\n")
         #expect(update.removed == ["clusters/prod/web/service.yml"])
         #expect(served.git.reads == 2)
@@ -133,8 +136,9 @@ import Testing
         let served = try ServedRemote()
         _ = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod").load()
         served.git.resetCounts()
-        let pinned = try ManifestSource(git: served.git, revision: try served.remote.revParse("main"),
-                                        directory: "clusters/prod")
+        let pinned = try ManifestSource(
+            git: served.git, revision: try served.remote.revParse("main"),
+            directory: "clusters/prod")
         _ = try pinned.load()
         #expect(served.git.fetches == 0)
     }
@@ -192,8 +196,9 @@ import Testing
         let served = try ServedRemote()
         try served.remote.write("clusters/prod/huge.yaml", bytes: [UInt8](repeating: 0x61, count: 2 << 20))
         try served.remote.commit("Huge")
-        let source = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod",
-                                        limits: .init(maxFileBytes: 1 << 20))
+        let source = try ManifestSource(
+            git: served.git, revision: "main", directory: "clusters/prod",
+            limits: .init(maxFileBytes: 1 << 20))
         let error = try #require(throws: ManifestSourceError.self) { try source.load() }
         #expect(error.gitError?.kind == .fileTooLarge)
         #expect(error.description.contains("clusters/prod/huge.yaml"))
@@ -202,16 +207,18 @@ import Testing
 
     @Test func moreManifestsThanTheLimitFailTheLoad() throws {
         let served = try ServedRemote()
-        let source = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod",
-                                        limits: .init(maxFiles: 3))
+        let source = try ManifestSource(
+            git: served.git, revision: "main", directory: "clusters/prod",
+            limits: .init(maxFiles: 3))
         let error = try #require(throws: ManifestSourceError.self) { try source.load() }
         #expect(error.description.hasSuffix("4 manifest files, over the limit of 3"))
     }
 
     @Test func manifestsOverTheTotalByteLimitFailTheLoad() throws {
         let served = try ServedRemote()
-        let source = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod",
-                                        limits: .init(maxTotalBytes: 50))
+        let source = try ManifestSource(
+            git: served.git, revision: "main", directory: "clusters/prod",
+            limits: .init(maxTotalBytes: 50))
         let error = try #require(throws: ManifestSourceError.self) { try source.load() }
         guard case .tooManyBytes(_, 50) = error.reason else {
             Issue.record("want tooManyBytes, got \(error)")
@@ -225,7 +232,8 @@ import Testing
         let source = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod")
         let error = try #require(throws: ManifestSourceError.self) { try source.load() }
         #expect(error.gitError?.kind == .unreachable)
-        #expect(error.description.hasPrefix("loading manifests from \(served.url) at main, directory \"clusters/prod\""))
+        #expect(
+            error.description.hasPrefix("loading manifests from \(served.url) at main, directory \"clusters/prod\""))
     }
 
     @Test func aMissingDirectoryFailsNamingIt() throws {

@@ -54,8 +54,9 @@ public final class ManifestSource {
         do {
             self.directory = try RepositoryPath.normalize(directory)
         } catch let error as GitError {
-            throw ManifestSourceError(source: "\(git.displayURL) at \(revision), directory \"\(directory)\"",
-                                      reason: .git(error))
+            throw ManifestSourceError(
+                source: "\(git.displayURL) at \(revision), directory \"\(directory)\"",
+                reason: .git(error))
         }
     }
 
@@ -126,8 +127,9 @@ public final class ManifestSource {
         }
         let manifests = entries.filter { ManifestFile.isManifest($0.path) && $0.kind != .submodule }
         guard manifests.count <= limits.maxFiles else {
-            throw ManifestSourceError(source: sourceDescription,
-                                      reason: .tooManyFiles(found: manifests.count, limit: limits.maxFiles))
+            throw ManifestSourceError(
+                source: sourceDescription,
+                reason: .tooManyFiles(found: manifests.count, limit: limits.maxFiles))
         }
         var files: [String: ManifestFile] = [:]
         var linked: [String: String] = [:]
@@ -138,12 +140,15 @@ public final class ManifestSource {
             try checkTotal(total)
             files[entry.path] = file
         }
-        return ManifestSnapshot(revision: resolved, directory: directory, directoryTree: directoryTree, files: files,
-                                linkedFiles: linked)
+        return ManifestSnapshot(
+            revision: resolved, directory: directory, directoryTree: directoryTree, files: files,
+            linkedFiles: linked)
     }
 
-    private func readChanges(since previous: ManifestSnapshot, at resolved: ResolvedRevision,
-                             directoryTree: ObjectID) throws -> ManifestUpdate {
+    private func readChanges(
+        since previous: ManifestSnapshot, at resolved: ResolvedRevision,
+        directoryTree: ObjectID
+    ) throws -> ManifestUpdate {
         var files = previous.files
         var linked = previous.linkedFiles
         var changed: [String: ManifestFile] = [:]
@@ -177,19 +182,24 @@ public final class ManifestSource {
         }
 
         guard files.count <= limits.maxFiles else {
-            throw ManifestSourceError(source: sourceDescription,
-                                      reason: .tooManyFiles(found: files.count, limit: limits.maxFiles))
+            throw ManifestSourceError(
+                source: sourceDescription,
+                reason: .tooManyFiles(found: files.count, limit: limits.maxFiles))
         }
         try checkTotal(files.values.reduce(0) { $0 + $1.bytes.count })
-        let snapshot = ManifestSnapshot(revision: resolved, directory: directory, directoryTree: directoryTree,
-                                        files: files, linkedFiles: linked)
-        return ManifestUpdate(snapshot: snapshot, changed: changed.values.sorted { $0.path < $1.path },
-                              removed: removed.sorted())
+        let snapshot = ManifestSnapshot(
+            revision: resolved, directory: directory, directoryTree: directoryTree,
+            files: files, linkedFiles: linked)
+        return ManifestUpdate(
+            snapshot: snapshot, changed: changed.values.sorted { $0.path < $1.path },
+            removed: removed.sorted())
     }
 
     /// Reads one manifest: a regular file by blob id, a symbolic link by following it (and recording where to).
-    private func read(_ path: String, id: ObjectID, kind: TreeEntry.Kind, in tree: ObjectID,
-                      linked: inout [String: String]) throws -> ManifestFile {
+    private func read(
+        _ path: String, id: ObjectID, kind: TreeEntry.Kind, in tree: ObjectID,
+        linked: inout [String: String]
+    ) throws -> ManifestFile {
         if kind == .symlink {
             let blob = try git.readFile(path, in: tree, maxBytes: limits.maxFileBytes)
             linked[path] = blob.resolvedPath
@@ -200,21 +210,24 @@ public final class ManifestSource {
             return ManifestFile(path: path, blob: id, bytes: try git.readBlob(id, maxBytes: limits.maxFileBytes))
         } catch let error as GitError where error.kind == .fileTooLarge {
             // Name the path, not only the blob id.
-            throw GitError(.fileTooLarge, operation: "reading \"\(path)\" at tree \(tree.abbreviated())",
-                           reason: error.reason)
+            throw GitError(
+                .fileTooLarge, operation: "reading \"\(path)\" at tree \(tree.abbreviated())",
+                reason: error.reason)
         }
     }
 
     private func checkTotal(_ total: Int) throws {
         guard total <= limits.maxTotalBytes else {
-            throw ManifestSourceError(source: sourceDescription,
-                                      reason: .tooManyBytes(found: total, limit: limits.maxTotalBytes))
+            throw ManifestSourceError(
+                source: sourceDescription,
+                reason: .tooManyBytes(found: total, limit: limits.maxTotalBytes))
         }
     }
 
     private func missingDirectory(at resolved: ResolvedRevision) -> GitError {
-        GitError(.notFound, operation: "reading directory \"\(directory)\" at \(resolved)",
-                 reason: "no such directory at this revision")
+        GitError(
+            .notFound, operation: "reading directory \"\(directory)\" at \(resolved)",
+            reason: "no such directory at this revision")
     }
 
     /// Runs `body`, wrapping a `GitError` with this source's description.

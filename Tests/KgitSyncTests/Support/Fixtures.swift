@@ -30,8 +30,9 @@ struct ServedRemote {
         try remote.commit("Initial manifests")
         daemon = try GitDaemon(basePath: (remote.path as NSString).deletingLastPathComponent)
         cache = try Scratch("kgit-cache")
-        git = CountingSource(try Libgit2Source(
-            url: daemon.url((remote.path as NSString).lastPathComponent), cacheDirectory: cache.path))
+        git = CountingSource(
+            try Libgit2Source(
+                url: daemon.url((remote.path as NSString).lastPathComponent), cacheDirectory: cache.path))
     }
 }
 
