@@ -15,8 +15,8 @@ import Testing
 
         #expect(
             snapshot.sortedFiles.map(\.path) == [
-                "clusters/prod/db/statefulset.YAML", "clusters/prod/kgit.kgl", "clusters/prod/web/deployment.yaml",
-                "clusters/prod/web/service.yml",
+                "clusters/prod/db/statefulset.YAML", "clusters/prod/kgit.kgl", "clusters/prod/schemas/web.kgl",
+                "clusters/prod/web/deployment.yaml", "clusters/prod/web/service.yml",
             ])
         #expect(snapshot.configuration?.bytes.text == "package prod\n")
         #expect(snapshot.directory == "clusters/prod")
@@ -31,7 +31,7 @@ import Testing
     @Test func theRepositoryRootIsTheDefaultDirectory() throws {
         let served = try ServedRemote()
         let snapshot = try ManifestSource(git: served.git, revision: "main").load()
-        #expect(snapshot.files.count == 5)
+        #expect(snapshot.files.count == 6)
         #expect(snapshot.configuration == nil)  // kgit.kgl is in clusters/prod, not at the root
     }
 
@@ -165,7 +165,7 @@ import Testing
         let update = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod")
             .update(from: staging)
         #expect(update.removed == ["clusters/staging/web.yaml"])
-        #expect(update.changed.count == 4)
+        #expect(update.changed.count == 5)
     }
 
     // MARK: - Refusals and errors
@@ -211,7 +211,7 @@ import Testing
             git: served.git, revision: "main", directory: "clusters/prod",
             limits: .init(maxFiles: 3))
         let error = try #require(throws: ManifestSourceError.self) { try source.load() }
-        #expect(error.description.hasSuffix("4 manifest files, over the limit of 3"))
+        #expect(error.description.hasSuffix("5 manifest files, over the limit of 3"))
     }
 
     @Test func manifestsOverTheTotalByteLimitFailTheLoad() throws {

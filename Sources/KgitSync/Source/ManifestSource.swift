@@ -1,7 +1,7 @@
 import KgitGit
 
-/// Loads the desired state (YAML manifests and `kgit.kgl`) under one directory of one git revision, and keeps it
-/// up to date incrementally.
+/// Loads the desired state (YAML manifests, KGL files, `kgit.lock`) under one directory of one git revision, and
+/// keeps it up to date incrementally.
 ///
 ///     let git = try Libgit2Source(url: "https://git.example.com/ops.git", cacheDirectory: "/var/cache/kgit/git")
 ///     let source = try ManifestSource(git: git, revision: "main", directory: "clusters/prod")
