@@ -55,7 +55,7 @@ public struct Blame: Hashable, Sendable {
     public let path: String
     /// The newest commit considered: the revision being validated.
     public let newestCommit: ObjectID
-    /// The runs, in line order, covering the whole file.
+    /// The runs, in line order, covering the whole file (or the lines asked for).
     public let hunks: [Hunk]
 
     public init(path: String, newestCommit: ObjectID, hunks: [Hunk]) {

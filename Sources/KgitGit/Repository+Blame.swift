@@ -1,19 +1,30 @@
 internal import CGit2
 
 extension Repository {
-    /// Blames every line of the file at `filePath` as of `commit`: for each run of lines, the commit that last
+    /// Blames the lines of the file at `filePath` as of `commit`: for each run of lines, the commit that last
     /// changed it, its author and summary.
     ///
     /// Works on a bare mirror (the file is read from `commit`'s tree, not from a work tree). Its cost grows with
     /// the file's history, so call it only for files that have something to report, once per file.
     ///
-    /// - Throws: `.notFound` when the file or commit does not exist.
-    public func blame(_ filePath: String, at commit: ObjectID) throws -> Blame {
+    /// - Parameters:
+    ///   - filePath: the file, from the repository root.
+    ///   - commit: the newest commit to consider: the revision being reported on.
+    ///   - lines: only these lines (1-based), which is cheaper for a large file; nil for all of them.
+    /// - Throws: `.notFound` when the file or commit does not exist, `.invalidArgument` for lines past the end.
+    public func blame(_ filePath: String, at commit: ObjectID, lines: ClosedRange<Int>? = nil) throws -> Blame {
         let relative = try RepositoryPath.normalize(filePath)
         let operation = "blaming \"\(relative)\" at commit \(commit.abbreviated()) in \(path)"
         var options = git_blame_options()
         git_blame_options_init(&options, UInt32(GIT_BLAME_OPTIONS_VERSION))
         options.newest_commit = commit.oid
+        if let lines {
+            guard lines.lowerBound >= 1 else {
+                throw GitError(.invalidArgument, operation: operation, reason: "line numbers start at 1")
+            }
+            options.min_line = lines.lowerBound
+            options.max_line = lines.upperBound
+        }
         var blame: OpaquePointer?
         try check(git_blame_file(&blame, handle, relative, &options), operation)
         defer { git_blame_free(blame) }

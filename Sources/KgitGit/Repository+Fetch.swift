@@ -13,6 +13,8 @@ extension Repository {
     /// `main`, `v1.0.0` and commit ids resolve in it as they do in the remote. If the directory holds a mirror
     /// of another URL, its remote is repointed at `url`. Nothing is downloaded until `fetch(credentials:)`.
     ///
+    /// The URL is stored in the mirror's `config` as given: pass secrets as `Credentials`, not inside the URL.
+    ///
     /// - Parameters:
     ///   - url: a local path, `file://`, `git://`, `ssh://`, `user@host:path` or `https://` URL.
     ///   - directory: the cache directory for this remote.
