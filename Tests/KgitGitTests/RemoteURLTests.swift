@@ -16,4 +16,18 @@ import Testing
     func urlsWithoutAPasswordAreUnchanged(_ url: String) {
         #expect(RemoteURL.redacted(url) == url)
     }
+
+    @Test func aPasswordIsSplitOutOfTheURLAndDecoded() {
+        let split = RemoteURL.splittingPassword("https://bot%40ci:s3cr%2Ft@git.example.com/org/repo.git")
+        #expect(split.url == "https://bot%40ci@git.example.com/org/repo.git")
+        #expect(split.username == "bot@ci")
+        #expect(split.password == "s3cr/t")
+    }
+
+    @Test(arguments: ["https://git.example.com/org/repo.git", "ssh://git@host/repo.git", "/srv/git/repo.git"])
+    func urlsWithoutAPasswordSplitIntoThemselves(_ url: String) {
+        let split = RemoteURL.splittingPassword(url)
+        #expect(split.url == url)
+        #expect(split.password == nil)
+    }
 }

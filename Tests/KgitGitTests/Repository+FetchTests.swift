@@ -178,6 +178,21 @@ struct RepositoryFetchCredentialsTests {
         #expect(try mirror.resolve("main").commit.hex == remote.revParse("main"))
     }
 
+    @Test func aPasswordInTheURLIsOfferedAsACredentialAndNeverStored() throws {
+        let remote = try sampleRemote()
+        let server = try GitHTTPServer(
+            basePath: (remote.path as NSString).deletingLastPathComponent, username: "bot", password: "s3cret")
+        let cache = try Scratch("kgit-cache")
+        let name = (remote.path as NSString).lastPathComponent
+        let source = try Libgit2Source(
+            url: "http://bot:s3cret@127.0.0.1:\(server.port)/\(name)", cacheDirectory: cache.path)
+        #expect(try source.fetch().changed)
+        #expect(source.displayURL == "http://bot@127.0.0.1:\(server.port)/\(name)")
+        let config = try String(contentsOfFile: source.repository.path + "/config", encoding: .utf8)
+        #expect(!config.contains("s3cret"))
+        #expect(config.contains("http://bot@127.0.0.1"))
+    }
+
     @Test func aWrongPasswordIsOfferedOnceThenFailsWithAnAuthenticationError() throws {
         let (server, mirror, url) = try Self.protectedMirror()
         defer { withExtendedLifetime(server) {} }
