@@ -16,8 +16,11 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         case size = "yaml-size-limit"
         /// A `<<` merge key's value is not a mapping or a list of mappings.
         case badMerge = "yaml-bad-merge"
-        /// The input is not valid UTF-8 text.
+        /// The input is not valid UTF-8 text, or contains a character YAML does not allow (a control
+        /// character such as NUL).
         case encoding = "yaml-encoding"
+        /// A scalar's explicit tag does not fit its text (`!!int abc`).
+        case tagMismatch = "yaml-tag-mismatch"
     }
 
     public var code: Code
