@@ -55,7 +55,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case negativeReplicas = "negative-replicas"
     case negativeValue = "negative-value"
     case duplicateContainerName = "duplicate-container-name"
-    case duplicateVolumeName = "duplicate-volume-name"
+    case invalidDataKey = "invalid-data-key"
     case unknownVolume = "unknown-volume"
     case selectorMismatch = "selector-mismatch"
     case emptySelector = "empty-selector"
@@ -116,7 +116,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
         case .negativeReplicas: return "`replicas` is negative."
         case .negativeValue: return "A count or duration that must not be negative is negative."
         case .duplicateContainerName: return "Two containers of a pod have the same name."
-        case .duplicateVolumeName: return "Two volumes of a pod have the same name."
+        case .invalidDataKey: return "A ConfigMap or Secret key is malformed or used twice."
         case .unknownVolume: return "A volume mount names a volume the pod does not declare."
         case .selectorMismatch: return "A workload's selector does not match its pod template's labels."
         case .emptySelector: return "A workload's selector selects nothing or everything."
@@ -225,8 +225,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
             return "The field is a count or a duration and must be zero or more (minReadySeconds, revisionHistoryLimit, terminationGracePeriodSeconds, probe timings...)."
         case .duplicateContainerName:
             return "Container names must be unique across a pod's `containers`, `initContainers` and `ephemeralContainers`."
-        case .duplicateVolumeName:
-            return "Two volumes of a pod have the same name; volume names must be unique."
+        case .invalidDataKey:
+            return "ConfigMap and Secret keys become file names when mounted, so they must consist of letters, digits, `-`, `_` and `.` (at most 253 characters, not `.` or `..`), and a ConfigMap key may not be in both `data` and `binaryData`."
         case .unknownVolume:
             return "A container's volumeMount (or volumeDevice) names a volume that is not in the pod's `volumes`. Add the volume, or fix the name."
         case .selectorMismatch:

@@ -64,6 +64,11 @@ enum DocumentChecker {
         var validator = NodeValidator(
             file: file, document: document.index, object: object, kind: kind, allowUnknownFields: options.allowUnknownFields)
         validator.validate(root, schema, typeName: kindName)
+        var context = CheckContext(kind: kind)
+        ObjectNameRule.check(root: root, kind: kind, into: &context)
+        for finding in context.findings {
+            validator.report(finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity, extraPath: finding.path)
+        }
         result.diagnostics += validator.diagnostics
         return result
     }
