@@ -31,7 +31,10 @@ enum PodChecks {
                     path: [.field("volumes"), .element(index, item: volume, keys: ["name"]), .field("name")])
             }
         }
-        for list in containerLists {
+        // A StatefulSet's volumeClaimTemplates also provide volumes, but they are outside the pod spec this
+        // check sees; the API server checks those mounts against the pod it creates, so leave them alone here.
+        let podVolumesAreComplete = context.kind?.kind != "StatefulSet"
+        for list in containerLists where podVolumesAreComplete {
             for (index, container) in (spec[list]?.sequence ?? []).enumerated() {
                 for mounts in ["volumeMounts", "volumeDevices"] {
                     let key = mounts == "volumeMounts" ? "mountPath" : "devicePath"

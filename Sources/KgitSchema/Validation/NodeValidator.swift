@@ -45,7 +45,9 @@ struct NodeValidator {
             if schema.nullable, node.isNull { return }
             let before = diagnostics.count
             validate(node, target, typeName: Self.shortName(reference.name))
-            if diagnostics.count == before { applyConstraints(node, schema) }
+            if diagnostics.count == before || Self.isWellShapedCollection(node, target.shape) {
+                applyConstraints(node, schema)
+            }
             return
         }
         if node.isNull {
@@ -87,7 +89,21 @@ struct NodeValidator {
         case .quantity:
             validateQuantity(node)
         }
-        if diagnostics.count == before { applyConstraints(node, schema) }
+        if diagnostics.count == before || Self.isWellShapedCollection(node, schema.shape) {
+            applyConstraints(node, schema)
+        }
+    }
+
+    /// True when `node` is the mapping an object schema wants, or the list an array schema wants. Problems
+    /// inside such a node (an unknown field, a bad value) are independent of the checks on the node itself (a
+    /// selector matching its template), so those still run; a scalar with errors, or a node of the wrong
+    /// shape, gets no further checks, which would only repeat the error.
+    private static func isWellShapedCollection(_ node: Node, _ shape: Schema.Shape) -> Bool {
+        switch shape {
+        case .object: return node.mapping != nil
+        case .array: return node.sequence != nil
+        default: return false
+        }
     }
 
     /// Enumerations, combinators and code checks: run once the value has the right structure.
