@@ -36,6 +36,23 @@ import Testing
         return "apiVersion: batch/v1\nkind: Job\nmetadata: {name: once}\nspec: {\(template)}\n"
     }
 
+    static func statefulSet(mount: String) -> String {
+        """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec:
+              containers: [{name: db, image: postgres, volumeMounts: [{name: \(mount), mountPath: /data}]}]
+          volumeClaimTemplates:
+            - metadata: {name: data}
+              spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+        """
+    }
+
     static let cases: [Case] = [
         Case(name: "a valid Deployment", yaml: controller("Deployment"), codes: []),
         Case(name: "negative replicas", yaml: controller("Deployment", replicas: "-1"), codes: ["negative-replicas"], path: ".spec.replicas"),
@@ -56,6 +73,9 @@ import Testing
         Case(name: "a CronJob with six schedule fields",
              yaml: job(restartPolicy: "OnFailure", kind: "CronJob", schedule: "0 0 3 * * *"),
              codes: ["invalid-schedule"], path: ".spec.schedule"),
+        Case(name: "a StatefulSet mount of a claim template", yaml: statefulSet(mount: "data"), codes: []),
+        Case(name: "a StatefulSet mount of nothing", yaml: statefulSet(mount: "dat"), codes: ["unknown-volume"],
+             path: ".spec.template.spec.containers[name=\"db\"].volumeMounts[mountPath=\"/data\"].name"),
         Case(name: "an HPA whose maximum is below its minimum", yaml: """
             apiVersion: autoscaling/v2
             kind: HorizontalPodAutoscaler
