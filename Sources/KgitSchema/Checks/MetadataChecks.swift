@@ -87,6 +87,8 @@ enum MetadataChecks {
             guard let key = requirement["key"]?.stringValue, let op = requirement["operator"]?.stringValue else { continue }
             let values = (requirement["values"]?.sequence ?? []).compactMap { $0.scalar?.text }
             let actual = labels[key]
+            // A malformed requirement is reported as `invalid-selector`; whether it matches means nothing.
+            if (op == "In" || op == "NotIn") && values.isEmpty { continue }
             switch op {
             case "In":
                 if let actual, values.contains(actual) { continue }

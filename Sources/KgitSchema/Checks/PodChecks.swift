@@ -31,10 +31,19 @@ enum PodChecks {
                     path: [.field("volumes"), .element(index, item: volume, keys: ["name"]), .field("name")])
             }
         }
-        // A StatefulSet's volumeClaimTemplates also provide volumes, but they are outside the pod spec this
-        // check sees; the API server checks those mounts against the pod it creates, so leave them alone here.
-        let podVolumesAreComplete = context.kind?.kind != "StatefulSet"
-        for list in containerLists where podVolumesAreComplete {
+        // A StatefulSet's volumeClaimTemplates are volumes too; its spec check looks at mounts.
+        if context.kind?.kind != "StatefulSet" {
+            checkMounts(spec, volumes: volumes, path: [], into: &context)
+        }
+        Checks.nonNegative(spec, "terminationGracePeriodSeconds", into: &context)
+        if let node = spec["activeDeadlineSeconds"], let value = node.intValue, value < 1 {
+            context.report(.negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node, path: [.field("activeDeadlineSeconds")])
+        }
+    }
+
+    /// Reports volume mounts and devices that name no volume in `volumes`.
+    static func checkMounts(_ spec: Node, volumes: Set<String>, path prefix: [PathComponent], into context: inout CheckContext) {
+        for list in containerLists {
             for (index, container) in (spec[list]?.sequence ?? []).enumerated() {
                 for mounts in ["volumeMounts", "volumeDevices"] {
                     let key = mounts == "volumeMounts" ? "mountPath" : "devicePath"
@@ -45,7 +54,7 @@ enum PodChecks {
                         context.report(
                             .unknownVolume, "\(mounts == "volumeMounts" ? "volume mount" : "volume device") refers to volume \(name.debugDescription), which the pod does not declare in `volumes`",
                             at: nameNode,
-                            path: [
+                            path: prefix + [
                                 .field(list), .element(index, item: container, keys: ["name"]), .field(mounts),
                                 .element(mountIndex, item: mount, keys: [key]), .field("name"),
                             ], notes: notes)
@@ -53,10 +62,11 @@ enum PodChecks {
                 }
             }
         }
-        Checks.nonNegative(spec, "terminationGracePeriodSeconds", into: &context)
-        if let node = spec["activeDeadlineSeconds"], let value = node.intValue, value < 1 {
-            context.report(.negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node, path: [.field("activeDeadlineSeconds")])
-        }
+    }
+
+    /// The names of a pod spec's volumes.
+    static func volumeNames(_ spec: Node) -> Set<String> {
+        Set((spec["volumes"]?.sequence ?? []).compactMap { $0["name"]?.stringValue })
     }
 
     /// Name syntax, a required image, port ranges and names.

@@ -19,6 +19,13 @@ enum WorkloadChecks {
                     at: deadline, path: [.field("progressDeadlineSeconds")])
             }
             checkSelector(spec, into: &context)
+            if context.kind?.kind == "StatefulSet", let podSpec = spec["template"]?["spec"] {
+                var volumes = PodChecks.volumeNames(podSpec)
+                for claim in spec["volumeClaimTemplates"]?.sequence ?? [] {
+                    if let name = claim["metadata"]?["name"]?.stringValue { volumes.insert(name) }
+                }
+                PodChecks.checkMounts(podSpec, volumes: volumes, path: [.field("template"), .field("spec")], into: &context)
+            }
             if let policyNode = spec["template"]?["spec"]?["restartPolicy"], let policy = policyNode.stringValue, policy != "Always" {
                 context.report(
                     .restartPolicy, "the pod template of a \(context.kind?.kind ?? "workload") must have restartPolicy Always, found \(policy.debugDescription)",

@@ -93,6 +93,19 @@ public struct Validator: Sendable {
         return report
     }
 
+    /// Validates one node against a schema, as KGL does for values it type-checks: every problem, with
+    /// field paths relative to the node. The object-level rules of `validate(_:)` (kind lookup, name
+    /// syntax) do not apply; the schema's own checks do.
+    public static func validate(
+        _ node: Node, against schema: Schema, file: String = "-", kind: GroupVersionKind? = nil,
+        allowUnknownFields: Bool = false
+    ) -> [Diagnostic] {
+        var validator = NodeValidator(
+            file: file, document: node.document, object: nil, kind: kind, allowUnknownFields: allowUnknownFields)
+        validator.validate(node, schema)
+        return validator.diagnostics.sorted(by: Diagnostic.sortedOrder)
+    }
+
     static func diagnostic(_ error: YAMLError, file: String) -> Diagnostic {
         Diagnostic(code: error.code.rawValue, message: error.message, file: file, start: error.mark)
     }
