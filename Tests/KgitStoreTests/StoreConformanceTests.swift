@@ -268,6 +268,28 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a watcher sees every write of concurrent writers exactly once, in revision order", arguments: Backend.allCases)
+    func watchUnderConcurrentWrites(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let stream = try await store.watch(WatchRequest(.prefix("cw/")))
+            let acked = try await withThrowingTaskGroup(of: Int64.self) { group in
+                for w in 0..<8 {
+                    group.addTask {
+                        var last: Int64 = 0
+                        for i in 0..<25 { last = try await store.put("cw/\(w)/\(i)", "v") }
+                        return last
+                    }
+                }
+                return try await group.reduce(into: [Int64]()) { $0.append($1) }
+            }
+            let events = try await stream.events(200, timeout: .seconds(10))
+            let revisions = events.map(\.kv.modRevision)
+            #expect(events.count == 200)
+            #expect(revisions == revisions.sorted() && Set(revisions).count == 200)
+            #expect(Set(acked).isSubset(of: Set(revisions)))
+        }
+    }
+
     // MARK: - Compaction
 
     @Test("after compaction, reads and watches below it fail as compacted", arguments: Backend.allCases)
