@@ -18,9 +18,9 @@ struct StoreCommand: AsyncParsableCommand {
               kgit store watch --data-dir ./data /config/ --prefix --rev 1
               kgit store snapshot save --data-dir ./data backup.db
 
-            Exit codes: 0 success; 1 key not found (get); 64 usage error; 65 request refused (compacted or \
-            future revision, too large, quota exceeded, unknown lease); 69 store unavailable (etcd \
-            unreachable, directory in use); 74 storage error.
+            Exit codes: 0 success; 1 key not found (get); 2 usage, storage or I/O error; 3 request refused \
+            (compacted or future revision, too large, quota exceeded, unknown lease); 4 store unavailable \
+            (etcd unreachable, directory in use by another process: retry later).
             """,
         subcommands: [
             StoreGetCommand.self, StorePutCommand.self, StoreDeleteCommand.self, StoreWatchCommand.self,

@@ -7,7 +7,7 @@ struct StoreCompactCommand: AsyncParsableCommand {
         commandName: "compact",
         abstract: "Discard history before a revision (reads and watches below it then fail).",
         discussion: """
-            Give a revision, or --keep N to keep the last N revisions. Exits 65 when the revision is \
+            Give a revision, or --keep N to keep the last N revisions. Exits 3 when the revision is \
             already compacted or in the future.
 
             Examples:
@@ -32,7 +32,7 @@ struct StoreCompactCommand: AsyncParsableCommand {
             try await store.run { store in
                 var target = revision ?? 0
                 if let keep { target = try await store.status().revision - keep }
-                if target < 1 { throw StoreCommandError(message: "nothing to compact", code: 65) }
+                if target < 1 { throw StoreCommandError(message: "nothing to compact", code: 3) }
                 try await store.compact(target)
                 emit("compacted at revision \(target)")
             }

@@ -23,7 +23,7 @@ struct StoreDeleteCommand: AsyncParsableCommand {
     var prefix = false
 
     @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
-    var output: OutputFormat = .table
+    var output: StoreOutputFormat = .table
 
     func run() async throws {
         try await exitingOnStoreError {

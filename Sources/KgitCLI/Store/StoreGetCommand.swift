@@ -40,7 +40,7 @@ struct StoreGetCommand: AsyncParsableCommand {
     var countOnly = false
 
     @Option(name: .shortAndLong, help: "Output format: table, json, yaml or value.")
-    var output: OutputFormat = .table
+    var output: StoreOutputFormat = .table
 
     func validate() throws {
         if prefix && rangeEnd != nil { throw ValidationError("--prefix and a range end cannot be combined") }

@@ -48,7 +48,7 @@ struct StoreOptions: ParsableArguments {
 }
 
 /// Output formats of `kgit store` commands.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+enum StoreOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table
     case json
     case yaml
@@ -58,44 +58,45 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Errors of `kgit store`, each with the exit code scripts can rely on.
 ///
+/// Follows kgit's convention (0 success, 1 a negative answer, 2 usage or I/O errors) and adds two codes
+/// scripts need to tell "fix the request" from "retry later":
+///
 /// | code | meaning |
 /// | --- | --- |
 /// | 0 | success |
 /// | 1 | `get` of a single key that does not exist |
-/// | 64 | usage error (bad flags or arguments) |
-/// | 65 | the store refused the request: compacted or future revision, too large, quota, unknown lease |
-/// | 69 | the store is unavailable: etcd unreachable, directory in use by another process |
-/// | 74 | storage error (I/O, corrupt database) |
+/// | 2 | usage error, or a storage / I/O error (corrupt database, unwritable file) |
+/// | 3 | the store refused the request: compacted or future revision, too large, quota, unknown lease |
+/// | 4 | the store is unavailable: etcd unreachable, directory in use by another process (retry later) |
 struct StoreCommandError: Error, CustomStringConvertible {
     var message: String
     var code: Int32
 
     var description: String { message }
 
-    static func usage(_ message: String) -> StoreCommandError { .init(message: message, code: 64) }
+    static func usage(_ message: String) -> StoreCommandError { .init(message: message, code: 2) }
     static func notFound(_ key: String) -> StoreCommandError { .init(message: "key not found: \(key)", code: 1) }
 
     static func from(_ error: any Error) -> any Error {
         if error is StoreCommandError { return error }
         guard let e = error as? StoreError else { return error }
         switch e {
-        case .unavailable, .closed: return StoreCommandError(message: "kgit store: \(e)", code: 69)
+        case .unavailable, .closed: return StoreCommandError(message: "kgit store: \(e)", code: 4)
         case .storage(let s) where s.contains("in use by another process"):
-            return StoreCommandError(message: "kgit store: \(e)", code: 69)
-        case .storage: return StoreCommandError(message: "kgit store: \(e)", code: 74)
-        default: return StoreCommandError(message: "kgit store: \(e)", code: 65)
+            return StoreCommandError(message: "kgit store: \(e)", code: 4)
+        case .storage: return StoreCommandError(message: "kgit store: \(e)", code: 2)
+        default: return StoreCommandError(message: "kgit store: \(e)", code: 3)
         }
     }
 }
 
 extension AsyncParsableCommand {
-    /// Runs `body`, printing a `StoreCommandError` to stderr and exiting with its code.
+    /// Runs `body`, turning a `StoreCommandError` into kgit's `ExitWith` (message on stderr, its exit code).
     func exitingOnStoreError(_ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as StoreCommandError {
-            FileHandle.standardError.write(Data((error.message + "\n").utf8))
-            throw ExitCode(error.code)
+            throw ExitWith(message: error.message, code: error.code)
         }
     }
 }

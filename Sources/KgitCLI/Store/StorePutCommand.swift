@@ -31,7 +31,7 @@ struct StorePutCommand: AsyncParsableCommand {
     var prevKV = false
 
     @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
-    var output: OutputFormat = .table
+    var output: StoreOutputFormat = .table
 
     func validate() throws {
         if key.isEmpty { throw ValidationError("the key must not be empty") }

@@ -75,7 +75,7 @@ struct StoreSnapshotCommand: AsyncParsableCommand {
                     throw StoreCommandError.usage("say where to restore: --data-dir DIR")
                 }
                 let fm = FileManager.default
-                guard fm.fileExists(atPath: file) else { throw StoreCommandError(message: "\(file) does not exist", code: 66) }
+                guard fm.fileExists(atPath: file) else { throw StoreCommandError(message: "\(file) does not exist", code: 2) }
                 if fm.fileExists(atPath: dir + "/store.db") {
                     throw StoreCommandError.usage("\(dir) already holds a store; restore into an empty directory")
                 }
@@ -83,7 +83,7 @@ struct StoreSnapshotCommand: AsyncParsableCommand {
                     try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
                     try fm.copyItem(atPath: file, toPath: dir + "/store.db")
                 } catch {
-                    throw StoreCommandError(message: "kgit store: restoring into \(dir): \(error)", code: 74)
+                    throw StoreCommandError(message: "kgit store: restoring into \(dir): \(error)", code: 2)
                 }
                 try await store.run { store in
                     guard let sqlite = store as? SQLiteStore else { return }

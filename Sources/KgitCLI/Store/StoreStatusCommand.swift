@@ -7,7 +7,7 @@ struct StoreStatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show the backend, current revision, compaction point and size.",
         discussion: """
-            Exits 69 when the store cannot be reached, so it doubles as a health check.
+            Exits 4 when the store cannot be reached, so it doubles as a health check.
 
             Examples:
               kgit store status --data-dir ./data
@@ -17,7 +17,7 @@ struct StoreStatusCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
-    var output: OutputFormat = .table
+    var output: StoreOutputFormat = .table
 
     func run() async throws {
         try await exitingOnStoreError {

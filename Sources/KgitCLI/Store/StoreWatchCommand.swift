@@ -8,7 +8,7 @@ struct StoreWatchCommand: AsyncParsableCommand {
         abstract: "Print changes to a key or prefix as they happen (or from a past revision).",
         discussion: """
             Runs until interrupted, or until --count events were printed. With -o json, prints one JSON \
-            object per event per line (NDJSON). Exits 65 when --rev is below the compaction point.
+            object per event per line (NDJSON). Exits 3 when --rev is below the compaction point.
 
             Examples:
               kgit store watch --data-dir ./data /config/ --prefix
@@ -33,7 +33,7 @@ struct StoreWatchCommand: AsyncParsableCommand {
     var count: Int = 0
 
     @Option(name: .shortAndLong, help: "Output format: table (one line per event) or json (NDJSON).")
-    var output: OutputFormat = .table
+    var output: StoreOutputFormat = .table
 
     func run() async throws {
         try await exitingOnStoreError {
