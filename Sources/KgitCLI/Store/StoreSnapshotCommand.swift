@@ -31,10 +31,10 @@ struct StoreSnapshotCommand: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
-            if FileManager.default.fileExists(atPath: file) {
-                throw StoreCommandError.usage("\(file) already exists")
-            }
             try await exitingOnStoreError {
+                if FileManager.default.fileExists(atPath: file) {
+                    throw StoreCommandError.usage("\(file) already exists; choose a new file")
+                }
                 try await store.run { store in
                     if let sqlite = store as? SQLiteStore {
                         try await sqlite.snapshot(to: file)
