@@ -391,15 +391,4 @@ func roundTrip(_ text: String, sourceLocation: SourceLocation = #_sourceLocation
             """
         try roundTrip(text)
     }
-
-    @Test func valuesConvertFromNodesWithStringKeys() throws {
-        let root = try parseRoot("a: [1, x]\n2: true\n")
-        let value = YAMLValue(root)
-        #expect(value == .mapping([
-            .init(key: "a", value: .sequence([.int(1), .string("x")])),
-            .init(key: "2", value: .bool(true)),
-        ]))
-        #expect(value["a"] == .sequence([.int(1), .string("x")]))
-        #expect(YAMLValue(try parseRoot(YAMLEmitter().yaml(value))) == value)
-    }
 }
