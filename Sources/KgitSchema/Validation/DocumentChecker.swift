@@ -16,13 +16,13 @@ enum DocumentChecker {
                     file: file, start: root.start, end: root.end, document: document.index))
             return result
         }
-        let apiVersionNode = root["apiVersion"]
-        let kindNode = root["kind"]
+        let apiVersionNode = root.member("apiVersion")
+        let kindNode = root.member("kind")
         result.apiVersion = apiVersionNode?.scalar.flatMap { $0.isNull ? nil : $0.text }
         result.kind = kindNode?.scalar.flatMap { $0.isNull ? nil : $0.text }
-        if let metadata = root["metadata"] {
-            result.name = metadata["name"]?.scalar.flatMap { $0.isNull ? nil : $0.text }
-            result.namespace = metadata["namespace"]?.scalar.flatMap { $0.isNull ? nil : $0.text }
+        if let metadata = root.member("metadata") {
+            result.name = metadata.member("name")?.scalar.flatMap { $0.isNull ? nil : $0.text }
+            result.namespace = metadata.member("namespace")?.scalar.flatMap { $0.isNull ? nil : $0.text }
         }
         let object = result.objectDescription
         func fail(_ code: DiagnosticCode, _ message: String, at node: Node, path: String = "", notes: [String] = []) {
