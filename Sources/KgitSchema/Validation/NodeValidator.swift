@@ -445,13 +445,14 @@ struct NodeValidator {
 enum PathStep {
     case field(String)
     case index(Int)
-    case element(Int, items: [Node], keys: [String])
+    /// Element `index` of a list, found at `items[index - offset]` (offset is 0 while walking).
+    case element(Int, items: [Node], keys: [String], offset: Int = 0)
 
     var component: PathComponent {
         switch self {
         case .field(let name): return .field(name)
         case .index(let index): return .index(index)
-        case .element(let index, let items, let keys): return .element(index, item: items[index], keys: keys)
+        case .element(let index, let items, let keys, let offset): return .element(index, item: items[index - offset], keys: keys)
         }
     }
 }
