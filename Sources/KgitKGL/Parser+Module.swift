@@ -15,14 +15,20 @@ extension Parser {
         }
         while kind != .eof {
             recovering { p throws(SyntaxError) in
+                // A misplaced package clause or import is reported, then parsed as usual so that
+                // the rest of the file is not disturbed.
                 switch p.kind {
                 case .kwPackage:
-                    throw p.unexpected(
-                        expected: "a declaration ('package' must come first)", code: .misplacedDeclaration)
+                    p.report(
+                        p.unexpected(
+                            expected: "a declaration ('package' must come first)", code: .misplacedDeclaration))
+                    _ = try p.parsePackageDecl()
                 case .kwImport:
-                    throw p.unexpected(
-                        expected: "a declaration (imports must come before declarations)",
-                        code: .misplacedDeclaration)
+                    p.report(
+                        p.unexpected(
+                            expected: "a declaration (imports must come before declarations)",
+                            code: .misplacedDeclaration))
+                    imports.append(try p.parseImportDecl())
                 default:
                     decls.append(try p.parseDecl())
                 }
@@ -33,11 +39,14 @@ extension Parser {
 
     /// Runs one top-level item; on an error, reports it and skips past the next top-level SEP.
     private mutating func recovering(_ body: (inout Parser) throws(SyntaxError) -> Void) {
+        let start = position
         do throws(SyntaxError) {
             try body(&self)
         } catch {
             report(error)
             synchronize(toDepth: 0)
+            // Always make progress: an error at a declaration keyword must not be met again.
+            if position == start { advance() }
             _ = accept(.sep)
         }
     }

@@ -141,9 +141,17 @@ struct Parser {
     mutating func synchronize(toDepth depth: Int) {
         while kind != .eof {
             if kind == .sep, bracketDepth <= depth { return }
+            if depth == 0, bracketDepth == 0, startsDeclarationLine { return }
             if kind == .rbrace, let at = openers.lastIndex(of: .lbrace), at < depth { return }
             advance()
         }
+    }
+
+    /// True when the current token is a top-level keyword at the start of a line: after an error
+    /// whose line did not end (a trailing operator), a new declaration still starts there.
+    private var startsDeclarationLine: Bool {
+        guard [.kwType, .kwBind, .kwEnv, .kwImport, .kwPackage].contains(kind), position > 0 else { return false }
+        return tokens[position - 1].range.end.line < current.range.start.line
     }
 
     /// Parses a SEP-separated list of items up to `closer` (not consumed), recovering from errors
@@ -160,7 +168,9 @@ struct Parser {
                 if kind != .sep && kind != closer { throw unexpected(expected: "a line break, ',' or '\(closer.rawValue)'") }
             } catch {
                 report(error)
+                let start = position
                 synchronize(toDepth: depth)
+                if position == start, kind != .sep, kind != closer { advance() }
             }
             if kind == .sep, bracketDepth <= depth {
                 advance()
