@@ -9,6 +9,18 @@ public struct FormatResult: Sendable {
     public let changed: Bool
     /// The input's syntax errors; a file with errors is never reformatted.
     public let diagnostics: [Diagnostic]
+
+    init(output: String, changed: Bool, diagnostics: [Diagnostic]) {
+        self.output = output
+        self.changed = changed
+        self.diagnostics = diagnostics
+    }
+
+    /// Formats `source`; `file` names it in diagnostics. `kgit fmt` writes `output` when `changed`;
+    /// `kgit fmt --check` fails when `changed` is true or `diagnostics` is not empty.
+    public init(formatting source: String, file: String = "-") {
+        self = Formatter.format(source, file: file)
+    }
 }
 
 /// Formats KGL source in the one canonical layout; see `Formatter`.

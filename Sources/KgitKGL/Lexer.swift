@@ -4,8 +4,8 @@ import KgitYAML
 /// Turns KGL source into the tokens `grammar/kgl.ebnf` is written over, following
 /// `grammar/kgl-lexical.ebnf`.
 ///
-/// The lexer never fails: a character it cannot use is reported (`K0001`) and skipped, an
-/// unterminated string ends at the line break (`K0002`), so the parser always gets a token stream
+/// The lexer never fails: a character it cannot use is reported (`kgl-invalid-character`) and skipped, an
+/// unterminated string ends at the line break (`kgl-unterminated-string`), so the parser always gets a token stream
 /// ending in EOF. Comments are kept aside, with their positions, for the formatter.
 ///
 /// Separators: see the SEP production in `kgl-lexical.ebnf`. The lexer keeps a stack of the open

@@ -3,7 +3,7 @@ import KgitSchema
 /// One KGL file after lexing and parsing: its syntax tree and its syntax diagnostics.
 ///
 /// Parsing never fails and never traps: on invalid input the tree holds what could be parsed and
-/// `diagnostics` says what could not, each with a stable `K00xx`/`K01xx` code and a position.
+/// `diagnostics` says what could not, each with a stable `kgl-` code (see `KGLDiagnosticCode`) and a position.
 public struct ParsedFile: Sendable {
     /// The file's display path, as given.
     public let file: String

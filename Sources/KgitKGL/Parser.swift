@@ -94,7 +94,7 @@ struct Parser {
     }
 
     /// The error for the current token, which is not what the grammar allows here.
-    func unexpected(expected: String, code: DiagnosticCode = .unexpectedToken) -> SyntaxError {
+    func unexpected(expected: String, code: KGLDiagnosticCode = .unexpectedToken) -> SyntaxError {
         SyntaxError(
             diagnostic: Diagnostic(
                 code, "expected \(expected), found \(describe(current))", file: file, range: current.range))

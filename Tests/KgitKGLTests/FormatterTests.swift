@@ -3,7 +3,7 @@ import Testing
 @testable import KgitKGL
 
 @Suite struct FormatterTests {
-    static func fmt(_ source: String) -> String { Formatter.format(source).output }
+    static func fmt(_ source: String) -> String { FormatResult(formatting: source).output }
 
     // MARK: - Properties, over the whole valid corpus
 
@@ -144,7 +144,7 @@ import Testing
         let result = Formatter.format(source)
         #expect(result.output == source)
         #expect(!result.changed)
-        #expect(result.diagnostics.map(\.code) == ["K0101"])
+        #expect(result.diagnostics.map(\.code) == ["kgl-unexpected-token"])
     }
 
     @Test func changedTellsWhetherTheOutputDiffersFromTheInput() {

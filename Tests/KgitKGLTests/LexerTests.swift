@@ -79,9 +79,9 @@ import Testing
     }
 
     @Test(arguments: [
-        ("type T = 8Gb", "1:10 K0004"), ("\"abc", "1:1 K0002"), ("#\"abc", "1:1 K0002"), ("\"a\\qb\"", "1:3 K0003"),
-        ("\"\\u{110000}\"", "1:2 K0003"), ("a @ b", "1:3 K0001"), ("a # b", "1:3 K0001"), ("é", "1:1 K0001"),
-        ("1e3k", "1:1 K0004"),
+        ("type T = 8Gb", "1:10 kgl-invalid-number"), ("\"abc", "1:1 kgl-unterminated-string"), ("#\"abc", "1:1 kgl-unterminated-string"), ("\"a\\qb\"", "1:3 kgl-invalid-escape"),
+        ("\"\\u{110000}\"", "1:2 kgl-invalid-escape"), ("a @ b", "1:3 kgl-invalid-character"), ("a # b", "1:3 kgl-invalid-character"), ("é", "1:1 kgl-invalid-character"),
+        ("1e3k", "1:1 kgl-invalid-number"),
     ])
     func malformedInputIsReportedWithItsPositionAndCode(_ source: String, _ want: String) {
         #expect(Self.codes(source) == [want])

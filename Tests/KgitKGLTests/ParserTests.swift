@@ -35,7 +35,7 @@ import Testing
 
     @Test func aRefinementNeedsItsBraceOnTheSameLine() {
         #expect(Self.tree("type T = Base {\n a: int\n}") == "(type T (refine Base (struct (field (path a) int))))")
-        #expect(Self.errors("type T = Base\n{ a: int }") == ["2:1 K0101"])
+        #expect(Self.errors("type T = Base\n{ a: int }") == ["2:1 kgl-unexpected-token"])
     }
 
     @Test func errorsSayWhatWasExpectedAndWhatWasFound() {
@@ -46,7 +46,7 @@ import Testing
 
     @Test func anUnclosedBlockPointsAtItsOpeningBrace() {
         let parsed = ParsedFile(source: "type T = {\n  a: int\n", file: "t.kgl")
-        #expect(parsed.diagnostics.map(\.code) == ["K0102"])
+        #expect(parsed.diagnostics.map(\.code) == ["kgl-unclosed-delimiter"])
         #expect(parsed.diagnostics.first?.notes == ["'{' opened at t.kgl:1:10"])
     }
 
@@ -62,7 +62,7 @@ import Testing
             type C = int
             env e { bogus }
             """
-        #expect(Self.errors(source) == ["2:5 K0101", "4:6 K0101", "7:10 K0101", "9:9 K0101"])
+        #expect(Self.errors(source) == ["2:5 kgl-unexpected-token", "4:6 kgl-unexpected-token", "7:10 kgl-unexpected-token", "9:9 kgl-unexpected-token"])
         let parsed = ParsedFile(source: source)
         // A (with b and d), C (the error's line ended in '|', but a declaration keyword starts a line) and e.
         #expect(parsed.module.decls.count == 3, "\(parsed.syntaxTree)")
@@ -70,7 +70,7 @@ import Testing
 
     @Test func aMisplacedImportIsReportedAndTheRestStillParses() {
         let parsed = ParsedFile(source: "type A = int\nimport x \"y\"\ntype B = int\n")
-        #expect(parsed.diagnostics.map(\.code) == ["K0104"])
+        #expect(parsed.diagnostics.map(\.code) == ["kgl-misplaced-declaration"])
         #expect(parsed.module.decls.count == 2)
     }
 
@@ -86,7 +86,7 @@ import Testing
         case "value lists": source = "type T = { a?: int = " + String(repeating: "[", count: n) + " }"
         default: source = "type T = " + String(repeating: "{ a: ", count: n)
         }
-        #expect(ParsedFile(source: source).diagnostics.first?.code == "K0103")
+        #expect(ParsedFile(source: source).diagnostics.first?.code == "kgl-nesting-too-deep")
     }
 
     /// Random bytes and random token soup: the parser returns, and every diagnostic points inside

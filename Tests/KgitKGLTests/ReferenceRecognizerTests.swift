@@ -30,7 +30,7 @@ import Testing
         let (tokens, firstError) = Self.parserVerdict(entry.source)
         let error = try #require(firstError)
         let outcome = try Self.recognize(tokens)
-        if error.code.hasPrefix("K00") || error.code == DiagnosticCode.nestingTooDeep.code { return }
+        if KGLDiagnosticCode(code: error.code)?.isLexical != false || error.code == KGLDiagnosticCode.nestingTooDeep.code { return }
         guard case .rejected(let index) = outcome else {
             Issue.record("the recognizer accepted \(entry.name), the parser reported \(error.code)")
             return
@@ -56,7 +56,7 @@ import Testing
             let mutated = String(
                 decoding: bytes[..<token.range.start.offset] + bytes[token.range.end.offset...], as: UTF8.self)
             let (mutatedTokens, firstError) = Self.parserVerdict(mutated)
-            if let code = firstError?.code, code.hasPrefix("K00") { continue }
+            if let code = firstError?.code, KGLDiagnosticCode(code: code)?.isLexical != false { continue }
             let outcome = try Self.recognize(mutatedTokens)
             switch (outcome, firstError) {
             case (.accepted, nil):

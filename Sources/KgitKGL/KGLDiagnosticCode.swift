@@ -1,21 +1,20 @@
 /// The stable codes of KGL diagnostics, each with the paragraph `kgit explain CODE` prints.
 ///
-/// Codes never change meaning once released; a retired code is kept and marked so. The ranges:
-/// `K00xx` lexical errors, `K01xx` syntax errors. (Later ranges are reserved for the checker:
-/// `K02xx` YAML-source typing, `K03xx` constraint violations, `K04xx` names and imports,
-/// `K05xx` environments and patches.)
-public enum DiagnosticCode: String, Sendable, CaseIterable {
-    case invalidCharacter = "K0001"
-    case unterminatedString = "K0002"
-    case invalidEscape = "K0003"
-    case invalidNumber = "K0004"
+/// Codes follow the project's convention (kebab-case, as `KgitSchema.DiagnosticCode` does for
+/// manifests), with a `kgl-` prefix so the two catalogs never collide. A code never changes meaning
+/// once released; a retired code stays in the catalog, marked so.
+public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
+    case invalidCharacter = "kgl-invalid-character"
+    case unterminatedString = "kgl-unterminated-string"
+    case invalidEscape = "kgl-invalid-escape"
+    case invalidNumber = "kgl-invalid-number"
 
-    case unexpectedToken = "K0101"
-    case unclosedDelimiter = "K0102"
-    case nestingTooDeep = "K0103"
-    case misplacedDeclaration = "K0104"
+    case unexpectedToken = "kgl-unexpected-token"
+    case unclosedDelimiter = "kgl-unclosed-delimiter"
+    case nestingTooDeep = "kgl-nesting-too-deep"
+    case misplacedDeclaration = "kgl-misplaced-declaration"
 
-    /// The code as printed in diagnostics (`K0101`).
+    /// The code as printed in diagnostics (`kgl-unexpected-token`).
     public var code: String { rawValue }
 
     /// A few words naming the problem.
@@ -89,6 +88,14 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
 
     /// The code whose printed form is `code` (case-insensitive), if any.
     public init?(code: String) {
-        self.init(rawValue: code.uppercased())
+        self.init(rawValue: code.lowercased())
+    }
+
+    /// True for errors found while reading characters into tokens (before any grammar applies).
+    public var isLexical: Bool {
+        switch self {
+        case .invalidCharacter, .unterminatedString, .invalidEscape, .invalidNumber: return true
+        default: return false
+        }
     }
 }
