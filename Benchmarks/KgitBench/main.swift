@@ -13,6 +13,10 @@ struct Benchmark {
 
 /// Every benchmark. Add new ones here.
 let benchmarks: [Benchmark] = [
+    Benchmark(
+        name: "validate", summary: "kgit validate vs a raw libyaml scan and kubernetes-validate (documents/s)",
+        run: ValidateBench.run),
+    yamlParseBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
