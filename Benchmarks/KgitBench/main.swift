@@ -17,7 +17,8 @@ let benchmarks: [Benchmark] = [
         name: "validate", summary: "kgit validate vs a raw libyaml scan and kubernetes-validate (documents/s)",
         run: ValidateBench.run),
     yamlParseBenchmark,
-]
+    gitSyncBenchmark,
+] + schemaBenchmarks
 
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, name != "list", name != "--help" else {
