@@ -35,6 +35,8 @@ final class SQLiteWriter: @unchecked Sendable {
     private var compactRevision: Int64
     private var compactCursor: Int64 = 0
     private let size: Atomic<Int64>
+    private let commitCount = Atomic<Int>(0)
+    private let jobCount = Atomic<Int>(0)
     private let pageSize: Int64
 
     /// Opens the writer over an initialised connection; `revision` is the recovered current revision.
@@ -52,6 +54,12 @@ final class SQLiteWriter: @unchecked Sendable {
 
     /// Bytes the database occupies (pages in use, including free pages), updated after every commit.
     var databaseSize: Int64 { size.load(ordering: .relaxed) }
+
+    /// Commits made so far (each one fsync).
+    var commits: Int { commitCount.load(ordering: .relaxed) }
+
+    /// Jobs committed so far; `jobs / commits` is the mean group-commit batch size.
+    var jobs: Int { jobCount.load(ordering: .relaxed) }
 
     /// Starts the writer thread.
     func start() {
@@ -83,7 +91,7 @@ final class SQLiteWriter: @unchecked Sendable {
         var newCompact: Int64?
         var fatal: (any Error)?
         do {
-            try connection.exec("BEGIN IMMEDIATE")
+            try connection.query("BEGIN IMMEDIATE")
         } catch {
             fatal = error
         }
@@ -149,7 +157,7 @@ final class SQLiteWriter: @unchecked Sendable {
                 if revision != start {
                     try connection.query("UPDATE meta SET value = ?1 WHERE name = 'revision'", [.int(revision)])
                 }
-                try connection.exec("COMMIT")
+                try connection.query("COMMIT")
             } catch {
                 fatal = error
             }
@@ -171,6 +179,8 @@ final class SQLiteWriter: @unchecked Sendable {
                 }
             }
         } else {
+            commitCount.add(1, ordering: .relaxed)
+            jobCount.add(jobs.count, ordering: .relaxed)
             if let newCompact { compactRevision = newCompact }
             if let pages = try? connection.scalar("PRAGMA page_count") { size.store(pages * pageSize, ordering: .relaxed) }
             hub.publish(events, revision: revision)

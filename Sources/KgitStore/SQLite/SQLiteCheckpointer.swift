@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Moves WAL frames into the database file on its own thread and connection, so the writer never pays for a
+/// checkpoint (copying pages and fsyncing the database file) inside a commit.
+///
+/// It runs a PASSIVE checkpoint (which never blocks the writer or readers) after every `threshold` commits,
+/// or half a second after the last commit not yet checkpointed. After a complete checkpoint SQLite restarts the WAL from its beginning, so
+/// commits overwrite blocks the file already has and their fsync need not update the file's size.
+final class SQLiteCheckpointer: Sendable {
+    private let stopped = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+    private let connection: SQLiteConnection
+    private let threshold: Int
+    private let commits: @Sendable () -> Int
+
+    /// `commits` reports how many commits the writer has made so far.
+    init(path: String, threshold: Int = 64, commits: @escaping @Sendable () -> Int) throws {
+        connection = try SQLiteConnection(path: path, create: false)
+        self.threshold = threshold
+        self.commits = commits
+    }
+
+    func start() {
+        startThread { [self] in
+            var done = commits()
+            var idleTicks = 0
+            while !stopped.load(ordering: .relaxed) {
+                usleep(20_000)
+                let now = commits()
+                idleTicks += 1
+                if now - done >= threshold || (now != done && idleTicks >= 25) {
+                    try? connection.exec("PRAGMA wal_checkpoint(PASSIVE)")
+                    done = now
+                    idleTicks = 0
+                }
+            }
+            connection.close()
+            finished.store(true, ordering: .relaxed)
+        }
+    }
+
+    /// Stops the thread and waits (briefly) for it to close its connection.
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        for _ in 0..<100 where !finished.load(ordering: .relaxed) { usleep(2_000) }
+    }
+}
