@@ -122,7 +122,10 @@ public final class SQLiteStore: Store {
 
     private func submit<T>(_ make: (CheckedContinuation<T, any Error>) -> SQLiteWriter.Job) async throws -> T {
         if closed.load(ordering: .relaxed) { throw StoreError.closed }
-        return try await withCheckedThrowingContinuation { c in writer.queue.append(make(c)) }
+        return try await withCheckedThrowingContinuation { c in
+            let job = make(c)
+            if !writer.queue.append(job) { SQLiteWriter.fail(job, .closed) }
+        }
     }
 
     public func put(_ request: PutRequest) async throws -> PutResponse {
@@ -224,7 +227,9 @@ public final class SQLiteStore: Store {
     public func close() async {
         if closed.exchange(true, ordering: .relaxed) { return }
         expiry.withLock { $0?.cancel() }
-        await withCheckedContinuation { c in writer.queue.append(.close(c)) }
+        await withCheckedContinuation { c in
+            if !writer.queue.append(.close(c)) { c.resume() }
+        }
         checkpointer.stop()
         hub.close()
         readers.withLock { $0.removeAll() }

@@ -52,7 +52,8 @@ final class SQLiteWriter: @unchecked Sendable {
         size = Atomic(((try connection.scalar("PRAGMA page_count")) ?? 0) * pageSize)
     }
 
-    /// Bytes the database occupies (pages in use, including free pages), updated after every commit.
+    /// Bytes of the database in use (pages minus free pages, so deletes and compaction make room under the
+    /// quota), updated after every commit.
     var databaseSize: Int64 { size.load(ordering: .relaxed) }
 
     /// Commits made so far (each one fsync).
@@ -169,20 +170,15 @@ final class SQLiteWriter: @unchecked Sendable {
             for (id, ttl) in revoked { leases.insert(id, ttl: ttl) }
             let error = (fatal as? StoreError) ?? StoreError.storage("\(fatal)")
             for job in jobs {
-                switch job {
-                case .txn(_, let c): c.resume(throwing: error)
-                case .grant(_, let c): c.resume(throwing: error)
-                case .revoke(_, _, let c): c.resume(throwing: error)
-                case .compact(_, let c): c.resume(throwing: error)
-                case .compactStep(_, let c): c.resume(throwing: error)
-                case .close(let c): closing.append(c)
-                }
+                if case .close(let c) = job { closing.append(c) } else { Self.fail(job, error) }
             }
         } else {
             commitCount.add(1, ordering: .relaxed)
             jobCount.add(jobs.count, ordering: .relaxed)
             if let newCompact { compactRevision = newCompact }
-            if let pages = try? connection.scalar("PRAGMA page_count") { size.store(pages * pageSize, ordering: .relaxed) }
+            if let pages = try? connection.scalar("PRAGMA page_count"), let free = try? connection.scalar("PRAGMA freelist_count") {
+                size.store((pages - free) * pageSize, ordering: .relaxed)
+            }
             hub.publish(events, revision: revision)
             for outcome in outcomes {
                 switch outcome {
@@ -194,11 +190,25 @@ final class SQLiteWriter: @unchecked Sendable {
             }
         }
         if !closing.isEmpty {
+            // Jobs that raced with close: fail them rather than leave their callers waiting forever.
+            for job in queue.close() { Self.fail(job, StoreError.closed) }
             connection.close()
             for c in closing { c?.resume() }
             return true
         }
         return false
+    }
+
+    /// Resumes a job's caller with `error`.
+    static func fail(_ job: Job, _ error: StoreError) {
+        switch job {
+        case .txn(_, let c): c.resume(throwing: error)
+        case .grant(_, let c): c.resume(throwing: error)
+        case .revoke(_, _, let c): c.resume(throwing: error)
+        case .compact(_, let c): c.resume(throwing: error)
+        case .compactStep(_, let c): c.resume(throwing: error)
+        case .close(let c): c?.resume()
+        }
     }
 
     private func apply(_ request: TxnRequest, checkLimits: Bool = true) throws -> (TxnResponse, [Event]) {
