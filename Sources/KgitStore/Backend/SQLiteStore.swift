@@ -59,11 +59,13 @@ public final class SQLiteStore: Store {
             let revision = max(metaRev, logRev, 1)
             try connection.query("SELECT id, ttl FROM leases") { [leases] r in leases.insert(r.int(0), ttl: r.int(1)) }
             hub = WatchHub(revision: revision)
+            let frames = WALFrameCounter()
+            try connection.reportWALFrames(to: frames)
             let writer = try SQLiteWriter(
                 connection: connection, hub: hub, leases: leases, limits: limits, revision: revision,
-                compactRevision: compact)
+                compactRevision: compact, walFrames: frames)
             self.writer = writer
-            checkpointer = try SQLiteCheckpointer(path: dbPath) { writer.commits }
+            checkpointer = try SQLiteCheckpointer(path: dbPath, frames: frames) { writer.commits }
         } catch {
             Glibc.close(fd)
             throw error

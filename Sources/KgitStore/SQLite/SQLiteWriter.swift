@@ -27,6 +27,7 @@ final class SQLiteWriter: @unchecked Sendable {
     static let maxBatch = 1024
 
     let queue = BlockingQueue<Job>()
+    private let walFrames: WALFrameCounter
     private let connection: SQLiteConnection
     private let hub: WatchHub
     private let leases: LeaseTable
@@ -40,9 +41,12 @@ final class SQLiteWriter: @unchecked Sendable {
     private let pageSize: Int64
 
     /// Opens the writer over an initialised connection; `revision` is the recovered current revision.
+    /// `walFrames` receives the connection's WAL hook reports; the writer keeps it alive as long as the
+    /// connection can call the hook.
     init(connection: SQLiteConnection, hub: WatchHub, leases: LeaseTable, limits: StoreLimits, revision: Int64,
-         compactRevision: Int64) throws {
+         compactRevision: Int64, walFrames: WALFrameCounter) throws {
         self.connection = connection
+        self.walFrames = walFrames
         self.hub = hub
         self.leases = leases
         self.limits = limits
