@@ -18,6 +18,9 @@ let benchmarks: [Benchmark] = [
         run: ValidateBench.run),
     yamlParseBenchmark,
     gitSyncBenchmark,
+    Benchmark(
+        name: "store", summary: "embedded SQLite store vs etcd 3.4: writes/s at 1/16/256 writers, reads/s, watch latency",
+        run: StoreBench.run),
 ] + schemaBenchmarks
 
 let args = Array(CommandLine.arguments.dropFirst())
