@@ -48,12 +48,20 @@ import Testing
         #expect(found.map(\.path) == ["[1]", "[3]"])
     }
 
-    @Test func checksDoNotRunOnValuesWithStructuralErrors() throws {
+    @Test func checksDoNotRunOnValuesOfTheWrongShape() throws {
         let never = SchemaCheck(name: "never") { node, context in
             context.report(.minimum, "ran", at: node, path: [])
         }
         let schema = Schema(.object(ObjectSchema(properties: ["a": Schema(.integer(NumericSchema()))])), checks: [never])
-        #expect(Validator.validate(try node("a: x"), against: schema).map(\.code) == ["type-mismatch"])
+        #expect(Validator.validate(try node("just a string"), against: schema).map(\.code) == ["type-mismatch"])
+    }
+
+    @Test func checksStillRunOnAnObjectWhoseChildrenHaveErrors() throws {
+        let always = SchemaCheck(name: "always") { node, context in
+            context.report(.minimum, "ran", at: node, path: [])
+        }
+        let schema = Schema(.object(ObjectSchema(properties: ["a": Schema(.integer(NumericSchema()))])), checks: [always])
+        #expect(Validator.validate(try node("a: x"), against: schema).map(\.code).sorted() == ["minimum", "type-mismatch"])
     }
 
     @Test func patchStrategiesParseTheExtensionValue() {
