@@ -6,7 +6,7 @@
 //   1  KgitYAML KgitStore KgitGit         each wraps one thing
 //   2  KgitSchema                         schema model, built-in kinds, validator   <- KgitYAML
 //   3  KgitKGL                            the configuration language               <- KgitSchema
-//   5  KgitSync                           GitOps: desired state from git           <- KgitGit
+//   5  KgitSync                           GitOps: desired state from git           <- KgitGit KgitSchema KgitYAML
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "KgitYAML", dependencies: ["CYAML"]),
         .target(name: "KgitStore", dependencies: ["CSQLite"]),
         .target(name: "KgitGit", dependencies: ["CGit2"]),
-        .target(name: "KgitSync", dependencies: ["KgitGit"]),
+        .target(name: "KgitSync", dependencies: ["KgitGit", "KgitYAML", "KgitSchema"]),
         .target(name: "KgitSchema", dependencies: ["KgitYAML"], resources: [.copy("Resources")]),
         .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
         .target(
@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "KgitKGLTests", dependencies: ["KgitKGL", "KgitSchema", "KgitYAML"]),
         .testTarget(name: "KgitStoreTests", dependencies: ["KgitStore"]),
         .testTarget(name: "KgitGitTests", dependencies: ["KgitGit"], exclude: ["Support/git-http-auth-server.py"]),
-        .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit"]),
+        .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit", "KgitYAML", "KgitSchema"]),
         .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI"]),
     ],
     swiftLanguageModes: [.v6]
