@@ -1,4 +1,5 @@
 import KgitSchema
+import KgitYAML
 
 /// Which Kubernetes object a manifest or a live object is: group, version, kind, namespace and name.
 ///
@@ -60,5 +61,18 @@ public struct ObjectIdentity: Sendable, Hashable, Comparable, CustomStringConver
     /// Group, kind, namespace, name: a deterministic order for output.
     public static func < (lhs: ObjectIdentity, rhs: ObjectIdentity) -> Bool {
         (lhs.group, lhs.kind, lhs.namespace, lhs.name) < (rhs.group, rhs.kind, rhs.namespace, rhs.name)
+    }
+}
+
+extension ObjectIdentity {
+    /// The identity an object declares in its `apiVersion`, `kind` and `metadata`; nil when one of
+    /// `apiVersion`, `kind` or `metadata.name` is missing. Used for live objects returned by the server.
+    public init?(object: YAMLValue) {
+        guard case .string(let apiVersion)? = object["apiVersion"], case .string(let kind)? = object["kind"],
+            case .string(let name)? = object["metadata"]?["name"], !apiVersion.isEmpty, !kind.isEmpty, !name.isEmpty
+        else { return nil }
+        var namespace = ""
+        if case .string(let value)? = object["metadata"]?["namespace"] { namespace = value }
+        self.init(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
     }
 }
