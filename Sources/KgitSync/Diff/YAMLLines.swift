@@ -79,6 +79,8 @@ enum YAMLLines {
 
     /// Text made only of characters that never need quoting in a plain scalar.
     static func plainSafe(_ text: String) -> Bool {
+        // A colon is plain only inside a word (`nginx:1.27`), never before a space or at the end.
+        if text.hasSuffix(":") || text.contains(": ") { return false }
         guard let first = text.unicodeScalars.first, first != "-", first != ".", first != "/" else {
             return !text.isEmpty && text.unicodeScalars.allSatisfy(isPlainCharacter) && text != "-"
                 && !text.hasPrefix("-")
@@ -88,7 +90,7 @@ enum YAMLLines {
 
     private static func isPlainCharacter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".", "/": return true
+        case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".", "/", ":", "@", "+", "=": return true
         default: return false
         }
     }

@@ -1,0 +1,138 @@
+import KgitSchema
+import Testing
+
+@testable import KgitSync
+
+@Suite struct DesiredStateTests {
+    static let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: shop
+        spec:
+          replicas: 2
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+        """
+
+    @Test func aValidRevisionBecomesObjectsWithIdentities() throws {
+        let result = SyncFixtures.load([
+            ("a/deploy.yaml", Self.deployment),
+            ("b/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n"),
+        ])
+        let state = try result.get()
+        let got = state.objects.map(\.identity.description)
+        #expect(got == ["apps/v1 Deployment shop/web", "v1 Namespace shop"])
+    }
+
+    @Test func provenanceMapsFieldPathsToFileLineAndColumn() throws {
+        let state = try SyncFixtures.load([("deploy.yaml", Self.deployment)]).get()
+        let object = try #require(state.objects.first)
+        let want: [(String, String)] = [
+            (".spec.replicas", "deploy.yaml:7:3"),
+            (".metadata.name", "deploy.yaml:4:3"),
+            (".spec.template.spec.containers[name=\"web\"]", "deploy.yaml:15:9"),
+            (".spec.template.spec.containers[name=\"web\"].image", "deploy.yaml:16:9"),
+        ]
+        for (path, location) in want {
+            #expect(object.provenance[path]?.description == location, "\(path)")
+        }
+    }
+
+    @Test func aFieldWithoutItsOwnEntryIsTracedToItsNearestAncestor() throws {
+        let object = try #require(try SyncFixtures.desired(Self.deployment, file: "d.yaml"))
+        #expect(object.source(of: ".spec.template.spec.containers[name=\"web\"].imagePullPolicy")?.description == "d.yaml:15:9")
+        #expect(object.source(of: ".nothing.here")?.description == "d.yaml:1:1")
+    }
+
+    @Test(arguments: [
+        ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n", "apps", "apps"),
+        ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: own\n", "apps", "own"),
+        ("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n", "apps", ""),
+        ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n", "apps", ""),
+    ])
+    func namespacedObjectsGetTheDefaultNamespaceClusterScopedOnesNone(yaml: String, defaultNamespace: String, want: String) throws {
+        let state = try SyncFixtures.load([("x.yaml", yaml)], defaultNamespace: defaultNamespace).get()
+        let got = try #require(state.objects.first)
+        #expect(got.identity.namespace == want)
+        if !want.isEmpty { #expect(got.body["metadata"]?["namespace"] == .string(want)) }
+    }
+
+    @Test func aCustomResourceTakesItsScopeFromTheCRDInTheRevision() throws {
+        let crd = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.com
+            spec:
+              group: example.com
+              scope: Cluster
+              names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    x-kubernetes-preserve-unknown-fields: true
+            """
+        let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n"
+        let state = try SyncFixtures.load([("crd.yaml", crd), ("widget.yaml", widget)]).get()
+        let got = try #require(state.objects.first { $0.identity.kind == "Widget" })
+        #expect(got.scope == .cluster)
+        #expect(got.identity.namespace == "")
+    }
+
+    @Test func duplicateIdentitiesAcrossFilesNameBothPlaces() {
+        let config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: team\n"
+        let result = SyncFixtures.load([("a.yaml", config), ("b.yaml", "# comment\n" + config)])
+        guard case .failure(let error) = result else {
+            Issue.record("want failure, got \(result)")
+            return
+        }
+        let got = error.diagnostics.map { "\($0.file):\($0.start): \($0.code): \($0.message)" }
+        #expect(got == ["b.yaml:2:1: duplicate-object: v1 ConfigMap team/c is declared twice: here and at a.yaml:1:1"])
+    }
+
+    @Test func oneInvalidDocumentRefusesTheWholeRevisionWithEveryDiagnostic() {
+        let good = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+        let bad = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\ndata:\n  k: [1]\nbogus: 1\n"
+        let result = SyncFixtures.load([("good.yaml", good), ("bad.yaml", bad)])
+        guard case .failure(let error) = result else {
+            Issue.record("want failure, got \(result)")
+            return
+        }
+        let errors = error.diagnostics.filter { $0.severity == .error }
+        #expect(errors.count >= 2)
+        #expect(errors.allSatisfy { $0.file == "bad.yaml" })
+        #expect(Set(errors.map(\.path)).isSuperset(of: [".bogus"]))
+        #expect(error.description.contains("bad.yaml:7:1:"))
+    }
+
+    @Test func aV1ListIsExpandedIntoItsItems() throws {
+        let list = """
+            apiVersion: v1
+            kind: List
+            items:
+            - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}
+            - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}
+            """
+        let state = try SyncFixtures.load([("list.yaml", list)]).get()
+        #expect(state.objects.map(\.identity.name) == ["a", "b"])
+        #expect(state.objects.map(\.location.description) == ["list.yaml:4:3", "list.yaml:5:3"])
+    }
+
+    @Test func emptyDocumentsAreSkipped() throws {
+        let state = try SyncFixtures.load([("e.yaml", "---\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n")]).get()
+        #expect(state.objects.count == 1)
+    }
+}
