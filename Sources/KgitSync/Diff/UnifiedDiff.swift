@@ -10,9 +10,9 @@ public struct UnifiedDiff: Sendable, Hashable {
         public var kind: Kind
         public var text: String
         /// Where an added line's field was written in git, when known.
-        public var source: SourceLocation?
+        public var source: ManifestLocation?
 
-        public init(kind: Kind, text: String, source: SourceLocation? = nil) {
+        public init(kind: Kind, text: String, source: ManifestLocation? = nil) {
             self.kind = kind
             self.text = text
             self.source = source
@@ -58,7 +58,7 @@ public struct UnifiedDiff: Sendable, Hashable {
     /// The diff turning `live` into `git`, grouping changes closer than `2 * context` lines into one hunk.
     static func make(
         live: [YAMLLines.Line], git: [YAMLLines.Line], liveHeader: String, gitHeader: String, context: Int = 3,
-        source: (String) -> SourceLocation?
+        source: (String) -> ManifestLocation?
     ) -> UnifiedDiff {
         let script = LineDiff.script(live.map(\.text), git.map(\.text))
         var hunks: [Hunk] = []

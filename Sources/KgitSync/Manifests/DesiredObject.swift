@@ -9,14 +9,14 @@ public struct DesiredObject: Sendable, Hashable {
     /// The object as written, with `metadata.namespace` set for a namespaced object.
     public var body: YAMLValue
     /// Where the object's document starts.
-    public var location: SourceLocation
+    public var location: ManifestLocation
     /// For each field path written in the manifest (`.spec.replicas`, `.spec.template.spec.containers[name="web"].image`),
     /// where it was written; `""` is the object itself. This is what `--show-source` prints.
-    public var provenance: [String: SourceLocation]
+    public var provenance: [String: ManifestLocation]
 
     public init(
-        identity: ObjectIdentity, scope: ResourceScope, body: YAMLValue, location: SourceLocation,
-        provenance: [String: SourceLocation] = [:]
+        identity: ObjectIdentity, scope: ResourceScope, body: YAMLValue, location: ManifestLocation,
+        provenance: [String: ManifestLocation] = [:]
     ) {
         self.identity = identity
         self.scope = scope
@@ -33,7 +33,7 @@ public struct DesiredObject: Sendable, Hashable {
 
     /// The location of field `path`, or of its nearest recorded ancestor (a field the server or the
     /// loader added has no location of its own).
-    public func source(of path: String) -> SourceLocation? {
+    public func source(of path: String) -> ManifestLocation? {
         var current = Substring(path)
         while true {
             if let location = provenance[String(current)] { return location }

@@ -89,7 +89,7 @@ private struct Loader {
     var pending: [(String, [Document])] = []
     var customScopes: [String: ResourceScope] = [:]
     var objects: [DesiredObject] = []
-    var firstSeen: [ObjectIdentity: SourceLocation] = [:]
+    var firstSeen: [ObjectIdentity: ManifestLocation] = [:]
     var problems: [Diagnostic] = []
 
     init(options: DesiredStateOptions, catalog: KubernetesCatalog?) {
@@ -120,7 +120,7 @@ private struct Loader {
     }
 
     mutating func addObject(_ node: Node, file: String, document: Int) {
-        let location = SourceLocation(file: file, line: node.start.line, column: node.start.column)
+        let location = ManifestLocation(file: file, line: node.start.line, column: node.start.column)
         guard node.mapping != nil else {
             problem("a manifest must be an object, found \(node.kindDescription)", file: file, node: node, document: document)
             return
@@ -161,7 +161,7 @@ private struct Loader {
 
         var body = YAMLValue(node)
         if scope == .namespaced { body = Self.settingNamespace(namespace, in: body) }
-        var provenance: [String: SourceLocation] = ["": location]
+        var provenance: [String: ManifestLocation] = ["": location]
         let schema = catalog?.schema(for: gvk)
         Self.record(node, path: "", schema: schema, file: file, into: &provenance)
         objects.append(
@@ -178,7 +178,7 @@ private struct Loader {
     /// Records where every field under `node` was written: a mapping entry at its key, a list element
     /// at its first character.
     static func record(
-        _ node: Node, path: String, schema: Schema?, file: String, into table: inout [String: SourceLocation]
+        _ node: Node, path: String, schema: Schema?, file: String, into table: inout [String: ManifestLocation]
     ) {
         switch node.content {
         case .scalar:
@@ -187,7 +187,7 @@ private struct Loader {
             for pair in pairs {
                 guard let key = pair.key.string else { continue }
                 let childPath = FieldPath.appending(path, key: key)
-                table[childPath] = SourceLocation(file: file, line: pair.key.start.line, column: pair.key.start.column)
+                table[childPath] = ManifestLocation(file: file, line: pair.key.start.line, column: pair.key.start.column)
                 record(pair.value, path: childPath, schema: FieldPath.child(schema, key: key), file: file, into: &table)
             }
         case .sequence(let items):
@@ -198,7 +198,7 @@ private struct Loader {
                     if let value = item[key] { keyValues.append(YAMLValue.Entry(key: key, value: YAMLValue(value))) }
                 }
                 let childPath = FieldPath.appending(path, index: index, element: .mapping(keyValues), keys: keys)
-                table[childPath] = SourceLocation(file: file, line: item.start.line, column: item.start.column)
+                table[childPath] = ManifestLocation(file: file, line: item.start.line, column: item.start.column)
                 record(item, path: childPath, schema: itemSchema, file: file, into: &table)
             }
         }

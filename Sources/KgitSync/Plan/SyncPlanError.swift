@@ -12,7 +12,7 @@ public struct SyncPlanError: Error, Sendable, Hashable, CustomStringConvertible 
         public var code: Code
         public var message: String
         /// Where the offending value was written, when it comes from git.
-        public var location: SourceLocation?
+        public var location: ManifestLocation?
         /// The field path of the offending value.
         public var path: String
         /// The object concerned.

@@ -1,5 +1,5 @@
 /// Where something was written: a file and a 1-based line and column.
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+public struct ManifestLocation: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     /// The file's path in the repository.
     public var file: String
     /// 1-based line.
@@ -16,7 +16,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     /// `path/file.yaml:12:5`.
     public var description: String { "\(file):\(line):\(column)" }
 
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+    public static func < (lhs: ManifestLocation, rhs: ManifestLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
     }
 }
