@@ -113,7 +113,10 @@ enum LineDiff {
         var git: Int
     }
 
-    static func script(_ a: [String], _ b: [String]) -> [Step] {
+    /// The largest LCS table computed (16 MB of Int32).
+    static let defaultMaxCells = 4_000_000
+
+    static func script(_ a: [String], _ b: [String], maxCells: Int = defaultMaxCells) -> [Step] {
         // Common prefix and suffix first: most objects differ in a few lines.
         var prefix = 0
         while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
@@ -126,6 +129,16 @@ enum LineDiff {
         var steps: [Step] = (0..<prefix).map { Step(kind: .context, live: $0, git: $0) }
         let n = middleA.count
         let m = middleB.count
+        // The table is n*m cells; past `maxCells` (two very different large objects) the middle is shown
+        // as removed then added, which is still a correct diff, in linear memory.
+        guard n * m <= maxCells else {
+            for i in 0..<n { steps.append(Step(kind: .removed, live: prefix + i, git: prefix)) }
+            for j in 0..<m { steps.append(Step(kind: .added, live: prefix + n, git: prefix + j)) }
+            for offset in 0..<suffix {
+                steps.append(Step(kind: .context, live: a.count - suffix + offset, git: b.count - suffix + offset))
+            }
+            return steps
+        }
         // lengths[i][j]: LCS length of middleA[i...] and middleB[j...], in one flat array.
         var lengths = [Int32](repeating: 0, count: (n + 1) * (m + 1))
         if n > 0 && m > 0 {

@@ -36,4 +36,16 @@ import Testing
         let diff = UnifiedDiff.make(live: Self.lines(["k: 1"]), git: Self.lines(["k: 2"]), liveHeader: "l", gitHeader: "g", source: { _ in nil })
         #expect(diff.render() == "--- l\n+++ g\n@@ -1 +1 @@\n-k: 1\n+k: 2\n")
     }
+
+    @Test(arguments: [1_000_000, 4])
+    func aLargeMiddleFallsBackToRemovedThenAddedWithTheSameLines(maxCells: Int) {
+        let live = ["head", "a", "b", "c", "tail"]
+        let git = ["head", "b", "x", "tail"]
+        let steps = LineDiff.script(live, git, maxCells: maxCells)
+        // Replaying the script on the live side must give the git side, whichever algorithm ran.
+        var rebuilt: [String] = []
+        for step in steps where step.kind != .removed { rebuilt.append(step.kind == .added ? git[step.git] : live[step.live]) }
+        #expect(rebuilt == git)
+        #expect(steps.filter { $0.kind == .context }.count == (maxCells > 6 ? 3 : 2))
+    }
 }
