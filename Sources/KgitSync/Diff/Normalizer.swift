@@ -15,7 +15,9 @@ enum Normalizer {
     static func normalize(_ object: YAMLValue, identity: ObjectIdentity) -> YAMLValue {
         guard case .mapping(var entries) = object else { return object }
         entries.removeAll { $0.key == "status" }
-        if let index = entries.firstIndex(where: { $0.key == "metadata" }), case .mapping(var metadata) = entries[index].value {
+        if let index = entries.firstIndex(where: { $0.key == "metadata" }),
+            case .mapping(var metadata) = entries[index].value
+        {
             metadata.removeAll { serverMetadata.contains($0.key) }
             if let annotationIndex = metadata.firstIndex(where: { $0.key == "annotations" }),
                 case .mapping(var annotations) = metadata[annotationIndex].value
@@ -41,7 +43,9 @@ enum Normalizer {
         else { return }
         entries.remove(at: index)
         var data: [YAMLValue.Entry] = []
-        if let dataIndex = entries.firstIndex(where: { $0.key == "data" }), case .mapping(let existing) = entries[dataIndex].value {
+        if let dataIndex = entries.firstIndex(where: { $0.key == "data" }),
+            case .mapping(let existing) = entries[dataIndex].value
+        {
             data = existing
         }
         for entry in stringData {

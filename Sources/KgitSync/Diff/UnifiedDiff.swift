@@ -4,7 +4,9 @@ public struct UnifiedDiff: Sendable, Hashable {
     /// One line of a hunk.
     public struct Line: Sendable, Hashable {
         public enum Kind: Character, Sendable, Hashable {
-            case context = " ", removed = "-", added = "+"
+            case context = " "
+            case removed = "-"
+            case added = "+"
         }
 
         public var kind: Kind
@@ -40,7 +42,8 @@ public struct UnifiedDiff: Sendable, Hashable {
     public func render(showSource: Bool = false) -> String {
         var text = "--- \(liveHeader)\n+++ \(gitHeader)\n"
         for hunk in hunks {
-            text += "@@ -\(Self.range(hunk.liveStart, hunk.liveCount)) +\(Self.range(hunk.gitStart, hunk.gitCount)) @@\n"
+            text +=
+                "@@ -\(Self.range(hunk.liveStart, hunk.liveCount)) +\(Self.range(hunk.gitStart, hunk.gitCount)) @@\n"
             for line in hunk.lines {
                 text.append(line.kind.rawValue)
                 text += line.text
@@ -94,7 +97,8 @@ public struct UnifiedDiff: Sendable, Hashable {
                 }
             }
             // A side with no lines in the hunk is numbered by the line before it, as diff(1) does.
-            hunk.liveStart = hunk.liveCount == 0 ? script[lower...upper].first.map { $0.live } ?? 0 : (firstLive ?? 0) + 1
+            hunk.liveStart =
+                hunk.liveCount == 0 ? script[lower...upper].first.map { $0.live } ?? 0 : (firstLive ?? 0) + 1
             hunk.gitStart = hunk.gitCount == 0 ? script[lower...upper].first.map { $0.git } ?? 0 : (firstGit ?? 0) + 1
             hunks.append(hunk)
             groupStart = groupEnd + 1

@@ -22,7 +22,9 @@ enum YAMLLines {
         return lines
     }
 
-    static func mapping(_ entries: [YAMLValue.Entry], indent: String, path: String, schema: Schema?, into lines: inout [Line]) {
+    static func mapping(
+        _ entries: [YAMLValue.Entry], indent: String, path: String, schema: Schema?, into lines: inout [Line]
+    ) {
         for entry in entries.sorted(by: { $0.key < $1.key }) {
             let childPath = FieldPath.appending(path, key: entry.key)
             let childSchema = FieldPath.child(schema, key: entry.key)
@@ -40,7 +42,8 @@ enum YAMLLines {
         }
     }
 
-    static func sequence(_ items: [YAMLValue], indent: String, path: String, schema: Schema?, into lines: inout [Line]) {
+    static func sequence(_ items: [YAMLValue], indent: String, path: String, schema: Schema?, into lines: inout [Line])
+    {
         let (itemSchema, keys, _) = FieldPath.elements(schema)
         for (index, item) in items.enumerated() {
             let childPath = FieldPath.appending(path, index: index, element: item, keys: keys)
@@ -70,7 +73,8 @@ enum YAMLLines {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let number): return String(number)
-        case .float(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) + ".0" : String(number)
+        case .float(let number):
+            return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) + ".0" : String(number)
         case .string(let text): return plainSafe(text) && !looksLikeNonString(text) ? text : FieldPath.quoted(text)
         case .mapping: return "{}"
         case .sequence: return "[]"

@@ -16,7 +16,8 @@ public struct HealthAssessment: Sendable, Hashable, CustomStringConvertible {
     /// (`Deployment/shop/web: ...`), in identity order. An empty set is healthy.
     public static func combined(_ objects: [ObjectIdentity: HealthAssessment]) -> HealthAssessment {
         guard let worst = objects.values.map(\.status).max() else { return HealthAssessment(.healthy) }
-        let messages = objects.filter { $0.value.status == worst }.sorted { $0.key < $1.key }.map { identity, assessment in
+        let messages = objects.filter { $0.value.status == worst }.sorted { $0.key < $1.key }.map {
+            identity, assessment in
             assessment.message.isEmpty ? identity.path : "\(identity.path): \(assessment.message)"
         }
         return HealthAssessment(worst, messages.joined(separator: "; "))

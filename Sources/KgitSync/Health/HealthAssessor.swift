@@ -37,7 +37,9 @@ public enum HealthAssessor {
     }
 
     static func groupOf(_ object: YAMLValue) -> String {
-        guard let apiVersion = object["apiVersion"]?.stringValue, let slash = apiVersion.firstIndex(of: "/") else { return "" }
+        guard let apiVersion = object["apiVersion"]?.stringValue, let slash = apiVersion.firstIndex(of: "/") else {
+            return ""
+        }
         return String(apiVersion[..<slash])
     }
 
@@ -46,13 +48,19 @@ public enum HealthAssessor {
         guard let generation = object.at("metadata", "generation")?.intValue else { return nil }
         let observed = object.at("status", "observedGeneration")?.intValue ?? 0
         guard observed < generation else { return nil }
-        return HealthAssessment(.progressing, "Waiting for the \(what) controller to observe generation \(generation) (observed \(observed))")
+        return HealthAssessment(
+            .progressing,
+            "Waiting for the \(what) controller to observe generation \(generation) (observed \(observed))")
     }
 
     static func deployment(_ object: YAMLValue) -> HealthAssessment {
-        if object.at("spec", "paused")?.boolValue == true { return HealthAssessment(.suspended, "Deployment is paused") }
+        if object.at("spec", "paused")?.boolValue == true {
+            return HealthAssessment(.suspended, "Deployment is paused")
+        }
         if let pending = generationPending(object, what: "deployment") { return pending }
-        if let progressing = object.condition("Progressing"), progressing["reason"]?.stringValue == "ProgressDeadlineExceeded" {
+        if let progressing = object.condition("Progressing"),
+            progressing["reason"]?.stringValue == "ProgressDeadlineExceeded"
+        {
             return HealthAssessment(.degraded, "Deployment exceeded its progress deadline")
         }
         let wanted = object.at("spec", "replicas")?.intValue ?? 1
@@ -61,13 +69,17 @@ public enum HealthAssessor {
         let total = status?["replicas"]?.intValue ?? 0
         let available = status?["availableReplicas"]?.intValue ?? 0
         if updated < wanted {
-            return HealthAssessment(.progressing, "Waiting for rollout to finish: \(updated) of \(wanted) replicas updated")
+            return HealthAssessment(
+                .progressing, "Waiting for rollout to finish: \(updated) of \(wanted) replicas updated")
         }
         if total > updated {
-            return HealthAssessment(.progressing, "Waiting for rollout to finish: \(total - updated) old replicas are pending termination")
+            return HealthAssessment(
+                .progressing, "Waiting for rollout to finish: \(total - updated) old replicas are pending termination")
         }
         if available < updated {
-            return HealthAssessment(.progressing, "Waiting for rollout to finish: \(available) of \(updated) updated replicas are available")
+            return HealthAssessment(
+                .progressing, "Waiting for rollout to finish: \(available) of \(updated) updated replicas are available"
+            )
         }
         return HealthAssessment(.healthy)
     }
@@ -85,14 +97,16 @@ public enum HealthAssessor {
             let updated = status?["updatedReplicas"]?.intValue ?? 0
             if updated < wanted - partition {
                 return HealthAssessment(
-                    .progressing, "Waiting for partitioned rollout to finish: \(updated) of \(wanted - partition) new pods updated")
+                    .progressing,
+                    "Waiting for partitioned rollout to finish: \(updated) of \(wanted - partition) new pods updated")
             }
             return HealthAssessment(.healthy, "Partitioned rollout complete: \(updated) new pods updated")
         }
         let current = status?["currentRevision"]?.stringValue
         let update = status?["updateRevision"]?.stringValue
         if let update, current != update {
-            return HealthAssessment(.progressing, "Waiting for rolling update to complete: revision \(update) is rolling out")
+            return HealthAssessment(
+                .progressing, "Waiting for rolling update to complete: revision \(update) is rolling out")
         }
         return HealthAssessment(.healthy)
     }
@@ -107,10 +121,12 @@ public enum HealthAssessor {
         let updated = status?["updatedNumberScheduled"]?.intValue ?? 0
         let available = status?["numberAvailable"]?.intValue ?? 0
         if updated < desired {
-            return HealthAssessment(.progressing, "Waiting for rollout to finish: \(updated) of \(desired) pods updated")
+            return HealthAssessment(
+                .progressing, "Waiting for rollout to finish: \(updated) of \(desired) pods updated")
         }
         if available < desired {
-            return HealthAssessment(.progressing, "Waiting for rollout to finish: \(available) of \(desired) updated pods are available")
+            return HealthAssessment(
+                .progressing, "Waiting for rollout to finish: \(available) of \(desired) updated pods are available")
         }
         return HealthAssessment(.healthy)
     }
@@ -123,7 +139,8 @@ public enum HealthAssessor {
         let wanted = object.at("spec", "replicas")?.intValue ?? 1
         let available = object.at("status", "availableReplicas")?.intValue ?? 0
         if available < wanted {
-            return HealthAssessment(.progressing, "Waiting for \(wanted - available) of \(wanted) replicas to be available")
+            return HealthAssessment(
+                .progressing, "Waiting for \(wanted - available) of \(wanted) replicas to be available")
         }
         return HealthAssessment(.healthy)
     }
@@ -132,7 +149,8 @@ public enum HealthAssessor {
         let status = object["status"]
         let containers = (status?["initContainerStatuses"]?.items ?? []) + (status?["containerStatuses"]?.items ?? [])
         for container in containers {
-            guard let reason = container.at("state", "waiting", "reason")?.stringValue, failingWaitReasons.contains(reason)
+            guard let reason = container.at("state", "waiting", "reason")?.stringValue,
+                failingWaitReasons.contains(reason)
             else { continue }
             let name = container["name"]?.stringValue ?? "?"
             let restarts = container["restartCount"]?.intValue ?? 0
@@ -157,7 +175,8 @@ public enum HealthAssessor {
             let regular = status?["containerStatuses"]?.items ?? []
             let unready = regular.filter { $0["ready"]?.boolValue != true }.compactMap { $0["name"]?.stringValue }
             if unready.isEmpty && !regular.isEmpty { return HealthAssessment(.healthy) }
-            return HealthAssessment(.progressing, "Waiting for containers to be ready: \(unready.joined(separator: ", "))")
+            return HealthAssessment(
+                .progressing, "Waiting for containers to be ready: \(unready.joined(separator: ", "))")
         default:
             return HealthAssessment(.unknown, statusMessage.isEmpty ? "Pod phase is unknown" : statusMessage)
         }
@@ -206,7 +225,8 @@ public enum HealthAssessor {
         case "False":
             return HealthAssessment(.degraded, ready.conditionText.isEmpty ? "Ready is False" : ready.conditionText)
         default:
-            return HealthAssessment(.progressing, ready.conditionText.isEmpty ? "Ready is Unknown" : ready.conditionText)
+            return HealthAssessment(
+                .progressing, ready.conditionText.isEmpty ? "Ready is Unknown" : ready.conditionText)
         }
     }
 }

@@ -61,7 +61,8 @@ public struct DesiredState: Sendable {
         let warnings = report.diagnostics.filter { $0.severity == .warning }
         if !report.isValid { return .failure(DesiredStateError(diagnostics: report.diagnostics)) }
 
-        var loader = Loader(options: options, catalog: try? KubernetesCatalog.load(version: options.validation.kubernetesVersion))
+        var loader = Loader(
+            options: options, catalog: try? KubernetesCatalog.load(version: options.validation.kubernetesVersion))
         for file in files {
             // The validator parsed these bytes without error, so a failure here is not expected; it is
             // still reported rather than trapped.
@@ -122,7 +123,9 @@ private struct Loader {
     mutating func addObject(_ node: Node, file: String, document: Int) {
         let location = ManifestLocation(file: file, line: node.start.line, column: node.start.column)
         guard node.mapping != nil else {
-            problem("a manifest must be an object, found \(node.kindDescription)", file: file, node: node, document: document)
+            problem(
+                "a manifest must be an object, found \(node.kindDescription)", file: file, node: node,
+                document: document)
             return
         }
         guard let apiVersion = node["apiVersion"]?.string, !apiVersion.isEmpty else {
@@ -147,7 +150,8 @@ private struct Loader {
             namespace = metadata?["namespace"]?.string ?? ""
             if namespace.isEmpty { namespace = options.defaultNamespace }
         }
-        let identity = ObjectIdentity(group: gvk.group, version: gvk.version, kind: kind, namespace: namespace, name: name)
+        let identity = ObjectIdentity(
+            group: gvk.group, version: gvk.version, kind: kind, namespace: namespace, name: name)
         if let first = firstSeen[identity] {
             problems.append(
                 Diagnostic(
@@ -187,7 +191,8 @@ private struct Loader {
             for pair in pairs {
                 guard let key = pair.key.string else { continue }
                 let childPath = FieldPath.appending(path, key: key)
-                table[childPath] = ManifestLocation(file: file, line: pair.key.start.line, column: pair.key.start.column)
+                table[childPath] = ManifestLocation(
+                    file: file, line: pair.key.start.line, column: pair.key.start.column)
                 record(pair.value, path: childPath, schema: FieldPath.child(schema, key: key), file: file, into: &table)
             }
         case .sequence(let items):

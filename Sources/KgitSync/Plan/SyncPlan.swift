@@ -18,7 +18,8 @@ public struct SyncPlan: Sendable, Hashable {
     ///   - inventory: what the previous sync applied.
     /// - Throws: every invalid sync wave, or the refusal of an empty revision over a non-empty inventory.
     public init(
-        desired: [DesiredObject], live: [YAMLValue] = [], inventory: Inventory, options: SyncPlanOptions = SyncPlanOptions()
+        desired: [DesiredObject], live: [YAMLValue] = [], inventory: Inventory,
+        options: SyncPlanOptions = SyncPlanOptions()
     ) throws(SyncPlanError) {
         var problems: [SyncPlanError.Problem] = []
         if desired.isEmpty && !inventory.objects.isEmpty && !options.allowEmpty {
@@ -36,7 +37,8 @@ public struct SyncPlan: Sendable, Hashable {
             switch SyncWave.of(object.body) {
             case .wave(let wave):
                 applies.append(
-                    SyncTask(identity: object.identity, action: .apply, phase: Self.phase(of: object.identity), wave: wave))
+                    SyncTask(
+                        identity: object.identity, action: .apply, phase: Self.phase(of: object.identity), wave: wave))
             case .invalid(let text):
                 problems.append(
                     SyncPlanError.Problem(
@@ -116,7 +118,9 @@ public struct SyncPlan: Sendable, Hashable {
     }
 
     static func pruneDisabled(_ object: YAMLValue) -> Bool {
-        if case .string(let value)? = object["metadata"]?["annotations"]?["kgit.dev/prune"] { return value == "disabled" }
+        if case .string(let value)? = object["metadata"]?["annotations"]?["kgit.dev/prune"] {
+            return value == "disabled"
+        }
         return false
     }
 

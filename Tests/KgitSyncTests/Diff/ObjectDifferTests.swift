@@ -30,7 +30,10 @@ import Testing
         """
 
     /// A live Deployment as the server returns it: what git set, plus defaults and server metadata.
-    static func live(image: String = "nginx:1.27", memory: String = "1024Mi", cpu: String = "500m", replicas: Int = 2, extra: String = "") -> String {
+    static func live(
+        image: String = "nginx:1.27", memory: String = "1024Mi", cpu: String = "500m", replicas: Int = 2,
+        extra: String = ""
+    ) -> String {
         """
         apiVersion: apps/v1
         kind: Deployment
@@ -96,7 +99,10 @@ import Testing
         let diff = try #require(got.diff, "want changed, got \(got.outcome)")
         #expect(got.isDifferent)
         let text = diff.render()
-        #expect(text.split(separator: "\n").contains { $0.hasPrefix("-") && !$0.hasPrefix("---") && $0.contains(changedText) }, "\(text)")
+        #expect(
+            text.split(separator: "\n").contains {
+                $0.hasPrefix("-") && !$0.hasPrefix("---") && $0.contains(changedText)
+            }, "\(text)")
     }
 
     @Test func aChangedImageRendersAsAUnifiedDiffWithThreeLinesOfContextAndItsSource() throws {
@@ -186,7 +192,8 @@ import Testing
             data: {user: YWRtaW4=}
             """
         let desired = try #require(try SyncFixtures.desired(secret))
-        let same = "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: team}\ndata: {password: aHVudGVyMg==, user: YWRtaW4=}\n"
+        let same =
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: team}\ndata: {password: aHVudGVyMg==, user: YWRtaW4=}\n"
         #expect(try differ().diff(desired, live: SyncFixtures.value(same)).outcome == .unchanged)
 
         let changed = same.replacingOccurrences(of: "aHVudGVyMg==", with: "b2xk")
@@ -197,11 +204,14 @@ import Testing
     }
 
     @Test func objectsAreMissingOnClusterOrExtraOnCluster() throws {
-        let config = try #require(try SyncFixtures.desired("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: team}\ndata: {k: v}\n"))
+        let config = try #require(
+            try SyncFixtures.desired(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: team}\ndata: {k: v}\n"))
         let stale = SyncFixtures.value("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old, namespace: team}\n")
         let got = try differ().diff(desired: [config], live: [stale])
         #expect(got.map(\.identity.name) == ["c", "old"])
-        guard case .missingOnCluster(let added) = got[0].outcome, case .extraOnCluster(let removed) = got[1].outcome else {
+        guard case .missingOnCluster(let added) = got[0].outcome, case .extraOnCluster(let removed) = got[1].outcome
+        else {
             Issue.record("want missing then extra, got \(got.map(\.outcome))")
             return
         }
@@ -220,7 +230,9 @@ import Testing
 
     @Test(arguments: exitCases)
     func diffExitCodes(outcomes: [ObjectDiff.Outcome], failed: Bool, want: Int32) {
-        let diffs = outcomes.map { ObjectDiff(identity: ObjectIdentity(apiVersion: "v1", kind: "ConfigMap", name: "c"), outcome: $0) }
+        let diffs = outcomes.map {
+            ObjectDiff(identity: ObjectIdentity(apiVersion: "v1", kind: "ConfigMap", name: "c"), outcome: $0)
+        }
         #expect(DiffExitCode.code(for: diffs, failed: failed) == want)
     }
 }

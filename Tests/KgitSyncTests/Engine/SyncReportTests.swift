@@ -10,7 +10,8 @@ import Testing
 
     /// A ConfigMap as stored at `resourceVersion`.
     static func configMap(resourceVersion: String) -> YAMLValue {
-        SyncFixtures.value("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, resourceVersion: \"\(resourceVersion)\"}\n")
+        SyncFixtures.value(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, resourceVersion: \"\(resourceVersion)\"}\n")
     }
 
     @Test func oneLinePerObjectThenASummaryInAFixedOrder() {
@@ -34,17 +35,19 @@ import Testing
 
     @Test func anEmptySyncHasNothingToDo() {
         #expect(SyncReport(entries: []).render() == "nothing to do\n")
-        #expect(!SyncReport(entries: [.init(identity: Self.ns, outcome: .skipped(reason: "pruning is disabled"))]).hasFailures)
+        #expect(
+            !SyncReport(entries: [.init(identity: Self.ns, outcome: .skipped(reason: "pruning is disabled"))])
+                .hasFailures)
     }
 
-    @Test(arguments: [
-        (nil, "1", SyncOutcome.created),
-        ("1", "1", .unchanged),
-        ("1", "2", .configured),
-    ] as [(String?, String, SyncOutcome)])
+    @Test(
+        arguments: [
+            (nil, "1", SyncOutcome.created),
+            ("1", "1", .unchanged),
+            ("1", "2", .configured),
+        ] as [(String?, String, SyncOutcome)])
     func anApplyIsCreatedConfiguredOrUnchangedByResourceVersion(before: String?, after: String, want: SyncOutcome) {
         let got = SyncOutcome.ofApply(before: before.map(Self.configMap), after: Self.configMap(resourceVersion: after))
         #expect(got == want)
     }
 }
-

@@ -49,7 +49,9 @@ import Testing
 
     @Test func aFieldWithoutItsOwnEntryIsTracedToItsNearestAncestor() throws {
         let object = try #require(try SyncFixtures.desired(Self.deployment, file: "d.yaml"))
-        #expect(object.source(of: ".spec.template.spec.containers[name=\"web\"].imagePullPolicy")?.description == "d.yaml:15:9")
+        #expect(
+            object.source(of: ".spec.template.spec.containers[name=\"web\"].imagePullPolicy")?.description
+                == "d.yaml:15:9")
         #expect(object.source(of: ".nothing.here")?.description == "d.yaml:1:1")
     }
 
@@ -59,7 +61,9 @@ import Testing
         ("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n", "apps", ""),
         ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n", "apps", ""),
     ])
-    func namespacedObjectsGetTheDefaultNamespaceClusterScopedOnesNone(yaml: String, defaultNamespace: String, want: String) throws {
+    func namespacedObjectsGetTheDefaultNamespaceClusterScopedOnesNone(
+        yaml: String, defaultNamespace: String, want: String
+    ) throws {
         let state = try SyncFixtures.load([("x.yaml", yaml)], defaultNamespace: defaultNamespace).get()
         let got = try #require(state.objects.first)
         #expect(got.identity.namespace == want)
@@ -132,7 +136,9 @@ import Testing
     }
 
     @Test func emptyDocumentsAreSkipped() throws {
-        let state = try SyncFixtures.load([("e.yaml", "---\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n")]).get()
+        let state = try SyncFixtures.load([
+            ("e.yaml", "---\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n")
+        ]).get()
         #expect(state.objects.count == 1)
     }
 }

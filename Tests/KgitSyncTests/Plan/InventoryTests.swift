@@ -8,7 +8,8 @@ import Testing
 
     @Test func theSerializedFormIsSortedCompactJSON() {
         let inventory = Inventory(revision: "0123abcd", objects: [Self.web, Self.ns, Self.web])
-        let want = #"{"objects":[{"group":"","kind":"Namespace","name":"shop","namespace":"","version":"v1"},{"group":"apps","kind":"Deployment","name":"web","namespace":"shop","version":"v1"}],"revision":"0123abcd"}"#
+        let want =
+            #"{"objects":[{"group":"","kind":"Namespace","name":"shop","namespace":"","version":"v1"},{"group":"apps","kind":"Deployment","name":"web","namespace":"shop","version":"v1"}],"revision":"0123abcd"}"#
         #expect(inventory.serialized() == want)
     }
 

@@ -4,12 +4,18 @@ import Testing
 @testable import KgitSync
 
 @Suite struct SyncPlanTests {
-    static func object(_ kind: String, _ name: String, apiVersion: String = "v1", namespace: String = "team", wave: String? = nil, file: String = "app.yaml") -> DesiredObject {
+    static func object(
+        _ kind: String, _ name: String, apiVersion: String = "v1", namespace: String = "team", wave: String? = nil,
+        file: String = "app.yaml"
+    ) -> DesiredObject {
         let identity = ObjectIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
         var metadata: [YAMLValue.Entry] = [YAMLValue.Entry(key: "name", value: .string(name))]
         var provenance: [String: ManifestLocation] = ["": ManifestLocation(file: file, line: 1, column: 1)]
         if let wave {
-            metadata.append(YAMLValue.Entry(key: "annotations", value: .mapping([YAMLValue.Entry(key: "kgit.dev/sync-wave", value: .string(wave))])))
+            metadata.append(
+                YAMLValue.Entry(
+                    key: "annotations",
+                    value: .mapping([YAMLValue.Entry(key: "kgit.dev/sync-wave", value: .string(wave))])))
             provenance[SyncWave.path] = ManifestLocation(file: file, line: 5, column: 5)
         }
         let body = YAMLValue.mapping([
@@ -17,7 +23,9 @@ import Testing
             YAMLValue.Entry(key: "kind", value: .string(kind)),
             YAMLValue.Entry(key: "metadata", value: .mapping(metadata)),
         ])
-        return DesiredObject(identity: identity, scope: namespace.isEmpty ? .cluster : .namespaced, body: body, location: ManifestLocation(file: file, line: 1, column: 1), provenance: provenance)
+        return DesiredObject(
+            identity: identity, scope: namespace.isEmpty ? .cluster : .namespaced, body: body,
+            location: ManifestLocation(file: file, line: 1, column: 1), provenance: provenance)
     }
 
     static func live(_ object: DesiredObject, annotations: [String: String] = [:]) -> YAMLValue {
@@ -26,7 +34,13 @@ import Testing
             YAMLValue.Entry(key: "namespace", value: .string(object.identity.namespace)),
         ]
         if !annotations.isEmpty {
-            metadata.append(YAMLValue.Entry(key: "annotations", value: .mapping(annotations.sorted { $0.key < $1.key }.map { YAMLValue.Entry(key: $0.key, value: .string($0.value)) })))
+            metadata.append(
+                YAMLValue.Entry(
+                    key: "annotations",
+                    value: .mapping(
+                        annotations.sorted { $0.key < $1.key }.map {
+                            YAMLValue.Entry(key: $0.key, value: .string($0.value))
+                        })))
         }
         return .mapping([
             YAMLValue.Entry(key: "apiVersion", value: .string(object.identity.apiVersion)),
@@ -42,15 +56,18 @@ import Testing
             Self.object("Widget", "w", apiVersion: "example.com/v1"),
             Self.object("ConfigMap", "b"),
             Self.object("ConfigMap", "a"),
-            Self.object("CustomResourceDefinition", "widgets.example.com", apiVersion: "apiextensions.k8s.io/v1", namespace: ""),
+            Self.object(
+                "CustomResourceDefinition", "widgets.example.com", apiVersion: "apiextensions.k8s.io/v1", namespace: ""),
             Self.object("Namespace", "team", namespace: ""),
-            Self.object("ValidatingWebhookConfiguration", "v", apiVersion: "admissionregistration.k8s.io/v1", namespace: ""),
+            Self.object(
+                "ValidatingWebhookConfiguration", "v", apiVersion: "admissionregistration.k8s.io/v1", namespace: ""),
             Self.object("ServiceAccount", "sa"),
         ]
         let plan = try SyncPlan(desired: desired, inventory: .empty)
         let want = [
             "apply Namespace/team (wave 0)", "apply CustomResourceDefinition/widgets.example.com (wave 0)",
-            "apply ServiceAccount/team/sa (wave 0)", "apply ConfigMap/team/a (wave 0)", "apply ConfigMap/team/b (wave 0)",
+            "apply ServiceAccount/team/sa (wave 0)", "apply ConfigMap/team/a (wave 0)",
+            "apply ConfigMap/team/b (wave 0)",
             "apply Service/team/web (wave 0)", "apply Deployment/team/web (wave 0)",
             "apply ValidatingWebhookConfiguration/v (wave 0)", "apply Widget/team/w (wave 0)",
         ]
@@ -77,7 +94,10 @@ import Testing
             Issue.record("want an error for wave \(wave)")
         } catch {
             #expect(error.problems.map(\.code) == [.invalidSyncWave])
-            #expect(error.description == "cm.yaml:5:5: sync wave \"\(wave)\" is not an integer (.metadata.annotations[\"kgit.dev/sync-wave\"], v1 ConfigMap team/c)")
+            #expect(
+                error.description
+                    == "cm.yaml:5:5: sync wave \"\(wave)\" is not an integer (.metadata.annotations[\"kgit.dev/sync-wave\"], v1 ConfigMap team/c)"
+            )
         }
     }
 
@@ -87,13 +107,16 @@ import Testing
         let oldDeployment = Self.object("Deployment", "old", apiVersion: "apps/v1")
         let oldNamespace = Self.object("Namespace", "gone", namespace: "")
         let unmanaged = Self.object("ConfigMap", "someone-elses")
-        let inventory = Inventory(revision: "abc", objects: [kept, oldConfig, oldDeployment, oldNamespace].map(\.identity))
+        let inventory = Inventory(
+            revision: "abc", objects: [kept, oldConfig, oldDeployment, oldNamespace].map(\.identity))
         let live = [kept, oldConfig, oldDeployment, oldNamespace, unmanaged].map { Self.live($0) }
         let plan = try SyncPlan(desired: [kept], live: live, inventory: inventory)
-        #expect(plan.tasks.map(\.description) == [
-            "apply ConfigMap/team/kept (wave 0)", "prune Deployment/team/old (wave 0)", "prune ConfigMap/team/old (wave 0)",
-            "prune Namespace/gone (wave 0)",
-        ])
+        #expect(
+            plan.tasks.map(\.description) == [
+                "apply ConfigMap/team/kept (wave 0)", "prune Deployment/team/old (wave 0)",
+                "prune ConfigMap/team/old (wave 0)",
+                "prune Namespace/gone (wave 0)",
+            ])
     }
 
     @Test func pruneProtectionAndDisabledPruningSkipAndStayInTheInventory() throws {
@@ -103,16 +126,20 @@ import Testing
         let live = [Self.live(kept), Self.live(protected, annotations: ["kgit.dev/prune": "disabled"])]
         let plan = try SyncPlan(desired: [kept], live: live, inventory: inventory)
         #expect(plan.tasks.last?.action == .skip(reason: "kgit.dev/prune: disabled"))
-        #expect(plan.nextInventory(revision: "def") == Inventory(revision: "def", objects: [kept.identity, protected.identity]))
+        #expect(
+            plan.nextInventory(revision: "def")
+                == Inventory(revision: "def", objects: [kept.identity, protected.identity]))
 
-        let off = try SyncPlan(desired: [kept], live: live, inventory: inventory, options: SyncPlanOptions(prune: false))
+        let off = try SyncPlan(
+            desired: [kept], live: live, inventory: inventory, options: SyncPlanOptions(prune: false))
         #expect(off.tasks.last?.action == .skip(reason: "pruning is disabled"))
     }
 
     @Test func prunedObjectsLeaveTheNextInventory() throws {
         let kept = Self.object("ConfigMap", "kept")
         let old = Self.object("ConfigMap", "old")
-        let plan = try SyncPlan(desired: [kept], inventory: Inventory(revision: "a", objects: [kept.identity, old.identity]))
+        let plan = try SyncPlan(
+            desired: [kept], inventory: Inventory(revision: "a", objects: [kept.identity, old.identity]))
         #expect(plan.nextInventory(revision: "b").objects == [kept.identity])
     }
 
@@ -134,9 +161,15 @@ import Testing
     @Test func aPrunedObjectTakesItsWaveFromTheLiveObject() throws {
         let early = Self.object("ConfigMap", "early")
         let late = Self.object("ConfigMap", "late")
-        let live = [Self.live(early, annotations: ["kgit.dev/sync-wave": "-2"]), Self.live(late, annotations: ["kgit.dev/sync-wave": "3"])]
+        let live = [
+            Self.live(early, annotations: ["kgit.dev/sync-wave": "-2"]),
+            Self.live(late, annotations: ["kgit.dev/sync-wave": "3"]),
+        ]
         let keep = Self.object("Secret", "s")
-        let plan = try SyncPlan(desired: [keep], live: live + [Self.live(keep)], inventory: Inventory(revision: "r", objects: [early.identity, late.identity, keep.identity]))
-        #expect(plan.tasks.filter { $0.phase == .prune }.map { "\($0.identity.name)@\($0.wave)" } == ["late@3", "early@-2"])
+        let plan = try SyncPlan(
+            desired: [keep], live: live + [Self.live(keep)],
+            inventory: Inventory(revision: "r", objects: [early.identity, late.identity, keep.identity]))
+        #expect(
+            plan.tasks.filter { $0.phase == .prune }.map { "\($0.identity.name)@\($0.wave)" } == ["late@3", "early@-2"])
     }
 }
