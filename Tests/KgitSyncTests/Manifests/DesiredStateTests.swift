@@ -1,3 +1,4 @@
+import KgitGit
 import KgitSchema
 import Testing
 
@@ -140,5 +141,28 @@ import Testing
             ("e.yaml", "---\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n")
         ]).get()
         #expect(state.objects.count == 1)
+    }
+}
+
+@Suite struct DesiredStateSnapshotTests {
+    @Test func aSnapshotLoadsItsYAMLFilesAtItsCommitAndLeavesKGLToKgitKGL() throws {
+        let commit = try #require(ObjectID(hex: String(repeating: "ab", count: 20)))
+        let tree = try #require(ObjectID(hex: String(repeating: "cd", count: 20)))
+        func file(_ path: String, _ text: String) -> ManifestFile {
+            ManifestFile(path: path, blob: tree, bytes: Array(text.utf8))
+        }
+        let files = [
+            file("apps/b.yml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n"),
+            file("apps/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"),
+            file("apps/kgit.kgl", "this is not YAML: [\n"),
+        ]
+        let snapshot = ManifestSnapshot(
+            revision: ResolvedRevision(revision: "main", reference: "refs/heads/main", commit: commit, tree: tree),
+            directory: "apps", directoryTree: tree, files: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0) }),
+            linkedFiles: [:])
+        let state = try DesiredState.load(snapshot, options: DesiredStateOptions(defaultNamespace: "web")).get()
+        #expect(state.revision == commit.description)
+        #expect(state.objects.map(\.location.description) == ["apps/a.yaml:1:1", "apps/b.yml:1:1"])
+        #expect(state.objects.map(\.identity.namespace) == ["web", "web"])
     }
 }
