@@ -129,18 +129,18 @@ private struct Loader {
             return
         }
         guard let apiVersion = node["apiVersion"]?.string, !apiVersion.isEmpty else {
-            problem("the object has no apiVersion", file: file, node: node, path: ".apiVersion", document: document)
+            problem("the object has no apiVersion", file: file, node: node, path: ".apiVersion", document: document, object: node)
             return
         }
         guard let kind = node["kind"]?.string, !kind.isEmpty else {
-            problem("the object has no kind", file: file, node: node, path: ".kind", document: document)
+            problem("the object has no kind", file: file, node: node, path: ".kind", document: document, object: node)
             return
         }
         let metadata = node["metadata"]
         guard let name = metadata?["name"]?.string, !name.isEmpty else {
             problem(
                 "\(apiVersion) \(kind) has no metadata.name (generateName is not supported for synced objects)",
-                file: file, node: metadata ?? node, path: ".metadata.name", document: document)
+                file: file, node: metadata ?? node, path: ".metadata.name", document: document, object: node)
             return
         }
         let gvk = GroupVersionKind(apiVersion: apiVersion, kind: kind)
@@ -172,11 +172,13 @@ private struct Loader {
             DesiredObject(identity: identity, scope: scope, body: body, location: location, provenance: provenance))
     }
 
-    mutating func problem(_ message: String, file: String, node: Node, path: String = "", document: Int) {
+    /// An object that cannot be synced, named as far as it names itself (`v1 ConfigMap`).
+    mutating func problem(_ message: String, file: String, node: Node, path: String = "", document: Int, object: Node? = nil) {
+        let named = [object?["apiVersion"]?.string, object?["kind"]?.string].compactMap { $0 }.joined(separator: " ")
         problems.append(
             Diagnostic(
                 code: "invalid-object", message: message, file: file, start: node.start, end: node.end, path: path,
-                document: document))
+                document: document, object: named.isEmpty ? nil : named))
     }
 
     /// Records where every field under `node` was written: a mapping entry at its key, a list element

@@ -127,6 +127,18 @@ import Testing
         #expect(!diff.render().contains("# from"))
     }
 
+    @Test func statusWrittenInGitIsNotCompared() throws {
+        let desired = try #require(
+            try SyncFixtures.desired(
+                "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c, namespace: team}\n"
+                    + "spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\nstatus: {phase: Pending}\n"))
+        let live = SyncFixtures.value(
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c, namespace: team}\n"
+                + "spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1024Mi}}, volumeMode: Filesystem}\n"
+                + "status: {phase: Bound}\n")
+        #expect(try differ().diff(desired, live: live).outcome == .unchanged)
+    }
+
     @Test func aSetListInAnotherOrderIsUnchanged() throws {
         let role = """
             apiVersion: rbac.authorization.k8s.io/v1

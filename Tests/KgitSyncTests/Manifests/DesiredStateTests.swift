@@ -123,6 +123,16 @@ import Testing
         #expect(error.description.contains("bad.yaml:7:1:"))
     }
 
+    @Test func anObjectWithOnlyGenerateNameCannotBeSynced() {
+        let result = SyncFixtures.load([("gen.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: web-\n")])
+        guard case .failure(let error) = result else {
+            Issue.record("want failure, got \(result)")
+            return
+        }
+        let got = error.diagnostics.map { "\($0.file):\($0.start) \($0.code) \($0.path) \($0.object ?? "-")" }
+        #expect(got == ["gen.yaml:4:3 invalid-object .metadata.name v1 ConfigMap"])
+    }
+
     @Test func aV1ListIsExpandedIntoItsItems() throws {
         let list = """
             apiVersion: v1
