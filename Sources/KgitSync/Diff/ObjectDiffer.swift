@@ -15,10 +15,10 @@ public struct ObjectDiffer: Sendable {
         self.catalog = catalog
     }
 
-    /// Compares every desired object with the live object of the same identity, and reports every live
-    /// object without a desired counterpart as extra. `live` should hold the objects kgit manages (its
-    /// inventory), not the whole cluster. The result is sorted by identity.
-    public func diff(desired: [DesiredObject], live: [YAMLValue]) -> [ObjectDiff] {
+    /// Compares every desired object with the live object of the same identity, and reports a live object
+    /// without a desired counterpart as extra (prunable) when `inventory` records it, or, with no inventory,
+    /// always (then `live` should hold only objects kgit manages). The result is sorted by identity.
+    public func diff(desired: [DesiredObject], live: [YAMLValue], inventory: Inventory? = nil) -> [ObjectDiff] {
         var liveByIdentity: [ObjectIdentity: YAMLValue] = [:]
         for object in live {
             if let identity = ObjectIdentity(object: object) { liveByIdentity[identity] = object }
@@ -30,6 +30,7 @@ public struct ObjectDiffer: Sendable {
             results.append(diff(object, live: liveByIdentity[object.identity]))
         }
         for (identity, object) in liveByIdentity where !seen.contains(identity) {
+            if let inventory, !inventory.contains(identity) { continue }
             results.append(extra(identity, live: object))
         }
         return results.sorted { $0.identity < $1.identity }

@@ -231,6 +231,15 @@ import Testing
         #expect(removed.render().contains("@@ -1,5 +0,0 @@\n-apiVersion: v1\n"), "\(removed.render())")
     }
 
+    @Test func withAnInventoryOnlyObjectsItRecordsAreExtra() throws {
+        let config = try #require(try SyncFixtures.desired("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: team}\n"))
+        let ours = SyncFixtures.value("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ours, namespace: team}\n")
+        let theirs = SyncFixtures.value("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: theirs, namespace: team}\n")
+        let inventory = Inventory(revision: "r", objects: [config.identity, ObjectIdentity(object: ours)].compactMap { $0 })
+        let got = try differ().diff(desired: [config], live: [ours, theirs], inventory: inventory)
+        #expect(got.map { "\($0.identity.name) \($0.isDifferent)" } == ["c true", "ours true"])
+    }
+
     static let changedOutcome = ObjectDiff.Outcome.changed(UnifiedDiff(liveHeader: "a", gitHeader: "b", hunks: []))
     static let exitCases: [([ObjectDiff.Outcome], Bool, Int32)] = [
         ([], false, 0),
