@@ -10,6 +10,8 @@ import KgitYAML
 /// - Job: complete (healthy), failed (degraded), suspended, or running (progressing).
 /// - Service and Ingress: a LoadBalancer service or an Ingress needs an ingress address.
 /// - PersistentVolumeClaim: bound.
+/// - Namespace: active (terminating is progressing); CustomResourceDefinition: established, its names
+///   accepted. The plan waits for these before the main phase.
 /// - Anything else with a `Ready` condition (custom resources): that condition; otherwise healthy.
 public enum HealthAssessor {
     /// Container waiting reasons that will not resolve by themselves.
@@ -32,6 +34,8 @@ public enum HealthAssessor {
         case ("", "Service"): return service(object)
         case ("networking.k8s.io", "Ingress"): return ingress(object)
         case ("", "PersistentVolumeClaim"): return persistentVolumeClaim(object)
+        case ("", "Namespace"): return namespace(object)
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"): return customResourceDefinition(object)
         default: return readyCondition(object)
         }
     }
@@ -210,6 +214,23 @@ public enum HealthAssessor {
         case "Lost"?: return HealthAssessment(.degraded, "The claim lost its volume")
         default: return HealthAssessment(.progressing, "Waiting for the claim to be bound")
         }
+    }
+
+    static func namespace(_ object: YAMLValue) -> HealthAssessment {
+        if object.at("status", "phase")?.stringValue == "Terminating" {
+            return HealthAssessment(.progressing, "Namespace is terminating")
+        }
+        return HealthAssessment(.healthy)
+    }
+
+    static func customResourceDefinition(_ object: YAMLValue) -> HealthAssessment {
+        if let names = object.condition("NamesAccepted"), names.conditionStatus == "False" {
+            return HealthAssessment(.degraded, names.conditionText.isEmpty ? "Names not accepted" : names.conditionText)
+        }
+        if let established = object.condition("Established"), established.conditionStatus == "True" {
+            return HealthAssessment(.healthy)
+        }
+        return HealthAssessment(.progressing, "Waiting for the definition to be established")
     }
 
     static func readyCondition(_ object: YAMLValue) -> HealthAssessment {
