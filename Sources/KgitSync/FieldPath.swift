@@ -68,6 +68,10 @@ enum FieldPath {
             case "\\": result += "\\\\"
             case "\n": result += "\\n"
             case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case _ where character.value < 0x20 || character.value == 0x7F:
+                let hex = String(character.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: result.unicodeScalars.append(character)
             }
         }

@@ -37,7 +37,12 @@ enum YAMLLines {
                 lines.append(Line(text: indent + key + ":", path: childPath))
                 sequence(items, indent: indent, path: childPath, schema: childSchema, into: &lines)
             default:
-                lines.append(Line(text: indent + key + ": " + scalar(entry.value), path: childPath))
+                if let block = literalBlock(entry.value, indent: indent + "  ") {
+                    lines.append(Line(text: indent + key + ": " + block.header, path: childPath))
+                    lines += block.body.map { Line(text: $0, path: childPath) }
+                } else {
+                    lines.append(Line(text: indent + key + ": " + scalar(entry.value), path: childPath))
+                }
             }
         }
     }
@@ -63,9 +68,30 @@ enum YAMLLines {
                 lines.append(Line(text: indent + "-", path: childPath))
                 sequence(children, indent: indent + "  ", path: childPath, schema: itemSchema, into: &lines)
             default:
-                lines.append(Line(text: indent + "- " + scalar(item), path: childPath))
+                if let block = literalBlock(item, indent: indent + "  ") {
+                    lines.append(Line(text: indent + "- " + block.header, path: childPath))
+                    lines += block.body.map { Line(text: $0, path: childPath) }
+                } else {
+                    lines.append(Line(text: indent + "- " + scalar(item), path: childPath))
+                }
             }
         }
+    }
+
+    /// A multi-line string as a literal block (`|` keeps the final newline, `|-` has none), one output line
+    /// per line of text so a diff shows the lines that changed; nil for other values and for text a
+    /// literal block cannot hold exactly (carriage returns, tabs or other control characters, a leading
+    /// space or blank line, trailing blank lines).
+    static func literalBlock(_ value: YAMLValue, indent: String) -> (header: String, body: [String])? {
+        guard case .string(let text) = value, text.contains("\n") else { return nil }
+        let unsafe = text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }
+        guard !unsafe, !text.hasPrefix(" "), !text.hasPrefix("\n"), !text.hasSuffix("\n\n") else { return nil }
+        let keepsNewline = text.hasSuffix("\n")
+        let content = keepsNewline ? text.dropLast() : Substring(text)
+        let body = content.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.isEmpty ? "" : indent + line
+        }
+        return (keepsNewline ? "|" : "|-", body)
     }
 
     static func scalar(_ value: YAMLValue) -> String {

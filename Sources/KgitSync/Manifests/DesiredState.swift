@@ -129,7 +129,9 @@ private struct Loader {
             return
         }
         guard let apiVersion = node["apiVersion"]?.string, !apiVersion.isEmpty else {
-            problem("the object has no apiVersion", file: file, node: node, path: ".apiVersion", document: document, object: node)
+            problem(
+                "the object has no apiVersion", file: file, node: node, path: ".apiVersion", document: document,
+                object: node)
             return
         }
         guard let kind = node["kind"]?.string, !kind.isEmpty else {
@@ -173,7 +175,9 @@ private struct Loader {
     }
 
     /// An object that cannot be synced, named as far as it names itself (`v1 ConfigMap`).
-    mutating func problem(_ message: String, file: String, node: Node, path: String = "", document: Int, object: Node? = nil) {
+    mutating func problem(
+        _ message: String, file: String, node: Node, path: String = "", document: Int, object: Node? = nil
+    ) {
         let named = [object?["apiVersion"]?.string, object?["kind"]?.string].compactMap { $0 }.joined(separator: " ")
         problems.append(
             Diagnostic(

@@ -131,7 +131,8 @@ import Testing
         let desired = try #require(
             try SyncFixtures.desired(
                 "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c, namespace: team}\n"
-                    + "spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\nstatus: {phase: Pending}\n"))
+                    + "spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\nstatus: {phase: Pending}\n"
+            ))
         let live = SyncFixtures.value(
             "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c, namespace: team}\n"
                 + "spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1024Mi}}, volumeMode: Filesystem}\n"
@@ -232,10 +233,12 @@ import Testing
     }
 
     @Test func withAnInventoryOnlyObjectsItRecordsAreExtra() throws {
-        let config = try #require(try SyncFixtures.desired("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: team}\n"))
+        let config = try #require(
+            try SyncFixtures.desired("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: team}\n"))
         let ours = SyncFixtures.value("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ours, namespace: team}\n")
         let theirs = SyncFixtures.value("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: theirs, namespace: team}\n")
-        let inventory = Inventory(revision: "r", objects: [config.identity, ObjectIdentity(object: ours)].compactMap { $0 })
+        let inventory = Inventory(
+            revision: "r", objects: [config.identity, ObjectIdentity(object: ours)].compactMap { $0 })
         let got = try differ().diff(desired: [config], live: [ours, theirs], inventory: inventory)
         #expect(got.map { "\($0.identity.name) \($0.isDifferent)" } == ["c true", "ours true"])
     }

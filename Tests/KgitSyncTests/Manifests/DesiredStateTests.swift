@@ -124,7 +124,9 @@ import Testing
     }
 
     @Test func anObjectWithOnlyGenerateNameCannotBeSynced() {
-        let result = SyncFixtures.load([("gen.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: web-\n")])
+        let result = SyncFixtures.load([
+            ("gen.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: web-\n")
+        ])
         guard case .failure(let error) = result else {
             Issue.record("want failure, got \(result)")
             return
@@ -168,7 +170,8 @@ import Testing
         ]
         let snapshot = ManifestSnapshot(
             revision: ResolvedRevision(revision: "main", reference: "refs/heads/main", commit: commit, tree: tree),
-            directory: "apps", directoryTree: tree, files: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0) }),
+            directory: "apps", directoryTree: tree,
+            files: Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0) }),
             linkedFiles: [:])
         let state = try DesiredState.load(snapshot, options: DesiredStateOptions(defaultNamespace: "web")).get()
         #expect(state.revision == commit.description)
