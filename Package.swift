@@ -6,7 +6,7 @@
 //   1  KgitYAML KgitStore KgitGit         each wraps one thing
 //   2  KgitSchema                         schema model, built-in kinds, validator   <- KgitYAML
 //   3  KgitKGL                            the configuration language               <- KgitSchema
-//   5  KgitSync                           GitOps: desired state from git           <- KgitGit KgitSchema KgitYAML
+//   5  KgitSync                           GitOps: desired state from git           <- KgitGit
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
 
