@@ -148,29 +148,32 @@ struct NodeValidator {
             mismatch(node, expected: object.isMap ? "map" : "object")
             return
         }
-        for index in pairs.indices {
-            guard case .scalar(let keyScalar) = pairs[index].key.content else {
-                report(.typeMismatch, "expected a string key, found \(Self.describe(pairs[index].key))", at: pairs[index].key)
-                continue
-            }
-            let key = keyScalar.text
-            if let property = object.properties[key] {
-                path.append(.field(key))
-                validate(pairs[index].value, property)
-                path.removeLast()
-                continue
-            }
-            switch object.additionalProperties {
-            case .typed(let values):
-                path.append(.field(key))
-                validate(pairs[index].value, values)
-                path.removeLast()
-            case .preserveUnknown:
-                break
-            case .closed:
-                if object.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
-                if allowUnknownFields { break }
-                reportUnknownField(pairs[index].key, key, object, typeName: typeName)
+        // Elements are read through a buffer pointer so that each key and value is borrowed, not copied.
+        pairs.withUnsafeBufferPointer { entries in
+            for index in entries.indices {
+                guard case .scalar(let keyScalar) = entries[index].key.content else {
+                    report(.typeMismatch, "expected a string key, found \(Self.describe(entries[index].key))", at: entries[index].key)
+                    continue
+                }
+                let key = keyScalar.text
+                if let property = object.properties[key] {
+                    path.append(.field(key))
+                    validate(entries[index].value, property)
+                    path.removeLast()
+                    continue
+                }
+                switch object.additionalProperties {
+                case .typed(let values):
+                    path.append(.field(key))
+                    validate(entries[index].value, values)
+                    path.removeLast()
+                case .preserveUnknown:
+                    break
+                case .closed:
+                    if object.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
+                    if allowUnknownFields { break }
+                    reportUnknownField(entries[index].key, key, object, typeName: typeName)
+                }
             }
         }
         for name in object.required where pairs.index(ofKey: name) == nil {
@@ -214,10 +217,12 @@ struct NodeValidator {
         }
         var keys = array.elementKeys
         if keys.isEmpty, let mergeKey = schema.patchMergeKey { keys = [mergeKey] }
-        for index in items.indices {
-            path.append(keys.isEmpty ? .index(index) : .element(index, items: items, keys: keys))
-            validate(items[index], array.items)
-            path.removeLast()
+        items.withUnsafeBufferPointer { elements in
+            for index in elements.indices {
+                path.append(keys.isEmpty ? .index(index) : .element(index, items: items, keys: keys))
+                validate(elements[index], array.items)
+                path.removeLast()
+            }
         }
         guard items.count > 1 else { return }
         switch array.listType {
