@@ -46,7 +46,8 @@ struct NodeValidator {
             if schema.nullable, node.isNull { return }
             let before = diagnostics.count
             validate(node, target, typeName: reference.name)
-            if diagnostics.count == before { applyConstraints(node, schema) }
+            let clean = diagnostics.count == before
+            applyConstraints(node, schema, subtreeClean: clean, shapeMatched: clean || node.isCollection)
             return
         }
         if node.isNull {
@@ -56,13 +57,14 @@ struct NodeValidator {
             return
         }
         let before = diagnostics.count
+        var collectionMatched = false
         switch schema.shape {
         case .any, .reference:
             break
         case .object(let object):
-            validateObject(node, object, typeName: typeName ?? schema.definitionName)
+            collectionMatched = validateObject(node, object, typeName: typeName ?? schema.definitionName)
         case .array(let array):
-            validateArray(node, array, schema: schema)
+            collectionMatched = validateArray(node, array, schema: schema)
         case .string(let constraints):
             validateString(node, constraints)
         case .integer(let constraints):
@@ -88,11 +90,23 @@ struct NodeValidator {
         case .quantity:
             validateQuantity(node)
         }
-        if diagnostics.count == before { applyConstraints(node, schema) }
+        let clean = diagnostics.count == before
+        applyConstraints(node, schema, subtreeClean: clean, shapeMatched: clean || collectionMatched)
     }
 
-    /// Enumerations, combinators and code checks: run once the value has the right structure.
-    private mutating func applyConstraints(_ node: Node, _ schema: Schema) {
+    /// Enumerations and combinators run on values with no problem inside them (a broken child would
+    /// make every alternative fail and say nothing new); code checks run whenever the value has the
+    /// right shape, so that an independent rule (a selector that does not match) is reported even when
+    /// something else inside the object is wrong. Checks skip values of the wrong type themselves.
+    private mutating func applyConstraints(_ node: Node, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool) {
+        if shapeMatched, !schema.checks.isEmpty {
+            var context = CheckContext(kind: kind)
+            for check in schema.checks { check.run(node, &context) }
+            for finding in context.findings {
+                report(finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity, extraPath: finding.path)
+            }
+        }
+        guard subtreeClean else { return }
         if let allowed = schema.enumValues, let scalar = node.scalar, !allowed.contains(where: { Self.matches(scalar, $0) }) {
             let shown = allowed.map(Self.describeEnumValue)
             var notes: [String] = []
@@ -104,7 +118,7 @@ struct NodeValidator {
                 notes.append("did you mean `\(suggestion)`?")
             }
             report(
-                .enumValue, "unsupported value \(Self.describe(scalar)); expected one of \(shown.joined(separator: ", "))",
+                .enumValue, "unsupported value \(Self.describeValue(scalar)); expected one of \(shown.joined(separator: ", "))",
                 at: node, notes: notes)
         }
         for sub in schema.allOf { validate(node, sub) }
@@ -125,13 +139,6 @@ struct NodeValidator {
         if let not = schema.not, matches(node, not) {
             report(.not, "the value matches a schema it must not match (not)", at: node)
         }
-        if !schema.checks.isEmpty {
-            var context = CheckContext(kind: kind)
-            for check in schema.checks { check.run(node, &context) }
-            for finding in context.findings {
-                report(finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity, extraPath: finding.path)
-            }
-        }
     }
 
     /// True when `node` satisfies `schema` (used for combinators; diagnostics are discarded).
@@ -143,10 +150,12 @@ struct NodeValidator {
 
     // MARK: - Objects
 
-    private mutating func validateObject(_ node: Node, _ object: ObjectSchema, typeName: String?) {
+    /// Returns false when the node is not a mapping at all.
+    @discardableResult
+    private mutating func validateObject(_ node: Node, _ object: ObjectSchema, typeName: String?) -> Bool {
         guard case .mapping(let pairs) = node.content else {
             mismatch(node, expected: object.isMap ? "map" : "object")
-            return
+            return false
         }
         // Elements are read through a buffer pointer so that each key and value is borrowed, not copied.
         pairs.withUnsafeBufferPointer { entries in
@@ -191,6 +200,7 @@ struct NodeValidator {
         if let maximum = object.maxProperties, pairs.count > maximum {
             report(.maxProperties, "expected at most \(maximum) fields, found \(pairs.count)", at: node)
         }
+        return true
     }
 
     private mutating func reportUnknownField(_ keyNode: Node, _ key: String, _ object: ObjectSchema, typeName: String?) {
@@ -204,10 +214,12 @@ struct NodeValidator {
 
     // MARK: - Arrays
 
-    private mutating func validateArray(_ node: Node, _ array: ArraySchema, schema: Schema) {
+    /// Returns false when the node is not a sequence at all.
+    @discardableResult
+    private mutating func validateArray(_ node: Node, _ array: ArraySchema, schema: Schema) -> Bool {
         guard case .sequence(let items) = node.content else {
             mismatch(node, expected: "list")
-            return
+            return false
         }
         if let minimum = array.minItems, items.count < minimum {
             report(.minItems, "expected at least \(minimum) elements, found \(items.count)", at: node)
@@ -224,7 +236,7 @@ struct NodeValidator {
                 path.removeLast()
             }
         }
-        guard items.count > 1 else { return }
+        guard items.count > 1 else { return true }
         switch array.listType {
         case .map(let mapKeys)? where !mapKeys.isEmpty:
             checkDistinct(items, keys: mapKeys, code: .duplicateKeyInList)
@@ -233,6 +245,7 @@ struct NodeValidator {
         default:
             if array.uniqueItems { checkDistinct(items, keys: [], code: .duplicateItem) }
         }
+        return true
     }
 
     /// Reports elements whose identity (the values of `keys`, or the scalar itself) repeats an earlier one.
@@ -255,7 +268,7 @@ struct NodeValidator {
                 let elementPath: PathComponent = keys.isEmpty ? .index(index) : .element(index, item: item, keys: keys)
                 let what = keys.isEmpty
                     ? "the value \(identity[0].debugDescription) appears twice"
-                    : "duplicate \(zip(keys, identity).map { "\($0.0)=\($0.1.debugDescription)" }.joined(separator: ", ")): elements \(first) and \(index) have the same key"
+                    : "elements \(first) and \(index) have the same key (\(zip(keys, identity).map { "\($0.0) \($0.1.isEmpty ? "unset" : $0.1)" }.joined(separator: ", ")))"
                 report(
                     code, what, at: item, notes: ["first defined at line \(items[first].start.line)"],
                     extraPath: [elementPath])
@@ -420,6 +433,12 @@ struct NodeValidator {
         }
     }
 
+    /// A scalar as written: strings quoted, other values bare.
+    static func describeValue(_ scalar: Node.Scalar) -> String {
+        if case .string = scalar.value { return scalar.text.debugDescription }
+        return scalar.text
+    }
+
     static func describeEnumValue(_ value: ScalarValue) -> String {
         switch value {
         case .null: return "null"
@@ -463,6 +482,14 @@ enum PathStep {
 }
 
 extension Node {
+    /// True for a mapping or a sequence.
+    var isCollection: Bool {
+        switch content {
+        case .mapping, .sequence: return true
+        case .scalar: return false
+        }
+    }
+
     /// True for a scalar that resolved to null (`~`, `null`, or nothing).
     var isNull: Bool {
         if case .scalar(let scalar) = content, case .null = scalar.value { return true }
