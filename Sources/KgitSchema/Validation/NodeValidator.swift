@@ -108,7 +108,7 @@ struct NodeValidator {
         }
         guard subtreeClean else { return }
         if let allowed = schema.enumValues, let scalar = node.scalar, !allowed.contains(where: { Self.matches(scalar, $0) }) {
-            let shown = allowed.map(Self.describeEnumValue)
+            let shown = allowed.filter { $0 != .string("") }.map(Self.describeEnumValue)
             var notes: [String] = []
             let candidates = allowed.compactMap { value -> String? in
                 if case .string(let text) = value { return text }
