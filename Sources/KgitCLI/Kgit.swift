@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `kgit` root command.
 public struct Kgit: AsyncParsableCommand {
@@ -8,13 +9,44 @@ public struct Kgit: AsyncParsableCommand {
         discussion: """
             Validate Kubernetes manifests in CI, type them with KGL, and keep a cluster in sync with git.
 
-            Start with `kgit validate manifests/` to check YAML against the Kubernetes 1.33 schemas.
+            Start with `kgit validate manifests/` to check YAML against the Kubernetes schemas, and
+            `kgit explain CODE` to learn what an error code means.
             """,
         version: KgitVersion.string,
-        subcommands: []
+        subcommands: [ValidateCommand.self, ExplainCommand.self, StoreCommand.self]
     )
 
     public init() {}
+
+    /// Runs kgit with the process's arguments and exits with a status scripts can trust:
+    /// 0 success, 1 a negative answer (invalid input, a difference found), 2 usage or I/O errors.
+    public static func start() async {
+        await start(Array(CommandLine.arguments.dropFirst()))
+    }
+
+    /// Runs kgit with the given arguments, then exits the process.
+    public static func start(_ arguments: [String]) async {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ExitWith {
+            FileHandle.standardError.write(Data((error.message + "\n").utf8))
+            Foundation.exit(error.code)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code == .failure || code.rawValue == 1 {
+                exit(withError: error)
+            }
+            // Usage errors (ArgumentParser's EX_USAGE, 64) are reported as 2, like other CLI tools.
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
 }
 
 /// The version kgit reports.

@@ -11,6 +11,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case yamlSizeLimit = "yaml-size-limit"
     case yamlBadMerge = "yaml-bad-merge"
     case yamlEncoding = "yaml-encoding"
+    case yamlTagMismatch = "yaml-tag-mismatch"
 
     // MARK: Documents and kinds
     case notAnObject = "not-an-object"
@@ -78,6 +79,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
         case .yamlSizeLimit: return "The input is too large."
         case .yamlBadMerge: return "A `<<` merge key's value is not a mapping or a list of mappings."
         case .yamlEncoding: return "The input is not valid UTF-8."
+        case .yamlTagMismatch: return "A scalar does not fit the type its explicit tag names."
         case .notAnObject: return "A document is not a mapping."
         case .missingAPIVersion: return "A document has no `apiVersion`."
         case .missingKind: return "A document has no `kind`."
@@ -149,6 +151,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
             return "The value of a `<<` merge key must be a mapping (usually an alias to one) or a list of mappings. Fix the merged value."
         case .yamlEncoding:
             return "The file is not valid UTF-8 text. Kubernetes manifests must be UTF-8; re-save the file with that encoding."
+        case .yamlTagMismatch:
+            return "An explicit tag such as `!!int` or `!!bool` names a type the scalar is not written as (`!!int abc`). Remove the tag, or write the value in the tagged type's form."
         case .notAnObject:
             return "Every document of a manifest must be a mapping with `apiVersion`, `kind` and `metadata`. This document is a list or a scalar. A stray `-` at the start of a document, or a file of plain text, causes this."
         case .missingAPIVersion:

@@ -273,7 +273,7 @@ struct Composer {
             return
         }
         if let keyValue = key.scalar?.value {
-            try checkDuplicate(keyValue, key: key, in: &stack[top])
+            try Self.checkDuplicate(keyValue, key: key, in: &stack[top])
         }
         stack[top].pairs.append(Node.Pair(key: key, value: node))
     }
@@ -308,7 +308,7 @@ struct Composer {
         }
     }
 
-    private func checkDuplicate(_ value: ScalarValue, key: Node, in frame: inout Frame) throws(YAMLError) {
+    private static func checkDuplicate(_ value: ScalarValue, key: Node, in frame: inout Frame) throws(YAMLError) {
         let firstLine: Int?
         if frame.keyIndex != nil {
             firstLine = frame.keyIndex?[value]

@@ -1,7 +1,7 @@
 /// An error found while reading YAML, with the position it applies to.
 public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Stable machine-readable codes; each has an entry in the CLI's `kgit explain`.
-    public enum Code: String, Sendable, Hashable {
+    public enum Code: String, Sendable, Hashable, CaseIterable {
         /// The text is not well-formed YAML (libyaml scanner or parser error).
         case syntax = "yaml-syntax"
         /// A mapping has the same key twice.

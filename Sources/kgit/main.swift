@@ -1,3 +1,3 @@
 import KgitCLI
 
-await Kgit.main()
+await Kgit.start()

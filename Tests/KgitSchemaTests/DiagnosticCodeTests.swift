@@ -48,6 +48,7 @@ import Testing
             .yamlAliasLimit: "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
             .yamlDepthLimit: String(repeating: "[", count: 300) + String(repeating: "]", count: 300),
             .yamlBadMerge: "a:\n  <<: 3\n",
+            .yamlTagMismatch: "a: !!int abc\n",
             .notAnObject: "just text",
             .missingAPIVersion: "kind: ConfigMap\n\(meta)",
             .missingKind: "apiVersion: v1\n\(meta)",

@@ -87,6 +87,8 @@ enum MetadataChecks {
             guard let key = requirement.member("key")?.stringValue, let op = requirement.member("operator")?.stringValue else { continue }
             let values = (requirement.member("values")?.sequence ?? []).compactMap { $0.scalar?.text }
             let actual = labels[key]
+            // A malformed requirement is reported as `invalid-selector`; whether it matches means nothing.
+            if (op == "In" || op == "NotIn") && values.isEmpty { continue }
             switch op {
             case "In":
                 if let actual, values.contains(actual) { continue }

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct KgitCLIPackageBuilds {
-    @Test func theModuleLinks() { #expect(Bool(true)) }
-}
