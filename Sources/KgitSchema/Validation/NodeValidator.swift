@@ -157,6 +157,9 @@ struct NodeValidator {
             mismatch(node, expected: object.isMap ? "map" : "object")
             return false
         }
+        let properties = object.properties
+        let additionalProperties = object.additionalProperties
+        let embeddedResource = object.embeddedResource
         // Elements are read through a buffer pointer so that each key and value is borrowed, not copied.
         pairs.withUnsafeBufferPointer { entries in
             for index in entries.indices {
@@ -165,13 +168,13 @@ struct NodeValidator {
                     continue
                 }
                 let key = keyScalar.text
-                if let property = object.properties[key] {
+                if let property = properties[key] {
                     path.append(.field(key))
                     validate(entries[index].value, property)
                     path.removeLast()
                     continue
                 }
-                switch object.additionalProperties {
+                switch additionalProperties {
                 case .typed(let values):
                     path.append(.field(key))
                     validate(entries[index].value, values)
@@ -179,7 +182,7 @@ struct NodeValidator {
                 case .preserveUnknown:
                     break
                 case .closed:
-                    if object.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
+                    if embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
                     if allowUnknownFields { break }
                     reportUnknownField(entries[index].key, key, object, typeName: typeName)
                 }
