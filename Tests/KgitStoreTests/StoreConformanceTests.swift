@@ -290,6 +290,25 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a watch from the past started during concurrent writes replays then goes live without gap or repeat", arguments: Backend.allCases)
+    func watchReplayDuringWrites(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let writers = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for w in 0..<4 {
+                        group.addTask { for i in 0..<50 { try await store.put("rw/\(w)/\(i)", "v") } }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+            let stream = try await store.watch(WatchRequest(.prefix("rw/"), startRevision: 2))
+            try await writers.value
+            let events = try await stream.events(200, timeout: .seconds(10))
+            #expect(events.map(\.kv.modRevision) == Array(2...201))
+        }
+    }
+
     // MARK: - Compaction
 
     @Test("after compaction, reads and watches below it fail as compacted", arguments: Backend.allCases)
