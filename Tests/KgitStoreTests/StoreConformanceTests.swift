@@ -335,6 +335,25 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a key deleted before the compaction point stays gone in history and can be created again", arguments: Backend.allCases)
+    func compactionOfDeletedKeys(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.put("a", "1")  // 2
+            try await store.delete("a")  // 3
+            try await store.put("b", "1")  // 4
+            try await store.put("c", "1")  // 5
+            try await store.compact(5)
+            #expect(try await store.range(RangeRequest(.all, revision: 5)).kvs.map(\.key.s) == ["b", "c"])
+            try await store.put("a", "2")  // 6
+            #expect(try await store.range(RangeRequest(.all, revision: 5)).kvs.map(\.key.s) == ["b", "c"])
+            let now = try await store.range(RangeRequest(.all))
+            #expect(now.kvs.map(\.key.s) == ["a", "b", "c"])
+            #expect(now.kvs.first?.createRevision == 6 && now.kvs.first?.version == 1)
+            let watch = try await store.watch(WatchRequest(.all, startRevision: 5))
+            #expect(try await watch.events(2).map(\.kv.key.s) == ["c", "a"])
+        }
+    }
+
     // MARK: - Leases
 
     @Test("a lease reports its TTL and keys, keep-alive renews it, revoke deletes its keys", arguments: Backend.allCases)

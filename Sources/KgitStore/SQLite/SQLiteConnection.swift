@@ -52,6 +52,9 @@ final class SQLiteConnection: @unchecked Sendable {
     /// The last error's message.
     var errorMessage: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed" }
 
+    /// The rowid of the last inserted row.
+    var lastInsertRowID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
+
     /// Rows changed by the last statement.
     var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
 
