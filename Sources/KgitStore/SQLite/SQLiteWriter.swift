@@ -23,7 +23,7 @@ final class SQLiteWriter: @unchecked Sendable {
         case close(CheckedContinuation<Void, Never>?)
     }
 
-    static let compactionStep = 128
+    static let compactionStep = 64
     static let maxBatch = 1024
 
     let queue = BlockingQueue<Job>()
