@@ -52,7 +52,7 @@ public final class SQLiteStore: Store {
         dbPath = directory + "/store.db"
         do {
             let connection = try SQLiteConnection(path: dbPath, create: true)
-            try connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")
+            try connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")
             try connection.exec("BEGIN IMMEDIATE; \(SQLiteQueries.schema) COMMIT")
             let (metaRev, compact) = try SQLiteQueries.revisions(connection)
             let logRev = try connection.scalar("SELECT MAX(rev) FROM log") ?? 0
