@@ -3,9 +3,31 @@ struct SQLiteWriteView: MVCCWriteView {
     let connection: SQLiteConnection
     let leases: LeaseTable
     let compactRevision: Int64
+    /// Each looked-up key's newest log row (0: none), so `record` need not look it up again.
+    private var heads: [[UInt8]: Int64] = [:]
+
+    init(connection: SQLiteConnection, leases: LeaseTable, compactRevision: Int64) {
+        self.connection = connection
+        self.leases = leases
+        self.compactRevision = compactRevision
+    }
 
     mutating func get(_ key: [UInt8]) throws -> KeyValue? {
-        try SQLiteQueries.current(connection, .key(key)).first
+        var found: KeyValue?
+        var head: Int64 = 0
+        try connection.query(
+            "SELECT create_rev, mod_rev, version, lease, value, deleted, log_id FROM current WHERE key = ?1",
+            [.blob(key)]
+        ) { r in
+            head = r.int(6)
+            if r.int(5) == 0 {
+                found = KeyValue(
+                    key: key, value: r.blob(4), createRevision: r.int(0), modRevision: r.int(1), version: r.int(2),
+                    lease: r.int(3))
+            }
+        }
+        heads[key] = head
+        return found
     }
 
     mutating func list(_ range: KeyRange) throws -> [KeyValue] {
@@ -21,7 +43,8 @@ struct SQLiteWriteView: MVCCWriteView {
 
     mutating func record(_ event: Event, sub: Int) throws {
         let kv = event.kv
-        let prevID = try connection.scalar("SELECT log_id FROM current WHERE key = ?1", [.blob(kv.key)]) ?? 0
+        let prevID =
+            try heads[kv.key] ?? connection.scalar("SELECT log_id FROM current WHERE key = ?1", [.blob(kv.key)]) ?? 0
         let deleted: Int64 = event.kind == .delete ? 1 : 0
         try connection.query(
             """
@@ -31,6 +54,7 @@ struct SQLiteWriteView: MVCCWriteView {
             [.int(kv.modRevision), .blob(kv.key), .int(deleted), .int(kv.createRevision), .int(kv.version),
              .int(kv.lease), .blob(kv.value), .int(prevID)])
         let logID = connection.lastInsertRowID
+        heads[kv.key] = logID
         try connection.query(
             """
             INSERT INTO current(key, create_rev, mod_rev, version, lease, value, deleted, log_id)
