@@ -104,7 +104,10 @@ enum StoreBench {
             f.writes[c] = try await writes(store, concurrency: c, value: value, seconds: o.seconds, tag: "w\(c)")
             var batch = ""
             if let before, let after = (store as? SQLiteStore)?.writeStatistics, after.commits > before.commits {
-                batch = String(format: " (%.1f writes per commit)", Double(after.jobs - before.jobs) / Double(after.commits - before.commits))
+                let jobs = Double(after.jobs - before.jobs)
+                batch = String(
+                    format: " (%.1f writes per commit, %.2f WAL pages per write)",
+                    jobs / Double(after.commits - before.commits), Double(after.pages - before.pages) / jobs)
             }
             print("  \(name): \(c) writers: \(Int(f.writes[c] ?? 0)) writes/s\(batch)")
         }

@@ -214,8 +214,11 @@ public final class SQLiteStore: Store {
         try withReader { try $0.backup(to: path) }
     }
 
-    /// Commits (fsyncs) and write jobs since open: `jobs / commits` is the mean group-commit batch size.
-    public var writeStatistics: (commits: Int, jobs: Int) { (writer.commits, writer.jobs) }
+    /// Commits (fsyncs), write jobs and WAL pages written since open: `jobs / commits` is the mean
+    /// group-commit batch size, `pages / jobs` the write amplification. For benchmarks and diagnostics.
+    public var writeStatistics: (commits: Int, jobs: Int, pages: Int) {
+        (writer.commits, writer.jobs, writer.framesWritten)
+    }
 
     /// Runs SQLite's `PRAGMA integrity_check`; returns "ok" for a sound database, else the problems found.
     public func integrityCheck() throws -> String {

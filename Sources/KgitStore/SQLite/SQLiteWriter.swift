@@ -66,6 +66,9 @@ final class SQLiteWriter: @unchecked Sendable {
     /// Commits made so far (each one fsync).
     var commits: Int { commitCount.load(ordering: .relaxed) }
 
+    /// Pages written to the WAL so far.
+    var framesWritten: Int { walFrames.framesWritten }
+
     /// Jobs committed so far; `jobs / commits` is the mean group-commit batch size.
     var jobs: Int { jobCount.load(ordering: .relaxed) }
 
