@@ -4,13 +4,14 @@
 ///
 /// ```
 /// log(id, rev, key, deleted, create_rev, version, lease, value, prev_id)   every change, in commit order
-/// current(key, create_rev, mod_rev, version, lease, value, deleted, log_id) newest version per key
+/// current(key, create_rev, mod_rev, version, lease, deleted, log_id)        newest version per key
 /// leases(id, ttl)     meta(name, value): 'revision', 'compact_revision'
 /// ```
 ///
 /// `id` is the insertion order, so `ORDER BY id` is (revision, position in the transaction). A write inserts
 /// one `log` row per changed key (appended at the end of the table) and updates that key's `current` row in
-/// the same SQLite transaction, so each write touches only one B-tree at a random position.
+/// the same SQLite transaction, so each write touches only one B-tree at a random position, and that one
+/// holds small rows (values live only in the log; reads join on `log_id`).
 ///
 /// Each log row links to the key's previous row (`prev_id`), and `current.log_id` to its newest, so a read
 /// at an older revision walks back from the newest row:
@@ -31,8 +32,7 @@ enum SQLiteQueries {
         CREATE INDEX IF NOT EXISTS log_rev ON log(rev);
         CREATE TABLE IF NOT EXISTS current(
             key BLOB PRIMARY KEY, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL, version INTEGER NOT NULL,
-            lease INTEGER NOT NULL, value BLOB NOT NULL, deleted INTEGER NOT NULL, log_id INTEGER NOT NULL)
-            WITHOUT ROWID;
+            lease INTEGER NOT NULL, deleted INTEGER NOT NULL, log_id INTEGER NOT NULL) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS current_lease ON current(lease) WHERE lease != 0;
         CREATE TABLE IF NOT EXISTS leases(id INTEGER PRIMARY KEY, ttl INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -40,12 +40,12 @@ enum SQLiteQueries {
         """
 
     /// The `WHERE` clause and arguments selecting `range` on column `key`.
-    static func keyFilter(_ range: KeyRange, args: inout [SQLiteValue]) -> String {
+    static func keyFilter(_ range: KeyRange, column: String = "key", args: inout [SQLiteValue]) -> String {
         args.append(.blob(range.start))
-        guard let end = range.end else { return "key = ?\(args.count)" }
-        if range.isUnbounded { return "key >= ?\(args.count)" }
+        guard let end = range.end else { return "\(column) = ?\(args.count)" }
+        if range.isUnbounded { return "\(column) >= ?\(args.count)" }
         args.append(.blob(end))
-        return "key >= ?\(args.count - 1) AND key < ?\(args.count)"
+        return "\(column) >= ?\(args.count - 1) AND \(column) < ?\(args.count)"
     }
 
     /// (revision, compact revision) as committed; read inside the same transaction as the data.
@@ -67,12 +67,15 @@ enum SQLiteQueries {
         -> [KeyValue]
     {
         var args: [SQLiteValue] = []
-        let filter = keyFilter(range, args: &args)
-        let valueColumn = values ? "value" : "x''"
+        let filter = keyFilter(range, column: "c.key", args: &args)
+        let (valueColumn, join) = values ? ("l.value", " JOIN log l ON l.id = c.log_id") : ("x''", "")
         let limitClause = limit > 0 ? " LIMIT \(limit)" : ""
         var out: [KeyValue] = []
         try c.query(
-            "SELECT key, create_rev, mod_rev, version, lease, \(valueColumn) FROM current WHERE \(filter) AND deleted = 0 ORDER BY key\(limitClause)",
+            """
+            SELECT c.key, c.create_rev, c.mod_rev, c.version, c.lease, \(valueColumn) FROM current c\(join)
+            WHERE \(filter) AND c.deleted = 0 ORDER BY c.key\(limitClause)
+            """,
             args
         ) { r in
             out.append(

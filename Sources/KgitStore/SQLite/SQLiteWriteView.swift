@@ -16,7 +16,10 @@ struct SQLiteWriteView: MVCCWriteView {
         var found: KeyValue?
         var head: Int64 = 0
         try connection.query(
-            "SELECT create_rev, mod_rev, version, lease, value, deleted, log_id FROM current WHERE key = ?1",
+            """
+            SELECT c.create_rev, c.mod_rev, c.version, c.lease, l.value, c.deleted, c.log_id
+            FROM current c LEFT JOIN log l ON l.id = c.log_id WHERE c.key = ?1
+            """,
             [.blob(key)]
         ) { r in
             head = r.int(6)
@@ -57,13 +60,12 @@ struct SQLiteWriteView: MVCCWriteView {
         heads[kv.key] = logID
         try connection.query(
             """
-            INSERT INTO current(key, create_rev, mod_rev, version, lease, value, deleted, log_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT INTO current(key, create_rev, mod_rev, version, lease, deleted, log_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             ON CONFLICT(key) DO UPDATE SET create_rev = excluded.create_rev, mod_rev = excluded.mod_rev,
-            version = excluded.version, lease = excluded.lease, value = excluded.value, deleted = excluded.deleted,
-            log_id = excluded.log_id
+            version = excluded.version, lease = excluded.lease, deleted = excluded.deleted, log_id = excluded.log_id
             """,
             [.blob(kv.key), .int(kv.createRevision), .int(kv.modRevision), .int(kv.version), .int(kv.lease),
-             .blob(kv.value), .int(deleted), .int(logID)])
+             .int(deleted), .int(logID)])
     }
 }
