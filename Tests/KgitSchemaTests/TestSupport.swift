@@ -20,9 +20,8 @@ func report(_ yaml: String, options: ValidationOptions = ValidationOptions(), sc
 func codes(_ diagnostics: [Diagnostic]) -> [String] { diagnostics.map(\.code) }
 
 /// Reads a fixture file next to the tests.
-func fixture(_ name: String, filePath: String = #filePath) throws -> SourceFile {
-    let directory = filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-    let path = "\(directory)/Fixtures/\(name)"
+func fixture(_ name: String) throws -> SourceFile {
+    let path = "\(fixturesDirectory)/\(name)"
     guard let handle = fopen(path, "rb") else { throw FixtureError(path: path) }
     defer { fclose(handle) }
     var bytes: [UInt8] = []
@@ -34,6 +33,12 @@ func fixture(_ name: String, filePath: String = #filePath) throws -> SourceFile 
     }
     return SourceFile(path: name, bytes: bytes)
 }
+
+/// `Tests/KgitSchemaTests/Fixtures`, found from this file's own path.
+let fixturesDirectory: String = {
+    let here = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    return here + "/Fixtures"
+}()
 
 struct FixtureError: Error { var path: String }
 
