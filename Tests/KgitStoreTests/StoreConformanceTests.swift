@@ -397,10 +397,11 @@ struct StoreConformanceTests {
     @Test("keys die with their lease when it expires", arguments: Backend.allCases)
     func leaseExpiry(_ backend: Backend) async throws {
         try await backend.withStore { store in
-            let lease = try await store.grantLease(ttl: 1, id: 0)
+            // Three seconds leave room for a loaded machine between the grant and the put.
+            let lease = try await store.grantLease(ttl: 3, id: 0)
             try await store.put("e/1", "a", lease: lease.id)
             let watch = try await store.watch(WatchRequest(.key("e/1")))
-            let events = try await watch.events(1, timeout: .seconds(8))
+            let events = try await watch.events(1, timeout: .seconds(20))
             #expect(events.first?.kind == .delete)
             #expect(try await store.get("e/1") == nil)
             await #expect(throws: StoreError.leaseNotFound(lease.id)) { try await store.keepAliveLease(lease.id) }
