@@ -399,8 +399,9 @@ struct StoreConformanceTests {
         try await backend.withStore { store in
             // Three seconds leave room for a loaded machine between the grant and the put.
             let lease = try await store.grantLease(ttl: 3, id: 0)
-            try await store.put("e/1", "a", lease: lease.id)
-            let watch = try await store.watch(WatchRequest(.key("e/1")))
+            let rev = try await store.put("e/1", "a", lease: lease.id)
+            // From the next revision, so a revocation that beats the watch's registration is replayed.
+            let watch = try await store.watch(WatchRequest(.key("e/1"), startRevision: rev + 1))
             let events = try await watch.events(1, timeout: .seconds(20))
             #expect(events.first?.kind == .delete)
             #expect(try await store.get("e/1") == nil)
