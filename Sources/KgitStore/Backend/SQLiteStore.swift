@@ -15,7 +15,10 @@ import Synchronization
 /// transaction and one fsync, each with its own revision. Reads use a pool of separate connections (WAL
 /// readers never block the writer) and see a consistent snapshot. Watches are fed after commit by a
 /// `WatchHub`; watches from an old revision replay the log first. `compact` records the new floor at once
-/// and removes history in bounded steps interleaved with writes. Leases expire via a 100 ms timer.
+/// and removes history in bounded steps interleaved with writes. Leases expire via a 100 ms timer. A
+/// `SQLiteCheckpointer` thread moves the WAL into the database file off the write path.
+///
+/// Threads: one writer and one checkpointer per open store; reads run on the caller's task.
 ///
 /// Recovery on open: the revision continues from the last committed one; leases get their full TTL again.
 public final class SQLiteStore: Store {
