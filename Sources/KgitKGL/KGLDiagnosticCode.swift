@@ -14,6 +14,14 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     case nestingTooDeep = "kgl-nesting-too-deep"
     case misplacedDeclaration = "kgl-misplaced-declaration"
 
+    case unknownType = "kgl-unknown-type"
+    case duplicateType = "kgl-duplicate-type"
+    case duplicateField = "kgl-duplicate-field"
+    case refinementAddsField = "kgl-refinement-adds-field"
+    case invalidConstraint = "kgl-invalid-constraint"
+    case invalidPattern = "kgl-invalid-pattern"
+    case notSupportedYet = "kgl-not-supported-yet"
+
     /// The code as printed in diagnostics (`kgl-unexpected-token`).
     public var code: String { rawValue }
 
@@ -28,6 +36,13 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .unclosedDelimiter: return "unclosed delimiter"
         case .nestingTooDeep: return "nesting too deep"
         case .misplacedDeclaration: return "misplaced declaration"
+        case .unknownType: return "unknown type"
+        case .duplicateType: return "duplicate type"
+        case .duplicateField: return "duplicate field"
+        case .refinementAddsField: return "refinement adds a field"
+        case .invalidConstraint: return "invalid constraint"
+        case .invalidPattern: return "invalid pattern"
+        case .notSupportedYet: return "not supported yet"
         }
     }
 
@@ -83,12 +98,64 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
                 its `type`, `bind` and `env` declarations. A `package` clause after anything else, or \
                 an `import` after a declaration, is an error: move it to the top of the file.
                 """
+        case .unknownType:
+            return """
+                A type expression names a type that is neither built in (bool, int, float, number, \
+                string, any, Quantity, IntOrString, Port...) nor declared with `type` in the file. The \
+                message suggests the closest known name when one is within two edits.
+                """
+        case .duplicateType:
+            return """
+                Two `type` declarations in one package have the same name. Types are referred to by \
+                name, so each name may be declared once; rename or merge the declarations.
+                """
+        case .duplicateField:
+            return """
+                A block declares the same field twice (possibly through dotted paths such as `a.b` and \
+                `a: { b: ... }`). Constraints on one field belong in one declaration: join them with `&`.
+                """
+        case .refinementAddsField:
+            return """
+                A refinement `Base { ... }` may only narrow Base: add constraints, defaults and rules, \
+                or make optional fields required. It cannot add a field Base does not have, because \
+                the result would accept objects Base rejects. The message suggests the closest field \
+                of Base; to add fields, declare a new struct type instead.
+                """
+        case .invalidConstraint:
+            return """
+                A constraint does not fit the type it applies to: a bound such as `>=3` on a string, \
+                `len(...)` on a number, a regular expression on a list, or a call with the wrong \
+                arguments. Apply numeric bounds to int, float, number; patterns to string; len to \
+                string, list and map types.
+                """
+        case .invalidPattern:
+            return """
+                The regular expression after `=~` or `!~` does not compile. Patterns use RE2 syntax, as \
+                Kubernetes and CEL do; write them as raw strings (#"^\\d+$"#) so backslashes need no \
+                escaping.
+                """
+        case .notSupportedYet:
+            return """
+                The construct is valid KGL but this version of kgit cannot check it yet (for example \
+                types from imported packages, or element paths such as `items[*]` outside a \
+                refinement). The file still parses and formats; the message names the construct.
+                """
         }
     }
 
     /// The code whose printed form is `code` (case-insensitive), if any.
     public init?(code: String) {
         self.init(rawValue: code.lowercased())
+    }
+
+    /// True for errors found by the type checker, after parsing succeeded.
+    public var isCheck: Bool {
+        switch self {
+        case .unknownType, .duplicateType, .duplicateField, .refinementAddsField, .invalidConstraint,
+            .invalidPattern, .notSupportedYet:
+            return true
+        default: return false
+        }
     }
 
     /// True for errors found while reading characters into tokens (before any grammar applies).
