@@ -22,6 +22,13 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     case invalidPattern = "kgl-invalid-pattern"
     case notSupportedYet = "kgl-not-supported-yet"
 
+    case duplicateEnvironment = "kgl-duplicate-environment"
+    case unknownEnvironment = "kgl-unknown-environment"
+    case environmentCycle = "kgl-environment-cycle"
+    case invalidPatchPath = "kgl-invalid-patch-path"
+    case conflictingPatch = "kgl-conflicting-patch"
+    case finalOverridden = "kgl-final-overridden"
+
     /// The code as printed in diagnostics (`kgl-unexpected-token`).
     public var code: String { rawValue }
 
@@ -43,6 +50,12 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .invalidConstraint: return "invalid constraint"
         case .invalidPattern: return "invalid pattern"
         case .notSupportedYet: return "not supported yet"
+        case .duplicateEnvironment: return "duplicate environment"
+        case .unknownEnvironment: return "unknown environment"
+        case .environmentCycle: return "environment cycle"
+        case .invalidPatchPath: return "invalid patch path"
+        case .conflictingPatch: return "conflicting patch"
+        case .finalOverridden: return "final value overridden"
         }
     }
 
@@ -140,6 +153,43 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
                 types from imported packages, or element paths such as `items[*]` outside a \
                 refinement). The file still parses and formats; the message names the construct.
                 """
+        case .duplicateEnvironment:
+            return """
+                Two `env` declarations have the same name. An environment is one layer in a stack \
+                (`env prod extends staging`), so its name must say which layer it is; rename one or \
+                merge their patches.
+                """
+        case .unknownEnvironment:
+            return """
+                `extends` names an environment that is not declared. Every stack starts at `base`, the \
+                typed YAML in git, which needs no declaration; any other parent must be declared with \
+                `env`. The message suggests the closest declared name.
+                """
+        case .environmentCycle:
+            return """
+                Environments extend each other in a circle (`a extends b`, `b extends a`), so there is \
+                no order in which to apply their layers. Environments form a linear stack from `base`: \
+                break the cycle by letting one of them extend `base` or another environment.
+                """
+        case .invalidPatchPath:
+            return """
+                A patch path must name one concrete node of one object: fields, positions in plain \
+                lists, or elements of keyed lists by key (`containers[name="web"]`). `[*]` selects many \
+                elements and belongs in types and `require` blocks, not in `patch` blocks.
+                """
+        case .conflictingPatch:
+            return """
+                One environment changes the same node of the same object twice, or changes a node and \
+                something inside it (`spec.template = {...}` and `spec.template.spec.paused = true`), so \
+                the result would depend on the order of statements. Set each path once per layer; \
+                several `+=` appends to one list are allowed.
+                """
+        case .finalOverridden:
+            return """
+                A lower layer set this path with `final`, which forbids later layers to change it (or \
+                anything inside it). The note names the layer that made it final. Remove the override, \
+                or drop `final` in the lower layer if the value is meant to vary per environment.
+                """
         }
     }
 
@@ -152,7 +202,8 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     public var isCheck: Bool {
         switch self {
         case .unknownType, .duplicateType, .duplicateField, .refinementAddsField, .invalidConstraint,
-            .invalidPattern, .notSupportedYet:
+            .invalidPattern, .notSupportedYet, .duplicateEnvironment, .unknownEnvironment, .environmentCycle,
+            .invalidPatchPath, .conflictingPatch, .finalOverridden:
             return true
         default: return false
         }
