@@ -21,6 +21,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     case invalidConstraint = "kgl-invalid-constraint"
     case invalidPattern = "kgl-invalid-pattern"
     case notSupportedYet = "kgl-not-supported-yet"
+    case invalidDefault = "kgl-invalid-default"
 
     case duplicateEnvironment = "kgl-duplicate-environment"
     case unknownEnvironment = "kgl-unknown-environment"
@@ -50,6 +51,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .invalidConstraint: return "invalid constraint"
         case .invalidPattern: return "invalid pattern"
         case .notSupportedYet: return "not supported yet"
+        case .invalidDefault: return "invalid default"
         case .duplicateEnvironment: return "duplicate environment"
         case .unknownEnvironment: return "unknown environment"
         case .environmentCycle: return "environment cycle"
@@ -153,6 +155,12 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
                 types from imported packages, or element paths such as `items[*]` outside a \
                 refinement). The file still parses and formats; the message names the construct.
                 """
+        case .invalidDefault:
+            return """
+                The default after `=` does not satisfy the field's own type, so the value kgit would \
+                fill in when the field is absent would fail the check it is meant to pass. The message \
+                gives the violated constraint; fix the default or the type.
+                """
         case .duplicateEnvironment:
             return """
                 Two `env` declarations have the same name. An environment is one layer in a stack \
@@ -202,7 +210,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     public var isCheck: Bool {
         switch self {
         case .unknownType, .duplicateType, .duplicateField, .refinementAddsField, .invalidConstraint,
-            .invalidPattern, .notSupportedYet, .duplicateEnvironment, .unknownEnvironment, .environmentCycle,
+            .invalidPattern, .notSupportedYet, .invalidDefault, .duplicateEnvironment, .unknownEnvironment, .environmentCycle,
             .invalidPatchPath, .conflictingPatch, .finalOverridden:
             return true
         default: return false

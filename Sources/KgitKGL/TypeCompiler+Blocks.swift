@@ -75,6 +75,7 @@ extension TypeCompiler {
                     failed = true
                     continue
                 }
+                if let value = field.defaultValue { pendingDefaults.append((value, schema)) }
                 if !tree.insert(labels[...], schema, required: !field.optional) {
                     report(.duplicateField, "field \(labels.joined(separator: ".")) is declared twice", at: field.path.range)
                 }
@@ -158,6 +159,7 @@ extension TypeCompiler {
                 return nil
             }
             guard let narrowed = narrow(property, along: steps.dropFirst(), field: field) else { return nil }
+            if steps.count == 1, let value = field.defaultValue { pendingDefaults.append((value, narrowed)) }
             object.properties[label.name] = narrowed
             if steps.count == 1, !field.optional, !object.required.contains(label.name) {
                 object.required.append(label.name)

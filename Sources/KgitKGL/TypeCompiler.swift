@@ -71,6 +71,8 @@ struct TypeCompiler {
     private var references: [String: SchemaReference] = [:]
     private var compiled: [String: Schema] = [:]
     private var inProgress: Set<String> = []
+    /// Defaults to check once every type is compiled (and every reference linked).
+    var pendingDefaults: [(Value, Schema)] = []
 
     init(file: String, source: [UInt8]) {
         self.file = file
@@ -88,6 +90,7 @@ struct TypeCompiler {
             references[decl.name.name] = SchemaReference(name: decl.name.name)
         }
         for name in declarations.keys.sorted() { _ = declared(name) }
+        for (value, schema) in pendingDefaults { checkDefault(value, against: schema) }
         return compiled
     }
 

@@ -149,7 +149,7 @@ import Testing
         let sources = [
             "type T = strng", "type T = int\ntype T = string", "type T = { a: int, a: string }",
             "type B = { r?: int }\ntype T = B { x: int }", "type T = string & >=3", "type T = string & =~\"(\"",
-            "type T = { items[*]: int }",
+            "type T = { items[*]: int }", "type T = { a?: int = \"x\" }",
         ]
         let shown = Set(sources.flatMap { CompiledTypes(source: $0).diagnostics.map(\.code) })
         let environmentCodes: Set<KGLDiagnosticCode> = [
@@ -165,5 +165,36 @@ import Testing
         let compiled = CompiledTypes(source: "type T = {")
         #expect(compiled.types.isEmpty)
         #expect(compiled.diagnostics.map(\.code) == ["kgl-unclosed-delimiter"])
+    }
+}
+
+@Suite struct TypeCompilerDefaultsTests {
+    static func errors(_ kgl: String) -> [String] {
+        CompiledTypes(source: kgl).diagnostics.map { "\($0.start) \($0.code)" }
+    }
+
+    @Test func defaultsThatFitTheirTypeAreAccepted() {
+        let kgl = """
+            type T = {
+              replicas?: int & 1..50 = 2
+              mode?: "a" | "b" = "b"
+              memory?: Quantity = 512Mi
+              tags?: [string] = ["x", "no"]
+              limits?: { cpu?: string, memory?: Quantity } = { cpu: "500m", memory: 1Gi }
+              maybe?: string | null = null
+            }
+            """
+        #expect(Self.errors(kgl) == [])
+    }
+
+    @Test(arguments: [
+        ("type T = { replicas?: int & 1..50 = 0 }", "1:37 kgl-invalid-default"),
+        ("type T = { mode?: \"a\" | \"b\" = \"c\" }", "1:31 kgl-invalid-default"),
+        ("type T = { name?: string = 3 }", "1:28 kgl-invalid-default"),
+        ("type T = { o?: { a: int } = { b: 1 } }", "1:29 kgl-invalid-default"),
+        ("type B = { r?: int }\ntype T = B { r?: int = \"x\" }", "2:24 kgl-invalid-default"),
+    ])
+    func aDefaultOutsideItsTypeIsReportedAtTheDefault(_ kgl: String, _ want: String) {
+        #expect(Self.errors(kgl).first == want, "all: \(Self.errors(kgl))")
     }
 }
