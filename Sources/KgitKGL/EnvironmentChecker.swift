@@ -23,7 +23,10 @@ public struct CheckedEnvironments: Sendable {
             self.diagnostics = parsed.diagnostics
             return
         }
-        var checker = EnvironmentChecker(file: file)
+        var compiler = TypeCompiler(file: file, source: Array(source.utf8))
+        _ = compiler.compile(parsed.module)
+        compiler.diagnostics = []  // the types' own errors are CompiledTypes' to report
+        var checker = EnvironmentChecker(file: file, compiler: compiler)
         self.chains = checker.check(parsed.module)
         self.diagnostics = checker.diagnostics.sorted(by: Diagnostic.sortedOrder)
     }
@@ -54,9 +57,12 @@ struct EnvironmentChecker {
 
     let file: String
     var diagnostics: [Diagnostic] = []
+    /// Resolves patch targets to their types; nil skips the type checks of patches.
+    var compiler: TypeCompiler?
 
-    init(file: String) {
+    init(file: String, compiler: TypeCompiler? = nil) {
         self.file = file
+        self.compiler = compiler
     }
 
     mutating func report(_ code: KGLDiagnosticCode, _ message: String, at range: SourceRange, notes: [String] = []) {
@@ -121,7 +127,9 @@ struct EnvironmentChecker {
         var result: [Change] = []
         for case .patch(let patch) in env.items {
             let target = "\(patch.type.dotted) \(patch.object.value)"
+            let type = targetType(patch.type)
             for statement in patch.statements {
+                if let type { checkStatement(statement, against: type) }
                 let change: Change?
                 switch statement {
                 case .set(let path, _, let append, let final, let range):

