@@ -32,6 +32,9 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     case finalOverridden = "kgl-final-overridden"
     case unknownPatchField = "kgl-unknown-patch-field"
     case invalidPatchValue = "kgl-invalid-patch-value"
+    case missingObject = "kgl-missing-object"
+    case missingFile = "kgl-missing-file"
+    case patchNotApplicable = "kgl-patch-not-applicable"
 
     /// The code as printed in diagnostics (`kgl-unexpected-token`).
     public var code: String { rawValue }
@@ -58,6 +61,9 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .invalidImport: return "invalid import"
         case .unknownPatchField: return "unknown field in patch"
         case .invalidPatchValue: return "invalid patch value"
+        case .missingObject: return "patched object not found"
+        case .missingFile: return "added file not found"
+        case .patchNotApplicable: return "patch does not apply"
         case .duplicateEnvironment: return "duplicate environment"
         case .unknownEnvironment: return "unknown environment"
         case .environmentCycle: return "environment cycle"
@@ -185,6 +191,24 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
                 It is checked before layers are merged, so the error points at the patch rather than \
                 at the merged object; the message gives the violated constraint.
                 """
+        case .missingObject:
+            return """
+                A `patch` names an object (kind plus "namespace/name") that no layer below provides: \
+                neither the base manifests nor an `add` of a lower layer. Check the name and namespace, \
+                or add the object first.
+                """
+        case .missingFile:
+            return """
+                An `add "file.yaml"` names a file that is not among the manifests kgit was given. Paths \
+                are matched exactly, or by their last components ("prod/pdb.yaml" matches \
+                "envs/prod/pdb.yaml").
+                """
+        case .patchNotApplicable:
+            return """
+                The patch is well typed but does not fit the object as it is: a position beyond the \
+                end of a list, or a path through a value of another shape than the type says (for \
+                example a string where a mapping is expected). The message says which step failed.
+                """
         case .duplicateEnvironment:
             return """
                 Two `env` declarations have the same name. An environment is one layer in a stack \
@@ -236,7 +260,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .unknownType, .duplicateType, .duplicateField, .refinementAddsField, .invalidConstraint,
             .invalidPattern, .notSupportedYet, .invalidDefault, .duplicateEnvironment, .unknownEnvironment, .environmentCycle,
             .invalidPatchPath, .conflictingPatch, .finalOverridden, .invalidImport, .unknownPatchField,
-            .invalidPatchValue:
+            .invalidPatchValue, .missingObject, .missingFile, .patchNotApplicable:
             return true
         default: return false
         }

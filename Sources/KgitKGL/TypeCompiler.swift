@@ -109,6 +109,12 @@ struct TypeCompiler {
         return schema
     }
 
+    /// The group/version/kind a built-in pack type (`apps.Deployment`) stands for, if it is one.
+    func kind(of name: QualIdent) -> GroupVersionKind? {
+        guard name.parts.count == 2, let pack = packs[name.parts[0].name] else { return nil }
+        return GroupVersionKind(group: pack.group, version: pack.version, kind: name.parts[1].name)
+    }
+
     /// Loads `import x "kgit:k8s@1.33/apps/v1"` (the built-in Kubernetes API pack); other import
     /// kinds are reported as not supported yet.
     private mutating func importPack(_ decl: Module.ImportDecl) {

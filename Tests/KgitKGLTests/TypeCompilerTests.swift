@@ -152,10 +152,12 @@ import Testing
             "type T = { items[*]: int }", "type T = { a?: int = \"x\" }",
         ]
         let shown = Set(sources.flatMap { CompiledTypes(source: $0).diagnostics.map(\.code) })
-        // Environment, import and patch codes are shown by EnvironmentCheckerTests and BuiltinPackTests.
+        // Environment, import and patch codes are shown by EnvironmentCheckerTests and BuiltinPackTests;
         let environmentCodes: Set<KGLDiagnosticCode> = [
             .duplicateEnvironment, .unknownEnvironment, .environmentCycle, .invalidPatchPath, .conflictingPatch,
             .finalOverridden, .invalidImport, .unknownPatchField, .invalidPatchValue,
+            // Rendering codes: RenderedEnvironmentTests.
+            .missingObject, .missingFile, .patchNotApplicable,
         ]
         for code in KGLDiagnosticCode.allCases where code.isCheck && !environmentCodes.contains(code) {
             #expect(shown.contains(code.code), "\(code.code)")
