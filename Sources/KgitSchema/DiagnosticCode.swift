@@ -172,41 +172,41 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
         case .enumValue:
             return "The field accepts only a fixed set of values, which are case-sensitive (`Always`, not `always`). The message lists them and suggests the closest one."
         case .pattern:
-            return "The string must match the regular expression the schema declares. The message shows the pattern."
+            return "The string must match the regular expression the schema declares (JSON Schema semantics: the pattern may match anywhere unless it is anchored with ^ and $). The message shows the pattern; CRD authors use patterns for things like versions, durations and host names."
         case .minLength:
-            return "The string is shorter than the schema allows."
+            return "The string is shorter than the schema's minLength allows, counted in characters. An empty string where a value is required is the usual cause."
         case .maxLength:
-            return "The string is longer than the schema allows."
+            return "The string is longer than the schema's maxLength allows, counted in characters. Shorten the value; names used as label values or DNS names have tight limits."
         case .minimum:
-            return "The number is smaller than the schema's minimum."
+            return "The number is smaller than the schema's minimum (or equal to it when the minimum is exclusive). The message shows the bound."
         case .maximum:
-            return "The number is larger than the schema's maximum."
+            return "The number is larger than the schema's maximum (or equal to it when the maximum is exclusive). The message shows the bound."
         case .multipleOf:
-            return "The number must be a whole multiple of the value the schema declares."
+            return "The number must be a whole multiple of the schema's multipleOf value, such as a size in whole megabytes or a port step."
         case .outOfRange:
-            return "The field is a 32-bit integer (format int32), and the value does not fit in -2147483648...2147483647."
+            return "The field is a 32-bit integer (format int32), and the value does not fit in -2147483648...2147483647. The API server cannot store it; use a smaller value."
         case .minItems:
-            return "The list has fewer elements than the schema requires."
+            return "The list has fewer elements than the schema's minItems requires; an empty list where at least one entry is needed is the usual cause."
         case .maxItems:
-            return "The list has more elements than the schema allows."
+            return "The list has more elements than the schema's maxItems allows. Remove elements, or split the object in two."
         case .minProperties:
-            return "The object has fewer fields than the schema requires."
+            return "The object has fewer fields than the schema's minProperties requires; usually an empty object `{}` where at least one setting is needed."
         case .maxProperties:
-            return "The object has more fields than the schema allows."
+            return "The object has more fields than the schema's maxProperties allows. Remove fields; some schemas allow only one of several settings."
         case .duplicateKeyInList:
             return "The list is a map keyed by some fields of its elements (`name` for containers, `containerPort` and `protocol` for ports, `mountPath` for volume mounts): two elements have the same key, so one would silently replace the other when the object is applied or patched. Rename or merge them."
         case .duplicateItem:
-            return "The list is a set: each value may appear only once. Remove the duplicate."
+            return "The list is a set (x-kubernetes-list-type: set, or uniqueItems): each value may appear only once, and server-side apply would merge the duplicates. Remove the duplicate."
         case .invalidFormat:
             return "The string must have the declared format: `date-time` is an RFC 3339 timestamp such as `2024-05-01T12:00:00Z`; `byte` is base64 text."
         case .oneOf:
             return "The schema lists alternatives, and the value must match exactly one of them; it matches none, or more than one."
         case .anyOf:
-            return "The schema lists alternatives, and the value matches none of them."
+            return "The schema lists alternatives (anyOf), and the value matches none of them. Check the schema's description for the accepted forms."
         case .not:
-            return "The schema says which values are not allowed, and this value is one of them."
+            return "The schema says which values are not allowed (not), and this value is one of them. Check the schema's description for what is forbidden."
         case .embeddedResource:
-            return "The field holds a whole Kubernetes object (x-kubernetes-embedded-resource), which must have `apiVersion` and `kind`."
+            return "The field holds a whole Kubernetes object (x-kubernetes-embedded-resource), which must have `apiVersion` and `kind` like any top-level object. Add them to the embedded object."
         case .invalidName:
             return "Object names must be valid DNS names: most kinds need a DNS-1123 subdomain (at most 253 lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit); Namespaces need a DNS-1123 label (at most 63 characters, no dots); Services need a DNS-1035 label (also starting with a letter); RBAC names may be anything without `/` or `%`. Uppercase letters and underscores are the usual mistakes."
         case .invalidLabel:
@@ -224,7 +224,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
         case .duplicatePortName:
             return "Two ports of the same container, or of the same Service, have the same name, so a name cannot tell them apart. Port names must be unique."
         case .negativeReplicas:
-            return "`replicas` must be zero or more."
+            return "`replicas` must be zero or more (and an autoscaler's minReplicas at least 1, with maxReplicas no smaller than minReplicas). Use 0 to scale a workload down without deleting it."
         case .negativeValue:
             return "The field is a count or a duration and must be zero or more (minReadySeconds, revisionHistoryLimit, terminationGracePeriodSeconds, probe timings...)."
         case .duplicateContainerName:

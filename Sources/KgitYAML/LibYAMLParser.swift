@@ -9,15 +9,18 @@ struct LibYAMLParser: ~Copyable {
 
     /// Sets up a parser over `input[byteBase...]` (the caller strips a BOM by passing `byteBase` 3).
     init(input: UnsafeBufferPointer<UInt8>, byteBase: Int) throws(YAMLError) {
-        self.input = input
-        parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         guard yaml_parser_initialize(parser) == 1 else {
             parser.deallocate()
             throw YAMLError(.syntax, "libyaml could not allocate a parser", at: Mark(line: 1, column: 1, offset: 0))
         }
-        let start = input.baseAddress.map { $0 + byteBase }
-        yaml_parser_set_input_string(parser, start ?? UnsafePointer(bitPattern: 1), input.count - byteBase)
+        // libyaml asserts on a null input pointer, even for an empty input.
+        let start = input.baseAddress.map { UnsafePointer($0 + byteBase) } ?? UnsafePointer(bitPattern: 1)
+        yaml_parser_set_input_string(parser, start, input.count - byteBase)
         yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+        // Stored only now, so a failed init never runs deinit on a parser that was not set up.
+        self.parser = parser
+        self.input = input
     }
 
     deinit {

@@ -52,21 +52,38 @@ public struct YAMLEmitter: Sendable {
 
     private static let coreTags: Set<String> = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!map", "!!seq"]
 
-    /// The tag to write for a node, in the form it is written (`!local`, `!!binary`, `!<uri>`).
+    /// The tag to write for a node: `!!suffix`, `!local` or the verbatim `!<uri>`, with characters
+    /// a tag cannot hold raw percent-encoded (libyaml decodes them back).
     private static func writtenTag(_ node: Node) -> String? {
         guard let tag = node.tag, !coreTags.contains(tag) else { return nil }
-        if tag.hasPrefix("!!") || (tag.hasPrefix("!") && tag.utf8.count > 1 && isURIText(tag.utf8.dropFirst())) {
-            return tag
+        if tag.hasPrefix("!!") && tag.utf8.count > 2 {
+            return "!!" + percentEncoded(tag.utf8.dropFirst(2), shorthand: true)
         }
-        return "!<" + tag + ">"
+        if tag.hasPrefix("!") && tag.utf8.count > 1 {
+            return "!" + percentEncoded(tag.utf8.dropFirst(), shorthand: true)
+        }
+        return "!<" + percentEncoded(tag.utf8[...], shorthand: false) + ">"
     }
 
-    /// Characters a shorthand tag suffix may contain without escaping.
-    private static func isURIText(_ bytes: Substring.UTF8View) -> Bool {
-        bytes.allSatisfy { b in
-            (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
-                || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || "-_.~/;?:@&=+$#*'()%".utf8.contains(b)
+    /// Tag text with every byte outside the URI characters libyaml accepts written as `%XX`. In a
+    /// shorthand (`!x`, `!!x`) `!` and the flow indicators `,[]{}` are encoded too.
+    static func percentEncoded(_ bytes: Substring.UTF8View, shorthand: Bool) -> String {
+        var out: [UInt8] = []
+        for b in bytes {
+            let alnum =
+                (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+                || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+            let safe = alnum || "-;/?:@&=+$_.~*'()".utf8.contains(b) || (!shorthand && "!,[]".utf8.contains(b))
+            if safe {
+                out.append(b)
+            } else {
+                let hex = Array("0123456789ABCDEF".utf8)
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(b >> 4)])
+                out.append(hex[Int(b & 0xF)])
+            }
         }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func ordered(_ pairs: [Node.Pair]) -> [Node.Pair] {

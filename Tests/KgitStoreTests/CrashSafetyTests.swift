@@ -61,7 +61,11 @@ struct CrashSafetyTests {
         try await Task.sleep(for: .milliseconds(700))
         members[0].kill()
         let atKill = acked.count
-        try await Task.sleep(for: .milliseconds(2000))
+        // A new leader may take a few election rounds on a loaded two-core machine; wait for progress.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while acked.count < atKill + 200 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         writers.cancel()
         await writers.value
         #expect(acked.count > atKill, "writes went on after the kill (\(atKill) -> \(acked.count))")

@@ -17,29 +17,29 @@ struct CustomResourceDefinition {
     static func compile(
         _ root: Node, catalog: KubernetesCatalog, problems: inout [(node: Node, path: [PathComponent], message: String)]
     ) -> CustomResourceDefinition? {
-        guard let spec = root["spec"], let group = spec["group"]?.string, let names = spec["names"],
-            let kind = names["kind"]?.string, !kind.isEmpty
+        guard let spec = root.member("spec"), let group = spec.member("group")?.string, let names = spec.member("names"),
+            let kind = names.member("kind")?.string, !kind.isEmpty
         else {
             // The built-in CustomResourceDefinition schema reports the missing fields.
             return nil
         }
-        let name = root["metadata"]?["name"]?.string ?? ""
-        if let plural = names["plural"]?.string, let nameNode = root["metadata"]?["name"], name != "\(plural).\(group)" {
+        let name = root.member("metadata")?.member("name")?.string ?? ""
+        if let plural = names.member("plural")?.string, let nameNode = root.member("metadata")?.member("name"), name != "\(plural).\(group)" {
             problems.append(
                 (nameNode, [.field("metadata"), .field("name")],
                     "the name of a CustomResourceDefinition must be `<plural>.<group>`, here `\(plural).\(group)`, found \(name.debugDescription)"))
         }
         let objectMeta = catalog.definition(named: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")
         var versions: [Version] = []
-        for (index, version) in (spec["versions"]?.sequence ?? []).enumerated() {
-            guard let versionName = version["name"]?.string else { continue }
-            if version["served"]?.scalar?.value == .bool(false) { continue }
+        for (index, version) in (spec.member("versions")?.sequence ?? []).enumerated() {
+            guard let versionName = version.member("name")?.string else { continue }
+            if version.member("served")?.scalar?.value == .bool(false) { continue }
             let gvk = GroupVersionKind(group: group, version: versionName, kind: kind)
             let basePath: [PathComponent] = [
                 .field("spec"), .field("versions"), .element(index, item: version, keys: ["name"]), .field("schema"),
                 .field("openAPIV3Schema"),
             ]
-            guard let schemaNode = version["schema"]?["openAPIV3Schema"] else {
+            guard let schemaNode = version.member("schema")?["openAPIV3Schema"] else {
                 versions.append(Version(kind: gvk, schema: Self.root(Schema(.any, nullable: true), objectMeta: objectMeta)))
                 continue
             }
@@ -50,7 +50,7 @@ struct CustomResourceDefinition {
             }
             versions.append(Version(kind: gvk, schema: Self.root(compiled, objectMeta: objectMeta)))
         }
-        if versions.isEmpty, let versionsNode = spec["versions"] {
+        if versions.isEmpty, let versionsNode = spec.member("versions") {
             problems.append((versionsNode, [.field("spec"), .field("versions")], "the CustomResourceDefinition serves no version"))
         }
         return CustomResourceDefinition(name: name, versions: versions)

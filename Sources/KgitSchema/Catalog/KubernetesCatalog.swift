@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import KgitYAML
 import Synchronization
 
@@ -19,7 +22,8 @@ public final class KubernetesCatalog: Sendable {
 
     /// The Kubernetes minor version, such as `1.33`.
     public let version: String
-    private let definitions: [String: JSONValue]
+    private let bytes: [UInt8]
+    private let ranges: [String: Range<Int>]
     private let kindIndex: [GroupVersionKind: String]
     private let state: Mutex<State>
 
@@ -43,11 +47,11 @@ public final class KubernetesCatalog: Sendable {
             let url = Bundle.module.url(
                 forResource: "kubernetes-\(minor)-definitions", withExtension: "json", subdirectory: "Resources")
                 ?? Bundle.module.url(forResource: "kubernetes-\(minor)-definitions", withExtension: "json"),
-            let data = FileManager.default.contents(atPath: url.path)
+            let data = readFile(url.path)
         else {
             throw CatalogError(message: "the schema resource for Kubernetes \(minor) is missing from the kgit bundle")
         }
-        let catalog = try KubernetesCatalog(version: minor, json: [UInt8](data))
+        let catalog = try KubernetesCatalog(version: minor, json: data)
         return cache.withLock { cached in
             if let existing = cached[minor] { return existing }
             cached[minor] = catalog
@@ -56,22 +60,38 @@ public final class KubernetesCatalog: Sendable {
     }
 
     /// Builds a catalog from the bytes of a definitions document (`{"$defs": {...}}` or `{"definitions": {...}}`).
+    ///
+    /// Only the outline is read here: each definition's byte range, and the group/version/kinds of the
+    /// definitions that declare them. A definition is parsed when a document first needs it.
     init(version: String, json bytes: [UInt8]) throws(CatalogError) {
-        let root: JSONValue
+        var ranges: [String: Range<Int>] = [:]
         do {
-            root = try JSONReader.parse(bytes)
+            var reader = JSONReader(bytes)
+            try reader.forEachMember { reader, key throws(JSONError) in
+                guard key == "$defs" || key == "definitions" else {
+                    try reader.skipValue()
+                    return
+                }
+                try reader.forEachMember { reader, name throws(JSONError) in
+                    let start = reader.position
+                    try reader.skipValue()
+                    ranges[name] = start..<reader.position
+                }
+            }
         } catch {
             throw CatalogError(message: "the Kubernetes \(version) schema resource is not valid JSON: \(error)")
         }
-        guard let members = (root["$defs"] ?? root["definitions"])?.members else {
+        guard !ranges.isEmpty else {
             throw CatalogError(message: "the Kubernetes \(version) schema resource has no definitions")
         }
-        var definitions: [String: JSONValue] = [:]
-        definitions.reserveCapacity(members.count)
         var kinds: [GroupVersionKind: String] = [:]
-        for (name, definition) in members {
-            definitions[name] = definition
-            for gvk in definition["x-kubernetes-group-version-kind"]?.array ?? [] {
+        let marker = Array("\"x-kubernetes-group-version-kind\"".utf8)
+        for (name, range) in ranges.sorted(by: { $0.value.lowerBound < $1.value.lowerBound }) {
+            guard let found = Self.firstIndex(of: marker, in: bytes, range: range),
+                let colon = bytes[(found + marker.count)..<range.upperBound].firstIndex(of: UInt8(ascii: ":")),
+                let list = try? JSONReader.parseFirstValue(bytes, range: (colon + 1)..<range.upperBound)
+            else { continue }
+            for gvk in list.array ?? [] {
                 guard let kind = gvk["kind"]?.string, let version = gvk["version"]?.string else { continue }
                 let key = GroupVersionKind(group: gvk["group"]?.string ?? "", version: version, kind: kind)
                 // A few option types (DeleteOptions, WatchEvent) list every group; the first definition wins.
@@ -79,16 +99,48 @@ public final class KubernetesCatalog: Sendable {
             }
         }
         self.version = version
-        self.definitions = definitions
+        self.bytes = bytes
+        self.ranges = ranges
         self.kindIndex = kinds
         self.state = Mutex(State(compiler: SchemaCompiler(dialect: .kubernetesDefinitions, rules: KubernetesRules.standard)))
+    }
+
+    /// The bytes of a file, read with one copy (Foundation's `Data` would add a second).
+    private static func readFile(_ path: String) -> [UInt8]? {
+        guard let handle = fopen(path, "rb") else { return nil }
+        defer { fclose(handle) }
+        guard fseek(handle, 0, SEEK_END) == 0 else { return nil }
+        let size = ftell(handle)
+        guard size >= 0, fseek(handle, 0, SEEK_SET) == 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: size)
+        let read = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, size, handle) }
+        return read == size ? bytes : nil
+    }
+
+    /// Where `pattern` first occurs in `bytes[range]`.
+    private static func firstIndex(of pattern: [UInt8], in bytes: [UInt8], range: Range<Int>) -> Int? {
+        guard let first = pattern.first, range.count >= pattern.count else { return nil }
+        var index = range.lowerBound
+        let last = range.upperBound - pattern.count
+        while index <= last {
+            if bytes[index] == first {
+                var matched = true
+                for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] {
+                    matched = false
+                    break
+                }
+                if matched { return index }
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// Every group/version/kind the version serves, sorted.
     public var kinds: [GroupVersionKind] { kindIndex.keys.sorted() }
 
     /// The number of definitions (kinds and the types they are made of).
-    public var definitionCount: Int { definitions.count }
+    public var definitionCount: Int { ranges.count }
 
     /// The schema of a kind, or nil when the version does not serve it.
     public func schema(for kind: GroupVersionKind) -> Schema? {
@@ -98,7 +150,7 @@ public final class KubernetesCatalog: Sendable {
 
     /// The schema of a definition by its full name (`io.k8s.api.core.v1.Container`).
     public func definition(named name: String) -> Schema? {
-        guard definitions[name] != nil else { return nil }
+        guard ranges[name] != nil else { return nil }
         return state.withLock { state in
             if let schema = state.compiled[name] { return schema }
             return compile(name, in: &state)
@@ -113,8 +165,14 @@ public final class KubernetesCatalog: Sendable {
     /// Every kind name the version serves, for "did you mean" suggestions.
     var kindNames: Set<String> { Set(kindIndex.keys.map(\.kind)) }
 
+    /// The JSON of a definition, parsed from its byte range.
+    private func parseDefinition(_ name: String) -> JSONValue? {
+        guard let range = ranges[name] else { return nil }
+        return try? JSONReader.parse(bytes, range: range)
+    }
+
     private func compile(_ name: String, in state: inout State) -> Schema? {
-        guard let json = definitions[name] else { return nil }
+        guard let json = parseDefinition(name) else { return nil }
         let schema = state.compiler.compileDefinition(json, name: name)
         state.compiled[name] = schema
         // Link every reference the new schemas created, compiling the definitions they name.
@@ -123,7 +181,7 @@ public final class KubernetesCatalog: Sendable {
             let target: Schema
             if let done = state.compiled[next] {
                 target = done
-            } else if let json = definitions[next] {
+            } else if let json = parseDefinition(next) {
                 target = state.compiler.compileDefinition(json, name: next)
                 state.compiled[next] = target
             } else {

@@ -185,8 +185,8 @@ struct SchemaCompiler {
             additionalProperties: additional,
             embeddedResource: json["x-kubernetes-embedded-resource"]?.bool == true,
             mapType: json["x-kubernetes-map-type"]?.string.flatMap(ObjectSchema.MapType.init(rawValue:)),
-            minProperties: json["minProperties"]?.number.map { Int($0) },
-            maxProperties: json["maxProperties"]?.number.map { Int($0) },
+            minProperties: json["minProperties"]?.count,
+            maxProperties: json["maxProperties"]?.count,
             unions: unions)
     }
 
@@ -200,8 +200,8 @@ struct SchemaCompiler {
         default: listType = nil
         }
         return ArraySchema(
-            items: items, listType: listType, minItems: json["minItems"]?.number.map { Int($0) },
-            maxItems: json["maxItems"]?.number.map { Int($0) }, uniqueItems: json["uniqueItems"]?.bool ?? false)
+            items: items, listType: listType, minItems: json["minItems"]?.count,
+            maxItems: json["maxItems"]?.count, uniqueItems: json["uniqueItems"]?.bool ?? false)
     }
 
     private mutating func compileString(_ json: JSONValue, path: String) -> StringSchema {
@@ -214,8 +214,8 @@ struct SchemaCompiler {
             }
         }
         return StringSchema(
-            format: json["format"]?.string, pattern: pattern, minLength: json["minLength"]?.number.map { Int($0) },
-            maxLength: json["maxLength"]?.number.map { Int($0) })
+            format: json["format"]?.string, pattern: pattern, minLength: json["minLength"]?.count,
+            maxLength: json["maxLength"]?.count)
     }
 
     private static func numeric(_ json: JSONValue) -> NumericSchema {

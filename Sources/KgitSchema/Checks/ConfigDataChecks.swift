@@ -6,7 +6,7 @@ enum ConfigDataChecks {
         SchemaCheck(name: name) { object, context in
             var seen: [String: String] = [:]
             for field in fields {
-                for pair in object[field]?.mapping ?? [] {
+                for pair in object.member(field)?.mapping ?? [] {
                     guard let key = pair.key.scalar?.text else { continue }
                     if let problem = NameRules.configMapKey(key) {
                         context.report(.invalidDataKey, "invalid key \(key.debugDescription): \(problem)", at: pair.key, path: [.field(field), .field(key)])

@@ -7,10 +7,10 @@ enum MetadataChecks {
 
     /// Label keys and values, annotation keys and the annotations' total size.
     static let objectMeta = SchemaCheck(name: "meta.v1.ObjectMeta") { metadata, context in
-        if let labels = metadata["labels"]?.mapping {
+        if let labels = metadata.member("labels")?.mapping {
             checkLabels(labels, path: [.field("labels")], into: &context)
         }
-        if let annotations = metadata["annotations"]?.mapping {
+        if let annotations = metadata.member("annotations")?.mapping {
             var total = 0
             for pair in annotations {
                 guard let key = pair.key.stringValue ?? pair.key.scalar?.text else { continue }
@@ -21,7 +21,7 @@ enum MetadataChecks {
                         path: [.field("annotations"), .field(key)])
                 }
             }
-            if total > annotationsSizeLimit, let node = metadata["annotations"] {
+            if total > annotationsSizeLimit, let node = metadata.member("annotations") {
                 context.report(
                     .invalidAnnotation,
                     "the annotations take \(total) bytes, more than the \(annotationsSizeLimit) bytes (256 KiB) allowed",
@@ -47,16 +47,16 @@ enum MetadataChecks {
 
     /// `matchLabels` keys and values, and each `matchExpressions` requirement.
     static let labelSelector = SchemaCheck(name: "meta.v1.LabelSelector") { selector, context in
-        if let labels = selector["matchLabels"]?.mapping {
+        if let labels = selector.member("matchLabels")?.mapping {
             checkLabels(labels, path: [.field("matchLabels")], into: &context)
         }
-        for (index, requirement) in (selector["matchExpressions"]?.sequence ?? []).enumerated() {
+        for (index, requirement) in (selector.member("matchExpressions")?.sequence ?? []).enumerated() {
             let path: [PathComponent] = [.field("matchExpressions"), .index(index)]
-            if let keyNode = requirement["key"], let key = keyNode.stringValue, let problem = NameRules.qualifiedName(key) {
+            if let keyNode = requirement.member("key"), let key = keyNode.stringValue, let problem = NameRules.qualifiedName(key) {
                 context.report(.invalidSelector, "invalid label key \(key.debugDescription) in selector: \(problem)", at: keyNode, path: path + [.field("key")])
             }
-            guard let op = requirement["operator"]?.stringValue else { continue }
-            let values = requirement["values"]?.sequence ?? []
+            guard let op = requirement.member("operator")?.stringValue else { continue }
+            let values = requirement.member("values")?.sequence ?? []
             switch op {
             case "In", "NotIn":
                 if values.isEmpty {
@@ -65,7 +65,7 @@ enum MetadataChecks {
                         path: path + [.field("values")])
                 }
             case "Exists", "DoesNotExist":
-                if !values.isEmpty, let node = requirement["values"] {
+                if !values.isEmpty, let node = requirement.member("values") {
                     context.report(
                         .invalidSelector, "operator \(op) takes no `values`", at: node, path: path + [.field("values")])
                 }
@@ -78,14 +78,14 @@ enum MetadataChecks {
     /// Whether a selector (`matchLabels` + `matchExpressions`) selects a set of labels, and if not, the
     /// first reason why.
     static func mismatch(selector: Node, labels: [String: String]) -> String? {
-        for pair in selector["matchLabels"]?.mapping ?? [] {
+        for pair in selector.member("matchLabels")?.mapping ?? [] {
             guard let key = pair.key.scalar?.text, let value = pair.value.scalar?.text else { continue }
             guard let actual = labels[key] else { return "the template has no label `\(key)` (the selector wants `\(key): \(value)`)" }
             if actual != value { return "the selector wants `\(key): \(value)` but the template has `\(key): \(actual)`" }
         }
-        for requirement in selector["matchExpressions"]?.sequence ?? [] {
-            guard let key = requirement["key"]?.stringValue, let op = requirement["operator"]?.stringValue else { continue }
-            let values = (requirement["values"]?.sequence ?? []).compactMap { $0.scalar?.text }
+        for requirement in selector.member("matchExpressions")?.sequence ?? [] {
+            guard let key = requirement.member("key")?.stringValue, let op = requirement.member("operator")?.stringValue else { continue }
+            let values = (requirement.member("values")?.sequence ?? []).compactMap { $0.scalar?.text }
             let actual = labels[key]
             // A malformed requirement is reported as `invalid-selector`; whether it matches means nothing.
             if (op == "In" || op == "NotIn") && values.isEmpty { continue }
@@ -110,6 +110,6 @@ enum MetadataChecks {
 
     /// True when a selector has no `matchLabels` entries and no `matchExpressions`.
     static func isEmpty(selector: Node) -> Bool {
-        (selector["matchLabels"]?.mapping ?? []).isEmpty && (selector["matchExpressions"]?.sequence ?? []).isEmpty
+        (selector.member("matchLabels")?.mapping ?? []).isEmpty && (selector.member("matchExpressions")?.sequence ?? []).isEmpty
     }
 }

@@ -35,19 +35,19 @@ enum ObjectNameRule {
     /// The checks on a top-level object's `metadata.name`, `generateName` and `namespace`; findings are
     /// relative to the document root.
     static func check(root: Node, kind: GroupVersionKind, into context: inout CheckContext) {
-        guard let metadata = root["metadata"] else {
+        guard let metadata = root.member("metadata") else {
             context.report(.required, "missing required field `metadata` (with `name`)", at: root, path: [.field("metadata")])
             return
         }
         guard metadata.mapping != nil else { return }
         let rule = rule(for: kind)
-        let nameNode = metadata["name"]
+        let nameNode = metadata.member("name")
         if let nameNode, let name = nameNode.stringValue, let problem = rule.problem(name) {
             context.report(
                 .invalidName, "invalid \(kind.kind) name \(name.debugDescription): \(problem)", at: nameNode,
                 path: [.field("metadata"), .field("name")])
         }
-        if let generateNode = metadata["generateName"], let prefix = generateNode.stringValue, nameNode?.stringValue == nil {
+        if let generateNode = metadata.member("generateName"), let prefix = generateNode.stringValue, nameNode?.stringValue == nil {
             // A generated name is the prefix plus 5 random characters; the prefix may end in '-'.
             var trimmed = prefix
             while trimmed.hasSuffix("-") { trimmed.removeLast() }
@@ -57,12 +57,12 @@ enum ObjectNameRule {
                     path: [.field("metadata"), .field("generateName")])
             }
         }
-        if nameNode?.stringValue == nil, metadata["generateName"]?.stringValue == nil {
+        if nameNode?.stringValue == nil, metadata.member("generateName")?.stringValue == nil {
             context.report(
                 .required, "missing required field `name` in metadata (or `generateName`)", at: metadata,
                 path: [.field("metadata"), .field("name")])
         }
-        if let namespaceNode = metadata["namespace"], let namespace = namespaceNode.stringValue, !namespace.isEmpty,
+        if let namespaceNode = metadata.member("namespace"), let namespace = namespaceNode.stringValue, !namespace.isEmpty,
             let problem = NameRules.dns1123Label(namespace)
         {
             context.report(

@@ -10,8 +10,8 @@ enum PodChecks {
         // Duplicates inside one list are `duplicate-key-in-list`; here only across lists.
         var seen: [String: String] = [:]
         for list in containerLists {
-            for (index, container) in (spec[list]?.sequence ?? []).enumerated() {
-                guard let nameNode = container["name"], let name = nameNode.stringValue else { continue }
+            for (index, container) in (spec.member(list)?.sequence ?? []).enumerated() {
+                guard let nameNode = container.member("name"), let name = nameNode.stringValue else { continue }
                 if let other = seen[name], other != list {
                     context.report(
                         .duplicateContainerName, "container name \(name.debugDescription) is already used in `\(other)`",
@@ -22,8 +22,8 @@ enum PodChecks {
             }
         }
         var volumes: Set<String> = []
-        for (index, volume) in (spec["volumes"]?.sequence ?? []).enumerated() {
-            guard let nameNode = volume["name"], let name = nameNode.stringValue else { continue }
+        for (index, volume) in (spec.member("volumes")?.sequence ?? []).enumerated() {
+            guard let nameNode = volume.member("name"), let name = nameNode.stringValue else { continue }
             volumes.insert(name)
             if let problem = NameRules.dns1123Label(name) {
                 context.report(
@@ -36,7 +36,7 @@ enum PodChecks {
             checkMounts(spec, volumes: volumes, path: [], into: &context)
         }
         Checks.nonNegative(spec, "terminationGracePeriodSeconds", into: &context)
-        if let node = spec["activeDeadlineSeconds"], let value = node.intValue, value < 1 {
+        if let node = spec.member("activeDeadlineSeconds"), let value = node.intValue, value < 1 {
             context.report(.negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node, path: [.field("activeDeadlineSeconds")])
         }
     }
@@ -44,11 +44,11 @@ enum PodChecks {
     /// Reports volume mounts and devices that name no volume in `volumes`.
     static func checkMounts(_ spec: Node, volumes: Set<String>, path prefix: [PathComponent], into context: inout CheckContext) {
         for list in containerLists {
-            for (index, container) in (spec[list]?.sequence ?? []).enumerated() {
+            for (index, container) in (spec.member(list)?.sequence ?? []).enumerated() {
                 for mounts in ["volumeMounts", "volumeDevices"] {
                     let key = mounts == "volumeMounts" ? "mountPath" : "devicePath"
-                    for (mountIndex, mount) in (container[mounts]?.sequence ?? []).enumerated() {
-                        guard let nameNode = mount["name"], let name = nameNode.stringValue, !volumes.contains(name) else { continue }
+                    for (mountIndex, mount) in (container.member(mounts)?.sequence ?? []).enumerated() {
+                        guard let nameNode = mount.member("name"), let name = nameNode.stringValue, !volumes.contains(name) else { continue }
                         var notes: [String] = []
                         if let suggestion = Suggestion.closest(to: name, among: volumes) { notes.append("did you mean `\(suggestion)`?") }
                         context.report(
@@ -66,28 +66,28 @@ enum PodChecks {
 
     /// The names of a pod spec's volumes.
     static func volumeNames(_ spec: Node) -> Set<String> {
-        Set((spec["volumes"]?.sequence ?? []).compactMap { $0["name"]?.stringValue })
+        Set((spec.member("volumes")?.sequence ?? []).compactMap { $0.member("name")?.stringValue })
     }
 
     /// Name syntax, a required image, port ranges and names.
     static let container = SchemaCheck(name: "core.v1.Container") { container, context in
-        if let nameNode = container["name"], let name = nameNode.stringValue, let problem = NameRules.dns1123Label(name) {
+        if let nameNode = container.member("name"), let name = nameNode.stringValue, let problem = NameRules.dns1123Label(name) {
             context.report(.invalidName, "invalid container name \(name.debugDescription): \(problem)", at: nameNode, path: [.field("name")])
         }
-        if (container["image"]?.stringValue ?? "").isEmpty {
-            let name = container["name"]?.stringValue.map { " \($0.debugDescription)" } ?? ""
-            context.report(.required, "missing required field `image` in container\(name)", at: container["image"] ?? container, path: [.field("image")])
+        if (container.member("image")?.stringValue ?? "").isEmpty {
+            let name = container.member("name")?.stringValue.map { " \($0.debugDescription)" } ?? ""
+            context.report(.required, "missing required field `image` in container\(name)", at: container.member("image") ?? container, path: [.field("image")])
         }
         var names: [String: Int] = [:]
-        for (index, port) in (container["ports"]?.sequence ?? []).enumerated() {
+        for (index, port) in (container.member("ports")?.sequence ?? []).enumerated() {
             let path: [PathComponent] = [.field("ports"), .element(index, item: port, keys: ["containerPort", "protocol"])]
-            if let node = port["containerPort"], let value = node.intValue {
+            if let node = port.member("containerPort"), let value = node.intValue {
                 Checks.portRange(value, "containerPort", at: node, path: path + [.field("containerPort")], into: &context)
             }
-            if let node = port["hostPort"], let value = node.intValue, value != 0 {
+            if let node = port.member("hostPort"), let value = node.intValue, value != 0 {
                 Checks.portRange(value, "hostPort", at: node, path: path + [.field("hostPort")], into: &context)
             }
-            guard let nameNode = port["name"], let name = nameNode.stringValue else { continue }
+            guard let nameNode = port.member("name"), let name = nameNode.stringValue else { continue }
             if let problem = NameRules.portName(name) {
                 context.report(.invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode, path: path + [.field("name")])
             }
@@ -103,7 +103,7 @@ enum PodChecks {
 
     /// Environment variable names.
     static let envVar = SchemaCheck(name: "core.v1.EnvVar") { env, context in
-        if let nameNode = env["name"], let name = nameNode.stringValue, let problem = NameRules.environmentVariableName(name) {
+        if let nameNode = env.member("name"), let name = nameNode.stringValue, let problem = NameRules.environmentVariableName(name) {
             context.report(.invalidEnvName, "invalid environment variable name \(name.debugDescription): \(problem)", at: nameNode, path: [.field("name")])
         }
     }
@@ -117,7 +117,7 @@ enum PodChecks {
 
     /// A probe's or hook's port: a number in 1-65535 or an IANA port name.
     static let handlerPort = SchemaCheck(name: "core.v1.HandlerPort") { action, context in
-        guard let node = action["port"] else { return }
+        guard let node = action.member("port") else { return }
         if let value = node.intValue {
             Checks.portRange(value, "port", at: node, path: [.field("port")], into: &context)
         } else if let name = node.stringValue, let problem = NameRules.portName(name) {
@@ -129,7 +129,7 @@ enum PodChecks {
     static let resourceRequirements = SchemaCheck(name: "core.v1.ResourceRequirements") { resources, context in
         var limits: [String: Quantity] = [:]
         for section in ["limits", "requests"] {
-            for pair in resources[section]?.mapping ?? [] {
+            for pair in resources.member(section)?.mapping ?? [] {
                 guard let resource = pair.key.scalar?.text, let quantity = Checks.quantity(pair.value) else { continue }
                 let path: [PathComponent] = [.field(section), .field(resource)]
                 if quantity.value < 0 {
@@ -157,7 +157,7 @@ enum Checks {
     }
 
     static func nonNegative(_ object: Node, _ field: String, code: DiagnosticCode = .negativeValue, into context: inout CheckContext) {
-        if let node = object[field], let value = node.intValue, value < 0 {
+        if let node = object.member(field), let value = node.intValue, value < 0 {
             context.report(code, "\(field) must not be negative, found \(value)", at: node, path: [.field(field)])
         }
     }

@@ -15,18 +15,20 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Parses `text`; nil when it is not a quantity.
     public init?(parsing text: String) {
-        var bytes = Array(text.utf8)[...]
-        guard !bytes.isEmpty, bytes.count <= 128 else { return nil }
+        let utf8 = text.utf8
+        guard !utf8.isEmpty, utf8.count <= 128 else { return nil }
+        var index = utf8.startIndex
         var negative = false
-        if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") {
-            negative = bytes.first == UInt8(ascii: "-")
-            bytes = bytes.dropFirst()
+        if utf8[index] == UInt8(ascii: "+") || utf8[index] == UInt8(ascii: "-") {
+            negative = utf8[index] == UInt8(ascii: "-")
+            index = utf8.index(after: index)
         }
         var mantissa = 0.0
         var digitCount = 0
         var fractionDigits = 0
         var sawPoint = false
-        while let byte = bytes.first {
+        while index < utf8.endIndex {
+            let byte = utf8[index]
             if byte.isASCIIDigit {
                 mantissa = mantissa * 10 + Double(byte - UInt8(ascii: "0"))
                 digitCount += 1
@@ -36,44 +38,54 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
             } else {
                 break
             }
-            bytes = bytes.dropFirst()
+            index = utf8.index(after: index)
         }
-        guard digitCount > 0 else { return nil }
-        var scale = Self.power(10, -fractionDigits)
-        let suffix = String(decoding: bytes, as: UTF8.self)
-        switch suffix {
-        case "": break
-        case "Ki": scale *= Self.power(2, 10)
-        case "Mi": scale *= Self.power(2, 20)
-        case "Gi": scale *= Self.power(2, 30)
-        case "Ti": scale *= Self.power(2, 40)
-        case "Pi": scale *= Self.power(2, 50)
-        case "Ei": scale *= Self.power(2, 60)
-        case "n": scale *= Self.power(10, -9)
-        case "u": scale *= Self.power(10, -6)
-        case "m": scale *= Self.power(10, -3)
-        case "k": scale *= Self.power(10, 3)
-        case "M": scale *= Self.power(10, 6)
-        case "G": scale *= Self.power(10, 9)
-        case "T": scale *= Self.power(10, 12)
-        case "P": scale *= Self.power(10, 15)
-        case "E": scale *= Self.power(10, 18)
-        default:
-            // A decimal exponent: e or E, an optional sign, then digits only.
-            var rest = bytes
-            guard rest.first == UInt8(ascii: "e") || rest.first == UInt8(ascii: "E") else { return nil }
-            rest = rest.dropFirst()
-            var exponentNegative = false
-            if rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: "-") {
-                exponentNegative = rest.first == UInt8(ascii: "-")
-                rest = rest.dropFirst()
-            }
-            guard !rest.isEmpty, rest.count <= 4, rest.allSatisfy(\.isASCIIDigit) else { return nil }
-            let exponent = Int(String(decoding: rest, as: UTF8.self)) ?? 0
-            scale *= Self.power(10, exponentNegative ? -exponent : exponent)
-        }
+        guard digitCount > 0, let multiplier = Self.suffixMultiplier(utf8[index...]) else { return nil }
         self.text = text
-        self.value = (negative ? -mantissa : mantissa) * scale
+        self.value = (negative ? -mantissa : mantissa) * Self.power(10, -fractionDigits) * multiplier
+    }
+
+    /// The factor a suffix stands for; nil when the suffix is not one of the grammar's.
+    private static func suffixMultiplier(_ suffix: Substring.UTF8View) -> Double? {
+        var bytes = suffix.makeIterator()
+        guard let first = bytes.next() else { return 1 }
+        let second = bytes.next()
+        if second == nil {
+            switch first {
+            case UInt8(ascii: "n"): return power(10, -9)
+            case UInt8(ascii: "u"): return power(10, -6)
+            case UInt8(ascii: "m"): return power(10, -3)
+            case UInt8(ascii: "k"): return power(10, 3)
+            case UInt8(ascii: "M"): return power(10, 6)
+            case UInt8(ascii: "G"): return power(10, 9)
+            case UInt8(ascii: "T"): return power(10, 12)
+            case UInt8(ascii: "P"): return power(10, 15)
+            case UInt8(ascii: "E"): return power(10, 18)
+            default: return nil
+            }
+        }
+        if second == UInt8(ascii: "i"), bytes.next() == nil {
+            switch first {
+            case UInt8(ascii: "K"): return power(2, 10)
+            case UInt8(ascii: "M"): return power(2, 20)
+            case UInt8(ascii: "G"): return power(2, 30)
+            case UInt8(ascii: "T"): return power(2, 40)
+            case UInt8(ascii: "P"): return power(2, 50)
+            case UInt8(ascii: "E"): return power(2, 60)
+            default: return nil
+            }
+        }
+        // A decimal exponent: e or E, an optional sign, then at most 4 digits.
+        guard first == UInt8(ascii: "e") || first == UInt8(ascii: "E") else { return nil }
+        var rest = suffix.dropFirst()
+        var exponentNegative = false
+        if let sign = rest.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            exponentNegative = sign == UInt8(ascii: "-")
+            rest = rest.dropFirst()
+        }
+        guard !rest.isEmpty, rest.count <= 4, rest.allSatisfy(\.isASCIIDigit) else { return nil }
+        let exponent = rest.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        return power(10, exponentNegative ? -exponent : exponent)
     }
 
     private static func power(_ base: Double, _ exponent: Int) -> Double {

@@ -6,16 +6,16 @@ enum ServiceChecks {
     static let defaultNodePortRange = 30000...32767
 
     static let serviceSpec = SchemaCheck(name: "core.v1.ServiceSpec") { spec, context in
-        let type = spec["type"]?.stringValue ?? "ClusterIP"
-        let headless = spec["clusterIP"]?.stringValue == "None"
-        let ports = spec["ports"]?.sequence ?? []
+        let type = spec.member("type")?.stringValue ?? "ClusterIP"
+        let headless = spec.member("clusterIP")?.stringValue == "None"
+        let ports = spec.member("ports")?.sequence ?? []
         var names: [String: Int] = [:]
         for (index, port) in ports.enumerated() {
             let path: [PathComponent] = [.field("ports"), .element(index, item: port, keys: ["port", "protocol"])]
-            if let node = port["port"], let value = node.intValue {
+            if let node = port.member("port"), let value = node.intValue {
                 Checks.portRange(value, "port", at: node, path: path + [.field("port")], into: &context)
             }
-            if let node = port["targetPort"] {
+            if let node = port.member("targetPort") {
                 if let value = node.intValue {
                     Checks.portRange(value, "targetPort", at: node, path: path + [.field("targetPort")], into: &context)
                 } else if let name = node.stringValue, let problem = NameRules.portName(name) {
@@ -24,7 +24,7 @@ enum ServiceChecks {
                         path: path + [.field("targetPort")])
                 }
             }
-            if let node = port["nodePort"], let value = node.intValue, value != 0 {
+            if let node = port.member("nodePort"), let value = node.intValue, value != 0 {
                 if type != "NodePort", type != "LoadBalancer" {
                     context.report(
                         .serviceType, "nodePort may only be set when `type` is NodePort or LoadBalancer, not \(type)", at: node,
@@ -36,7 +36,7 @@ enum ServiceChecks {
                         severity: .warning)
                 }
             }
-            if let nameNode = port["name"], let name = nameNode.stringValue, !name.isEmpty {
+            if let nameNode = port.member("name"), let name = nameNode.stringValue, !name.isEmpty {
                 if let problem = NameRules.dns1123Label(name) {
                     context.report(.invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode, path: path + [.field("name")])
                 }
@@ -55,17 +55,17 @@ enum ServiceChecks {
         }
         switch type {
         case "ExternalName":
-            if (spec["externalName"]?.stringValue ?? "").isEmpty {
+            if (spec.member("externalName")?.stringValue ?? "").isEmpty {
                 context.report(
                     .serviceType, "a Service of type ExternalName needs `externalName`", at: spec, path: [.field("externalName")])
             }
         default:
             if ports.isEmpty, !headless {
                 context.report(
-                    .required, "missing required field `ports`: a Service of type \(type) needs at least one port", at: spec["ports"] ?? spec,
+                    .required, "missing required field `ports`: a Service of type \(type) needs at least one port", at: spec.member("ports") ?? spec,
                     path: [.field("ports")])
             }
-            if headless, type == "NodePort" || type == "LoadBalancer", let node = spec["clusterIP"] {
+            if headless, type == "NodePort" || type == "LoadBalancer", let node = spec.member("clusterIP") {
                 context.report(
                     .serviceType, "a headless Service (clusterIP: None) cannot be of type \(type)", at: node,
                     path: [.field("clusterIP")])
@@ -75,7 +75,7 @@ enum ServiceChecks {
 
     /// An Ingress backend's service port: a number in 1-65535, or a name.
     static let serviceBackendPort = SchemaCheck(name: "networking.v1.ServiceBackendPort") { port, context in
-        if let node = port["number"], let value = node.intValue {
+        if let node = port.member("number"), let value = node.intValue {
             Checks.portRange(value, "number", at: node, path: [.field("number")], into: &context)
         }
     }

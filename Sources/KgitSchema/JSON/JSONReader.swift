@@ -31,6 +31,12 @@ struct JSONReader {
         return value
     }
 
+    /// Parses the first JSON value in the input (or range), ignoring what follows it.
+    static func parseFirstValue(_ bytes: [UInt8], range: Range<Int>) throws(JSONError) -> JSONValue {
+        var reader = JSONReader(bytes, range: range)
+        return try reader.parseValue()
+    }
+
     // MARK: - Values
 
     mutating func parseValue() throws(JSONError) -> JSONValue {
@@ -115,6 +121,7 @@ struct JSONReader {
     /// Reads an object's members one at a time, calling `body` with each key; `body` must consume the
     /// member's value (with `parseValue` or `skipValue`).
     mutating func forEachMember(_ body: (inout JSONReader, String) throws(JSONError) -> Void) throws(JSONError) {
+        skipWhitespace()
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
         if peek(UInt8(ascii: "}")) { position += 1; return }

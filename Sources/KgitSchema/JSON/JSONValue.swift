@@ -27,6 +27,13 @@ enum JSONValue: Sendable {
         return nil
     }
 
+    /// A non-negative whole number that fits in `Int` (a length or a count); nil for anything else,
+    /// so a schema saying `maxLength: 1e300` or `-1` cannot trap the compiler.
+    var count: Int? {
+        guard case .number(let n) = self, n.isFinite, n >= 0, n < 9.0e18, n == n.rounded() else { return nil }
+        return Int(n)
+    }
+
     var bool: Bool? {
         if case .bool(let b) = self { return b }
         return nil

@@ -10,8 +10,8 @@ struct NodeValidator {
     let object: String?
     let kind: GroupVersionKind?
     let allowUnknownFields: Bool
-    /// The path of the node being visited.
-    var path: [PathComponent] = []
+    /// The path of the node being visited (cheap steps, rendered only for diagnostics).
+    var path: [PathStep] = []
     /// What was found so far.
     var diagnostics: [Diagnostic] = []
 
@@ -33,18 +33,19 @@ struct NodeValidator {
         diagnostics.append(
             Diagnostic(
                 severity, code: code.rawValue, message: message, file: file, start: node.start, end: node.end,
-                path: PathComponent.render(path + extraPath), document: document, object: object, notes: notes))
+                path: PathComponent.render(path.map(\.component) + extraPath), document: document, object: object, notes: notes))
     }
 
     // MARK: - Walking
 
-    /// Validates `node` against `schema`; `typeName` is the short name of the definition, for messages.
+    /// Validates `node` against `schema`; `typeName` names the type for messages (a definition's full
+    /// name, shortened only when a message needs it).
     mutating func validate(_ node: Node, _ schema: Schema, typeName: String? = nil) {
         if case .reference(let reference) = schema.shape {
             guard let target = reference.target else { return }
             if schema.nullable, node.isNull { return }
             let before = diagnostics.count
-            validate(node, target, typeName: Self.shortName(reference.name))
+            validate(node, target, typeName: reference.name)
             if diagnostics.count == before || Self.isWellShapedCollection(node, target.shape) {
                 applyConstraints(node, schema)
             }
@@ -61,7 +62,7 @@ struct NodeValidator {
         case .any, .reference:
             break
         case .object(let object):
-            validateObject(node, object, typeName: typeName ?? schema.definitionName.map(Self.shortName))
+            validateObject(node, object, typeName: typeName ?? schema.definitionName)
         case .array(let array):
             validateArray(node, array, schema: schema)
         case .string(let constraints):
@@ -163,36 +164,37 @@ struct NodeValidator {
             mismatch(node, expected: object.isMap ? "map" : "object")
             return
         }
-        for pair in pairs {
-            guard let key = pair.key.scalar?.text else {
-                report(.typeMismatch, "expected a string key, found \(Self.describe(pair.key))", at: pair.key)
+        for index in pairs.indices {
+            guard case .scalar(let keyScalar) = pairs[index].key.content else {
+                report(.typeMismatch, "expected a string key, found \(Self.describe(pairs[index].key))", at: pairs[index].key)
                 continue
             }
+            let key = keyScalar.text
             if let property = object.properties[key] {
                 path.append(.field(key))
-                validate(pair.value, property)
+                validate(pairs[index].value, property)
                 path.removeLast()
                 continue
             }
             switch object.additionalProperties {
             case .typed(let values):
                 path.append(.field(key))
-                validate(pair.value, values)
+                validate(pairs[index].value, values)
                 path.removeLast()
             case .preserveUnknown:
                 break
             case .closed:
                 if object.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
                 if allowUnknownFields { break }
-                reportUnknownField(pair.key, key, object, typeName: typeName)
+                reportUnknownField(pairs[index].key, key, object, typeName: typeName)
             }
         }
-        for name in object.required where !pairs.contains(where: { $0.key.scalar?.text == name }) {
-            let owner = typeName.map { " in \($0)" } ?? ""
+        for name in object.required where pairs.index(ofKey: name) == nil {
+            let owner = typeName.map { " in \(Self.shortName($0))" } ?? ""
             report(.required, "missing required field `\(name)`\(owner)", at: node, extraPath: [.field(name)])
         }
         if object.embeddedResource {
-            for name in ["apiVersion", "kind"] where !pairs.contains(where: { $0.key.scalar?.text == name }) {
+            for name in ["apiVersion", "kind"] where pairs.index(ofKey: name) == nil {
                 report(.embeddedResource, "the embedded object has no `\(name)`", at: node, extraPath: [.field(name)])
             }
         }
@@ -209,7 +211,7 @@ struct NodeValidator {
         if let suggestion = Suggestion.closest(to: key, among: object.propertyNames) {
             notes.append("did you mean `\(suggestion)`?")
         }
-        let owner = typeName.map { " in \($0)" } ?? ""
+        let owner = typeName.map { " in \(Self.shortName($0))" } ?? ""
         report(.unknownField, "unknown field `\(key)`\(owner)", at: keyNode, notes: notes, extraPath: [.field(key)])
     }
 
@@ -228,9 +230,9 @@ struct NodeValidator {
         }
         var keys = array.elementKeys
         if keys.isEmpty, let mergeKey = schema.patchMergeKey { keys = [mergeKey] }
-        for (index, item) in items.enumerated() {
-            path.append(keys.isEmpty ? .index(index) : .element(index, item: item, keys: keys))
-            validate(item, array.items)
+        for index in items.indices {
+            path.append(keys.isEmpty ? .index(index) : .element(index, items: items, keys: keys))
+            validate(items[index], array.items)
             path.removeLast()
         }
         guard items.count > 1 else { return }
@@ -255,7 +257,7 @@ struct NodeValidator {
             } else {
                 guard item.mapping != nil else { continue }
                 identity = keys.map { key in
-                    if let value = item[key]?.scalar, !value.isNull { return value.text }
+                    if let value = item.member(key)?.scalar, !value.isNull { return value.text }
                     // The API server defaults a missing port protocol to TCP before comparing.
                     return key == "protocol" ? "TCP" : ""
                 }
@@ -451,6 +453,23 @@ struct NodeValidator {
 
     static func formatBound(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+/// One step of the path being walked; unlike `PathComponent` it holds a list element by reference to
+/// its list, so pushing it copies nothing.
+enum PathStep {
+    case field(String)
+    case index(Int)
+    /// Element `index` of a list, found at `items[index - offset]` (offset is 0 while walking).
+    case element(Int, items: [Node], keys: [String], offset: Int = 0)
+
+    var component: PathComponent {
+        switch self {
+        case .field(let name): return .field(name)
+        case .index(let index): return .index(index)
+        case .element(let index, let items, let keys, let offset): return .element(index, item: items[index - offset], keys: keys)
+        }
     }
 }
 

@@ -5,7 +5,7 @@ import KgitYAML
 /// Kubernetes version and the CustomResourceDefinitions found in the inputs and schema files.
 ///
 /// ```swift
-/// let validator = try Validator(options: ValidationOptions(skipKinds: ["SealedSecret"]))
+/// let validator = try Validator(options: ValidationOptions(skipKinds: .member("SealedSecret")))
 /// let report = validator.validate([SourceFile(path: "app.yaml", bytes: bytes)])
 /// ```
 public struct Validator: Sendable {
@@ -40,14 +40,14 @@ public struct Validator: Sendable {
         for (index, file) in allFiles.enumerated() {
             guard case .success(let documents) = parsed[index] else { continue }
             for document in documents {
-                guard let root = document.root, root["kind"]?.string == "CustomResourceDefinition",
-                    root["apiVersion"]?.string == "apiextensions.k8s.io/v1"
+                guard let root = document.root, root.member("kind")?.string == "CustomResourceDefinition",
+                    root.member("apiVersion")?.string == "apiextensions.k8s.io/v1"
                 else { continue }
                 var problems: [(node: Node, path: [PathComponent], message: String)] = []
                 if let crd = CustomResourceDefinition.compile(root, catalog: catalog, problems: &problems) {
                     for version in crd.versions { registry.customResources[version.kind] = version.schema }
                 }
-                let object = "apiextensions.k8s.io/v1 CustomResourceDefinition \(root["metadata"]?["name"]?.string ?? "")"
+                let object = "apiextensions.k8s.io/v1 CustomResourceDefinition \(root.member("metadata")?.member("name")?.string ?? "")"
                 for problem in problems {
                     crdProblems[file.path, default: [:]][document.index, default: []].append(
                         Diagnostic(

@@ -101,8 +101,6 @@ public final class EtcdStore: Store {
     }
 
     public func compact(_ revision: Int64) async throws {
-        let current = try await range(RangeRequest(.key([0]), countOnly: true)).revision
-        if revision > current { throw StoreError.futureRevision(requested: revision, current: current) }
         _ = try await call(
             "/v3/kv/compaction", EtcdJSON.CompactReq(revision: .init(revision), physical: true),
             as: EtcdJSON.PutResp.self, idempotent: true)

@@ -30,6 +30,7 @@ public final class SQLiteStore: Store {
     private let lockFD: Int32
     private let dbPath: String
     private let limits: StoreLimits
+    private let checkpointer: SQLiteCheckpointer
 
     /// Opens (creating if needed) the store in `directory`.
     ///
@@ -51,21 +52,26 @@ public final class SQLiteStore: Store {
         dbPath = directory + "/store.db"
         do {
             let connection = try SQLiteConnection(path: dbPath, create: true)
-            try connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=4000")
+            try connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")
             try connection.exec("BEGIN IMMEDIATE; \(SQLiteQueries.schema) COMMIT")
             let (metaRev, compact) = try SQLiteQueries.revisions(connection)
             let logRev = try connection.scalar("SELECT MAX(rev) FROM log") ?? 0
             let revision = max(metaRev, logRev, 1)
             try connection.query("SELECT id, ttl FROM leases") { [leases] r in leases.insert(r.int(0), ttl: r.int(1)) }
             hub = WatchHub(revision: revision)
-            writer = try SQLiteWriter(
+            let frames = WALFrameCounter()
+            try connection.reportWALFrames(to: frames)
+            let writer = try SQLiteWriter(
                 connection: connection, hub: hub, leases: leases, limits: limits, revision: revision,
-                compactRevision: compact)
+                compactRevision: compact, walFrames: frames)
+            self.writer = writer
+            checkpointer = try SQLiteCheckpointer(path: dbPath, frames: frames) { writer.commits }
         } catch {
             Glibc.close(fd)
             throw error
         }
         writer.start()
+        checkpointer.start()
         let task = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(100))
@@ -80,6 +86,7 @@ public final class SQLiteStore: Store {
         expiry.withLock { $0?.cancel() }
         if !closed.load(ordering: .relaxed) {
             writer.queue.append(.close(nil))
+            checkpointer.stop()
         }
         Glibc.close(lockFD)
     }
@@ -90,12 +97,12 @@ public final class SQLiteStore: Store {
         if closed.load(ordering: .relaxed) { throw StoreError.closed }
         let reader = try readers.withLock { $0.popLast() } ?? {
             let c = try SQLiteConnection(path: dbPath, create: false)
-            try c.exec("PRAGMA query_only=1")
+            try c.exec("PRAGMA query_only=1; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16384")
             return c
         }()
         defer { readers.withLock { if $0.count < 8 { $0.append(reader) } } }
-        try reader.exec("BEGIN")
-        defer { try? reader.exec("COMMIT") }
+        try reader.query("BEGIN")
+        defer { try? reader.query("COMMIT") }
         return try body(reader)
     }
 
@@ -117,7 +124,10 @@ public final class SQLiteStore: Store {
 
     private func submit<T>(_ make: (CheckedContinuation<T, any Error>) -> SQLiteWriter.Job) async throws -> T {
         if closed.load(ordering: .relaxed) { throw StoreError.closed }
-        return try await withCheckedThrowingContinuation { c in writer.queue.append(make(c)) }
+        return try await withCheckedThrowingContinuation { c in
+            let job = make(c)
+            if !writer.queue.append(job) { SQLiteWriter.fail(job, .closed) }
+        }
     }
 
     public func put(_ request: PutRequest) async throws -> PutResponse {
@@ -204,6 +214,9 @@ public final class SQLiteStore: Store {
         try withReader { try $0.backup(to: path) }
     }
 
+    /// Commits (fsyncs) and write jobs since open: `jobs / commits` is the mean group-commit batch size.
+    public var writeStatistics: (commits: Int, jobs: Int) { (writer.commits, writer.jobs) }
+
     /// Runs SQLite's `PRAGMA integrity_check`; returns "ok" for a sound database, else the problems found.
     public func integrityCheck() throws -> String {
         try withReader { c in
@@ -216,7 +229,10 @@ public final class SQLiteStore: Store {
     public func close() async {
         if closed.exchange(true, ordering: .relaxed) { return }
         expiry.withLock { $0?.cancel() }
-        await withCheckedContinuation { c in writer.queue.append(.close(c)) }
+        await withCheckedContinuation { c in
+            if !writer.queue.append(.close(c)) { c.resume() }
+        }
+        checkpointer.stop()
         hub.close()
         readers.withLock { $0.removeAll() }
         flock(lockFD, LOCK_UN)

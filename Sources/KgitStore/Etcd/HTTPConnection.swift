@@ -67,6 +67,7 @@ final class HTTPConnection: @unchecked Sendable {
         defer { freeaddrinfo(info) }
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         if fd < 0 { throw HTTPError.connect(String(cString: strerror(errno))) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         if readTimeoutSeconds > 0 {
@@ -77,11 +78,12 @@ final class HTTPConnection: @unchecked Sendable {
         if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) != 0 {
             let why = String(cString: strerror(errno))
             close(fd)
+            fd = -1  // deinit runs for a fully initialised object even when init throws: never close twice
             throw HTTPError.connect("\(endpoint): \(why)")
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     /// Interrupts a blocked read from another thread (used to cancel a watch).
     func shutdownNow() { shutdown(fd, Int32(SHUT_RDWR)) }

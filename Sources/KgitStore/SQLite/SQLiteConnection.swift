@@ -120,6 +120,17 @@ final class SQLiteConnection: @unchecked Sendable {
         if rc != SQLITE_DONE { throw StoreError.storage("snapshot: \(String(cString: sqlite3_errmsg(dest)))") }
     }
 
+    /// Reports the WAL's size in frames to `counter` after every commit on this connection (replaces SQLite's
+    /// autocheckpoint hook; `SQLiteCheckpointer` does the checkpoints).
+    func reportWALFrames(to counter: WALFrameCounter) throws {
+        let hook: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32 = {
+            context, _, _, frames in
+            if let context { Unmanaged<WALFrameCounter>.fromOpaque(context).takeUnretainedValue().store(Int(frames)) }
+            return SQLITE_OK
+        }
+        sqlite3_wal_hook(try db, hook, Unmanaged.passUnretained(counter).toOpaque())
+    }
+
     /// The SQLite library version.
     static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 }

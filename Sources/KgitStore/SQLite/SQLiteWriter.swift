@@ -27,6 +27,7 @@ final class SQLiteWriter: @unchecked Sendable {
     static let maxBatch = 1024
 
     let queue = BlockingQueue<Job>()
+    private let walFrames: WALFrameCounter
     private let connection: SQLiteConnection
     private let hub: WatchHub
     private let leases: LeaseTable
@@ -35,12 +36,17 @@ final class SQLiteWriter: @unchecked Sendable {
     private var compactRevision: Int64
     private var compactCursor: Int64 = 0
     private let size: Atomic<Int64>
+    private let commitCount = Atomic<Int>(0)
+    private let jobCount = Atomic<Int>(0)
     private let pageSize: Int64
 
     /// Opens the writer over an initialised connection; `revision` is the recovered current revision.
+    /// `walFrames` receives the connection's WAL hook reports; the writer keeps it alive as long as the
+    /// connection can call the hook.
     init(connection: SQLiteConnection, hub: WatchHub, leases: LeaseTable, limits: StoreLimits, revision: Int64,
-         compactRevision: Int64) throws {
+         compactRevision: Int64, walFrames: WALFrameCounter) throws {
         self.connection = connection
+        self.walFrames = walFrames
         self.hub = hub
         self.leases = leases
         self.limits = limits
@@ -50,8 +56,15 @@ final class SQLiteWriter: @unchecked Sendable {
         size = Atomic(((try connection.scalar("PRAGMA page_count")) ?? 0) * pageSize)
     }
 
-    /// Bytes the database occupies (pages in use, including free pages), updated after every commit.
+    /// Bytes of the database in use (pages minus free pages, so deletes and compaction make room under the
+    /// quota), updated after every commit.
     var databaseSize: Int64 { size.load(ordering: .relaxed) }
+
+    /// Commits made so far (each one fsync).
+    var commits: Int { commitCount.load(ordering: .relaxed) }
+
+    /// Jobs committed so far; `jobs / commits` is the mean group-commit batch size.
+    var jobs: Int { jobCount.load(ordering: .relaxed) }
 
     /// Starts the writer thread.
     func start() {
@@ -83,7 +96,7 @@ final class SQLiteWriter: @unchecked Sendable {
         var newCompact: Int64?
         var fatal: (any Error)?
         do {
-            try connection.exec("BEGIN IMMEDIATE")
+            try connection.query("BEGIN IMMEDIATE")
         } catch {
             fatal = error
         }
@@ -149,7 +162,7 @@ final class SQLiteWriter: @unchecked Sendable {
                 if revision != start {
                     try connection.query("UPDATE meta SET value = ?1 WHERE name = 'revision'", [.int(revision)])
                 }
-                try connection.exec("COMMIT")
+                try connection.query("COMMIT")
             } catch {
                 fatal = error
             }
@@ -161,18 +174,15 @@ final class SQLiteWriter: @unchecked Sendable {
             for (id, ttl) in revoked { leases.insert(id, ttl: ttl) }
             let error = (fatal as? StoreError) ?? StoreError.storage("\(fatal)")
             for job in jobs {
-                switch job {
-                case .txn(_, let c): c.resume(throwing: error)
-                case .grant(_, let c): c.resume(throwing: error)
-                case .revoke(_, _, let c): c.resume(throwing: error)
-                case .compact(_, let c): c.resume(throwing: error)
-                case .compactStep(_, let c): c.resume(throwing: error)
-                case .close(let c): closing.append(c)
-                }
+                if case .close(let c) = job { closing.append(c) } else { Self.fail(job, error) }
             }
         } else {
+            commitCount.add(1, ordering: .relaxed)
+            jobCount.add(jobs.count, ordering: .relaxed)
             if let newCompact { compactRevision = newCompact }
-            if let pages = try? connection.scalar("PRAGMA page_count") { size.store(pages * pageSize, ordering: .relaxed) }
+            if let pages = try? connection.scalar("PRAGMA page_count"), let free = try? connection.scalar("PRAGMA freelist_count") {
+                size.store((pages - free) * pageSize, ordering: .relaxed)
+            }
             hub.publish(events, revision: revision)
             for outcome in outcomes {
                 switch outcome {
@@ -184,11 +194,25 @@ final class SQLiteWriter: @unchecked Sendable {
             }
         }
         if !closing.isEmpty {
+            // Jobs that raced with close: fail them rather than leave their callers waiting forever.
+            for job in queue.close() { Self.fail(job, StoreError.closed) }
             connection.close()
             for c in closing { c?.resume() }
             return true
         }
         return false
+    }
+
+    /// Resumes a job's caller with `error`.
+    static func fail(_ job: Job, _ error: StoreError) {
+        switch job {
+        case .txn(_, let c): c.resume(throwing: error)
+        case .grant(_, let c): c.resume(throwing: error)
+        case .revoke(_, _, let c): c.resume(throwing: error)
+        case .compact(_, let c): c.resume(throwing: error)
+        case .compactStep(_, let c): c.resume(throwing: error)
+        case .close(let c): c?.resume()
+        }
     }
 
     private func apply(_ request: TxnRequest, checkLimits: Bool = true) throws -> (TxnResponse, [Event]) {

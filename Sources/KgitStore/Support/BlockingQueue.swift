@@ -13,6 +13,7 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     private let cond: UnsafeMutablePointer<pthread_cond_t>
     private var items: [Element] = []
     private var head = 0
+    private var closed = false
 
     init() {
         mutex = .allocate(capacity: 1)
@@ -28,12 +29,26 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
         cond.deallocate()
     }
 
-    /// Adds an element and wakes one waiting thread.
-    func append(_ element: Element) {
+    /// Adds an element and wakes one waiting thread; false (and nothing added) once the queue is closed.
+    @discardableResult
+    func append(_ element: Element) -> Bool {
         pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if closed { return false }
         items.append(element)
         pthread_cond_signal(cond)
-        pthread_mutex_unlock(mutex)
+        return true
+    }
+
+    /// Refuses further elements and returns those still queued (the consumer fails them).
+    func close() -> [Element] {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        closed = true
+        let rest = Array(items[head...])
+        items = []
+        head = 0
+        return rest
     }
 
     /// Blocks until something is queued, then removes and returns up to `max` elements in FIFO order.

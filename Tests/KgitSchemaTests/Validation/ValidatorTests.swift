@@ -87,6 +87,30 @@ import Testing
         #expect(found.first?.file == "test.yaml")
     }
 
+    @Test func aListIsValidatedItemByItem() throws {
+        let yaml = """
+            apiVersion: v1
+            kind: List
+            metadata: {resourceVersion: ""}
+            items:
+              - apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ok}
+              - apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec: {ports: [{port: 80, targetPort: 0}]}
+              - kind: Secret
+            """
+        let result = try report(yaml)
+        #expect(result.documents.count == 1)
+        let found = result.diagnostics
+        #expect(codes(found) == ["port-range", "missing-api-version"])
+        #expect(found.first?.path == ".items[1].spec.ports[port=80].targetPort")
+        #expect(found.first?.object == "v1 Service web")
+        #expect(found.last?.path == ".items[2].apiVersion")
+    }
+
     @Test func aNodeCanBeValidatedAgainstAHandBuiltSchema() throws {
         let port = Schema(.integer(NumericSchema(minimum: 1, maximum: 65535)))
         let schema = Schema(
