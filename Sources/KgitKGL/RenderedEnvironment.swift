@@ -8,7 +8,12 @@ import KgitYAML
 /// itself: each `add` appends the documents of a manifest file, each `patch` changes one object of a
 /// built-in kind (`=` sets, creating missing mappings and keyed-list elements; `+=` appends; `delete`
 /// removes and is a no-op when the node is absent). Nodes a patch creates carry the patch value's
-/// position in the KGL file. `require` blocks and defaults are not applied yet.
+/// position in the KGL file.
+///
+/// Finally every `require` block of the chain checks the objects it names: each is validated
+/// against its kind refined by the block. A violation is reported where the offending value came
+/// from: the manifest file, or the KGL file for a value a patch set (recognized by its position),
+/// with a note naming the requiring environment. Defaults are not applied yet.
 public struct RenderedEnvironment: Sendable {
     /// The resulting documents: the base manifests in order, then added ones, all patched.
     public let documents: [Document]
@@ -38,6 +43,10 @@ struct Renderer {
     let file: String
     let files: [SourceFile]
     var diagnostics: [Diagnostic] = []
+    /// The file each rendered document came from, parallel to the documents.
+    private var origins: [String] = []
+    /// Positions of the nodes patches created: diagnostics there belong to the KGL file.
+    private var patchedMarks: Set<Mark> = []
 
     init(kgl: String, file: String, files: [SourceFile]) {
         self.kgl = kgl
@@ -64,6 +73,7 @@ struct Renderer {
         for case .env(let env) in module.decls where environments[env.name.name] == nil { environments[env.name.name] = env }
 
         var documents = base.flatMap { load($0) }
+        var requirements: [(EnvDecl.Require, String)] = []
         for name in chain {
             guard let env = environments[name] else { continue }
             for item in env.items {
@@ -84,18 +94,54 @@ struct Renderer {
                         continue
                     }
                     apply(patch, kind: kind, to: &documents)
-                case .require:
-                    continue
+                case .require(let require):
+                    requirements.append((require, name))
                 }
             }
         }
+        for (require, environment) in requirements {
+            check(require, of: environment, on: documents, compiler: &compiler)
+        }
         return documents
+    }
+
+    /// Validates the objects `require` names against its kind refined by its block.
+    private mutating func check(
+        _ require: EnvDecl.Require, of environment: String, on documents: [Document], compiler: inout TypeCompiler
+    ) {
+        guard let kind = compiler.kind(of: require.type), let base = compiler.resolve(require.type),
+            let schema = compiler.refine(base, named: require.type, with: require.block)
+        else { return }
+        let note = "required by env \(environment) at \(file):\(require.range.start)"
+        for (index, document) in documents.enumerated() {
+            guard let root = document.root, root.text(at: ["apiVersion"]) == kind.apiVersion,
+                root.text(at: ["kind"]) == kind.kind
+            else { continue }
+            if let object = require.object?.value, object != Renderer.objectName(root) { continue }
+            for var diagnostic in Validator.validate(root, against: schema, file: origins[index]) {
+                if patchedMarks.contains(diagnostic.start) { diagnostic.file = file }
+                diagnostic.notes.append(note)
+                let duplicate = diagnostics.contains {
+                    $0.file == diagnostic.file && $0.start == diagnostic.start && $0.code == diagnostic.code
+                        && $0.message == diagnostic.message
+                }
+                if !duplicate { diagnostics.append(diagnostic) }
+            }
+        }
+    }
+
+    /// `namespace/name`, or `name` for an object without a namespace.
+    static func objectName(_ root: Node) -> String {
+        let name = root.text(at: ["metadata", "name"]) ?? ""
+        return root.text(at: ["metadata", "namespace"]).map { "\($0)/\(name)" } ?? name
     }
 
     /// The documents of a manifest file; YAML errors are reported.
     private mutating func load(_ source: SourceFile) -> [Document] {
         do {
-            return try YAMLParser.parse(source.bytes).filter { $0.root != nil }
+            let documents = try YAMLParser.parse(source.bytes).filter { $0.root != nil }
+            origins += Array(repeating: source.path, count: documents.count)
+            return documents
         } catch {
             diagnostics.append(Diagnostic(code: error.code.rawValue, message: error.message, file: source.path, start: error.mark))
             return []
@@ -123,7 +169,9 @@ struct Renderer {
             do throws(Failure) {
                 switch statement {
                 case .set(let path, let value, let append, _, _):
-                    try Renderer.set(&root, path.steps[...], to: Renderer.node(value), append: append)
+                    let node = Renderer.node(value)
+                    patchedMarks.formUnion(Renderer.marks(in: node))
+                    try Renderer.set(&root, path.steps[...], to: node, append: append)
                 case .delete(let path, _):
                     try Renderer.delete(&root, path.steps[...])
                 }
@@ -132,6 +180,17 @@ struct Renderer {
             }
         }
         documents[index].root = root
+    }
+}
+
+extension Renderer {
+    /// The start marks of `node` and every node inside it.
+    static func marks(in node: Node) -> [Mark] {
+        switch node.content {
+        case .scalar: return [node.start]
+        case .sequence(let items): return [node.start] + items.flatMap(marks)
+        case .mapping(let pairs): return [node.start] + pairs.flatMap { marks(in: $0.key) + marks(in: $0.value) }
+        }
     }
 }
 

@@ -115,6 +115,36 @@ import Testing
         #expect(rendered.diagnostics.map { "\($0.start) \($0.code)" } == [want])
     }
 
+    static func requireKGL(_ body: String) -> String {
+        "import apps \"kgit:k8s@1.33/apps/v1\"\n\n" + body
+    }
+
+    @Test func aRequirementViolatedByAPatchedValueIsReportedAtThePatch() throws {
+        let kgl = Self.requireKGL("""
+            env staging {
+              patch apps.Deployment "shop/web" { spec.replicas = 2 }
+              require apps.Deployment { spec.replicas: >=3 }
+            }
+            """)
+        let rendered = RenderedEnvironment(kgl: kgl, kglFile: "kgit.kgl", environment: "staging", base: [Self.deployment])
+        let diagnostic = try #require(rendered.diagnostics.first)
+        #expect(rendered.diagnostics.count == 1)
+        #expect("\(diagnostic.file):\(diagnostic.start)" == "kgit.kgl:4:54")
+        #expect(diagnostic.path == ".spec.replicas")
+        #expect(diagnostic.notes.last == "required by env staging at kgit.kgl:5:3")
+    }
+
+    @Test func aRequirementViolatedByABaseValueIsReportedInTheManifest() throws {
+        let kgl = Self.requireKGL("env prod { require apps.Deployment \"shop/web\" { spec.replicas: >=3 } }")
+        let rendered = RenderedEnvironment(kgl: kgl, environment: "prod", base: [Self.deployment])
+        #expect(rendered.diagnostics.map { "\($0.file):\($0.start)" } == ["apps/web/deploy.yaml:5:13"])
+    }
+
+    @Test func aRequirementForAnotherObjectDoesNotApply() {
+        let kgl = Self.requireKGL("env prod { require apps.Deployment \"shop/api\" { spec.replicas: >=3 } }")
+        #expect(RenderedEnvironment(kgl: kgl, environment: "prod", base: [Self.deployment]).diagnostics.isEmpty)
+    }
+
     @Test func anUnknownEnvironmentRendersNothing() {
         let rendered = Self.render("qa")
         #expect(rendered.documents.isEmpty)
