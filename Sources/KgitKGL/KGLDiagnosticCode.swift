@@ -23,6 +23,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     case notSupportedYet = "kgl-not-supported-yet"
     case invalidDefault = "kgl-invalid-default"
     case invalidImport = "kgl-invalid-import"
+    case invalidBinding = "kgl-invalid-binding"
 
     case duplicateEnvironment = "kgl-duplicate-environment"
     case unknownEnvironment = "kgl-unknown-environment"
@@ -59,6 +60,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .notSupportedYet: return "not supported yet"
         case .invalidDefault: return "invalid default"
         case .invalidImport: return "invalid import"
+        case .invalidBinding: return "invalid binding"
         case .unknownPatchField: return "unknown field in patch"
         case .invalidPatchValue: return "invalid patch value"
         case .missingObject: return "patched object not found"
@@ -179,6 +181,13 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
                 imported as "kgit:k8s@<minor>/<group>/<version>", for example "kgit:k8s@1.33/apps/v1", \
                 with "core" as the group of the legacy core API ("kgit:k8s@1.33/core/v1").
                 """
+        case .invalidBinding:
+            return """
+                A `bind "glob" { A => B }` rule must select documents by a built-in kind on the left \
+                (apps.Deployment, from an imported API pack) and name the type they are checked \
+                against on the right. The glob must not be empty; `*` matches within one path \
+                segment, `**` any number of segments, `?` one character.
+                """
         case .unknownPatchField:
             return """
                 A patch path names a field the target type does not have, so the patch would add a \
@@ -259,7 +268,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         switch self {
         case .unknownType, .duplicateType, .duplicateField, .refinementAddsField, .invalidConstraint,
             .invalidPattern, .notSupportedYet, .invalidDefault, .duplicateEnvironment, .unknownEnvironment, .environmentCycle,
-            .invalidPatchPath, .conflictingPatch, .finalOverridden, .invalidImport, .unknownPatchField,
+            .invalidPatchPath, .conflictingPatch, .finalOverridden, .invalidImport, .invalidBinding, .unknownPatchField,
             .invalidPatchValue, .missingObject, .missingFile, .patchNotApplicable:
             return true
         default: return false

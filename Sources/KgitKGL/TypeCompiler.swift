@@ -6,6 +6,8 @@ import KgitYAML
 public struct CompiledTypes: Sendable {
     /// Each declared type by name. Types that failed to compile are absent.
     public let types: [String: Schema]
+    /// The `bind` rules whose both sides resolved, in source order.
+    public let bindings: [Binding]
     /// Syntax errors, then checking errors, in source order.
     public let diagnostics: [Diagnostic]
 
@@ -20,11 +22,13 @@ public struct CompiledTypes: Sendable {
         let parsed = ParsedFile(source: source, file: file)
         guard parsed.isValid else {
             self.types = [:]
+            self.bindings = []
             self.diagnostics = parsed.diagnostics
             return
         }
         var compiler = TypeCompiler(file: file, source: Array(source.utf8))
         self.types = compiler.compile(parsed.module)
+        self.bindings = compiler.bindings(parsed.module)
         self.diagnostics = compiler.diagnostics.sorted(by: Diagnostic.sortedOrder)
     }
 }

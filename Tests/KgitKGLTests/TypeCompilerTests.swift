@@ -155,7 +155,7 @@ import Testing
         // Environment, import and patch codes are shown by EnvironmentCheckerTests and BuiltinPackTests;
         let environmentCodes: Set<KGLDiagnosticCode> = [
             .duplicateEnvironment, .unknownEnvironment, .environmentCycle, .invalidPatchPath, .conflictingPatch,
-            .finalOverridden, .invalidImport, .unknownPatchField, .invalidPatchValue,
+            .finalOverridden, .invalidImport, .unknownPatchField, .invalidPatchValue, .invalidBinding,
             // Rendering codes: RenderedEnvironmentTests.
             .missingObject, .missingFile, .patchNotApplicable,
         ]
