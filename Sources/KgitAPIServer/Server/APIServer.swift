@@ -1,0 +1,131 @@
+import Foundation
+import KgitAPIMachinery
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// `kgit server`: the Kubernetes-compatible API server over HTTPS.
+///
+/// ``start()`` prepares the data directory (PKI, kubeconfig, token file), seeds the default
+/// namespaces, binds the listener and returns once the server accepts connections; ``run()``
+/// serves until cancelled.
+public final class APIServer: Sendable {
+    /// How the server is set up.
+    public struct Configuration: Sendable {
+        /// Where certificates, the kubeconfig and the token file live.
+        public var dataDirectory: URL
+        public var host: String
+        /// 0 picks a free port (see ``APIServer/port``).
+        public var port: Int
+        /// Larger request bodies get 413.
+        public var maxRequestBodyBytes: Int
+        public var store: (any KeyValueStore)?
+
+        public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 6443,
+                    maxRequestBodyBytes: Int = 3 * 1024 * 1024, store: (any KeyValueStore)? = nil) {
+            self.dataDirectory = dataDirectory
+            self.host = host
+            self.port = port
+            self.maxRequestBodyBytes = maxRequestBodyBytes
+            self.store = store
+        }
+    }
+
+    public let configuration: Configuration
+    let group: MultiThreadedEventLoopGroup
+    let http: HTTPServer
+    let serverChannel: NIOAsyncChannel<HTTPServer.Connection, Never>
+    /// The bound port.
+    public let port: Int
+    public let handler: APIHandler
+
+    private init(configuration: Configuration, group: MultiThreadedEventLoopGroup, http: HTTPServer,
+                 serverChannel: NIOAsyncChannel<HTTPServer.Connection, Never>, port: Int, handler: APIHandler) {
+        self.configuration = configuration
+        self.group = group
+        self.http = http
+        self.serverChannel = serverChannel
+        self.port = port
+        self.handler = handler
+    }
+
+    /// Prepares the data directory, binds the listener and writes `kubeconfig`.
+    public static func start(_ configuration: Configuration) async throws -> APIServer {
+        let dir = configuration.dataDirectory
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let pki = try ClusterPKI.loadOrCreate(in: dir, hosts: [configuration.host])
+
+        let tokenFile = dir.appendingPathComponent("tokens.csv")
+        var tokens: [String: UserInfo] = [:]
+        if let text = try? String(contentsOf: tokenFile, encoding: .utf8) {
+            tokens = Authenticator.parseTokenFile(text)
+        }
+
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(pki.server.certificatePEM.utf8)).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(pki.server.privateKeyPEM.utf8), format: .pem)))
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pki.ca.certificatePEM.utf8)))
+        tls.certificateVerification = .optionalVerification
+        tls.minimumTLSVersion = .tlsv12
+        let sslContext = try NIOSSLContext(configuration: tls)
+
+        let store = configuration.store ?? MemoryStore()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
+        let box = HandlerBox()
+        let http = HTTPServer(host: configuration.host, port: configuration.port, tls: sslContext,
+                              maxBodyBytes: configuration.maxRequestBodyBytes, group: group) { request in
+            await box.handler?.handle(request) ?? .error(.internalError("the server is starting"))
+        }
+        let (channel, port) = try await http.bind()
+        let displayHost = configuration.host == "0.0.0.0" || configuration.host == "::" ? "127.0.0.1" : configuration.host
+        let hostPort = displayHost.contains(":") ? "[\(displayHost)]:\(port)" : "\(displayHost):\(port)"
+        let handler = APIHandler(
+            store: store, authenticator: Authenticator(staticTokens: tokens),
+            authorizer: AuthorizerChain([PrivilegedGroupAuthorizer()]), serverAddress: hostPort)
+        box.handler = handler
+        try await handler.bootstrap()
+
+        let kubeconfig = Kubeconfig(server: "https://\(hostPort)", caPEM: pki.ca.certificatePEM,
+                                    clientCertificatePEM: pki.admin.certificatePEM, clientKeyPEM: pki.admin.privateKeyPEM)
+        try SecureFile.write(kubeconfig.text, to: dir.appendingPathComponent("kubeconfig"), mode: 0o600)
+        return APIServer(configuration: configuration, group: group, http: http, serverChannel: channel, port: port,
+                         handler: handler)
+    }
+
+    /// Serves until the task is cancelled, then shuts the event loops down.
+    public func run() async throws {
+        do {
+            try await http.serve(serverChannel)
+        } catch is CancellationError {
+        }
+        try? await group.shutdownGracefully()
+    }
+}
+
+/// Late-bound handler reference, so the listener can be bound (and its port known) before the
+/// handler that reports the port is built.
+final class HandlerBox: @unchecked Sendable {
+    // Written once before the first connection is accepted, read afterwards.
+    private let lock = NSLock()
+    private var _handler: APIHandler?
+
+    var handler: APIHandler? {
+        get { lock.withLock { _handler } }
+        set { lock.withLock { _handler = newValue } }
+    }
+}
+
+extension APIHandler {
+    /// Creates the namespaces every cluster has (`default`, `kube-system`, `kube-public`,
+    /// `kube-node-lease`) when they are missing.
+    func bootstrap() async throws(APIError) {
+        guard let info = catalog.lookup(group: "", version: "v1", resource: "namespaces") else { return }
+        for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            if try await registry.read(info, namespace: nil, name: name) != nil { continue }
+            var object: JSONValue = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
+            try Strategy.prepareForCreate(&object, info: info, now: clock())
+            _ = try await registry.create(info, object: object, dryRun: false)
+        }
+    }
+}
