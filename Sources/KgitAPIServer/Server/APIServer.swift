@@ -82,7 +82,10 @@ public final class APIServer: Sendable {
         let hostPort = displayHost.contains(":") ? "[\(displayHost)]:\(port)" : "\(displayHost):\(port)"
         let handler = APIHandler(
             store: store, authenticator: Authenticator(staticTokens: tokens),
-            authorizer: AuthorizerChain([PrivilegedGroupAuthorizer()]), serverAddress: hostPort)
+            authorizer: AuthorizerChain([
+                PrivilegedGroupAuthorizer(), RBACAuthorizer(registry: Registry(store: store, catalog: .builtIn)),
+            ]),
+            serverAddress: hostPort)
         box.handler = handler
         try await handler.bootstrap()
 
@@ -117,15 +120,27 @@ final class HandlerBox: @unchecked Sendable {
 }
 
 extension APIHandler {
-    /// Creates the namespaces every cluster has (`default`, `kube-system`, `kube-public`,
-    /// `kube-node-lease`) when they are missing.
+    /// Creates what every cluster has when it is missing: the namespaces `default`, `kube-system`,
+    /// `kube-public` and `kube-node-lease`, and the bootstrap RBAC policy.
     func bootstrap() async throws(APIError) {
-        guard let info = catalog.lookup(group: "", version: "v1", resource: "namespaces") else { return }
-        for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+        var objects: [(info: ResourceInfo, object: JSONValue)] = []
+        if let info = catalog.lookup(group: "", version: "v1", resource: "namespaces") {
+            for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+                objects.append((info, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]))
+            }
+        }
+        for (resource, object) in BootstrapPolicy.objects {
+            guard let info = catalog.lookup(group: "rbac.authorization.k8s.io", version: "v1", resource: resource) else {
+                continue
+            }
+            objects.append((info, object))
+        }
+        for (info, object) in objects {
+            let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
             if try await registry.read(info, namespace: nil, name: name) != nil { continue }
-            var object: JSONValue = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
-            try Strategy.prepareForCreate(&object, info: info, now: clock())
-            _ = try await registry.create(info, object: object, dryRun: false)
+            var prepared = object
+            try Strategy.prepareForCreate(&prepared, info: info, now: clock())
+            _ = try await registry.create(info, object: prepared, dryRun: false)
         }
     }
 }

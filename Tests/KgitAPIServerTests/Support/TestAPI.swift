@@ -11,9 +11,10 @@ struct TestAPI {
 
     init(historyLimit: Int = 10_000, tokens: [String: UserInfo] = [:]) async throws {
         store = MemoryStore(historyLimit: historyLimit)
+        let rbac = RBACAuthorizer(registry: Registry(store: store, catalog: .builtIn))
         handler = APIHandler(store: store, authenticator: Authenticator(staticTokens: tokens),
-                             authorizer: AuthorizerChain([PrivilegedGroupAuthorizer()]), serverAddress: "127.0.0.1:6443",
-                             defaultWatchTimeout: .seconds(2))
+                             authorizer: AuthorizerChain([PrivilegedGroupAuthorizer(), rbac]),
+                             serverAddress: "127.0.0.1:6443", defaultWatchTimeout: .seconds(2))
         try await handler.bootstrap()
     }
 
