@@ -41,6 +41,26 @@ struct ServerStartupTests {
         #expect(result.status == 0, "\(result)")
     }
 
+    @Test("objects created before a restart are still there after it")
+    func objectsSurviveRestart() throws {
+        let first = try ServerProcess()
+        try first.kubectl(["create", "namespace", "keep"])
+        try first.kubectl(["create", "configmap", "cfg", "-n", "keep", "--from-literal=a=1"])
+        let before = try first.kubectl(["get", "configmap", "cfg", "-n", "keep", "-o", "jsonpath={.metadata.uid} {.metadata.resourceVersion}"])
+        first.stop()
+        let second = try ServerProcess(dataDirectory: first.dataDirectory)
+        defer {
+            second.cleanUp()
+            first.cleanUp()
+        }
+        let after = try second.kubectl(["get", "configmap", "cfg", "-n", "keep", "-o", "jsonpath={.metadata.uid} {.metadata.resourceVersion}"])
+        #expect(after.status == 0, "\(after)")
+        #expect(after.stdout == before.stdout)
+        let created = try second.kubectl(["create", "configmap", "next", "-n", "keep", "-o", "jsonpath={.metadata.resourceVersion}"])
+        let previous = Int(before.stdout.split(separator: " ").last ?? "") ?? .max
+        #expect((Int(created.stdout) ?? 0) > previous, "revisions keep increasing after a restart")
+    }
+
     @Test("health endpoints answer ok without credentials; the API answers 401 Unauthorized")
     func anonymous() throws {
         let server = try ServerProcess()

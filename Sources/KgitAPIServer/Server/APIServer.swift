@@ -12,13 +12,14 @@ import NIOSSL
 public final class APIServer: Sendable {
     /// How the server is set up.
     public struct Configuration: Sendable {
-        /// Where certificates, the kubeconfig and the token file live.
+        /// Where certificates, the kubeconfig, the token file and the store journal live.
         public var dataDirectory: URL
         public var host: String
         /// 0 picks a free port (see ``APIServer/port``).
         public var port: Int
         /// Larger request bodies get 413.
         public var maxRequestBodyBytes: Int
+        /// The store to use; nil keeps objects in memory, journaled to `DIR/store/journal.log`.
         public var store: (any KeyValueStore)?
 
         public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 6443,
@@ -70,7 +71,15 @@ public final class APIServer: Sendable {
         tls.minimumTLSVersion = .tlsv12
         let sslContext = try NIOSSLContext(configuration: tls)
 
-        let store = configuration.store ?? MemoryStore()
+        let store: any KeyValueStore
+        if let configured = configuration.store {
+            store = configured
+        } else {
+            let storeDirectory = dir.appendingPathComponent("store")
+            try FileManager.default.createDirectory(at: storeDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            store = try MemoryStore(journalAt: storeDirectory.appendingPathComponent("journal.log"))
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         let box = HandlerBox()
         let http = HTTPServer(host: configuration.host, port: configuration.port, tls: sslContext,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An in-memory ``KeyValueStore`` keeping MVCC history, so lists can be served at a past revision
 /// and watches can resume from a recent one.
 ///
@@ -21,6 +23,7 @@ public actor MemoryStore: KeyValueStore {
     private var nextWatcherID = 0
     private let historyLimit: Int
     private let watcherBuffer: Int
+    private let journal: StoreJournal?
 
     /// - Parameters:
     ///   - historyLimit: how many revisions of history to keep for lists and watches.
@@ -28,6 +31,40 @@ public actor MemoryStore: KeyValueStore {
     public init(historyLimit: Int = 10_000, watcherBuffer: Int = 10_000) {
         self.historyLimit = historyLimit
         self.watcherBuffer = watcherBuffer
+        self.journal = nil
+    }
+
+    /// A store persisted in the journal file at `url`: its contents are recovered (history before
+    /// the restart is not; watches from older revisions get ``StoreError/compacted(_:)``), and every
+    /// later write is appended and synced before it is acknowledged.
+    public init(journalAt url: URL, historyLimit: Int = 10_000, watcherBuffer: Int = 10_000) throws {
+        let (journal, recovered) = try StoreJournal.open(url)
+        self.historyLimit = historyLimit
+        self.watcherBuffer = watcherBuffer
+        self.journal = journal
+        for entry in recovered.entries {
+            versions[entry.key] = [Version(revision: entry.modRevision, createRevision: entry.createRevision,
+                                           value: entry.value)]
+        }
+        sortedKeys = versions.keys.sorted()
+        revision = recovered.revision
+        compactedRevision = recovered.revision
+    }
+
+    private func persistPut(_ key: String, _ value: [UInt8], create: Int64) throws(StoreError) {
+        do {
+            try journal?.put(revision: revision + 1, create: create, key: key, value: value)
+        } catch {
+            throw StoreError.backend("cannot write the store journal: \(error)")
+        }
+    }
+
+    private func persistDelete(_ key: String) throws(StoreError) {
+        do {
+            try journal?.delete(revision: revision + 1, key: key)
+        } catch {
+            throw StoreError.backend("cannot write the store journal: \(error)")
+        }
     }
 
     public func currentRevision() -> Int64 { revision }
@@ -69,6 +106,7 @@ public actor MemoryStore: KeyValueStore {
 
     public func create(_ key: String, value: [UInt8]) throws(StoreError) -> Int64 {
         if try get(key) != nil { throw StoreError.alreadyExists }
+        try persistPut(key, value, create: revision + 1)
         revision += 1
         if versions[key] == nil {
             sortedKeys.insert(key, at: lowerBound(key))
@@ -84,6 +122,7 @@ public actor MemoryStore: KeyValueStore {
         if let expectedRevision, expectedRevision != current.modRevision {
             throw StoreError.conflict(current: current.modRevision)
         }
+        try persistPut(key, value, create: current.createRevision)
         revision += 1
         versions[key, default: []].append(Version(revision: revision, createRevision: current.createRevision,
                                                   value: value))
@@ -97,6 +136,7 @@ public actor MemoryStore: KeyValueStore {
         if let expectedRevision, expectedRevision != current.modRevision {
             throw StoreError.conflict(current: current.modRevision)
         }
+        try persistDelete(key)
         revision += 1
         versions[key, default: []].append(Version(revision: revision, createRevision: current.createRevision, value: nil))
         var last = current
