@@ -109,6 +109,18 @@ struct KubectlTests {
                 "\(wide)")
     }
 
+    @Test("apply rejects an unknown field server-side (fieldValidation=Strict) and --validate=false accepts it")
+    func strictValidation() throws {
+        let server = try ServerProcess()
+        defer { server.cleanUp() }
+        let manifest = Self.deployment.replacingOccurrences(of: "replicas: 1", with: "replica: 1")
+        let rejected = try server.kubectl(["apply", "-f", "-"], stdin: manifest)
+        #expect(rejected.status == 1)
+        #expect(rejected.stderr.contains(#"strict decoding error: unknown field "spec.replica""#), "\(rejected)")
+        let accepted = try server.kubectl(["apply", "--validate=false", "-f", "-"], stdin: manifest)
+        #expect(accepted.status == 0, "\(accepted)")
+    }
+
     @Test("apply --server-side creates and updates; a second manager conflicts until --force-conflicts")
     func serverSideApply() throws {
         let server = try ServerProcess()

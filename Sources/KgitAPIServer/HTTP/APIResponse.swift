@@ -1,3 +1,4 @@
+import Foundation
 import KgitAPIMachinery
 
 /// One HTTP response from the API layer: a complete body or a stream of chunks (watch).
@@ -30,6 +31,16 @@ public struct APIResponse: Sendable {
     public static func text(_ text: String, status: Int = 200) -> APIResponse {
         APIResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")],
                     body: .bytes(Array(text.utf8)))
+    }
+
+    /// This response with a `Warning: 299 - "<text>"` header per warning (kubectl prints them).
+    public func warning(_ warnings: [String]) -> APIResponse {
+        var copy = self
+        for text in warnings {
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            copy.headers.append(("Warning", "299 - \"\(escaped)\""))
+        }
+        return copy
     }
 
     /// A `Status` failure response.

@@ -44,13 +44,16 @@ extension APIHandler {
                                              subresource: subresource, applied: body, dryRun: dryRun)
         }
         let manager = request.query["fieldManager"] ?? ""
+        let validation = try FieldValidation.mode(request.query)
         let updated = try await update(info, namespace: namespace, name: name, subresource: subresource,
                                        dryRun: dryRun) { current throws(APIError) in
             var patched = try APIHandler.applyPatch(type, body, to: current, schema: schema, manager: manager)
             try Strategy.checkIdentity(&patched, info: info, namespace: namespace)
+            if validation == .strict { _ = try validation.check(patched, info: info) }
             return patched
         }
-        return respond(request, info: info, object: updated)
+        let warnings = validation == .warn ? ((try? validation.check(updated, info: info)) ?? []) : []
+        return respond(request, info: info, object: updated).warning(warnings)
     }
 
     /// Applies one patch document to an object.
@@ -98,6 +101,7 @@ extension APIHandler {
             throw APIError.badRequest("the name of the object (\(appliedName)) does not match the name on the URL (\(name))")
         }
         applied.setValue(.string(name), at: ["metadata", "name"])
+        let warnings = try FieldValidation.mode(request.query).check(applied, info: info)
         let fields = ManagedFields.fieldSet(of: applied, schema: KubernetesDefinitions.patchSchema(
             group: info.group, version: info.version, kind: info.kind))
         let now = RFC3339.format(clock())
@@ -112,7 +116,7 @@ extension APIHandler {
                 object.setValue(nil, at: ["metadata", "resourceVersion"])
                 do {
                     let created = try await create(info, object: object, namespace: namespace, dryRun: dryRun)
-                    return respond(request, info: info, object: created, status: 201)
+                    return respond(request, info: info, object: created, status: 201).warning(warnings)
                 } catch where error.reason == "AlreadyExists" {
                     continue
                 }
@@ -124,7 +128,7 @@ extension APIHandler {
                 try ManagedFields.apply(applied, entry: entry, manager: manager, to: current, schema: schema,
                                         force: force, info: info)
             }
-            return respond(request, info: info, object: updated)
+            return respond(request, info: info, object: updated).warning(warnings)
         }
         throw APIError.conflict(resource: info.resource, group: info.group, name: name,
                                 message: "too many concurrent updates; please retry")

@@ -37,8 +37,9 @@ extension APIHandler {
             if !info.stored { return try await review(request, info: info, user: user) }
             var object = try decodeBody(request)
             try Strategy.checkIdentity(&object, info: info, namespace: r.namespace)
+            let warnings = try FieldValidation.mode(request.query).check(object, info: info)
             let created = try await create(info, object: object, namespace: r.namespace, dryRun: dryRun)
-            return respond(request, info: info, object: created, status: 201)
+            return respond(request, info: info, object: created, status: 201).warning(warnings)
         case "update":
             guard let name = r.name else { throw APIError.methodNotAllowed() }
             var object = try decodeBody(request)
@@ -46,9 +47,10 @@ extension APIHandler {
                 return try await updateScale(info, namespace: r.namespace, name: name, dryRun: dryRun) { _ in object }
             }
             try Strategy.checkIdentity(&object, info: info, namespace: r.namespace)
+            let warnings = try FieldValidation.mode(request.query).check(object, info: info)
             let updated = try await update(info, namespace: r.namespace, name: name, subresource: r.subresource,
                                            dryRun: dryRun) { _ in object }
-            return respond(request, info: info, object: updated)
+            return respond(request, info: info, object: updated).warning(warnings)
         case "patch":
             guard let name = r.name else { throw APIError.methodNotAllowed() }
             return try await patch(request, info: info, namespace: r.namespace, name: name, subresource: r.subresource,
