@@ -24,10 +24,10 @@ struct KubectlTests {
         """
 
     @Test("kubectl get namespaces prints the server-side table with the default namespaces")
-    func getNamespaces() throws {
-        let server = try ServerProcess()
+    func getNamespaces() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
-        let result = try server.kubectl(["get", "namespaces"])
+        let result = try await server.kubectl(["get", "namespaces"])
         #expect(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
         #expect(lines.first == ["NAME", "STATUS", "AGE"], "\(result)")
@@ -36,153 +36,153 @@ struct KubectlTests {
     }
 
     @Test("create namespace and create configmap (protobuf bodies) work, and a duplicate is AlreadyExists")
-    func createWithProtobuf() throws {
-        let server = try ServerProcess()
+    func createWithProtobuf() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
-        let ns = try server.kubectl(["create", "namespace", "team-a"])
+        let ns = try await server.kubectl(["create", "namespace", "team-a"])
         #expect(ns.status == 0 && ns.stdout == "namespace/team-a created\n", "\(ns)")
-        let cm = try server.kubectl(["create", "configmap", "cfg", "-n", "team-a", "--from-literal=a=1", "--from-literal=b=2"])
+        let cm = try await server.kubectl(["create", "configmap", "cfg", "-n", "team-a", "--from-literal=a=1", "--from-literal=b=2"])
         #expect(cm.status == 0 && cm.stdout == "configmap/cfg created\n", "\(cm)")
-        let again = try server.kubectl(["create", "namespace", "team-a"])
+        let again = try await server.kubectl(["create", "namespace", "team-a"])
         #expect(again.status == 1)
         #expect(again.stderr.contains(#"Error from server (AlreadyExists): namespaces "team-a" already exists"#), "\(again)")
-        let table = try server.kubectl(["get", "configmaps", "-n", "team-a"])
+        let table = try await server.kubectl(["get", "configmaps", "-n", "team-a"])
         #expect(table.stdout.hasPrefix("NAME   DATA   AGE\ncfg    2 "), "\(table)")
-        let secret = try server.kubectl(["create", "secret", "generic", "s", "--from-literal=pw=hunter2"])
+        let secret = try await server.kubectl(["create", "secret", "generic", "s", "--from-literal=pw=hunter2"])
         #expect(secret.status == 0, "\(secret)")
-        let data = try server.kubectl(["get", "secret", "s", "-o", "jsonpath={.data.pw}"])
+        let data = try await server.kubectl(["get", "secret", "s", "-o", "jsonpath={.data.pw}"])
         #expect(data.stdout == "aHVudGVyMg==", "\(data)")
     }
 
     @Test("get -o yaml and -o json return the object with server-owned metadata")
-    func getOutputFormats() throws {
-        let server = try ServerProcess()
+    func getOutputFormats() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
-        try server.kubectl(["create", "configmap", "cfg", "--from-literal=a=1"])
-        let yaml = try server.kubectl(["get", "configmap", "cfg", "-o", "yaml"])
+        try await server.kubectl(["create", "configmap", "cfg", "--from-literal=a=1"])
+        let yaml = try await server.kubectl(["get", "configmap", "cfg", "-o", "yaml"])
         #expect(yaml.status == 0)
         for needle in ["apiVersion: v1", "kind: ConfigMap", "name: cfg", "namespace: default", "resourceVersion: ",
                        "uid: ", "creationTimestamp: ", "  a: \"1\""] {
             #expect(yaml.stdout.contains(needle), "missing \(needle) in \(yaml)")
         }
-        let json = try server.kubectl(["get", "configmaps", "-o", "json"])
+        let json = try await server.kubectl(["get", "configmaps", "-o", "json"])
         #expect(json.stdout.contains(#""kind": "List""#) || json.stdout.contains(#""kind": "ConfigMapList""#), "\(json)")
-        let name = try server.kubectl(["get", "configmaps", "-o", "name"])
+        let name = try await server.kubectl(["get", "configmaps", "-o", "name"])
         #expect(name.stdout == "configmap/cfg\n", "\(name)")
     }
 
     @Test("a missing object prints NotFound; an unknown type says the server does not have it")
-    func notFound() throws {
-        let server = try ServerProcess()
+    func notFound() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
-        let missing = try server.kubectl(["get", "pod", "nope"])
+        let missing = try await server.kubectl(["get", "pod", "nope"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains(#"Error from server (NotFound): pods "nope" not found"#), "\(missing)")
-        let unknown = try server.kubectl(["get", "widgets"])
+        let unknown = try await server.kubectl(["get", "widgets"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains(#"the server doesn't have a resource type "widgets""#), "\(unknown)")
-        let empty = try server.kubectl(["get", "pods"])
+        let empty = try await server.kubectl(["get", "pods"])
         #expect(empty.status == 0)
         #expect(empty.stderr.contains("No resources found in default namespace."), "\(empty)")
     }
 
     @Test("apply -f creates, is unchanged on a rerun, and configures a changed manifest")
-    func clientSideApply() throws {
-        let server = try ServerProcess()
+    func clientSideApply() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
         let file = server.cacheDirectory.appendingPathComponent("deploy.yaml")
         try Self.deployment.write(to: file, atomically: true, encoding: .utf8)
-        let created = try server.kubectl(["apply", "-f", file.path])
+        let created = try await server.kubectl(["apply", "-f", file.path])
         #expect(created.stdout == "deployment.apps/web created\n", "\(created)")
-        let unchanged = try server.kubectl(["apply", "-f", file.path])
+        let unchanged = try await server.kubectl(["apply", "-f", file.path])
         #expect(unchanged.stdout == "deployment.apps/web unchanged\n", "\(unchanged)")
         try Self.deployment.replacingOccurrences(of: "nginx:1.25", with: "nginx:1.26")
             .replacingOccurrences(of: "replicas: 1", with: "replicas: 2")
             .write(to: file, atomically: true, encoding: .utf8)
-        let configured = try server.kubectl(["apply", "-f", file.path])
+        let configured = try await server.kubectl(["apply", "-f", file.path])
         #expect(configured.stdout == "deployment.apps/web configured\n", "\(configured)")
-        let fields = try server.kubectl(["get", "deploy", "web", "-o",
+        let fields = try await server.kubectl(["get", "deploy", "web", "-o",
                                          "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.generation}"])
         #expect(fields.stdout == "2 nginx:1.26 2", "\(fields)")
-        let wide = try server.kubectl(["get", "deploy", "-o", "wide"])
+        let wide = try await server.kubectl(["get", "deploy", "-o", "wide"])
         #expect(wide.stdout.contains("CONTAINERS") && wide.stdout.contains("nginx:1.26") && wide.stdout.contains("app=web"),
                 "\(wide)")
     }
 
     @Test("apply rejects an unknown field server-side (fieldValidation=Strict) and --validate=false accepts it")
-    func strictValidation() throws {
-        let server = try ServerProcess()
+    func strictValidation() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
         let manifest = Self.deployment.replacingOccurrences(of: "replicas: 1", with: "replica: 1")
-        let rejected = try server.kubectl(["apply", "-f", "-"], stdin: manifest)
+        let rejected = try await server.kubectl(["apply", "-f", "-"], stdin: manifest)
         #expect(rejected.status == 1)
         #expect(rejected.stderr.contains(#"strict decoding error: unknown field "spec.replica""#), "\(rejected)")
-        let accepted = try server.kubectl(["apply", "--validate=false", "-f", "-"], stdin: manifest)
+        let accepted = try await server.kubectl(["apply", "--validate=false", "-f", "-"], stdin: manifest)
         #expect(accepted.status == 0, "\(accepted)")
     }
 
     @Test("apply --server-side creates and updates; a second manager conflicts until --force-conflicts")
-    func serverSideApply() throws {
-        let server = try ServerProcess()
+    func serverSideApply() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
         let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: \"1\", b: \"2\"}\n"
-        let first = try server.kubectl(["apply", "--server-side", "-f", "-"], stdin: manifest)
+        let first = try await server.kubectl(["apply", "--server-side", "-f", "-"], stdin: manifest)
         #expect(first.stdout == "configmap/ssa serverside-applied\n", "\(first)")
-        let second = try server.kubectl(["apply", "--server-side", "-f", "-"],
+        let second = try await server.kubectl(["apply", "--server-side", "-f", "-"],
                                         stdin: manifest.replacingOccurrences(of: "b: \"2\"", with: "c: \"3\""))
         #expect(second.status == 0, "\(second)")
-        #expect(try server.kubectl(["get", "cm", "ssa", "-o", "jsonpath={.data}"]).stdout == #"{"a":"1","c":"3"}"#)
+        #expect(try await server.kubectl(["get", "cm", "ssa", "-o", "jsonpath={.data}"]).stdout == #"{"a":"1","c":"3"}"#)
         let other = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: \"9\"}\n"
-        let conflict = try server.kubectl(["apply", "--server-side", "--field-manager=other", "-f", "-"], stdin: other)
+        let conflict = try await server.kubectl(["apply", "--server-side", "--field-manager=other", "-f", "-"], stdin: other)
         #expect(conflict.status == 1)
         #expect(conflict.stderr.contains("conflict with \"kubectl\""), "\(conflict)")
-        let forced = try server.kubectl(["apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", "-"],
+        let forced = try await server.kubectl(["apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", "-"],
                                         stdin: other)
         #expect(forced.status == 0, "\(forced)")
     }
 
     @Test("label, scale, patch and delete behave as on a real cluster")
-    func mutations() throws {
-        let server = try ServerProcess()
+    func mutations() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
-        try server.kubectl(["create", "deployment", "d", "--image=nginx:1.27", "--replicas=2"])
-        #expect(try server.kubectl(["label", "deploy", "d", "tier=fe"]).stdout == "deployment.apps/d labeled\n")
-        #expect(try server.kubectl(["scale", "deploy", "d", "--replicas=4"]).stdout == "deployment.apps/d scaled\n")
-        let patched = try server.kubectl(["patch", "deploy", "d", "--type", "json", "-p",
+        try await server.kubectl(["create", "deployment", "d", "--image=nginx:1.27", "--replicas=2"])
+        #expect(try await server.kubectl(["label", "deploy", "d", "tier=fe"]).stdout == "deployment.apps/d labeled\n")
+        #expect(try await server.kubectl(["scale", "deploy", "d", "--replicas=4"]).stdout == "deployment.apps/d scaled\n")
+        let patched = try await server.kubectl(["patch", "deploy", "d", "--type", "json", "-p",
                                           #"[{"op":"add","path":"/spec/minReadySeconds","value":5}]"#])
         #expect(patched.stdout == "deployment.apps/d patched\n", "\(patched)")
-        let set = try server.kubectl(["set", "image", "deploy/d", "nginx=nginx:1.28"])
+        let set = try await server.kubectl(["set", "image", "deploy/d", "nginx=nginx:1.28"])
         #expect(set.status == 0, "\(set)")
-        let fields = try server.kubectl(["get", "deploy", "d", "-o",
+        let fields = try await server.kubectl(["get", "deploy", "d", "-o",
                                          "jsonpath={.metadata.labels.tier} {.spec.replicas} {.spec.minReadySeconds} {.spec.template.spec.containers[0].image}"])
         #expect(fields.stdout == "fe 4 5 nginx:1.28", "\(fields)")
-        let deleted = try server.kubectl(["delete", "deploy", "d"])
+        let deleted = try await server.kubectl(["delete", "deploy", "d"])
         #expect(deleted.stdout == "deployment.apps \"d\" deleted\n", "\(deleted)")
-        #expect(try server.kubectl(["get", "deploy", "d"]).status == 1)
+        #expect(try await server.kubectl(["get", "deploy", "d"]).status == 1)
     }
 
     @Test("get with -l, --field-selector, --chunk-size and -A")
-    func listQueries() throws {
-        let server = try ServerProcess()
+    func listQueries() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
-        try server.kubectl(["create", "namespace", "other"])
+        try await server.kubectl(["create", "namespace", "other"])
         for (name, ns, group) in [("m1", "default", "g1"), ("m2", "default", "g2"), ("m3", "default", "g1"), ("m4", "other", "g1")] {
-            try server.kubectl(["create", "configmap", name, "-n", ns])
-            try server.kubectl(["label", "configmap", name, "-n", ns, "grp=\(group)"])
+            try await server.kubectl(["create", "configmap", name, "-n", ns])
+            try await server.kubectl(["label", "configmap", name, "-n", ns, "grp=\(group)"])
         }
-        let selected = try server.kubectl(["get", "cm", "-l", "grp=g1", "--field-selector", "metadata.name!=m1", "-o", "name"])
+        let selected = try await server.kubectl(["get", "cm", "-l", "grp=g1", "--field-selector", "metadata.name!=m1", "-o", "name"])
         #expect(selected.stdout == "configmap/m3\n", "\(selected)")
-        let chunked = try server.kubectl(["get", "cm", "--chunk-size=1", "-o", "name"])
+        let chunked = try await server.kubectl(["get", "cm", "--chunk-size=1", "-o", "name"])
         #expect(chunked.stdout == "configmap/m1\nconfigmap/m2\nconfigmap/m3\n", "\(chunked)")
-        let all = try server.kubectl(["get", "cm", "-A", "-l", "grp=g1"])
+        let all = try await server.kubectl(["get", "cm", "-A", "-l", "grp=g1"])
         let rows = all.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         #expect(rows.first?.prefix(2) == ["NAMESPACE", "NAME"], "\(all)")
         #expect(rows.dropFirst().map { "\($0[0])/\($0[1])" } == ["default/m1", "default/m3", "other/m4"], "\(all)")
     }
 
     @Test("get -w prints changes as they happen")
-    func watch() throws {
-        let server = try ServerProcess()
+    func watch() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
         let watcher = Process()
         watcher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -202,40 +202,40 @@ struct KubectlTests {
             watcher.terminate()
             watcher.waitUntilExit()
         }
-        Thread.sleep(forTimeInterval: 1.5)
-        try server.kubectl(["create", "configmap", "w1", "--from-literal=x=1"])
-        try server.kubectl(["label", "configmap", "w1", "t=1"])
-        try server.kubectl(["delete", "configmap", "w1"])
+        try await Task.sleep(for: .milliseconds(1500))
+        try await server.kubectl(["create", "configmap", "w1", "--from-literal=x=1"])
+        try await server.kubectl(["label", "configmap", "w1", "t=1"])
+        try await server.kubectl(["delete", "configmap", "w1"])
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline && !buffer.text.contains("DELETED") { Thread.sleep(forTimeInterval: 0.1) }
+        while Date() < deadline && !buffer.text.contains("DELETED") { try await Task.sleep(for: .milliseconds(100)) }
         let events = buffer.text.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
         #expect(events == ["EVENT", "ADDED", "MODIFIED", "DELETED"], "\(buffer.text)")
     }
 
     @Test("auth can-i, auth can-i --list and auth whoami (protobuf reviews) answer for the admin")
-    func auth() throws {
-        let server = try ServerProcess()
+    func auth() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
-        let canI = try server.kubectl(["auth", "can-i", "create", "pods"])
+        let canI = try await server.kubectl(["auth", "can-i", "create", "pods"])
         #expect(canI.status == 0 && canI.stdout == "yes\n", "\(canI)")
-        let whoami = try server.kubectl(["auth", "whoami"])
+        let whoami = try await server.kubectl(["auth", "whoami"])
         #expect(whoami.stdout.contains("admin") && whoami.stdout.contains("system:masters"), "\(whoami)")
-        let list = try server.kubectl(["auth", "can-i", "--list"])
+        let list = try await server.kubectl(["auth", "can-i", "--list"])
         #expect(list.stdout.contains("*.*"), "\(list)")
     }
 
     @Test("api-resources and explain work from discovery and OpenAPI v3")
-    func discoveryCommands() throws {
-        let server = try ServerProcess()
+    func discoveryCommands() async throws {
+        let server = try await ServerProcess.start()
         defer { server.cleanUp() }
-        let resources = try server.kubectl(["api-resources"])
+        let resources = try await server.kubectl(["api-resources"])
         #expect(resources.status == 0)
         #expect(resources.stdout.contains("deployments") && resources.stdout.contains("deploy") && resources.stdout.contains("apps/v1"),
                 "\(resources)")
-        let explain = try server.kubectl(["explain", "deployment.spec.replicas"])
+        let explain = try await server.kubectl(["explain", "deployment.spec.replicas"])
         #expect(explain.status == 0, "\(explain)")
         #expect(explain.stdout.contains("FIELD: replicas <integer>"), "\(explain)")
-        let versions = try server.kubectl(["api-versions"])
+        let versions = try await server.kubectl(["api-versions"])
         #expect(versions.stdout.contains("apps/v1\n") && versions.stdout.contains("v1\n"), "\(versions)")
     }
 }

@@ -36,7 +36,23 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts a server and waits until `/readyz` answers; `prepare` may write files (e.g.
     /// `tokens.csv`) into the data directory first. Reuses `dataDirectory` when given.
-    init(dataDirectory existing: URL? = nil, prepare: (URL) throws -> Void = { _ in }) throws {
+    /// Starts a server off the test's cooperative threads (blocking waits there starve other tests).
+    static func start(dataDirectory: URL? = nil, prepare: @escaping @Sendable (URL) throws -> Void = { _ in })
+        async throws -> ServerProcess
+    {
+        try await offPool { try ServerProcess(dataDirectory: dataDirectory, prepare: prepare) }
+    }
+
+    /// Runs blocking work on a Dispatch thread and awaits it.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    private init(dataDirectory existing: URL? = nil, prepare: (URL) throws -> Void = { _ in }) throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("kgit-server-\(UUID().uuidString)")
         dataDirectory = existing ?? root.appendingPathComponent("data")
         cacheDirectory = root.appendingPathComponent("kube-cache")
@@ -76,7 +92,9 @@ final class ServerProcess: @unchecked Sendable {
             throw ServerError.didNotStart(buffer.text)
         }
         port = found
-        let ready = try curl(["\(baseURL)/readyz"])
+        let ready = try ServerProcess.runBlocking(
+            "/usr/bin/env", ["curl", "-sS", "--max-time", "10", "--cacert",
+                             dataDirectory.appendingPathComponent("pki/ca.crt").path, "\(baseURL)/readyz"])
         guard ready.stdout == "ok" else { throw ServerError.didNotStart("readyz: \(ready.stdout) \(ready.stderr)") }
     }
 
@@ -86,7 +104,7 @@ final class ServerProcess: @unchecked Sendable {
     var serverLog: String { stderrBuffer.text }
 
     /// The result of a command.
-    struct Result: CustomStringConvertible {
+    struct Result: CustomStringConvertible, Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -95,21 +113,21 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Runs `kubectl --kubeconfig DIR/kubeconfig ARGS` with a private discovery cache.
     @discardableResult
-    func kubectl(_ arguments: [String], stdin: String? = nil) throws -> Result {
-        try ServerProcess.run("/usr/bin/env", ["kubectl", "--kubeconfig", kubeconfig] + arguments, stdin: stdin,
+    func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        try await ServerProcess.run("/usr/bin/env", ["kubectl", "--kubeconfig", kubeconfig] + arguments, stdin: stdin,
                               environment: ["KUBECACHEDIR": cacheDirectory.path, "HOME": cacheDirectory.path])
     }
 
     /// Runs curl against the server trusting the cluster CA, without client credentials unless given.
-    func curl(_ arguments: [String]) throws -> Result {
+    func curl(_ arguments: [String]) async throws -> Result {
         let ca = dataDirectory.appendingPathComponent("pki/ca.crt").path
-        return try ServerProcess.run("/usr/bin/env", ["curl", "-sS", "--max-time", "10", "--cacert", ca] + arguments)
+        return try await ServerProcess.run("/usr/bin/env", ["curl", "-sS", "--max-time", "10", "--cacert", ca] + arguments)
     }
 
     /// curl with the admin client certificate.
-    func curlAsAdmin(_ arguments: [String]) throws -> Result {
+    func curlAsAdmin(_ arguments: [String]) async throws -> Result {
         let pki = dataDirectory.appendingPathComponent("pki")
-        return try curl(["--cert", pki.appendingPathComponent("admin.crt").path,
+        return try await curl(["--cert", pki.appendingPathComponent("admin.crt").path,
                          "--key", pki.appendingPathComponent("admin.key").path] + arguments)
     }
 
@@ -130,8 +148,14 @@ final class ServerProcess: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// Runs a command to completion without blocking the caller's thread.
     static func run(_ executable: String, _ arguments: [String], stdin: String? = nil,
-                    environment: [String: String] = [:]) throws -> Result {
+                    environment: [String: String] = [:]) async throws -> Result {
+        try await offPool { try runBlocking(executable, arguments, stdin: stdin, environment: environment) }
+    }
+
+    static func runBlocking(_ executable: String, _ arguments: [String], stdin: String? = nil,
+                            environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
