@@ -74,6 +74,25 @@ public enum ProtobufCatalog {
         5: F("resource", .string), 6: F("subresource", .string), 7: F("name", .string),
     ])
 
+    static let policyRule = ProtobufMessage([
+        1: F("verbs", .string, repeated: true), 2: F("apiGroups", .string, repeated: true),
+        3: F("resources", .string, repeated: true), 4: F("resourceNames", .string, repeated: true),
+        5: F("nonResourceURLs", .string, repeated: true),
+    ])
+
+    static let roleBinding = ProtobufMessage([
+        1: F("metadata", .message(objectMeta)),
+        2: F("subjects", .message(ProtobufMessage([
+            1: F("kind", .string), 2: F("apiGroup", .string), 3: F("name", .string), 4: F("namespace", .string),
+        ])), repeated: true),
+        3: F("roleRef", .message(ProtobufMessage([1: F("apiGroup", .string, keepZero: true), 2: F("kind", .string),
+                                                  3: F("name", .string)]))),
+    ])
+
+    static let role = ProtobufMessage([
+        1: F("metadata", .message(objectMeta)), 2: F("rules", .message(policyRule), repeated: true),
+    ])
+
     /// Decodable kinds; the key is the `kind` from the envelope's type meta.
     public static let messages: [String: ProtobufMessage] = [
         "Namespace": ProtobufMessage([
@@ -93,6 +112,10 @@ public enum ProtobufCatalog {
             4: F("automountServiceAccountToken", .bool, keepZero: true),
         ]),
         "Deployment": ProtobufMessage([1: F("metadata", .message(objectMeta)), 2: F("spec", .message(deploymentSpec))]),
+        "Role": role,
+        "ClusterRole": role,
+        "RoleBinding": roleBinding,
+        "ClusterRoleBinding": roleBinding,
         "SelfSubjectAccessReview": ProtobufMessage([
             1: F("metadata", .message(objectMeta)),
             2: F("spec", .message(ProtobufMessage([

@@ -224,6 +224,42 @@ struct KubectlTests {
         #expect(list.stdout.contains("*.*"), "\(list)")
     }
 
+    @Test("kubectl create token issues a service-account token that kubectl can log in with")
+    func serviceAccountToken() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.cleanUp() }
+        try await server.kubectl(["create", "serviceaccount", "robot"])
+        let issued = try await server.kubectl(["create", "token", "robot"])
+        #expect(issued.status == 0, "\(issued)")
+        let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let config = server.cacheDirectory.appendingPathComponent("robot.kubeconfig")
+        let ca = server.dataDirectory.appendingPathComponent("pki/ca.crt").path
+        try """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: c, cluster: {server: "\(server.baseURL)", certificate-authority: "\(ca)"}}]
+            users: [{name: robot, user: {token: "\(token)"}}]
+            contexts: [{name: c, context: {cluster: c, user: robot, namespace: default}}]
+            current-context: c
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let env = ["KUBECACHEDIR": server.cacheDirectory.appendingPathComponent("robot-cache").path]
+        let whoami = try await ServerProcess.run("/usr/bin/env", ["kubectl", "--kubeconfig", config.path, "auth", "whoami"],
+                                                 environment: env)
+        #expect(whoami.stdout.contains("system:serviceaccount:default:robot"), "\(whoami)")
+        let denied = try await ServerProcess.run("/usr/bin/env", ["kubectl", "--kubeconfig", config.path, "get", "secrets"],
+                                                 environment: env)
+        #expect(denied.status == 1)
+        #expect(denied.stderr.contains("Forbidden"), "\(denied)")
+        let bound = try await server.kubectl(["create", "rolebinding", "robot-view", "--clusterrole=view", "--serviceaccount=default:robot"])
+        #expect(bound.stdout == "rolebinding.rbac.authorization.k8s.io/robot-view created\n", "\(bound)")
+        let canI = try await ServerProcess.run("/usr/bin/env", ["kubectl", "--kubeconfig", config.path, "auth", "can-i",
+                                                                "list", "pods"], environment: env)
+        #expect(canI.stdout == "yes\n", "\(canI)")
+        let cannot = try await ServerProcess.run("/usr/bin/env", ["kubectl", "--kubeconfig", config.path, "auth", "can-i",
+                                                                  "delete", "pods"], environment: env)
+        #expect(cannot.status == 1 && cannot.stdout == "no\n", "\(cannot)")
+    }
+
     @Test("api-resources and explain work from discovery and OpenAPI v3")
     func discoveryCommands() async throws {
         let server = try await ServerProcess.start()

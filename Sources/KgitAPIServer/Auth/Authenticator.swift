@@ -9,18 +9,41 @@ import KgitAPIMachinery
 public struct Authenticator: Sendable {
     /// Bearer tokens and the users they stand for.
     public var staticTokens: [String: UserInfo]
+    /// Verifies service-account tokens, when configured.
+    var serviceAccounts: ServiceAccountTokens?
+    /// The current uid of a ServiceAccount (namespace, name), nil when it does not exist.
+    var accountUID: @Sendable (String, String) async -> String?
 
-    public init(staticTokens: [String: UserInfo] = [:]) { self.staticTokens = staticTokens }
+    public init(staticTokens: [String: UserInfo] = [:]) {
+        self.staticTokens = staticTokens
+        self.serviceAccounts = nil
+        self.accountUID = { _, _ in nil }
+    }
+
+    init(staticTokens: [String: UserInfo], serviceAccounts: ServiceAccountTokens?,
+         accountUID: @escaping @Sendable (String, String) async -> String?) {
+        self.staticTokens = staticTokens
+        self.serviceAccounts = serviceAccounts
+        self.accountUID = accountUID
+    }
 
     /// The request's user; nil when it presented credentials that are not valid.
-    public func authenticate(_ request: APIRequest) -> UserInfo? {
+    public func authenticate(_ request: APIRequest, now: Date = Date()) async -> UserInfo? {
         if let user = request.transportUser { return authenticated(user) }
         if let authorization = request.header("Authorization") {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
             let token = parts[1].trimmingCharacters(in: .whitespaces)
-            guard !token.isEmpty, let user = staticTokens[token] else { return nil }
-            return authenticated(user)
+            guard !token.isEmpty else { return nil }
+            if let user = staticTokens[token] { return authenticated(user) }
+            if let serviceAccounts,
+               let claims = serviceAccounts.verify(token, audiences: [ServiceAccountTokens.defaultAudience], now: now),
+               await accountUID(claims.namespace, claims.name) == claims.uid
+            {
+                return authenticated(ServiceAccountTokens.user(namespace: claims.namespace, name: claims.name,
+                                                               uid: claims.uid))
+            }
+            return nil
         }
         return .anonymous
     }

@@ -33,6 +33,9 @@ extension APIHandler {
             let options = try ListOptions(query: request.query, resource: info.resource)
             return try await watch(request, info: info, namespace: r.namespace, options: options)
         case "create":
+            if let name = r.name, r.subresource == "token", info.resource == "serviceaccounts" {
+                return try await tokenRequest(request, namespace: r.namespace ?? "", name: name)
+            }
             if r.name != nil { throw APIError.methodNotAllowed() }
             if !info.stored { return try await review(request, info: info, user: user) }
             var object = try decodeBody(request)
@@ -78,7 +81,29 @@ extension APIHandler {
             try await requireActiveNamespace(namespace)
         }
         try Strategy.prepareForCreate(&object, info: info, now: clock())
-        return try await registry.create(info, object: object, dryRun: dryRun)
+        let created = try await registry.create(info, object: object, dryRun: dryRun)
+        if info.group.isEmpty && info.resource == "namespaces" && !dryRun,
+           let name = created.value(at: ["metadata", "name"])?.stringValue
+        {
+            try await ensureDefaultServiceAccount(in: name)
+        }
+        return created
+    }
+
+    /// Creates the `default` ServiceAccount of a namespace when missing (upstream's
+    /// serviceaccounts controller).
+    func ensureDefaultServiceAccount(in namespace: String) async throws(APIError) {
+        guard let info = catalog.lookup(group: "", version: "v1", resource: "serviceaccounts"),
+              try await registry.read(info, namespace: namespace, name: "default") == nil
+        else { return }
+        var account: JSONValue = ["apiVersion": "v1", "kind": "ServiceAccount",
+                                  "metadata": ["name": "default", "namespace": .string(namespace)]]
+        try Strategy.prepareForCreate(&account, info: info, now: clock())
+        do {
+            _ = try await registry.create(info, object: account, dryRun: false)
+        } catch where error.reason == "AlreadyExists" {
+            return
+        }
     }
 
     /// Namespace lifecycle admission: writes into a missing namespace are 404, into a terminating one 403.

@@ -30,8 +30,7 @@ extension APIHandler {
             var status: JSONValue = ["allowed": .bool(decision.isAllowed)]
             switch decision {
             case .allow(let reason): status["reason"] = .string(reason)
-            case .deny(let reason): status["reason"] = .string(reason)
-            case .noOpinion: break
+            case .deny, .noOpinion: break  // kubectl prints a denial reason after "no - "
             }
             object["status"] = status
         case "SelfSubjectRulesReview":

@@ -49,7 +49,7 @@ public final class APIHandler: Sendable {
     }
 
     private func route(_ request: APIRequest) async throws(APIError) -> APIResponse {
-        guard let user = authenticator.authenticate(request) else { throw APIError.unauthorized() }
+        guard let user = await authenticator.authenticate(request, now: clock()) else { throw APIError.unauthorized() }
         let route = Route.parse(method: request.method, path: request.path, query: request.query)
         switch route {
         case .version:

@@ -12,6 +12,7 @@ import X509
 /// | `pki/ca.crt`, `pki/ca.key` | the cluster CA (P-256, 10 years) |
 /// | `pki/server.crt`, `pki/server.key` | the serving certificate (SANs: 127.0.0.1, localhost, the listen host) |
 /// | `pki/admin.crt`, `pki/admin.key` | the admin client certificate (CN `admin`, O `system:masters`) |
+/// | `pki/sa.key` | the service-account token signing key |
 ///
 /// Later starts reuse the files; the serving certificate is reissued when it does not cover a
 /// requested host or is about to expire. Private keys are written with mode 0600.
@@ -25,6 +26,8 @@ public struct ClusterPKI: Sendable {
     public var ca: KeyPair
     public var server: KeyPair
     public var admin: KeyPair
+    /// The key service-account tokens are signed with (`pki/sa.key`), PEM.
+    public var serviceAccountKeyPEM: String
 
     /// Loads the PKI from `directory/pki`, creating whatever is missing.
     public static func loadOrCreate(in directory: URL, hosts: [String]) throws -> ClusterPKI {
@@ -85,7 +88,15 @@ public struct ClusterPKI: Sendable {
             try store(admin, pki, "admin")
         }
         guard let server else { throw PKIError.missing("server") }
-        return ClusterPKI(ca: ca, server: server, admin: admin)
+        let saKeyURL = pki.appendingPathComponent("sa.key")
+        let saKey: String
+        if let existing = try? String(contentsOf: saKeyURL, encoding: .utf8) {
+            saKey = existing
+        } else {
+            saKey = P256.Signing.PrivateKey().pemRepresentation
+            try SecureFile.write(saKey, to: saKeyURL, mode: 0o600)
+        }
+        return ClusterPKI(ca: ca, server: server, admin: admin, serviceAccountKeyPEM: saKey)
     }
 
     /// Issues a client certificate for `user` in `groups`, signed by this CA.

@@ -15,6 +15,9 @@ public struct ResourceCatalog: Sendable {
             namespaced: namespaced, verbs: verbs, shortNames: short, categories: categories,
             subresources: subresources.map { sub in
                 switch sub {
+                case "token":
+                    return .init(name: "token", group: "authentication.k8s.io", version: "v1", kind: "TokenRequest",
+                                 verbs: ["create"])
                 case "scale":
                     return .init(name: "scale", group: "autoscaling", version: "v1", kind: "Scale",
                                  verbs: ["get", "patch", "update"])
@@ -31,7 +34,8 @@ public struct ResourceCatalog: Sendable {
              subresources: ["status"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"]),
         make("", "v1", "configmaps", "configmap", "ConfigMap", namespaced: true, short: ["cm"]),
         make("", "v1", "secrets", "secret", "Secret", namespaced: true),
-        make("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", namespaced: true, short: ["sa"]),
+        make("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", namespaced: true, short: ["sa"],
+             subresources: ["token"]),
         make("", "v1", "services", "service", "Service", namespaced: true, short: ["svc"], categories: ["all"],
              subresources: ["status"]),
         make("", "v1", "pods", "pod", "Pod", namespaced: true, short: ["po"], categories: ["all"],

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KgitAPIMachinery
 import NIOCore
@@ -89,8 +90,11 @@ public final class APIServer: Sendable {
         let (channel, port) = try await http.bind()
         let displayHost = configuration.host == "0.0.0.0" || configuration.host == "::" ? "127.0.0.1" : configuration.host
         let hostPort = displayHost.contains(":") ? "[\(displayHost)]:\(port)" : "\(displayHost):\(port)"
+        let authenticator = Authenticator.with(
+            staticTokens: tokens, signingKey: try P256.Signing.PrivateKey(pemRepresentation: pki.serviceAccountKeyPEM),
+            store: store)
         let handler = APIHandler(
-            store: store, authenticator: Authenticator(staticTokens: tokens),
+            store: store, authenticator: authenticator,
             authorizer: AuthorizerChain([
                 PrivilegedGroupAuthorizer(), RBACAuthorizer(registry: Registry(store: store, catalog: .builtIn)),
             ]),
@@ -151,5 +155,26 @@ extension APIHandler {
             try Strategy.prepareForCreate(&prepared, info: info, now: clock())
             _ = try await registry.create(info, object: prepared, dryRun: false)
         }
+        for namespace in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            try await ensureDefaultServiceAccount(in: namespace)
+        }
+    }
+}
+
+extension Authenticator {
+    /// An authenticator for static tokens and service-account tokens signed by `signingKey`, whose
+    /// accounts are looked up in `store`.
+    static func with(staticTokens: [String: UserInfo], signingKey: P256.Signing.PrivateKey, store: any KeyValueStore)
+        -> Authenticator
+    {
+        let accounts = Registry(store: store, catalog: .builtIn)
+        return Authenticator(
+            staticTokens: staticTokens, serviceAccounts: ServiceAccountTokens(signingKey: signingKey),
+            accountUID: { namespace, name in
+                guard let info = accounts.catalog.lookup(group: "", version: "v1", resource: "serviceaccounts"),
+                      let found = try? await accounts.read(info, namespace: namespace, name: name)
+                else { return nil }
+                return found.object.value(at: ["metadata", "uid"])?.stringValue
+            })
     }
 }

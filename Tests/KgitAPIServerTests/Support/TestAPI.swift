@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KgitAPIMachinery
 @testable import KgitAPIServer
@@ -12,7 +13,8 @@ struct TestAPI {
     init(historyLimit: Int = 10_000, tokens: [String: UserInfo] = [:]) async throws {
         store = MemoryStore(historyLimit: historyLimit)
         let rbac = RBACAuthorizer(registry: Registry(store: store, catalog: .builtIn))
-        handler = APIHandler(store: store, authenticator: Authenticator(staticTokens: tokens),
+        let authenticator = Authenticator.with(staticTokens: tokens, signingKey: P256.Signing.PrivateKey(), store: store)
+        handler = APIHandler(store: store, authenticator: authenticator,
                              authorizer: AuthorizerChain([PrivilegedGroupAuthorizer(), rbac]),
                              serverAddress: "127.0.0.1:6443", defaultWatchTimeout: .seconds(2))
         try await handler.bootstrap()
