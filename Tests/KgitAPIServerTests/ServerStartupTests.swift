@@ -22,6 +22,11 @@ struct ServerStartupTests {
         #expect(version.status == 0, "\(version)")
         #expect(version.stdout.contains("\"minor\": \"32\""), "\(version)")
         #expect(version.stdout.contains("v1.32.0-kgit"), "\(version)")
+        try await server.kubectl(["get", "configmaps"])
+        let audit = try String(contentsOf: server.dataDirectory.appendingPathComponent("audit.log"), encoding: .utf8)
+        #expect(audit.split(separator: "\n").contains {
+            $0.contains(#""verb":"list""#) && $0.contains(#""username":"admin""#) && $0.contains(#""resource":"configmaps""#)
+        }, "\(audit)")
     }
 
     @Test("a restart reuses the CA and admin certificate, so the old kubeconfig still works")

@@ -9,9 +9,12 @@ public struct APIRequest: Sendable {
     public var body: [UInt8]
     /// The identity established by the transport (a verified client certificate), if any.
     public var transportUser: UserInfo?
+    /// The client's IP address, if known.
+    public var remoteAddress: String?
 
     public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-                transportUser: UserInfo? = nil) {
+                transportUser: UserInfo? = nil, remoteAddress: String? = nil) {
+        self.remoteAddress = remoteAddress
         self.method = method
         let (path, query) = QueryParameters.split(target)
         self.path = path

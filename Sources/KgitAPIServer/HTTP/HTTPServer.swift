@@ -101,7 +101,7 @@ final class HTTPServer: Sendable {
                             let request = APIRequest(
                                 method: requestHead.method.rawValue, target: requestHead.uri,
                                 headers: requestHead.headers.map { ($0.name, $0.value) }, body: body,
-                                transportUser: user)
+                                transportUser: user, remoteAddress: channel.remoteAddress?.ipAddress)
                             response = await handler(request)
                         }
                         body = []

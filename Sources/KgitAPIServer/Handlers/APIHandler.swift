@@ -18,6 +18,8 @@ public final class APIHandler: Sendable {
     let clock: @Sendable () -> Date
     /// How long a watch without `timeoutSeconds` stays open.
     let defaultWatchTimeout: Duration
+    /// Where requests are recorded, if anywhere.
+    let audit: AuditLog?
 
     /// The `/version` document; `minor` must be "32" for kubectl's dispatcher to pick kubectl 1.32.
     static let versionInfo: JSONValue = [
@@ -28,7 +30,8 @@ public final class APIHandler: Sendable {
 
     public init(store: any KeyValueStore, catalog: ResourceCatalog = .builtIn, authenticator: Authenticator,
                 authorizer: any Authorizer, serverAddress: String, defaultWatchTimeout: Duration = .seconds(1800),
-                clock: @escaping @Sendable () -> Date = Date.init) {
+                audit: AuditLog? = nil, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.audit = audit
         self.catalog = catalog
         self.registry = Registry(store: store, catalog: catalog, clock: clock)
         self.discovery = Discovery(catalog: catalog, serverAddress: serverAddress)
@@ -39,18 +42,26 @@ public final class APIHandler: Sendable {
         self.defaultWatchTimeout = defaultWatchTimeout
     }
 
-    /// Answers one request.
+    /// Answers one request, and records it in the audit log when one is configured.
     public func handle(_ request: APIRequest) async -> APIResponse {
+        let received = clock()
+        let user = await authenticator.authenticate(request, now: received)
+        let route = Route.parse(method: request.method, path: request.path, query: request.query)
+        let response: APIResponse
         do {
-            return try await route(request)
+            response = try await self.route(request, route: route, user: user)
         } catch {
-            return .error(error)
+            response = .error(error)
         }
+        if let audit {
+            await audit.record(request, route: route, user: user, status: response.status, received: received,
+                               completed: clock())
+        }
+        return response
     }
 
-    private func route(_ request: APIRequest) async throws(APIError) -> APIResponse {
-        guard let user = await authenticator.authenticate(request, now: clock()) else { throw APIError.unauthorized() }
-        let route = Route.parse(method: request.method, path: request.path, query: request.query)
+    private func route(_ request: APIRequest, route: Route, user: UserInfo?) async throws(APIError) -> APIResponse {
+        guard let user else { throw APIError.unauthorized() }
         switch route {
         case .version:
             return .json(APIHandler.versionInfo)

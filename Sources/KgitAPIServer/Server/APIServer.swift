@@ -98,8 +98,10 @@ public final class APIServer: Sendable {
             authorizer: AuthorizerChain([
                 PrivilegedGroupAuthorizer(), RBACAuthorizer(registry: Registry(store: store, catalog: .builtIn)),
             ]),
-            serverAddress: hostPort)
+            serverAddress: hostPort, audit: try AuditLog(url: dir.appendingPathComponent("audit.log")))
         box.handler = handler
+        // Build the OpenAPI documents off the request path, so the first `kubectl apply` is quick.
+        Task.detached(priority: .background) { _ = handler.openAPI.root }
         try await handler.bootstrap()
 
         let kubeconfig = Kubeconfig(server: "https://\(hostPort)", caPEM: pki.ca.certificatePEM,

@@ -16,7 +16,7 @@ struct TestAPI {
         let authenticator = Authenticator.with(staticTokens: tokens, signingKey: P256.Signing.PrivateKey(), store: store)
         handler = APIHandler(store: store, authenticator: authenticator,
                              authorizer: AuthorizerChain([PrivilegedGroupAuthorizer(), rbac]),
-                             serverAddress: "127.0.0.1:6443", defaultWatchTimeout: .seconds(2))
+                             serverAddress: "127.0.0.1:6443", defaultWatchTimeout: .seconds(60))
         try await handler.bootstrap()
     }
 
