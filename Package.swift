@@ -2,12 +2,13 @@
 // kgit: a declarative GitOps reconciler and configuration language with a Kubernetes-style control plane.
 //
 // Module layering (a module imports only from lower layers):
-//   0  CYAML CSQLite                      C headers and link flags only
-//   1  KgitYAML KgitStore                 each wraps one thing
+//   0  CYAML CSQLite CGit2                C headers and link flags only
+//   1  KgitYAML KgitStore KgitGit         each wraps one thing
 //   2  KgitSchema                         schema model, built-in kinds, validator   <- KgitYAML
 //   3  KgitKGL                            the configuration language               <- KgitSchema
 //   3  KgitAPIMachinery                   JSON values, Status errors, selectors, protobuf envelopes
-//   4  KgitAPIServer                      HTTPS API server, PKI, registry, watch   <- KgitAPIMachinery
+//   4  KgitAPIServer                      HTTPS API server, PKI, registry, watch   <- KgitAPIMachinery, KgitStore, KgitSchema
+//   5  KgitSync                           GitOps: desired state from git           <- KgitGit
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -29,16 +30,19 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
 
         .target(name: "KgitYAML", dependencies: ["CYAML"]),
         .target(name: "KgitStore", dependencies: ["CSQLite"]),
+        .target(name: "KgitGit", dependencies: ["CGit2"]),
+        .target(name: "KgitSync", dependencies: ["KgitGit"]),
         .target(name: "KgitSchema", dependencies: ["KgitYAML"], resources: [.copy("Resources")]),
         .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
         .target(name: "KgitAPIMachinery"),
         .target(
             name: "KgitAPIServer",
             dependencies: [
-                "KgitAPIMachinery",
+                "KgitAPIMachinery", "KgitStore", "KgitSchema",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -59,7 +63,7 @@ let package = Package(
         .executableTarget(name: "kgit", dependencies: ["KgitCLI"]),
         .executableTarget(
             name: "kgit-bench",
-            dependencies: ["KgitYAML", "KgitSchema", "KgitKGL", "KgitStore"],
+            dependencies: ["KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync"],
             path: "Benchmarks/KgitBench"
         ),
 
@@ -67,9 +71,11 @@ let package = Package(
         .testTarget(name: "KgitSchemaTests", dependencies: ["KgitSchema", "KgitYAML"]),
         .testTarget(name: "KgitKGLTests", dependencies: ["KgitKGL", "KgitSchema", "KgitYAML"]),
         .testTarget(name: "KgitStoreTests", dependencies: ["KgitStore"]),
+        .testTarget(name: "KgitGitTests", dependencies: ["KgitGit"]),
+        .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit"]),
         .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI"]),
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
-        .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery"]),
+        .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

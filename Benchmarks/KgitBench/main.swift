@@ -13,7 +13,15 @@ struct Benchmark {
 
 /// Every benchmark. Add new ones here.
 let benchmarks: [Benchmark] = [
-]
+    Benchmark(
+        name: "validate", summary: "kgit validate vs a raw libyaml scan and kubernetes-validate (documents/s)",
+        run: ValidateBench.run),
+    yamlParseBenchmark,
+    gitSyncBenchmark,
+    Benchmark(
+        name: "store", summary: "embedded SQLite store vs etcd 3.4: writes/s at 1/16/256 writers, reads/s, watch latency",
+        run: StoreBench.run),
+] + schemaBenchmarks
 
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, name != "list", name != "--help" else {

@@ -1,7 +1,7 @@
 /// An error found while reading YAML, with the position it applies to.
 public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Stable machine-readable codes; each has an entry in the CLI's `kgit explain`.
-    public enum Code: String, Sendable, Hashable {
+    public enum Code: String, Sendable, Hashable, CaseIterable {
         /// The text is not well-formed YAML (libyaml scanner or parser error).
         case syntax = "yaml-syntax"
         /// A mapping has the same key twice.
@@ -16,8 +16,11 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         case size = "yaml-size-limit"
         /// A `<<` merge key's value is not a mapping or a list of mappings.
         case badMerge = "yaml-bad-merge"
-        /// The input is not valid UTF-8 text.
+        /// The input is not valid UTF-8 text, or contains a character YAML does not allow (a control
+        /// character such as NUL).
         case encoding = "yaml-encoding"
+        /// A scalar's explicit tag does not fit its text (`!!int abc`).
+        case tagMismatch = "yaml-tag-mismatch"
     }
 
     public var code: Code

@@ -8,7 +8,7 @@ struct FieldValidationTests {
         "metadata": ["name": "web"],
         "spec": ["replica": 2, "selector": ["matchLabels": ["app": "web"]],
                  "template": ["metadata": ["labels": ["app": "web"]],
-                              "spec": ["containers": [["name": "app", "imagee": "nginx"]]]]],
+                              "spec": ["containers": [["name": "app", "image": "nginx", "imagee": "nginx"]]]]],
     ]
 
     @Test("the schema's declared fields pass, undeclared ones are found with their paths")
@@ -55,5 +55,37 @@ struct FieldValidationTests {
             body: Array(#"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"app"}],"containers":[{"name":"app","image":"nginx:2"}]}}}}"#.utf8),
             headers: [("Content-Type", "application/strategic-merge-patch+json")])
         #expect(answer.status == 200, "\(answer.text)")
+    }
+}
+
+@Suite("Schema validation through KgitSchema")
+struct ObjectValidationTests {
+    @Test("a wrongly typed or missing required field is 422 Invalid with causes naming the fields")
+    func invalidObjects() async throws {
+        let api = try await TestAPI()
+        let deployment: JSONValue = [
+            "metadata": ["name": "web"],
+            "spec": ["replicas": "three", "selector": ["matchLabels": ["app": "web"]],
+                     "template": ["metadata": ["labels": ["app": "web"]],
+                                  "spec": ["containers": [["name": "app"]]]]],
+        ]
+        let answer = await api.request("POST", "/apis/apps/v1/namespaces/default/deployments", json: deployment)
+        #expect(answer.status == 422, "\(answer.text)")
+        #expect(answer.json["reason"] == "Invalid")
+        let fields = (answer.json.value(at: ["details", "causes"])?.arrayValue ?? []).compactMap { $0["field"]?.stringValue }
+        #expect(fields.contains("spec.replicas"), "\(fields)")
+        #expect(fields.contains { $0.hasPrefix("spec.template.spec.containers") && $0.hasSuffix("image") }, "\(fields)")
+        #expect(await api.request("GET", "/apis/apps/v1/namespaces/default/deployments/web").status == 404)
+    }
+
+    @Test("an update that breaks the schema is rejected and the stored object is unchanged")
+    func invalidUpdate() async throws {
+        let api = try await TestAPI()
+        let created = await api.request("POST", "/api/v1/namespaces/default/configmaps", json: TestAPI.configMap("a"))
+        var broken = created.json
+        broken["data"] = ["k": 5]
+        let answer = await api.request("PUT", "/api/v1/namespaces/default/configmaps/a", json: broken)
+        #expect(answer.status == 422, "\(answer.text)")
+        #expect(await api.request("GET", "/api/v1/namespaces/default/configmaps/a").json == created.json)
     }
 }

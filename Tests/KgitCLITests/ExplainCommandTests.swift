@@ -1,4 +1,7 @@
+import KgitYAML
 import Testing
+
+@testable import KgitCLI
 
 @Suite struct ExplainCommand {
     @Test func explainingAKnownCodePrintsItsSummaryAndExplanation() throws {
@@ -24,5 +27,12 @@ import Testing
         let result = try KgitBinary.run(["explain", "--frobnicate"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("Unknown option '--frobnicate'"))
+    }
+}
+
+@Suite struct ErrorCodeCatalog {
+    @Test(arguments: YAMLError.Code.allCases)
+    func everyYAMLErrorCodeCanBeExplained(code: YAMLError.Code) {
+        #expect(ErrorCodes.lookup(code.rawValue) != nil, "kgit explain \(code.rawValue) has no entry")
     }
 }

@@ -44,15 +44,15 @@ extension APIHandler {
                                              subresource: subresource, applied: body, dryRun: dryRun)
         }
         let manager = request.query["fieldManager"] ?? ""
-        let validation = try FieldValidation.mode(request.query)
+        let fieldValidation = try FieldValidation.mode(request.query)
         let updated = try await update(info, namespace: namespace, name: name, subresource: subresource,
                                        dryRun: dryRun) { current throws(APIError) in
             var patched = try APIHandler.applyPatch(type, body, to: current, schema: schema, manager: manager)
             try Strategy.checkIdentity(&patched, info: info, namespace: namespace)
-            if validation == .strict { _ = try validation.check(patched, info: info) }
+            if fieldValidation == .strict { _ = try fieldValidation.check(patched, info: info) }
             return patched
         }
-        let warnings = validation == .warn ? ((try? validation.check(updated, info: info)) ?? []) : []
+        let warnings = fieldValidation == .warn ? ((try? fieldValidation.check(updated, info: info)) ?? []) : []
         return respond(request, info: info, object: updated).warning(warnings)
     }
 

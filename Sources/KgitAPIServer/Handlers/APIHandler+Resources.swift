@@ -81,6 +81,7 @@ extension APIHandler {
             try await requireActiveNamespace(namespace)
         }
         try Strategy.prepareForCreate(&object, info: info, now: clock())
+        try validation.check(object, info: info)
         let created = try await registry.create(info, object: object, dryRun: dryRun)
         if info.group.isEmpty && info.resource == "namespaces" && !dryRun,
            let name = created.value(at: ["metadata", "name"])?.stringValue
@@ -149,6 +150,7 @@ extension APIHandler {
                 precondition = true
             }
             try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
+            try validation.check(object, info: info)
             var comparable = object
             comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]),
                                 at: ["metadata", "resourceVersion"])

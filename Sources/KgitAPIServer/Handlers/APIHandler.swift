@@ -20,6 +20,8 @@ public final class APIHandler: Sendable {
     let defaultWatchTimeout: Duration
     /// Where requests are recorded, if anywhere.
     let audit: AuditLog?
+    /// Schema validation of objects before they are stored.
+    let validation = ObjectValidation()
 
     /// The `/version` document; `minor` must be "32" for kubectl's dispatcher to pick kubectl 1.32.
     static let versionInfo: JSONValue = [

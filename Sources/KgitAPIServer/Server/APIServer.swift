@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KgitStore
 import KgitAPIMachinery
 import NIOCore
 import NIOPosix
@@ -20,7 +21,7 @@ public final class APIServer: Sendable {
         public var port: Int
         /// Larger request bodies get 413.
         public var maxRequestBodyBytes: Int
-        /// The store to use; nil keeps objects in memory, journaled to `DIR/store/journal.log`.
+        /// The store to use; nil keeps objects in KgitStore's SQLite store under `DIR/store`.
         public var store: (any KeyValueStore)?
 
         public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 6443,
@@ -79,7 +80,7 @@ public final class APIServer: Sendable {
             let storeDirectory = dir.appendingPathComponent("store")
             try FileManager.default.createDirectory(at: storeDirectory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
-            store = try MemoryStore(journalAt: storeDirectory.appendingPathComponent("journal.log"))
+            store = KgitStoreBackend(try SQLiteStore(directory: storeDirectory.path))
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         let box = HandlerBox()
@@ -111,13 +112,14 @@ public final class APIServer: Sendable {
                          handler: handler)
     }
 
-    /// Serves until the task is cancelled, then shuts the event loops down.
+    /// Serves until the task is cancelled, then shuts the event loops down and closes the store.
     public func run() async throws {
         do {
             try await http.serve(serverChannel)
         } catch is CancellationError {
         }
         try? await group.shutdownGracefully()
+        if let backend = handler.registry.store as? KgitStoreBackend { await backend.store.close() }
     }
 }
 

@@ -1,0 +1,336 @@
+// kgit-bench store: the embedded SQLite store against a single-member etcd 3.4 started here, same machine,
+// same run, same key and value sizes. Prints each figure side by side with the ratio sqlite/etcd (for
+// latencies, etcd/sqlite, so > 1 always means "kgit is better").
+import Foundation
+import KgitStore
+import Synchronization
+
+enum StoreBench {
+    struct Options {
+        var seconds = 3.0
+        var valueSize = 256
+        var watchers = 1000
+        var watchEvents = 100
+        var etcd = "/usr/bin/etcd"
+        var skipEtcd = false
+    }
+
+    static func parse(_ args: [String]) throws -> Options {
+        var o = Options()
+        var it = args.makeIterator()
+        while let a = it.next() {
+            switch a {
+            case "--seconds": o.seconds = Double(it.next() ?? "") ?? o.seconds
+            case "--value-size": o.valueSize = Int(it.next() ?? "") ?? o.valueSize
+            case "--watchers": o.watchers = Int(it.next() ?? "") ?? o.watchers
+            case "--etcd": o.etcd = it.next() ?? o.etcd
+            case "--sqlite-only": o.skipEtcd = true
+            default:
+                print(
+                    """
+                    usage: kgit-bench store [--seconds S] [--value-size BYTES] [--watchers N] [--etcd PATH] [--sqlite-only]
+                    """)
+                exit(2)
+            }
+        }
+        return o
+    }
+
+    /// One backend's figures.
+    struct Figures {
+        var writes: [Int: Double] = [:]  // concurrency -> writes/s
+        var reads = 0.0
+        var watchP50 = 0.0  // ms
+        var watchP99 = 0.0
+        var compactionMaxWrite = 0.0  // ms
+    }
+
+    static let concurrencies = [1, 16, 256]
+
+    static func run(_ args: [String]) async throws {
+        let o = try parse(args)
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("kgit-store-bench-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: base)
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        print("kgit-bench store: \(o.valueSize)-byte values, \(o.seconds) s per step, \(o.watchers) watchers")
+
+        let sqlite = try SQLiteStore(directory: base + "/sqlite")
+        let s = try await measure(sqlite, name: "sqlite", o)
+        await sqlite.close()
+
+        var e: Figures?
+        if !o.skipEtcd {
+            let etcd = try await EtcdServer.start(binary: o.etcd, dataDir: base + "/etcd")
+            defer { etcd.stop() }
+            let store = try EtcdStore(endpoints: [etcd.url], maxConcurrency: 256)
+            e = try await measure(store, name: "etcd", o)
+            await store.close()
+        }
+        report(s, e, o)
+    }
+
+    static func report(_ s: Figures, _ e: Figures?, _ o: Options) {
+        func fmt(_ v: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", v) }
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+        print("")
+        print("\(pad("", 30))\(pad("sqlite", 12))\(pad("etcd 3.4", 12))\(pad("ratio", 9))")
+        func row(_ label: String, _ a: Double, _ b: Double?, higherIsBetter: Bool, digits: Int = 0) {
+            let ratio = b.map { b in higherIsBetter ? a / max(b, 1e-9) : b / max(a, 1e-9) }
+            print(
+                label.padding(toLength: 30, withPad: " ", startingAt: 0) + pad(fmt(a, digits), 12)
+                    + pad(b.map { fmt($0, digits) } ?? "-", 12) + pad(ratio.map { fmt($0, 2) + "x" } ?? "-", 9))
+        }
+        for c in concurrencies {
+            row("durable writes/s, \(c) writer\(c == 1 ? "" : "s")", s.writes[c] ?? 0, e?.writes[c], higherIsBetter: true)
+        }
+        row("reads/s, 16 readers", s.reads, e?.reads, higherIsBetter: true)
+        row("watch p50 ms, \(o.watchers) watchers", s.watchP50, e?.watchP50, higherIsBetter: false, digits: 2)
+        row("watch p99 ms, \(o.watchers) watchers", s.watchP99, e?.watchP99, higherIsBetter: false, digits: 2)
+        row("max write ms during compaction", s.compactionMaxWrite, e?.compactionMaxWrite, higherIsBetter: false, digits: 2)
+        print("\nratio: how many times better kgit's embedded store is (throughput sqlite/etcd, latency etcd/sqlite)")
+    }
+
+    static func measure(_ store: any Store, name: String, _ o: Options) async throws -> Figures {
+        var f = Figures()
+        let value = [UInt8](repeating: UInt8(ascii: "v"), count: o.valueSize)
+        for c in concurrencies {
+            let before = (store as? SQLiteStore)?.writeStatistics
+            f.writes[c] = try await writes(store, concurrency: c, value: value, seconds: o.seconds, tag: "w\(c)")
+            var batch = ""
+            if let before, let after = (store as? SQLiteStore)?.writeStatistics, after.commits > before.commits {
+                batch = String(format: " (%.1f writes per commit)", Double(after.jobs - before.jobs) / Double(after.commits - before.commits))
+            }
+            print("  \(name): \(c) writers: \(Int(f.writes[c] ?? 0)) writes/s\(batch)")
+        }
+        f.reads = try await reads(store, seconds: o.seconds)
+        print("  \(name): reads: \(Int(f.reads)) reads/s")
+        (f.watchP50, f.watchP99) = try await watchLatency(store, watchers: o.watchers, events: o.watchEvents, value: value)
+        print("  \(name): watch p50 \(f.watchP50) ms, p99 \(f.watchP99) ms")
+        f.compactionMaxWrite = try await compactionStall(store, value: value)
+        print("  \(name): max write latency while compacting \(f.compactionMaxWrite) ms")
+        return f
+    }
+
+    /// Durable puts of fresh keys from `concurrency` tasks for `seconds`.
+    static func writes(_ store: any Store, concurrency: Int, value: [UInt8], seconds: Double, tag: String) async throws
+        -> Double
+    {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        let start = ContinuousClock.now
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for t in 0..<concurrency {
+                group.addTask {
+                    var n = 0
+                    while ContinuousClock.now < deadline {
+                        _ = try await store.put(PutRequest(key: Array("bench/\(tag)/\(t)/\(n)".utf8), value: value))
+                        n += 1
+                    }
+                    return n
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return Double(total) / (ContinuousClock.now - start).seconds
+    }
+
+    /// Single-key gets of existing keys from 16 tasks for `seconds`.
+    static func reads(_ store: any Store, seconds: Double) async throws -> Double {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        let start = ContinuousClock.now
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for t in 0..<16 {
+                group.addTask {
+                    var n = 0
+                    while ContinuousClock.now < deadline {
+                        _ = try await store.range(RangeRequest(.key(Array("bench/w16/\(t)/\(n % 50)".utf8))))
+                        n += 1
+                    }
+                    return n
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return Double(total) / (ContinuousClock.now - start).seconds
+    }
+
+    /// `watchers` watches on one prefix; one put every 10 ms carrying its send time; the delay from the put
+    /// call to each watcher receiving the event, over every (event, watcher) pair.
+    static func watchLatency(_ store: any Store, watchers: Int, events: Int, value: [UInt8]) async throws
+        -> (Double, Double)
+    {
+        let origin = ContinuousClock.now
+        let warmupKey = Array("bench/watch/warmup".utf8)
+        let streams = try await withThrowingTaskGroup(of: WatchStream.self) { group in
+            for _ in 0..<watchers { group.addTask { try await store.watch(WatchRequest(.prefix("bench/watch/"))) } }
+            return try await group.reduce(into: [WatchStream]()) { $0.append($1) }
+        }
+        let collectors = streams.map { stream in
+            Task { () -> [Double] in
+                var latencies: [Double] = []
+                latencies.reserveCapacity(events)
+                do {
+                    for try await batch in stream {
+                        let now = nanos(since: origin)
+                        for event in batch.events where event.kv.value.count >= 8 && !event.kv.key.starts(with: warmupKey) {
+                            var sent: UInt64 = 0
+                            for i in 0..<8 { sent = sent << 8 | UInt64(event.kv.value[i]) }
+                            latencies.append(Double(now &- sent) / 1e6)
+                        }
+                        if latencies.count >= events { break }
+                    }
+                } catch {}
+                return latencies
+            }
+        }
+        // Warm-up: the first wake-up of a thousand fresh tasks costs far more than later ones; it is not
+        // the store's latency, so one unmeasured event goes first.
+        try await Task.sleep(for: .milliseconds(200))
+        _ = try await store.put(PutRequest(key: warmupKey, value: value))
+        try await Task.sleep(for: .milliseconds(300))
+        for i in 0..<events {
+            let sent = nanos(since: origin)
+            let stamp = (0..<8).map { UInt8(truncatingIfNeeded: sent >> (56 - 8 * $0)) }
+            _ = try await store.put(PutRequest(key: Array("bench/watch/\(i)".utf8), value: stamp + value))
+            if i < 2 && ProcessInfo.processInfo.environment["KGIT_BENCH_DEBUG"] != nil {
+                print("  put \(i) took \(Double(nanos(since: origin) - sent) / 1e6) ms")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        var all: [Double] = []
+        for c in collectors {
+            let got = await withTaskGroup(of: [Double]?.self) { g in
+                g.addTask { await c.value }
+                g.addTask {
+                    try? await Task.sleep(for: .seconds(10))
+                    return nil
+                }
+                let first = await g.next() ?? nil
+                g.cancelAll()
+                return first
+            }
+            if let got { all += got } else { c.cancel() }
+        }
+        if ProcessInfo.processInfo.environment["KGIT_BENCH_DEBUG"] != nil {
+            var worst = all.enumerated().sorted { $0.element > $1.element }.prefix(5).map { "\($0.offset):\($0.element)" }
+            worst.append("n=\(all.count)")
+            print("  worst deliveries (index:ms): \(worst)")
+        }
+        all.sort()
+        guard !all.isEmpty else { return (.nan, .nan) }
+        if all.count < watchers * events { print("  (only \(all.count) of \(watchers * events) deliveries arrived)") }
+        return (all[all.count / 2], all[min(all.count - 1, all.count * 99 / 100)])
+    }
+
+    /// Builds up history, then compacts while 16 writers run; the slowest write during compaction.
+    static func compactionStall(_ store: any Store, value: [UInt8]) async throws -> Double {
+        for round in 0..<20 {
+            try await withThrowingTaskGroup(of: Void.self) { g in
+                for k in 0..<256 {
+                    g.addTask { _ = try await store.put(PutRequest(key: Array("bench/hist/\(k)".utf8), value: value)) }
+                }
+                try await g.waitForAll()
+            }
+            _ = round
+        }
+        let target = try await store.status().revision
+        let state = StallState()
+        let compactor = Task {
+            try await store.compact(target)
+            state.done.store(true, ordering: .relaxed)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { g in
+            for t in 0..<16 {
+                g.addTask {
+                    var n = 0
+                    while !state.done.load(ordering: .relaxed) {
+                        let start = ContinuousClock.now
+                        _ = try await store.put(PutRequest(key: Array("bench/during/\(t)/\(n)".utf8), value: value))
+                        let ms = (ContinuousClock.now - start).seconds * 1000
+                        state.slowest.withLock { $0 = max($0, ms) }
+                        n += 1
+                    }
+                }
+            }
+            try await g.waitForAll()
+        }
+        try await compactor.value
+        return state.slowest.withLock { $0 }
+    }
+}
+
+final class StallState: Sendable {
+    let slowest = Mutex<Double>(0)
+    let done = Atomic<Bool>(false)
+}
+
+/// Nanoseconds from `origin` to now.
+func nanos(since origin: ContinuousClock.Instant) -> UInt64 {
+    let c = (ContinuousClock.now - origin).components
+    return UInt64(c.seconds) * 1_000_000_000 + UInt64(c.attoseconds / 1_000_000_000)
+}
+
+extension Duration {
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}
+
+/// A single-member etcd started for the benchmark on free loopback ports, with etcd's default tuning.
+final class EtcdServer: @unchecked Sendable {
+    let url: String
+    private let process: Process
+
+    private init(url: String, process: Process) {
+        self.url = url
+        self.process = process
+    }
+
+    static func start(binary: String, dataDir: String) async throws -> EtcdServer {
+        let client = try freePort()
+        let peer = try freePort()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = [
+            "--name", "bench", "--data-dir", dataDir,
+            "--listen-client-urls", "http://127.0.0.1:\(client)", "--advertise-client-urls", "http://127.0.0.1:\(client)",
+            "--listen-peer-urls", "http://127.0.0.1:\(peer)", "--initial-advertise-peer-urls", "http://127.0.0.1:\(peer)",
+            "--initial-cluster", "bench=http://127.0.0.1:\(peer)", "--log-level", "error",
+            "--quota-backend-bytes", String(8 * 1024 * 1024 * 1024),
+        ]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let server = EtcdServer(url: "http://127.0.0.1:\(client)", process: p)
+        let probe = try EtcdStore(endpoints: [server.url], maxConcurrency: 1)
+        defer { Task { await probe.close() } }
+        for _ in 0..<500 {
+            if (try? await probe.range(RangeRequest(.key("probe")))) != nil { return server }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        server.stop()
+        throw StoreError.unavailable("etcd did not start at \(server.url)")
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        if !ok { throw StoreError.unavailable("no free port") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}

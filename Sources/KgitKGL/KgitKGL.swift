@@ -1,1 +1,0 @@
-// KgitKGL: see ARCHITECTURE.md.

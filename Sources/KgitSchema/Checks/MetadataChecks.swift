@@ -1,0 +1,115 @@
+import KgitYAML
+
+/// Checks on `ObjectMeta` (labels, annotations) and `LabelSelector`, wherever they appear.
+enum MetadataChecks {
+    /// The most bytes all annotations of one object may take (keys and values together).
+    static let annotationsSizeLimit = 256 * 1024
+
+    /// Label keys and values, annotation keys and the annotations' total size.
+    static let objectMeta = SchemaCheck(name: "meta.v1.ObjectMeta") { metadata, context in
+        if let labels = metadata.member("labels")?.mapping {
+            checkLabels(labels, path: [.field("labels")], into: &context)
+        }
+        if let annotations = metadata.member("annotations")?.mapping {
+            var total = 0
+            for pair in annotations {
+                guard let key = pair.key.stringValue ?? pair.key.scalar?.text else { continue }
+                total += key.utf8.count + (pair.value.scalar?.text.utf8.count ?? 0)
+                if let problem = NameRules.qualifiedName(key) {
+                    context.report(
+                        .invalidAnnotation, "invalid annotation key \(key.debugDescription): \(problem)", at: pair.key,
+                        path: [.field("annotations"), .field(key)])
+                }
+            }
+            if total > annotationsSizeLimit, let node = metadata.member("annotations") {
+                context.report(
+                    .invalidAnnotation,
+                    "the annotations take \(total) bytes, more than the \(annotationsSizeLimit) bytes (256 KiB) allowed",
+                    at: node, path: [.field("annotations")])
+            }
+        }
+    }
+
+    /// Reports invalid keys and values of a label map.
+    static func checkLabels(_ labels: [Node.Pair], path: [PathComponent], into context: inout CheckContext) {
+        for pair in labels {
+            guard let key = pair.key.scalar?.text else { continue }
+            if let problem = NameRules.qualifiedName(key) {
+                context.report(.invalidLabel, "invalid label key \(key.debugDescription): \(problem)", at: pair.key, path: path + [.field(key)])
+            }
+            if let value = pair.value.stringValue, let problem = NameRules.labelValue(value) {
+                context.report(
+                    .invalidLabel, "invalid value \(value.debugDescription) for label \(key.debugDescription): \(problem)",
+                    at: pair.value, path: path + [.field(key)])
+            }
+        }
+    }
+
+    /// `matchLabels` keys and values, and each `matchExpressions` requirement.
+    static let labelSelector = SchemaCheck(name: "meta.v1.LabelSelector") { selector, context in
+        if let labels = selector.member("matchLabels")?.mapping {
+            checkLabels(labels, path: [.field("matchLabels")], into: &context)
+        }
+        for (index, requirement) in (selector.member("matchExpressions")?.sequence ?? []).enumerated() {
+            let path: [PathComponent] = [.field("matchExpressions"), .index(index)]
+            if let keyNode = requirement.member("key"), let key = keyNode.stringValue, let problem = NameRules.qualifiedName(key) {
+                context.report(.invalidSelector, "invalid label key \(key.debugDescription) in selector: \(problem)", at: keyNode, path: path + [.field("key")])
+            }
+            guard let op = requirement.member("operator")?.stringValue else { continue }
+            let values = requirement.member("values")?.sequence ?? []
+            switch op {
+            case "In", "NotIn":
+                if values.isEmpty {
+                    context.report(
+                        .invalidSelector, "operator \(op) needs at least one value in `values`", at: requirement,
+                        path: path + [.field("values")])
+                }
+            case "Exists", "DoesNotExist":
+                if !values.isEmpty, let node = requirement.member("values") {
+                    context.report(
+                        .invalidSelector, "operator \(op) takes no `values`", at: node, path: path + [.field("values")])
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// Whether a selector (`matchLabels` + `matchExpressions`) selects a set of labels, and if not, the
+    /// first reason why.
+    static func mismatch(selector: Node, labels: [String: String]) -> String? {
+        for pair in selector.member("matchLabels")?.mapping ?? [] {
+            guard let key = pair.key.scalar?.text, let value = pair.value.scalar?.text else { continue }
+            guard let actual = labels[key] else { return "the template has no label `\(key)` (the selector wants `\(key): \(value)`)" }
+            if actual != value { return "the selector wants `\(key): \(value)` but the template has `\(key): \(actual)`" }
+        }
+        for requirement in selector.member("matchExpressions")?.sequence ?? [] {
+            guard let key = requirement.member("key")?.stringValue, let op = requirement.member("operator")?.stringValue else { continue }
+            let values = (requirement.member("values")?.sequence ?? []).compactMap { $0.scalar?.text }
+            let actual = labels[key]
+            // A malformed requirement is reported as `invalid-selector`; whether it matches means nothing.
+            if (op == "In" || op == "NotIn") && values.isEmpty { continue }
+            switch op {
+            case "In":
+                if let actual, values.contains(actual) { continue }
+                return "the requirement `\(key) In (\(values.joined(separator: ", ")))` does not hold for the template labels"
+            case "NotIn":
+                if let actual, values.contains(actual) {
+                    return "the requirement `\(key) NotIn (\(values.joined(separator: ", ")))` does not hold for the template labels"
+                }
+            case "Exists":
+                if actual == nil { return "the requirement `\(key) Exists` does not hold: the template has no label `\(key)`" }
+            case "DoesNotExist":
+                if actual != nil { return "the requirement `\(key) DoesNotExist` does not hold: the template has label `\(key)`" }
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// True when a selector has no `matchLabels` entries and no `matchExpressions`.
+    static func isEmpty(selector: Node) -> Bool {
+        (selector.member("matchLabels")?.mapping ?? []).isEmpty && (selector.member("matchExpressions")?.sequence ?? []).isEmpty
+    }
+}

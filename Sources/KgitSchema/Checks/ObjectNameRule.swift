@@ -1,0 +1,93 @@
+import KgitYAML
+
+/// Which syntax `metadata.name` must have, by kind (the `ValidateXName` functions of the API server).
+enum ObjectNameRule {
+    case dns1123Subdomain
+    case dns1123Label
+    case dns1035Label
+    case pathSegment
+    /// A DNS-1123 subdomain short enough for the suffix a controller appends (CronJob: 52).
+    case dns1123SubdomainMax(Int)
+
+    static func rule(for kind: GroupVersionKind) -> ObjectNameRule {
+        switch (kind.group, kind.kind) {
+        case ("", "Namespace"): return .dns1123Label
+        case ("", "Service"): return .dns1035Label
+        case ("rbac.authorization.k8s.io", _): return .pathSegment
+        case ("batch", "CronJob"): return .dns1123SubdomainMax(52)
+        default: return .dns1123Subdomain
+        }
+    }
+
+    /// Why `name` is invalid, or nil.
+    func problem(_ name: String) -> String? {
+        switch self {
+        case .dns1123Subdomain: return NameRules.dns1123Subdomain(name)
+        case .dns1123Label: return NameRules.dns1123Label(name)
+        case .dns1035Label: return NameRules.dns1035Label(name)
+        case .pathSegment: return NameRules.pathSegmentName(name)
+        case .dns1123SubdomainMax(let maximum):
+            if name.utf8.count > maximum { return "must be no more than \(maximum) characters, found \(name.utf8.count)" }
+            return NameRules.dns1123Subdomain(name)
+        }
+    }
+
+    /// The checks on a top-level object's `metadata.name`, `generateName` and `namespace`; findings are
+    /// relative to the document root.
+    static func check(root: Node, kind: GroupVersionKind, into context: inout CheckContext) {
+        guard let metadata = root.member("metadata") else {
+            context.report(.required, "missing required field `metadata` (with `name`)", at: root, path: [.field("metadata")])
+            return
+        }
+        guard metadata.mapping != nil else { return }
+        let rule = rule(for: kind)
+        let nameNode = metadata.member("name")
+        if let nameNode, let name = nameNode.stringValue, let problem = rule.problem(name) {
+            context.report(
+                .invalidName, "invalid \(kind.kind) name \(name.debugDescription): \(problem)", at: nameNode,
+                path: [.field("metadata"), .field("name")])
+        }
+        if let generateNode = metadata.member("generateName"), let prefix = generateNode.stringValue, nameNode?.stringValue == nil {
+            // A generated name is the prefix plus 5 random characters; the prefix may end in '-'.
+            var trimmed = prefix
+            while trimmed.hasSuffix("-") { trimmed.removeLast() }
+            if !trimmed.isEmpty, let problem = rule.problem(trimmed + "x") {
+                context.report(
+                    .invalidName, "invalid generateName \(prefix.debugDescription): \(problem)", at: generateNode,
+                    path: [.field("metadata"), .field("generateName")])
+            }
+        }
+        if nameNode?.stringValue == nil, metadata.member("generateName")?.stringValue == nil {
+            context.report(
+                .required, "missing required field `name` in metadata (or `generateName`)", at: metadata,
+                path: [.field("metadata"), .field("name")])
+        }
+        if let namespaceNode = metadata.member("namespace"), let namespace = namespaceNode.stringValue, !namespace.isEmpty,
+            let problem = NameRules.dns1123Label(namespace)
+        {
+            context.report(
+                .invalidName, "invalid namespace \(namespace.debugDescription): \(problem)", at: namespaceNode,
+                path: [.field("metadata"), .field("namespace")])
+        }
+    }
+}
+
+extension Node {
+    /// The text of a scalar that resolved to a string; nil for other values.
+    var stringValue: String? {
+        if case .scalar(let scalar) = content, case .string(let text) = scalar.value { return text }
+        return nil
+    }
+
+    /// The value of a scalar that resolved to an integer.
+    var intValue: Int? {
+        if case .scalar(let scalar) = content, case .int(let value) = scalar.value { return value }
+        return nil
+    }
+
+    /// The value of a scalar that resolved to a boolean.
+    var boolValue: Bool? {
+        if case .scalar(let scalar) = content, case .bool(let value) = scalar.value { return value }
+        return nil
+    }
+}

@@ -1,0 +1,173 @@
+import KgitYAML
+
+/// Checks on pods and containers that the API server enforces in code (`ValidatePodSpec`,
+/// `validateContainers`, `ValidateResourceRequirements`...).
+enum PodChecks {
+    static let containerLists = ["initContainers", "containers", "ephemeralContainers"]
+
+    /// Container names unique across the three container lists; volume names; mounts of undeclared volumes.
+    static let podSpec = SchemaCheck(name: "core.v1.PodSpec") { spec, context in
+        // Duplicates inside one list are `duplicate-key-in-list`; here only across lists.
+        var seen: [String: String] = [:]
+        for list in containerLists {
+            for (index, container) in (spec.member(list)?.sequence ?? []).enumerated() {
+                guard let nameNode = container.member("name"), let name = nameNode.stringValue else { continue }
+                if let other = seen[name], other != list {
+                    context.report(
+                        .duplicateContainerName, "container name \(name.debugDescription) is already used in `\(other)`",
+                        at: nameNode, path: [.field(list), .element(index, item: container, keys: ["name"]), .field("name")])
+                } else if seen[name] == nil {
+                    seen[name] = list
+                }
+            }
+        }
+        var volumes: Set<String> = []
+        for (index, volume) in (spec.member("volumes")?.sequence ?? []).enumerated() {
+            guard let nameNode = volume.member("name"), let name = nameNode.stringValue else { continue }
+            volumes.insert(name)
+            if let problem = NameRules.dns1123Label(name) {
+                context.report(
+                    .invalidName, "invalid volume name \(name.debugDescription): \(problem)", at: nameNode,
+                    path: [.field("volumes"), .element(index, item: volume, keys: ["name"]), .field("name")])
+            }
+        }
+        // A StatefulSet's volumeClaimTemplates are volumes too; its spec check looks at mounts.
+        if context.kind?.kind != "StatefulSet" {
+            checkMounts(spec, volumes: volumes, path: [], into: &context)
+        }
+        Checks.nonNegative(spec, "terminationGracePeriodSeconds", into: &context)
+        if let node = spec.member("activeDeadlineSeconds"), let value = node.intValue, value < 1 {
+            context.report(.negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node, path: [.field("activeDeadlineSeconds")])
+        }
+    }
+
+    /// Reports volume mounts and devices that name no volume in `volumes`.
+    static func checkMounts(_ spec: Node, volumes: Set<String>, path prefix: [PathComponent], into context: inout CheckContext) {
+        for list in containerLists {
+            for (index, container) in (spec.member(list)?.sequence ?? []).enumerated() {
+                for mounts in ["volumeMounts", "volumeDevices"] {
+                    let key = mounts == "volumeMounts" ? "mountPath" : "devicePath"
+                    for (mountIndex, mount) in (container.member(mounts)?.sequence ?? []).enumerated() {
+                        guard let nameNode = mount.member("name"), let name = nameNode.stringValue, !volumes.contains(name) else { continue }
+                        var notes: [String] = []
+                        if let suggestion = Suggestion.closest(to: name, among: volumes) { notes.append("did you mean `\(suggestion)`?") }
+                        context.report(
+                            .unknownVolume, "\(mounts == "volumeMounts" ? "volume mount" : "volume device") refers to volume \(name.debugDescription), which the pod does not declare in `volumes`",
+                            at: nameNode,
+                            path: prefix + [
+                                .field(list), .element(index, item: container, keys: ["name"]), .field(mounts),
+                                .element(mountIndex, item: mount, keys: [key]), .field("name"),
+                            ], notes: notes)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The names of a pod spec's volumes.
+    static func volumeNames(_ spec: Node) -> Set<String> {
+        Set((spec.member("volumes")?.sequence ?? []).compactMap { $0.member("name")?.stringValue })
+    }
+
+    /// Name syntax, a required image, port ranges and names.
+    static let container = SchemaCheck(name: "core.v1.Container") { container, context in
+        if let nameNode = container.member("name"), let name = nameNode.stringValue, let problem = NameRules.dns1123Label(name) {
+            context.report(.invalidName, "invalid container name \(name.debugDescription): \(problem)", at: nameNode, path: [.field("name")])
+        }
+        if (container.member("image")?.stringValue ?? "").isEmpty {
+            let name = container.member("name")?.stringValue.map { " \($0.debugDescription)" } ?? ""
+            context.report(.required, "missing required field `image` in container\(name)", at: container.member("image") ?? container, path: [.field("image")])
+        }
+        var names: [String: Int] = [:]
+        for (index, port) in (container.member("ports")?.sequence ?? []).enumerated() {
+            let path: [PathComponent] = [.field("ports"), .element(index, item: port, keys: ["containerPort", "protocol"])]
+            if let node = port.member("containerPort"), let value = node.intValue {
+                Checks.portRange(value, "containerPort", at: node, path: path + [.field("containerPort")], into: &context)
+            }
+            if let node = port.member("hostPort"), let value = node.intValue, value != 0 {
+                Checks.portRange(value, "hostPort", at: node, path: path + [.field("hostPort")], into: &context)
+            }
+            guard let nameNode = port.member("name"), let name = nameNode.stringValue else { continue }
+            if let problem = NameRules.portName(name) {
+                context.report(.invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode, path: path + [.field("name")])
+            }
+            if let first = names[name] {
+                context.report(
+                    .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: nameNode,
+                    path: path + [.field("name")])
+            } else {
+                names[name] = index
+            }
+        }
+    }
+
+    /// Environment variable names.
+    static let envVar = SchemaCheck(name: "core.v1.EnvVar") { env, context in
+        if let nameNode = env.member("name"), let name = nameNode.stringValue, let problem = NameRules.environmentVariableName(name) {
+            context.report(.invalidEnvName, "invalid environment variable name \(name.debugDescription): \(problem)", at: nameNode, path: [.field("name")])
+        }
+    }
+
+    /// Probe timings are not negative.
+    static let probe = SchemaCheck(name: "core.v1.Probe") { probe, context in
+        for field in ["initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold", "terminationGracePeriodSeconds"] {
+            Checks.nonNegative(probe, field, into: &context)
+        }
+    }
+
+    /// A probe's or hook's port: a number in 1-65535 or an IANA port name.
+    static let handlerPort = SchemaCheck(name: "core.v1.HandlerPort") { action, context in
+        guard let node = action.member("port") else { return }
+        if let value = node.intValue {
+            Checks.portRange(value, "port", at: node, path: [.field("port")], into: &context)
+        } else if let name = node.stringValue, let problem = NameRules.portName(name) {
+            context.report(.invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: node, path: [.field("port")])
+        }
+    }
+
+    /// Quantities are not negative, and no request exceeds its limit.
+    static let resourceRequirements = SchemaCheck(name: "core.v1.ResourceRequirements") { resources, context in
+        var limits: [String: Quantity] = [:]
+        for section in ["limits", "requests"] {
+            for pair in resources.member(section)?.mapping ?? [] {
+                guard let resource = pair.key.scalar?.text, let quantity = Checks.quantity(pair.value) else { continue }
+                let path: [PathComponent] = [.field(section), .field(resource)]
+                if quantity.value < 0 {
+                    context.report(.negativeValue, "the \(section == "limits" ? "limit" : "request") for \(resource) must not be negative, found \(quantity.text)", at: pair.value, path: path)
+                    continue
+                }
+                if section == "limits" {
+                    limits[resource] = quantity
+                } else if let limit = limits[resource], limit < quantity {
+                    context.report(
+                        .requestsExceedLimits, "the request for \(resource) (\(quantity.text)) is greater than its limit (\(limit.text))",
+                        at: pair.value, path: path)
+                }
+            }
+        }
+    }
+}
+
+/// Small helpers shared by the checks.
+enum Checks {
+    static func portRange(_ value: Int, _ field: String, at node: Node, path: [PathComponent], into context: inout CheckContext) {
+        if !(1...65535).contains(value) {
+            context.report(.portRange, "\(field) must be between 1 and 65535, found \(value)", at: node, path: path)
+        }
+    }
+
+    static func nonNegative(_ object: Node, _ field: String, code: DiagnosticCode = .negativeValue, into context: inout CheckContext) {
+        if let node = object.member(field), let value = node.intValue, value < 0 {
+            context.report(code, "\(field) must not be negative, found \(value)", at: node, path: [.field(field)])
+        }
+    }
+
+    /// The quantity a node holds (a number or a quantity string).
+    static func quantity(_ node: Node) -> Quantity? {
+        guard let scalar = node.scalar else { return nil }
+        switch scalar.value {
+        case .int, .float, .string: return Quantity(parsing: scalar.text)
+        default: return nil
+        }
+    }
+}

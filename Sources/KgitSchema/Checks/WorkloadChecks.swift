@@ -1,0 +1,109 @@
+import KgitYAML
+
+/// Checks on the specs of workload controllers: replicas, selector/template agreement, restart policy.
+enum WorkloadChecks {
+    /// Deployment, ReplicaSet, StatefulSet and DaemonSet specs.
+    static func controllerSpec(_ name: String, hasReplicas: Bool = true) -> SchemaCheck {
+        SchemaCheck(name: name) { spec, context in
+            if hasReplicas, let node = spec.member("replicas"), let value = node.intValue, value < 0 {
+                context.report(.negativeReplicas, "replicas must not be negative, found \(value)", at: node, path: [.field("replicas")])
+            }
+            for field in ["minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"] {
+                Checks.nonNegative(spec, field, into: &context)
+            }
+            if let deadline = spec.member("progressDeadlineSeconds"), let seconds = deadline.intValue,
+                let minReady = spec.member("minReadySeconds")?.intValue, seconds <= minReady
+            {
+                context.report(
+                    .negativeValue, "progressDeadlineSeconds (\(seconds)) must be greater than minReadySeconds (\(minReady))",
+                    at: deadline, path: [.field("progressDeadlineSeconds")])
+            }
+            checkSelector(spec, into: &context)
+            if context.kind?.kind == "StatefulSet", let podSpec = spec.member("template")?.member("spec") {
+                var volumes = PodChecks.volumeNames(podSpec)
+                for claim in spec.member("volumeClaimTemplates")?.sequence ?? [] {
+                    if let name = claim.member("metadata")?.member("name")?.stringValue { volumes.insert(name) }
+                }
+                PodChecks.checkMounts(podSpec, volumes: volumes, path: [.field("template"), .field("spec")], into: &context)
+            }
+            if let policyNode = spec.member("template")?.member("spec")?.member("restartPolicy"), let policy = policyNode.stringValue, policy != "Always" {
+                context.report(
+                    .restartPolicy, "the pod template of a \(context.kind?.kind ?? "workload") must have restartPolicy Always, found \(policy.debugDescription)",
+                    at: policyNode, path: [.field("template"), .field("spec"), .field("restartPolicy")])
+            }
+        }
+    }
+
+    /// Reports an empty selector, or one that does not select the template's labels.
+    static func checkSelector(_ spec: Node, into context: inout CheckContext) {
+        guard let selector = spec.member("selector"), selector.mapping != nil else { return }
+        if MetadataChecks.isEmpty(selector: selector) {
+            context.report(
+                .emptySelector, "the selector is empty; it must select the pod template's labels", at: selector,
+                path: [.field("selector")])
+            return
+        }
+        guard let template = spec.member("template") else { return }
+        let labelsNode = template.member("metadata")?.member("labels")
+        var labels: [String: String] = [:]
+        for pair in labelsNode?.mapping ?? [] {
+            if let key = pair.key.scalar?.text, let value = pair.value.scalar?.text { labels[key] = value }
+        }
+        if let reason = MetadataChecks.mismatch(selector: selector, labels: labels) {
+            var notes: [String] = []
+            if let labelsNode { notes.append("the template labels are at line \(labelsNode.start.line)") }
+            context.report(
+                .selectorMismatch, "the selector does not match the pod template's labels: \(reason)", at: selector,
+                path: [.field("selector")], notes: notes)
+        }
+    }
+
+    /// Job specs: the template's restart policy must be OnFailure or Never; counts are not negative.
+    static let jobSpec = SchemaCheck(name: "batch.v1.JobSpec") { spec, context in
+        for field in ["parallelism", "completions", "backoffLimit", "backoffLimitPerIndex", "maxFailedIndexes", "ttlSecondsAfterFinished"] {
+            Checks.nonNegative(spec, field, into: &context)
+        }
+        if let node = spec.member("activeDeadlineSeconds"), let value = node.intValue, value < 1 {
+            context.report(.negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node, path: [.field("activeDeadlineSeconds")])
+        }
+        if spec.member("manualSelector")?.boolValue == true { checkSelector(spec, into: &context) }
+        guard let podSpec = spec.member("template")?.member("spec"), podSpec.mapping != nil else { return }
+        let path: [PathComponent] = [.field("template"), .field("spec"), .field("restartPolicy")]
+        if let policyNode = podSpec.member("restartPolicy") {
+            if let policy = policyNode.stringValue, policy != "OnFailure", policy != "Never" {
+                context.report(
+                    .restartPolicy, "the pod template of a Job must have restartPolicy OnFailure or Never, found \(policy.debugDescription)",
+                    at: policyNode, path: path)
+            }
+        } else {
+            context.report(
+                .restartPolicy, "the pod template of a Job must set restartPolicy to OnFailure or Never (the default, Always, is not allowed)",
+                at: podSpec, path: path)
+        }
+    }
+
+    /// CronJob specs: the schedule and the history limits.
+    static let cronJobSpec = SchemaCheck(name: "batch.v1.CronJobSpec") { spec, context in
+        for field in ["startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"] {
+            Checks.nonNegative(spec, field, into: &context)
+        }
+        if let node = spec.member("schedule"), let schedule = node.stringValue, let problem = CronSchedule.problem(schedule) {
+            context.report(.invalidSchedule, "invalid schedule \(schedule.debugDescription): \(problem)", at: node, path: [.field("schedule")])
+        }
+    }
+
+    /// HorizontalPodAutoscaler specs: at least one replica, and a maximum no smaller than the minimum.
+    static let autoscalerSpec = SchemaCheck(name: "autoscaling.HorizontalPodAutoscalerSpec") { spec, context in
+        if let node = spec.member("minReplicas"), let minimum = node.intValue, minimum < 1 {
+            context.report(.negativeReplicas, "minReplicas must be at least 1, found \(minimum)", at: node, path: [.field("minReplicas")])
+        }
+        if let node = spec.member("maxReplicas"), let maximum = node.intValue {
+            let minimum = spec.member("minReplicas")?.intValue ?? 1
+            if maximum < minimum {
+                context.report(
+                    .negativeReplicas, "maxReplicas (\(maximum)) must not be less than minReplicas (\(minimum))", at: node,
+                    path: [.field("maxReplicas")])
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// A Kubernetes group, version and kind: what `apiVersion` + `kind` name.
+public struct GroupVersionKind: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The API group; empty for the core group (`apiVersion: v1`).
+    public var group: String
+    public var version: String
+    public var kind: String
+
+    public init(group: String, version: String, kind: String) {
+        self.group = group
+        self.version = version
+        self.kind = kind
+    }
+
+    /// Splits an `apiVersion` (`apps/v1`, or `v1` for the core group).
+    public init(apiVersion: String, kind: String) {
+        if let slash = apiVersion.lastIndex(of: "/") {
+            group = String(apiVersion[..<slash])
+            version = String(apiVersion[apiVersion.index(after: slash)...])
+        } else {
+            group = ""
+            version = apiVersion
+        }
+        self.kind = kind
+    }
+
+    /// `apps/v1`, or `v1` for the core group.
+    public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+
+    /// `apps/v1/Deployment`, the form `--skip-kind` accepts besides the bare kind.
+    public var description: String { "\(apiVersion)/\(kind)" }
+
+    public static func < (lhs: GroupVersionKind, rhs: GroupVersionKind) -> Bool {
+        (lhs.group, lhs.version, lhs.kind) < (rhs.group, rhs.version, rhs.kind)
+    }
+}

@@ -1,0 +1,55 @@
+import KgitYAML
+
+/// A rule written in code that runs wherever its schema is used: the checks the API server enforces
+/// beyond the OpenAPI schema (name syntax, label keys, quantities, port ranges, selector/template
+/// agreement...), and whatever KGL wants to add.
+///
+/// A check sees the YAML node the schema matched (after structural validation, which already reported
+/// wrong types, so a check should quietly skip values of the wrong type) and reports findings through
+/// the `CheckContext`, with paths relative to that node.
+public struct SchemaCheck: Sendable {
+    /// A stable name, for tests and debugging (`core.v1.Container`).
+    public let name: String
+    let body: @Sendable (Node, inout CheckContext) -> Void
+
+    public init(name: String, _ body: @escaping @Sendable (Node, inout CheckContext) -> Void) {
+        self.name = name
+        self.body = body
+    }
+
+    /// Runs the check on `node`.
+    public func run(_ node: Node, _ context: inout CheckContext) { body(node, &context) }
+}
+
+/// What a `SchemaCheck` knows about where it runs, and where it reports what it finds.
+public struct CheckContext: Sendable {
+    /// One problem a check found.
+    public struct Finding: Sendable {
+        public var severity: Diagnostic.Severity
+        public var code: DiagnosticCode
+        public var message: String
+        /// The node the problem is at.
+        public var node: Node
+        /// The path from the checked node to `node`.
+        public var path: [PathComponent]
+        public var notes: [String]
+    }
+
+    /// The kind of the document being validated, when known.
+    public let kind: GroupVersionKind?
+    /// The findings so far.
+    public private(set) var findings: [Finding] = []
+
+    public init(kind: GroupVersionKind?) {
+        self.kind = kind
+    }
+
+    /// Reports a problem at `node`, whose path relative to the checked node is `path`.
+    public mutating func report(
+        _ code: DiagnosticCode, _ message: String, at node: Node, path: [PathComponent], notes: [String] = [],
+        severity: Diagnostic.Severity = .error
+    ) {
+        findings.append(
+            Finding(severity: severity, code: code, message: message, node: node, path: path, notes: notes))
+    }
+}

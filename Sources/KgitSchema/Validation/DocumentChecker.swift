@@ -1,0 +1,160 @@
+import KgitYAML
+
+/// Validates one document: finds its kind, then walks it against the kind's schema.
+///
+/// A `v1 List` (what `kubectl get -o yaml` prints) is validated item by item, each item as an object
+/// of its own kind, with paths under `.items[i]`.
+enum DocumentChecker {
+    /// The result for `document`, or nil for an empty document (which is skipped).
+    static func check(
+        _ document: Document, file: String, registry: SchemaRegistry, options: ValidationOptions
+    ) -> DocumentResult? {
+        guard let root = document.root else { return nil }
+        var result = DocumentResult(file: file, index: document.index, start: root.start)
+        let identity = Identity(root)
+        result.apiVersion = identity.apiVersion
+        result.kind = identity.kind
+        result.name = identity.name
+        result.namespace = identity.namespace
+        var context = Context(file: file, document: document.index, registry: registry, options: options)
+        if identity.apiVersion == "v1", identity.kind == "List", registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
+            context.checkList(root, identity: identity)
+        } else {
+            result.skipped = context.checkObject(root, identity: identity, path: [])
+        }
+        result.diagnostics = context.diagnostics
+        return result
+    }
+
+    /// What a document says it is.
+    struct Identity {
+        var apiVersion: String?
+        var kind: String?
+        var name: String?
+        var namespace: String?
+
+        init(_ root: Node) {
+            func text(_ node: Node?) -> String? { node?.scalar.flatMap { $0.isNull ? nil : $0.text } }
+            apiVersion = text(root.member("apiVersion"))
+            kind = text(root.member("kind"))
+            let metadata = root.member("metadata")
+            name = text(metadata?.member("name"))
+            namespace = text(metadata?.member("namespace"))
+        }
+
+        /// `apps/v1 Deployment default/web`, or whatever part of it is known.
+        var description: String? {
+            var parts: [String] = []
+            if let apiVersion { parts.append(apiVersion) }
+            if let kind { parts.append(kind) }
+            if let name { parts.append(namespace.map { "\($0)/\(name)" } ?? name) }
+            return parts.isEmpty ? nil : parts.joined(separator: " ")
+        }
+    }
+
+    private struct Context {
+        let file: String
+        let document: Int
+        let registry: SchemaRegistry
+        let options: ValidationOptions
+        var diagnostics: [Diagnostic] = []
+
+        mutating func fail(
+            _ code: DiagnosticCode, _ message: String, at node: Node, path: [PathComponent], object: String?, notes: [String] = []
+        ) {
+            diagnostics.append(
+                Diagnostic(
+                    code: code.rawValue, message: message, file: file, start: node.start, end: node.end,
+                    path: PathComponent.render(path), document: document, object: object, notes: notes))
+        }
+
+        /// Checks a `v1 List`: its own fields, then every item as an object.
+        mutating func checkList(_ root: Node, identity: Identity) {
+            guard case .mapping(let pairs) = root.content else { return }
+            for index in pairs.indices {
+                guard let key = pairs[index].key.scalar?.text else { continue }
+                switch key {
+                case "apiVersion", "kind", "metadata":
+                    continue
+                case "items":
+                    guard case .sequence(let items) = pairs[index].value.content else {
+                        fail(.typeMismatch, "expected list, found \(NodeValidator.describe(pairs[index].value))", at: pairs[index].value, path: [.field("items")], object: identity.description)
+                        continue
+                    }
+                    for (position, item) in items.enumerated() {
+                        _ = checkObject(item, identity: Identity(item), path: [.field("items"), .index(position)])
+                    }
+                default:
+                    if options.allowUnknownFields { continue }
+                    fail(.unknownField, "unknown field `\(key)` in List", at: pairs[index].key, path: [.field(key)], object: identity.description,
+                         notes: Suggestion.closest(to: key, among: ["items", "metadata"]).map { ["did you mean `\($0)`?"] } ?? [])
+                }
+            }
+        }
+
+        /// Checks one object; returns true when its kind is skipped.
+        mutating func checkObject(_ root: Node, identity: Identity, path: [PathComponent]) -> Bool {
+            let object = identity.description
+            guard case .mapping = root.content else {
+                fail(
+                    .notAnObject, "expected a Kubernetes object (a mapping with apiVersion and kind), found \(NodeValidator.describe(root))",
+                    at: root, path: path, object: nil)
+                return false
+            }
+            var missing = false
+            if identity.apiVersion?.isEmpty ?? true {
+                missing = true
+                fail(.missingAPIVersion, "the object has no `apiVersion` (such as `v1` or `apps/v1`)", at: root.member("apiVersion") ?? root,
+                     path: path + [.field("apiVersion")], object: object)
+            }
+            if identity.kind?.isEmpty ?? true {
+                missing = true
+                fail(.missingKind, "the object has no `kind` (such as `Deployment` or `ConfigMap`)", at: root.member("kind") ?? root,
+                     path: path + [.field("kind")], object: object)
+            }
+            guard !missing, let apiVersion = identity.apiVersion, let kindName = identity.kind, let kindNode = root.member("kind") else {
+                return false
+            }
+            let kind = GroupVersionKind(apiVersion: apiVersion, kind: kindName)
+            if options.skips(kind) { return true }
+            guard let schema = registry.schema(for: kind) else {
+                var notes: [String] = []
+                let served = registry.groupVersions(servingKind: kindName)
+                if let last = served.last {
+                    notes.append("\(kindName) is served as \(served.map { "`\($0.apiVersion)`" }.joined(separator: ", ")); did you mean `apiVersion: \(last.apiVersion)`?")
+                } else if let suggestion = Suggestion.closest(to: kindName, among: registry.kindNames) {
+                    notes.append("did you mean `\(suggestion)`?")
+                } else if !kind.group.isEmpty {
+                    notes.append("if this is a custom resource, pass its CustomResourceDefinition with --schema")
+                }
+                fail(
+                    .unknownKind, "unknown kind `\(kindName)` in `\(apiVersion)` for Kubernetes \(registry.catalog.version)",
+                    at: kindNode, path: path + [.field("kind")], object: object, notes: notes)
+                return false
+            }
+            var validator = NodeValidator(
+                file: file, document: document, object: object, kind: kind, allowUnknownFields: options.allowUnknownFields)
+            validator.path = path.map(PathStep.init)
+            validator.validate(root, schema, typeName: kindName)
+            var checks = CheckContext(kind: kind)
+            ObjectNameRule.check(root: root, kind: kind, into: &checks)
+            for finding in checks.findings {
+                validator.report(
+                    finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity,
+                    extraPath: finding.path)
+            }
+            diagnostics += validator.diagnostics
+            return false
+        }
+    }
+}
+
+extension PathStep {
+    init(_ component: PathComponent) {
+        switch component {
+        case .field(let name): self = .field(name)
+        case .index(let index): self = .index(index)
+        case .element(let index, let item, let keys): self = .element(index, items: [item], keys: keys, offset: index)
+        }
+    }
+}

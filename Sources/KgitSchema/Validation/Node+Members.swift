@@ -1,0 +1,29 @@
+import KgitYAML
+
+extension Node {
+    /// The value of the mapping entry whose key is the scalar `key`, when this node is a mapping.
+    ///
+    /// Unlike `Node.subscript(_:)` it scans the entries in place and copies only the value it returns,
+    /// which matters on the validator's hot path.
+    func member(_ key: String) -> Node? {
+        guard case .mapping(let pairs) = content, let index = pairs.index(ofKey: key) else { return nil }
+        return pairs[index].value
+    }
+
+    /// The value of the mapping entry `key` under each mapping in turn (`member("spec", "template")`).
+    func member(_ key: String, _ more: String...) -> Node? {
+        var node = member(key)
+        for next in more { node = node?.member(next) }
+        return node
+    }
+}
+
+extension Array where Element == Node.Pair {
+    /// The index of the entry whose key is the scalar `key`.
+    func index(ofKey key: String) -> Int? {
+        for index in indices {
+            if case .scalar(let scalar) = self[index].key.content, scalar.text == key { return index }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,489 @@
+import KgitYAML
+
+/// Walks one YAML node tree against a `Schema` and collects every independent problem.
+///
+/// Allocation-light by design: the field path is a stack of `PathComponent`s that is rendered to a
+/// string only when a diagnostic is made, and nothing else is built for values that are fine.
+struct NodeValidator {
+    let file: String
+    let document: Int
+    let object: String?
+    let kind: GroupVersionKind?
+    let allowUnknownFields: Bool
+    /// The path of the node being visited (cheap steps, rendered only for diagnostics).
+    var path: [PathStep] = []
+    /// What was found so far.
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String, document: Int, object: String?, kind: GroupVersionKind?, allowUnknownFields: Bool) {
+        self.file = file
+        self.document = document
+        self.object = object
+        self.kind = kind
+        self.allowUnknownFields = allowUnknownFields
+        path.reserveCapacity(16)
+    }
+
+    // MARK: - Reporting
+
+    mutating func report(
+        _ code: DiagnosticCode, _ message: String, at node: Node, notes: [String] = [], severity: Diagnostic.Severity = .error,
+        extraPath: [PathComponent] = []
+    ) {
+        diagnostics.append(
+            Diagnostic(
+                severity, code: code.rawValue, message: message, file: file, start: node.start, end: node.end,
+                path: PathComponent.render(path.map(\.component) + extraPath), document: document, object: object, notes: notes))
+    }
+
+    // MARK: - Walking
+
+    /// Validates `node` against `schema`; `typeName` names the type for messages (a definition's full
+    /// name, shortened only when a message needs it).
+    mutating func validate(_ node: Node, _ schema: Schema, typeName: String? = nil) {
+        if case .reference(let reference) = schema.shape {
+            guard let target = reference.target else { return }
+            if schema.nullable, node.isNull { return }
+            let before = diagnostics.count
+            validate(node, target, typeName: reference.name)
+            if diagnostics.count == before || Self.isWellShapedCollection(node, target.shape) {
+                applyConstraints(node, schema)
+            }
+            return
+        }
+        if node.isNull {
+            if schema.nullable { return }
+            if case .any = schema.shape { return }
+            report(.typeMismatch, "expected \(schema.typeDescription), found null", at: node)
+            return
+        }
+        let before = diagnostics.count
+        switch schema.shape {
+        case .any, .reference:
+            break
+        case .object(let object):
+            validateObject(node, object, typeName: typeName ?? schema.definitionName)
+        case .array(let array):
+            validateArray(node, array, schema: schema)
+        case .string(let constraints):
+            validateString(node, constraints)
+        case .integer(let constraints):
+            validateInteger(node, constraints)
+        case .number(let constraints):
+            validateNumber(node, constraints)
+        case .boolean:
+            guard let scalar = node.scalar, case .bool = scalar.value else {
+                mismatch(node, expected: "boolean")
+                return
+            }
+        case .intOrString:
+            guard let scalar = node.scalar else {
+                mismatch(node, expected: "integer or string")
+                return
+            }
+            switch scalar.value {
+            case .int, .string: break
+            case .null: break
+            case .bool, .float:
+                mismatch(node, expected: "integer or string")
+            }
+        case .quantity:
+            validateQuantity(node)
+        }
+        if diagnostics.count == before || Self.isWellShapedCollection(node, schema.shape) {
+            applyConstraints(node, schema)
+        }
+    }
+
+    /// True when `node` is the mapping an object schema wants, or the list an array schema wants. Problems
+    /// inside such a node (an unknown field, a bad value) are independent of the checks on the node itself (a
+    /// selector matching its template), so those still run; a scalar with errors, or a node of the wrong
+    /// shape, gets no further checks, which would only repeat the error.
+    private static func isWellShapedCollection(_ node: Node, _ shape: Schema.Shape) -> Bool {
+        switch shape {
+        case .object: return node.mapping != nil
+        case .array: return node.sequence != nil
+        default: return false
+        }
+    }
+
+    /// Enumerations, combinators and code checks: run once the value has the right structure.
+    private mutating func applyConstraints(_ node: Node, _ schema: Schema) {
+        if let allowed = schema.enumValues, let scalar = node.scalar, !allowed.contains(where: { Self.matches(scalar, $0) }) {
+            let shown = allowed.map(Self.describeEnumValue)
+            var notes: [String] = []
+            let candidates = allowed.compactMap { value -> String? in
+                if case .string(let text) = value { return text }
+                return nil
+            }
+            if let suggestion = Suggestion.closest(to: scalar.text, among: candidates) {
+                notes.append("did you mean `\(suggestion)`?")
+            }
+            report(
+                .enumValue, "unsupported value \(Self.describe(scalar)); expected one of \(shown.joined(separator: ", "))",
+                at: node, notes: notes)
+        }
+        for sub in schema.allOf { validate(node, sub) }
+        if !schema.anyOf.isEmpty, !schema.anyOf.contains(where: { matches(node, $0) }) {
+            report(.anyOf, "the value matches none of the \(schema.anyOf.count) alternatives the schema allows (anyOf)", at: node)
+        }
+        if !schema.oneOf.isEmpty {
+            let matching = schema.oneOf.filter { matches(node, $0) }.count
+            if matching != 1 {
+                report(
+                    .oneOf,
+                    matching == 0
+                        ? "the value matches none of the \(schema.oneOf.count) alternatives the schema allows (oneOf)"
+                        : "the value matches \(matching) of the alternatives, but must match exactly one (oneOf)",
+                    at: node)
+            }
+        }
+        if let not = schema.not, matches(node, not) {
+            report(.not, "the value matches a schema it must not match (not)", at: node)
+        }
+        if !schema.checks.isEmpty {
+            var context = CheckContext(kind: kind)
+            for check in schema.checks { check.run(node, &context) }
+            for finding in context.findings {
+                report(finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity, extraPath: finding.path)
+            }
+        }
+    }
+
+    /// True when `node` satisfies `schema` (used for combinators; diagnostics are discarded).
+    private func matches(_ node: Node, _ schema: Schema) -> Bool {
+        var probe = NodeValidator(file: file, document: document, object: object, kind: kind, allowUnknownFields: allowUnknownFields)
+        probe.validate(node, schema)
+        return !probe.diagnostics.contains { $0.severity == .error }
+    }
+
+    // MARK: - Objects
+
+    private mutating func validateObject(_ node: Node, _ object: ObjectSchema, typeName: String?) {
+        guard case .mapping(let pairs) = node.content else {
+            mismatch(node, expected: object.isMap ? "map" : "object")
+            return
+        }
+        for index in pairs.indices {
+            guard case .scalar(let keyScalar) = pairs[index].key.content else {
+                report(.typeMismatch, "expected a string key, found \(Self.describe(pairs[index].key))", at: pairs[index].key)
+                continue
+            }
+            let key = keyScalar.text
+            if let property = object.properties[key] {
+                path.append(.field(key))
+                validate(pairs[index].value, property)
+                path.removeLast()
+                continue
+            }
+            switch object.additionalProperties {
+            case .typed(let values):
+                path.append(.field(key))
+                validate(pairs[index].value, values)
+                path.removeLast()
+            case .preserveUnknown:
+                break
+            case .closed:
+                if object.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
+                if allowUnknownFields { break }
+                reportUnknownField(pairs[index].key, key, object, typeName: typeName)
+            }
+        }
+        for name in object.required where pairs.index(ofKey: name) == nil {
+            let owner = typeName.map { " in \(Self.shortName($0))" } ?? ""
+            report(.required, "missing required field `\(name)`\(owner)", at: node, extraPath: [.field(name)])
+        }
+        if object.embeddedResource {
+            for name in ["apiVersion", "kind"] where pairs.index(ofKey: name) == nil {
+                report(.embeddedResource, "the embedded object has no `\(name)`", at: node, extraPath: [.field(name)])
+            }
+        }
+        if let minimum = object.minProperties, pairs.count < minimum {
+            report(.minProperties, "expected at least \(minimum) fields, found \(pairs.count)", at: node)
+        }
+        if let maximum = object.maxProperties, pairs.count > maximum {
+            report(.maxProperties, "expected at most \(maximum) fields, found \(pairs.count)", at: node)
+        }
+    }
+
+    private mutating func reportUnknownField(_ keyNode: Node, _ key: String, _ object: ObjectSchema, typeName: String?) {
+        var notes: [String] = []
+        if let suggestion = Suggestion.closest(to: key, among: object.propertyNames) {
+            notes.append("did you mean `\(suggestion)`?")
+        }
+        let owner = typeName.map { " in \(Self.shortName($0))" } ?? ""
+        report(.unknownField, "unknown field `\(key)`\(owner)", at: keyNode, notes: notes, extraPath: [.field(key)])
+    }
+
+    // MARK: - Arrays
+
+    private mutating func validateArray(_ node: Node, _ array: ArraySchema, schema: Schema) {
+        guard case .sequence(let items) = node.content else {
+            mismatch(node, expected: "list")
+            return
+        }
+        if let minimum = array.minItems, items.count < minimum {
+            report(.minItems, "expected at least \(minimum) elements, found \(items.count)", at: node)
+        }
+        if let maximum = array.maxItems, items.count > maximum {
+            report(.maxItems, "expected at most \(maximum) elements, found \(items.count)", at: node)
+        }
+        var keys = array.elementKeys
+        if keys.isEmpty, let mergeKey = schema.patchMergeKey { keys = [mergeKey] }
+        for index in items.indices {
+            path.append(keys.isEmpty ? .index(index) : .element(index, items: items, keys: keys))
+            validate(items[index], array.items)
+            path.removeLast()
+        }
+        guard items.count > 1 else { return }
+        switch array.listType {
+        case .map(let mapKeys)? where !mapKeys.isEmpty:
+            checkDistinct(items, keys: mapKeys, code: .duplicateKeyInList)
+        case .set?:
+            checkDistinct(items, keys: [], code: .duplicateItem)
+        default:
+            if array.uniqueItems { checkDistinct(items, keys: [], code: .duplicateItem) }
+        }
+    }
+
+    /// Reports elements whose identity (the values of `keys`, or the scalar itself) repeats an earlier one.
+    private mutating func checkDistinct(_ items: [Node], keys: [String], code: DiagnosticCode) {
+        var seen: [[String]: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let identity: [String]
+            if keys.isEmpty {
+                guard let scalar = item.scalar else { continue }
+                identity = [scalar.text]
+            } else {
+                guard item.mapping != nil else { continue }
+                identity = keys.map { key in
+                    if let value = item.member(key)?.scalar, !value.isNull { return value.text }
+                    // The API server defaults a missing port protocol to TCP before comparing.
+                    return key == "protocol" ? "TCP" : ""
+                }
+            }
+            if let first = seen[identity] {
+                let elementPath: PathComponent = keys.isEmpty ? .index(index) : .element(index, item: item, keys: keys)
+                let what = keys.isEmpty
+                    ? "the value \(identity[0].debugDescription) appears twice"
+                    : "duplicate \(zip(keys, identity).map { "\($0.0)=\($0.1.debugDescription)" }.joined(separator: ", ")): elements \(first) and \(index) have the same key"
+                report(
+                    code, what, at: item, notes: ["first defined at line \(items[first].start.line)"],
+                    extraPath: [elementPath])
+            } else {
+                seen[identity] = index
+            }
+        }
+    }
+
+    // MARK: - Scalars
+
+    private mutating func validateString(_ node: Node, _ constraints: StringSchema) {
+        guard let scalar = node.scalar, case .string = scalar.value else {
+            mismatch(node, expected: "string")
+            return
+        }
+        let text = scalar.text
+        if constraints.minLength != nil || constraints.maxLength != nil {
+            let length = text.unicodeScalars.count
+            if let minimum = constraints.minLength, length < minimum {
+                report(.minLength, "expected at least \(minimum) characters, found \(length)", at: node)
+            }
+            if let maximum = constraints.maxLength, length > maximum {
+                report(.maxLength, "expected at most \(maximum) characters, found \(length)", at: node)
+            }
+        }
+        if let pattern = constraints.pattern, !pattern.matches(text) {
+            report(.pattern, "\(Self.describe(scalar)) does not match the pattern `\(pattern.source)`", at: node)
+        }
+        switch constraints.format {
+        case "date-time"?:
+            if !Formats.isDateTime(text) {
+                report(.invalidFormat, "\(Self.describe(scalar)) is not an RFC 3339 date-time such as 2024-05-01T12:00:00Z", at: node)
+            }
+        case "byte"?:
+            if !Formats.isBase64(text) {
+                var notes: [String] = []
+                if path.count >= 2, case .field("data") = path[path.count - 2], kind?.kind == "Secret" {
+                    notes.append("Secret `data` values are base64; put plain text under `stringData` instead")
+                }
+                report(.invalidFormat, "expected base64-encoded bytes, found \(Self.describe(scalar))", at: node, notes: notes)
+            }
+        default:
+            break
+        }
+    }
+
+    private mutating func validateInteger(_ node: Node, _ constraints: NumericSchema) {
+        guard let scalar = node.scalar, case .int(let value) = scalar.value else {
+            mismatch(node, expected: "integer")
+            return
+        }
+        if constraints.format == "int32", value < Int(Int32.min) || value > Int(Int32.max) {
+            report(.outOfRange, "\(value) does not fit in a 32-bit integer", at: node)
+            return
+        }
+        checkBounds(node, Double(value), constraints)
+    }
+
+    private mutating func validateNumber(_ node: Node, _ constraints: NumericSchema) {
+        guard let scalar = node.scalar else {
+            mismatch(node, expected: "number")
+            return
+        }
+        switch scalar.value {
+        case .int(let value): checkBounds(node, Double(value), constraints)
+        case .float(let value): checkBounds(node, value, constraints)
+        default: mismatch(node, expected: "number")
+        }
+    }
+
+    private mutating func checkBounds(_ node: Node, _ value: Double, _ constraints: NumericSchema) {
+        let shown = node.scalar?.text ?? "\(value)"
+        if let minimum = constraints.minimum,
+            constraints.exclusiveMinimum ? value <= minimum : value < minimum
+        {
+            report(.minimum, "\(shown) is less than the minimum \(constraints.exclusiveMinimum ? "(exclusive) " : "")\(Self.formatBound(minimum))", at: node)
+        }
+        if let maximum = constraints.maximum,
+            constraints.exclusiveMaximum ? value >= maximum : value > maximum
+        {
+            report(.maximum, "\(shown) is greater than the maximum \(constraints.exclusiveMaximum ? "(exclusive) " : "")\(Self.formatBound(maximum))", at: node)
+        }
+        if let step = constraints.multipleOf, step > 0 {
+            let quotient = value / step
+            if abs(quotient - quotient.rounded()) > 1e-9 {
+                report(.multipleOf, "\(shown) is not a multiple of \(Self.formatBound(step))", at: node)
+            }
+        }
+    }
+
+    private mutating func validateQuantity(_ node: Node) {
+        guard let scalar = node.scalar else {
+            mismatch(node, expected: "quantity")
+            return
+        }
+        switch scalar.value {
+        case .int, .float:
+            return
+        case .string:
+            if Quantity(parsing: scalar.text) == nil {
+                report(
+                    .invalidQuantity, "\(Self.describe(scalar)) is not a valid quantity", at: node,
+                    notes: ["a quantity is a number with an optional suffix: Ki Mi Gi Ti Pi Ei, n u m k M G T P E, or an exponent such as 1e3"])
+            }
+        case .bool, .null:
+            mismatch(node, expected: "quantity")
+        }
+    }
+
+    /// Reports a value of the wrong type, with the quoting advice that fixes the common cases.
+    private mutating func mismatch(_ node: Node, expected: String) {
+        guard let scalar = node.scalar else {
+            report(.typeMismatch, "expected \(expected), found \(node.kindDescription)", at: node)
+            return
+        }
+        let wantsString = expected == "string" || expected == "integer or string" || expected == "quantity"
+        if wantsString, scalar.yaml11Coerced {
+            report(
+                .quoteYAML11,
+                "expected \(expected), found \(Self.describe(scalar)): YAML 1.1 reads the plain scalar `\(scalar.text)` as a \(node.kindDescription)",
+                at: node, notes: ["quote it: \"\(scalar.text)\""])
+            return
+        }
+        var notes: [String] = []
+        switch scalar.value {
+        case .string where scalar.style != .plain:
+            if expected == "integer", Int(scalar.text) != nil { notes.append("remove the quotes to make it an integer") }
+            if expected == "number", Double(scalar.text) != nil { notes.append("remove the quotes to make it a number") }
+            if expected == "boolean", scalar.text == "true" || scalar.text == "false" {
+                notes.append("remove the quotes to make it a boolean")
+            }
+        case .int, .float, .bool, .null:
+            if wantsString { notes.append("quote it: \"\(scalar.text)\"") }
+        default:
+            break
+        }
+        report(.typeMismatch, "expected \(expected), found \(Self.describe(scalar))", at: node, notes: notes)
+    }
+
+    // MARK: - Helpers
+
+    static func shortName(_ definition: String) -> String {
+        guard let dot = definition.lastIndex(of: ".") else { return definition }
+        return String(definition[definition.index(after: dot)...])
+    }
+
+    static func describe(_ node: Node) -> String {
+        if let scalar = node.scalar { return describe(scalar) }
+        return node.kindDescription
+    }
+
+    static func describe(_ scalar: Node.Scalar) -> String {
+        switch scalar.value {
+        case .null: return "null"
+        case .bool: return "boolean `\(scalar.text)`"
+        case .int: return "integer `\(scalar.text)`"
+        case .float: return "number `\(scalar.text)`"
+        case .string:
+            let text = scalar.text.count > 60 ? String(scalar.text.prefix(57)) + "..." : scalar.text
+            return "string \(text.debugDescription)"
+        }
+    }
+
+    static func describeEnumValue(_ value: ScalarValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return "\(b)"
+        case .int(let i): return "\(i)"
+        case .float(let f): return "\(f)"
+        case .string(let s): return s.debugDescription
+        }
+    }
+
+    static func matches(_ scalar: Node.Scalar, _ value: ScalarValue) -> Bool {
+        switch (scalar.value, value) {
+        case (.string(let a), .string(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.int(let a), .float(let b)): return Double(a) == b
+        case (.float(let a), .int(let b)): return a == Double(b)
+        default: return scalar.value == value
+        }
+    }
+
+    static func formatBound(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+/// One step of the path being walked; unlike `PathComponent` it holds a list element by reference to
+/// its list, so pushing it copies nothing.
+enum PathStep {
+    case field(String)
+    case index(Int)
+    /// Element `index` of a list, found at `items[index - offset]` (offset is 0 while walking).
+    case element(Int, items: [Node], keys: [String], offset: Int = 0)
+
+    var component: PathComponent {
+        switch self {
+        case .field(let name): return .field(name)
+        case .index(let index): return .index(index)
+        case .element(let index, let items, let keys, let offset): return .element(index, item: items[index - offset], keys: keys)
+        }
+    }
+}
+
+extension Node {
+    /// True for a scalar that resolved to null (`~`, `null`, or nothing).
+    var isNull: Bool {
+        if case .scalar(let scalar) = content, case .null = scalar.value { return true }
+        return false
+    }
+}
+
+extension Node.Scalar {
+    var isNull: Bool {
+        if case .null = value { return true }
+        return false
+    }
+}

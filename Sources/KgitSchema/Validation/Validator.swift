@@ -1,0 +1,141 @@
+import Dispatch
+import KgitYAML
+
+/// The entry point of `kgit validate`: checks Kubernetes manifests against the built-in kinds of a
+/// Kubernetes version and the CustomResourceDefinitions found in the inputs and schema files.
+///
+/// ```swift
+/// let validator = try Validator(options: ValidationOptions(skipKinds: .member("SealedSecret")))
+/// let report = validator.validate([SourceFile(path: "app.yaml", bytes: bytes)])
+/// ```
+public struct Validator: Sendable {
+    /// The options in force.
+    public let options: ValidationOptions
+    let catalog: KubernetesCatalog
+    let schemaFiles: [SourceFile]
+
+    /// Prepares a validator.
+    /// - Parameters:
+    ///   - schemaFiles: extra files whose CustomResourceDefinitions are used to validate custom
+    ///     resources (`--schema`); they are not validated themselves.
+    /// - Throws: `CatalogError` when `options.kubernetesVersion` is not supported.
+    public init(options: ValidationOptions = ValidationOptions(), schemaFiles: [SourceFile] = []) throws(CatalogError) {
+        self.options = options
+        self.catalog = try KubernetesCatalog.load(version: options.kubernetesVersion)
+        self.schemaFiles = schemaFiles
+    }
+
+    /// Validates every document of every file and reports every problem found.
+    ///
+    /// Files are parsed and documents validated in parallel; the report is in file order, then
+    /// document order, and each document's diagnostics are sorted by line and column.
+    public func validate(_ files: [SourceFile]) -> ValidationReport {
+        let allFiles = schemaFiles + files
+        let parsed = ConcurrentMap.map(allFiles) { file in Result { () throws(YAMLError) in try YAMLParser.parse(file.bytes) } }
+        var report = ValidationReport()
+
+        // CustomResourceDefinitions first, from the schema files and the inputs.
+        var registry = SchemaRegistry(catalog: catalog)
+        var crdProblems: [String: [Int: [Diagnostic]]] = [:]
+        for (index, file) in allFiles.enumerated() {
+            guard case .success(let documents) = parsed[index] else { continue }
+            for document in documents {
+                guard let root = document.root, root.member("kind")?.string == "CustomResourceDefinition",
+                    root.member("apiVersion")?.string == "apiextensions.k8s.io/v1"
+                else { continue }
+                var problems: [(node: Node, path: [PathComponent], message: String)] = []
+                if let crd = CustomResourceDefinition.compile(root, catalog: catalog, problems: &problems) {
+                    for version in crd.versions { registry.customResources[version.kind] = version.schema }
+                }
+                let object = "apiextensions.k8s.io/v1 CustomResourceDefinition \(root.member("metadata")?.member("name")?.string ?? "")"
+                for problem in problems {
+                    crdProblems[file.path, default: [:]][document.index, default: []].append(
+                        Diagnostic(
+                            code: DiagnosticCode.invalidCRD.rawValue, message: problem.message, file: file.path,
+                            start: problem.node.start, end: problem.node.end, path: PathComponent.render(problem.path),
+                            document: document.index, object: object))
+                }
+            }
+        }
+        for (index, file) in schemaFiles.enumerated() {
+            switch parsed[index] {
+            case .failure(let error): report.fileDiagnostics.append(Self.diagnostic(error, file: file.path))
+            case .success: report.fileDiagnostics += crdProblems[file.path]?.values.flatMap { $0 } ?? []
+            }
+        }
+
+        // Then every document of the inputs, in parallel.
+        struct Work: Sendable {
+            var file: String
+            var document: Document
+        }
+        var work: [Work] = []
+        for (offset, file) in files.enumerated() {
+            switch parsed[schemaFiles.count + offset] {
+            case .failure(let error):
+                report.fileDiagnostics.append(Self.diagnostic(error, file: file.path))
+            case .success(let documents):
+                for document in documents { work.append(Work(file: file.path, document: document)) }
+            }
+        }
+        let options = self.options
+        let finalRegistry = registry
+        let results = ConcurrentMap.map(work) { item in
+            DocumentChecker.check(item.document, file: item.file, registry: finalRegistry, options: options)
+        }
+        for (item, result) in zip(work, results) {
+            guard var result else { continue }
+            result.diagnostics += crdProblems[item.file]?[item.document.index] ?? []
+            result.diagnostics.sort(by: Diagnostic.sortedOrder)
+            report.documents.append(result)
+        }
+        report.fileDiagnostics.sort(by: Diagnostic.sortedOrder)
+        return report
+    }
+
+    /// Validates one node against a schema, as KGL does for values it type-checks: every problem, with
+    /// field paths relative to the node. The object-level rules of `validate(_:)` (kind lookup, name
+    /// syntax) do not apply; the schema's own checks do.
+    public static func validate(
+        _ node: Node, against schema: Schema, file: String = "-", kind: GroupVersionKind? = nil,
+        allowUnknownFields: Bool = false
+    ) -> [Diagnostic] {
+        var validator = NodeValidator(
+            file: file, document: node.document, object: nil, kind: kind, allowUnknownFields: allowUnknownFields)
+        validator.validate(node, schema)
+        return validator.diagnostics.sorted(by: Diagnostic.sortedOrder)
+    }
+
+    static func diagnostic(_ error: YAMLError, file: String) -> Diagnostic {
+        Diagnostic(code: error.code.rawValue, message: error.message, file: file, start: error.mark)
+    }
+}
+
+/// Maps an array on all cores, keeping the order.
+enum ConcurrentMap {
+    static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+        guard items.count > 1 else { return items.map(transform) }
+        let slots = Slots<R>(count: items.count)
+        // A few chunks per core balance uneven work without much scheduling overhead.
+        let chunkCount = min(items.count, 64)
+        items.withUnsafeBufferPointer { buffer in
+            nonisolated(unsafe) let input = buffer
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                let lower = items.count * chunk / chunkCount
+                let upper = items.count * (chunk + 1) / chunkCount
+                for index in lower..<upper { slots.set(index, transform(input[index])) }
+            }
+        }
+        return slots.values()
+    }
+
+    /// Result slots written by distinct iterations at distinct indices, then read once all are done.
+    private final class Slots<R>: @unchecked Sendable {
+        private var storage: [R?]
+        init(count: Int) { storage = Array(repeating: nil, count: count) }
+        func set(_ index: Int, _ value: R) {
+            storage.withUnsafeMutableBufferPointer { $0[index] = value }
+        }
+        func values() -> [R] { storage.compactMap { $0 } }
+    }
+}

@@ -1,1 +1,0 @@
-// KgitStore: see ARCHITECTURE.md.

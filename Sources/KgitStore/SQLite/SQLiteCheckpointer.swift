@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Moves WAL frames into the database file on its own thread and connection, so the writer never pays for a
+/// checkpoint (copying pages and fsyncing the database file) inside a commit.
+///
+/// It runs a PASSIVE checkpoint (which never blocks the writer or readers) once the WAL holds `threshold`
+/// frames (16 MiB of 4 KiB pages by default), or half a second after the last commit not yet checkpointed.
+/// Checkpointing rarely keeps the database file's fsyncs from queueing behind (and in front of) the WAL
+/// fsyncs that acknowledge writes. After a complete checkpoint SQLite restarts the WAL from its beginning, so
+/// commits overwrite blocks the file already has and their fsync need not update the file's size.
+final class SQLiteCheckpointer: Sendable {
+    private let stopped = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+    private let connection: SQLiteConnection
+    private let threshold: Int
+    private let commits: @Sendable () -> Int
+    private let frames: WALFrameCounter
+
+    /// `commits` reports how many commits the writer has made so far; `frames` the WAL size the writer's
+    /// connection reported after its last commit.
+    init(path: String, frames: WALFrameCounter, threshold: Int = 4096, commits: @escaping @Sendable () -> Int)
+        throws
+    {
+        connection = try SQLiteConnection(path: path, create: false)
+        self.threshold = threshold
+        self.commits = commits
+        self.frames = frames
+    }
+
+    func start() {
+        startThread { [self] in
+            var done = commits()
+            var idleTicks = 0
+            while !stopped.load(ordering: .relaxed) {
+                usleep(20_000)
+                let now = commits()
+                idleTicks += 1
+                if frames.load() >= threshold || (now != done && idleTicks >= 25) {
+                    try? connection.exec("PRAGMA wal_checkpoint(PASSIVE)")
+                    done = now
+                    idleTicks = 0
+                }
+            }
+            connection.close()
+            finished.store(true, ordering: .relaxed)
+        }
+    }
+
+    /// Stops the thread and waits (briefly) for it to close its connection.
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        for _ in 0..<100 where !finished.load(ordering: .relaxed) { usleep(2_000) }
+    }
+}
+
+/// The WAL size (in frames) after the writer's last commit, written by SQLite's WAL hook.
+final class WALFrameCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    func store(_ frames: Int) { value.store(frames, ordering: .relaxed) }
+    func load() -> Int { value.load(ordering: .relaxed) }
+}

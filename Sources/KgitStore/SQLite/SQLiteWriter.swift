@@ -1,0 +1,306 @@
+import Synchronization
+
+/// The single writer of an embedded store: one OS thread that owns the write connection and applies queued
+/// jobs with group commit.
+///
+/// ```
+///  callers ──► queue ──► take all ──► BEGIN IMMEDIATE ─ job₁ job₂ … jobₙ ─ COMMIT (one fsync) ──► publish ──► resume
+///                                      (each job: its own revision)                            to WatchHub  callers
+/// ```
+///
+/// A job that fails a rule (`leaseNotFound`, `quotaExceeded`, ...) fails alone and writes nothing (the engine
+/// checks before it writes); a storage error rolls back the whole batch and fails every job in it, and the
+/// in-memory revision returns to the last committed one, so revisions are never skipped or reused.
+final class SQLiteWriter: @unchecked Sendable {
+    /// A unit of work for the writer.
+    enum Job: Sendable {
+        case txn(TxnRequest, CheckedContinuation<TxnResponse, any Error>)
+        case grant(Lease, CheckedContinuation<Lease, any Error>)
+        case revoke(Int64, onlyIfExpired: Bool, CheckedContinuation<Void, any Error>)
+        case compact(Int64, CheckedContinuation<Void, any Error>)
+        /// Removes up to `SQLiteWriter.compactionStep` superseded rows; answers whether compaction is done.
+        case compactStep(Int64, CheckedContinuation<Bool, any Error>)
+        case close(CheckedContinuation<Void, Never>?)
+    }
+
+    static let compactionStep = 400
+    static let maxBatch = 1024
+
+    let queue = BlockingQueue<Job>()
+    private let walFrames: WALFrameCounter
+    private let connection: SQLiteConnection
+    private let hub: WatchHub
+    private let leases: LeaseTable
+    private let limits: StoreLimits
+    private var revision: Int64
+    private var compactRevision: Int64
+    private var compactCursor: Int64 = 0
+    private let size: Atomic<Int64>
+    private let commitCount = Atomic<Int>(0)
+    private let jobCount = Atomic<Int>(0)
+    private let pageSize: Int64
+
+    /// Opens the writer over an initialised connection; `revision` is the recovered current revision.
+    /// `walFrames` receives the connection's WAL hook reports; the writer keeps it alive as long as the
+    /// connection can call the hook.
+    init(connection: SQLiteConnection, hub: WatchHub, leases: LeaseTable, limits: StoreLimits, revision: Int64,
+         compactRevision: Int64, walFrames: WALFrameCounter) throws {
+        self.connection = connection
+        self.walFrames = walFrames
+        self.hub = hub
+        self.leases = leases
+        self.limits = limits
+        self.revision = revision
+        self.compactRevision = compactRevision
+        pageSize = try connection.scalar("PRAGMA page_size") ?? 4096
+        size = Atomic(((try connection.scalar("PRAGMA page_count")) ?? 0) * pageSize)
+    }
+
+    /// Bytes of the database in use (pages minus free pages, so deletes and compaction make room under the
+    /// quota), updated after every commit.
+    var databaseSize: Int64 { size.load(ordering: .relaxed) }
+
+    /// Commits made so far (each one fsync).
+    var commits: Int { commitCount.load(ordering: .relaxed) }
+
+    /// Jobs committed so far; `jobs / commits` is the mean group-commit batch size.
+    var jobs: Int { jobCount.load(ordering: .relaxed) }
+
+    /// Starts the writer thread.
+    func start() {
+        startThread { [self] in self.run() }
+    }
+
+    private func run() {
+        while true {
+            let jobs = queue.take(max: Self.maxBatch)
+            if commit(jobs) { return }
+        }
+    }
+
+    private enum Outcome {
+        case txn(CheckedContinuation<TxnResponse, any Error>, Result<TxnResponse, any Error>)
+        case lease(CheckedContinuation<Lease, any Error>, Result<Lease, any Error>)
+        case void(CheckedContinuation<Void, any Error>, Result<Void, any Error>)
+        case bool(CheckedContinuation<Bool, any Error>, Result<Bool, any Error>)
+    }
+
+    /// Applies one batch in one SQLite transaction; returns true when the writer must stop.
+    private func commit(_ jobs: [Job]) -> Bool {
+        let start = revision
+        var outcomes: [Outcome] = []
+        var events: [Event] = []
+        var closing: [CheckedContinuation<Void, Never>?] = []
+        var granted: [Int64] = []
+        var revoked: [(Int64, Int64)] = []
+        var newCompact: Int64?
+        var fatal: (any Error)?
+        do {
+            try connection.query("BEGIN IMMEDIATE")
+        } catch {
+            fatal = error
+        }
+        if fatal == nil {
+            for job in jobs {
+                do {
+                    switch job {
+                    case .txn(let request, let c):
+                        do {
+                            let (response, produced) = try apply(request)
+                            events += produced
+                            outcomes.append(.txn(c, .success(response)))
+                        } catch let e as StoreError where !e.isStorage {
+                            outcomes.append(.txn(c, .failure(e)))
+                        }
+                    case .grant(let lease, let c):
+                        if leases.contains(lease.id) {
+                            outcomes.append(.lease(c, .failure(StoreError.leaseExists(lease.id))))
+                        } else {
+                            try connection.query("INSERT INTO leases(id, ttl) VALUES (?1, ?2)", [.int(lease.id), .int(lease.ttl)])
+                            leases.insert(lease.id, ttl: lease.ttl)
+                            granted.append(lease.id)
+                            outcomes.append(.lease(c, .success(lease)))
+                        }
+                    case .revoke(let id, let onlyIfExpired, let c):
+                        let remaining = leases.remaining(id)
+                        if remaining == nil || (onlyIfExpired && !leases.expired().contains(id)) {
+                            outcomes.append(.void(c, remaining == nil ? .failure(StoreError.leaseNotFound(id)) : .success(())))
+                        } else {
+                            let keys = try SQLiteQueries.keys(connection, lease: id)
+                            let (_, produced) = try apply(TxnEngine.revocation(of: keys), checkLimits: false)
+                            events += produced
+                            try connection.query("DELETE FROM leases WHERE id = ?1", [.int(id)])
+                            leases.remove(id)
+                            revoked.append((id, remaining?.granted ?? 1))
+                            outcomes.append(.void(c, .success(())))
+                        }
+                    case .compact(let rev, let c):
+                        let floor = newCompact ?? compactRevision
+                        if rev <= floor {
+                            outcomes.append(.void(c, .failure(StoreError.compacted(compactRevision: floor))))
+                        } else if rev > revision {
+                            outcomes.append(.void(c, .failure(StoreError.futureRevision(requested: rev, current: revision))))
+                        } else {
+                            try connection.query("UPDATE meta SET value = ?1 WHERE name = 'compact_revision'", [.int(rev)])
+                            newCompact = rev
+                            compactCursor = 0
+                            outcomes.append(.void(c, .success(())))
+                        }
+                    case .compactStep(let rev, let c):
+                        outcomes.append(.bool(c, .success(try compactStep(upTo: rev))))
+                    case .close(let c):
+                        closing.append(c)
+                    }
+                } catch {
+                    fatal = error
+                    break
+                }
+            }
+        }
+        if fatal == nil {
+            do {
+                if revision != start {
+                    try connection.query("UPDATE meta SET value = ?1 WHERE name = 'revision'", [.int(revision)])
+                }
+                try connection.query("COMMIT")
+            } catch {
+                fatal = error
+            }
+        }
+        if let fatal {
+            try? connection.exec("ROLLBACK")
+            revision = start
+            for id in granted { leases.remove(id) }
+            for (id, ttl) in revoked { leases.insert(id, ttl: ttl) }
+            let error = (fatal as? StoreError) ?? StoreError.storage("\(fatal)")
+            for job in jobs {
+                if case .close(let c) = job { closing.append(c) } else { Self.fail(job, error) }
+            }
+        } else {
+            commitCount.add(1, ordering: .relaxed)
+            jobCount.add(jobs.count, ordering: .relaxed)
+            if let newCompact { compactRevision = newCompact }
+            if let pages = try? connection.scalar("PRAGMA page_count"), let free = try? connection.scalar("PRAGMA freelist_count") {
+                size.store((pages - free) * pageSize, ordering: .relaxed)
+            }
+            hub.publish(events, revision: revision)
+            for outcome in outcomes {
+                switch outcome {
+                case .txn(let c, let r): c.resume(with: r)
+                case .lease(let c, let r): c.resume(with: r)
+                case .void(let c, let r): c.resume(with: r)
+                case .bool(let c, let r): c.resume(with: r)
+                }
+            }
+        }
+        if !closing.isEmpty {
+            // Jobs that raced with close: fail them rather than leave their callers waiting forever.
+            for job in queue.close() { Self.fail(job, StoreError.closed) }
+            connection.close()
+            for c in closing { c?.resume() }
+            return true
+        }
+        return false
+    }
+
+    /// Resumes a job's caller with `error`.
+    static func fail(_ job: Job, _ error: StoreError) {
+        switch job {
+        case .txn(_, let c): c.resume(throwing: error)
+        case .grant(_, let c): c.resume(throwing: error)
+        case .revoke(_, _, let c): c.resume(throwing: error)
+        case .compact(_, let c): c.resume(throwing: error)
+        case .compactStep(_, let c): c.resume(throwing: error)
+        case .close(let c): c?.resume()
+        }
+    }
+
+    private func apply(_ request: TxnRequest, checkLimits: Bool = true) throws -> (TxnResponse, [Event]) {
+        var view = SQLiteWriteView(connection: connection, leases: leases, compactRevision: compactRevision)
+        let bytes = databaseSize
+        let over: (Int64, Int64)? = checkLimits && bytes >= limits.quotaBytes ? (bytes, limits.quotaBytes) : nil
+        let (response, events) = try TxnEngine.execute(request, in: &view, current: revision, overQuota: over)
+        revision = response.revision
+        return (response, events)
+    }
+
+    /// Deletes up to `compactionStep` rows made obsolete by compacting at `rev`; true when none remain.
+    private func compactStep(upTo rev: Int64) throws -> Bool {
+        var rows: [(id: Int64, key: [UInt8], rev: Int64, deleted: Bool)] = []
+        try connection.query(
+            "SELECT id, key, rev, deleted FROM log WHERE id > ?1 ORDER BY id LIMIT \(Self.compactionStep)",
+            [.int(compactCursor)]
+        ) { r in rows.append((r.int(0), r.blob(1), r.int(2), r.int(3) != 0)) }
+        for row in rows {
+            if row.rev >= rev { return true }
+            compactCursor = row.id
+            let superseded =
+                try connection.scalar(
+                    "SELECT EXISTS(SELECT 1 FROM log WHERE key = ?1 AND rev > ?2 AND rev <= ?3)",
+                    [.blob(row.key), .int(row.rev), .int(rev)]) ?? 0
+            if superseded != 0 || row.deleted {
+                try connection.query("DELETE FROM log WHERE id = ?1", [.int(row.id)])
+            }
+        }
+        return rows.count < Self.compactionStep
+    }
+}
+
+/// `MVCCWriteView` over the writer connection inside its open transaction.
+struct SQLiteWriteView: MVCCWriteView {
+    let connection: SQLiteConnection
+    let leases: LeaseTable
+    let compactRevision: Int64
+
+    mutating func get(_ key: [UInt8]) throws -> KeyValue? {
+        try SQLiteQueries.current(connection, .key(key)).first
+    }
+
+    mutating func list(_ range: KeyRange) throws -> [KeyValue] {
+        try SQLiteQueries.current(connection, range)
+    }
+
+    mutating func read(_ request: RangeRequest, current: Int64) throws -> RangeResponse {
+        if request.revision < compactRevision { throw StoreError.compacted(compactRevision: compactRevision) }
+        return request.shape(try SQLiteQueries.history(connection, request.range, at: request.revision), revision: current)
+    }
+
+    mutating func leaseExists(_ id: Int64) -> Bool { leases.contains(id) }
+
+    mutating func record(_ event: Event, sub: Int) throws {
+        let kv = event.kv
+        let prevRev = event.prevKV?.modRevision ?? 0
+        if event.kind == .put {
+            try connection.query(
+                """
+                INSERT INTO log(rev, key, deleted, create_rev, prev_rev, version, lease, value)
+                VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)
+                """,
+                [.int(kv.modRevision), .blob(kv.key), .int(kv.createRevision), .int(prevRev), .int(kv.version),
+                 .int(kv.lease), .blob(kv.value)])
+            try connection.query(
+                """
+                INSERT INTO current(key, create_rev, mod_rev, version, lease, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                ON CONFLICT(key) DO UPDATE SET create_rev = excluded.create_rev, mod_rev = excluded.mod_rev,
+                version = excluded.version, lease = excluded.lease, value = excluded.value
+                """,
+                [.blob(kv.key), .int(kv.createRevision), .int(kv.modRevision), .int(kv.version), .int(kv.lease),
+                 .blob(kv.value)])
+        } else {
+            try connection.query(
+                """
+                INSERT INTO log(rev, key, deleted, create_rev, prev_rev, version, lease, value)
+                VALUES (?1, ?2, 1, 0, ?3, 0, 0, x'')
+                """, [.int(kv.modRevision), .blob(kv.key), .int(prevRev)])
+            try connection.query("DELETE FROM current WHERE key = ?1", [.blob(kv.key)])
+        }
+    }
+}
+
+extension StoreError {
+    /// Whether the error came from the storage layer (and so poisons the whole write batch).
+    var isStorage: Bool {
+        if case .storage = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,372 @@
+internal import CYAML
+
+/// Builds `Document`s of `Node`s from libyaml events: expands aliases, applies `<<` merge keys,
+/// rejects duplicate keys, resolves scalars and enforces `ParserLimits`.
+///
+/// Nodes are built bottom-up on an explicit stack (no recursion), so nesting depth costs no
+/// native stack until the limit is reached.
+struct Composer {
+    let limits: ParserLimits
+    var positions: SourcePositions
+    private(set) var documents: [Document] = []
+
+    /// An open sequence or mapping.
+    private struct Frame {
+        var isMapping: Bool
+        var start: Mark
+        var tag: String?
+        var anchor: String?
+        var items: [Node] = []
+        var pairs: [Node.Pair] = []
+        /// A mapping's key waiting for its value.
+        var pendingKey: Node?
+        var pendingKeyIsMerge = false
+        /// Resolved values of the explicit scalar keys so far, with the line each was first seen at.
+        /// Filled once the mapping has more than a few keys; before that the pairs are scanned.
+        var keyIndex: [ScalarValue: Int]?
+        /// Pairs merged in by `<<`, each with the index of `pairs` it is inserted before.
+        var merged: [(at: Int, pairs: [Node.Pair])] = []
+        /// Nodes in this subtree, counting alias copies.
+        var size = 1
+        /// Collection levels below this one.
+        var childHeight = 0
+    }
+
+    /// What an anchor names: the node, its size (in nodes) and its height (in collection levels).
+    private struct Anchored {
+        var node: Node
+        var size: Int
+        var height: Int
+    }
+
+    private var stack: [Frame] = []
+    private var anchors: [String: Anchored] = [:]
+    private var root: Node?
+    private var documentStart = Mark(line: 1, column: 1, offset: 0)
+    /// Nodes created by alias expansion in the current document.
+    private var expanded = 0
+
+    init(limits: ParserLimits, positions: SourcePositions) {
+        self.limits = limits
+        self.positions = positions
+    }
+
+    // MARK: - Events
+
+    /// Consumes one event; returns false at the end of the stream.
+    mutating func handle(_ event: inout yaml_event_t) throws(YAMLError) -> Bool {
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            try scalar(&event)
+        case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
+            try startCollection(&event)
+        case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
+            try endCollection(&event)
+        case YAML_ALIAS_EVENT:
+            try alias(&event)
+        case YAML_DOCUMENT_START_EVENT:
+            documentStart = mark(event.start_mark)
+            root = nil
+            anchors.removeAll(keepingCapacity: true)
+            expanded = 0
+        case YAML_DOCUMENT_END_EVENT:
+            var documentRoot = root
+            if let r = documentRoot, r.tag == nil, r.anchor == nil, let s = r.scalar, s.style == .plain,
+                s.text.isEmpty
+            {
+                // libyaml stands an empty plain scalar in for a document with no content.
+                documentRoot = nil
+            }
+            documents.append(Document(root: documentRoot, index: documents.count, start: documentStart))
+            root = nil
+        case YAML_STREAM_END_EVENT:
+            return false
+        default:
+            break
+        }
+        return true
+    }
+
+    private mutating func mark(_ m: yaml_mark_t) -> Mark {
+        positions.mark(index: m.index, line: m.line, column: m.column)
+    }
+
+    private static func string(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let p else { return nil }
+        return String(cString: p)
+    }
+
+    /// `tag:yaml.org,2002:str` as `!!str`; other tags as written.
+    private static func shortTag(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let tag = string(p) else { return nil }
+        let prefix = "tag:yaml.org,2002:"
+        if tag.hasPrefix(prefix) { return "!!" + tag.dropFirst(prefix.utf8.count) }
+        return tag
+    }
+
+    private mutating func scalar(_ event: inout yaml_event_t) throws(YAMLError) {
+        let data = event.data.scalar
+        let start = mark(event.start_mark)
+        let end = mark(event.end_mark)
+        let bytes = UnsafeBufferPointer(start: data.value, count: data.length)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let style: ScalarStyle
+        switch data.style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: style = .literal
+        case YAML_FOLDED_SCALAR_STYLE: style = .folded
+        default: style = .plain
+        }
+        let tag = Self.shortTag(data.tag)
+        var value = ScalarValue.string(text)
+        var coerced = false
+        if let tag {
+            if let resolved = try Self.resolveTagged(tag, bytes, text: text, at: start) { value = resolved }
+        } else if style == .plain {
+            let resolution = ScalarResolver.resolvePlain(bytes)
+            if let v = resolution.value {
+                value = v
+                coerced = resolution.coerced
+            }
+        }
+        let node = Node(
+            content: .scalar(Node.Scalar(text: text, style: style, value: value, yaml11Coerced: coerced)),
+            start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: documents.count)
+        try add(node, size: 1, height: 0)
+    }
+
+    /// Resolves a scalar with an explicit tag as go-yaml v2 does: `!!str`, `!!binary`, `!!timestamp` and
+    /// tags outside the core set keep the text; `!!bool`, `!!int`, `!!float` and `!!null` must fit the text.
+    static func resolveTagged(
+        _ tag: String, _ bytes: UnsafeBufferPointer<UInt8>, text: String, at mark: Mark
+    ) throws(YAMLError) -> ScalarValue? {
+        let resolved: ScalarValue?
+        switch tag {
+        case "!!bool", "!!int", "!!float", "!!null": resolved = ScalarResolver.resolveYAML11(bytes)
+        default: return nil
+        }
+        switch (tag, resolved) {
+        case ("!!bool", .bool?), ("!!int", .int?), ("!!float", .float?), ("!!null", .null?):
+            return resolved
+        case ("!!float", .int(let i)?):
+            return .float(Double(i))
+        default:
+            let kind: String
+            switch resolved {
+            case .none, .string?: kind = "string"
+            case .null?: kind = "null"
+            case .bool?: kind = "boolean"
+            case .int?: kind = "integer"
+            case .float?: kind = "float"
+            }
+            throw YAMLError(.tagMismatch, "cannot read the \(kind) \"\(text)\" as \(tag)", at: mark)
+        }
+    }
+
+    private mutating func startCollection(_ event: inout yaml_event_t) throws(YAMLError) {
+        let start = mark(event.start_mark)
+        guard stack.count < limits.maxDepth else {
+            throw YAMLError(.depth, "collections are nested more than \(limits.maxDepth) levels deep", at: start)
+        }
+        let isMapping = event.type == YAML_MAPPING_START_EVENT
+        let anchor: String?
+        let tag: String?
+        if isMapping {
+            anchor = Self.string(event.data.mapping_start.anchor)
+            tag = Self.shortTag(event.data.mapping_start.tag)
+        } else {
+            anchor = Self.string(event.data.sequence_start.anchor)
+            tag = Self.shortTag(event.data.sequence_start.tag)
+        }
+        stack.append(Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor))
+    }
+
+    private mutating func endCollection(_ event: inout yaml_event_t) throws(YAMLError) {
+        guard var frame = stack.popLast() else { return }
+        let end = mark(event.end_mark)
+        let content: Node.Content
+        if frame.isMapping {
+            content = .mapping(frame.merged.isEmpty ? frame.pairs : Self.applyMerges(&frame))
+        } else {
+            content = .sequence(frame.items)
+        }
+        let node = Node(
+            content: content, start: frame.start, end: end, tag: frame.tag, anchor: frame.anchor,
+            document: documents.count)
+        try add(node, size: frame.size, height: frame.childHeight + 1)
+    }
+
+    private mutating func alias(_ event: inout yaml_event_t) throws(YAMLError) {
+        let at = mark(event.start_mark)
+        let name = Self.string(event.data.alias.anchor) ?? ""
+        guard let target = anchors[name] else {
+            if stack.contains(where: { $0.anchor == name }) {
+                throw YAMLError(.unknownAnchor, "alias *\(name) refers to a node that contains it", at: at)
+            }
+            throw YAMLError(.unknownAnchor, "alias *\(name) refers to an anchor that is not defined", at: at)
+        }
+        expanded += target.size
+        guard expanded <= limits.maxAliasExpansion else {
+            throw YAMLError(
+                .aliasExpansion,
+                "expanding alias *\(name) would create more than \(limits.maxAliasExpansion) nodes in this document",
+                at: at)
+        }
+        guard stack.count + target.height <= limits.maxDepth else {
+            throw YAMLError(
+                .depth, "expanding alias *\(name) here nests collections more than \(limits.maxDepth) levels deep",
+                at: at)
+        }
+        var copy = target.node
+        Self.markAliased(&copy)
+        try add(copy, size: target.size, height: target.height, isAlias: true)
+    }
+
+    /// Marks a node and everything below it as an alias copy.
+    private static func markAliased(_ node: inout Node) {
+        node.fromAlias = true
+        switch node.content {
+        case .scalar:
+            break
+        case .sequence(var items):
+            node.content = .scalar(Node.Scalar(text: "", style: .plain, value: .null))  // release the array
+            for i in items.indices { markAliased(&items[i]) }
+            node.content = .sequence(items)
+        case .mapping(var pairs):
+            node.content = .scalar(Node.Scalar(text: "", style: .plain, value: .null))
+            for i in pairs.indices {
+                markAliased(&pairs[i].key)
+                markAliased(&pairs[i].value)
+            }
+            node.content = .mapping(pairs)
+        }
+    }
+
+    // MARK: - Building
+
+    /// Attaches a finished node to its parent (or makes it the document root).
+    private mutating func add(_ node: Node, size: Int, height: Int, isAlias: Bool = false) throws(YAMLError) {
+        if !isAlias, let name = node.anchor {
+            anchors[name] = Anchored(node: node, size: size, height: height)
+        }
+        guard !stack.isEmpty else {
+            root = node
+            return
+        }
+        let top = stack.count - 1
+        stack[top].size += size
+        if height > stack[top].childHeight { stack[top].childHeight = height }
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
+        }
+        guard let key = stack[top].pendingKey else {
+            stack[top].pendingKey = node
+            stack[top].pendingKeyIsMerge = Self.isMergeKey(node)
+            return
+        }
+        stack[top].pendingKey = nil
+        if stack[top].pendingKeyIsMerge {
+            let pairs = try Self.mergeSource(node)
+            stack[top].merged.append((at: stack[top].pairs.count, pairs: pairs))
+            return
+        }
+        if let keyValue = key.scalar?.value {
+            try Self.checkDuplicate(keyValue, key: key, in: &stack[top])
+        }
+        stack[top].pairs.append(Node.Pair(key: key, value: node))
+    }
+
+    private static func isMergeKey(_ node: Node) -> Bool {
+        guard let s = node.scalar, s.text == "<<" else { return false }
+        if let tag = node.tag { return tag == "!!merge" }
+        return s.style == .plain
+    }
+
+    /// The pairs a `<<` value contributes: a mapping's, or those of a list of mappings, earlier
+    /// mappings first (so they win over later ones).
+    private static func mergeSource(_ value: Node) throws(YAMLError) -> [Node.Pair] {
+        switch value.content {
+        case .mapping(let pairs):
+            return pairs
+        case .sequence(let items):
+            var all: [Node.Pair] = []
+            for item in items {
+                guard case .mapping(let pairs) = item.content else {
+                    throw YAMLError(
+                        .badMerge, "a << merge list may contain only mappings, found \(item.kindDescription)",
+                        at: item.start)
+                }
+                all.append(contentsOf: pairs)
+            }
+            return all
+        case .scalar:
+            throw YAMLError(
+                .badMerge, "the value of a << merge key must be a mapping or a list of mappings, found \(value.kindDescription)",
+                at: value.start)
+        }
+    }
+
+    private static func checkDuplicate(_ value: ScalarValue, key: Node, in frame: inout Frame) throws(YAMLError) {
+        let firstLine: Int?
+        if frame.keyIndex != nil {
+            firstLine = frame.keyIndex?[value]
+        } else {
+            var found: Int?
+            for pair in frame.pairs where pair.key.scalar?.value == value {
+                found = pair.key.start.line
+                break
+            }
+            firstLine = found
+            if found == nil && frame.pairs.count >= 8 {
+                var index: [ScalarValue: Int] = [:]
+                for pair in frame.pairs {
+                    if let v = pair.key.scalar?.value, index[v] == nil { index[v] = pair.key.start.line }
+                }
+                frame.keyIndex = index
+            }
+        }
+        if let firstLine {
+            throw YAMLError(
+                .duplicateKey, "duplicate key \(Self.describeKey(key)): it is already defined at line \(firstLine)",
+                at: key.start)
+        }
+        if frame.keyIndex != nil { frame.keyIndex?[value] = key.start.line }
+    }
+
+    static func describeKey(_ key: Node) -> String {
+        guard let s = key.scalar else { return key.kindDescription }
+        return "\"\(s.text)\""
+    }
+
+    /// The mapping's pairs with merged pairs inserted where their `<<` stood: a merged key is
+    /// dropped when the mapping defines it explicitly (anywhere) or an earlier merge supplied it.
+    private static func applyMerges(_ frame: inout Frame) -> [Node.Pair] {
+        var taken = Set<ScalarValue>()
+        for pair in frame.pairs {
+            if let v = pair.key.scalar?.value { taken.insert(v) }
+        }
+        var result: [Node.Pair] = []
+        result.reserveCapacity(frame.pairs.count + frame.merged.reduce(0) { $0 + $1.pairs.count })
+        var next = 0
+        for merge in frame.merged {
+            while next < merge.at {
+                result.append(frame.pairs[next])
+                next += 1
+            }
+            for pair in merge.pairs {
+                if let v = pair.key.scalar?.value {
+                    if taken.contains(v) { continue }
+                    taken.insert(v)
+                }
+                result.append(pair)
+            }
+        }
+        while next < frame.pairs.count {
+            result.append(frame.pairs[next])
+            next += 1
+        }
+        return result
+    }
+}

@@ -1,0 +1,83 @@
+/// Turns libyaml's positions into `Mark`s.
+///
+/// libyaml reports a position as a character index plus a 0-based line and column (both counted in
+/// characters). A `Mark` also carries the byte offset, which this type finds by walking the UTF-8
+/// input from a cursor. Events arrive in nearly increasing order, so the walk costs O(input) over a
+/// whole parse. The input must be valid UTF-8 (checked beforehand by `UTF8Validator`).
+struct SourcePositions {
+    /// The bytes libyaml reads (after any byte-order mark).
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Bytes of the original input that precede `bytes` (3 when a UTF-8 BOM was stripped).
+    let byteBase: Int
+    /// The cursor: a character index and the byte offset (into `bytes`) where that character starts.
+    private var cursorCharacter = 0
+    private var cursorByte = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>, byteBase: Int) {
+        self.bytes = bytes
+        self.byteBase = byteBase
+    }
+
+    /// The `Mark` of a libyaml position.
+    mutating func mark(index: Int, line: Int, column: Int) -> Mark {
+        Mark(line: line + 1, column: column + 1, offset: byteBase + byteOffset(ofCharacter: index))
+    }
+
+    /// The byte offset (into `bytes`) of the character with the given 0-based index; the end of the
+    /// input for indices past it.
+    mutating func byteOffset(ofCharacter target: Int) -> Int {
+        var character = cursorCharacter
+        var byte = cursorByte
+        let count = bytes.count
+        if target >= character {
+            while character < target && byte < count {
+                let lead = bytes[byte]
+                byte += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                character += 1
+            }
+            if byte > count { byte = count }
+        } else {
+            while character > target && byte > 0 {
+                byte -= 1
+                while byte > 0 && bytes[byte] & 0xC0 == 0x80 { byte -= 1 }
+                character -= 1
+            }
+        }
+        cursorCharacter = character
+        cursorByte = byte
+        return byte
+    }
+
+    /// The `Mark` of a byte offset into the original input (BOM included), counting lines the way
+    /// libyaml does (LF, CR, CR LF, NEL, LS and PS each end a line). Used on error paths, where
+    /// libyaml reports only a byte offset.
+    static func mark(ofByte offset: Int, in input: UnsafeBufferPointer<UInt8>) -> Mark {
+        var line = 1
+        var column = 1
+        var i = 0
+        // A leading BOM is not a character of the first line.
+        if input.count >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF { i = 3 }
+        let end = min(offset, input.count)
+        while i < end {
+            let b = input[i]
+            if b == 0x0A {
+                line += 1; column = 1; i += 1
+            } else if b == 0x0D {
+                line += 1; column = 1; i += 1
+                if i < end && input[i] == 0x0A { i += 1 }
+            } else if b == 0xC2 && i + 1 < input.count && input[i + 1] == 0x85 {
+                line += 1; column = 1; i += 2
+            } else if b == 0xE2 && i + 2 < input.count && input[i + 1] == 0x80
+                && (input[i + 2] == 0xA8 || input[i + 2] == 0xA9)
+            {
+                line += 1; column = 1; i += 3
+            } else {
+                column += 1
+                i += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+                // Stop at the offset even if it points inside a malformed sequence.
+                if i > end { i = end }
+            }
+        }
+        return Mark(line: line, column: column, offset: offset)
+    }
+}

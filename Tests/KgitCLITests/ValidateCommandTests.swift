@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+
+/// The repository root, for the bundled manifests.
+private let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// `code@line:column` of every diagnostic in JSON output, in output order.
+private func locations(_ json: String) throws -> [String] {
+    let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    let diagnostics = object?["diagnostics"] as? [[String: Any]] ?? []
+    return diagnostics.map { d in
+        "\(d["code"] as? String ?? "?")@\(d["line"] as? Int ?? 0):\(d["column"] as? Int ?? 0)"
+    }
+}
+
+@Suite struct ValidateCommand {
+    @Test func theBundledExamplesAreValidAndExitZero() throws {
+        let result = try KgitBinary.run(["validate", "--summary", "manifests/examples"], in: repositoryRoot)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("0 invalid"))
+        #expect(result.stdout.contains("0 errors"))
+    }
+
+    @Test func theBrokenExamplesExitOneAndNameEachMistakeAtItsLineAndColumn() throws {
+        let result = try KgitBinary.run(["validate", "manifests/broken/mistakes.yaml"], in: repositoryRoot)
+        #expect(result.status == 1)
+        let out = result.stdout
+        #expect(out.contains("manifests/broken/mistakes.yaml:7:3: error[unknown-field]"))
+        #expect(out.contains("= did you mean `replicas`?"))
+        #expect(out.contains("manifests/broken/mistakes.yaml:21:23: error[invalid-quantity]"))
+        #expect(out.contains("manifests/broken/mistakes.yaml:26:9: error[invalid-name]"))
+        #expect(out.contains("manifests/broken/mistakes.yaml:29:13: error[port-range]"))
+        #expect(out.contains("manifests/broken/mistakes.yaml:36:12: "))
+        #expect(out.contains("quote"))
+        #expect(out.contains("error[selector-mismatch]"))
+    }
+
+    @Test func aDeploymentWhoseSelectorDoesNotMatchItsTemplateIsReported() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("d.yaml", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: api
+            spec:
+              selector:
+                matchLabels:
+                  app: api
+              template:
+                metadata:
+                  labels:
+                    app: other
+                spec:
+                  containers:
+                    - name: api
+                      image: example/api:1.0
+            """)
+        let result = try KgitBinary.run(["validate", "-o", "json", "d.yaml"], in: dir.url)
+        #expect(result.status == 1)
+        #expect(try locations(result.stdout).contains { $0.hasPrefix("selector-mismatch@") })
+    }
+
+    @Test func standardInputIsReadWhenThePathIsADash() throws {
+        let result = try KgitBinary.run(["validate", "-"], stdin: """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: ok
+            data:
+              key: value
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: bad
+            dta: {}
+            """)
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("-:12:1: error[unknown-field]"), "\(result.stdout)")
+    }
+
+    @Test func directoriesAreSearchedRecursivelyForYAMLFilesOnly() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("a/b/one.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: one\n")
+        try dir.write("a/two.yml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: Two\n")
+        try dir.write("a/notes.txt", "not yaml: [")
+        try dir.write("a/.hidden/three.yaml", "not yaml: [")
+        let result = try KgitBinary.run(["validate", "-o", "json", "a"], in: dir.url)
+        #expect(result.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let documents = object?["documents"] as? [[String: Any]] ?? []
+        #expect(documents.map { $0["file"] as? String } == ["a/b/one.yaml", "a/two.yml"])
+        #expect(try locations(result.stdout) == ["invalid-name@4:9"])
+    }
+
+    @Test func aMissingPathIsAnIOErrorWithExitStatus2() throws {
+        let result = try KgitBinary.run(["validate", "does-not-exist.yaml"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("does-not-exist.yaml: no such file or directory"))
+    }
+
+    @Test func noPathIsAUsageErrorWithExitStatus2() throws {
+        let result = try KgitBinary.run(["validate"])
+        #expect(result.status == 2)
+    }
+
+    @Test func aYAMLSyntaxErrorIsReportedAtItsPositionAndOtherFilesStillValidate() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n")
+        try dir.write("good.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n  labelz: {}\n")
+        let result = try KgitBinary.run(["validate", "-o", "json", "bad.yaml", "good.yaml"], in: dir.url)
+        #expect(result.status == 1)
+        let found = try locations(result.stdout)
+        #expect(found.count == 2)
+        #expect(found.first?.hasPrefix("yaml-syntax@") == true)
+        #expect(found.last == "unknown-field@5:3")
+    }
+
+    @Test func aCustomResourceIsValidatedAgainstACRDInTheSameRun() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("crd.yaml", """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.com
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: widgets, singular: widget, kind: Widget}
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+                          type: object
+                          properties:
+                            size: {type: integer, minimum: 1}
+            """)
+        try dir.write("widget.yaml", """
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata:
+              name: w
+            spec:
+              size: 0
+              colour: red
+            """)
+        let together = try KgitBinary.run(["validate", "-o", "json", "crd.yaml", "widget.yaml"], in: dir.url)
+        #expect(together.status == 1)
+        let found = try locations(together.stdout)
+        #expect(found.count == 2, "\(found)")
+        #expect(found.contains("unknown-field@7:3"))
+        #expect(found.contains { $0.hasSuffix("@6:9") })
+
+        // With --schema, the CRD is used but not validated as an input.
+        let viaSchema = try KgitBinary.run(["validate", "-o", "json", "--schema", "crd.yaml", "widget.yaml"], in: dir.url)
+        let object = try JSONSerialization.jsonObject(with: Data(viaSchema.stdout.utf8)) as? [String: Any]
+        #expect((object?["documents"] as? [[String: Any]])?.count == 1)
+
+        // Without the CRD, the kind is unknown.
+        let alone = try KgitBinary.run(["validate", "-o", "json", "widget.yaml"], in: dir.url)
+        #expect(try locations(alone.stdout).first?.hasPrefix("unknown-kind@") == true)
+    }
+
+    @Test func skipKindAndAllowUnknownFieldsRelaxTheChecks() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("x.yaml", """
+            apiVersion: example.com/v1
+            kind: Gadget
+            metadata:
+              name: g
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: c
+            extra: 1
+            """)
+        let strict = try KgitBinary.run(["validate", "x.yaml"], in: dir.url)
+        #expect(strict.status == 1)
+        let relaxed = try KgitBinary.run(
+            ["validate", "--skip-kind", "Gadget", "--allow-unknown-fields", "x.yaml"], in: dir.url)
+        #expect(relaxed.status == 0, "\(relaxed.stdout)")
+    }
+
+    @Test(arguments: ["text", "json", "junit", "sarif", "github"])
+    func everyOutputFormatReportsTheSameProblem(format: String) throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n    - port: 0\n")
+        let result = try KgitBinary.run(["validate", "--output", format, "svc.yaml"], in: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("port-range"))
+        #expect(result.stdout.contains("7"))
+    }
+
+    @Test func theSummaryGoesToStandardErrorForMachineFormats() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fine\n")
+        let result = try KgitBinary.run(["validate", "-o", "json", "--summary", "ns.yaml"], in: dir.url)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("1 file, 1 document: 1 valid, 0 invalid"))
+        #expect(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) is [String: Any])
+    }
+}

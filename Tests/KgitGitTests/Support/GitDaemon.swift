@@ -1,0 +1,97 @@
+import Foundation
+
+/// A real `git daemon` serving every repository under `basePath` over git:// on a free loopback port; stopped in
+/// `deinit` (and by `stop()`).
+final class GitDaemon {
+    let port: UInt16
+    private let process: Process
+
+    /// Starts the daemon and waits until it accepts connections.
+    init(basePath: String) throws {
+        var lastError: Error?
+        for _ in 0..<5 {
+            let port = try Self.freePort()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
+            process.arguments = ["--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all",
+                                 "--informative-errors", "--base-path=\(basePath)", basePath]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            if Self.waitUntilListening(port: port, process: process) {
+                self.port = port
+                self.process = process
+                return
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            lastError = DaemonDidNotStart(port: port)
+        }
+        throw lastError ?? DaemonDidNotStart(port: 0)
+    }
+
+    deinit { stop() }
+
+    /// `git://127.0.0.1:<port>/<relative>`.
+    func url(_ relative: String) -> String { "git://127.0.0.1:\(port)/\(relative)" }
+
+    /// Kills the daemon with SIGKILL: processes spawned from test threads inherit their blocked signal mask,
+    /// which includes SIGTERM, so `Process.terminate()` would not stop it.
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// A loopback TCP port nothing listens on right now (bound to port 0, then released).
+    static func freePort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw DaemonDidNotStart(port: 0) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw DaemonDidNotStart(port: 0) }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw DaemonDidNotStart(port: 0) }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    private static func waitUntilListening(port: UInt16, process: Process) -> Bool {
+        for _ in 0..<200 {
+            if !process.isRunning { return false }
+            if canConnect(port: port) { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    private static func canConnect(port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return result == 0
+    }
+}
+
+struct DaemonDidNotStart: Error, CustomStringConvertible {
+    let port: UInt16
+    var description: String { "git daemon did not start listening on 127.0.0.1:\(port)" }
+}

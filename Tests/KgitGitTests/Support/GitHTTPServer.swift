@@ -1,0 +1,40 @@
+import Foundation
+
+/// A real smart-HTTP git server (`git http-backend` behind a small Python HTTP server) that demands HTTP Basic
+/// credentials, on a free loopback port; killed in `deinit`.
+final class GitHTTPServer {
+    let port: Int
+    private let process: Process
+    /// Values that must live as long as the server (the repositories it serves).
+    var keepAlive: [AnyObject] = []
+
+    init(basePath: String, username: String, password: String) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("git-http-auth-server.py").path
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [script, basePath, username, password]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The server prints its port on the first line once it listens.
+        var line = Data()
+        while let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != 10 {
+            line.append(first)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw DaemonDidNotStart(port: 0)
+        }
+        self.port = port
+    }
+
+    deinit {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// `http://127.0.0.1:<port>/<relative>`.
+    func url(_ relative: String) -> String { "http://127.0.0.1:\(port)/\(relative)" }
+}

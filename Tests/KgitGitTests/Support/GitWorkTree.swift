@@ -1,0 +1,93 @@
+import Foundation
+
+/// A real repository with a work tree, driven by the `git` command: the remote that tests mirror and fetch from.
+final class GitWorkTree {
+    let scratch: Scratch
+    var path: String { scratch.path }
+
+    /// `git init -b main` in a fresh temporary directory.
+    init() throws {
+        scratch = try Scratch("kgit-remote")
+        try git("init", "-q", "-b", "main")
+    }
+
+    /// Writes `text` to `relative`, creating directories.
+    func write(_ relative: String, _ text: String) throws {
+        try write(relative, bytes: Array(text.utf8))
+    }
+
+    func write(_ relative: String, bytes: [UInt8]) throws {
+        let file = scratch.url(relative)
+        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+    }
+
+    /// Creates the symbolic link `relative` -> `target` (written as given, not resolved).
+    func symlink(_ relative: String, to target: String) throws {
+        let file = scratch.url(relative)
+        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: target)
+    }
+
+    /// `git add -A && git commit -m message`; returns the new commit id.
+    @discardableResult
+    func commit(_ message: String) throws -> String {
+        try git("add", "-A")
+        try git("commit", "-q", "--allow-empty", "-m", message)
+        return try revParse("HEAD")
+    }
+
+    /// `git rev-parse --verify expression`.
+    func revParse(_ expression: String) throws -> String {
+        try git("rev-parse", "--verify", "-q", expression).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `git args` in the work tree with a fixed identity; returns standard output, throws on failure.
+    @discardableResult
+    func git(_ args: String...) throws -> String {
+        try Self.run(args, in: path)
+    }
+
+    static func run(_ args: [String], in directory: String, input: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = args
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_AUTHOR_NAME"] = "Ada Author"
+        environment["GIT_AUTHOR_EMAIL"] = "ada@example.com"
+        environment["GIT_COMMITTER_NAME"] = "Ada Author"
+        environment["GIT_COMMITTER_EMAIL"] = "ada@example.com"
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        process.environment = environment
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        if let input {
+            let stdin = Pipe()
+            process.standardInput = stdin
+            try process.run()
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        } else {
+            try process.run()
+        }
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw GitCommandFailed(args: args, status: process.terminationStatus,
+                                   stderr: String(decoding: err, as: UTF8.self))
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+struct GitCommandFailed: Error, CustomStringConvertible {
+    let args: [String]
+    let status: Int32
+    let stderr: String
+    var description: String { "git \(args.joined(separator: " ")) exited \(status): \(stderr)" }
+}

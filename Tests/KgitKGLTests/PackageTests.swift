@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct KgitKGLPackageBuilds {
-    @Test func theModuleLinks() { #expect(Bool(true)) }
-}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct KgitSchemaPackageBuilds {
-    @Test func theModuleLinks() { #expect(Bool(true)) }
-}

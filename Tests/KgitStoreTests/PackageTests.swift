@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct KgitStorePackageBuilds {
-    @Test func theModuleLinks() { #expect(Bool(true)) }
-}

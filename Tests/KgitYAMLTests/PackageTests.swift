@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct KgitYAMLPackageBuilds {
-    @Test func theModuleLinks() { #expect(Bool(true)) }
-}
