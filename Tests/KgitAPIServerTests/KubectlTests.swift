@@ -121,6 +121,23 @@ struct KubectlTests {
         #expect(accepted.status == 0, "\(accepted)")
     }
 
+    @Test("diff shows a server-side dry run of the change and exits 1; the live object is untouched")
+    func diff() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.cleanUp() }
+        let file = server.cacheDirectory.appendingPathComponent("deploy.yaml")
+        try Self.deployment.write(to: file, atomically: true, encoding: .utf8)
+        try await server.kubectl(["create", "-f", file.path])
+        try Self.deployment.replacingOccurrences(of: "replicas: 1", with: "replicas: 4")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let diff = try await server.kubectl(["diff", "-f", file.path])
+        #expect(diff.status == 1, "\(diff)")
+        #expect(diff.stdout.contains("-  replicas: 1") && diff.stdout.contains("+  replicas: 4"), "\(diff)")
+        #expect(!diff.stdout.contains("annotations: {}"), "\(diff)")
+        let live = try await server.kubectl(["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"])
+        #expect(live.stdout == "1")
+    }
+
     @Test("apply --server-side creates and updates; a second manager conflicts until --force-conflicts")
     func serverSideApply() async throws {
         let server = try await ServerProcess.start()

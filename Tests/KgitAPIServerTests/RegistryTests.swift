@@ -198,4 +198,42 @@ struct RegistryTests {
         #expect(await api.request("POST", "/api/v1/namespaces/default/configmaps/a",
                                   json: TestAPI.configMap("a")).status == 405)
     }
+
+    @Test("default, kube-system and kube-public may not be deleted (403)", arguments: ["default", "kube-system", "kube-public"])
+    func protectedNamespaces(_ name: String) async throws {
+        let api = try await TestAPI()
+        let answer = await api.request("DELETE", "/api/v1/namespaces/\(name)")
+        #expect(answer.status == 403)
+        #expect(await api.request("GET", "/api/v1/namespaces/\(name)").status == 200)
+    }
+
+    @Test("services get distinct cluster IPs unless they ask for one")
+    func clusterIPs() async throws {
+        let api = try await TestAPI()
+        func service(_ name: String, ip: String? = nil) -> JSONValue {
+            var spec: JSONValue = ["ports": [["port": 80]], "selector": ["app": .string(name)]]
+            if let ip { spec["clusterIP"] = .string(ip) }
+            return ["metadata": ["name": .string(name)], "spec": spec]
+        }
+        let a = await api.request("POST", "/api/v1/namespaces/default/services", json: service("a"))
+        let b = await api.request("POST", "/api/v1/namespaces/default/services", json: service("b"))
+        let headless = await api.request("POST", "/api/v1/namespaces/default/services", json: service("h", ip: "None"))
+        let ipA = try #require(a.json.value(at: ["spec", "clusterIP"])?.stringValue)
+        let ipB = try #require(b.json.value(at: ["spec", "clusterIP"])?.stringValue)
+        #expect(ipA.hasPrefix("10.96.") && ipB.hasPrefix("10.96.") && ipA != ipB)
+        #expect(headless.json.value(at: ["spec", "clusterIP"]) == "None")
+        #expect(a.json.value(at: ["spec", "ports"])?.arrayValue?.first?["targetPort"] == 80)
+    }
+
+    @Test("pods/log answers text for an existing container and 400 for an unknown one")
+    func podLog() async throws {
+        let api = try await TestAPI()
+        _ = await api.request("POST", "/api/v1/namespaces/default/pods",
+                              json: ["metadata": ["name": "p"], "spec": ["containers": [["name": "c", "image": "nginx"]]]])
+        let log = await api.request("GET", "/api/v1/namespaces/default/pods/p/log?container=c")
+        #expect(log.status == 200)
+        #expect(log.header("Content-Type")?.hasPrefix("text/plain") == true)
+        #expect(await api.request("GET", "/api/v1/namespaces/default/pods/p/log?container=x").status == 400)
+        #expect(await api.request("GET", "/api/v1/namespaces/default/pods/nope/log").status == 404)
+    }
 }

@@ -26,6 +26,14 @@ extension APIHandler {
             guard let name = r.name else { throw APIError.pathNotFound() }
             let object = try await registry.get(info, namespace: r.namespace, name: name)
             if r.subresource == "scale" { return .json(Scale.from(object, info: info)) }
+            if r.subresource == "log" {
+                // No kubelet runs containers yet, so there is no output to show; the container must exist.
+                let containers = (object.value(at: ["spec", "containers"])?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+                if let wanted = request.query["container"], !wanted.isEmpty, !containers.contains(wanted) {
+                    throw APIError.badRequest("container \(wanted) is not valid for pod \(name)")
+                }
+                return .text("")
+            }
             return respond(request, info: info, object: object)
         case "list":
             return try await list(request, info: info, namespace: r.namespace)
@@ -81,6 +89,7 @@ extension APIHandler {
             try await requireActiveNamespace(namespace)
         }
         try Strategy.prepareForCreate(&object, info: info, now: clock())
+        if info.group.isEmpty && info.resource == "services" { try await allocateClusterIP(&object) }
         try validation.check(object, info: info)
         let created = try await registry.create(info, object: object, dryRun: dryRun)
         if info.group.isEmpty && info.resource == "namespaces" && !dryRun,
@@ -105,6 +114,28 @@ extension APIHandler {
         } catch where error.reason == "AlreadyExists" {
             return
         }
+    }
+
+    /// Gives a ClusterIP service an unused address from 10.96.0.0/16 (10.96.0.1 is kept for the
+    /// `kubernetes` service), unless it asks for one or for `None` (headless).
+    func allocateClusterIP(_ object: inout JSONValue) async throws(APIError) {
+        guard object.value(at: ["spec", "type"])?.stringValue != "ExternalName" else { return }
+        if let requested = object.value(at: ["spec", "clusterIP"])?.stringValue, !requested.isEmpty {
+            if object.value(at: ["spec", "clusterIPs"]) == nil { object.setValue([.string(requested)], at: ["spec", "clusterIPs"]) }
+            return
+        }
+        guard let info = catalog.lookup(group: "", version: "v1", resource: "services") else { return }
+        let existing = try await registry.list(info, namespace: nil, options: ListOptions())
+        let used = Set(existing.items.compactMap { $0.value(at: ["spec", "clusterIP"])?.stringValue })
+        for n in 10..<65_535 {
+            let address = "10.96.\(n / 256).\(n % 256)"
+            if !used.contains(address) {
+                object.setValue(.string(address), at: ["spec", "clusterIP"])
+                object.setValue([.string(address)], at: ["spec", "clusterIPs"])
+                return
+            }
+        }
+        throw APIError.internalError("no ClusterIP addresses left in 10.96.0.0/16")
     }
 
     /// Namespace lifecycle admission: writes into a missing namespace are 404, into a terminating one 403.
@@ -200,8 +231,12 @@ extension APIHandler {
             throw APIError.conflict(resource: info.resource, group: info.group, name: name,
                                     message: "Precondition failed: ResourceVersion in precondition: \(expectedRevision), ResourceVersion in object meta: \(current.revision)")
         }
-        if info.resource == "namespaces" && info.group.isEmpty && !dryRun {
-            try await deleteNamespaceContents(name)
+        if info.resource == "namespaces" && info.group.isEmpty {
+            if ["default", "kube-system", "kube-public"].contains(name) {
+                throw APIError.forbidden(message: "namespaces \"\(name)\" is forbidden: this namespace may not be deleted",
+                                         resource: "namespaces", name: name)
+            }
+            if !dryRun { try await deleteNamespaceContents(name) }
         }
         _ = try await registry.delete(info, namespace: namespace, name: name,
                                       expectedRevision: expectedRevision ?? current.revision, dryRun: dryRun)

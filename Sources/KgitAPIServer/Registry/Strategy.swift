@@ -68,8 +68,17 @@ enum Strategy {
         meta["selfLink"] = nil
         if object["spec"] != nil { meta["generation"] = .int(1) } else { meta["generation"] = nil }
         object["metadata"] = .object(meta)
+        dropEmptyMetadataMaps(&object)
         if hasStatusSubresource(info) { object["status"] = nil }
         Defaults.apply(to: &object, info: info)
+    }
+
+    /// Removes empty `labels` and `annotations` maps, which Go's encoder omits (kubectl diff and
+    /// apply compare against what a real server would return).
+    static func dropEmptyMetadataMaps(_ object: inout JSONValue) {
+        for key in ["labels", "annotations"] where object.value(at: ["metadata", key])?.objectValue?.isEmpty == true {
+            object.setValue(nil, at: ["metadata", key])
+        }
     }
 
     /// Prepares a replacement for `old`: keeps server-owned metadata, bumps generation when the spec
@@ -95,6 +104,7 @@ enum Strategy {
             object.setValue(old.value(at: ["metadata", key]), at: ["metadata", key])
         }
         if hasStatusSubresource(info) { object["status"] = old["status"] }
+        Strategy.dropEmptyMetadataMaps(&object)
         Defaults.apply(to: &object, info: info)
         if object["spec"] != old["spec"], object["spec"] != nil {
             let generation = old.value(at: ["metadata", "generation"])?.intValue ?? 0
