@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "KgitAPIServer",
             dependencies: [
-                "KgitAPIMachinery", "KgitStore", "KgitSchema",
+                "KgitAPIMachinery", "KgitStore", "KgitSchema", "KgitYAML",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

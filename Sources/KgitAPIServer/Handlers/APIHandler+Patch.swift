@@ -24,10 +24,9 @@ extension APIHandler {
         do {
             body = try JSONParser.parse(request.body)
         } catch {
-            if type == .apply {
-                throw APIError.unsupportedMediaType("application/apply-patch+yaml with a YAML (non-JSON) body")
-            }
-            throw APIError.badRequest("error decoding patch: \(error)")
+            // Server-side apply bodies may be YAML (kubectl sends JSON, which is YAML too).
+            guard type == .apply else { throw APIError.badRequest("error decoding patch: \(error)") }
+            body = try YAMLBody.decode(request.body)
         }
         let schema = KubernetesDefinitions.patchSchema(group: info.group, version: info.version, kind: info.kind)
 

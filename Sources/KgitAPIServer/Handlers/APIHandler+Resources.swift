@@ -322,6 +322,8 @@ extension APIHandler {
             } catch {
                 throw APIError.badRequest("couldn't get version/kind; json parse error: \(error)")
             }
+        case "application/yaml", "application/x-yaml", "text/yaml":
+            return try YAMLBody.decode(request.body)
         case "application/vnd.kubernetes.protobuf":
             do {
                 return try ProtobufDecoder.decodeObject(request.body)
