@@ -82,30 +82,80 @@ public struct Node: Sendable {
     }
 
     public var content: Content
-    /// Where the node starts in the source.
-    public var start: Mark
-    /// Where the node ends in the source (exclusive).
-    public var end: Mark
-    /// The explicit tag, if one was written (`!!str`, `!custom`); nil for implicit tags.
-    public var tag: String?
-    /// The anchor the node was defined with (`&name`), if any.
-    public var anchor: String?
     /// True when this node is an expanded copy of an anchored node reached through an alias.
     public var fromAlias: Bool
-    /// 0-based index of the document within the stream.
-    public var document: Int
+    // Stored compactly (parsers build millions of nodes); the public properties below are views.
+    private var packedDocument: UInt32
+    private var packedStart: PackedMark
+    private var packedEnd: PackedMark
+    private var names: Names?
+
+    /// Where the node starts in the source.
+    public var start: Mark {
+        get { packedStart.mark }
+        set { packedStart = PackedMark(newValue) }
+    }
+    /// Where the node ends in the source (exclusive).
+    public var end: Mark {
+        get { packedEnd.mark }
+        set { packedEnd = PackedMark(newValue) }
+    }
+    /// The explicit tag, if one was written (`!!str`, `!custom`); nil for implicit tags.
+    public var tag: String? {
+        get { names?.tag }
+        set { names = Names.make(tag: newValue, anchor: anchor) }
+    }
+    /// The anchor the node was defined with (`&name`), if any.
+    public var anchor: String? {
+        get { names?.anchor }
+        set { names = Names.make(tag: tag, anchor: newValue) }
+    }
+    /// 0-based index of the document within the stream (saturating at 2^32-1).
+    public var document: Int {
+        get { Int(packedDocument) }
+        set { packedDocument = UInt32(clamping: newValue) }
+    }
 
     public init(
         content: Content, start: Mark, end: Mark, tag: String? = nil, anchor: String? = nil,
         fromAlias: Bool = false, document: Int = 0
     ) {
         self.content = content
-        self.start = start
-        self.end = end
-        self.tag = tag
-        self.anchor = anchor
         self.fromAlias = fromAlias
-        self.document = document
+        self.packedDocument = UInt32(clamping: document)
+        self.packedStart = PackedMark(start)
+        self.packedEnd = PackedMark(end)
+        self.names = Names.make(tag: tag, anchor: anchor)
+    }
+
+    /// A `Mark` in 16 bytes: line and column saturate at 2^32-1.
+    private struct PackedMark: Sendable {
+        var line: UInt32
+        var column: UInt32
+        var offset: Int
+
+        init(_ mark: Mark) {
+            line = UInt32(clamping: mark.line)
+            column = UInt32(clamping: mark.column)
+            offset = mark.offset
+        }
+
+        var mark: Mark { Mark(line: Int(line), column: Int(column), offset: offset) }
+    }
+
+    /// The rarely present tag and anchor, shared between copies of a node.
+    private final class Names: Sendable {
+        let tag: String?
+        let anchor: String?
+
+        private init(tag: String?, anchor: String?) {
+            self.tag = tag
+            self.anchor = anchor
+        }
+
+        static func make(tag: String?, anchor: String?) -> Names? {
+            tag == nil && anchor == nil ? nil : Names(tag: tag, anchor: anchor)
+        }
     }
 }
 
