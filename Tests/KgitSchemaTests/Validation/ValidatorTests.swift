@@ -116,7 +116,7 @@ import Testing
         let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: prod}\nspec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: i}]}}}\n"
         let report = validator.validate([
             SourceFile(path: "a.yaml", bytes: Array(deployment.utf8)),
-            SourceFile(path: "b.yaml", bytes: Array((deployment.replacingOccurrences("apps/v1", with: "apps/v1") + "---\n" + deployment.replacingOccurrences("namespace: prod", with: "namespace: dev")).utf8)),
+            SourceFile(path: "b.yaml", bytes: Array((deployment + "---\n" + deployment.replacingOccurrences("namespace: prod", with: "namespace: dev")).utf8)),
         ])
         let duplicates = report.diagnostics.filter { $0.code == "duplicate-object" }
         #expect(duplicates.count == 1)
