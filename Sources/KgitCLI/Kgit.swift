@@ -13,7 +13,7 @@ public struct Kgit: AsyncParsableCommand {
             `kgit explain CODE` to learn what an error code means.
             """,
         version: KgitVersion.string,
-        subcommands: [ValidateCommand.self, ExplainCommand.self, StoreCommand.self]
+        subcommands: [ValidateCommand.self, ExplainCommand.self, StoreCommand.self, ServerCommand.self]
     )
 
     public init() {}

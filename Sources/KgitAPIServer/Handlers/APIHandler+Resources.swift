@@ -1,0 +1,348 @@
+import Foundation
+import KgitAPIMachinery
+
+extension APIHandler {
+    /// Handles `/api/v1/...` and `/apis/<g>/<v>/...` resource requests.
+    func handleResource(_ request: APIRequest, _ r: ResourceRequest, user: UserInfo) async throws(APIError)
+        -> APIResponse
+    {
+        guard let info = catalog.lookup(group: r.group, version: r.version, resource: r.resource) else {
+            throw APIError.pathNotFound()
+        }
+        if r.namespace != nil && !info.namespaced { throw APIError.pathNotFound() }
+        if let sub = r.subresource, !info.subresources.contains(where: { $0.name == sub }) {
+            throw APIError.pathNotFound()
+        }
+        try await authorize(AuthorizationAttributes(
+            user: user, verb: r.verb, namespace: r.namespace ?? "", group: r.group, version: r.version,
+            resource: r.resource, subresource: r.subresource ?? "", name: r.name ?? "", isResourceRequest: true))
+        guard info.verbs.contains(r.verb) || r.subresource != nil else {
+            throw APIError.methodNotAllowed()
+        }
+        let dryRun = try APIHandler.dryRun(request.query)
+
+        switch r.verb {
+        case "get":
+            guard let name = r.name else { throw APIError.pathNotFound() }
+            let object = try await registry.get(info, namespace: r.namespace, name: name)
+            if r.subresource == "scale" { return .json(Scale.from(object, info: info)) }
+            if r.subresource == "log" {
+                // No kubelet runs containers yet, so there is no output to show; the container must exist.
+                let containers = (object.value(at: ["spec", "containers"])?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+                if let wanted = request.query["container"], !wanted.isEmpty, !containers.contains(wanted) {
+                    throw APIError.badRequest("container \(wanted) is not valid for pod \(name)")
+                }
+                return .text("")
+            }
+            return respond(request, info: info, object: object)
+        case "list":
+            return try await list(request, info: info, namespace: r.namespace)
+        case "watch":
+            let options = try ListOptions(query: request.query, resource: info.resource)
+            return try await watch(request, info: info, namespace: r.namespace, options: options)
+        case "create":
+            if let name = r.name, r.subresource == "token", info.resource == "serviceaccounts" {
+                return try await tokenRequest(request, namespace: r.namespace ?? "", name: name)
+            }
+            if r.name != nil { throw APIError.methodNotAllowed() }
+            if !info.stored { return try await review(request, info: info, user: user) }
+            var object = try decodeBody(request)
+            try Strategy.checkIdentity(&object, info: info, namespace: r.namespace)
+            let warnings = try FieldValidation.mode(request.query).check(object, info: info)
+            let created = try await create(info, object: object, namespace: r.namespace, dryRun: dryRun)
+            return respond(request, info: info, object: created, status: 201).warning(warnings)
+        case "update":
+            guard let name = r.name else { throw APIError.methodNotAllowed() }
+            var object = try decodeBody(request)
+            if r.subresource == "scale" {
+                return try await updateScale(info, namespace: r.namespace, name: name, dryRun: dryRun) { _ in object }
+            }
+            try Strategy.checkIdentity(&object, info: info, namespace: r.namespace)
+            let warnings = try FieldValidation.mode(request.query).check(object, info: info)
+            let updated = try await update(info, namespace: r.namespace, name: name, subresource: r.subresource,
+                                           dryRun: dryRun) { _ in object }
+            return respond(request, info: info, object: updated).warning(warnings)
+        case "patch":
+            guard let name = r.name else { throw APIError.methodNotAllowed() }
+            return try await patch(request, info: info, namespace: r.namespace, name: name, subresource: r.subresource,
+                                   dryRun: dryRun)
+        case "delete":
+            guard let name = r.name else { throw APIError.methodNotAllowed() }
+            return try await delete(request, info: info, namespace: r.namespace, name: name, dryRun: dryRun)
+        case "deletecollection":
+            return try await deleteCollection(request, info: info, namespace: r.namespace, dryRun: dryRun)
+        default:
+            throw APIError.methodNotAllowed()
+        }
+    }
+
+    // MARK: - Create
+
+    func create(_ info: ResourceInfo, object: JSONValue, namespace: String?, dryRun: Bool) async throws(APIError)
+        -> JSONValue
+    {
+        var object = object
+        if info.namespaced {
+            guard let namespace, !namespace.isEmpty else {
+                throw APIError.badRequest("the server could not find the requested resource (a namespace is required)")
+            }
+            try await requireActiveNamespace(namespace)
+        }
+        try Strategy.prepareForCreate(&object, info: info, now: clock())
+        if info.group.isEmpty && info.resource == "services" { try await allocateClusterIP(&object) }
+        try validation.check(object, info: info)
+        let created = try await registry.create(info, object: object, dryRun: dryRun)
+        if info.group.isEmpty && info.resource == "namespaces" && !dryRun,
+           let name = created.value(at: ["metadata", "name"])?.stringValue
+        {
+            try await ensureDefaultServiceAccount(in: name)
+        }
+        return created
+    }
+
+    /// Creates the `default` ServiceAccount of a namespace when missing (upstream's
+    /// serviceaccounts controller).
+    func ensureDefaultServiceAccount(in namespace: String) async throws(APIError) {
+        guard let info = catalog.lookup(group: "", version: "v1", resource: "serviceaccounts"),
+              try await registry.read(info, namespace: namespace, name: "default") == nil
+        else { return }
+        var account: JSONValue = ["apiVersion": "v1", "kind": "ServiceAccount",
+                                  "metadata": ["name": "default", "namespace": .string(namespace)]]
+        try Strategy.prepareForCreate(&account, info: info, now: clock())
+        do {
+            _ = try await registry.create(info, object: account, dryRun: false)
+        } catch where error.reason == "AlreadyExists" {
+            return
+        }
+    }
+
+    /// Gives a ClusterIP service an unused address from 10.96.0.0/16 (10.96.0.1 is kept for the
+    /// `kubernetes` service), unless it asks for one or for `None` (headless).
+    func allocateClusterIP(_ object: inout JSONValue) async throws(APIError) {
+        guard object.value(at: ["spec", "type"])?.stringValue != "ExternalName" else { return }
+        if let requested = object.value(at: ["spec", "clusterIP"])?.stringValue, !requested.isEmpty {
+            if object.value(at: ["spec", "clusterIPs"]) == nil { object.setValue([.string(requested)], at: ["spec", "clusterIPs"]) }
+            return
+        }
+        guard let info = catalog.lookup(group: "", version: "v1", resource: "services") else { return }
+        let existing = try await registry.list(info, namespace: nil, options: ListOptions())
+        let used = Set(existing.items.compactMap { $0.value(at: ["spec", "clusterIP"])?.stringValue })
+        for n in 10..<65_535 {
+            let address = "10.96.\(n / 256).\(n % 256)"
+            if !used.contains(address) {
+                object.setValue(.string(address), at: ["spec", "clusterIP"])
+                object.setValue([.string(address)], at: ["spec", "clusterIPs"])
+                return
+            }
+        }
+        throw APIError.internalError("no ClusterIP addresses left in 10.96.0.0/16")
+    }
+
+    /// Namespace lifecycle admission: writes into a missing namespace are 404, into a terminating one 403.
+    func requireActiveNamespace(_ namespace: String) async throws(APIError) {
+        guard let nsInfo = catalog.lookup(group: "", version: "v1", resource: "namespaces") else { return }
+        guard let ns = try await registry.read(nsInfo, namespace: nil, name: namespace) else {
+            throw APIError.notFound(resource: "namespaces", name: namespace)
+        }
+        if ns.object.value(at: ["status", "phase"])?.stringValue == "Terminating" {
+            throw APIError.forbidden(message: "unable to create new content in namespace \(namespace) because it is being terminated",
+                                     resource: "namespaces", name: namespace)
+        }
+    }
+
+    // MARK: - Update
+
+    /// The optimistic-concurrency loop behind PUT and PATCH (upstream `GuaranteedUpdate`):
+    /// read, transform, write if unchanged since the read; retry on a concurrent write unless the
+    /// new object names the resourceVersion it expects.
+    func update(_ info: ResourceInfo, namespace: String?, name: String, subresource: String?, dryRun: Bool,
+                transform: (JSONValue) throws(APIError) -> JSONValue) async throws(APIError)
+        -> JSONValue
+    {
+        for _ in 0..<8 {
+            guard let current = try await registry.read(info, namespace: namespace, name: name) else {
+                throw APIError.notFound(resource: info.resource, group: info.group, name: name)
+            }
+            var object = try transform(current.object)
+            var expected = current.revision
+            var precondition = false
+            if let rv = object.value(at: ["metadata", "resourceVersion"])?.stringValue, !rv.isEmpty,
+               rv != String(current.revision)
+            {
+                guard let requested = Int64(rv) else {
+                    throw APIError.invalid(kind: info.kind, group: info.group, name: name, causes: [
+                        .init(type: "FieldValueInvalid", message: "Invalid value: \"\(rv)\": must be a number",
+                              field: "metadata.resourceVersion"),
+                    ])
+                }
+                expected = requested
+                precondition = true
+            } else if object.value(at: ["metadata", "resourceVersion"])?.stringValue == String(current.revision) {
+                precondition = true
+            }
+            try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
+            try validation.check(object, info: info)
+            var comparable = object
+            comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]),
+                                at: ["metadata", "resourceVersion"])
+            if comparable == current.object {
+                return current.object  // no-op: no new revision, no event
+            }
+            do {
+                return try await registry.update(info, object: object, expectedRevision: expected, dryRun: dryRun)
+            } catch let error where error.reason == "Conflict" && !precondition {
+                continue
+            }
+        }
+        throw APIError.conflict(resource: info.resource, group: info.group, name: name,
+                                message: "too many concurrent updates; please retry")
+    }
+
+    // MARK: - Delete
+
+    func delete(_ request: APIRequest, info: ResourceInfo, namespace: String?, name: String, dryRun: Bool)
+        async throws(APIError) -> APIResponse
+    {
+        var dryRun = dryRun
+        var expectedRevision: Int64?
+        var expectedUID: String?
+        if !request.body.isEmpty {
+            let options = try decodeBody(request)
+            if let values = options["dryRun"]?.arrayValue {
+                for v in values where v.stringValue != "All" {
+                    throw APIError.badRequest("unsupported dryRun value: \(v.serialized())")
+                }
+                if !values.isEmpty { dryRun = true }
+            }
+            if let rv = options.value(at: ["preconditions", "resourceVersion"])?.stringValue {
+                expectedRevision = Int64(rv)
+            }
+            expectedUID = options.value(at: ["preconditions", "uid"])?.stringValue
+        }
+        guard let current = try await registry.read(info, namespace: namespace, name: name) else {
+            throw APIError.notFound(resource: info.resource, group: info.group, name: name)
+        }
+        let uid = current.object.value(at: ["metadata", "uid"])?.stringValue ?? ""
+        if let expectedUID, expectedUID != uid {
+            throw APIError.conflict(resource: info.resource, group: info.group, name: name,
+                                    message: "Precondition failed: UID in precondition: \(expectedUID), UID in object meta: \(uid)")
+        }
+        if let expectedRevision, expectedRevision != current.revision {
+            throw APIError.conflict(resource: info.resource, group: info.group, name: name,
+                                    message: "Precondition failed: ResourceVersion in precondition: \(expectedRevision), ResourceVersion in object meta: \(current.revision)")
+        }
+        if info.resource == "namespaces" && info.group.isEmpty {
+            if ["default", "kube-system", "kube-public"].contains(name) {
+                throw APIError.forbidden(message: "namespaces \"\(name)\" is forbidden: this namespace may not be deleted",
+                                         resource: "namespaces", name: name)
+            }
+            if !dryRun { try await deleteNamespaceContents(name) }
+        }
+        _ = try await registry.delete(info, namespace: namespace, name: name,
+                                      expectedRevision: expectedRevision ?? current.revision, dryRun: dryRun)
+        var details: JSONValue = ["name": .string(name), "kind": .string(info.resource), "uid": .string(uid)]
+        if !info.group.isEmpty { details["group"] = .string(info.group) }
+        return .json(["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details])
+    }
+
+    /// Removes every namespaced object in `namespace` (what upstream's namespace controller does
+    /// asynchronously after `Terminating`).
+    func deleteNamespaceContents(_ namespace: String) async throws(APIError) {
+        for info in catalog.resources where info.namespaced && info.stored {
+            let page = try await registry.list(info, namespace: namespace, options: ListOptions())
+            for object in page.items {
+                guard let name = object.value(at: ["metadata", "name"])?.stringValue else { continue }
+                do {
+                    _ = try await registry.delete(info, namespace: namespace, name: name, expectedRevision: nil,
+                                                  dryRun: false)
+                } catch where error.code == 404 {
+                    continue
+                }
+            }
+        }
+    }
+
+    func deleteCollection(_ request: APIRequest, info: ResourceInfo, namespace: String?, dryRun: Bool)
+        async throws(APIError) -> APIResponse
+    {
+        let options = try ListOptions(query: request.query, resource: info.resource)
+        let page = try await registry.list(info, namespace: namespace, options: options)
+        var deleted: [JSONValue] = []
+        for object in page.items {
+            guard let name = object.value(at: ["metadata", "name"])?.stringValue else { continue }
+            let ns = object.value(at: ["metadata", "namespace"])?.stringValue
+            do {
+                deleted.append(try await registry.delete(info, namespace: ns, name: name, expectedRevision: nil,
+                                                         dryRun: dryRun))
+            } catch where error.code == 404 {
+                continue
+            }
+        }
+        return .json(["kind": .string("\(info.kind)List"), "apiVersion": .string(info.groupVersion),
+                      "metadata": ["resourceVersion": .string(String(page.revision))], "items": .array(deleted)])
+    }
+
+    // MARK: - List
+
+    func list(_ request: APIRequest, info: ResourceInfo, namespace: String?) async throws(APIError) -> APIResponse {
+        let options = try ListOptions(query: request.query, resource: info.resource)
+        let page = try await registry.list(info, namespace: namespace, options: options)
+        var listMeta: JSONValue = ["resourceVersion": .string(String(page.revision))]
+        if let token = page.continueToken { listMeta["continue"] = .string(token) }
+        if TableConvertor.wantsTable(request.header("Accept")) {
+            let include = TableConvertor.IncludeObject(rawValue: request.query["includeObject"] ?? "") ?? .metadata
+            return .json(TableConvertor.table(for: info, objects: page.items, listMeta: listMeta, include: include,
+                                              now: clock()))
+        }
+        return .json(["kind": .string("\(info.kind)List"), "apiVersion": .string(info.groupVersion),
+                      "metadata": listMeta, "items": .array(page.items)])
+    }
+
+    // MARK: - Encoding
+
+    /// Sends one object, as a one-row Table when the client asked for tables.
+    func respond(_ request: APIRequest, info: ResourceInfo, object: JSONValue, status: Int = 200) -> APIResponse {
+        if TableConvertor.wantsTable(request.header("Accept")) {
+            let include = TableConvertor.IncludeObject(rawValue: request.query["includeObject"] ?? "") ?? .metadata
+            let meta: JSONValue = ["resourceVersion": object.value(at: ["metadata", "resourceVersion"]) ?? ""]
+            return .json(TableConvertor.table(for: info, objects: [object], listMeta: meta, include: include,
+                                              now: clock()), status: status)
+        }
+        return .json(object, status: status)
+    }
+
+    /// Decodes a JSON (default) or Kubernetes-protobuf request body.
+    func decodeBody(_ request: APIRequest) throws(APIError) -> JSONValue {
+        let contentType = (request.header("Content-Type") ?? "application/json")
+            .split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        switch contentType {
+        case "", "application/json", "*/*":
+            do {
+                return try JSONParser.parse(request.body)
+            } catch {
+                throw APIError.badRequest("couldn't get version/kind; json parse error: \(error)")
+            }
+        case "application/yaml", "application/x-yaml", "text/yaml":
+            return try YAMLBody.decode(request.body)
+        case "application/vnd.kubernetes.protobuf":
+            do {
+                return try ProtobufDecoder.decodeObject(request.body)
+            } catch .unsupportedKind(let kind) {
+                throw APIError.unsupportedMediaType("application/vnd.kubernetes.protobuf (kind \(kind))")
+            } catch {
+                throw APIError.badRequest("unable to decode protobuf body: \(error)")
+            }
+        default:
+            throw APIError.unsupportedMediaType(contentType)
+        }
+    }
+
+    /// `dryRun=All` (or absent); anything else is a 400 as upstream.
+    static func dryRun(_ query: QueryParameters) throws(APIError) -> Bool {
+        let values = query.items.filter { $0.name == "dryRun" }.map(\.value)
+        for value in values where value != "All" {
+            throw APIError.badRequest("unsupported dryRun value: \(value)")
+        }
+        return !values.isEmpty
+    }
+}

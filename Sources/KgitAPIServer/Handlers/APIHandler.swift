@@ -1,0 +1,125 @@
+import Foundation
+import KgitAPIMachinery
+
+/// The API layer: authenticates, routes, authorizes and answers every request.
+///
+/// ```
+/// APIRequest -> authenticate -> Route.parse -> public endpoints (version, health)
+///            -> authorize -> discovery | openapi | resource verbs (Registry) -> APIResponse
+/// ```
+/// Never throws: every failure becomes a `Status` response.
+public final class APIHandler: Sendable {
+    let catalog: ResourceCatalog
+    let registry: Registry
+    let discovery: Discovery
+    let authenticator: Authenticator
+    let authorizer: any Authorizer
+    let openAPI: OpenAPIDocuments
+    let clock: @Sendable () -> Date
+    /// How long a watch without `timeoutSeconds` stays open.
+    let defaultWatchTimeout: Duration
+    /// Where requests are recorded, if anywhere.
+    let audit: AuditLog?
+    /// Schema validation of objects before they are stored.
+    let validation = ObjectValidation()
+
+    /// The `/version` document; `minor` must be "32" for kubectl's dispatcher to pick kubectl 1.32.
+    static let versionInfo: JSONValue = [
+        "major": "1", "minor": "32", "gitVersion": "v1.32.0-kgit", "gitCommit": "0000000000000000000000000000000000000000",
+        "gitTreeState": "clean", "buildDate": "2026-11-29T00:00:00Z", "goVersion": "go1.23.4", "compiler": "gc",
+        "platform": "linux/amd64",
+    ]
+
+    public init(store: any KeyValueStore, catalog: ResourceCatalog = .builtIn, authenticator: Authenticator,
+                authorizer: any Authorizer, serverAddress: String, defaultWatchTimeout: Duration = .seconds(1800),
+                audit: AuditLog? = nil, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.audit = audit
+        self.catalog = catalog
+        self.registry = Registry(store: store, catalog: catalog, clock: clock)
+        self.discovery = Discovery(catalog: catalog, serverAddress: serverAddress)
+        self.authenticator = authenticator
+        self.authorizer = authorizer
+        self.openAPI = OpenAPIDocuments(catalog: catalog)
+        self.clock = clock
+        self.defaultWatchTimeout = defaultWatchTimeout
+    }
+
+    /// Answers one request, and records it in the audit log when one is configured.
+    public func handle(_ request: APIRequest) async -> APIResponse {
+        let received = clock()
+        let user = await authenticator.authenticate(request, now: received)
+        let route = Route.parse(method: request.method, path: request.path, query: request.query)
+        let response: APIResponse
+        do {
+            response = try await self.route(request, route: route, user: user)
+        } catch {
+            response = .error(error)
+        }
+        if let audit {
+            await audit.record(request, route: route, user: user, status: response.status, received: received,
+                               completed: clock())
+        }
+        return response
+    }
+
+    private func route(_ request: APIRequest, route: Route, user: UserInfo?) async throws(APIError) -> APIResponse {
+        guard let user else { throw APIError.unauthorized() }
+        switch route {
+        case .version:
+            return .json(APIHandler.versionInfo)
+        case .health:
+            return .text("ok")
+        default:
+            break
+        }
+        if user.isAnonymous { throw APIError.unauthorized() }
+
+        if case .resource(let resourceRequest) = route {
+            return try await handleResource(request, resourceRequest, user: user)
+        }
+        // Non-resource requests: discovery and OpenAPI are readable by every authenticated user
+        // (upstream's system:discovery role); other paths go through the authorizer.
+        guard request.method == "GET" || request.method == "HEAD" else { throw APIError.methodNotAllowed() }
+        switch route {
+        case .apiVersions:
+            if Discovery.wantsAggregated(request.header("Accept")) {
+                return .json(discovery.aggregated(core: true), contentType: Discovery.aggregatedContentType)
+            }
+            return .json(discovery.apiVersions)
+        case .apiGroupList:
+            if Discovery.wantsAggregated(request.header("Accept")) {
+                return .json(discovery.aggregated(core: false), contentType: Discovery.aggregatedContentType)
+            }
+            return .json(discovery.apiGroupList)
+        case .apiGroup(let group):
+            guard let doc = discovery.apiGroup(group) else { throw APIError.pathNotFound() }
+            return .json(doc)
+        case .resourceList(let group, let version):
+            guard let doc = discovery.resourceList(group: group, version: version) else { throw APIError.pathNotFound() }
+            return .json(doc)
+        case .openAPIV3Root:
+            return .json(openAPI.root)
+        case .openAPIV3(let path):
+            guard let document = openAPI.document(path) else { throw APIError.pathNotFound() }
+            if let etag = request.header("If-None-Match"), etag == document.etag {
+                return APIResponse(status: 304, headers: [("ETag", document.etag)])
+            }
+            return APIResponse(status: 200, headers: [("Content-Type", "application/json"), ("ETag", document.etag)],
+                               body: .bytes(document.bytes))
+        case .openAPIV2:
+            // Only the gnostic protobuf form would be useful to kubectl; 404 makes it use v3.
+            throw APIError.pathNotFound()
+        default:
+            throw APIError.pathNotFound()
+        }
+    }
+
+    /// Authorizes `attributes`, throwing 403 when denied.
+    func authorize(_ attributes: AuthorizationAttributes) async throws(APIError) {
+        let decision = await authorizer.authorize(attributes)
+        guard decision.isAllowed else {
+            throw APIError.forbidden(message: attributes.forbiddenMessage, resource: attributes.resource,
+                                     group: attributes.group, name: attributes.name.isEmpty ? nil : attributes.name)
+        }
+    }
+}

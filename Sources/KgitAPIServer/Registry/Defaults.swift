@@ -1,0 +1,134 @@
+import Foundation
+import KgitAPIMachinery
+
+/// Upstream defaulting for the built-in kinds kgit serves (the subset clients rely on: fields the
+/// Python client requires, and values `kubectl` displays). Idempotent: applying twice changes nothing.
+enum Defaults {
+    static func apply(to object: inout JSONValue, info: ResourceInfo) {
+        switch (info.group, info.kind) {
+        case ("", "Namespace"):
+            let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
+            if object.value(at: ["metadata", "labels"])?.objectValue == nil {
+                object.setValue(.object([:]), at: ["metadata", "labels"])
+            }
+            object.setValue(.string(name), at: ["metadata", "labels", "kubernetes.io/metadata.name"])
+            if object.value(at: ["spec", "finalizers"]) == nil {
+                object.setValue(["kubernetes"], at: ["spec", "finalizers"])
+            }
+            if object.value(at: ["status", "phase"]) == nil { object.setValue("Active", at: ["status", "phase"]) }
+        case ("", "Secret"):
+            if object["type"]?.stringValue?.isEmpty ?? true { object["type"] = "Opaque" }
+            if let stringData = object["stringData"]?.objectValue {
+                var data = object["data"]?.objectValue ?? [:]
+                for (k, v) in stringData {
+                    data[k] = .string(Data((v.stringValue ?? "").utf8).base64EncodedString())
+                }
+                object["data"] = .object(data)
+                object["stringData"] = nil
+            }
+        case ("", "Service"):
+            defaultService(&object)
+        case ("", "Pod"):
+            if var spec = object["spec"] {
+                defaultPodSpec(&spec)
+                object["spec"] = spec
+            }
+            if object.value(at: ["status", "phase"]) == nil {
+                object.setValue("Pending", at: ["status", "phase"])
+                object.setValue("BestEffort", at: ["status", "qosClass"])
+            }
+        case ("apps", "Deployment"):
+            defaultReplicated(&object)
+            if object.value(at: ["spec", "strategy", "type"]) == nil {
+                object.setValue("RollingUpdate", at: ["spec", "strategy", "type"])
+            }
+            if object.value(at: ["spec", "strategy", "type"])?.stringValue == "RollingUpdate",
+               object.value(at: ["spec", "strategy", "rollingUpdate"]) == nil
+            {
+                object.setValue(["maxUnavailable": "25%", "maxSurge": "25%"], at: ["spec", "strategy", "rollingUpdate"])
+            }
+            if object.value(at: ["spec", "revisionHistoryLimit"]) == nil {
+                object.setValue(10, at: ["spec", "revisionHistoryLimit"])
+            }
+            if object.value(at: ["spec", "progressDeadlineSeconds"]) == nil {
+                object.setValue(600, at: ["spec", "progressDeadlineSeconds"])
+            }
+        case ("apps", "ReplicaSet"), ("apps", "StatefulSet"):
+            defaultReplicated(&object)
+        case ("apps", "DaemonSet"), ("batch", "Job"):
+            if var template = object.value(at: ["spec", "template", "spec"]) {
+                defaultPodSpec(&template)
+                object.setValue(template, at: ["spec", "template", "spec"])
+            }
+        default:
+            break
+        }
+    }
+
+    static func defaultReplicated(_ object: inout JSONValue) {
+        guard object["spec"] != nil else { return }
+        if object.value(at: ["spec", "replicas"]) == nil { object.setValue(1, at: ["spec", "replicas"]) }
+        if var template = object.value(at: ["spec", "template", "spec"]) {
+            defaultPodSpec(&template)
+            object.setValue(template, at: ["spec", "template", "spec"])
+        }
+    }
+
+    static func defaultPodSpec(_ spec: inout JSONValue) {
+        guard case .object = spec else { return }
+        if spec["restartPolicy"] == nil { spec["restartPolicy"] = "Always" }
+        if spec["terminationGracePeriodSeconds"] == nil { spec["terminationGracePeriodSeconds"] = 30 }
+        if spec["dnsPolicy"] == nil { spec["dnsPolicy"] = "ClusterFirst" }
+        if spec["securityContext"] == nil { spec["securityContext"] = .object([:]) }
+        if spec["schedulerName"] == nil { spec["schedulerName"] = "default-scheduler" }
+        for field in ["containers", "initContainers"] {
+            guard let containers = spec[field]?.arrayValue else { continue }
+            spec[field] = .array(containers.map { container in
+                var c = container
+                guard case .object = c else { return c }
+                if c["terminationMessagePath"] == nil { c["terminationMessagePath"] = "/dev/termination-log" }
+                if c["terminationMessagePolicy"] == nil { c["terminationMessagePolicy"] = "File" }
+                if c["resources"] == nil { c["resources"] = .object([:]) }
+                if c["imagePullPolicy"] == nil {
+                    let image = c["image"]?.stringValue ?? ""
+                    let lastComponent = image.split(separator: "/").last.map(String.init) ?? image
+                    let untaggedOrLatest = !lastComponent.contains(":") || lastComponent.hasSuffix(":latest")
+                    c["imagePullPolicy"] = .string(untaggedOrLatest && !image.contains("@") ? "Always" : "IfNotPresent")
+                }
+                if let ports = c["ports"]?.arrayValue {
+                    c["ports"] = .array(ports.map { port in
+                        var p = port
+                        if case .object = p, p["protocol"] == nil { p["protocol"] = "TCP" }
+                        return p
+                    })
+                }
+                return c
+            })
+        }
+    }
+
+    static func defaultService(_ object: inout JSONValue) {
+        guard object["spec"] != nil else { return }
+        if object.value(at: ["spec", "type"]) == nil { object.setValue("ClusterIP", at: ["spec", "type"]) }
+        if object.value(at: ["spec", "sessionAffinity"]) == nil { object.setValue("None", at: ["spec", "sessionAffinity"]) }
+        if object.value(at: ["spec", "internalTrafficPolicy"]) == nil {
+            object.setValue("Cluster", at: ["spec", "internalTrafficPolicy"])
+        }
+        if object.value(at: ["spec", "ipFamilyPolicy"]) == nil {
+            object.setValue("SingleStack", at: ["spec", "ipFamilyPolicy"])
+        }
+        if object.value(at: ["spec", "ipFamilies"]) == nil { object.setValue(["IPv4"], at: ["spec", "ipFamilies"]) }
+        if let ports = object.value(at: ["spec", "ports"])?.arrayValue {
+            object.setValue(.array(ports.map { port in
+                var p = port
+                guard case .object = p else { return p }
+                if p["protocol"] == nil { p["protocol"] = "TCP" }
+                if p["targetPort"] == nil, let number = p["port"] { p["targetPort"] = number }
+                return p
+            }), at: ["spec", "ports"])
+        }
+        if object.value(at: ["status", "loadBalancer"]) == nil {
+            object.setValue(.object([:]), at: ["status", "loadBalancer"])
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import KgitAPIMachinery
+
+/// The generic registry: stores any resource as JSON under `/registry/<group>/<resource>/...` and
+/// implements get, list, create, update, delete and watch with Kubernetes semantics.
+///
+/// The object's `metadata.resourceVersion` is never stored; it is the key's modRevision and is
+/// filled in on every read. Errors are ``APIError``s ready to send.
+struct Registry: Sendable {
+    let store: any KeyValueStore
+    let catalog: ResourceCatalog
+    let clock: @Sendable () -> Date
+
+    init(store: any KeyValueStore, catalog: ResourceCatalog, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.catalog = catalog
+        self.clock = clock
+    }
+
+    // MARK: - Reads
+
+    /// The object, with resourceVersion filled in; 404 when absent.
+    func get(_ info: ResourceInfo, namespace: String?, name: String) async throws(APIError) -> JSONValue {
+        guard let stored = try await read(info, namespace: namespace, name: name) else {
+            throw APIError.notFound(resource: info.resource, group: info.group, name: name)
+        }
+        return stored.object
+    }
+
+    /// The object and its modRevision, or nil.
+    func read(_ info: ResourceInfo, namespace: String?, name: String) async throws(APIError)
+        -> (object: JSONValue, revision: Int64)?
+    {
+        let value: StoredValue?
+        do {
+            value = try await store.get(info.storageKey(namespace: namespace, name: name))
+        } catch {
+            throw Registry.apiError(error, info: info, name: name)
+        }
+        guard let value else { return nil }
+        return (try Registry.decodeStored(value), value.modRevision)
+    }
+
+    /// One page of a list, after selectors.
+    struct ListResult {
+        var items: [JSONValue]
+        var revision: Int64
+        var continueToken: String?
+        var remaining: Int64?
+    }
+
+    /// Lists objects in `namespace` (nil: all) matching the options.
+    func list(_ info: ResourceInfo, namespace: String?, options: ListOptions) async throws(APIError) -> ListResult {
+        let prefix = info.listPrefix(namespace: namespace)
+        var startAfter: String?
+        var revision: Int64?
+        if let token = options.continueToken {
+            guard let decoded = ContinueToken.decode(token), decoded.key.hasPrefix(prefix) || decoded.key.isEmpty else {
+                throw APIError.badRequest("continue key is not valid")
+            }
+            startAfter = decoded.key
+            revision = decoded.revision
+        } else if let rv = options.resourceVersion, rv != "0", !rv.isEmpty {
+            // resourceVersionMatch=Exact or NotOlderThan: serve the latest when not older.
+            guard let requested = Int64(rv) else {
+                throw APIError.badRequest("invalid resource version: \(rv)")
+            }
+            let current = await store.currentRevision()
+            if options.resourceVersionMatch == "Exact" {
+                guard requested <= current else { throw APIError.badRequest("resource version \(rv) is in the future") }
+                revision = requested
+            } else if requested > current {
+                throw APIError(reason: "Timeout", code: 504,
+                               message: "Too large resource version: \(requested), current resource version: \(current)",
+                               details: .init(retryAfterSeconds: 1))
+            }
+        }
+        var items: [JSONValue] = []
+        var more = false
+        var lastKey: String?
+        var servedRevision: Int64 = 0
+        let limit = options.limit.flatMap { $0 > 0 ? $0 : nil }
+        pages: while true {
+            let page: StoreListResult
+            do {
+                page = try await store.list(prefix: prefix, startAfter: startAfter,
+                                            limit: limit.map { max($0 - items.count, 1) + 1 }, at: revision)
+            } catch {
+                if case .compacted = error {
+                    throw APIError.expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+                }
+                throw Registry.apiError(error, info: info, name: "")
+            }
+            servedRevision = page.revision
+            revision = page.revision
+            for value in page.items {
+                if let limit, items.count >= limit {
+                    more = true
+                    break pages
+                }
+                startAfter = value.key
+                let object = try Registry.decodeStored(value)
+                if options.matches(object) {
+                    items.append(object)
+                    lastKey = value.key
+                }
+            }
+            if !page.more { break }
+        }
+        var token: String?
+        if more, let lastKey {
+            token = ContinueToken(revision: servedRevision, key: lastKey).encoded()
+        }
+        return ListResult(items: items, revision: servedRevision, continueToken: token, remaining: nil)
+    }
+
+    // MARK: - Writes
+
+    /// Stores a new object prepared by the caller; returns it with resourceVersion.
+    /// With `dryRun`, validates and returns without storing.
+    func create(_ info: ResourceInfo, object: JSONValue, dryRun: Bool) async throws(APIError) -> JSONValue {
+        let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
+        let namespace = object.value(at: ["metadata", "namespace"])?.stringValue
+        let key = info.storageKey(namespace: namespace, name: name)
+        var stored = object
+        stored.setValue(nil, at: ["metadata", "resourceVersion"])
+        if dryRun {
+            if try await read(info, namespace: namespace, name: name) != nil {
+                throw APIError.alreadyExists(resource: info.resource, group: info.group, name: name)
+            }
+            return object
+        }
+        do {
+            let revision = try await store.create(key, value: stored.serializedBytes())
+            stored.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])
+            return stored
+        } catch {
+            throw Registry.apiError(error, info: info, name: name)
+        }
+    }
+
+    /// Replaces an object if its stored modRevision is `expectedRevision`.
+    func update(_ info: ResourceInfo, object: JSONValue, expectedRevision: Int64, dryRun: Bool) async throws(APIError)
+        -> JSONValue
+    {
+        let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
+        let namespace = object.value(at: ["metadata", "namespace"])?.stringValue
+        var stored = object
+        stored.setValue(nil, at: ["metadata", "resourceVersion"])
+        if dryRun {
+            var result = stored
+            result.setValue(.string(String(expectedRevision)), at: ["metadata", "resourceVersion"])
+            return result
+        }
+        do {
+            let revision = try await store.update(info.storageKey(namespace: namespace, name: name),
+                                                  value: stored.serializedBytes(), expectedRevision: expectedRevision)
+            stored.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])
+            return stored
+        } catch {
+            throw Registry.apiError(error, info: info, name: name)
+        }
+    }
+
+    /// Deletes an object if its modRevision is `expectedRevision` (nil: any); returns its last state.
+    func delete(_ info: ResourceInfo, namespace: String?, name: String, expectedRevision: Int64?, dryRun: Bool)
+        async throws(APIError) -> JSONValue
+    {
+        if dryRun { return try await get(info, namespace: namespace, name: name) }
+        let value: StoredValue
+        do {
+            (value, _) = try await store.delete(info.storageKey(namespace: namespace, name: name),
+                                               expectedRevision: expectedRevision)
+        } catch {
+            throw Registry.apiError(error, info: info, name: name)
+        }
+        return try Registry.decodeStored(value)
+    }
+
+    // MARK: - Encoding
+
+    /// Decodes a stored value and fills in its resourceVersion.
+    static func decodeStored(_ value: StoredValue) throws(APIError) -> JSONValue {
+        guard var object = try? JSONParser.parse(value.value) else {
+            throw APIError.internalError("stored object \(value.key) is not valid JSON")
+        }
+        object.setValue(.string(String(value.modRevision)), at: ["metadata", "resourceVersion"])
+        return object
+    }
+
+    /// Maps a store error to the API error clients expect.
+    static func apiError(_ error: StoreError, info: ResourceInfo, name: String) -> APIError {
+        switch error {
+        case .notFound: return .notFound(resource: info.resource, group: info.group, name: name)
+        case .alreadyExists: return .alreadyExists(resource: info.resource, group: info.group, name: name)
+        case .conflict:
+            return .conflict(resource: info.resource, group: info.group, name: name,
+                             message: "the object has been modified; please apply your changes to the latest version and try again")
+        case .compacted(let oldest):
+            return .expired("too old resource version (oldest available: \(oldest))")
+        case .backend(let message): return .internalError(message)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import KgitAPIMachinery
+
+/// Server-side field validation (`fieldValidation=Strict|Warn|Ignore`): finds fields the kind's
+/// schema does not declare, as upstream's strict decoder does.
+///
+/// Objects whose schema has no `properties` (maps, `FieldsV1`, `RawExtension`, …) are not
+/// descended into. Full schema validation (types, required fields) belongs to KgitSchema's
+/// validator.
+enum FieldValidation: String {
+    case strict = "Strict", warn = "Warn", ignore = "Ignore"
+
+    /// The mode a request asks for; upstream's default is Warn.
+    static func mode(_ query: QueryParameters) throws(APIError) -> FieldValidation {
+        guard let text = query["fieldValidation"], !text.isEmpty else { return .warn }
+        guard let mode = FieldValidation(rawValue: text) else {
+            throw APIError.badRequest("fieldValidation parameter unsupported: \(text)")
+        }
+        return mode
+    }
+
+    /// Paths of undeclared fields, e.g. `spec.replica`, `spec.template.spec.containers[0].imagee`.
+    static func unknownFields(in object: JSONValue, group: String, version: String, kind: String) -> [String] {
+        guard let name = KubernetesDefinitions.definitionName(group: group, version: version, kind: kind),
+              let schema = KubernetesDefinitions.all[name]
+        else { return [] }
+        var found: [String] = []
+        walk(object, schema: schema, path: "", found: &found)
+        return found.sorted()
+    }
+
+    private static func walk(_ value: JSONValue, schema: JSONValue, path: String, found: inout [String]) {
+        let resolved = KubernetesDefinitions.resolve(schema)
+        switch value {
+        case .object(let members):
+            guard resolved["x-kubernetes-preserve-unknown-fields"]?.boolValue != true else { return }
+            if let properties = resolved["properties"]?.objectValue {
+                for (key, child) in members {
+                    let childPath = path.isEmpty ? key : "\(path).\(key)"
+                    guard let childSchema = properties[key] else {
+                        found.append(childPath)
+                        continue
+                    }
+                    walk(child, schema: childSchema, path: childPath, found: &found)
+                }
+            } else if let additional = resolved["additionalProperties"], case .object = additional {
+                for (key, child) in members {
+                    walk(child, schema: additional, path: path.isEmpty ? key : "\(path).\(key)", found: &found)
+                }
+            }
+        case .array(let items):
+            guard let itemSchema = resolved["items"] else { return }
+            for (index, item) in items.enumerated() {
+                walk(item, schema: itemSchema, path: "\(path)[\(index)]", found: &found)
+            }
+        default:
+            return
+        }
+    }
+
+    /// Applies the mode to an object: throws 400 under Strict, returns warnings under Warn.
+    func check(_ object: JSONValue, info: ResourceInfo) throws(APIError) -> [String] {
+        guard self != .ignore else { return [] }
+        let unknown = FieldValidation.unknownFields(in: object, group: info.group, version: info.version, kind: info.kind)
+        guard !unknown.isEmpty else { return [] }
+        let list = unknown.map { "unknown field \"\($0)\"" }
+        if self == .strict {
+            throw APIError.badRequest("\(info.kind) in version \"\(info.version)\" cannot be handled as a \(info.kind): strict decoding error: \(list.joined(separator: ", "))")
+        }
+        return list
+    }
+}

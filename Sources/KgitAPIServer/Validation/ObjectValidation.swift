@@ -1,0 +1,46 @@
+import KgitAPIMachinery
+import KgitSchema
+
+/// Validates objects before they are stored, with KgitSchema's validator (the Kubernetes 1.33
+/// schemas plus the code-enforced rules): type mismatches, missing required fields, enumerations,
+/// patterns, names, labels and quantities become a 422 `Invalid` Status whose causes name the fields.
+///
+/// Unknown fields are left to ``FieldValidation`` (they depend on `fieldValidation=`).
+struct ObjectValidation: Sendable {
+    let validator: Validator?
+
+    init() {
+        validator = try? Validator(options: ValidationOptions(allowUnknownFields: true))
+    }
+
+    /// The field-level causes of an object's errors; empty when it is valid.
+    func causes(for object: JSONValue) -> [APIError.Cause] {
+        guard let validator else { return [] }
+        let report = validator.validate([SourceFile(path: "request", bytes: object.serializedBytes())])
+        return report.diagnostics
+            .filter { $0.severity == .error && $0.code != DiagnosticCode.unknownField.rawValue }
+            .map { diagnostic in
+                APIError.Cause(type: ObjectValidation.causeType(diagnostic.code), message: diagnostic.message,
+                               field: diagnostic.path.hasPrefix(".") ? String(diagnostic.path.dropFirst()) : diagnostic.path)
+            }
+    }
+
+    /// Throws 422 Invalid when the object has errors.
+    func check(_ object: JSONValue, info: ResourceInfo) throws(APIError) {
+        let causes = causes(for: object)
+        guard !causes.isEmpty else { return }
+        throw APIError.invalid(kind: info.kind, group: info.group,
+                               name: object.value(at: ["metadata", "name"])?.stringValue ?? "", causes: causes)
+    }
+
+    /// Upstream's `CauseType` for a KgitSchema diagnostic code.
+    static func causeType(_ code: String) -> String {
+        switch code {
+        case DiagnosticCode.required.rawValue: return "FieldValueRequired"
+        case DiagnosticCode.enumValue.rawValue: return "FieldValueNotSupported"
+        case DiagnosticCode.typeMismatch.rawValue: return "FieldValueTypeInvalid"
+        case DiagnosticCode.duplicateKeyInList.rawValue, DiagnosticCode.duplicateItem.rawValue: return "FieldValueDuplicate"
+        default: return "FieldValueInvalid"
+        }
+    }
+}

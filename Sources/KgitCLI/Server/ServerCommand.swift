@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import KgitAPIServer
+
+/// `kgit server`: runs the Kubernetes-compatible API server.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the Kubernetes-compatible API server over HTTPS.",
+        discussion: """
+            On first start, creates a cluster CA, a serving certificate and an admin client certificate under
+            the data directory and writes DIR/kubeconfig; later starts reuse them. Use it with
+            `kubectl --kubeconfig DIR/kubeconfig get namespaces`.
+
+            Requests must authenticate with a client certificate signed by the cluster CA or with a bearer
+            token listed in DIR/tokens.csv (`token,user,uid,"group1,group2"` per line).
+            """
+    )
+
+    @Option(name: .customLong("data-dir"), help: "The directory holding certificates, the kubeconfig and tokens.")
+    var dataDirectory: String
+
+    @Option(help: "The address to listen on, HOST:PORT (port 0 picks a free port).")
+    var listen: String = "127.0.0.1:6443"
+
+    func validate() throws {
+        guard ListenAddress(listen) != nil else {
+            throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:6443 or [::1]:6443")
+        }
+    }
+
+    func run() async throws {
+        guard let address = ListenAddress(listen) else { throw ValidationError("invalid --listen \(listen)") }
+        let directory = URL(fileURLWithPath: dataDirectory)
+        let server: APIServer
+        do {
+            server = try await APIServer.start(.init(dataDirectory: directory, host: address.host, port: address.port))
+        } catch {
+            throw ExitWith(message: "kgit server: cannot start: \(error)", code: 2)
+        }
+        FileHandle.standardError.write(Data("""
+            kgit server listening on https://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(server.port)
+            kubeconfig: \(directory.appendingPathComponent("kubeconfig").path)
+
+            """.utf8))
+        try await server.run()
+    }
+}
+
+/// A parsed `HOST:PORT` (IPv6 hosts in brackets).
+struct ListenAddress: Equatable {
+    var host: String
+    var port: Int
+
+    init?(_ text: String) {
+        let hostPart: Substring
+        let portPart: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            hostPart = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portPart = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            hostPart = text[..<colon]
+            portPart = text[text.index(after: colon)...]
+        }
+        guard let port = Int(portPart), (0...65535).contains(port) else { return nil }
+        host = hostPart.isEmpty ? "127.0.0.1" : String(hostPart)
+        self.port = port
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+
+/// A real `kgit server` process on a free loopback port with a temporary data directory, for
+/// end-to-end tests that drive it with the real `kubectl`, as a user would.
+///
+/// The binary is found beside the test bundle (`swift build --build-tests` puts both in the same
+/// directory) or at `$KGIT_BIN`. ``stop()`` (or deinit) terminates it and removes the directory.
+final class ServerProcess: @unchecked Sendable {
+    let dataDirectory: URL
+    let cacheDirectory: URL
+    let process: Process
+    let port: Int
+    private let stderrBuffer: OutputBuffer
+
+    var kubeconfig: String { dataDirectory.appendingPathComponent("kubeconfig").path }
+    var baseURL: String { "https://127.0.0.1:\(port)" }
+
+    /// Accumulates a pipe's output from a background reader.
+    final class OutputBuffer: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+    }
+
+    static var binaryPath: String {
+        if let explicit = ProcessInfo.processInfo.environment["KGIT_BIN"] { return explicit }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("kgit").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return "kgit"
+    }
+
+    /// Starts a server and waits until `/readyz` answers; `prepare` may write files (e.g.
+    /// `tokens.csv`) into the data directory first. Reuses `dataDirectory` when given.
+    /// Starts a server off the test's cooperative threads (blocking waits there starve other tests).
+    static func start(dataDirectory: URL? = nil, prepare: @escaping @Sendable (URL) throws -> Void = { _ in })
+        async throws -> ServerProcess
+    {
+        try await offPool { try ServerProcess(dataDirectory: dataDirectory, prepare: prepare) }
+    }
+
+    /// Runs blocking work on a Dispatch thread and awaits it.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    private init(dataDirectory existing: URL? = nil, prepare: (URL) throws -> Void = { _ in }) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kgit-server-\(UUID().uuidString)")
+        dataDirectory = existing ?? root.appendingPathComponent("data")
+        cacheDirectory = root.appendingPathComponent("kube-cache")
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+        try prepare(dataDirectory)
+
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: ServerProcess.binaryPath)
+        process.arguments = ["server", "--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0"]
+        let errorPipe = Pipe()
+        process.standardError = errorPipe
+        process.standardOutput = FileHandle.nullDevice
+        let buffer = OutputBuffer()
+        stderrBuffer = buffer
+        errorPipe.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty { handle.readabilityHandler = nil } else { buffer.append(chunk) }
+        }
+        try process.run()
+
+        // The server prints "listening on https://127.0.0.1:PORT" once bound and bootstrapped.
+        let deadline = Date().addingTimeInterval(30)
+        var found: Int?
+        while Date() < deadline {
+            let text = buffer.text
+            if let range = text.range(of: "listening on https://127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                found = Int(digits)
+                if found != nil { break }
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        guard let found else {
+            process.terminate()
+            throw ServerError.didNotStart(buffer.text)
+        }
+        port = found
+        let ready = try ServerProcess.runBlocking(
+            "/usr/bin/env", ["curl", "-sS", "--max-time", "10", "--cacert",
+                             dataDirectory.appendingPathComponent("pki/ca.crt").path, "\(baseURL)/readyz"])
+        guard ready.stdout == "ok" else { throw ServerError.didNotStart("readyz: \(ready.stdout) \(ready.stderr)") }
+    }
+
+    enum ServerError: Error { case didNotStart(String) }
+
+    /// The server's standard error so far.
+    var serverLog: String { stderrBuffer.text }
+
+    /// The result of a command.
+    struct Result: CustomStringConvertible, Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var description: String { "status \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+    }
+
+    /// Runs `kubectl --kubeconfig DIR/kubeconfig ARGS` with a private discovery cache.
+    @discardableResult
+    func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        try await ServerProcess.run("/usr/bin/env", ["kubectl", "--kubeconfig", kubeconfig] + arguments, stdin: stdin,
+                              environment: ["KUBECACHEDIR": cacheDirectory.path, "HOME": cacheDirectory.path])
+    }
+
+    /// Runs curl against the server trusting the cluster CA, without client credentials unless given.
+    func curl(_ arguments: [String]) async throws -> Result {
+        let ca = dataDirectory.appendingPathComponent("pki/ca.crt").path
+        return try await ServerProcess.run("/usr/bin/env", ["curl", "-sS", "--max-time", "10", "--cacert", ca] + arguments)
+    }
+
+    /// curl with the admin client certificate.
+    func curlAsAdmin(_ arguments: [String]) async throws -> Result {
+        let pki = dataDirectory.appendingPathComponent("pki")
+        return try await curl(["--cert", pki.appendingPathComponent("admin.crt").path,
+                         "--key", pki.appendingPathComponent("admin.key").path] + arguments)
+    }
+
+    /// Terminates the server and waits for it.
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Removes the temporary directories (the data directory too unless it was passed in).
+    func cleanUp(keepData: Bool = false) {
+        stop()
+        try? FileManager.default.removeItem(at: cacheDirectory)
+        if !keepData { try? FileManager.default.removeItem(at: dataDirectory) }
+    }
+
+    deinit { stop() }
+
+    /// Runs a command to completion without blocking the caller's thread.
+    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil,
+                    environment: [String: String] = [:]) async throws -> Result {
+        try await offPool { try runBlocking(executable, arguments, stdin: stdin, environment: environment) }
+    }
+
+    static func runBlocking(_ executable: String, _ arguments: [String], stdin: String? = nil,
+                            environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        let group = DispatchGroup()
+        let outBuffer = OutputBuffer(), errBuffer = OutputBuffer()
+        group.enter()
+        DispatchQueue.global().async {
+            outBuffer.append(out.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
+        group.enter()
+        DispatchQueue.global().async {
+            errBuffer.append(err.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        group.wait()
+        return Result(status: process.terminationStatus, stdout: outBuffer.text, stderr: errBuffer.text)
+    }
+}
