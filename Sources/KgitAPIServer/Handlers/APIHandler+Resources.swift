@@ -91,6 +91,7 @@ extension APIHandler {
         try Strategy.prepareForCreate(&object, info: info, now: clock())
         if info.group.isEmpty && info.resource == "services" { try await allocateClusterIP(&object) }
         try validation.check(object, info: info)
+        try await preventEscalation(object, info: info, namespace: namespace ?? "")
         let created = try await registry.create(info, object: object, dryRun: dryRun)
         if info.group.isEmpty && info.resource == "namespaces" && !dryRun,
            let name = created.value(at: ["metadata", "name"])?.stringValue
@@ -113,6 +114,20 @@ extension APIHandler {
             _ = try await registry.create(info, object: account, dryRun: false)
         } catch where error.reason == "AlreadyExists" {
             return
+        }
+    }
+
+    /// RBAC escalation prevention for writes of roles and bindings by the current request's user.
+    func preventEscalation(_ object: JSONValue, info: ResourceInfo, namespace: String) async throws(APIError) {
+        guard info.group == "rbac.authorization.k8s.io", let user = APIHandler.requestUser else { return }
+        let registry = self.registry
+        try await EscalationCheck(authorizer: authorizer).check(object, info: info, user: user, namespace: namespace) {
+            kind, name in
+            let resource = kind == "ClusterRole" ? "clusterroles" : "roles"
+            guard let roleInfo = registry.catalog.lookup(group: "rbac.authorization.k8s.io", version: "v1", resource: resource),
+                  let role = try? await registry.read(roleInfo, namespace: kind == "ClusterRole" ? nil : namespace, name: name)
+            else { return nil }
+            return (role.object["rules"]?.arrayValue ?? []).map(RBACRule.init(json:))
         }
     }
 
@@ -182,6 +197,7 @@ extension APIHandler {
             }
             try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
             try validation.check(object, info: info)
+            try await preventEscalation(object, info: info, namespace: namespace ?? "")
             var comparable = object
             comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]),
                                 at: ["metadata", "resourceVersion"])

@@ -44,22 +44,31 @@ public final class APIHandler: Sendable {
         self.defaultWatchTimeout = defaultWatchTimeout
     }
 
+    /// The user of the request being handled (for checks deep in the write path).
+    @TaskLocal static var requestUser: UserInfo?
+
     /// Answers one request, and records it in the audit log when one is configured.
     public func handle(_ request: APIRequest) async -> APIResponse {
         let received = clock()
         let user = await authenticator.authenticate(request, now: received)
         let route = Route.parse(method: request.method, path: request.path, query: request.query)
         let response: APIResponse
-        do {
-            response = try await self.route(request, route: route, user: user)
-        } catch {
-            response = .error(error)
+        response = await APIHandler.$requestUser.withValue(user) {
+            await self.answer(request, route: route, user: user)
         }
         if let audit {
             await audit.record(request, route: route, user: user, status: response.status, received: received,
                                completed: clock())
         }
         return response
+    }
+
+    private func answer(_ request: APIRequest, route: Route, user: UserInfo?) async -> APIResponse {
+        do {
+            return try await self.route(request, route: route, user: user)
+        } catch {
+            return .error(error)
+        }
     }
 
     private func route(_ request: APIRequest, route: Route, user: UserInfo?) async throws(APIError) -> APIResponse {
