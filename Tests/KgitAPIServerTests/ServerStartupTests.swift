@@ -118,6 +118,25 @@ struct ServerStartupTests {
         #expect(bob.stdout.contains(#"User \"bob\" cannot list resource \"configmaps\""#), "\(bob)")
     }
 
+    @Test("a request body over the 3 MiB limit is refused with 413 and the server keeps serving")
+    func bodyLimit() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.cleanUp() }
+        let big = server.cacheDirectory.appendingPathComponent("big.json")
+        try Data(("{\"metadata\":{\"name\":\"big\"},\"data\":{\"x\":\"" + String(repeating: "a", count: 4 << 20) + "\"}}").utf8)
+            .write(to: big)
+        let pki = server.dataDirectory.appendingPathComponent("pki")
+        let result = try await server.curl([
+            "--cert", pki.appendingPathComponent("admin.crt").path, "--key", pki.appendingPathComponent("admin.key").path,
+            "-H", "Content-Type: application/json", "--data-binary", "@\(big.path)", "-w", "\n%{http_code}",
+            "\(server.baseURL)/api/v1/namespaces/default/configmaps",
+        ])
+        #expect(result.stdout.hasSuffix("\n413"), "\(result)")
+        #expect(result.stdout.contains("RequestEntityTooLarge"), "\(result)")
+        let after = try await server.kubectl(["get", "configmaps", "-o", "name"])
+        #expect(after.status == 0 && after.stdout.isEmpty, "\(after)")
+    }
+
     @Test("a client certificate from another CA is rejected during the TLS handshake")
     func foreignClientCertificate() async throws {
         let server = try await ServerProcess.start()

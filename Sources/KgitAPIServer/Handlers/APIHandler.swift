@@ -18,6 +18,8 @@ public final class APIHandler: Sendable {
     let clock: @Sendable () -> Date
     /// How long a watch without `timeoutSeconds` stays open.
     let defaultWatchTimeout: Duration
+    /// How often watches with `allowWatchBookmarks=true` get a BOOKMARK.
+    let bookmarkInterval: Duration
     /// Where requests are recorded, if anywhere.
     let audit: AuditLog?
     /// Schema validation of objects before they are stored.
@@ -32,8 +34,10 @@ public final class APIHandler: Sendable {
 
     public init(store: any KeyValueStore, catalog: ResourceCatalog = .builtIn, authenticator: Authenticator,
                 authorizer: any Authorizer, serverAddress: String, defaultWatchTimeout: Duration = .seconds(1800),
-                audit: AuditLog? = nil, clock: @escaping @Sendable () -> Date = Date.init) {
+                bookmarkInterval: Duration = .seconds(15), audit: AuditLog? = nil,
+                clock: @escaping @Sendable () -> Date = Date.init) {
         self.audit = audit
+        self.bookmarkInterval = bookmarkInterval
         self.catalog = catalog
         self.registry = Registry(store: store, catalog: catalog, clock: clock)
         self.discovery = Discovery(catalog: catalog, serverAddress: serverAddress)
