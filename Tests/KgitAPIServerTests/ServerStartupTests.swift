@@ -66,6 +66,28 @@ struct ServerStartupTests {
         #expect((Int(created.stdout) ?? 0) > previous, "revisions keep increasing after a restart")
     }
 
+    @Test("SIGTERM stops the server gracefully, even with a watch open, and it exits 0")
+    func gracefulShutdown() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.cleanUp() }
+        let watcher = Process()
+        watcher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        watcher.arguments = ["kubectl", "--kubeconfig", server.kubeconfig, "get", "configmaps", "-w"]
+        watcher.environment = ProcessInfo.processInfo.environment.merging(["KUBECACHEDIR": server.cacheDirectory.path]) { $1 }
+        watcher.standardOutput = FileHandle.nullDevice
+        watcher.standardError = FileHandle.nullDevice
+        try watcher.run()
+        defer { if watcher.isRunning { watcher.terminate() } }
+        try await Task.sleep(for: .seconds(1))
+        let started = Date()
+        server.process.terminate()
+        let process = server.process
+        try await ServerProcess.offPool { process.waitUntilExit() }
+        #expect(process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(started) < 5, "shut down before the 5 s fallback")
+        #expect(server.serverLog.contains("kgit server stopped"), "\(server.serverLog)")
+    }
+
     @Test("health endpoints answer ok without credentials; the API answers 401 Unauthorized")
     func anonymous() async throws {
         let server = try await ServerProcess.start()
