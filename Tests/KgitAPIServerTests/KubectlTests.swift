@@ -3,7 +3,7 @@ import Testing
 
 /// The real kubectl (1.32 via the dispatcher) against a real `kgit server` over HTTPS, checking
 /// what a user sees: output and exit codes.
-@Suite("kubectl against kgit server", .serialized)
+@Suite("kubectl against kgit server", .serialized, .enabled(if: Tools.endToEnd))
 struct KubectlTests {
     static let deployment = """
         apiVersion: apps/v1

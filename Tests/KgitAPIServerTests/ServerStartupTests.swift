@@ -3,7 +3,7 @@ import Testing
 
 /// `kgit server` as a process: PKI and kubeconfig on first start, reuse on restart, TLS and
 /// authentication at the door.
-@Suite("kgit server startup and authentication", .serialized)
+@Suite("kgit server startup and authentication", .serialized, .enabled(if: Tools.endToEnd))
 struct ServerStartupTests {
     @Test("first start creates the CA, serving and admin certificates and a kubeconfig kubectl can use")
     func firstStart() async throws {
