@@ -10,6 +10,14 @@ extension APIHandler {
             throw APIError.pathNotFound()
         }
         if r.namespace != nil && !info.namespaced { throw APIError.pathNotFound() }
+        // Names become storage key segments: no separators, control characters or dot segments.
+        for segment in [r.namespace, r.name].compactMap({ $0 }) {
+            if segment.isEmpty || segment == "." || segment == ".." || segment.contains("/")
+                || segment.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "%" })
+            {
+                throw APIError.badRequest("invalid name or namespace in the request path: \(segment.debugDescription)")
+            }
+        }
         if let sub = r.subresource, !info.subresources.contains(where: { $0.name == sub }) {
             throw APIError.pathNotFound()
         }
