@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "KgitSchemaTests", dependencies: ["KgitSchema", "KgitYAML"]),
         .testTarget(name: "KgitKGLTests", dependencies: ["KgitKGL", "KgitSchema", "KgitYAML"]),
         .testTarget(name: "KgitStoreTests", dependencies: ["KgitStore"]),
-        .testTarget(name: "KgitGitTests", dependencies: ["KgitGit"]),
+        .testTarget(name: "KgitGitTests", dependencies: ["KgitGit"], exclude: ["Support/git-http-auth-server.py"]),
         .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit"]),
         .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI"]),
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),

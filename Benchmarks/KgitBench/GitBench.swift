@@ -25,8 +25,14 @@ enum GitBench {
         var runs = 5
         var i = 0
         while i < args.count {
-            if args[i] == "--files", i + 1 < args.count, let n = Int(args[i + 1]) { files = n; i += 1 }
-            if args[i] == "--runs", i + 1 < args.count, let n = Int(args[i + 1]) { runs = max(1, n); i += 1 }
+            if args[i] == "--files", i + 1 < args.count, let n = Int(args[i + 1]) {
+                files = n
+                i += 1
+            }
+            if args[i] == "--runs", i + 1 < args.count, let n = Int(args[i + 1]) {
+                runs = max(1, n)
+                i += 1
+            }
             i += 1
         }
 
@@ -37,14 +43,19 @@ enum GitBench {
         let daemon = try Daemon(basePath: root + "/served")
         defer { daemon.stop() }
         let url = "git://127.0.0.1:\(daemon.port)/ops"
-        print("input: \(files) manifests in \(files / 100 + (files % 100 == 0 ? 0 : 1)) directories, "
-              + "\(generated) bytes, served by git daemon at \(url)")
+        print(
+            "input: \(files) manifests in \(files / 100 + (files % 100 == 0 ? 0 : 1)) directories, "
+                + "\(generated) bytes, served by git daemon at \(url)")
 
         let clock = ContinuousClock()
-        var kgitCold: [Duration] = [], gitCold: [Duration] = []
-        var kgitFetch: [Duration] = [], gitBare: [Duration] = []
-        var kgitNoop: [Duration] = [], gitNoop: [Duration] = []
-        var kgitOne: [Duration] = [], gitOne: [Duration] = []
+        var kgitCold: [Duration] = []
+        var gitCold: [Duration] = []
+        var kgitFetch: [Duration] = []
+        var gitBare: [Duration] = []
+        var kgitNoop: [Duration] = []
+        var gitNoop: [Duration] = []
+        var kgitOne: [Duration] = []
+        var gitOne: [Duration] = []
         var loadedFiles = 0
 
         for run in 0..<runs {
@@ -52,16 +63,18 @@ enum GitBench {
             let clone = root + "/clone-\(run)"
             var source: ManifestSource?
             var snapshot: ManifestSnapshot?
-            kgitCold.append(try clock.measure {
-                let git = try Libgit2Source(url: url, cacheDirectory: cache)
-                let made = try ManifestSource(git: git, revision: "main", directory: "")
-                snapshot = try made.load()
-                source = made
-            })
+            kgitCold.append(
+                try clock.measure {
+                    let git = try Libgit2Source(url: url, cacheDirectory: cache)
+                    let made = try ManifestSource(git: git, revision: "main", directory: "")
+                    snapshot = try made.load()
+                    source = made
+                })
             gitCold.append(try clock.measure { try git(["clone", "-q", url, clone], in: root) })
-            kgitFetch.append(try clock.measure {
-                try Libgit2Source(url: url, cacheDirectory: cache + "-fetch-only").fetch()
-            })
+            kgitFetch.append(
+                try clock.measure {
+                    try Libgit2Source(url: url, cacheDirectory: cache + "-fetch-only").fetch()
+                })
             gitBare.append(try clock.measure { try git(["clone", "-q", "--bare", url, clone + "-bare"], in: root) })
             guard let source, var current = snapshot else { return }
             loadedFiles = current.files.count
@@ -89,20 +102,25 @@ enum GitBench {
 
         print("kgit loaded \(loadedFiles) files per cold load; \(runs) runs, medians:")
         report("cold load", kgit: kgitCold, kgitLabel: "ManifestSource.load", git: gitCold, gitLabel: "git clone")
-        report("cold fetch only", kgit: kgitFetch, kgitLabel: "Libgit2Source.fetch", git: gitBare,
-               gitLabel: "git clone --bare")
+        report(
+            "cold fetch only", kgit: kgitFetch, kgitLabel: "Libgit2Source.fetch", git: gitBare,
+            gitLabel: "git clone --bare")
         report("no-op re-sync", kgit: kgitNoop, kgitLabel: "update(from:)", git: gitNoop, gitLabel: "git fetch")
         report("one-file re-sync", kgit: kgitOne, kgitLabel: "update(from:)", git: gitOne, gitLabel: "git pull")
     }
 
     // MARK: - Reporting
 
-    private static func report(_ name: String, kgit: [Duration], kgitLabel: String, git: [Duration],
-                               gitLabel: String) {
-        let k = milliseconds(median(kgit)), g = milliseconds(median(git))
+    private static func report(
+        _ name: String, kgit: [Duration], kgitLabel: String, git: [Duration],
+        gitLabel: String
+    ) {
+        let k = milliseconds(median(kgit))
+        let g = milliseconds(median(git))
         let pad = { (s: String, n: Int) in s + String(repeating: " ", count: max(0, n - s.count)) }
-        print("  \(pad(name, 17)) kgit \(pad(kgitLabel, 20)) \(pad(format(k) + " ms", 11)) "
-              + "git \(pad(gitLabel, 16)) \(pad(format(g) + " ms", 11)) ratio \(format(k / g))x")
+        print(
+            "  \(pad(name, 17)) kgit \(pad(kgitLabel, 20)) \(pad(format(k) + " ms", 11)) "
+                + "git \(pad(gitLabel, 16)) \(pad(format(g) + " ms", 11)) ratio \(format(k / g))x")
     }
 
     private static func median(_ values: [Duration]) -> Duration {
@@ -165,8 +183,10 @@ enum GitBench {
         init(basePath: String) throws {
             port = try Self.freePort()
             process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
-            process.arguments = ["--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all",
-                                 "--base-path=\(basePath)", basePath]
+            process.arguments = [
+                "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all",
+                "--base-path=\(basePath)", basePath,
+            ]
             process.standardError = FileHandle.nullDevice
             try process.run()
             for _ in 0..<300 {

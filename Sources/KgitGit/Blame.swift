@@ -33,8 +33,10 @@ public struct Blame: Hashable, Sendable {
         /// The file's path in that commit (it differs when the file was renamed since).
         public let originalPath: String
 
-        public init(startLine: Int, lineCount: Int, commit: ObjectID, author: Signature, summary: String,
-                    originalPath: String) {
+        public init(
+            startLine: Int, lineCount: Int, commit: ObjectID, author: Signature, summary: String,
+            originalPath: String
+        ) {
             self.startLine = startLine
             self.lineCount = lineCount
             self.commit = commit
@@ -53,7 +55,7 @@ public struct Blame: Hashable, Sendable {
     public let path: String
     /// The newest commit considered: the revision being validated.
     public let newestCommit: ObjectID
-    /// The runs, in line order, covering the whole file.
+    /// The runs, in line order, covering the whole file (or the lines asked for).
     public let hunks: [Hunk]
 
     public init(path: String, newestCommit: ObjectID, hunks: [Hunk]) {
@@ -65,7 +67,8 @@ public struct Blame: Hashable, Sendable {
     /// The run holding `line` (1-based); nil when the file has fewer lines.
     public func hunk(forLine line: Int) -> Hunk? {
         // Hunks are sorted by startLine: binary search for the last hunk starting at or before `line`.
-        var low = 0, high = hunks.count
+        var low = 0
+        var high = hunks.count
         while low < high {
             let mid = (low + high) / 2
             if hunks[mid].startLine <= line { low = mid + 1 } else { high = mid }

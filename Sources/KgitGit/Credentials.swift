@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What kgit offers a remote that asks who it is: an SSH agent, SSH key files, a username and password (or
@@ -58,14 +58,18 @@ public struct Credentials: Sendable, Equatable {
     /// - Parameters:
     ///   - environment: the variables to read (the process environment in production, a dictionary in tests).
     ///   - fileExists: whether a key file exists and is readable.
-    public static func fromEnvironment(_ environment: [String: String],
-                                       fileExists: (String) -> Bool = Credentials.isReadable) -> Credentials {
+    public static func fromEnvironment(
+        _ environment: [String: String],
+        fileExists: (String) -> Bool = Credentials.isReadable
+    ) -> Credentials {
         var credentials = Credentials()
         credentials.username = environment["KGIT_GIT_USERNAME"].nonEmpty
         credentials.password = environment["KGIT_GIT_PASSWORD"].nonEmpty ?? environment["KGIT_GIT_TOKEN"].nonEmpty
         credentials.useSSHAgent = environment["SSH_AUTH_SOCK"].nonEmpty != nil
         if let key = environment["KGIT_SSH_KEY"].nonEmpty {
-            credentials.sshKeys = [SSHKey(privateKeyPath: key, passphrase: environment["KGIT_SSH_KEY_PASSPHRASE"].nonEmpty)]
+            credentials.sshKeys = [
+                SSHKey(privateKeyPath: key, passphrase: environment["KGIT_SSH_KEY_PASSPHRASE"].nonEmpty)
+            ]
         } else if let home = environment["HOME"].nonEmpty {
             credentials.sshKeys = ["id_ed25519", "id_ecdsa", "id_rsa"]
                 .map { "\(home)/.ssh/\($0)" }
@@ -77,8 +81,10 @@ public struct Credentials: Sendable, Equatable {
 
     /// The variables `fromEnvironment` reads, taken from this process's environment.
     public static func fromProcessEnvironment() -> Credentials {
-        let names = ["KGIT_GIT_USERNAME", "KGIT_GIT_PASSWORD", "KGIT_GIT_TOKEN", "SSH_AUTH_SOCK", "KGIT_SSH_KEY",
-                     "KGIT_SSH_KEY_PASSPHRASE", "HOME"]
+        let names = [
+            "KGIT_GIT_USERNAME", "KGIT_GIT_PASSWORD", "KGIT_GIT_TOKEN", "SSH_AUTH_SOCK", "KGIT_SSH_KEY",
+            "KGIT_SSH_KEY_PASSPHRASE", "HOME",
+        ]
         var environment: [String: String] = [:]
         for name in names {
             if let value = getenv(name) { environment[name] = String(cString: value) }

@@ -31,8 +31,10 @@ public struct FetchResult: Hashable, Sendable {
     /// Whether any reference changed. A fetch that changed nothing leaves every revision where it was.
     public var changed: Bool { !updates.isEmpty }
 
-    public init(url: String, updates: [ReferenceUpdate], defaultBranch: String?, receivedObjects: Int,
-                receivedBytes: Int) {
+    public init(
+        url: String, updates: [ReferenceUpdate], defaultBranch: String?, receivedObjects: Int,
+        receivedBytes: Int
+    ) {
         self.url = url
         self.updates = updates
         self.defaultBranch = defaultBranch

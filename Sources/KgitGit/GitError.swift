@@ -90,8 +90,9 @@ extension GitError {
             errorClass = last.pointee.klass
         }
         let kind = classify(code: code, errorClass: errorClass)
-        return GitError(kind, operation: operation, reason: reason(for: kind, code: code),
-                        libgit2Code: code, libgit2Message: message)
+        return GitError(
+            kind, operation: operation, reason: reason(for: kind, code: code),
+            libgit2Code: code, libgit2Message: message)
     }
 
     private static func classify(code: Int32, errorClass: Int32) -> Kind {
@@ -109,7 +110,7 @@ extension GitError {
         }
         switch errorClass {
         case Int32(GIT_ERROR_NET.rawValue), Int32(GIT_ERROR_SSH.rawValue), Int32(GIT_ERROR_HTTP.rawValue),
-             Int32(GIT_ERROR_SSL.rawValue):
+            Int32(GIT_ERROR_SSL.rawValue):
             return .unreachable
         case Int32(GIT_ERROR_REPOSITORY.rawValue): return .repository
         default: return .other

@@ -19,7 +19,9 @@ enum Libgit2 {
     /// The linked libgit2 version, as `major.minor.revision`.
     static var version: String {
         ensureInitialized()
-        var major: Int32 = 0, minor: Int32 = 0, revision: Int32 = 0
+        var major: Int32 = 0
+        var minor: Int32 = 0
+        var revision: Int32 = 0
         git_libgit2_version(&major, &minor, &revision)
         return "\(major).\(minor).\(revision)"
     }

@@ -13,11 +13,21 @@ public final class Libgit2Source: GitSource {
     public let displayURL: String
 
     /// Opens (or creates) the mirror of `url` under `cacheDirectory`. Does not touch the network.
+    ///
+    /// A password in the URL (`https://bot:token@host/repo.git`) is taken out before anything is stored: the
+    /// mirror remembers `https://bot@host/repo.git`, and the user name and password are offered through
+    /// `credentials` when `credentials` has no password of its own.
     public init(url: String, cacheDirectory: String, credentials: Credentials = .anonymous) throws {
+        let split = RemoteURL.splittingPassword(url)
+        var credentials = credentials
+        if credentials.password == nil, let password = split.password {
+            credentials.username = split.username
+            credentials.password = password
+        }
         let directory = cacheDirectory.hasSuffix("/") ? cacheDirectory : cacheDirectory + "/"
-        self.repository = try Repository.mirror(of: url, at: directory + Self.mirrorName(for: url))
+        self.repository = try Repository.mirror(of: split.url, at: directory + Self.mirrorName(for: split.url))
         self.credentials = credentials
-        self.displayURL = RemoteURL.redacted(url)
+        self.displayURL = split.url
     }
 
     /// The directory name of `url`'s mirror: the last path component, reduced to `[A-Za-z0-9._-]`, then the first
@@ -25,12 +35,13 @@ public final class Libgit2Source: GitSource {
     public static func mirrorName(for url: String) -> String {
         var last = url.split(whereSeparator: { $0 == "/" || $0 == ":" }).last.map(String.init) ?? "repository"
         if last.hasSuffix(".git") { last.removeLast(4) }
-        let slug = String(last.unicodeScalars.map { scalar -> Character in
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": return Character(scalar)
-            default: return "_"
-            }
-        }.prefix(40))
+        let slug = String(
+            last.unicodeScalars.map { scalar -> Character in
+                switch scalar {
+                case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": return Character(scalar)
+                default: return "_"
+                }
+            }.prefix(40))
         return "\(slug.isEmpty ? "repository" : slug)-\(sha1(url).abbreviated(12)).git"
     }
 
@@ -67,7 +78,9 @@ public final class Libgit2Source: GitSource {
         try repository.symlinkTarget(of: linkPath, blob: id)
     }
 
-    public func changes(from oldTree: ObjectID?, to newTree: ObjectID, under directory: String) throws
+    public func changes(
+        from oldTree: ObjectID?, to newTree: ObjectID, under directory: String
+    ) throws
         -> [TreeChange]
     {
         try repository.changes(from: oldTree, to: newTree, under: directory)

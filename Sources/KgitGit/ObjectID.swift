@@ -16,7 +16,9 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// Creates an id from its 20 bytes; nil when `bytes` has another length.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
-        var h: UInt64 = 0, m: UInt64 = 0, l: UInt32 = 0
+        var h: UInt64 = 0
+        var m: UInt64 = 0
+        var l: UInt32 = 0
         for (i, byte) in bytes.enumerated() {
             switch i {
             case 0..<8: h = h << 8 | UInt64(byte)
@@ -46,9 +48,15 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     public var bytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(Self.byteCount)
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: high >> UInt64(shift))) }
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: middle >> UInt64(shift))) }
-        for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: low >> UInt32(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            out.append(UInt8(truncatingIfNeeded: high >> UInt64(shift)))
+        }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            out.append(UInt8(truncatingIfNeeded: middle >> UInt64(shift)))
+        }
+        for shift in stride(from: 24, through: 0, by: -8) {
+            out.append(UInt8(truncatingIfNeeded: low >> UInt32(shift)))
+        }
         return out
     }
 

@@ -14,11 +14,14 @@ extension Repository {
     ///   - directory: limit the comparison to this directory ("" for the whole tree). A directory missing on one
     ///     side counts as empty there.
     /// - Throws: `.notFound` when a tree is missing, `.wrongObjectType` when `directory` is a file.
-    public func changes(from oldTree: ObjectID?, to newTree: ObjectID, under directory: String = "") throws
+    public func changes(
+        from oldTree: ObjectID?, to newTree: ObjectID, under directory: String = ""
+    ) throws
         -> [TreeChange]
     {
         let prefix = try RepositoryPath.normalize(directory)
-        let operation = "comparing \"\(prefix)\" between trees \(oldTree?.abbreviated() ?? "(none)") and "
+        let operation =
+            "comparing \"\(prefix)\" between trees \(oldTree?.abbreviated() ?? "(none)") and "
             + "\(newTree.abbreviated()) of \(path)"
         let oldSubtree = try oldTree.flatMap { try treeID(at: prefix, in: $0) }
         let newSubtree = try treeID(at: prefix, in: newTree)
@@ -50,12 +53,13 @@ extension Repository {
             }
             let file = status == .deleted ? delta.old_file : delta.new_file
             guard let rawPath = file.path else { continue }
-            changes.append(TreeChange(
-                path: RepositoryPath.join(prefix, String(cString: rawPath)),
-                status: status,
-                oldID: status == .added ? nil : ObjectID(delta.old_file.id),
-                newID: status == .deleted ? nil : ObjectID(delta.new_file.id),
-                kind: Self.kind(ofMode: file.mode)))
+            changes.append(
+                TreeChange(
+                    path: RepositoryPath.join(prefix, String(cString: rawPath)),
+                    status: status,
+                    oldID: status == .added ? nil : ObjectID(delta.old_file.id),
+                    newID: status == .deleted ? nil : ObjectID(delta.new_file.id),
+                    kind: Self.kind(ofMode: file.mode)))
         }
         return changes
     }

@@ -13,6 +13,8 @@ extension Repository {
     /// `main`, `v1.0.0` and commit ids resolve in it as they do in the remote. If the directory holds a mirror
     /// of another URL, its remote is repointed at `url`. Nothing is downloaded until `fetch(credentials:)`.
     ///
+    /// The URL is stored in the mirror's `config` as given: pass secrets as `Credentials`, not inside the URL.
+    ///
     /// - Parameters:
     ///   - url: a local path, `file://`, `git://`, `ssh://`, `user@host:path` or `https://` URL.
     ///   - directory: the cache directory for this remote.
@@ -25,8 +27,9 @@ extension Repository {
         var remote: OpaquePointer?
         let lookup = git_remote_lookup(&remote, repository.handle, mirrorRemote)
         if lookup == GIT_ENOTFOUND.rawValue {
-            try check(git_remote_create_with_fetchspec(&remote, repository.handle, mirrorRemote, url, mirrorRefspecs[0]),
-                      operation)
+            try check(
+                git_remote_create_with_fetchspec(&remote, repository.handle, mirrorRemote, url, mirrorRefspecs[0]),
+                operation)
             for refspec in mirrorRefspecs.dropFirst() {
                 try check(git_remote_add_fetch(repository.handle, mirrorRemote, refspec), operation)
             }
@@ -63,8 +66,9 @@ extension Repository {
         var remote: OpaquePointer?
         let lookup = git_remote_lookup(&remote, handle, Self.mirrorRemote)
         guard lookup == 0, let remote else {
-            throw GitError(.repository, operation: "fetching into \(path)",
-                           reason: "the repository has no remote \"\(Self.mirrorRemote)\"; open it with mirror(of:at:)")
+            throw GitError(
+                .repository, operation: "fetching into \(path)",
+                reason: "the repository has no remote \"\(Self.mirrorRemote)\"; open it with mirror(of:at:)")
         }
         defer { git_remote_free(remote) }
         let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
@@ -78,16 +82,18 @@ extension Repository {
             callbacks.credentials = { out, url, usernameFromURL, allowedTypes, payload in
                 guard let out, let payload else { return GIT_PASSTHROUGH.rawValue }
                 let context = Unmanaged<FetchContext>.fromOpaque(payload).takeUnretainedValue()
-                return context.provideCredential(out, usernameFromURL: usernameFromURL.map { String(cString: $0) },
-                                                 allowed: allowedTypes)
+                return context.provideCredential(
+                    out, usernameFromURL: usernameFromURL.map { String(cString: $0) },
+                    allowed: allowedTypes)
             }
             callbacks.update_tips = { name, old, new, payload in
                 guard let name, let payload else { return 0 }
                 let context = Unmanaged<FetchContext>.fromOpaque(payload).takeUnretainedValue()
-                context.updates.append(FetchResult.ReferenceUpdate(
-                    name: String(cString: name),
-                    old: old.flatMap { git_oid_is_zero($0) == 1 ? nil : ObjectID($0) },
-                    new: new.flatMap { git_oid_is_zero($0) == 1 ? nil : ObjectID($0) }))
+                context.updates.append(
+                    FetchResult.ReferenceUpdate(
+                        name: String(cString: name),
+                        old: old.flatMap { git_oid_is_zero($0) == 1 ? nil : ObjectID($0) },
+                        new: new.flatMap { git_oid_is_zero($0) == 1 ? nil : ObjectID($0) }))
                 return 0
             }
 
@@ -95,13 +101,15 @@ extension Repository {
             if connected < 0 {
                 var error = GitError.fromLibgit2(connected, operation: operation)
                 if ![.authentication, .certificate].contains(error.kind) {
-                    error = GitError(.unreachable, operation: operation, reason: "the remote is unreachable",
-                                     libgit2Code: error.libgit2Code, libgit2Message: error.libgit2Message)
+                    error = GitError(
+                        .unreachable, operation: operation, reason: "the remote is unreachable",
+                        libgit2Code: error.libgit2Code, libgit2Message: error.libgit2Message)
                 }
                 throw error
             }
             var branch = git_buf()
-            let defaultBranch: String? = git_remote_default_branch(&branch, remote) == 0 && branch.ptr != nil
+            let defaultBranch: String? =
+                git_remote_default_branch(&branch, remote) == 0 && branch.ptr != nil
                 ? String(cString: branch.ptr) : nil
             git_buf_dispose(&branch)
 
@@ -114,12 +122,14 @@ extension Repository {
             try check(git_remote_fetch(remote, nil, &options, "kgit: fetch"), operation)
 
             if let defaultBranch {
-                try check(git_repository_set_head(handle, defaultBranch), "\(operation): pointing HEAD at \(defaultBranch)")
+                try check(
+                    git_repository_set_head(handle, defaultBranch), "\(operation): pointing HEAD at \(defaultBranch)")
             }
             let stats = git_remote_stats(remote)?.pointee
-            return FetchResult(url: RemoteURL.redacted(url), updates: context.updates, defaultBranch: defaultBranch,
-                               receivedObjects: Int(stats?.received_objects ?? 0),
-                               receivedBytes: Int(stats?.received_bytes ?? 0))
+            return FetchResult(
+                url: RemoteURL.redacted(url), updates: context.updates, defaultBranch: defaultBranch,
+                receivedObjects: Int(stats?.received_objects ?? 0),
+                receivedBytes: Int(stats?.received_bytes ?? 0))
         }
     }
 }
@@ -134,13 +144,20 @@ private final class FetchContext {
         self.credentials = credentials
     }
 
-    /// Answers one credentials request: 0 with `out` set, or `GIT_PASSTHROUGH` when nothing is left to offer.
-    func provideCredential(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>,
-                           usernameFromURL: String?, allowed: UInt32) -> Int32 {
-        guard let choice = credentials.nextChoice(allowed: .init(rawValue: allowed), usernameFromURL: usernameFromURL,
-                                                  tried: tried) else {
-            // Nothing left to offer: fail with our reason rather than let libgit2 ask again or blame a missing callback.
-            let message = tried.isEmpty
+    /// Answers one credentials request: 0 with `out` set, or `GIT_EAUTH` with a message when nothing is left to offer.
+    func provideCredential(
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>,
+        usernameFromURL: String?, allowed: UInt32
+    ) -> Int32 {
+        guard
+            let choice = credentials.nextChoice(
+                allowed: .init(rawValue: allowed), usernameFromURL: usernameFromURL,
+                tried: tried)
+        else {
+            // Nothing left to offer: fail with our reason, rather than let libgit2 ask again or blame a missing
+            // callback.
+            let message =
+                tried.isEmpty
                 ? "the remote asked for credentials and none of a kind it accepts are configured (HTTPS: "
                     + "KGIT_GIT_USERNAME with KGIT_GIT_PASSWORD or KGIT_GIT_TOKEN; SSH: SSH_AUTH_SOCK or KGIT_SSH_KEY)"
                 : "the remote rejected every credential offered: "

@@ -40,15 +40,18 @@ extension Repository {
                     return Blob(path: filePath, resolvedPath: current, id: id, bytes: bytes)
                 case GIT_FILEMODE_LINK:
                     hops += 1
-                    let targetBytes = try blobBytes(id, maxBytes: 4096, operation, label: "symbolic link \"\(current)\"")
+                    let targetBytes = try blobBytes(
+                        id, maxBytes: 4096, operation, label: "symbolic link \"\(current)\"")
                     let target = String(decoding: targetBytes, as: UTF8.self)
                     guard hops <= Self.maxSymlinkHops else {
-                        throw GitError(.symlinkEscapesRepository, operation: operation,
-                                       reason: "more than \(Self.maxSymlinkHops) symbolic links (a loop?) at \"\(current)\"")
+                        throw GitError(
+                            .symlinkEscapesRepository, operation: operation,
+                            reason: "more than \(Self.maxSymlinkHops) symbolic links (a loop?) at \"\(current)\"")
                     }
                     guard let next = RepositoryPath.symlinkTarget(of: current, target: target) else {
-                        throw GitError(.symlinkEscapesRepository, operation: operation,
-                                       reason: "\"\(current)\" is a symbolic link to \"\(target)\", outside the repository")
+                        throw GitError(
+                            .symlinkEscapesRepository, operation: operation,
+                            reason: "\"\(current)\" is a symbolic link to \"\(target)\", outside the repository")
                     }
                     current = next
                 case GIT_FILEMODE_TREE:
@@ -67,10 +70,13 @@ extension Repository {
     /// - Throws: `.symlinkEscapesRepository` when the target is absolute or climbs above the root.
     public func symlinkTarget(of linkPath: String, blob id: ObjectID) throws -> String {
         let operation = "reading symbolic link \"\(linkPath)\" in \(path)"
-        let target = String(decoding: try blobBytes(id, maxBytes: 4096, operation, label: "symbolic link \"\(linkPath)\""), as: UTF8.self)
+        let target = String(
+            decoding: try blobBytes(id, maxBytes: 4096, operation, label: "symbolic link \"\(linkPath)\""),
+            as: UTF8.self)
         guard let resolved = RepositoryPath.symlinkTarget(of: linkPath, target: target) else {
-            throw GitError(.symlinkEscapesRepository, operation: operation,
-                           reason: "\"\(linkPath)\" is a symbolic link to \"\(target)\", outside the repository")
+            throw GitError(
+                .symlinkEscapesRepository, operation: operation,
+                reason: "\"\(linkPath)\" is a symbolic link to \"\(target)\", outside the repository")
         }
         return resolved
     }
@@ -89,8 +95,9 @@ extension Repository {
             throw GitError(.wrongObjectType, operation: operation, reason: "\(id) is not a blob")
         }
         guard header.size <= maxBytes else {
-            throw GitError(.fileTooLarge, operation: operation,
-                           reason: "\(label) is \(header.size) bytes, over the limit of \(maxBytes) bytes")
+            throw GitError(
+                .fileTooLarge, operation: operation,
+                reason: "\(label) is \(header.size) bytes, over the limit of \(maxBytes) bytes")
         }
         var oid = id.oid
         var blob: OpaquePointer?

@@ -20,12 +20,15 @@ extension Repository {
         try withTree(subtree, operation) { handle in
             try withExtendedLifetime(walk) {
                 let payload = Unmanaged.passUnretained(walk).toOpaque()
-                try check(git_tree_walk(handle, GIT_TREEWALK_PRE, { root, entry, payload in
-                    guard let entry, let payload else { return -1 }
-                    let walk = Unmanaged<TreeWalk>.fromOpaque(payload).takeUnretainedValue()
-                    walk.visit(root: root, entry: entry)
-                    return 0
-                }, payload), operation)
+                try check(
+                    git_tree_walk(
+                        handle, GIT_TREEWALK_PRE,
+                        { root, entry, payload in
+                            guard let entry, let payload else { return -1 }
+                            let walk = Unmanaged<TreeWalk>.fromOpaque(payload).takeUnretainedValue()
+                            walk.visit(root: root, entry: entry)
+                            return 0
+                        }, payload), operation)
             }
         }
         return try walk.entries.map { found in

@@ -41,8 +41,9 @@ public final class Repository {
         let code = git_repository_open_ext(&handle, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
         if code == GIT_ENOTFOUND.rawValue {
             let error = GitError.fromLibgit2(code, operation: "opening repository \(path)")
-            throw GitError(.notFound, operation: error.operation, reason: "no git repository at this path",
-                           libgit2Code: code, libgit2Message: error.libgit2Message)
+            throw GitError(
+                .notFound, operation: error.operation, reason: "no git repository at this path",
+                libgit2Code: code, libgit2Message: error.libgit2Message)
         }
         try check(code, "opening repository \(path)")
         guard let handle else {
@@ -74,8 +75,10 @@ public final class Repository {
 
 extension Repository {
     /// Looks up the tree `id`, runs `body` with it and frees it.
-    func withTree<T>(_ id: ObjectID, _ operation: @autoclosure () -> String,
-                     _ body: (OpaquePointer) throws -> T) throws -> T {
+    func withTree<T>(
+        _ id: ObjectID, _ operation: @autoclosure () -> String,
+        _ body: (OpaquePointer) throws -> T
+    ) throws -> T {
         var oid = id.oid
         var tree: OpaquePointer?
         try check(git_tree_lookup(&tree, handle, &oid), operation())
@@ -87,7 +90,8 @@ extension Repository {
     }
 
     /// The size in bytes and the type of object `id`, read from the object header without loading its contents.
-    func objectHeader(_ id: ObjectID, _ operation: @autoclosure () -> String) throws -> (size: Int, type: git_object_t) {
+    func objectHeader(_ id: ObjectID, _ operation: @autoclosure () -> String) throws -> (size: Int, type: git_object_t)
+    {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, handle), operation())
         defer { git_odb_free(odb) }

@@ -9,8 +9,9 @@ public enum RepositoryPath {
     /// - Throws: `.invalidArgument` when a `..` component would climb above the repository root.
     public static func normalize(_ path: String) throws -> String {
         guard let parts = resolve(path.split(separator: "/", omittingEmptySubsequences: true), from: []) else {
-            throw GitError(.invalidArgument, operation: "reading path \"\(path)\"",
-                           reason: "the path climbs above the repository root")
+            throw GitError(
+                .invalidArgument, operation: "reading path \"\(path)\"",
+                reason: "the path climbs above the repository root")
         }
         return parts.joined(separator: "/")
     }

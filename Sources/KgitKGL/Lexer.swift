@@ -73,9 +73,7 @@ struct Lexer {
                 lexToken()
             }
         }
-        if let last = tokens.last, last.kind != .sep {
-            tokens.append(Token(kind: .sep, text: "", value: "", range: .at(mark)))
-        }
+        appendSeparator(text: "", range: .at(mark))
         tokens.append(Token(kind: .eof, text: "", value: "", range: .at(mark)))
     }
 

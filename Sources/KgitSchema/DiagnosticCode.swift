@@ -67,6 +67,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case restartPolicy = "restart-policy"
     case requestsExceedLimits = "requests-exceed-limits"
     case invalidCRD = "invalid-crd"
+    case conflictingFields = "conflicting-fields"
 
     /// A one-line summary.
     public var summary: String {
@@ -129,6 +130,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
         case .restartPolicy: return "A pod template's restartPolicy is not allowed for its kind."
         case .requestsExceedLimits: return "A container requests more of a resource than its limit."
         case .invalidCRD: return "A CustomResourceDefinition cannot be used to validate its custom resources."
+        case .conflictingFields: return "Fields that exclude each other are set together."
         }
     }
 
@@ -249,6 +251,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
             return "Controllers restrict a pod template's restartPolicy: Deployments, ReplicaSets, StatefulSets and DaemonSets allow only `Always`; Jobs and CronJobs allow only `OnFailure` or `Never`."
         case .requestsExceedLimits:
             return "A container's resource request must not exceed its limit for the same resource. Raise the limit or lower the request."
+        case .conflictingFields:
+            return "Some fields exclude each other: a probe or lifecycle hook has exactly one handler (`exec`, `httpGet`, `tcpSocket`, `grpc` or `sleep`), a volume exactly one source (`configMap`, `secret`, `emptyDir`...), an environment variable either `value` or `valueFrom`, a PodDisruptionBudget either `minAvailable` or `maxUnavailable`, an Ingress backend port either `name` or `number`, and a Recreate Deployment strategy no `rollingUpdate`. Keep one of them."
         case .invalidCRD:
             return "The CustomResourceDefinition cannot be used: its name is not `<plural>.<group>`, no version is served, or its schema cannot be compiled. Custom resources of its kinds are reported as unknown."
         }

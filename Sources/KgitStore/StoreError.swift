@@ -43,3 +43,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension StoreError {
+    /// Whether the error came from the storage layer (and so poisons the whole write batch).
+    var isStorage: Bool {
+        if case .storage = self { return true }
+        return false
+    }
+}

@@ -5,18 +5,27 @@
 public struct Compare: Sendable, Hashable {
     /// What is compared.
     public enum Target: Sendable, Hashable {
+        /// The value, compared byte-wise.
         case value([UInt8])
+        /// The number of writes since creation (0 for a missing key).
         case version(Int64)
+        /// The revision that created the key (0 for a missing key).
         case createRevision(Int64)
+        /// The revision of the key's last write (0 for a missing key).
         case modRevision(Int64)
+        /// The lease the key is attached to (0 for none or a missing key).
         case lease(Int64)
     }
 
     /// The comparison operator.
     public enum Result: String, Sendable, Hashable {
+        /// `==`
         case equal = "EQUAL"
+        /// `!=`
         case notEqual = "NOT_EQUAL"
+        /// `<`
         case less = "LESS"
+        /// `>`
         case greater = "GREATER"
     }
 
@@ -73,15 +82,21 @@ public struct Compare: Sendable, Hashable {
 
 /// One operation in a transaction branch.
 public enum TxnOp: Sendable, Hashable {
+    /// A read; sees the transaction's earlier writes.
     case range(RangeRequest)
+    /// A write.
     case put(PutRequest)
+    /// A delete.
     case deleteRange(DeleteRangeRequest)
 }
 
 /// The result of one `TxnOp`, in order.
 public enum TxnOpResponse: Sendable, Hashable {
+    /// The answer to a `.range` op.
     case range(RangeResponse)
+    /// The answer to a `.put` op.
     case put(PutResponse)
+    /// The answer to a `.deleteRange` op.
     case deleteRange(DeleteRangeResponse)
 }
 

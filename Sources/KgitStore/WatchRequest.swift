@@ -30,7 +30,9 @@ public struct WatchRequest: Sendable, Hashable {
 public struct Event: Sendable, Hashable {
     /// Put or delete.
     public enum Kind: String, Sendable, Hashable {
+        /// The key was created or updated.
         case put = "PUT"
+        /// The key was deleted (directly, or with its lease).
         case delete = "DELETE"
     }
 

@@ -39,7 +39,13 @@ struct Composer {
         var height: Int
     }
 
+    /// The innermost open collection (meaningful while `depth > 0`); kept out of `stack` so the hot
+    /// path touches it directly.
+    private var current = Frame(isMapping: false, start: Mark(line: 1, column: 1, offset: 0))
+    /// The open collections enclosing `current`.
     private var stack: [Frame] = []
+    /// How many collections are open (`stack.count + 1`, or 0).
+    private var depth = 0
     private var anchors: [String: Anchored] = [:]
     private var root: Node?
     private var documentStart = Mark(line: 1, column: 1, offset: 0)
@@ -166,7 +172,7 @@ struct Composer {
 
     private mutating func startCollection(_ event: inout yaml_event_t) throws(YAMLError) {
         let start = mark(event.start_mark)
-        guard stack.count < limits.maxDepth else {
+        guard depth < limits.maxDepth else {
             throw YAMLError(.depth, "collections are nested more than \(limits.maxDepth) levels deep", at: start)
         }
         let isMapping = event.type == YAML_MAPPING_START_EVENT
@@ -179,11 +185,19 @@ struct Composer {
             anchor = Self.string(event.data.sequence_start.anchor)
             tag = Self.shortTag(event.data.sequence_start.tag)
         }
-        stack.append(Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor))
+        if depth > 0 { stack.append(current) }
+        current = Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor)
+        // Most collections in manifests hold a handful of entries: one allocation instead of growing
+        // through capacities 1, 2 and 4.
+        if isMapping { current.pairs.reserveCapacity(4) } else { current.items.reserveCapacity(4) }
+        depth += 1
     }
 
     private mutating func endCollection(_ event: inout yaml_event_t) throws(YAMLError) {
-        guard var frame = stack.popLast() else { return }
+        guard depth > 0 else { return }
+        var frame = stack.popLast() ?? Frame(isMapping: false, start: current.start)
+        swap(&frame, &current)
+        depth -= 1
         let end = mark(event.end_mark)
         let content: Node.Content
         if frame.isMapping {
@@ -201,7 +215,7 @@ struct Composer {
         let at = mark(event.start_mark)
         let name = Self.string(event.data.alias.anchor) ?? ""
         guard let target = anchors[name] else {
-            if stack.contains(where: { $0.anchor == name }) {
+            if (depth > 0 && current.anchor == name) || stack.contains(where: { $0.anchor == name }) {
                 throw YAMLError(.unknownAnchor, "alias *\(name) refers to a node that contains it", at: at)
             }
             throw YAMLError(.unknownAnchor, "alias *\(name) refers to an anchor that is not defined", at: at)
@@ -213,7 +227,7 @@ struct Composer {
                 "expanding alias *\(name) would create more than \(limits.maxAliasExpansion) nodes in this document",
                 at: at)
         }
-        guard stack.count + target.height <= limits.maxDepth else {
+        guard depth + target.height <= limits.maxDepth else {
             throw YAMLError(
                 .depth, "expanding alias *\(name) here nests collections more than \(limits.maxDepth) levels deep",
                 at: at)
@@ -246,40 +260,38 @@ struct Composer {
     // MARK: - Building
 
     /// Attaches a finished node to its parent (or makes it the document root).
-    private mutating func add(_ node: Node, size: Int, height: Int, isAlias: Bool = false) throws(YAMLError) {
+    private mutating func add(_ node: consuming Node, size: Int, height: Int, isAlias: Bool = false) throws(YAMLError) {
         if !isAlias, let name = node.anchor {
-            anchors[name] = Anchored(node: node, size: size, height: height)
+            anchors[name] = Anchored(node: copy node, size: size, height: height)
         }
-        guard !stack.isEmpty else {
+        guard depth > 0 else {
             root = node
             return
         }
-        let top = stack.count - 1
-        stack[top].size += size
-        if height > stack[top].childHeight { stack[top].childHeight = height }
-        guard stack[top].isMapping else {
-            stack[top].items.append(node)
+        current.size += size
+        if height > current.childHeight { current.childHeight = height }
+        guard current.isMapping else {
+            current.items.append(node)
             return
         }
-        guard let key = stack[top].pendingKey else {
-            stack[top].pendingKey = node
-            stack[top].pendingKeyIsMerge = Self.isMergeKey(node)
+        guard let key = current.pendingKey.take() else {
+            current.pendingKeyIsMerge = Self.isMergeKey(node)
+            current.pendingKey = node
             return
         }
-        stack[top].pendingKey = nil
-        if stack[top].pendingKeyIsMerge {
+        if current.pendingKeyIsMerge {
             let pairs = try Self.mergeSource(node)
-            stack[top].merged.append((at: stack[top].pairs.count, pairs: pairs))
+            current.merged.append((at: current.pairs.count, pairs: pairs))
             return
         }
-        if let keyValue = key.scalar?.value {
-            try Self.checkDuplicate(keyValue, key: key, in: &stack[top])
+        if case .scalar(let s) = key.content {
+            try Self.checkDuplicate(s.value, key: key, in: &current)
         }
-        stack[top].pairs.append(Node.Pair(key: key, value: node))
+        current.pairs.append(Node.Pair(key: key, value: node))
     }
 
-    private static func isMergeKey(_ node: Node) -> Bool {
-        guard let s = node.scalar, s.text == "<<" else { return false }
+    private static func isMergeKey(_ node: borrowing Node) -> Bool {
+        guard case .scalar(let s) = node.content, s.text.utf8.count == 2, s.text == "<<" else { return false }
         if let tag = node.tag { return tag == "!!merge" }
         return s.style == .plain
     }
@@ -314,9 +326,11 @@ struct Composer {
             firstLine = frame.keyIndex?[value]
         } else {
             var found: Int?
-            for pair in frame.pairs where pair.key.scalar?.value == value {
-                found = pair.key.start.line
-                break
+            for i in frame.pairs.indices {
+                if case .scalar(let s) = frame.pairs[i].key.content, s.value == value {
+                    found = frame.pairs[i].key.start.line
+                    break
+                }
             }
             firstLine = found
             if found == nil && frame.pairs.count >= 8 {

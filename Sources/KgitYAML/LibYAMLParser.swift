@@ -60,16 +60,38 @@ struct LibYAMLParser: ~Copyable {
                     message = "found '\(Character(Unicode.Scalar(input[offset])))', which cannot start a plain value; quote the value"
                 }
             }
-            if let context = p.context {
+            let context = p.context.map { String(cString: $0) }
+            if let context {
                 let contextMark = positions.mark(
                     index: p.context_mark.index, line: p.context_mark.line, column: p.context_mark.column)
-                message += " (\(String(cString: context)) at line \(contextMark.line), column \(contextMark.column))"
+                message += " (\(context) at line \(contextMark.line), column \(contextMark.column))"
             }
+            if let hint = Self.hint(problem: problem, context: context) { message += "; " + hint }
             return YAMLError(.syntax, message, at: problemMark)
         case YAML_MEMORY_ERROR:
             return YAMLError(.size, "libyaml ran out of memory", at: Mark(line: 1, column: 1, offset: 0))
         default:
             return YAMLError(.syntax, problem, at: Mark(line: 1, column: 1, offset: 0))
+        }
+    }
+
+    /// The likely cause of libyaml's most common complaints, in the words of someone editing a manifest.
+    static func hint(problem: String, context: String?) -> String? {
+        switch problem {
+        case "mapping values are not allowed in this context":
+            return "a value containing ': ' must be quoted, or this line is indented wrongly"
+        case "did not find expected key":
+            return "check the indentation of this line against the keys above it"
+        case "block sequence entries are not allowed in this context":
+            return "check the indentation of this '- ' item"
+        case "could not find expected ':'":
+            return "a key must end with ':' on the same line; quote a value that spans lines"
+        case "found unexpected end of stream" where context == "while scanning a quoted scalar":
+            return "a closing quote is missing"
+        case "found undefined tag handle":
+            return "declare the handle with a %TAG directive or use the full !<...> form"
+        default:
+            return nil
         }
     }
 }

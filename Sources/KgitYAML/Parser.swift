@@ -34,8 +34,9 @@ public enum YAMLParser {
     public static func scanEventCount(_ bytes: [UInt8]) throws(YAMLError) -> Int {
         let result: Result<Int, YAMLError> = bytes.withUnsafeBufferPointer { input in
             do throws(YAMLError) {
-                let byteBase = try validate(input)
-                var positions = SourcePositions(bytes: UnsafeBufferPointer(rebasing: input[byteBase...]), byteBase: byteBase)
+                let (byteBase, isASCII) = try validate(input)
+                var positions = SourcePositions(
+                    bytes: UnsafeBufferPointer(rebasing: input[byteBase...]), byteBase: byteBase, isASCII: isASCII)
                 let parser = try LibYAMLParser(input: input, byteBase: byteBase)
                 var event = yaml_event_t()
                 var count = 0
@@ -61,25 +62,28 @@ public enum YAMLParser {
         }
     }
 
-    /// Checks the input is UTF-8 and returns how many bytes of BOM precede the text.
-    private static func validate(_ input: UnsafeBufferPointer<UInt8>) throws(YAMLError) -> Int {
-        if let bad = UTF8Validator.firstInvalidOffset(in: input) {
+    /// Checks the input is UTF-8; returns how many bytes of BOM precede the text and whether the
+    /// input is all ASCII.
+    private static func validate(_ input: UnsafeBufferPointer<UInt8>) throws(YAMLError) -> (Int, Bool) {
+        let (invalidAt, isASCII) = UTF8Validator.check(input)
+        if let bad = invalidAt {
             let hex = String(input[bad], radix: 16, uppercase: true)
             throw YAMLError(
                 .encoding, "the input is not valid UTF-8 (byte 0x\(hex.count == 1 ? "0" + hex : hex) at offset \(bad))",
                 at: SourcePositions.mark(ofByte: bad, in: input))
         }
-        if input.count >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF { return 3 }
-        return 0
+        if input.count >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF { return (3, false) }
+        return (0, isASCII)
     }
 
     private static func compose(_ input: UnsafeBufferPointer<UInt8>, limits: ParserLimits) throws(YAMLError)
         -> [Document]
     {
-        let byteBase = try validate(input)
+        let (byteBase, isASCII) = try validate(input)
         let text = UnsafeBufferPointer(rebasing: input[byteBase...])
         let parser = try LibYAMLParser(input: input, byteBase: byteBase)
-        var composer = Composer(limits: limits, positions: SourcePositions(bytes: text, byteBase: byteBase))
+        var composer = Composer(
+            limits: limits, positions: SourcePositions(bytes: text, byteBase: byteBase, isASCII: isASCII))
         var event = yaml_event_t()
         while true {
             try parser.next(&event, positions: &composer.positions)

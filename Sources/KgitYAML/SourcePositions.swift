@@ -9,13 +9,16 @@ struct SourcePositions {
     let bytes: UnsafeBufferPointer<UInt8>
     /// Bytes of the original input that precede `bytes` (3 when a UTF-8 BOM was stripped).
     let byteBase: Int
+    /// True when `bytes` is all ASCII: then a character index is a byte offset.
+    let isASCII: Bool
     /// The cursor: a character index and the byte offset (into `bytes`) where that character starts.
     private var cursorCharacter = 0
     private var cursorByte = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, byteBase: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, byteBase: Int, isASCII: Bool = false) {
         self.bytes = bytes
         self.byteBase = byteBase
+        self.isASCII = isASCII
     }
 
     /// The `Mark` of a libyaml position.
@@ -26,6 +29,7 @@ struct SourcePositions {
     /// The byte offset (into `bytes`) of the character with the given 0-based index; the end of the
     /// input for indices past it.
     mutating func byteOffset(ofCharacter target: Int) -> Int {
+        if isASCII { return min(max(0, target), bytes.count) }
         var character = cursorCharacter
         var byte = cursorByte
         let count = bytes.count

@@ -2,7 +2,14 @@
 enum UTF8Validator {
     /// The byte offset of the first malformed sequence, or nil when all of `bytes` is valid.
     static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let base = bytes.baseAddress else { return nil }
+        check(bytes).invalidAt
+    }
+
+    /// The byte offset of the first malformed sequence (nil when valid), and whether every byte
+    /// before it is ASCII.
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> (invalidAt: Int?, isASCII: Bool) {
+        var isASCII = true
+        guard let base = bytes.baseAddress else { return (nil, true) }
         let count = bytes.count
         var i = 0
         while i < count {
@@ -12,12 +19,13 @@ enum UTF8Validator {
                 if word & 0x8080_8080_8080_8080 != 0 { break }
                 i += 8
             }
-            if i >= count { return nil }
+            if i >= count { return (nil, isASCII) }
             let lead = bytes[i]
             if lead < 0x80 {
                 i += 1
                 continue
             }
+            isASCII = false
             let width: Int
             var low: UInt8 = 0x80
             var high: UInt8 = 0xBF
@@ -29,18 +37,18 @@ enum UTF8Validator {
             case 0xF0: width = 4; low = 0x90
             case 0xF1...0xF3: width = 4
             case 0xF4: width = 4; high = 0x8F
-            default: return i
+            default: return (i, false)
             }
-            if i + width > count { return i }
+            if i + width > count { return (i, false) }
             let second = bytes[i + 1]
-            if second < low || second > high { return i }
+            if second < low || second > high { return (i, false) }
             var k = 2
             while k < width {
-                if bytes[i + k] & 0xC0 != 0x80 { return i }
+                if bytes[i + k] & 0xC0 != 0x80 { return (i, false) }
                 k += 1
             }
             i += width
         }
-        return nil
+        return (nil, isASCII)
     }
 }

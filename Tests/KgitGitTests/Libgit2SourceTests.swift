@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KgitGit
 
 @Suite struct Libgit2SourceTests {
@@ -8,7 +9,7 @@ import Testing
         #expect(a.hasPrefix("podinfo-") && a.hasSuffix(".git"))
         #expect(a.count == "podinfo-".count + 12 + ".git".count)
         #expect(a != b)
-        #expect(Libgit2Source.mirrorName(for: "git@host:org/we ird$name") .hasPrefix("we_ird_name-"))
+        #expect(Libgit2Source.mirrorName(for: "git@host:org/we ird$name").hasPrefix("we_ird_name-"))
     }
 
     @Test func aSourceMirrorsIntoItsCacheDirectoryAndReads() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KgitGit
 
 @Suite struct ObjectIDTests {
@@ -12,12 +13,15 @@ import Testing
     }
 
     @Test func upperCaseHexParsesToTheSameID() {
-        #expect(ObjectID(hex: "ABCDEF0123456789ABCDEF0123456789ABCDEF01")
-            == ObjectID(hex: "abcdef0123456789abcdef0123456789abcdef01"))
+        #expect(
+            ObjectID(hex: "ABCDEF0123456789ABCDEF0123456789ABCDEF01")
+                == ObjectID(hex: "abcdef0123456789abcdef0123456789abcdef01"))
     }
 
-    @Test(arguments: ["", "abc", "0123456789abcdef00112233445566778899aab", "g123456789abcdef00112233445566778899aabb",
-                      "0123456789abcdef00112233445566778899aabbcc"])
+    @Test(arguments: [
+        "", "abc", "0123456789abcdef00112233445566778899aab", "g123456789abcdef00112233445566778899aabb",
+        "0123456789abcdef00112233445566778899aabbcc",
+    ])
     func anythingButFortyHexDigitsIsRejected(_ text: String) {
         #expect(ObjectID(hex: text) == nil)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KgitGit
 
 @Suite struct RepositoryBlameTests {
@@ -32,11 +33,23 @@ import Testing
         #expect(blame.hunk(forLine: 2)?.summary == "Add the web app")
     }
 
+    @Test func blamingOneLineReportsOnlyThatLine() throws {
+        let remote = try sampleRemote()
+        let (cache, mirror) = try fetchedMirror(of: remote.path)
+        defer { withExtendedLifetime(cache) {} }
+        let blame = try mirror.blame("manifests/web/deployment.yaml", at: mirror.resolve("main").commit, lines: 2...2)
+        #expect(blame.hunks.count == 1)
+        #expect(blame.hunk(forLine: 2)?.summary == "Scale web to 3")
+        #expect(blame.hunk(forLine: 1) == nil)
+    }
+
     @Test func blamingAMissingFileFailsNamingIt() throws {
         let remote = try sampleRemote()
         let (cache, mirror) = try fetchedMirror(of: remote.path)
         defer { withExtendedLifetime(cache) {} }
-        let error = try #require(throws: GitError.self) { try mirror.blame("nope.yaml", at: mirror.resolve("main").commit) }
+        let error = try #require(throws: GitError.self) {
+            try mirror.blame("nope.yaml", at: mirror.resolve("main").commit)
+        }
         #expect(error.description.contains("nope.yaml"))
     }
 }

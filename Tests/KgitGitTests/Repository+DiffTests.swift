@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KgitGit
 
 @Suite struct RepositoryDiffTests {
@@ -17,8 +18,11 @@ import Testing
 
         let changes = try mirror.changes(from: old, to: new, under: "manifests")
 
-        #expect(changes.map(\.path) == ["manifests/web/deployment.yaml", "manifests/web/new.yaml",
-                                        "manifests/web/service.yml"])
+        #expect(
+            changes.map(\.path) == [
+                "manifests/web/deployment.yaml", "manifests/web/new.yaml",
+                "manifests/web/service.yml",
+            ])
         #expect(changes.map(\.status) == [.modified, .added, .deleted])
         #expect(changes[0].newID?.hex == (try remote.revParse("main:manifests/web/deployment.yaml")))
         #expect(changes[1].oldID == nil)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KgitGit
 
 @Suite struct RepositoryFetchTests {
@@ -10,8 +11,9 @@ import Testing
         let mirror = try Repository.mirror(of: remote.path, at: cache.url("nested/dir/mirror.git"))
         let result = try mirror.fetch()
         #expect(result.changed)
-        #expect(Set(result.updates.map(\.name))
-            == ["refs/heads/main", "refs/heads/release", "refs/tags/v1", "refs/tags/light"])
+        #expect(
+            Set(result.updates.map(\.name))
+                == ["refs/heads/main", "refs/heads/release", "refs/tags/v1", "refs/tags/light"])
         #expect(result.updates.allSatisfy { $0.old == nil && $0.new != nil })
         #expect(result.defaultBranch == "refs/heads/main")
         #expect(result.receivedObjects > 0)
@@ -74,6 +76,17 @@ import Testing
         #expect(throws: GitError.self) { try mirror.resolve("doomed") }
     }
 
+    @Test func anEmptyRemoteFetchesNothingAndHasNoDefaultBranch() throws {
+        let remote = try GitWorkTree()
+        let (cache, mirror) = try fetchedMirror(of: remote.path)
+        defer { withExtendedLifetime(cache) {} }
+        let again = try mirror.fetch()
+        #expect(!again.changed)
+        #expect(again.defaultBranch == nil)
+        let error = try #require(throws: GitError.self) { try mirror.resolve("main") }
+        #expect(error.kind == .notFound)
+    }
+
     @Test func aClosedPortIsReportedAsUnreachableNamingTheURL() throws {
         let url = "git://127.0.0.1:\(try GitDaemon.freePort())/repo.git"
         let cache = try Scratch("kgit-cache")
@@ -82,6 +95,17 @@ import Testing
         #expect(error.kind == .unreachable)
         #expect(error.description.contains(url))
         #expect(error.libgit2Message != nil)
+    }
+
+    @Test func anSSHRemoteThatCannotBeReachedIsUnreachable() throws {
+        let url = "ssh://git@127.0.0.1:\(try GitDaemon.freePort())/repo.git"
+        let cache = try Scratch("kgit-cache")
+        let mirror = try Repository.mirror(of: url, at: cache.url("mirror.git"))
+        let error = try #require(throws: GitError.self) {
+            try mirror.fetch(credentials: Credentials(sshKeys: [.init(privateKeyPath: "/nonexistent/key")]))
+        }
+        #expect(error.kind == .unreachable)
+        #expect(error.description.contains(url))
     }
 
     @Test func aRepositoryTheDaemonDoesNotServeIsUnreachable() throws {
@@ -134,17 +158,39 @@ import Testing
     }
 }
 
-@Suite struct RepositoryFetchCredentialsTests {
+/// These tests serve git over HTTP with a small Python server around `git http-backend`, so they need python3.
+@Suite(
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
+        "the HTTP test server needs /usr/bin/python3"))
+struct RepositoryFetchCredentialsTests {
     @Test func theRightPasswordIsSentToAnHTTPRemoteThatAsks() throws {
         let remote = try sampleRemote()
-        let server = try GitHTTPServer(basePath: (remote.path as NSString).deletingLastPathComponent,
-                                       username: "bot", password: "s3cret")
+        let server = try GitHTTPServer(
+            basePath: (remote.path as NSString).deletingLastPathComponent,
+            username: "bot", password: "s3cret")
         let cache = try Scratch("kgit-cache")
-        let mirror = try Repository.mirror(of: server.url((remote.path as NSString).lastPathComponent),
-                                           at: cache.url("mirror.git"))
+        let mirror = try Repository.mirror(
+            of: server.url((remote.path as NSString).lastPathComponent),
+            at: cache.url("mirror.git"))
         let result = try mirror.fetch(credentials: Credentials(username: "bot", password: "s3cret"))
         #expect(result.changed)
         #expect(try mirror.resolve("main").commit.hex == remote.revParse("main"))
+    }
+
+    @Test func aPasswordInTheURLIsOfferedAsACredentialAndNeverStored() throws {
+        let remote = try sampleRemote()
+        let server = try GitHTTPServer(
+            basePath: (remote.path as NSString).deletingLastPathComponent, username: "bot", password: "s3cret")
+        let cache = try Scratch("kgit-cache")
+        let name = (remote.path as NSString).lastPathComponent
+        let source = try Libgit2Source(
+            url: "http://bot:s3cret@127.0.0.1:\(server.port)/\(name)", cacheDirectory: cache.path)
+        #expect(try source.fetch().changed)
+        #expect(source.displayURL == "http://bot@127.0.0.1:\(server.port)/\(name)")
+        let config = try String(contentsOfFile: source.repository.path + "/config", encoding: .utf8)
+        #expect(!config.contains("s3cret"))
+        #expect(config.contains("http://bot@127.0.0.1"))
     }
 
     @Test func aWrongPasswordIsOfferedOnceThenFailsWithAnAuthenticationError() throws {
@@ -170,24 +216,14 @@ import Testing
     /// A mirror of a sample remote served over HTTP to user `bot` with password `s3cret` only.
     private static func protectedMirror() throws -> (GitHTTPServer, Repository, String) {
         let remote = try sampleRemote()
-        let server = try GitHTTPServer(basePath: (remote.path as NSString).deletingLastPathComponent,
-                                       username: "bot", password: "s3cret")
+        let server = try GitHTTPServer(
+            basePath: (remote.path as NSString).deletingLastPathComponent,
+            username: "bot", password: "s3cret")
         let cache = try Scratch("kgit-cache")
         let url = server.url((remote.path as NSString).lastPathComponent)
         let mirror = try Repository.mirror(of: url, at: cache.url("mirror.git"))
         // Scratch directories are deleted when their values die: tie the remote's and the cache's to the server.
         server.keepAlive = [remote, cache]
         return (server, mirror, url)
-    }
-
-    @Test func anSSHRemoteThatCannotBeReachedIsUnreachable() throws {
-        let url = "ssh://git@127.0.0.1:\(try GitDaemon.freePort())/repo.git"
-        let cache = try Scratch("kgit-cache")
-        let mirror = try Repository.mirror(of: url, at: cache.url("mirror.git"))
-        let error = try #require(throws: GitError.self) {
-            try mirror.fetch(credentials: Credentials(sshKeys: [.init(privateKeyPath: "/nonexistent/key")]))
-        }
-        #expect(error.kind == .unreachable)
-        #expect(error.description.contains(url))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KgitGit
 
 @Suite struct RepositoryReadTests {
@@ -48,7 +49,8 @@ import Testing
         #expect(error.kind == .symlinkEscapesRepository)
         #expect(error.description.contains("manifests/evil.yaml"))
         #expect(error.description.contains(target))
-        let entry = try #require(try mirror.files(in: tree, under: "manifests").first { $0.path == "manifests/evil.yaml" })
+        let entry = try #require(
+            try mirror.files(in: tree, under: "manifests").first { $0.path == "manifests/evil.yaml" })
         #expect(throws: GitError.self) { try mirror.symlinkTarget(of: entry.path, blob: entry.id) }
     }
 
@@ -84,7 +86,9 @@ import Testing
         let (cache, mirror) = try fetchedMirror(of: remote.path)
         defer { withExtendedLifetime(cache) {} }
         let tree = try mirror.resolve("main").tree
-        let directory = try #require(throws: GitError.self) { try mirror.readFile("manifests/web", in: tree, maxBytes: 10) }
+        let directory = try #require(throws: GitError.self) {
+            try mirror.readFile("manifests/web", in: tree, maxBytes: 10)
+        }
         #expect(directory.kind == .wrongObjectType)
         let missing = try #require(throws: GitError.self) { try mirror.readFile("nope.yaml", in: tree, maxBytes: 10) }
         #expect(missing.kind == .notFound)

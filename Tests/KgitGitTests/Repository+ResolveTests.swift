@@ -1,5 +1,5 @@
-import Foundation
 import Testing
+
 @testable import KgitGit
 
 @Suite struct RepositoryResolveTests {
@@ -62,26 +62,15 @@ import Testing
 
     @Test func anAbbreviatedIDMatchingTwoObjectsIsAmbiguous() throws {
         let remote = try sampleRemote()
-        // Write blobs until two ids share their first four hex digits (the birthday bound is ~300 of 65,536).
-        let inputs = try Scratch()
-        var paths: [String] = []
-        for i in 0..<1200 {
-            let file = inputs.url("blob-\(i)")
-            try Data("blob \(i)\n".utf8).write(to: URL(fileURLWithPath: file))
-            paths.append(file)
+        // These two blobs were chosen because their ids share the prefix d1124: d1124b7a... and d11246cb...
+        for text in ["blob 2728\n", "blob 3375\n"] {
+            try GitWorkTree.run(["hash-object", "-w", "--stdin"], in: remote.path, input: text)
         }
-        let ids = try GitWorkTree.run(["hash-object", "-w", "--stdin-paths"], in: remote.path,
-                                      input: paths.joined(separator: "\n") + "\n").split(separator: "\n")
-        var seen: [Substring: Substring] = [:]
-        var shared: Substring?
-        for id in ids {
-            if seen[id.prefix(4)] != nil { shared = id.prefix(4); break }
-            seen[id.prefix(4)] = id
-        }
-        let prefix = try #require(shared)
         let repository = try Repository.open(at: remote.path)
-        let error = try #require(throws: GitError.self) { try repository.resolve(String(prefix)) }
+        let error = try #require(throws: GitError.self) { try repository.resolve("d1124") }
         #expect(error.kind == .ambiguous)
+        let blob = try #require(throws: GitError.self) { try repository.resolve("d1124b") }  // unique, but a blob
+        #expect(blob.kind == .wrongObjectType)
     }
 
     @Test func aTagOfATreeIsNotACommit() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KgitGit
 
 @Suite struct RepositoryTreeTests {
@@ -32,13 +33,46 @@ import Testing
         #expect(got.count == 5)
     }
 
+    @Test func aSubmoduleIsListedAsSuchWithoutASize() throws {
+        let remote = try sampleRemote()
+        let pinned = try remote.revParse("main~1")
+        try remote.git("update-index", "--add", "--cacheinfo", "160000,\(pinned),manifests/vendor")
+        try remote.git("commit", "-q", "-m", "Add a submodule entry")
+        let (cache, mirror) = try fetchedMirror(of: remote.path)
+        defer { withExtendedLifetime(cache) {} }
+        let tree = try mirror.resolve("main").tree
+        let entry = try #require(try mirror.files(in: tree, under: "manifests").first { $0.path == "manifests/vendor" })
+        #expect(entry.kind == .submodule)
+        #expect(entry.size == nil)
+        #expect(entry.id.hex == pinned)
+        let error = try #require(throws: GitError.self) {
+            try mirror.readFile("manifests/vendor", in: tree, maxBytes: 10)
+        }
+        #expect(error.kind == .wrongObjectType)
+    }
+
+    @Test func pathsWithSpacesAndNonASCIICharactersAreListedAndReadAsCommitted() throws {
+        let remote = try sampleRemote()
+        try remote.write("manifests/wéb app/déploiement.yaml", "kind: Deployment\n")
+        try remote.commit("Unicode path")
+        let (cache, mirror) = try fetchedMirror(of: remote.path)
+        defer { withExtendedLifetime(cache) {} }
+        let tree = try mirror.resolve("main").tree
+        let paths = try mirror.files(in: tree, under: "manifests/wéb app").map(\.path)
+        #expect(paths == ["manifests/wéb app/déploiement.yaml"])
+        #expect(try mirror.readFile(paths[0], in: tree, maxBytes: 100).bytes == Array("kind: Deployment\n".utf8))
+    }
+
     @Test func theWholeTreeIsListedFromTheRoot() throws {
         let remote = try sampleRemote()
         let (cache, mirror) = try fetchedMirror(of: remote.path)
         defer { withExtendedLifetime(cache) {} }
         let paths = try mirror.files(in: mirror.resolve("main").tree).map(\.path)
-        #expect(paths == ["docs/guide.md", "manifests/README.md", "manifests/web/deployment.yaml",
-                          "manifests/web/service.yml"])
+        #expect(
+            paths == [
+                "docs/guide.md", "manifests/README.md", "manifests/web/deployment.yaml",
+                "manifests/web/service.yml",
+            ])
     }
 
     @Test func listingAMissingDirectoryFailsNamingIt() throws {

@@ -1,9 +1,12 @@
 import Testing
+
 @testable import KgitGit
 
 @Suite struct RepositoryPathTests {
-    @Test(arguments: [("manifests", "manifests"), ("./manifests/", "manifests"), ("/a//b/./c", "a/b/c"),
-                      ("", ""), (".", ""), ("a/../b", "b")])
+    @Test(arguments: [
+        ("manifests", "manifests"), ("./manifests/", "manifests"), ("/a//b/./c", "a/b/c"),
+        ("", ""), (".", ""), ("a/../b", "b"),
+    ])
     func pathsNormalizeToTheFormTreesUse(_ input: String, _ want: String) throws {
         #expect(try RepositoryPath.normalize(input) == want)
     }

@@ -122,6 +122,26 @@ struct StoreCommandTests {
         #expect(down.status == 4)
     }
 
+    @Test("a lease granted from the command line carries keys until it is revoked; an unknown lease exits 3")
+    func leases() throws {
+        let dir = try TemporaryDirectory()
+        let d = ["--data-dir", dir.path + "/s"]
+        let grant = try KgitBinary.run(["store", "lease", "grant"] + d + ["60", "-o", "value"])
+        let id = grant.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(grant.status == 0 && Int64(id) != nil)
+        #expect(try KgitBinary.run(["store", "put"] + d + ["/l/a", "x", "--lease", id]).status == 0)
+        let ttl = try KgitBinary.run(["store", "lease", "ttl"] + d + [id, "--keys", "-o", "json"])
+        #expect(ttl.stdout.contains("\"grantedTTL\": 60") && ttl.stdout.contains("\"/l/a\""))
+        #expect(try KgitBinary.run(["store", "lease", "keep-alive"] + d + [id, "--once"]).stdout.contains("TTL 60s"))
+        #expect(try KgitBinary.run(["store", "lease", "revoke"] + d + [id]).status == 0)
+        #expect(try KgitBinary.run(["store", "get"] + d + ["/l/a"]).status == 1)
+        let unknown = try KgitBinary.run(["store", "lease", "revoke"] + d + [id])
+        #expect(unknown.status == 3 && unknown.stderr.contains("lease not found"))
+        let badPut = try KgitBinary.run(["store", "put"] + d + ["/l/b", "y", "--lease", "12345"])
+        #expect(badPut.status == 3)
+        withExtendedLifetime(dir) {}
+    }
+
     @Test("--help teaches: subcommands, examples and exit codes")
     func help() throws {
         let help = try KgitBinary.run(["store", "--help"])

@@ -1,6 +1,7 @@
 import Foundation
 import KgitGit
 import Testing
+
 @testable import KgitSync
 
 @Suite struct ManifestSourceTests {
@@ -12,10 +13,11 @@ import Testing
 
         let snapshot = try source.load()
 
-        #expect(snapshot.sortedFiles.map(\.path) == [
-            "clusters/prod/db/statefulset.YAML", "clusters/prod/kgit.kgl", "clusters/prod/web/deployment.yaml",
-            "clusters/prod/web/service.yml",
-        ])
+        #expect(
+            snapshot.sortedFiles.map(\.path) == [
+                "clusters/prod/db/statefulset.YAML", "clusters/prod/kgit.kgl", "clusters/prod/schemas/web.kgl",
+                "clusters/prod/web/deployment.yaml", "clusters/prod/web/service.yml",
+            ])
         #expect(snapshot.configuration?.bytes.text == "package prod\n")
         #expect(snapshot.directory == "clusters/prod")
         #expect(snapshot.revision.commit.hex == (try served.remote.revParse("main")))
@@ -29,7 +31,7 @@ import Testing
     @Test func theRepositoryRootIsTheDefaultDirectory() throws {
         let served = try ServedRemote()
         let snapshot = try ManifestSource(git: served.git, revision: "main").load()
-        #expect(snapshot.files.count == 5)
+        #expect(snapshot.files.count == 6)
         #expect(snapshot.configuration == nil)  // kgit.kgl is in clusters/prod, not at the root
     }
 
@@ -86,7 +88,8 @@ import Testing
 
         let update = try source.update(from: snapshot)
 
-        #expect(update.changed.map(\.path) == ["clusters/prod/web/configmap.yaml", "clusters/prod/web/deployment.yaml"])
+        #expect(
+            update.changed.map(\.path) == ["clusters/prod/web/configmap.yaml", "clusters/prod/web/deployment.yaml"])
         #expect(update.changed.last?.bytes.text == "kind: Deployment\nreplicas: 3\n")
         #expect(update.removed == ["clusters/prod/web/service.yml"])
         #expect(served.git.reads == 2)
@@ -133,10 +136,36 @@ import Testing
         let served = try ServedRemote()
         _ = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod").load()
         served.git.resetCounts()
-        let pinned = try ManifestSource(git: served.git, revision: try served.remote.revParse("main"),
-                                        directory: "clusters/prod")
+        let pinned = try ManifestSource(
+            git: served.git, revision: try served.remote.revParse("main"),
+            directory: "clusters/prod")
         _ = try pinned.load()
         #expect(served.git.fetches == 0)
+    }
+
+    @Test func anUpdateFromASnapshotTheMirrorNoLongerHasComparesBlobIDs() throws {
+        let served = try ServedRemote()
+        let snapshot = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod").load()
+        try served.remote.write("clusters/prod/web/service.yml", "kind: Service\nport: 8080\n")
+        try served.remote.commit("Change the service")
+        let wiped = try Scratch("kgit-cache")
+        let fresh = try Libgit2Source(url: served.url, cacheDirectory: wiped.path)
+        let source = try ManifestSource(git: fresh, revision: "main", directory: "clusters/prod")
+
+        let update = try source.update(from: snapshot)
+
+        #expect(update.changed.map(\.path) == ["clusters/prod/web/service.yml"])
+        #expect(update.removed.isEmpty)
+        #expect(update.snapshot.files.count == snapshot.files.count)
+    }
+
+    @Test func anUpdateFromAnotherDirectorysSnapshotReplacesItsFiles() throws {
+        let served = try ServedRemote()
+        let staging = try ManifestSource(git: served.git, revision: "main", directory: "clusters/staging").load()
+        let update = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod")
+            .update(from: staging)
+        #expect(update.removed == ["clusters/staging/web.yaml"])
+        #expect(update.changed.count == 5)
     }
 
     // MARK: - Refusals and errors
@@ -167,8 +196,9 @@ import Testing
         let served = try ServedRemote()
         try served.remote.write("clusters/prod/huge.yaml", bytes: [UInt8](repeating: 0x61, count: 2 << 20))
         try served.remote.commit("Huge")
-        let source = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod",
-                                        limits: .init(maxFileBytes: 1 << 20))
+        let source = try ManifestSource(
+            git: served.git, revision: "main", directory: "clusters/prod",
+            limits: .init(maxFileBytes: 1 << 20))
         let error = try #require(throws: ManifestSourceError.self) { try source.load() }
         #expect(error.gitError?.kind == .fileTooLarge)
         #expect(error.description.contains("clusters/prod/huge.yaml"))
@@ -177,16 +207,18 @@ import Testing
 
     @Test func moreManifestsThanTheLimitFailTheLoad() throws {
         let served = try ServedRemote()
-        let source = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod",
-                                        limits: .init(maxFiles: 3))
+        let source = try ManifestSource(
+            git: served.git, revision: "main", directory: "clusters/prod",
+            limits: .init(maxFiles: 3))
         let error = try #require(throws: ManifestSourceError.self) { try source.load() }
-        #expect(error.description.hasSuffix("4 manifest files, over the limit of 3"))
+        #expect(error.description.hasSuffix("5 manifest files, over the limit of 3"))
     }
 
     @Test func manifestsOverTheTotalByteLimitFailTheLoad() throws {
         let served = try ServedRemote()
-        let source = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod",
-                                        limits: .init(maxTotalBytes: 50))
+        let source = try ManifestSource(
+            git: served.git, revision: "main", directory: "clusters/prod",
+            limits: .init(maxTotalBytes: 50))
         let error = try #require(throws: ManifestSourceError.self) { try source.load() }
         guard case .tooManyBytes(_, 50) = error.reason else {
             Issue.record("want tooManyBytes, got \(error)")
@@ -200,7 +232,8 @@ import Testing
         let source = try ManifestSource(git: served.git, revision: "main", directory: "clusters/prod")
         let error = try #require(throws: ManifestSourceError.self) { try source.load() }
         #expect(error.gitError?.kind == .unreachable)
-        #expect(error.description.hasPrefix("loading manifests from \(served.url) at main, directory \"clusters/prod\""))
+        #expect(
+            error.description.hasPrefix("loading manifests from \(served.url) at main, directory \"clusters/prod\""))
     }
 
     @Test func aMissingDirectoryFailsNamingIt() throws {

@@ -6,14 +6,15 @@ import Testing
     @Test func syntaxErrorsCarryLibyamlsProblemAndPosition() throws {
         let error = try #require(parseError("a: 1\nb: c: d\n"))
         #expect(error.code == .syntax)
-        #expect(error.message == "mapping values are not allowed in this context")
+        #expect(error.message
+            == "mapping values are not allowed in this context; a value containing ': ' must be quoted, or this line is indented wrongly")
         #expect(error.mark == Mark(line: 2, column: 5, offset: 9))
     }
 
     @Test func contextIsAddedWhenLibyamlGivesIt() throws {
         let error = try #require(parseError("a:\n  b: 1\n - c\n"))
         #expect(error.code == .syntax)
-        #expect(error.message == "did not find expected key (while parsing a block mapping at line 1, column 1)")
+        #expect(error.message == "did not find expected key (while parsing a block mapping at line 1, column 1); check the indentation of this line against the keys above it")
         #expect(error.mark == Mark(line: 3, column: 2, offset: 11))
     }
 
@@ -31,9 +32,23 @@ import Testing
     }
 
     @Test func syntaxErrorPositionsCountBytesAfterMultibyteText() throws {
-        let error = try #require(parseError("é: \"日本\nx: 'unterminated\n"))
+        let error = try #require(parseError("é: 日本\nx: y: z\n"))
         #expect(error.code == .syntax)
-        #expect(error.mark.line >= 2)
+        #expect(error.mark == Mark(line: 2, column: 5, offset: 15))
+    }
+
+    @Test func aMissingClosingQuoteSaysSo() throws {
+        let error = try #require(parseError("a: \"open\nb: 1\n"))
+        #expect(error.code == .syntax)
+        #expect(error.message.hasSuffix("a closing quote is missing"))
+        #expect(error.message.contains("while scanning a quoted scalar at line 1, column 4"))
+    }
+
+    @Test func misindentedListItemsGetAHint() throws {
+        let error = try #require(parseError("a:\n  b: 1\n  - c\n"))
+        #expect(error.code == .syntax)
+        #expect(error.message.contains("indentation"))
+        #expect(error.mark.line == 3)
     }
 
     @Test func invalidUTF8IsAnEncodingError() throws {

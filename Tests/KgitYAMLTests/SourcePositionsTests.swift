@@ -39,3 +39,21 @@ import Testing
         }
     }
 }
+
+@Suite struct SourcePositionsASCIITests {
+    @Test func asciiInputMapsCharacterIndicesToTheSameByteOffsets() {
+        let bytes = Array("abc\ndef".utf8)
+        bytes.withUnsafeBufferPointer { input in
+            var positions = SourcePositions(bytes: input, byteBase: 0, isASCII: true)
+            #expect(positions.byteOffset(ofCharacter: 5) == 5)
+            #expect(positions.byteOffset(ofCharacter: 100) == 7)
+        }
+    }
+
+    @Test func theValidatorTellsWhetherInputIsASCII() {
+        let ascii = Array("plain text, long enough for the word loop".utf8)
+        let accented = Array("plain text, long enough… and accented é".utf8)
+        #expect(ascii.withUnsafeBufferPointer { UTF8Validator.check($0) } == (nil, true))
+        #expect(accented.withUnsafeBufferPointer { UTF8Validator.check($0) } == (nil, false))
+    }
+}

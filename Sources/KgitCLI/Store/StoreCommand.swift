@@ -24,7 +24,7 @@ struct StoreCommand: AsyncParsableCommand {
             """,
         subcommands: [
             StoreGetCommand.self, StorePutCommand.self, StoreDeleteCommand.self, StoreWatchCommand.self,
-            StoreCompactCommand.self, StoreStatusCommand.self, StoreSnapshotCommand.self,
+            StoreCompactCommand.self, StoreStatusCommand.self, StoreSnapshotCommand.self, StoreLeaseCommand.self,
             StoreCrashWriterCommand.self,
         ]
     )

@@ -13,7 +13,7 @@ struct StoreGetCommand: AsyncParsableCommand {
               kgit store get --data-dir ./data /config/app
               kgit store get --data-dir ./data /config/ --prefix --keys-only
               kgit store get --data-dir ./data /config/app --rev 12 -o json
-              kgit store get --data-dir ./data /config/app -o value     # the value only, for scripts
+              kgit store get --data-dir ./data /config/app -o value   # value only
             """)
 
     @OptionGroup var store: StoreOptions

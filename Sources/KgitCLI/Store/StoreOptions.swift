@@ -13,13 +13,15 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .customLong("etcd-endpoints"),
         help: ArgumentHelp(
-            "Comma-separated etcd client URLs (http://host:port), tried in order. Overrides --data-dir.",
+            "Comma-separated etcd client URLs (http://host:port), tried in order. Overrides --data-dir. Defaults to $KGIT_ETCD_ENDPOINTS.",
             valueName: "urls"))
     var etcdEndpoints: String?
 
     /// Opens the store the options name. Throws `StoreCommandError.usage` when neither is given.
     func open() throws -> any Store {
-        if let etcdEndpoints {
+        if let etcdEndpoints = etcdEndpoints ?? ProcessInfo.processInfo.environment["KGIT_ETCD_ENDPOINTS"],
+            !etcdEndpoints.isEmpty, dataDir == nil || self.etcdEndpoints != nil
+        {
             let urls = etcdEndpoints.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             return try EtcdStore(endpoints: urls)
         }

@@ -7,6 +7,7 @@ import Synchronization
 
 /// Why a catalog of built-in kinds could not be loaded.
 public struct CatalogError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public var message: String
     public var description: String { message }
 }

@@ -62,7 +62,9 @@ struct SchemaCompiler {
         if let rules, let definition {
             if let property {
                 if enumValues == nil, let values = rules.enumValues(definition: definition, property: property) {
-                    enumValues = values.map { .string($0) }
+                    // Go decodes an explicit "" like an unset field, which defaulting then fills in, so
+                    // the empty string is accepted wherever the API server enforces an enumeration.
+                    enumValues = values.map { .string($0) } + (values.contains("") ? [] : [.string("")])
                 }
                 checks += rules.checks(definition: definition, property: property)
             } else {

@@ -108,6 +108,20 @@ enum MetadataChecks {
         return nil
     }
 
+    /// True when every `matchExpressions` requirement has the values its operator needs (a malformed
+    /// selector is reported as `invalid-selector`, not compared with labels).
+    static func isWellFormed(selector: Node) -> Bool {
+        for requirement in selector.member("matchExpressions")?.sequence ?? [] {
+            let count = requirement.member("values")?.sequence?.count ?? 0
+            switch requirement.member("operator")?.stringValue {
+            case "In"?, "NotIn"?: if count == 0 { return false }
+            case "Exists"?, "DoesNotExist"?: if count != 0 { return false }
+            default: return false
+            }
+        }
+        return true
+    }
+
     /// True when a selector has no `matchLabels` entries and no `matchExpressions`.
     static func isEmpty(selector: Node) -> Bool {
         (selector.member("matchLabels")?.mapping ?? []).isEmpty && (selector.member("matchExpressions")?.sequence ?? []).isEmpty

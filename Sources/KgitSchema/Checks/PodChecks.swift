@@ -74,9 +74,11 @@ enum PodChecks {
         if let nameNode = container.member("name"), let name = nameNode.stringValue, let problem = NameRules.dns1123Label(name) {
             context.report(.invalidName, "invalid container name \(name.debugDescription): \(problem)", at: nameNode, path: [.field("name")])
         }
-        if (container.member("image")?.stringValue ?? "").isEmpty {
+        // A present image of the wrong type is already a type error.
+        let image = container.member("image")
+        if image == nil || image?.isNull == true || image?.stringValue == "" {
             let name = container.member("name")?.stringValue.map { " \($0.debugDescription)" } ?? ""
-            context.report(.required, "missing required field `image` in container\(name)", at: container.member("image") ?? container, path: [.field("image")])
+            context.report(.required, "missing required field `image` in container\(name)", at: image ?? container, path: [.field("image")])
         }
         var names: [String: Int] = [:]
         for (index, port) in (container.member("ports")?.sequence ?? []).enumerated() {

@@ -43,7 +43,7 @@ enum WorkloadChecks {
                 path: [.field("selector")])
             return
         }
-        guard let template = spec.member("template") else { return }
+        guard MetadataChecks.isWellFormed(selector: selector), let template = spec.member("template") else { return }
         let labelsNode = template.member("metadata")?.member("labels")
         var labels: [String: String] = [:]
         for pair in labelsNode?.mapping ?? [] {

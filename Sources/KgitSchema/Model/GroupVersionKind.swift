@@ -2,7 +2,9 @@
 public struct GroupVersionKind: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The API group; empty for the core group (`apiVersion: v1`).
     public var group: String
+    /// The API version within the group (`v1`, `v1beta1`).
     public var version: String
+    /// The kind (`Deployment`).
     public var kind: String
 
     public init(group: String, version: String, kind: String) {

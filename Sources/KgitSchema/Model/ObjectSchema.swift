@@ -15,25 +15,97 @@ public struct ObjectSchema: Sendable {
         case granular, atomic
     }
 
+    /// The fields live in one reference-counted box, so copying an `ObjectSchema` (which the validator
+    /// does each time it matches a schema's shape) costs one retain instead of one per field.
+    private final class Storage: @unchecked Sendable {
+        var properties: [String: Schema]
+        var propertyNames: [String]
+        var required: [String]
+        var additionalProperties: AdditionalProperties
+        var embeddedResource: Bool
+        var mapType: MapType?
+        var minProperties: Int?
+        var maxProperties: Int?
+        var unions: [DiscriminatedUnion]
+
+        init(
+            properties: [String: Schema], propertyNames: [String], required: [String],
+            additionalProperties: AdditionalProperties, embeddedResource: Bool, mapType: MapType?, minProperties: Int?,
+            maxProperties: Int?, unions: [DiscriminatedUnion]
+        ) {
+            self.properties = properties
+            self.propertyNames = propertyNames
+            self.required = required
+            self.additionalProperties = additionalProperties
+            self.embeddedResource = embeddedResource
+            self.mapType = mapType
+            self.minProperties = minProperties
+            self.maxProperties = maxProperties
+            self.unions = unions
+        }
+
+        func copy() -> Storage {
+            Storage(
+                properties: properties, propertyNames: propertyNames, required: required,
+                additionalProperties: additionalProperties, embeddedResource: embeddedResource, mapType: mapType,
+                minProperties: minProperties, maxProperties: maxProperties, unions: unions)
+        }
+    }
+
+    // Shared storage is never mutated: every setter copies it first unless it is uniquely referenced.
+    private var storage: Storage
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
     /// The declared properties by name.
-    public var properties: [String: Schema]
+    public var properties: [String: Schema] {
+        get { storage.properties }
+        set { unique().properties = newValue }
+    }
     /// The declared property names in declaration order (for messages and documentation).
-    public var propertyNames: [String]
+    public var propertyNames: [String] {
+        get { storage.propertyNames }
+        set { unique().propertyNames = newValue }
+    }
     /// Properties that must be present.
-    public var required: [String]
+    public var required: [String] {
+        get { storage.required }
+        set { unique().required = newValue }
+    }
     /// What to do with undeclared keys.
-    public var additionalProperties: AdditionalProperties
+    public var additionalProperties: AdditionalProperties {
+        get { storage.additionalProperties }
+        set { unique().additionalProperties = newValue }
+    }
     /// True when the value is itself a Kubernetes object (`x-kubernetes-embedded-resource`): it must
     /// carry `apiVersion` and `kind`, and may carry `metadata`.
-    public var embeddedResource: Bool
+    public var embeddedResource: Bool {
+        get { storage.embeddedResource }
+        set { unique().embeddedResource = newValue }
+    }
     /// The server-side apply map type, when declared.
-    public var mapType: MapType?
+    public var mapType: MapType? {
+        get { storage.mapType }
+        set { unique().mapType = newValue }
+    }
     /// Fewest properties allowed.
-    public var minProperties: Int?
+    public var minProperties: Int? {
+        get { storage.minProperties }
+        set { unique().minProperties = newValue }
+    }
     /// Most properties allowed.
-    public var maxProperties: Int?
+    public var maxProperties: Int? {
+        get { storage.maxProperties }
+        set { unique().maxProperties = newValue }
+    }
     /// Discriminated unions among the properties (`x-kubernetes-unions`), kept as data.
-    public var unions: [DiscriminatedUnion]
+    public var unions: [DiscriminatedUnion] {
+        get { storage.unions }
+        set { unique().unions = newValue }
+    }
 
     /// Creates an object shape; `propertyNames` defaults to the sorted keys of `properties`.
     public init(
@@ -42,15 +114,10 @@ public struct ObjectSchema: Sendable {
         mapType: MapType? = nil, minProperties: Int? = nil, maxProperties: Int? = nil,
         unions: [DiscriminatedUnion] = []
     ) {
-        self.properties = properties
-        self.propertyNames = propertyNames ?? properties.keys.sorted()
-        self.required = required
-        self.additionalProperties = additionalProperties
-        self.embeddedResource = embeddedResource
-        self.mapType = mapType
-        self.minProperties = minProperties
-        self.maxProperties = maxProperties
-        self.unions = unions
+        storage = Storage(
+            properties: properties, propertyNames: propertyNames ?? properties.keys.sorted(), required: required,
+            additionalProperties: additionalProperties, embeddedResource: embeddedResource, mapType: mapType,
+            minProperties: minProperties, maxProperties: maxProperties, unions: unions)
     }
 
     /// True when the object is a plain string-keyed map (no declared properties, typed values).

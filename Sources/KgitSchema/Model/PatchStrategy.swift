@@ -1,5 +1,6 @@
 /// How strategic merge patch combines a field (`x-kubernetes-patch-strategy`, a comma-separated list).
 public struct PatchStrategy: OptionSet, Sendable, Hashable {
+    /// The strategies as bits.
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 

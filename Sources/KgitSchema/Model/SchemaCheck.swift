@@ -25,13 +25,17 @@ public struct SchemaCheck: Sendable {
 public struct CheckContext: Sendable {
     /// One problem a check found.
     public struct Finding: Sendable {
+        /// Error, or warning for rules a cluster may configure differently.
         public var severity: Diagnostic.Severity
+        /// The stable code of the rule.
         public var code: DiagnosticCode
+        /// What was expected and what was found.
         public var message: String
         /// The node the problem is at.
         public var node: Node
         /// The path from the checked node to `node`.
         public var path: [PathComponent]
+        /// Suggestions and context.
         public var notes: [String]
     }
 

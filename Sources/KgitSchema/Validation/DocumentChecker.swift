@@ -9,7 +9,8 @@ enum DocumentChecker {
     static func check(
         _ document: Document, file: String, registry: SchemaRegistry, options: ValidationOptions
     ) -> DocumentResult? {
-        guard let root = document.root else { return nil }
+        // `---` followed by nothing, or by a lone `null`, is an empty document.
+        guard let root = document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
         var result = DocumentResult(file: file, index: document.index, start: root.start)
         let identity = Identity(root)
         result.apiVersion = identity.apiVersion

@@ -46,9 +46,8 @@ struct NodeValidator {
             if schema.nullable, node.isNull { return }
             let before = diagnostics.count
             validate(node, target, typeName: reference.name)
-            if diagnostics.count == before || Self.isWellShapedCollection(node, target.shape) {
-                applyConstraints(node, schema)
-            }
+            let clean = diagnostics.count == before
+            applyConstraints(node, schema, subtreeClean: clean, shapeMatched: clean || node.isCollection)
             return
         }
         if node.isNull {
@@ -58,13 +57,14 @@ struct NodeValidator {
             return
         }
         let before = diagnostics.count
+        var collectionMatched = false
         switch schema.shape {
         case .any, .reference:
             break
         case .object(let object):
-            validateObject(node, object, typeName: typeName ?? schema.definitionName)
+            collectionMatched = validateObject(node, object, typeName: typeName ?? schema.definitionName)
         case .array(let array):
-            validateArray(node, array, schema: schema)
+            collectionMatched = validateArray(node, array, schema: schema)
         case .string(let constraints):
             validateString(node, constraints)
         case .integer(let constraints):
@@ -90,27 +90,25 @@ struct NodeValidator {
         case .quantity:
             validateQuantity(node)
         }
-        if diagnostics.count == before || Self.isWellShapedCollection(node, schema.shape) {
-            applyConstraints(node, schema)
-        }
+        let clean = diagnostics.count == before
+        applyConstraints(node, schema, subtreeClean: clean, shapeMatched: clean || collectionMatched)
     }
 
-    /// True when `node` is the mapping an object schema wants, or the list an array schema wants. Problems
-    /// inside such a node (an unknown field, a bad value) are independent of the checks on the node itself (a
-    /// selector matching its template), so those still run; a scalar with errors, or a node of the wrong
-    /// shape, gets no further checks, which would only repeat the error.
-    private static func isWellShapedCollection(_ node: Node, _ shape: Schema.Shape) -> Bool {
-        switch shape {
-        case .object: return node.mapping != nil
-        case .array: return node.sequence != nil
-        default: return false
+    /// Enumerations and combinators run on values with no problem inside them (a broken child would
+    /// make every alternative fail and say nothing new); code checks run whenever the value has the
+    /// right shape, so that an independent rule (a selector that does not match) is reported even when
+    /// something else inside the object is wrong. Checks skip values of the wrong type themselves.
+    private mutating func applyConstraints(_ node: Node, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool) {
+        if shapeMatched, !schema.checks.isEmpty {
+            var context = CheckContext(kind: kind)
+            for check in schema.checks { check.run(node, &context) }
+            for finding in context.findings {
+                report(finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity, extraPath: finding.path)
+            }
         }
-    }
-
-    /// Enumerations, combinators and code checks: run once the value has the right structure.
-    private mutating func applyConstraints(_ node: Node, _ schema: Schema) {
+        guard subtreeClean else { return }
         if let allowed = schema.enumValues, let scalar = node.scalar, !allowed.contains(where: { Self.matches(scalar, $0) }) {
-            let shown = allowed.map(Self.describeEnumValue)
+            let shown = allowed.filter { $0 != .string("") }.map(Self.describeEnumValue)
             var notes: [String] = []
             let candidates = allowed.compactMap { value -> String? in
                 if case .string(let text) = value { return text }
@@ -120,7 +118,7 @@ struct NodeValidator {
                 notes.append("did you mean `\(suggestion)`?")
             }
             report(
-                .enumValue, "unsupported value \(Self.describe(scalar)); expected one of \(shown.joined(separator: ", "))",
+                .enumValue, "unsupported value \(Self.describeValue(scalar)); expected one of \(shown.joined(separator: ", "))",
                 at: node, notes: notes)
         }
         for sub in schema.allOf { validate(node, sub) }
@@ -141,13 +139,6 @@ struct NodeValidator {
         if let not = schema.not, matches(node, not) {
             report(.not, "the value matches a schema it must not match (not)", at: node)
         }
-        if !schema.checks.isEmpty {
-            var context = CheckContext(kind: kind)
-            for check in schema.checks { check.run(node, &context) }
-            for finding in context.findings {
-                report(finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity, extraPath: finding.path)
-            }
-        }
     }
 
     /// True when `node` satisfies `schema` (used for combinators; diagnostics are discarded).
@@ -159,34 +150,42 @@ struct NodeValidator {
 
     // MARK: - Objects
 
-    private mutating func validateObject(_ node: Node, _ object: ObjectSchema, typeName: String?) {
+    /// Returns false when the node is not a mapping at all.
+    @discardableResult
+    private mutating func validateObject(_ node: Node, _ object: ObjectSchema, typeName: String?) -> Bool {
         guard case .mapping(let pairs) = node.content else {
             mismatch(node, expected: object.isMap ? "map" : "object")
-            return
+            return false
         }
-        for index in pairs.indices {
-            guard case .scalar(let keyScalar) = pairs[index].key.content else {
-                report(.typeMismatch, "expected a string key, found \(Self.describe(pairs[index].key))", at: pairs[index].key)
-                continue
-            }
-            let key = keyScalar.text
-            if let property = object.properties[key] {
-                path.append(.field(key))
-                validate(pairs[index].value, property)
-                path.removeLast()
-                continue
-            }
-            switch object.additionalProperties {
-            case .typed(let values):
-                path.append(.field(key))
-                validate(pairs[index].value, values)
-                path.removeLast()
-            case .preserveUnknown:
-                break
-            case .closed:
-                if object.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
-                if allowUnknownFields { break }
-                reportUnknownField(pairs[index].key, key, object, typeName: typeName)
+        let properties = object.properties
+        let additionalProperties = object.additionalProperties
+        let embeddedResource = object.embeddedResource
+        // Elements are read through a buffer pointer so that each key and value is borrowed, not copied.
+        pairs.withUnsafeBufferPointer { entries in
+            for index in entries.indices {
+                guard case .scalar(let keyScalar) = entries[index].key.content else {
+                    report(.typeMismatch, "expected a string key, found \(Self.describe(entries[index].key))", at: entries[index].key)
+                    continue
+                }
+                let key = keyScalar.text
+                if let property = properties[key] {
+                    path.append(.field(key))
+                    validate(entries[index].value, property)
+                    path.removeLast()
+                    continue
+                }
+                switch additionalProperties {
+                case .typed(let values):
+                    path.append(.field(key))
+                    validate(entries[index].value, values)
+                    path.removeLast()
+                case .preserveUnknown:
+                    break
+                case .closed:
+                    if embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
+                    if allowUnknownFields { break }
+                    reportUnknownField(entries[index].key, key, object, typeName: typeName)
+                }
             }
         }
         for name in object.required where pairs.index(ofKey: name) == nil {
@@ -204,6 +203,7 @@ struct NodeValidator {
         if let maximum = object.maxProperties, pairs.count > maximum {
             report(.maxProperties, "expected at most \(maximum) fields, found \(pairs.count)", at: node)
         }
+        return true
     }
 
     private mutating func reportUnknownField(_ keyNode: Node, _ key: String, _ object: ObjectSchema, typeName: String?) {
@@ -217,10 +217,12 @@ struct NodeValidator {
 
     // MARK: - Arrays
 
-    private mutating func validateArray(_ node: Node, _ array: ArraySchema, schema: Schema) {
+    /// Returns false when the node is not a sequence at all.
+    @discardableResult
+    private mutating func validateArray(_ node: Node, _ array: ArraySchema, schema: Schema) -> Bool {
         guard case .sequence(let items) = node.content else {
             mismatch(node, expected: "list")
-            return
+            return false
         }
         if let minimum = array.minItems, items.count < minimum {
             report(.minItems, "expected at least \(minimum) elements, found \(items.count)", at: node)
@@ -230,12 +232,14 @@ struct NodeValidator {
         }
         var keys = array.elementKeys
         if keys.isEmpty, let mergeKey = schema.patchMergeKey { keys = [mergeKey] }
-        for index in items.indices {
-            path.append(keys.isEmpty ? .index(index) : .element(index, items: items, keys: keys))
-            validate(items[index], array.items)
-            path.removeLast()
+        items.withUnsafeBufferPointer { elements in
+            for index in elements.indices {
+                path.append(keys.isEmpty ? .index(index) : .element(index, items: items, keys: keys))
+                validate(elements[index], array.items)
+                path.removeLast()
+            }
         }
-        guard items.count > 1 else { return }
+        guard items.count > 1 else { return true }
         switch array.listType {
         case .map(let mapKeys)? where !mapKeys.isEmpty:
             checkDistinct(items, keys: mapKeys, code: .duplicateKeyInList)
@@ -244,6 +248,7 @@ struct NodeValidator {
         default:
             if array.uniqueItems { checkDistinct(items, keys: [], code: .duplicateItem) }
         }
+        return true
     }
 
     /// Reports elements whose identity (the values of `keys`, or the scalar itself) repeats an earlier one.
@@ -266,7 +271,7 @@ struct NodeValidator {
                 let elementPath: PathComponent = keys.isEmpty ? .index(index) : .element(index, item: item, keys: keys)
                 let what = keys.isEmpty
                     ? "the value \(identity[0].debugDescription) appears twice"
-                    : "duplicate \(zip(keys, identity).map { "\($0.0)=\($0.1.debugDescription)" }.joined(separator: ", ")): elements \(first) and \(index) have the same key"
+                    : "elements \(first) and \(index) have the same key (\(zip(keys, identity).map { "\($0.0) \($0.1.isEmpty ? "unset" : $0.1)" }.joined(separator: ", ")))"
                 report(
                     code, what, at: item, notes: ["first defined at line \(items[first].start.line)"],
                     extraPath: [elementPath])
@@ -431,6 +436,12 @@ struct NodeValidator {
         }
     }
 
+    /// A scalar as written: strings quoted, other values bare.
+    static func describeValue(_ scalar: Node.Scalar) -> String {
+        if case .string = scalar.value { return scalar.text.debugDescription }
+        return scalar.text
+    }
+
     static func describeEnumValue(_ value: ScalarValue) -> String {
         switch value {
         case .null: return "null"
@@ -474,6 +485,14 @@ enum PathStep {
 }
 
 extension Node {
+    /// True for a mapping or a sequence.
+    var isCollection: Bool {
+        switch content {
+        case .mapping, .sequence: return true
+        case .scalar: return false
+        }
+    }
+
     /// True for a scalar that resolved to null (`~`, `null`, or nothing).
     var isNull: Bool {
         if case .scalar(let scalar) = content, case .null = scalar.value { return true }

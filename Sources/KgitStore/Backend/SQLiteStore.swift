@@ -15,7 +15,10 @@ import Synchronization
 /// transaction and one fsync, each with its own revision. Reads use a pool of separate connections (WAL
 /// readers never block the writer) and see a consistent snapshot. Watches are fed after commit by a
 /// `WatchHub`; watches from an old revision replay the log first. `compact` records the new floor at once
-/// and removes history in bounded steps interleaved with writes. Leases expire via a 100 ms timer.
+/// and removes history in bounded steps interleaved with writes. Leases expire via a 100 ms timer. A
+/// `SQLiteCheckpointer` thread moves the WAL into the database file off the write path.
+///
+/// Threads: one writer and one checkpointer per open store; reads run on the caller's task.
 ///
 /// Recovery on open: the revision continues from the last committed one; leases get their full TTL again.
 public final class SQLiteStore: Store {
@@ -52,7 +55,7 @@ public final class SQLiteStore: Store {
         dbPath = directory + "/store.db"
         do {
             let connection = try SQLiteConnection(path: dbPath, create: true)
-            try connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")
+            try connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")
             try connection.exec("BEGIN IMMEDIATE; \(SQLiteQueries.schema) COMMIT")
             let (metaRev, compact) = try SQLiteQueries.revisions(connection)
             let logRev = try connection.scalar("SELECT MAX(rev) FROM log") ?? 0
@@ -214,8 +217,11 @@ public final class SQLiteStore: Store {
         try withReader { try $0.backup(to: path) }
     }
 
-    /// Commits (fsyncs) and write jobs since open: `jobs / commits` is the mean group-commit batch size.
-    public var writeStatistics: (commits: Int, jobs: Int) { (writer.commits, writer.jobs) }
+    /// Commits (fsyncs), write jobs and WAL pages written since open: `jobs / commits` is the mean
+    /// group-commit batch size, `pages / jobs` the write amplification. For benchmarks and diagnostics.
+    public var writeStatistics: (commits: Int, jobs: Int, pages: Int) {
+        (writer.commits, writer.jobs, writer.framesWritten)
+    }
 
     /// Runs SQLite's `PRAGMA integrity_check`; returns "ok" for a sound database, else the problems found.
     public func integrityCheck() throws -> String {

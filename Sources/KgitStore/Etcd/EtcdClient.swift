@@ -103,7 +103,16 @@ final class EtcdClient: Sendable {
                 let (head, body) = try connection.readResponse()
                 if !head.close { idle.withLock { $0[index].append(connection) } }
                 if head.status == 200 { return .success(body) }
-                return .failure(GatewayError(status: head.status, body: body))
+                let answer = GatewayError(status: head.status, body: body)
+                // UNAVAILABLE (no leader, leader changed, timed out): this member may be cut off from the
+                // quorum, so a read asks the next one. A write gets the error: after a timeout its outcome
+                // is unknown, and retrying it could apply it twice.
+                if job.idempotent && answer.decoded?.code == 14 && attempt < endpoints.count - 1 {
+                    lastError = "\(endpoints[index]): \(answer.decoded?.message ?? "unavailable")"
+                    failed(index)
+                    continue
+                }
+                return .failure(answer)
             } catch {
                 lastError = "\(endpoints[index]): \(error)"
                 if pooled, case HTTPConnection.HTTPError.io = error, job.idempotent {
@@ -122,13 +131,4 @@ final class EtcdClient: Sendable {
         }
         return .failure(StoreError.unavailable(lastError))
     }
-}
-
-/// A non-200 answer from the gateway, with its JSON error body.
-struct GatewayError: Error {
-    var status: Int
-    var body: [UInt8]
-
-    /// The decoded error (gRPC code and etcd message), when the body is the gateway's error JSON.
-    var decoded: EtcdJSON.ErrorJ? { try? JSONDecoder().decode(EtcdJSON.ErrorJ.self, from: Data(body)) }
 }

@@ -52,6 +52,9 @@ final class SQLiteConnection: @unchecked Sendable {
     /// The last error's message.
     var errorMessage: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed" }
 
+    /// The rowid of the last inserted row.
+    var lastInsertRowID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
+
     /// Rows changed by the last statement.
     var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
 
@@ -133,31 +136,6 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// The SQLite library version.
     static var libraryVersion: String { String(cString: sqlite3_libversion()) }
-}
-
-/// A value bound to a statement parameter.
-enum SQLiteValue {
-    case int(Int64)
-    case blob([UInt8])
-    case text(String)
-}
-
-/// One result row; valid only inside the `query` callback.
-struct SQLiteRow {
-    fileprivate let stmt: OpaquePointer
-
-    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(stmt, column) }
-
-    func blob(_ column: Int32) -> [UInt8] {
-        let count = Int(sqlite3_column_bytes(stmt, column))
-        guard count > 0, let base = sqlite3_column_blob(stmt, column) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: base, count: count))
-    }
-
-    func text(_ column: Int32) -> String {
-        guard let p = sqlite3_column_text(stmt, column) else { return "" }
-        return String(cString: p)
-    }
 }
 
 nonisolated(unsafe) private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -23,7 +23,7 @@ final class SQLiteWriter: @unchecked Sendable {
         case close(CheckedContinuation<Void, Never>?)
     }
 
-    static let compactionStep = 400
+    static let compactionStep = 64
     static let maxBatch = 1024
 
     let queue = BlockingQueue<Job>()
@@ -35,6 +35,9 @@ final class SQLiteWriter: @unchecked Sendable {
     private var revision: Int64
     private var compactRevision: Int64
     private var compactCursor: Int64 = 0
+    private var compactScanDone = false
+    private var compactNewest: [[UInt8]: (id: Int64, rev: Int64, deleted: Bool)] = [:]
+    private var compactTombstones: [([UInt8], Int64)] = []
     private let size: Atomic<Int64>
     private let commitCount = Atomic<Int>(0)
     private let jobCount = Atomic<Int>(0)
@@ -62,6 +65,9 @@ final class SQLiteWriter: @unchecked Sendable {
 
     /// Commits made so far (each one fsync).
     var commits: Int { commitCount.load(ordering: .relaxed) }
+
+    /// Pages written to the WAL so far.
+    var framesWritten: Int { walFrames.framesWritten }
 
     /// Jobs committed so far; `jobs / commits` is the mean group-commit batch size.
     var jobs: Int { jobCount.load(ordering: .relaxed) }
@@ -144,6 +150,9 @@ final class SQLiteWriter: @unchecked Sendable {
                             try connection.query("UPDATE meta SET value = ?1 WHERE name = 'compact_revision'", [.int(rev)])
                             newCompact = rev
                             compactCursor = 0
+                            compactScanDone = false
+                            compactNewest = [:]
+                            compactTombstones = []
                             outcomes.append(.void(c, .success(())))
                         }
                     case .compactStep(let rev, let c):
@@ -225,82 +234,41 @@ final class SQLiteWriter: @unchecked Sendable {
     }
 
     /// Deletes up to `compactionStep` rows made obsolete by compacting at `rev`; true when none remain.
+    ///
+    /// Walks the log in id (= revision) order up to `rev`, remembering each key's newest row so far: a row
+    /// is obsolete once a newer row of its key at or below `rev` is seen. At the end, keys whose newest row
+    /// below `rev` is a delete lose that row and their `current` tombstone. State lives in the writer, so a
+    /// compaction interrupted by a restart leaves garbage the next compaction removes.
     private func compactStep(upTo rev: Int64) throws -> Bool {
-        var rows: [(id: Int64, key: [UInt8], rev: Int64, deleted: Bool)] = []
-        try connection.query(
-            "SELECT id, key, rev, deleted FROM log WHERE id > ?1 ORDER BY id LIMIT \(Self.compactionStep)",
-            [.int(compactCursor)]
-        ) { r in rows.append((r.int(0), r.blob(1), r.int(2), r.int(3) != 0)) }
-        for row in rows {
-            if row.rev >= rev { return true }
-            compactCursor = row.id
-            let superseded =
-                try connection.scalar(
-                    "SELECT EXISTS(SELECT 1 FROM log WHERE key = ?1 AND rev > ?2 AND rev <= ?3)",
-                    [.blob(row.key), .int(row.rev), .int(rev)]) ?? 0
-            if superseded != 0 || row.deleted {
-                try connection.query("DELETE FROM log WHERE id = ?1", [.int(row.id)])
+        var budget = Self.compactionStep
+        if !compactScanDone {
+            var rows: [(id: Int64, key: [UInt8], rev: Int64, deleted: Bool)] = []
+            try connection.query(
+                "SELECT id, key, rev, deleted FROM log WHERE id > ?1 ORDER BY id LIMIT \(budget)", [.int(compactCursor)]
+            ) { r in rows.append((r.int(0), r.blob(1), r.int(2), r.int(3) != 0)) }
+            for row in rows {
+                if row.rev > rev {
+                    compactScanDone = true
+                    break
+                }
+                compactCursor = row.id
+                if let older = compactNewest.updateValue((row.id, row.rev, row.deleted), forKey: row.key) {
+                    try connection.query("DELETE FROM log WHERE id = ?1", [.int(older.id)])
+                }
             }
+            if rows.count < budget { compactScanDone = true }
+            if !compactScanDone { return false }
+            compactTombstones = compactNewest.compactMap { key, row in
+                row.deleted && row.rev < rev ? (key, row.id) : nil
+            }
+            compactNewest = [:]
+            budget = Self.compactionStep
         }
-        return rows.count < Self.compactionStep
-    }
-}
-
-/// `MVCCWriteView` over the writer connection inside its open transaction.
-struct SQLiteWriteView: MVCCWriteView {
-    let connection: SQLiteConnection
-    let leases: LeaseTable
-    let compactRevision: Int64
-
-    mutating func get(_ key: [UInt8]) throws -> KeyValue? {
-        try SQLiteQueries.current(connection, .key(key)).first
-    }
-
-    mutating func list(_ range: KeyRange) throws -> [KeyValue] {
-        try SQLiteQueries.current(connection, range)
-    }
-
-    mutating func read(_ request: RangeRequest, current: Int64) throws -> RangeResponse {
-        if request.revision < compactRevision { throw StoreError.compacted(compactRevision: compactRevision) }
-        return request.shape(try SQLiteQueries.history(connection, request.range, at: request.revision), revision: current)
-    }
-
-    mutating func leaseExists(_ id: Int64) -> Bool { leases.contains(id) }
-
-    mutating func record(_ event: Event, sub: Int) throws {
-        let kv = event.kv
-        let prevRev = event.prevKV?.modRevision ?? 0
-        if event.kind == .put {
-            try connection.query(
-                """
-                INSERT INTO log(rev, key, deleted, create_rev, prev_rev, version, lease, value)
-                VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)
-                """,
-                [.int(kv.modRevision), .blob(kv.key), .int(kv.createRevision), .int(prevRev), .int(kv.version),
-                 .int(kv.lease), .blob(kv.value)])
-            try connection.query(
-                """
-                INSERT INTO current(key, create_rev, mod_rev, version, lease, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                ON CONFLICT(key) DO UPDATE SET create_rev = excluded.create_rev, mod_rev = excluded.mod_rev,
-                version = excluded.version, lease = excluded.lease, value = excluded.value
-                """,
-                [.blob(kv.key), .int(kv.createRevision), .int(kv.modRevision), .int(kv.version), .int(kv.lease),
-                 .blob(kv.value)])
-        } else {
-            try connection.query(
-                """
-                INSERT INTO log(rev, key, deleted, create_rev, prev_rev, version, lease, value)
-                VALUES (?1, ?2, 1, 0, ?3, 0, 0, x'')
-                """, [.int(kv.modRevision), .blob(kv.key), .int(prevRev)])
-            try connection.query("DELETE FROM current WHERE key = ?1", [.blob(kv.key)])
+        while budget > 0, let (key, id) = compactTombstones.popLast() {
+            try connection.query("DELETE FROM log WHERE id = ?1", [.int(id)])
+            try connection.query("DELETE FROM current WHERE key = ?1 AND log_id = ?2", [.blob(key), .int(id)])
+            budget -= 1
         }
-    }
-}
-
-extension StoreError {
-    /// Whether the error came from the storage layer (and so poisons the whole write batch).
-    var isStorage: Bool {
-        if case .storage = self { return true }
-        return false
+        return compactTombstones.isEmpty
     }
 }

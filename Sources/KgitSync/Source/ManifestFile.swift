@@ -1,6 +1,7 @@
 import KgitGit
 
-/// One file of desired state read from git: a YAML manifest or the `kgit.kgl` configuration.
+/// One file of desired state read from git: a YAML manifest, a KGL file (`kgit.kgl` and the `*.kgl` files it
+/// imports) or the `kgit.lock` that pins KGL's external imports.
 public struct ManifestFile: Hashable, Sendable {
     /// The path from the repository root: `clusters/prod/web/deployment.yaml`.
     public let path: String
@@ -18,11 +19,18 @@ public struct ManifestFile: Hashable, Sendable {
     /// The file name `kgit.kgl`, which configures the directory it sits in.
     public static let configurationName = "kgit.kgl"
 
-    /// Whether a file at `path` is desired state: `*.yaml`, `*.yml` (any case) or `kgit.kgl`.
+    /// The file name `kgit.lock`, which pins the hashes of KGL's external imports.
+    public static let lockName = "kgit.lock"
+
+    /// Whether a file at `path` is desired state: `*.yaml`, `*.yml` (either in any case), `*.kgl` or
+    /// `kgit.lock`. A bare extension (`.yaml`) is a hidden file, not a manifest.
     public static func isManifest(_ path: String) -> Bool {
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        if name == configurationName { return true }
+        if name == lockName { return true }
         let lower = name.lowercased()
-        return (lower.hasSuffix(".yaml") && lower.count > 5) || (lower.hasSuffix(".yml") && lower.count > 4)
+        for suffix in [".yaml", ".yml"] where lower.hasSuffix(suffix) && lower.count > suffix.count {
+            return true
+        }
+        return name.hasSuffix(".kgl") && name.count > 4
     }
 }

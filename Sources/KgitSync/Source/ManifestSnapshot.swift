@@ -14,8 +14,10 @@ public struct ManifestSnapshot: Sendable {
     /// target may live outside `directory` and change without `directoryTree` changing.
     let linkedFiles: [String: String]
 
-    init(revision: ResolvedRevision, directory: String, directoryTree: ObjectID, files: [String: ManifestFile],
-         linkedFiles: [String: String]) {
+    init(
+        revision: ResolvedRevision, directory: String, directoryTree: ObjectID, files: [String: ManifestFile],
+        linkedFiles: [String: String]
+    ) {
         self.revision = revision
         self.directory = directory
         self.directoryTree = directoryTree
@@ -36,7 +38,8 @@ public struct ManifestSnapshot: Sendable {
 
     /// The same files at another revision (the directory did not change).
     func moved(to revision: ResolvedRevision) -> ManifestSnapshot {
-        ManifestSnapshot(revision: revision, directory: directory, directoryTree: directoryTree, files: files,
-                         linkedFiles: linkedFiles)
+        ManifestSnapshot(
+            revision: revision, directory: directory, directoryTree: directoryTree, files: files,
+            linkedFiles: linkedFiles)
     }
 }

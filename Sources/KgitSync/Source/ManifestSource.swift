@@ -1,7 +1,7 @@
 import KgitGit
 
-/// Loads the desired state (YAML manifests and `kgit.kgl`) under one directory of one git revision, and keeps it
-/// up to date incrementally.
+/// Loads the desired state (YAML manifests, KGL files, `kgit.lock`) under one directory of one git revision, and
+/// keeps it up to date incrementally.
 ///
 ///     let git = try Libgit2Source(url: "https://git.example.com/ops.git", cacheDirectory: "/var/cache/kgit/git")
 ///     let source = try ManifestSource(git: git, revision: "main", directory: "clusters/prod")
@@ -16,7 +16,9 @@ import KgitGit
 ///     otherwise .............................. diff the two trees under the directory; read changed files only
 ///
 /// Files are read from the object database of a bare mirror; nothing is checked out. A symbolic link anywhere
-/// under the directory that points outside the repository fails the load, as do files over `Limits`.
+/// under the directory that points outside the repository fails the load, as do files over `Limits`. A linked
+/// manifest (`base.yaml -> ../../shared/base.yaml`) is read from its target; links to directories and submodules
+/// are not followed.
 ///
 /// Not thread-safe, like the `GitSource` it reads; every method blocks, `load` and `update` on the network.
 public final class ManifestSource {
@@ -52,8 +54,9 @@ public final class ManifestSource {
         do {
             self.directory = try RepositoryPath.normalize(directory)
         } catch let error as GitError {
-            throw ManifestSourceError(source: "\(git.displayURL) at \(revision), directory \"\(directory)\"",
-                                      reason: .git(error))
+            throw ManifestSourceError(
+                source: "\(git.displayURL) at \(revision), directory \"\(directory)\"",
+                reason: .git(error))
         }
     }
 
@@ -75,6 +78,9 @@ public final class ManifestSource {
 
     /// Fetches, resolves the revision again and re-reads only the files that changed since `previous`.
     ///
+    /// When `previous` describes another directory, or its tree is not in the mirror (the cache was wiped since),
+    /// every file is read and compared by blob id: the answer is the same, only slower.
+    ///
     /// - Parameters:
     ///   - previous: the last snapshot this source (or one with the same directory) returned.
     ///   - fetch: false to read what the mirror already has, without the network.
@@ -82,7 +88,9 @@ public final class ManifestSource {
     public func update(from previous: ManifestSnapshot, fetch: Bool = true) throws -> ManifestUpdate {
         try wrapping {
             let resolved = try refresh(fetch: fetch)
-            guard previous.directory == directory else {
+            // A snapshot of another directory, or from a mirror that no longer has its tree (a wiped cache):
+            // read everything and compare blob ids.
+            guard previous.directory == directory, git.contains(previous.revision.tree) else {
                 return Self.difference(from: previous, to: try readAll(at: resolved))
             }
             if resolved.tree == previous.revision.tree {
@@ -119,8 +127,9 @@ public final class ManifestSource {
         }
         let manifests = entries.filter { ManifestFile.isManifest($0.path) && $0.kind != .submodule }
         guard manifests.count <= limits.maxFiles else {
-            throw ManifestSourceError(source: sourceDescription,
-                                      reason: .tooManyFiles(found: manifests.count, limit: limits.maxFiles))
+            throw ManifestSourceError(
+                source: sourceDescription,
+                reason: .tooManyFiles(found: manifests.count, limit: limits.maxFiles))
         }
         var files: [String: ManifestFile] = [:]
         var linked: [String: String] = [:]
@@ -131,12 +140,15 @@ public final class ManifestSource {
             try checkTotal(total)
             files[entry.path] = file
         }
-        return ManifestSnapshot(revision: resolved, directory: directory, directoryTree: directoryTree, files: files,
-                                linkedFiles: linked)
+        return ManifestSnapshot(
+            revision: resolved, directory: directory, directoryTree: directoryTree, files: files,
+            linkedFiles: linked)
     }
 
-    private func readChanges(since previous: ManifestSnapshot, at resolved: ResolvedRevision,
-                             directoryTree: ObjectID) throws -> ManifestUpdate {
+    private func readChanges(
+        since previous: ManifestSnapshot, at resolved: ResolvedRevision,
+        directoryTree: ObjectID
+    ) throws -> ManifestUpdate {
         var files = previous.files
         var linked = previous.linkedFiles
         var changed: [String: ManifestFile] = [:]
@@ -170,19 +182,24 @@ public final class ManifestSource {
         }
 
         guard files.count <= limits.maxFiles else {
-            throw ManifestSourceError(source: sourceDescription,
-                                      reason: .tooManyFiles(found: files.count, limit: limits.maxFiles))
+            throw ManifestSourceError(
+                source: sourceDescription,
+                reason: .tooManyFiles(found: files.count, limit: limits.maxFiles))
         }
         try checkTotal(files.values.reduce(0) { $0 + $1.bytes.count })
-        let snapshot = ManifestSnapshot(revision: resolved, directory: directory, directoryTree: directoryTree,
-                                        files: files, linkedFiles: linked)
-        return ManifestUpdate(snapshot: snapshot, changed: changed.values.sorted { $0.path < $1.path },
-                              removed: removed.sorted())
+        let snapshot = ManifestSnapshot(
+            revision: resolved, directory: directory, directoryTree: directoryTree,
+            files: files, linkedFiles: linked)
+        return ManifestUpdate(
+            snapshot: snapshot, changed: changed.values.sorted { $0.path < $1.path },
+            removed: removed.sorted())
     }
 
     /// Reads one manifest: a regular file by blob id, a symbolic link by following it (and recording where to).
-    private func read(_ path: String, id: ObjectID, kind: TreeEntry.Kind, in tree: ObjectID,
-                      linked: inout [String: String]) throws -> ManifestFile {
+    private func read(
+        _ path: String, id: ObjectID, kind: TreeEntry.Kind, in tree: ObjectID,
+        linked: inout [String: String]
+    ) throws -> ManifestFile {
         if kind == .symlink {
             let blob = try git.readFile(path, in: tree, maxBytes: limits.maxFileBytes)
             linked[path] = blob.resolvedPath
@@ -193,21 +210,24 @@ public final class ManifestSource {
             return ManifestFile(path: path, blob: id, bytes: try git.readBlob(id, maxBytes: limits.maxFileBytes))
         } catch let error as GitError where error.kind == .fileTooLarge {
             // Name the path, not only the blob id.
-            throw GitError(.fileTooLarge, operation: "reading \"\(path)\" at tree \(tree.abbreviated())",
-                           reason: error.reason)
+            throw GitError(
+                .fileTooLarge, operation: "reading \"\(path)\" at tree \(tree.abbreviated())",
+                reason: error.reason)
         }
     }
 
     private func checkTotal(_ total: Int) throws {
         guard total <= limits.maxTotalBytes else {
-            throw ManifestSourceError(source: sourceDescription,
-                                      reason: .tooManyBytes(found: total, limit: limits.maxTotalBytes))
+            throw ManifestSourceError(
+                source: sourceDescription,
+                reason: .tooManyBytes(found: total, limit: limits.maxTotalBytes))
         }
     }
 
     private func missingDirectory(at resolved: ResolvedRevision) -> GitError {
-        GitError(.notFound, operation: "reading directory \"\(directory)\" at \(resolved)",
-                 reason: "no such directory at this revision")
+        GitError(
+            .notFound, operation: "reading directory \"\(directory)\" at \(resolved)",
+            reason: "no such directory at this revision")
     }
 
     /// Runs `body`, wrapping a `GitError` with this source's description.

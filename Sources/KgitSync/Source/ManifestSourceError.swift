@@ -34,7 +34,8 @@ public struct ManifestSourceError: Error, CustomStringConvertible, Sendable {
         case .tooManyFiles(let found, let limit):
             return "loading manifests from \(source): \(found) manifest files, over the limit of \(limit)"
         case .tooManyBytes(let found, let limit):
-            return "loading manifests from \(source): the manifest files total \(found) bytes, over the limit of \(limit) bytes"
+            return "loading manifests from \(source): the manifest files total \(found) bytes, "
+                + "over the limit of \(limit) bytes"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import KgitGit
 
 /// A mirror of `remote` fetched into a fresh cache directory; keep the returned scratch alive while using it.

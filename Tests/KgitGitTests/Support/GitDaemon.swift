@@ -13,8 +13,10 @@ final class GitDaemon {
             let port = try Self.freePort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
-            process.arguments = ["--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all",
-                                 "--informative-errors", "--base-path=\(basePath)", basePath]
+            process.arguments = [
+                "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all",
+                "--informative-errors", "--base-path=\(basePath)", basePath,
+            ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

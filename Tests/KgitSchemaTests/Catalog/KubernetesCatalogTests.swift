@@ -82,7 +82,7 @@ import Testing
     @Test func enumerationsTheAPIServerEnforcesInCodeAreAttached() throws {
         let catalog = try KubernetesCatalog.load(version: "1.33")
         let policy = try #require(catalog.definition(named: "io.k8s.api.core.v1.Container")?.property("imagePullPolicy"))
-        #expect(policy.enumValues == [.string("Always"), .string("IfNotPresent"), .string("Never")])
+        #expect(policy.enumValues == [.string("Always"), .string("IfNotPresent"), .string("Never"), .string("")])
     }
 
     @Test func unsupportedVersionsAreRejected() {

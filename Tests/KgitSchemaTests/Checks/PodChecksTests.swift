@@ -46,6 +46,7 @@ import Testing
         Case(name: "a probe port named with uppercase", container: "readinessProbe:\n  httpGet: {path: /, port: Web}", codes: ["invalid-port-name"]),
         Case(name: "a negative grace period", podSpec: "terminationGracePeriodSeconds: -1", codes: ["negative-value"]),
         Case(name: "an unknown imagePullPolicy", container: "imagePullPolicy: Sometimes", codes: ["enum"]),
+        Case(name: "an empty imagePullPolicy, which defaulting fills in", container: "imagePullPolicy: \"\"", codes: []),
     ]
 
     @Test(arguments: cases)

@@ -23,7 +23,9 @@ final class CountingSource: GitSource {
 
     func contains(_ id: ObjectID) -> Bool { real.contains(id) }
     func resolve(_ revision: String) throws -> ResolvedRevision { try real.resolve(revision) }
-    func treeID(at directory: String, in tree: ObjectID) throws -> ObjectID? { try real.treeID(at: directory, in: tree) }
+    func treeID(at directory: String, in tree: ObjectID) throws -> ObjectID? {
+        try real.treeID(at: directory, in: tree)
+    }
 
     func files(in tree: ObjectID, under directory: String) throws -> [TreeEntry] {
         listings += 1

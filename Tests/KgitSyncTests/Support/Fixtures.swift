@@ -12,6 +12,7 @@ struct ServedRemote {
     /// A remote with manifests under `clusters/prod` and some files that are not manifests:
     ///
     ///     clusters/prod/kgit.kgl
+    ///     clusters/prod/schemas/web.kgl
     ///     clusters/prod/web/deployment.yaml
     ///     clusters/prod/web/service.yml
     ///     clusters/prod/web/NOTES.md
@@ -21,6 +22,7 @@ struct ServedRemote {
     init() throws {
         remote = try GitWorkTree()
         try remote.write("clusters/prod/kgit.kgl", "package prod\n")
+        try remote.write("clusters/prod/schemas/web.kgl", "package shop\n")
         try remote.write("clusters/prod/web/deployment.yaml", "kind: Deployment\nmetadata:\n  name: web\n")
         try remote.write("clusters/prod/web/service.yml", "kind: Service\nmetadata:\n  name: web\n")
         try remote.write("clusters/prod/web/NOTES.md", "notes\n")
@@ -30,8 +32,9 @@ struct ServedRemote {
         try remote.commit("Initial manifests")
         daemon = try GitDaemon(basePath: (remote.path as NSString).deletingLastPathComponent)
         cache = try Scratch("kgit-cache")
-        git = CountingSource(try Libgit2Source(
-            url: daemon.url((remote.path as NSString).lastPathComponent), cacheDirectory: cache.path))
+        git = CountingSource(
+            try Libgit2Source(
+                url: daemon.url((remote.path as NSString).lastPathComponent), cacheDirectory: cache.path))
     }
 }
 

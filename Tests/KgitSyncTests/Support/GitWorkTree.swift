@@ -18,16 +18,18 @@ final class GitWorkTree {
 
     func write(_ relative: String, bytes: [UInt8]) throws {
         let file = scratch.url(relative)
-        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (file as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try Data(bytes).write(to: URL(fileURLWithPath: file))
     }
 
     /// Creates the symbolic link `relative` -> `target` (written as given, not resolved).
     func symlink(_ relative: String, to target: String) throws {
         let file = scratch.url(relative)
-        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (file as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: target)
     }
 
@@ -50,6 +52,7 @@ final class GitWorkTree {
         try Self.run(args, in: path)
     }
 
+    @discardableResult
     static func run(_ args: [String], in directory: String, input: String? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
@@ -62,7 +65,8 @@ final class GitWorkTree {
         environment["GIT_COMMITTER_EMAIL"] = "ada@example.com"
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         process.environment = environment
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         if let input {
@@ -78,8 +82,9 @@ final class GitWorkTree {
         let err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw GitCommandFailed(args: args, status: process.terminationStatus,
-                                   stderr: String(decoding: err, as: UTF8.self))
+            throw GitCommandFailed(
+                args: args, status: process.terminationStatus,
+                stderr: String(decoding: err, as: UTF8.self))
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -1,0 +1,177 @@
+import KgitSchema
+
+// Struct blocks and refinements.
+extension TypeCompiler {
+    /// The fields of a block as a tree, so that `a.b: T` and `a.c: U` share the object `a`.
+    struct FieldTree {
+        indirect enum Entry {
+            case leaf(Schema, required: Bool)
+            case branch(FieldTree)
+        }
+
+        var names: [String] = []
+        var entries: [String: Entry] = [:]
+
+        /// Adds `schema` at `path`; false when the path is already taken.
+        mutating func insert(_ path: ArraySlice<String>, _ schema: Schema, required: Bool) -> Bool {
+            guard let name = path.first else { return false }
+            if path.count == 1 {
+                guard entries[name] == nil else { return false }
+                names.append(name)
+                entries[name] = .leaf(schema, required: required)
+                return true
+            }
+            var subtree = FieldTree()
+            switch entries[name] {
+            case .leaf?: return false
+            case .branch(let existing)?: subtree = existing
+            case nil: names.append(name)
+            }
+            let inserted = subtree.insert(path.dropFirst(), schema, required: required)
+            entries[name] = .branch(subtree)
+            return inserted
+        }
+
+        /// True when some field below is required (then the object holding it is required too).
+        var hasRequired: Bool {
+            entries.values.contains { (entry: Entry) -> Bool in
+                switch entry {
+                case .leaf(_, let isRequired): return isRequired
+                case .branch(let tree): return tree.hasRequired
+                }
+            }
+        }
+
+        func object(additional: ObjectSchema.AdditionalProperties = .closed) -> ObjectSchema {
+            var properties: [String: Schema] = [:]
+            var required: [String] = []
+            for name in names {
+                switch entries[name] {
+                case .leaf(let schema, let isRequired)?:
+                    properties[name] = schema
+                    if isRequired { required.append(name) }
+                case .branch(let tree)?:
+                    properties[name] = Schema(.object(tree.object()))
+                    if tree.hasRequired { required.append(name) }
+                case nil:
+                    break
+                }
+            }
+            return ObjectSchema(
+                properties: properties, propertyNames: names, required: required, additionalProperties: additional)
+        }
+    }
+
+    mutating func compileBlock(_ block: Block) -> Schema? {
+        var tree = FieldTree()
+        var additional = ObjectSchema.AdditionalProperties.closed
+        var validations: [ValidationRule] = []
+        var failed = false
+        for member in block.members {
+            switch member {
+            case .field(let field):
+                guard let labels = fieldNames(field.path) else { continue }
+                guard let schema = compileType(field.type) else {
+                    failed = true
+                    continue
+                }
+                if let value = field.defaultValue { pendingDefaults.append((value, schema)) }
+                if !tree.insert(labels[...], schema, required: !field.optional) {
+                    report(.duplicateField, "field \(labels.joined(separator: ".")) is declared twice", at: field.path.range)
+                }
+            case .map(_, let value, _):
+                guard let schema = compileType(value) else {
+                    failed = true
+                    continue
+                }
+                additional = .typed(schema)
+            case .open:
+                additional = .preserveUnknown
+            case .rule(let rule):
+                validations.append(validationRule(rule))
+            }
+        }
+        if failed { return nil }
+        return Schema(.object(tree.object(additional: additional)), validations: validations)
+    }
+
+    /// The field names of a path made only of field steps; element steps are reported.
+    private mutating func fieldNames(_ path: Path) -> [String]? {
+        var names: [String] = []
+        for step in path.steps {
+            guard case .field(let label) = step else {
+                report(.notSupportedYet, "element paths such as [*] are checked only in refinements, not yet here", at: path.range)
+                return nil
+            }
+            names.append(label.name)
+        }
+        return names
+    }
+
+    /// A rule as the CEL data the schema model keeps: `when` becomes `!(guard) || (body)`.
+    func validationRule(_ rule: Rule) -> ValidationRule {
+        var body = text(rule.body.range)
+        if let when = rule.when { body = "!(\(text(when.range))) || (\(body))" }
+        return ValidationRule(rule: body, message: rule.message.value, fieldPath: rule.at.map { text($0.range) })
+    }
+
+    // MARK: - Refinement
+
+    /// `Base { ... }`: Base narrowed by the block; adding a field Base lacks is an error.
+    mutating func refine(_ base: Schema, named name: QualIdent, with block: Block) -> Schema? {
+        guard let target = base.resolved, case .object = target.shape else {
+            report(.invalidConstraint, "only struct types can be refined; \(name.dotted) is a \(base.typeDescription)", at: name.range)
+            return nil
+        }
+        var result: Schema? = target
+        var validations: [ValidationRule] = []
+        for member in block.members {
+            switch member {
+            case .field(let field):
+                guard let current = result else { continue }
+                result = narrow(current, along: field.path.steps[...], field: field)
+            case .rule(let rule):
+                validations.append(validationRule(rule))
+            case .map(_, _, let range), .open(let range):
+                report(.notSupportedYet, "a refinement cannot change which extra fields a struct admits yet", at: range)
+            }
+        }
+        return result.map { rebuilt($0, validations: validations) }
+    }
+
+    /// `schema` with the field at `steps` narrowed by `field`'s type (and made required unless `?`).
+    private mutating func narrow(_ schema: Schema, along steps: ArraySlice<Path.Step>, field: Block.Field) -> Schema? {
+        guard let step = steps.first else {
+            let terms: [TypeExpr]
+            if case .intersection(let all) = field.type.kind { terms = all } else { terms = [field.type] }
+            if terms.allSatisfy(TypeCompiler.isConstraint) { return compileIntersection(terms, seed: schema) }
+            guard let narrower = compileType(field.type) else { return nil }
+            return rebuilt(schema, allOf: [narrower])
+        }
+        let resolved = schema.resolved ?? schema
+        switch (step, resolved.shape) {
+        case (.field(let label), .object(var object)):
+            guard let property = object.properties[label.name] else {
+                let notes = NameSuggestion.closest(to: label.name, among: object.propertyNames).map { ["did you mean \($0)?"] } ?? []
+                report(
+                    .refinementAddsField, "a refinement cannot add field \(label.name): the base type does not have it",
+                    at: label.range, notes: notes)
+                return nil
+            }
+            guard let narrowed = narrow(property, along: steps.dropFirst(), field: field) else { return nil }
+            if steps.count == 1, let value = field.defaultValue { pendingDefaults.append((value, narrowed)) }
+            object.properties[label.name] = narrowed
+            if steps.count == 1, !field.optional, !object.required.contains(label.name) {
+                object.required.append(label.name)
+            }
+            return rebuilt(resolved, shape: .object(object))
+        case (.every, .array(var array)):
+            guard let items = narrow(array.items, along: steps.dropFirst(), field: field) else { return nil }
+            array.items = items
+            return rebuilt(resolved, shape: .array(array))
+        default:
+            report(.notSupportedYet, "this path step does not address a field or the elements of a list of the base type", at: field.path.range)
+            return nil
+        }
+    }
+}
