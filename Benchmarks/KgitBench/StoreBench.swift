@@ -59,19 +59,20 @@ enum StoreBench {
         defer { try? FileManager.default.removeItem(atPath: base) }
         print("kgit-bench store: \(o.valueSize)-byte values, \(o.seconds) s per step, \(o.watchers) watchers")
 
+        // Both backends are open for the whole run and every step runs on one, then at once on the other,
+        // so a shared machine's changing load hits both alike and the ratios stay meaningful.
         let sqlite = try SQLiteStore(directory: base + "/sqlite")
-        let s = try await measure(sqlite, name: "sqlite", o)
-        await sqlite.close()
-
-        var e: Figures?
+        var backends: [(name: String, store: any Store)] = [("sqlite", sqlite)]
+        var etcd: EtcdServer?
         if !o.skipEtcd {
-            let etcd = try await EtcdServer.start(binary: o.etcd, dataDir: base + "/etcd")
-            defer { etcd.stop() }
-            let store = try EtcdStore(endpoints: [etcd.url], maxConcurrency: 256)
-            e = try await measure(store, name: "etcd", o)
-            await store.close()
+            let server = try await EtcdServer.start(binary: o.etcd, dataDir: base + "/etcd")
+            etcd = server
+            backends.append(("etcd", try EtcdStore(endpoints: [server.url], maxConcurrency: 256)))
         }
-        report(s, e, o)
+        defer { etcd?.stop() }
+        var figures = try await measure(backends, o)
+        for b in backends { await b.store.close() }
+        report(figures.removeFirst(), figures.first, o)
     }
 
     static func report(_ s: Figures, _ e: Figures?, _ o: Options) {
@@ -96,29 +97,44 @@ enum StoreBench {
         print("\nratio: how many times better kgit's embedded store is (throughput sqlite/etcd, latency etcd/sqlite)")
     }
 
-    static func measure(_ store: any Store, name: String, _ o: Options) async throws -> Figures {
-        var f = Figures()
+    /// Runs every step on each backend in turn and returns their figures in the same order.
+    static func measure(_ backends: [(name: String, store: any Store)], _ o: Options) async throws -> [Figures] {
+        var figures = Array(repeating: Figures(), count: backends.count)
         let value = [UInt8](repeating: UInt8(ascii: "v"), count: o.valueSize)
+        // Warm-up, unmeasured: both backends reach their steady state first (etcd allocates its WAL in
+        // 64 MiB segments up front; SQLite's WAL grows to its working size during the first commits and is
+        // then reused, so a fresh file would charge the first step for that growth).
+        for b in backends { _ = try await writes(b.store, concurrency: 256, value: value, seconds: 1, tag: "warmup") }
         for c in o.writersOnly ?? concurrencies {
-            let before = (store as? SQLiteStore)?.writeStatistics
-            f.writes[c] = try await writes(store, concurrency: c, value: value, seconds: o.seconds, tag: "w\(c)")
-            var batch = ""
-            if let before, let after = (store as? SQLiteStore)?.writeStatistics, after.commits > before.commits {
-                let jobs = Double(after.jobs - before.jobs)
-                batch = String(
-                    format: " (%.1f writes per commit, %.2f WAL pages per write)",
-                    jobs / Double(after.commits - before.commits), Double(after.pages - before.pages) / jobs)
+            for (i, b) in backends.enumerated() {
+                let before = (b.store as? SQLiteStore)?.writeStatistics
+                let rate = try await writes(b.store, concurrency: c, value: value, seconds: o.seconds, tag: "w\(c)")
+                figures[i].writes[c] = rate
+                var batch = ""
+                if let before, let after = (b.store as? SQLiteStore)?.writeStatistics, after.commits > before.commits {
+                    let jobs = Double(after.jobs - before.jobs)
+                    batch = String(
+                        format: " (%.1f writes per commit, %.2f WAL pages per write)",
+                        jobs / Double(after.commits - before.commits), Double(after.pages - before.pages) / jobs)
+                }
+                print("  \(b.name): \(c) writers: \(Int(rate)) writes/s\(batch)")
             }
-            print("  \(name): \(c) writers: \(Int(f.writes[c] ?? 0)) writes/s\(batch)")
         }
-        if o.writersOnly != nil { return f }
-        f.reads = try await reads(store, seconds: o.seconds)
-        print("  \(name): reads: \(Int(f.reads)) reads/s")
-        (f.watchP50, f.watchP99) = try await watchLatency(store, watchers: o.watchers, events: o.watchEvents, value: value)
-        print("  \(name): watch p50 \(f.watchP50) ms, p99 \(f.watchP99) ms")
-        (f.baselineMaxWrite, f.compactionMaxWrite) = try await compactionStall(store, value: value)
-        print("  \(name): p99 write latency \(f.baselineMaxWrite) ms, while compacting \(f.compactionMaxWrite) ms")
-        return f
+        if o.writersOnly != nil { return figures }
+        for (i, b) in backends.enumerated() {
+            figures[i].reads = try await reads(b.store, seconds: o.seconds)
+            print("  \(b.name): reads: \(Int(figures[i].reads)) reads/s")
+        }
+        for (i, b) in backends.enumerated() {
+            (figures[i].watchP50, figures[i].watchP99) = try await watchLatency(
+                b.store, watchers: o.watchers, events: o.watchEvents, value: value)
+            print("  \(b.name): watch p50 \(figures[i].watchP50) ms, p99 \(figures[i].watchP99) ms")
+        }
+        for (i, b) in backends.enumerated() {
+            (figures[i].baselineMaxWrite, figures[i].compactionMaxWrite) = try await compactionStall(b.store, value: value)
+            print("  \(b.name): p99 write latency \(figures[i].baselineMaxWrite) ms, while compacting \(figures[i].compactionMaxWrite) ms")
+        }
+        return figures
     }
 
     /// Durable puts of fresh keys from `concurrency` tasks for `seconds`.

@@ -93,6 +93,24 @@ public enum ProtobufCatalog {
         1: F("metadata", .message(objectMeta)), 2: F("rules", .message(policyRule), repeated: true),
     ])
 
+    static let serviceSpec = ProtobufMessage([
+        1: F("ports", .message(ProtobufMessage([
+            1: F("name", .string), 2: F("protocol", .string), 3: F("port", .int, keepZero: true),
+            4: F("targetPort", .intOrString), 5: F("nodePort", .int), 6: F("appProtocol", .string),
+        ])), repeated: true),
+        2: F("selector", .stringMap), 3: F("clusterIP", .string), 4: F("type", .string),
+        5: F("externalIPs", .string, repeated: true), 7: F("sessionAffinity", .string),
+        11: F("externalName", .string),
+    ])
+
+    static let jobSpec = ProtobufMessage([
+        1: F("parallelism", .int, keepZero: true), 2: F("completions", .int, keepZero: true),
+        3: F("activeDeadlineSeconds", .int), 4: F("selector", .message(labelSelector)),
+        5: F("manualSelector", .bool, keepZero: true), 6: F("template", .message(podTemplateSpec), keepZero: true),
+        7: F("backoffLimit", .int, keepZero: true), 8: F("ttlSecondsAfterFinished", .int, keepZero: true),
+        9: F("completionMode", .string), 10: F("suspend", .bool, keepZero: true),
+    ])
+
     /// Decodable kinds; the key is the `kind` from the envelope's type meta.
     public static let messages: [String: ProtobufMessage] = [
         "Namespace": ProtobufMessage([
@@ -112,6 +130,20 @@ public enum ProtobufCatalog {
             4: F("automountServiceAccountToken", .bool, keepZero: true),
         ]),
         "Deployment": ProtobufMessage([1: F("metadata", .message(objectMeta)), 2: F("spec", .message(deploymentSpec))]),
+        "Service": ProtobufMessage([1: F("metadata", .message(objectMeta)), 2: F("spec", .message(serviceSpec))]),
+        "Job": ProtobufMessage([1: F("metadata", .message(objectMeta)), 2: F("spec", .message(jobSpec))]),
+        "CronJob": ProtobufMessage([
+            1: F("metadata", .message(objectMeta)),
+            2: F("spec", .message(ProtobufMessage([
+                1: F("schedule", .string), 2: F("startingDeadlineSeconds", .int), 3: F("concurrencyPolicy", .string),
+                4: F("suspend", .bool, keepZero: true),
+                5: F("jobTemplate", .message(ProtobufMessage([
+                    1: F("metadata", .message(objectMeta)), 2: F("spec", .message(jobSpec)),
+                ])), keepZero: true),
+                6: F("successfulJobsHistoryLimit", .int, keepZero: true),
+                7: F("failedJobsHistoryLimit", .int, keepZero: true), 8: F("timeZone", .string),
+            ]))),
+        ]),
         "Role": role,
         "ClusterRole": role,
         "RoleBinding": roleBinding,

@@ -13,7 +13,10 @@ public struct Kgit: AsyncParsableCommand {
             `kgit explain CODE` to learn what an error code means.
             """,
         version: KgitVersion.string,
-        subcommands: [ValidateCommand.self, ExplainCommand.self, StoreCommand.self, ServerCommand.self]
+        subcommands: [
+            ValidateCommand.self, RenderCommand.self, FmtCommand.self, ExplainCommand.self, ServerCommand.self,
+            StoreCommand.self,
+        ]
     )
 
     public init() {}

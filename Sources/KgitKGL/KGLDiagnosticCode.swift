@@ -118,8 +118,10 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .nestingTooDeep:
             return """
                 Blocks, lists, parentheses or expressions are nested more deeply than the parser \
-                allows (a fixed bound that keeps checking fast and safe on any input). Name the inner \
-                parts with `type` declarations instead of nesting them inline.
+                allows, or types name types that name types more deeply than the checker follows (a \
+                fixed bound of 64 that keeps checking fast and safe on any input). Name the inner \
+                parts with `type` declarations instead of nesting them inline, and avoid long chains \
+                of aliases.
                 """
         case .misplacedDeclaration:
             return """

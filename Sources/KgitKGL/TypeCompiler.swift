@@ -77,6 +77,8 @@ struct TypeCompiler {
     private var references: [String: SchemaReference] = [:]
     private var compiled: [String: Schema] = [:]
     private var inProgress: Set<String> = []
+    /// Declarations that failed to compile (reported once, not retried).
+    private var failed: Set<String> = []
     /// Defaults to check once every type is compiled (and every reference linked).
     var pendingDefaults: [(Value, Schema)] = []
 
@@ -104,12 +106,28 @@ struct TypeCompiler {
     /// The compiled schema of the declared type `name`, compiling it first if needed.
     private mutating func declared(_ name: String) -> Schema? {
         if let schema = compiled[name] { return schema }
-        guard let decl = declarations[name], !inProgress.contains(name) else { return nil }
+        guard let decl = declarations[name], !inProgress.contains(name), !failed.contains(name) else { return nil }
+        // Each level of types naming types costs stack: bound it like the parser bounds nesting.
+        guard inProgress.count < Parser.maxNesting else {
+            report(
+                .nestingTooDeep, "type \(name) is reached through more than \(Parser.maxNesting) types that name each other",
+                at: decl.name.range)
+            return nil
+        }
         inProgress.insert(name)
         defer { inProgress.remove(name) }
-        guard let schema = compileType(decl.type) else { return nil }
+        guard let schema = compileType(decl.type) else {
+            failed.insert(name)
+            return nil
+        }
         compiled[name] = schema
         references[name]?.link(schema)
+        if schema.resolved == nil {
+            report(.invalidConstraint, "type \(name) is only an alias of itself, through other aliases", at: decl.name.range)
+            compiled[name] = nil
+            failed.insert(name)
+            return nil
+        }
         return schema
     }
 
@@ -199,7 +217,8 @@ struct TypeCompiler {
         }
         let simple = name.parts[0].name
         if let reference = references[simple] {
-            _ = declared(simple)
+            // A type still being compiled is a legitimate recursive reference; a failed one was reported.
+            guard declared(simple) != nil || inProgress.contains(simple) else { return nil }
             return Schema(.reference(reference))
         }
         if let builtin = TypeCompiler.builtins[simple] { return builtin() }

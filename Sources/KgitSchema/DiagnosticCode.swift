@@ -68,6 +68,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case requestsExceedLimits = "requests-exceed-limits"
     case invalidCRD = "invalid-crd"
     case conflictingFields = "conflicting-fields"
+    case duplicateObject = "duplicate-object"
 
     /// A one-line summary.
     public var summary: String {
@@ -131,6 +132,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
         case .requestsExceedLimits: return "A container requests more of a resource than its limit."
         case .invalidCRD: return "A CustomResourceDefinition cannot be used to validate its custom resources."
         case .conflictingFields: return "Fields that exclude each other are set together."
+        case .duplicateObject: return "Two documents define the same object."
         }
     }
 
@@ -253,6 +255,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
             return "A container's resource request must not exceed its limit for the same resource. Raise the limit or lower the request."
         case .conflictingFields:
             return "Some fields exclude each other: a probe or lifecycle hook has exactly one handler (`exec`, `httpGet`, `tcpSocket`, `grpc` or `sleep`), a volume exactly one source (`configMap`, `secret`, `emptyDir`...), an environment variable either `value` or `valueFrom`, a PodDisruptionBudget either `minAvailable` or `maxUnavailable`, an Ingress backend port either `name` or `number`, and a Recreate Deployment strategy no `rollingUpdate`. Keep one of them."
+        case .duplicateObject:
+            return "Two documents of the run have the same API group, kind, namespace and name, so they are one object in the cluster and the one applied last silently replaces the other. This is a warning because a kustomize base and its overlay may legitimately both be validated; otherwise rename or remove one of them."
         case .invalidCRD:
             return "The CustomResourceDefinition cannot be used: its name is not `<plural>.<group>`, no version is served, or its schema cannot be compiled. Custom resources of its kinds are reported as unknown."
         }

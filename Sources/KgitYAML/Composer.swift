@@ -18,11 +18,15 @@ struct Composer {
         var anchor: String?
         var items: [Node] = []
         var pairs: [Node.Pair] = []
-        /// A mapping's key waiting for its value.
-        var pendingKey: Node?
+        /// True while a mapping's key (on top of `Composer.pendingKeys`) waits for its value.
+        var hasPendingKey = false
         var pendingKeyIsMerge = false
+        /// The fingerprint of the pending key, when it is a scalar (see `Composer.fingerprint`).
+        var pendingKeyPrint: UInt64?
+        /// Where this mapping's key fingerprints start in `Composer.keyPrints`.
+        var printBase = 0
         /// Resolved values of the explicit scalar keys so far, with the line each was first seen at.
-        /// Filled once the mapping has more than a few keys; before that the pairs are scanned.
+        /// Used once a mapping has many keys; below that, fingerprints are compared instead.
         var keyIndex: [ScalarValue: Int]?
         /// Pairs merged in by `<<`, each with the index of `pairs` it is inserted before.
         var merged: [(at: Int, pairs: [Node.Pair])] = []
@@ -46,6 +50,13 @@ struct Composer {
     private var stack: [Frame] = []
     /// How many collections are open (`stack.count + 1`, or 0).
     private var depth = 0
+    /// Keys waiting for their values, innermost last (kept out of `Frame` so frames stay small).
+    private var pendingKeys: [Node] = []
+    /// Fingerprints of the scalar keys of every open mapping, outermost first: a duplicate-key check
+    /// compares these integers and looks at the keys themselves only when two match.
+    private var keyPrints: [UInt64] = []
+    /// Above this many keys a mapping checks duplicates with a dictionary instead.
+    private static let linearKeyLimit = 32
     private var anchors: [String: Anchored] = [:]
     private var root: Node?
     private var documentStart = Mark(line: 1, column: 1, offset: 0)
@@ -136,10 +147,20 @@ struct Composer {
                 coerced = resolution.coerced
             }
         }
-        let node = Node(
-            content: .scalar(Node.Scalar(text: text, style: style, value: value, yaml11Coerced: coerced)),
-            start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: documents.count)
-        try add(node, size: 1, height: 0)
+        // Only a mapping key needs a fingerprint (for the duplicate-key check).
+        var keyPrint: UInt64?
+        if depth > 0 && current.isMapping && !current.hasPendingKey {
+            if case .string = value {
+                keyPrint = Self.fingerprint(stringBytes: bytes)
+            } else {
+                keyPrint = Self.fingerprint(value)
+            }
+        }
+        try add(
+            Node(
+                content: .scalar(Node.Scalar(text: text, style: style, value: value, yaml11Coerced: coerced)),
+                start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: documents.count),
+            size: 1, height: 0, print: keyPrint)
     }
 
     /// Resolves a scalar with an explicit tag as go-yaml v2 does: `!!str`, `!!binary`, `!!timestamp` and
@@ -187,6 +208,7 @@ struct Composer {
         }
         if depth > 0 { stack.append(current) }
         current = Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor)
+        current.printBase = keyPrints.count
         // Most collections in manifests hold a handful of entries: one allocation instead of growing
         // through capacities 1, 2 and 4.
         if isMapping { current.pairs.reserveCapacity(4) } else { current.items.reserveCapacity(4) }
@@ -198,6 +220,7 @@ struct Composer {
         var frame = stack.popLast() ?? Frame(isMapping: false, start: current.start)
         swap(&frame, &current)
         depth -= 1
+        if keyPrints.count > frame.printBase { keyPrints.removeLast(keyPrints.count - frame.printBase) }
         let end = mark(event.end_mark)
         let content: Node.Content
         if frame.isMapping {
@@ -205,10 +228,11 @@ struct Composer {
         } else {
             content = .sequence(frame.items)
         }
-        let node = Node(
-            content: content, start: frame.start, end: end, tag: frame.tag, anchor: frame.anchor,
-            document: documents.count)
-        try add(node, size: frame.size, height: frame.childHeight + 1)
+        try add(
+            Node(
+                content: content, start: frame.start, end: end, tag: frame.tag, anchor: frame.anchor,
+                document: documents.count),
+            size: frame.size, height: frame.childHeight + 1)
     }
 
     private mutating func alias(_ event: inout yaml_event_t) throws(YAMLError) {
@@ -234,7 +258,8 @@ struct Composer {
         }
         var copy = target.node
         Self.markAliased(&copy)
-        try add(copy, size: target.size, height: target.height, isAlias: true)
+        let print = copy.scalar.map { Self.fingerprint($0.value) }
+        try add(copy, size: target.size, height: target.height, isAlias: true, print: print)
     }
 
     /// Marks a node and everything below it as an alias copy.
@@ -260,7 +285,10 @@ struct Composer {
     // MARK: - Building
 
     /// Attaches a finished node to its parent (or makes it the document root).
-    private mutating func add(_ node: consuming Node, size: Int, height: Int, isAlias: Bool = false) throws(YAMLError) {
+    /// `print` is the fingerprint of a scalar node's value (nil for collections).
+    private mutating func add(
+        _ node: consuming Node, size: Int, height: Int, isAlias: Bool = false, print: UInt64? = nil
+    ) throws(YAMLError) {
         if !isAlias, let name = node.anchor {
             anchors[name] = Anchored(node: copy node, size: size, height: height)
         }
@@ -274,18 +302,21 @@ struct Composer {
             current.items.append(node)
             return
         }
-        guard let key = current.pendingKey.take() else {
+        guard current.hasPendingKey, let key = pendingKeys.popLast() else {
             current.pendingKeyIsMerge = Self.isMergeKey(node)
-            current.pendingKey = node
+            current.pendingKeyPrint = print
+            current.hasPendingKey = true
+            pendingKeys.append(node)
             return
         }
+        current.hasPendingKey = false
         if current.pendingKeyIsMerge {
             let pairs = try Self.mergeSource(node)
             current.merged.append((at: current.pairs.count, pairs: pairs))
             return
         }
-        if case .scalar(let s) = key.content {
-            try Self.checkDuplicate(s.value, key: key, in: &current)
+        if let keyPrint = current.pendingKeyPrint {
+            try checkDuplicate(keyPrint, key: key)
         }
         current.pairs.append(Node.Pair(key: key, value: node))
     }
@@ -320,33 +351,73 @@ struct Composer {
         }
     }
 
-    private static func checkDuplicate(_ value: ScalarValue, key: Node, in frame: inout Frame) throws(YAMLError) {
-        let firstLine: Int?
-        if frame.keyIndex != nil {
-            firstLine = frame.keyIndex?[value]
-        } else {
-            var found: Int?
-            for i in frame.pairs.indices {
-                if case .scalar(let s) = frame.pairs[i].key.content, s.value == value {
-                    found = frame.pairs[i].key.start.line
-                    break
-                }
+    /// Throws when the current mapping already has a key equal to `key` (a scalar whose value has
+    /// fingerprint `keyPrint`), then records the key.
+    private mutating func checkDuplicate(_ keyPrint: UInt64, key: Node) throws(YAMLError) {
+        let keys = keyPrints.count - current.printBase
+        if keys < Self.linearKeyLimit {
+            var suspect = false
+            for i in current.printBase..<keyPrints.count where keyPrints[i] == keyPrint {
+                suspect = true
+                break
             }
-            firstLine = found
-            if found == nil && frame.pairs.count >= 8 {
-                var index: [ScalarValue: Int] = [:]
-                for pair in frame.pairs {
-                    if let v = pair.key.scalar?.value, index[v] == nil { index[v] = pair.key.start.line }
-                }
-                frame.keyIndex = index
+            if suspect, let value = key.scalar?.value, let line = Self.firstLine(of: value, in: current.pairs) {
+                throw Self.duplicateKeyError(key, firstLine: line)
             }
+            keyPrints.append(keyPrint)
+            return
         }
-        if let firstLine {
-            throw YAMLError(
-                .duplicateKey, "duplicate key \(Self.describeKey(key)): it is already defined at line \(firstLine)",
-                at: key.start)
+        guard let value = key.scalar?.value else { return }
+        if current.keyIndex == nil {
+            var index: [ScalarValue: Int] = [:]
+            for pair in current.pairs {
+                if let v = pair.key.scalar?.value, index[v] == nil { index[v] = pair.key.start.line }
+            }
+            current.keyIndex = index
         }
-        if frame.keyIndex != nil { frame.keyIndex?[value] = key.start.line }
+        if let line = current.keyIndex?[value] { throw Self.duplicateKeyError(key, firstLine: line) }
+        current.keyIndex?[value] = key.start.line
+    }
+
+    /// The line of the first key in `pairs` whose value equals `value`.
+    private static func firstLine(of value: ScalarValue, in pairs: [Node.Pair]) -> Int? {
+        for pair in pairs where pair.key.scalar?.value == value { return pair.key.start.line }
+        return nil
+    }
+
+    private static func duplicateKeyError(_ key: Node, firstLine: Int) -> YAMLError {
+        YAMLError(
+            .duplicateKey, "duplicate key \(describeKey(key)): it is already defined at line \(firstLine)",
+            at: key.start)
+    }
+
+    /// A cheap summary of a resolved key: equal values always have equal fingerprints (different
+    /// values usually differ). Strings contribute their length and first and last bytes.
+    static func fingerprint(_ value: ScalarValue) -> UInt64 {
+        switch value {
+        case .null: return 1
+        case .bool(let b): return b ? 2 : 3
+        case .int(let i): return UInt64(bitPattern: Int64(i)) &* 0x9E37_79B9_7F4A_7C15 ^ 4
+        case .float(let d): return (d + 0.0).bitPattern &* 0xC2B2_AE3D_27D4_EB4F ^ 5
+        case .string(let text):
+            var copy = text
+            return copy.withUTF8 { fingerprint(stringBytes: $0) }
+        }
+    }
+
+    /// The fingerprint of a string value from its UTF-8 bytes.
+    static func fingerprint(stringBytes s: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var print = UInt64(truncatingIfNeeded: s.count) &* 0x1000_0000_01B3 ^ 6
+        var shift: UInt64 = 8
+        for i in 0..<min(4, s.count) {
+            print ^= UInt64(s[i]) << shift
+            shift += 8
+        }
+        for i in max(0, s.count - 3)..<s.count {
+            print ^= UInt64(s[i]) << shift
+            shift += 8
+        }
+        return print
     }
 
     static func describeKey(_ key: Node) -> String {

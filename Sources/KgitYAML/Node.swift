@@ -8,6 +8,7 @@ public struct Mark: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// 0-based byte offset of the position in the UTF-8 input.
     public var offset: Int
 
+    /// A position: 1-based `line` and `column`, 0-based byte `offset`.
     public init(line: Int, column: Int, offset: Int) {
         self.line = line
         self.column = column
@@ -29,11 +30,18 @@ public enum ScalarStyle: String, Sendable, Hashable {
 
 /// The value a scalar resolves to under the rules Kubernetes applies when it decodes YAML
 /// (YAML 1.1 core resolution: `yes`/`no`/`on`/`off` are booleans, `0755` is octal, `~` is null).
+///
+/// Integers outside the signed 64-bit range resolve to `.float`; see `ScalarResolver` for every rule.
 public enum ScalarValue: Sendable, Hashable {
+    /// `~`, `null`, `Null`, `NULL` or nothing.
     case null
+    /// `true`/`false`, and in YAML 1.1 also `yes`/`no`, `on`/`off`, `y`/`n` (any case form).
     case bool(Bool)
+    /// Decimal, `0x` hex, `0o` or leading-zero octal, `0b` binary, with `_` separators allowed.
     case int(Int)
+    /// `1.5`, `1e+3` (the exponent needs a sign), `.inf`, `-.inf`, `.nan`.
     case float(Double)
+    /// Anything else, every quoted or block scalar, and scalars tagged `!!str`.
     case string(String)
 }
 
@@ -45,8 +53,11 @@ public enum ScalarValue: Sendable, Hashable {
 public struct Node: Sendable {
     /// What kind of node this is, with its children.
     public enum Content: Sendable {
+        /// A scalar: its text and resolved value.
         case scalar(Scalar)
+        /// A sequence's elements, in order.
         case sequence([Node])
+        /// A mapping's entries, in source order with `<<` merges applied.
         case mapping([Pair])
     }
 
@@ -58,9 +69,11 @@ public struct Node: Sendable {
         public var style: ScalarStyle
         /// The resolved value (only plain scalars without an explicit tag resolve to non-strings).
         public var value: ScalarValue
-        /// True when a plain scalar resolved to a bool, int, float or null by YAML 1.1 rules that a
-        /// reader might not expect: `yes`, `no`, `on`, `off`, `y`, `n`, octal `0755`, sexagesimal,
-        /// etc. The validator uses this to suggest quoting the value where a string is expected.
+        /// True when a plain scalar resolved (by the YAML 1.1 rules Kubernetes uses) to a bool, int,
+        /// float or null that the YAML 1.2 core schema would read differently, i.e. a value a reader
+        /// might not expect: `yes`, `no`, `on`, `off`, `y`, `n` (any case form), octal `0755`, `1_000`,
+        /// `0b101`, `08`. Sexagesimal `1:30` is not among them: Kubernetes keeps it a string. The
+        /// validator uses this to suggest quoting the value where a string is expected.
         public var yaml11Coerced: Bool
 
         public init(text: String, style: ScalarStyle, value: ScalarValue, yaml11Coerced: Bool = false) {
@@ -73,39 +86,94 @@ public struct Node: Sendable {
 
     /// One key/value entry of a mapping, in source order (after `<<` merge keys are applied).
     public struct Pair: Sendable {
+        /// The key node (usually a scalar; any node is allowed).
         public var key: Node
+        /// The value node.
         public var value: Node
+        /// An entry of `key` and `value`.
         public init(key: Node, value: Node) {
             self.key = key
             self.value = value
         }
     }
 
+    /// The node's kind and children.
     public var content: Content
-    /// Where the node starts in the source.
-    public var start: Mark
-    /// Where the node ends in the source (exclusive).
-    public var end: Mark
-    /// The explicit tag, if one was written (`!!str`, `!custom`); nil for implicit tags.
-    public var tag: String?
-    /// The anchor the node was defined with (`&name`), if any.
-    public var anchor: String?
     /// True when this node is an expanded copy of an anchored node reached through an alias.
     public var fromAlias: Bool
-    /// 0-based index of the document within the stream.
-    public var document: Int
+    // Stored compactly (parsers build millions of nodes); the public properties below are views.
+    private var packedDocument: UInt32
+    private var packedStart: PackedMark
+    private var packedEnd: PackedMark
+    private var names: Names?
 
+    /// Where the node starts in the source.
+    public var start: Mark {
+        get { packedStart.mark }
+        set { packedStart = PackedMark(newValue) }
+    }
+    /// Where the node ends in the source (exclusive).
+    public var end: Mark {
+        get { packedEnd.mark }
+        set { packedEnd = PackedMark(newValue) }
+    }
+    /// The explicit tag, if one was written (`!!str`, `!custom`); nil for implicit tags.
+    public var tag: String? {
+        get { names?.tag }
+        set { names = Names.make(tag: newValue, anchor: anchor) }
+    }
+    /// The anchor the node was defined with (`&name`), if any.
+    public var anchor: String? {
+        get { names?.anchor }
+        set { names = Names.make(tag: tag, anchor: newValue) }
+    }
+    /// 0-based index of the document within the stream (saturating at 2^32-1).
+    public var document: Int {
+        get { Int(packedDocument) }
+        set { packedDocument = UInt32(clamping: newValue) }
+    }
+
+    /// A node with the given content and position (marks, tag and anchor as documented above).
     public init(
         content: Content, start: Mark, end: Mark, tag: String? = nil, anchor: String? = nil,
         fromAlias: Bool = false, document: Int = 0
     ) {
         self.content = content
-        self.start = start
-        self.end = end
-        self.tag = tag
-        self.anchor = anchor
         self.fromAlias = fromAlias
-        self.document = document
+        self.packedDocument = UInt32(clamping: document)
+        self.packedStart = PackedMark(start)
+        self.packedEnd = PackedMark(end)
+        self.names = Names.make(tag: tag, anchor: anchor)
+    }
+
+    /// A `Mark` in 16 bytes: line and column saturate at 2^32-1.
+    private struct PackedMark: Sendable {
+        var line: UInt32
+        var column: UInt32
+        var offset: Int
+
+        init(_ mark: Mark) {
+            line = UInt32(clamping: mark.line)
+            column = UInt32(clamping: mark.column)
+            offset = mark.offset
+        }
+
+        var mark: Mark { Mark(line: Int(line), column: Int(column), offset: offset) }
+    }
+
+    /// The rarely present tag and anchor, shared between copies of a node.
+    private final class Names: Sendable {
+        let tag: String?
+        let anchor: String?
+
+        private init(tag: String?, anchor: String?) {
+            self.tag = tag
+            self.anchor = anchor
+        }
+
+        static func make(tag: String?, anchor: String?) -> Names? {
+            tag == nil && anchor == nil ? nil : Names(tag: tag, anchor: anchor)
+        }
     }
 }
 

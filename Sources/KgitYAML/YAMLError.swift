@@ -23,11 +23,14 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         case tagMismatch = "yaml-tag-mismatch"
     }
 
+    /// What kind of problem this is.
     public var code: Code
+    /// A sentence for people: what is wrong and, where it helps, what to do.
     public var message: String
     /// Where the problem is.
     public var mark: Mark
 
+    /// An error of kind `code` at `mark`.
     public init(_ code: Code, _ message: String, at mark: Mark) {
         self.code = code
         self.message = message
@@ -46,11 +49,13 @@ public struct ParserLimits: Sendable, Hashable {
     /// The largest accepted input, in bytes.
     public var maxBytes: Int
 
+    /// Limits; the defaults suit any real manifest (100,000 alias nodes, 256 levels, 64 MiB).
     public init(maxAliasExpansion: Int = 100_000, maxDepth: Int = 256, maxBytes: Int = 64 << 20) {
         self.maxAliasExpansion = maxAliasExpansion
         self.maxDepth = maxDepth
         self.maxBytes = maxBytes
     }
 
+    /// The default limits.
     public static let `default` = ParserLimits()
 }

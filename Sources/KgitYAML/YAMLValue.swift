@@ -4,18 +4,28 @@
 /// Build one from a parsed `Node` with `YAMLValue(_:)`, or by hand (for example from evaluated
 /// configuration), and write it with `YAMLEmitter`.
 public enum YAMLValue: Sendable, Hashable {
+    /// `null` (also `~` and the empty scalar).
     case null
+    /// A boolean.
     case bool(Bool)
+    /// A 64-bit integer.
     case int(Int)
+    /// A double, including infinities and NaN.
     case float(Double)
+    /// A string.
     case string(String)
+    /// A list of values.
     case sequence([YAMLValue])
+    /// An object: entries in order (keys are not required to be unique).
     case mapping([Entry])
 
     /// One key/value entry of a mapping.
     public struct Entry: Sendable, Hashable {
+        /// The entry's name.
         public var key: String
+        /// The entry's value.
         public var value: YAMLValue
+        /// An entry named `key` holding `value`.
         public init(key: String, value: YAMLValue) {
             self.key = key
             self.value = value

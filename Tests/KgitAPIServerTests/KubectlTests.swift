@@ -3,7 +3,7 @@ import Testing
 
 /// The real kubectl (1.32 via the dispatcher) against a real `kgit server` over HTTPS, checking
 /// what a user sees: output and exit codes.
-@Suite("kubectl against kgit server", .serialized)
+@Suite("kubectl against kgit server", .serialized, .enabled(if: Tools.endToEnd))
 struct KubectlTests {
     static let deployment = """
         apiVersion: apps/v1
@@ -52,6 +52,25 @@ struct KubectlTests {
         #expect(secret.status == 0, "\(secret)")
         let data = try await server.kubectl(["get", "secret", "s", "-o", "jsonpath={.data.pw}"])
         #expect(data.stdout == "aHVudGVyMg==", "\(data)")
+    }
+
+    @Test("create service, job and cronjob (protobuf bodies) store complete objects")
+    func createWorkloadsWithProtobuf() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.cleanUp() }
+        let service = try await server.kubectl(["create", "service", "clusterip", "web", "--tcp=80:8080"])
+        #expect(service.stdout == "service/web created\n", "\(service)")
+        let ports = try await server.kubectl(["get", "svc", "web", "-o",
+                                              "jsonpath={.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.clusterIP}"])
+        #expect(ports.stdout.hasPrefix("80 8080 10.96."), "\(ports)")
+        let job = try await server.kubectl(["create", "job", "once", "--image=busybox", "--", "echo", "hi"])
+        #expect(job.stdout == "job.batch/once created\n", "\(job)")
+        let command = try await server.kubectl(["get", "job", "once", "-o", "jsonpath={.spec.template.spec.containers[0].command}"])
+        #expect(command.stdout == #"["echo","hi"]"#, "\(command)")
+        let cron = try await server.kubectl(["create", "cronjob", "tick", "--image=busybox", "--schedule=*/5 * * * *"])
+        #expect(cron.stdout == "cronjob.batch/tick created\n", "\(cron)")
+        let schedule = try await server.kubectl(["get", "cronjob", "tick", "-o", "jsonpath={.spec.schedule}"])
+        #expect(schedule.stdout == "*/5 * * * *", "\(schedule)")
     }
 
     @Test("get -o yaml and -o json return the object with server-owned metadata")

@@ -105,4 +105,34 @@ struct RBACTests {
                              groups: ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"])
         #expect(await api.request("GET", "/api/v1/namespaces/default/pods", user: robot).status == 200)
     }
+
+    @Test("a namespace admin cannot bind cluster-admin or create a role with permissions they lack")
+    func escalationIsPrevented() async throws {
+        let api = try await TestAPI()
+        await Self.bind(api, role: "admin", namespace: "default", subject: ["kind": "User", "name": "bob"])
+        let toClusterAdmin: JSONValue = [
+            "metadata": ["name": "grab"],
+            "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"],
+            "subjects": [["kind": "User", "name": "bob"]],
+        ]
+        let bind = await api.request("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings",
+                                     json: toClusterAdmin, user: Self.bob)
+        #expect(bind.status == 403, "\(bind.text)")
+        #expect(bind.json["message"]?.stringValue?.contains("attempting to grant RBAC permissions not currently held") == true)
+        let wide: JSONValue = ["metadata": ["name": "wide"],
+                               "rules": [["verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]]]]
+        #expect(await api.request("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", json: wide,
+                                  user: Self.bob).status == 403)
+        let narrow: JSONValue = ["metadata": ["name": "narrow"],
+                                 "rules": [["verbs": ["get", "list"], "apiGroups": [""], "resources": ["configmaps"]]]]
+        #expect(await api.request("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", json: narrow,
+                                  user: Self.bob).status == 201, "rules the user holds may be granted")
+        let toView: JSONValue = [
+            "metadata": ["name": "share"],
+            "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"],
+            "subjects": [["kind": "User", "name": "carol"]],
+        ]
+        #expect(await api.request("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings",
+                                  json: toView, user: Self.bob).status == 201, "view is within admin")
+    }
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// `kgit server` as a process: PKI and kubeconfig on first start, reuse on restart, TLS and
 /// authentication at the door.
-@Suite("kgit server startup and authentication", .serialized)
+@Suite("kgit server startup and authentication", .serialized, .enabled(if: Tools.endToEnd))
 struct ServerStartupTests {
     @Test("first start creates the CA, serving and admin certificates and a kubeconfig kubectl can use")
     func firstStart() async throws {
@@ -66,6 +66,28 @@ struct ServerStartupTests {
         #expect((Int(created.stdout) ?? 0) > previous, "revisions keep increasing after a restart")
     }
 
+    @Test("SIGTERM stops the server gracefully, even with a watch open, and it exits 0")
+    func gracefulShutdown() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.cleanUp() }
+        let watcher = Process()
+        watcher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        watcher.arguments = ["kubectl", "--kubeconfig", server.kubeconfig, "get", "configmaps", "-w"]
+        watcher.environment = ProcessInfo.processInfo.environment.merging(["KUBECACHEDIR": server.cacheDirectory.path]) { $1 }
+        watcher.standardOutput = FileHandle.nullDevice
+        watcher.standardError = FileHandle.nullDevice
+        try watcher.run()
+        defer { if watcher.isRunning { watcher.terminate() } }
+        try await Task.sleep(for: .seconds(1))
+        let started = Date()
+        server.process.terminate()
+        let process = server.process
+        try await ServerProcess.offPool { process.waitUntilExit() }
+        #expect(process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(started) < 5, "shut down before the 5 s fallback")
+        #expect(server.serverLog.contains("kgit server stopped"), "\(server.serverLog)")
+    }
+
     @Test("health endpoints answer ok without credentials; the API answers 401 Unauthorized")
     func anonymous() async throws {
         let server = try await ServerProcess.start()
@@ -116,6 +138,25 @@ struct ServerStartupTests {
                                    "\(server.baseURL)/api/v1/namespaces/default/configmaps"])
         #expect(bob.stdout.hasSuffix("\n403"), "\(bob)")
         #expect(bob.stdout.contains(#"User \"bob\" cannot list resource \"configmaps\""#), "\(bob)")
+    }
+
+    @Test("a request body over the 3 MiB limit is refused with 413 and the server keeps serving")
+    func bodyLimit() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.cleanUp() }
+        let big = server.cacheDirectory.appendingPathComponent("big.json")
+        try Data(("{\"metadata\":{\"name\":\"big\"},\"data\":{\"x\":\"" + String(repeating: "a", count: 4 << 20) + "\"}}").utf8)
+            .write(to: big)
+        let pki = server.dataDirectory.appendingPathComponent("pki")
+        let result = try await server.curl([
+            "--cert", pki.appendingPathComponent("admin.crt").path, "--key", pki.appendingPathComponent("admin.key").path,
+            "-H", "Content-Type: application/json", "--data-binary", "@\(big.path)", "-w", "\n%{http_code}",
+            "\(server.baseURL)/api/v1/namespaces/default/configmaps",
+        ])
+        #expect(result.stdout.hasSuffix("\n413"), "\(result)")
+        #expect(result.stdout.contains("RequestEntityTooLarge"), "\(result)")
+        let after = try await server.kubectl(["get", "configmaps", "-o", "name"])
+        #expect(after.status == 0 && after.stdout.isEmpty, "\(after)")
     }
 
     @Test("a client certificate from another CA is rejected during the TLS handshake")

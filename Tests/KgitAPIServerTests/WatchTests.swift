@@ -109,4 +109,20 @@ struct WatchTests {
         }
         #expect(await api.store.watcherCount() == 0)
     }
+
+    @Test("allowWatchBookmarks=true brings BOOKMARK events carrying the latest resourceVersion; none otherwise")
+    func bookmarks() async throws {
+        let api = try await TestAPI(bookmarkInterval: .milliseconds(100))
+        let created = await api.request("POST", "/api/v1/namespaces/default/configmaps", json: TestAPI.configMap("a"))
+        let rv = try #require(created.json.value(at: ["metadata", "resourceVersion"])?.stringValue)
+        let stream = try #require(await api.watch(
+            "/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=1"))
+        let events = await Self.events(stream, count: 2)
+        #expect(events.map { $0["type"]?.stringValue ?? "" } == ["ADDED", "BOOKMARK"])
+        #expect(events.last?.value(at: ["object", "metadata", "resourceVersion"])?.stringValue == rv)
+        #expect(events.last?.value(at: ["object", "kind"]) == "ConfigMap")
+        let plain = await api.request(
+            "GET", "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=\(rv)&timeoutSeconds=1")
+        #expect(!plain.text.contains("BOOKMARK"))
+    }
 }

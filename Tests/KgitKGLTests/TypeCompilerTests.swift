@@ -138,6 +138,19 @@ import Testing
         #expect(Self.errors(kgl).first == want, "all: \(Self.errors(kgl))")
     }
 
+    @Test func aLongChainOfAliasesIsBoundedNotAStackOverflow() {
+        let source = (0..<500).map { "type T\($0) = T\($0 + 1)" }.joined(separator: "\n") + "\ntype T500 = int"
+        let codes = Set(CompiledTypes(source: source).diagnostics.map(\.code))
+        #expect(codes == ["kgl-nesting-too-deep"])
+    }
+
+    @Test func anAliasCycleIsReported() {
+        let compiled = CompiledTypes(source: "type A = B\ntype B = A\ntype C = { a?: A }")
+        // Reported once, where the cycle closes; everything built on it fails quietly.
+        #expect(compiled.diagnostics.map { "\($0.start) \($0.code)" } == ["2:6 kgl-invalid-constraint"])
+        #expect(compiled.types["A"] == nil && compiled.types["B"] == nil && compiled.types["C"] == nil)
+    }
+
     @Test func anUnknownNameGetsADidYouMean() {
         let diagnostics = CompiledTypes(source: "type Port2 = Prot").diagnostics
         #expect(diagnostics.first?.notes == ["did you mean Port?"])

@@ -98,6 +98,7 @@ import Testing
             .requestsExceedLimits: "apiVersion: v1\nkind: Pod\n\(meta)\nspec: {containers: [{name: a, image: b, resources: {requests: {cpu: 2}, limits: {cpu: 1}}}]}",
             .invalidDataKey: "apiVersion: v1\nkind: ConfigMap\n\(meta)\ndata: {a/b: c}",
             .invalidCRD: crd,
+            .duplicateObject: "apiVersion: v1\nkind: ConfigMap\n\(meta)\n---\napiVersion: v1\nkind: ConfigMap\n\(meta)\n",
             .conflictingFields: "apiVersion: policy/v1\nkind: PodDisruptionBudget\n\(meta)\nspec: {minAvailable: 1, maxUnavailable: 1}",
         ].filter { !$0.value.isEmpty }
     }()

@@ -129,6 +129,17 @@ import Testing
         #expect(try parseRoot("'16': a\n16: b\n").mapping?.count == 2)
     }
 
+    @Test func keysThatShareLengthAndEndsAreStillDistinct() throws {
+        // Same length, first four and last three bytes: equal fingerprints, different keys.
+        let root = try parseRoot("abcd-one-xyz: 1\nabcd-two-xyz: 2\n-0.0: a\n")
+        #expect(root.mapping?.count == 3)
+        #expect(parseError("abcd-one-xyz: 1\nabcd-two-xyz: 2\nabcd-one-xyz: 3\n")?.mark.line == 3)
+    }
+
+    @Test func zeroAndNegativeZeroFloatKeysAreTheSameKey() throws {
+        #expect(parseError("0.0: a\n-0.0: b\n")?.code == .duplicateKey)
+    }
+
     @Test func duplicatesInFlowMappings() throws {
         #expect(parseError("{a: 1, a: 2}")?.code == .duplicateKey)
     }

@@ -10,6 +10,14 @@ extension APIHandler {
             throw APIError.pathNotFound()
         }
         if r.namespace != nil && !info.namespaced { throw APIError.pathNotFound() }
+        // Names become storage key segments: no separators, control characters or dot segments.
+        for segment in [r.namespace, r.name].compactMap({ $0 }) {
+            if segment.isEmpty || segment == "." || segment == ".." || segment.contains("/")
+                || segment.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "%" })
+            {
+                throw APIError.badRequest("invalid name or namespace in the request path: \(segment.debugDescription)")
+            }
+        }
         if let sub = r.subresource, !info.subresources.contains(where: { $0.name == sub }) {
             throw APIError.pathNotFound()
         }
@@ -91,6 +99,7 @@ extension APIHandler {
         try Strategy.prepareForCreate(&object, info: info, now: clock())
         if info.group.isEmpty && info.resource == "services" { try await allocateClusterIP(&object) }
         try validation.check(object, info: info)
+        try await preventEscalation(object, info: info, namespace: namespace ?? "")
         let created = try await registry.create(info, object: object, dryRun: dryRun)
         if info.group.isEmpty && info.resource == "namespaces" && !dryRun,
            let name = created.value(at: ["metadata", "name"])?.stringValue
@@ -113,6 +122,20 @@ extension APIHandler {
             _ = try await registry.create(info, object: account, dryRun: false)
         } catch where error.reason == "AlreadyExists" {
             return
+        }
+    }
+
+    /// RBAC escalation prevention for writes of roles and bindings by the current request's user.
+    func preventEscalation(_ object: JSONValue, info: ResourceInfo, namespace: String) async throws(APIError) {
+        guard info.group == "rbac.authorization.k8s.io", let user = APIHandler.requestUser else { return }
+        let registry = self.registry
+        try await EscalationCheck(authorizer: authorizer).check(object, info: info, user: user, namespace: namespace) {
+            kind, name in
+            let resource = kind == "ClusterRole" ? "clusterroles" : "roles"
+            guard let roleInfo = registry.catalog.lookup(group: "rbac.authorization.k8s.io", version: "v1", resource: resource),
+                  let role = try? await registry.read(roleInfo, namespace: kind == "ClusterRole" ? nil : namespace, name: name)
+            else { return nil }
+            return (role.object["rules"]?.arrayValue ?? []).map(RBACRule.init(json:))
         }
     }
 
@@ -182,6 +205,7 @@ extension APIHandler {
             }
             try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
             try validation.check(object, info: info)
+            try await preventEscalation(object, info: info, namespace: namespace ?? "")
             var comparable = object
             comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]),
                                 at: ["metadata", "resourceVersion"])

@@ -62,6 +62,7 @@ extension APIHandler {
 
         let timeout: Duration = options.timeoutSeconds.map { .seconds($0) } ?? defaultWatchTimeout
         let bookmarks = options.allowWatchBookmarks
+        let bookmarkInterval = self.bookmarkInterval
         let (inputs, inputContinuation) = AsyncStream<WatchInput>.makeStream()
         let (output, outputContinuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .unbounded)
         let kind = info.kind, groupVersion = info.groupVersion
@@ -79,7 +80,7 @@ extension APIHandler {
                 if bookmarks {
                     group.addTask {
                         while !Task.isCancelled {
-                            try? await Task.sleep(for: .seconds(15))
+                            try? await Task.sleep(for: bookmarkInterval)
                             inputContinuation.yield(.bookmark)
                         }
                     }

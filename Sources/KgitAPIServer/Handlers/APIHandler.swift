@@ -18,6 +18,8 @@ public final class APIHandler: Sendable {
     let clock: @Sendable () -> Date
     /// How long a watch without `timeoutSeconds` stays open.
     let defaultWatchTimeout: Duration
+    /// How often watches with `allowWatchBookmarks=true` get a BOOKMARK.
+    let bookmarkInterval: Duration
     /// Where requests are recorded, if anywhere.
     let audit: AuditLog?
     /// Schema validation of objects before they are stored.
@@ -32,8 +34,10 @@ public final class APIHandler: Sendable {
 
     public init(store: any KeyValueStore, catalog: ResourceCatalog = .builtIn, authenticator: Authenticator,
                 authorizer: any Authorizer, serverAddress: String, defaultWatchTimeout: Duration = .seconds(1800),
-                audit: AuditLog? = nil, clock: @escaping @Sendable () -> Date = Date.init) {
+                bookmarkInterval: Duration = .seconds(15), audit: AuditLog? = nil,
+                clock: @escaping @Sendable () -> Date = Date.init) {
         self.audit = audit
+        self.bookmarkInterval = bookmarkInterval
         self.catalog = catalog
         self.registry = Registry(store: store, catalog: catalog, clock: clock)
         self.discovery = Discovery(catalog: catalog, serverAddress: serverAddress)
@@ -44,22 +48,31 @@ public final class APIHandler: Sendable {
         self.defaultWatchTimeout = defaultWatchTimeout
     }
 
+    /// The user of the request being handled (for checks deep in the write path).
+    @TaskLocal static var requestUser: UserInfo?
+
     /// Answers one request, and records it in the audit log when one is configured.
     public func handle(_ request: APIRequest) async -> APIResponse {
         let received = clock()
         let user = await authenticator.authenticate(request, now: received)
         let route = Route.parse(method: request.method, path: request.path, query: request.query)
         let response: APIResponse
-        do {
-            response = try await self.route(request, route: route, user: user)
-        } catch {
-            response = .error(error)
+        response = await APIHandler.$requestUser.withValue(user) {
+            await self.answer(request, route: route, user: user)
         }
         if let audit {
             await audit.record(request, route: route, user: user, status: response.status, received: received,
                                completed: clock())
         }
         return response
+    }
+
+    private func answer(_ request: APIRequest, route: Route, user: UserInfo?) async -> APIResponse {
+        do {
+            return try await self.route(request, route: route, user: user)
+        } catch {
+            return .error(error)
+        }
     }
 
     private func route(_ request: APIRequest, route: Route, user: UserInfo?) async throws(APIError) -> APIResponse {

@@ -21,6 +21,8 @@ public final class APIServer: Sendable {
         public var port: Int
         /// Larger request bodies get 413.
         public var maxRequestBodyBytes: Int
+        /// How often store history is compacted (resourceVersions older than about one interval get 410).
+        public var compactionInterval: Duration = .seconds(300)
         /// The store to use; nil keeps objects in KgitStore's SQLite store under `DIR/store`.
         public var store: (any KeyValueStore)?
 
@@ -114,6 +116,13 @@ public final class APIServer: Sendable {
 
     /// Serves until the task is cancelled, then shuts the event loops down and closes the store.
     public func run() async throws {
+        let backend = handler.registry.store as? KgitStoreBackend
+        let compaction = backend.map { backend in
+            Task { [interval = configuration.compactionInterval] in
+                await Compactor(store: backend.store).run(every: interval)
+            }
+        }
+        defer { compaction?.cancel() }
         do {
             try await http.serve(serverChannel)
         } catch is CancellationError {

@@ -1,3 +1,4 @@
+import KgitKGL
 import KgitSchema
 
 /// Every stable diagnostic code kgit reports, with a one-line summary and a longer explanation, gathered from
@@ -10,8 +11,9 @@ enum ErrorCodes {
     }
 
     /// All known codes, sorted.
-    static let all: [Entry] = DiagnosticCode.allCases
-        .map { Entry(code: $0.rawValue, summary: $0.summary, explanation: $0.explanation) }
+    static let all: [Entry] =
+        (DiagnosticCode.allCases.map { Entry(code: $0.rawValue, summary: $0.summary, explanation: $0.explanation) }
+        + KGLDiagnosticCode.allCases.map { Entry(code: $0.rawValue, summary: $0.title, explanation: $0.explanation) })
         .sorted { $0.code < $1.code }
 
     static func lookup(_ code: String) -> Entry? {

@@ -43,7 +43,23 @@ struct ServerCommand: AsyncParsableCommand {
             kubeconfig: \(directory.appendingPathComponent("kubeconfig").path)
 
             """.utf8))
-        try await server.run()
+        // SIGTERM and SIGINT stop the server gracefully (connections closed, store closed); if that
+        // takes more than 5 seconds, the process exits anyway.
+        let serving = Task { try await server.run() }
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                serving.cancel()
+                DispatchQueue.global().asyncAfter(deadline: .now() + 5) { Foundation.exit(0) }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        try await serving.value
+        withExtendedLifetime(sources) {}
+        FileHandle.standardError.write(Data("kgit server stopped\n".utf8))
     }
 }
 

@@ -83,9 +83,22 @@ public struct Validator: Sendable {
         let results = ConcurrentMap.map(work) { item in
             DocumentChecker.check(item.document, file: item.file, registry: finalRegistry, options: options)
         }
+        var firstDefinition: [ObjectIdentity: (file: String, line: Int)] = [:]
         for (item, result) in zip(work, results) {
             guard var result else { continue }
             result.diagnostics += crdProblems[item.file]?[item.document.index] ?? []
+            if let identity = ObjectIdentity(result), let root = item.document.root {
+                if let first = firstDefinition[identity] {
+                    result.diagnostics.append(
+                        Diagnostic(
+                            .warning, code: DiagnosticCode.duplicateObject.rawValue,
+                            message: "\(identity.kind) \(identity.namespace.isEmpty ? "" : identity.namespace + "/")\(identity.name) is defined twice; the later definition replaces the earlier one when applied",
+                            file: item.file, start: root.start, end: root.end, document: item.document.index,
+                            object: result.objectDescription, notes: ["first defined at \(first.file):\(first.line)"]))
+                } else {
+                    firstDefinition[identity] = (item.file, root.start.line)
+                }
+            }
             result.diagnostics.sort(by: Diagnostic.sortedOrder)
             report.documents.append(result)
         }
@@ -108,6 +121,26 @@ public struct Validator: Sendable {
 
     static func diagnostic(_ error: YAMLError, file: String) -> Diagnostic {
         Diagnostic(code: error.code.rawValue, message: error.message, file: file, start: error.mark)
+    }
+}
+
+/// What makes two documents the same object in a cluster: the API group (not the version: apps/v1 and
+/// apps/v1beta2 objects are one object), the kind, the namespace (empty when not given) and the name.
+struct ObjectIdentity: Hashable {
+    var group: String
+    var kind: String
+    var namespace: String
+    var name: String
+
+    /// The identity of a validated, named, not skipped document; nil otherwise.
+    init?(_ result: DocumentResult) {
+        guard !result.skipped, let apiVersion = result.apiVersion, let kind = result.kind, let name = result.name,
+            !name.isEmpty
+        else { return nil }
+        self.group = GroupVersionKind(apiVersion: apiVersion, kind: kind).group
+        self.kind = kind
+        self.namespace = result.namespace ?? ""
+        self.name = name
     }
 }
 

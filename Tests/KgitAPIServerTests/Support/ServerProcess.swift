@@ -8,6 +8,8 @@ import Foundation
 final class ServerProcess: @unchecked Sendable {
     let dataDirectory: URL
     let cacheDirectory: URL
+    /// The temporary directory holding the cache (and the data directory unless one was passed in).
+    let root: URL
     let process: Process
     let port: Int
     private let stderrBuffer: OutputBuffer
@@ -53,7 +55,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     private init(dataDirectory existing: URL? = nil, prepare: (URL) throws -> Void = { _ in }) throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kgit-server-\(UUID().uuidString)")
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("kgit-server-\(UUID().uuidString)")
         dataDirectory = existing ?? root.appendingPathComponent("data")
         cacheDirectory = root.appendingPathComponent("kube-cache")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
@@ -144,6 +146,10 @@ final class ServerProcess: @unchecked Sendable {
         stop()
         try? FileManager.default.removeItem(at: cacheDirectory)
         if !keepData { try? FileManager.default.removeItem(at: dataDirectory) }
+        // Remove our temporary root when nothing else is left in it (a reused data directory may be).
+        if (try? FileManager.default.contentsOfDirectory(atPath: root.path))?.isEmpty ?? false {
+            try? FileManager.default.removeItem(at: root)
+        }
     }
 
     deinit { stop() }

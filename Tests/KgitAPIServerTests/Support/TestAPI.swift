@@ -10,13 +10,16 @@ struct TestAPI {
     let store: MemoryStore
     static let admin = UserInfo(name: "admin", groups: ["system:masters"])
 
-    init(historyLimit: Int = 10_000, tokens: [String: UserInfo] = [:]) async throws {
+    init(historyLimit: Int = 10_000, tokens: [String: UserInfo] = [:], bookmarkInterval: Duration = .seconds(15))
+        async throws
+    {
         store = MemoryStore(historyLimit: historyLimit)
         let rbac = RBACAuthorizer(registry: Registry(store: store, catalog: .builtIn))
         let authenticator = Authenticator.with(staticTokens: tokens, signingKey: P256.Signing.PrivateKey(), store: store)
         handler = APIHandler(store: store, authenticator: authenticator,
                              authorizer: AuthorizerChain([PrivilegedGroupAuthorizer(), rbac]),
-                             serverAddress: "127.0.0.1:6443", defaultWatchTimeout: .seconds(60))
+                             serverAddress: "127.0.0.1:6443", defaultWatchTimeout: .seconds(60),
+                             bookmarkInterval: bookmarkInterval)
         try await handler.bootstrap()
     }
 

@@ -111,6 +111,21 @@ import Testing
         #expect(found.last?.path == ".items[2].apiVersion")
     }
 
+    @Test func theSameObjectDefinedTwiceIsAWarning() throws {
+        let validator = try Validator()
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: prod}\nspec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: i}]}}}\n"
+        let report = validator.validate([
+            SourceFile(path: "a.yaml", bytes: Array(deployment.utf8)),
+            SourceFile(path: "b.yaml", bytes: Array((deployment + "---\n" + deployment.replacingOccurrences("namespace: prod", with: "namespace: dev")).utf8)),
+        ])
+        let duplicates = report.diagnostics.filter { $0.code == "duplicate-object" }
+        #expect(duplicates.count == 1)
+        #expect(duplicates.first?.file == "b.yaml")
+        #expect(duplicates.first?.severity == .warning)
+        #expect(duplicates.first?.notes == ["first defined at a.yaml:1"])
+        #expect(report.isValid)
+    }
+
     @Test func aNodeCanBeValidatedAgainstAHandBuiltSchema() throws {
         let port = Schema(.integer(NumericSchema(minimum: 1, maximum: 65535)))
         let schema = Schema(
