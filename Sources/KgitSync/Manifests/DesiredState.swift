@@ -78,7 +78,12 @@ public struct DesiredState: Sendable {
         for (path, documents) in loader.pending {
             for document in documents { loader.add(document, file: path) }
         }
-        if !loader.problems.isEmpty { return .failure(DesiredStateError(diagnostics: loader.problems + warnings)) }
+        if !loader.problems.isEmpty {
+            // The validator warns about a duplicate object; here it is an error, reported once, naming both places.
+            let errorPlaces = Set(loader.problems.map { "\($0.code) \($0.file):\($0.start)" })
+            let otherWarnings = warnings.filter { !errorPlaces.contains("\($0.code) \($0.file):\($0.start)") }
+            return .failure(DesiredStateError(diagnostics: loader.problems + otherWarnings))
+        }
         return .success(DesiredState(revision: revision, objects: loader.objects, warnings: warnings))
     }
 }
