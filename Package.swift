@@ -8,7 +8,7 @@
 //   3  KgitKGL                            the configuration language               <- KgitSchema
 //   3  KgitAPIMachinery                   JSON values, Status errors, selectors, protobuf envelopes
 //   4  KgitAPIServer                      HTTPS API server, PKI, registry, watch   <- KgitAPIMachinery, KgitStore, KgitSchema
-//   5  KgitSync                           GitOps: desired state from git           <- KgitGit
+//   5  KgitSync                           GitOps: desired state, diff, health, plan <- KgitGit KgitSchema KgitYAML
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
 
