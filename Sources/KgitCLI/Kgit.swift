@@ -7,10 +7,12 @@ public struct Kgit: AsyncParsableCommand {
         commandName: "kgit",
         abstract: "A declarative GitOps reconciler and configuration language.",
         discussion: """
-            Validate Kubernetes manifests in CI, type them with KGL, and keep a cluster in sync with git.
+            Validate Kubernetes manifests in CI, type them and layer environments on them with KGL, keep \
+            desired state in an embedded store, and serve the Kubernetes API to kubectl.
 
-            Start with `kgit validate manifests/` to check YAML against the Kubernetes schemas, and
-            `kgit explain CODE` to learn what an error code means.
+            Start with `kgit validate manifests/` to check YAML against the Kubernetes schemas, \
+            `kgit render --env prod` to see an environment's manifests, and `kgit explain CODE` to learn \
+            what an error code means.
             """,
         version: KgitVersion.string,
         subcommands: [
