@@ -1,10 +1,10 @@
 import Foundation
 
 /// A fresh temporary directory, removed when the value is deinitialised.
-final class Scratch {
-    let path: String
+public final class Scratch {
+    public let path: String
 
-    init(_ label: String = "kgit-sync-test") throws {
+    public init(_ label: String = "kgit-test") throws {
         let base = FileManager.default.temporaryDirectory.path
         path = "\(base)/\(label)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -15,5 +15,5 @@ final class Scratch {
     }
 
     /// `path/relative`.
-    func url(_ relative: String) -> String { "\(path)/\(relative)" }
+    public func url(_ relative: String) -> String { "\(path)/\(relative)" }
 }

@@ -1,22 +1,22 @@
 import Foundation
 
 /// A real repository with a work tree, driven by the `git` command: the remote that tests mirror and fetch from.
-final class GitWorkTree {
-    let scratch: Scratch
-    var path: String { scratch.path }
+public final class GitWorkTree {
+    public let scratch: Scratch
+    public var path: String { scratch.path }
 
     /// `git init -b main` in a fresh temporary directory.
-    init() throws {
+    public init() throws {
         scratch = try Scratch("kgit-remote")
         try git("init", "-q", "-b", "main")
     }
 
     /// Writes `text` to `relative`, creating directories.
-    func write(_ relative: String, _ text: String) throws {
+    public func write(_ relative: String, _ text: String) throws {
         try write(relative, bytes: Array(text.utf8))
     }
 
-    func write(_ relative: String, bytes: [UInt8]) throws {
+    public func write(_ relative: String, bytes: [UInt8]) throws {
         let file = scratch.url(relative)
         try FileManager.default.createDirectory(
             atPath: (file as NSString).deletingLastPathComponent,
@@ -25,7 +25,7 @@ final class GitWorkTree {
     }
 
     /// Creates the symbolic link `relative` -> `target` (written as given, not resolved).
-    func symlink(_ relative: String, to target: String) throws {
+    public func symlink(_ relative: String, to target: String) throws {
         let file = scratch.url(relative)
         try FileManager.default.createDirectory(
             atPath: (file as NSString).deletingLastPathComponent,
@@ -35,25 +35,25 @@ final class GitWorkTree {
 
     /// `git add -A && git commit -m message`; returns the new commit id.
     @discardableResult
-    func commit(_ message: String) throws -> String {
+    public func commit(_ message: String) throws -> String {
         try git("add", "-A")
         try git("commit", "-q", "--allow-empty", "-m", message)
         return try revParse("HEAD")
     }
 
     /// `git rev-parse --verify expression`.
-    func revParse(_ expression: String) throws -> String {
+    public func revParse(_ expression: String) throws -> String {
         try git("rev-parse", "--verify", "-q", expression).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs `git args` in the work tree with a fixed identity; returns standard output, throws on failure.
     @discardableResult
-    func git(_ args: String...) throws -> String {
+    public func git(_ args: String...) throws -> String {
         try Self.run(args, in: path)
     }
 
     @discardableResult
-    static func run(_ args: [String], in directory: String, input: String? = nil) throws -> String {
+    public static func run(_ args: [String], in directory: String, input: String? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
         process.arguments = args
@@ -90,9 +90,9 @@ final class GitWorkTree {
     }
 }
 
-struct GitCommandFailed: Error, CustomStringConvertible {
-    let args: [String]
-    let status: Int32
-    let stderr: String
-    var description: String { "git \(args.joined(separator: " ")) exited \(status): \(stderr)" }
+public struct GitCommandFailed: Error, CustomStringConvertible {
+    public let args: [String]
+    public let status: Int32
+    public let stderr: String
+    public var description: String { "git \(args.joined(separator: " ")) exited \(status): \(stderr)" }
 }

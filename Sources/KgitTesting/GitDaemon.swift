@@ -2,12 +2,12 @@ import Foundation
 
 /// A real `git daemon` serving every repository under `basePath` over git:// on a free loopback port; stopped in
 /// `deinit` (and by `stop()`).
-final class GitDaemon {
-    let port: UInt16
+public final class GitDaemon {
+    public let port: UInt16
     private let process: Process
 
     /// Starts the daemon and waits until it accepts connections.
-    init(basePath: String) throws {
+    public init(basePath: String) throws {
         var lastError: Error?
         for _ in 0..<5 {
             let port = try Self.freePort()
@@ -35,11 +35,11 @@ final class GitDaemon {
     deinit { stop() }
 
     /// `git://127.0.0.1:<port>/<relative>`.
-    func url(_ relative: String) -> String { "git://127.0.0.1:\(port)/\(relative)" }
+    public func url(_ relative: String) -> String { "git://127.0.0.1:\(port)/\(relative)" }
 
     /// Kills the daemon with SIGKILL: processes spawned from test threads inherit their blocked signal mask,
     /// which includes SIGTERM, so `Process.terminate()` would not stop it.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -47,7 +47,7 @@ final class GitDaemon {
     }
 
     /// A loopback TCP port nothing listens on right now (bound to port 0, then released).
-    static func freePort() throws -> UInt16 {
+    public static func freePort() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw DaemonDidNotStart(port: 0) }
         defer { close(fd) }
@@ -93,7 +93,11 @@ final class GitDaemon {
     }
 }
 
-struct DaemonDidNotStart: Error, CustomStringConvertible {
-    let port: UInt16
-    var description: String { "git daemon did not start listening on 127.0.0.1:\(port)" }
+public struct DaemonDidNotStart: Error, CustomStringConvertible {
+    public let port: UInt16
+    public var description: String { "git daemon did not start listening on 127.0.0.1:\(port)" }
+
+    public init(port: UInt16) {
+        self.port = port
+    }
 }
