@@ -72,12 +72,12 @@ let package = Package(
         .testTarget(name: "KgitYAMLTests", dependencies: ["KgitYAML"]),
         .testTarget(name: "KgitSchemaTests", dependencies: ["KgitSchema", "KgitYAML"], exclude: ["Fixtures"]),
         .testTarget(name: "KgitKGLTests", dependencies: ["KgitKGL", "KgitSchema", "KgitYAML"]),
-        .testTarget(name: "KgitStoreTests", dependencies: ["KgitStore"]),
+        .testTarget(name: "KgitStoreTests", dependencies: ["KgitStore", "KgitTesting"]),
         .testTarget(name: "KgitGitTests", dependencies: ["KgitGit", "KgitTesting"], exclude: ["Support/git-http-auth-server.py"]),
         .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit", "KgitYAML", "KgitSchema", "KgitTesting"]),
-        .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI", "KgitTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
-        .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore"]),
+        .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

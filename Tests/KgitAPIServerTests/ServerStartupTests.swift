@@ -34,7 +34,7 @@ struct ServerStartupTests {
         let first = try await ServerProcess.start()
         let ca = try String(contentsOf: first.dataDirectory.appendingPathComponent("pki/ca.crt"), encoding: .utf8)
         let admin = try String(contentsOf: first.dataDirectory.appendingPathComponent("pki/admin.crt"), encoding: .utf8)
-        first.stop()
+        try await first.stopGracefully()
         let second = try await ServerProcess.start(dataDirectory: first.dataDirectory)
         defer {
             second.cleanUp()
@@ -52,7 +52,7 @@ struct ServerStartupTests {
         try await first.kubectl(["create", "namespace", "keep"])
         try await first.kubectl(["create", "configmap", "cfg", "-n", "keep", "--from-literal=a=1"])
         let before = try await first.kubectl(["get", "configmap", "cfg", "-n", "keep", "-o", "jsonpath={.metadata.uid} {.metadata.resourceVersion}"])
-        first.stop()
+        try await first.stopGracefully()
         let second = try await ServerProcess.start(dataDirectory: first.dataDirectory)
         defer {
             second.cleanUp()
@@ -79,12 +79,10 @@ struct ServerStartupTests {
         try watcher.run()
         defer { if watcher.isRunning { watcher.terminate() } }
         try await Task.sleep(for: .seconds(1))
-        let started = Date()
         server.process.terminate()
         let process = server.process
         try await ServerProcess.offPool { process.waitUntilExit() }
-        #expect(process.terminationStatus == 0)
-        #expect(Date().timeIntervalSince(started) < 5, "shut down before the 5 s fallback")
+        #expect(process.terminationStatus == 0, "exit 1 means the 5 s fallback had to force the exit")
         #expect(server.serverLog.contains("kgit server stopped"), "\(server.serverLog)")
     }
 

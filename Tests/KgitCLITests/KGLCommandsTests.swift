@@ -1,3 +1,4 @@
+import KgitTesting
 import Foundation
 import Testing
 
@@ -6,30 +7,30 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 @Suite struct RenderCommand {
-    @Test func renderingProdAppliesStagingThenProdAndMatchesTheExpectedYAML() throws {
-        let result = try KgitBinary.run(["render", "--env", "prod", "manifests/examples/shop-kgl"], in: repositoryRoot)
+    @Test func renderingProdAppliesStagingThenProdAndMatchesTheExpectedYAML() async throws {
+        let result = try await KgitBinary.run(["render", "--env", "prod", "manifests/examples/shop-kgl"], in: repositoryRoot)
         #expect(result.status == 0, "\(result.stderr)")
         let expected = try String(
             contentsOf: repositoryRoot.appendingPathComponent("Tests/KgitCLITests/Fixtures/shop-kgl-prod.yaml"), encoding: .utf8)
         #expect(result.stdout == expected)
     }
 
-    @Test func renderingIsDeterministic() throws {
-        let first = try KgitBinary.run(["render", "--env", "prod", "-o", "json", "manifests/examples/shop-kgl"], in: repositoryRoot)
-        let second = try KgitBinary.run(["render", "--env", "prod", "-o", "json", "manifests/examples/shop-kgl"], in: repositoryRoot)
+    @Test func renderingIsDeterministic() async throws {
+        let first = try await KgitBinary.run(["render", "--env", "prod", "-o", "json", "manifests/examples/shop-kgl"], in: repositoryRoot)
+        let second = try await KgitBinary.run(["render", "--env", "prod", "-o", "json", "manifests/examples/shop-kgl"], in: repositoryRoot)
         #expect(first.status == 0)
         #expect(first.stdout == second.stdout)
         #expect(first.stdout.contains("\"replicas\": 4"))
     }
 
-    @Test func stagingGetsOnlyItsOwnLayer() throws {
-        let result = try KgitBinary.run(["render", "--env", "staging", "manifests/examples/shop-kgl"], in: repositoryRoot)
+    @Test func stagingGetsOnlyItsOwnLayer() async throws {
+        let result = try await KgitBinary.run(["render", "--env", "staging", "manifests/examples/shop-kgl"], in: repositoryRoot)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("replicas: 2"))
         #expect(!result.stdout.contains("PodDisruptionBudget"))
     }
 
-    @Test func aPatchWithATypoIsReportedAtThePatchAndNothingIsPrinted() throws {
+    @Test func aPatchWithATypoIsReportedAtThePatchAndNothingIsPrinted() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("base/web.yaml", """
             apiVersion: apps/v1
@@ -49,14 +50,14 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath)
               patch apps.Deployment "shop/web" { spec.replcas = 6 }
             }
             """)
-        let result = try KgitBinary.run(["render", "--env", "prod", "."], in: dir.url)
+        let result = try await KgitBinary.run(["render", "--env", "prod", "."], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("./kgit.kgl:4:"), "\(result.stderr)")
         #expect(result.stderr.contains("replicas"))
     }
 
-    @Test func aRequirementThatTheRenderedValueBreaksFailsTheRender() throws {
+    @Test func aRequirementThatTheRenderedValueBreaksFailsTheRender() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("base/web.yaml", """
             apiVersion: apps/v1
@@ -77,14 +78,14 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath)
               require apps.Deployment "shop/web" { spec.replicas: >=3 }
             }
             """)
-        let result = try KgitBinary.run(["render", "--env", "prod", "."], in: dir.url)
+        let result = try await KgitBinary.run(["render", "--env", "prod", "."], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stderr.contains("./base/web.yaml:5:13"), "\(result.stderr)")
     }
 
-    @Test func aMissingKGLFileIsAnIOError() throws {
+    @Test func aMissingKGLFileIsAnIOError() async throws {
         let dir = try TemporaryDirectory()
-        let result = try KgitBinary.run(["render", "--env", "prod", "."], in: dir.url)
+        let result = try await KgitBinary.run(["render", "--env", "prod", "."], in: dir.url)
         #expect(result.status == 2)
         #expect(result.stderr.contains("kgit.kgl"))
     }
@@ -93,46 +94,46 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath)
 @Suite struct FmtCommand {
     static let messy = "import apps   \"kgit:k8s@1.33/apps/v1\"\nenv prod {\n      patch apps.Deployment \"shop/web\" {   spec.replicas =   6 }\n}\n"
 
-    @Test func checkListsUnformattedFilesAndExitsOneWithoutWriting() throws {
+    @Test func checkListsUnformattedFilesAndExitsOneWithoutWriting() async throws {
         let dir = try TemporaryDirectory()
         let file = try dir.write("conf/kgit.kgl", Self.messy)
-        let result = try KgitBinary.run(["fmt", "--check", "."], in: dir.url)
+        let result = try await KgitBinary.run(["fmt", "--check", "."], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdout == "conf/kgit.kgl\n")
         #expect(try String(contentsOf: file, encoding: .utf8) == Self.messy)
     }
 
-    @Test func formattingRewritesTheFileAndASecondRunChangesNothing() throws {
+    @Test func formattingRewritesTheFileAndASecondRunChangesNothing() async throws {
         let dir = try TemporaryDirectory()
         let file = try dir.write("kgit.kgl", Self.messy)
-        let first = try KgitBinary.run(["fmt", "kgit.kgl"], in: dir.url)
+        let first = try await KgitBinary.run(["fmt", "kgit.kgl"], in: dir.url)
         #expect(first.status == 0)
         #expect(first.stdout == "formatted kgit.kgl\n")
         let formatted = try String(contentsOf: file, encoding: .utf8)
         #expect(formatted != Self.messy)
         #expect(formatted.contains("spec.replicas = 6"))
-        let check = try KgitBinary.run(["fmt", "--check", "kgit.kgl"], in: dir.url)
+        let check = try await KgitBinary.run(["fmt", "--check", "kgit.kgl"], in: dir.url)
         #expect(check.status == 0)
         #expect(check.stdout.isEmpty)
     }
 
-    @Test func theBundledExampleIsFormatted() throws {
-        let result = try KgitBinary.run(["fmt", "--check", "manifests/examples"], in: repositoryRoot)
+    @Test func theBundledExampleIsFormatted() async throws {
+        let result = try await KgitBinary.run(["fmt", "--check", "manifests/examples"], in: repositoryRoot)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 
-    @Test func aSyntaxErrorIsReportedWithItsPositionAndTheFileIsLeftAlone() throws {
+    @Test func aSyntaxErrorIsReportedWithItsPositionAndTheFileIsLeftAlone() async throws {
         let dir = try TemporaryDirectory()
         let file = try dir.write("bad.kgl", "env prod {\n  patch\n")
-        let result = try KgitBinary.run(["fmt", "bad.kgl"], in: dir.url)
+        let result = try await KgitBinary.run(["fmt", "bad.kgl"], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stderr.contains("bad.kgl:"))
         #expect(result.stderr.contains("error[kgl-"))
         #expect(try String(contentsOf: file, encoding: .utf8) == "env prod {\n  patch\n")
     }
 
-    @Test func kglCodesCanBeExplained() throws {
-        let result = try KgitBinary.run(["explain", "kgl-unexpected-token"])
+    @Test func kglCodesCanBeExplained() async throws {
+        let result = try await KgitBinary.run(["explain", "kgl-unexpected-token"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("kgl-unexpected-token: "))
     }

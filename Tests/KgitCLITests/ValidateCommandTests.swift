@@ -1,3 +1,4 @@
+import KgitTesting
 import Foundation
 import Testing
 
@@ -15,15 +16,15 @@ private func locations(_ json: String) throws -> [String] {
 }
 
 @Suite struct ValidateCommand {
-    @Test func theBundledExamplesAreValidAndExitZero() throws {
-        let result = try KgitBinary.run(["validate", "--summary", "manifests/examples"], in: repositoryRoot)
+    @Test func theBundledExamplesAreValidAndExitZero() async throws {
+        let result = try await KgitBinary.run(["validate", "--summary", "manifests/examples"], in: repositoryRoot)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("0 invalid"))
         #expect(result.stdout.contains("0 errors, 0 warnings"))
     }
 
-    @Test func theBrokenExamplesExitOneAndNameEachMistakeAtItsLineAndColumn() throws {
-        let result = try KgitBinary.run(["validate", "manifests/broken/mistakes.yaml"], in: repositoryRoot)
+    @Test func theBrokenExamplesExitOneAndNameEachMistakeAtItsLineAndColumn() async throws {
+        let result = try await KgitBinary.run(["validate", "manifests/broken/mistakes.yaml"], in: repositoryRoot)
         #expect(result.status == 1)
         let out = result.stdout
         #expect(out.contains("manifests/broken/mistakes.yaml:7:3: error[unknown-field]"))
@@ -36,7 +37,7 @@ private func locations(_ json: String) throws -> [String] {
         #expect(out.contains("error[selector-mismatch]"))
     }
 
-    @Test func aDeploymentWhoseSelectorDoesNotMatchItsTemplateIsReported() throws {
+    @Test func aDeploymentWhoseSelectorDoesNotMatchItsTemplateIsReported() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("d.yaml", """
             apiVersion: apps/v1
@@ -56,13 +57,13 @@ private func locations(_ json: String) throws -> [String] {
                     - name: api
                       image: example/api:1.0
             """)
-        let result = try KgitBinary.run(["validate", "-o", "json", "d.yaml"], in: dir.url)
+        let result = try await KgitBinary.run(["validate", "-o", "json", "d.yaml"], in: dir.url)
         #expect(result.status == 1)
         #expect(try locations(result.stdout).contains { $0.hasPrefix("selector-mismatch@") })
     }
 
-    @Test func standardInputIsReadWhenThePathIsADash() throws {
-        let result = try KgitBinary.run(["validate", "-"], stdin: """
+    @Test func standardInputIsReadWhenThePathIsADash() async throws {
+        let result = try await KgitBinary.run(["validate", "-"], stdin: """
             apiVersion: v1
             kind: ConfigMap
             metadata:
@@ -80,13 +81,13 @@ private func locations(_ json: String) throws -> [String] {
         #expect(result.stdout.hasPrefix("-:12:1: error[unknown-field]"), "\(result.stdout)")
     }
 
-    @Test func directoriesAreSearchedRecursivelyForYAMLFilesOnly() throws {
+    @Test func directoriesAreSearchedRecursivelyForYAMLFilesOnly() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("a/b/one.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: one\n")
         try dir.write("a/two.yml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: Two\n")
         try dir.write("a/notes.txt", "not yaml: [")
         try dir.write("a/.hidden/three.yaml", "not yaml: [")
-        let result = try KgitBinary.run(["validate", "-o", "json", "a"], in: dir.url)
+        let result = try await KgitBinary.run(["validate", "-o", "json", "a"], in: dir.url)
         #expect(result.status == 1)
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let documents = object?["documents"] as? [[String: Any]] ?? []
@@ -94,22 +95,22 @@ private func locations(_ json: String) throws -> [String] {
         #expect(try locations(result.stdout) == ["invalid-name@4:9"])
     }
 
-    @Test func aMissingPathIsAnIOErrorWithExitStatus2() throws {
-        let result = try KgitBinary.run(["validate", "does-not-exist.yaml"])
+    @Test func aMissingPathIsAnIOErrorWithExitStatus2() async throws {
+        let result = try await KgitBinary.run(["validate", "does-not-exist.yaml"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("does-not-exist.yaml: no such file or directory"))
     }
 
-    @Test func noPathIsAUsageErrorWithExitStatus2() throws {
-        let result = try KgitBinary.run(["validate"])
+    @Test func noPathIsAUsageErrorWithExitStatus2() async throws {
+        let result = try await KgitBinary.run(["validate"])
         #expect(result.status == 2)
     }
 
-    @Test func aYAMLSyntaxErrorIsReportedAtItsPositionAndOtherFilesStillValidate() throws {
+    @Test func aYAMLSyntaxErrorIsReportedAtItsPositionAndOtherFilesStillValidate() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n")
         try dir.write("good.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n  labelz: {}\n")
-        let result = try KgitBinary.run(["validate", "-o", "json", "bad.yaml", "good.yaml"], in: dir.url)
+        let result = try await KgitBinary.run(["validate", "-o", "json", "bad.yaml", "good.yaml"], in: dir.url)
         #expect(result.status == 1)
         let found = try locations(result.stdout)
         #expect(found.count == 2)
@@ -117,7 +118,7 @@ private func locations(_ json: String) throws -> [String] {
         #expect(found.last == "unknown-field@5:3")
     }
 
-    @Test func aCustomResourceIsValidatedAgainstACRDInTheSameRun() throws {
+    @Test func aCustomResourceIsValidatedAgainstACRDInTheSameRun() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("crd.yaml", """
             apiVersion: apiextensions.k8s.io/v1
@@ -150,7 +151,7 @@ private func locations(_ json: String) throws -> [String] {
               size: 0
               colour: red
             """)
-        let together = try KgitBinary.run(["validate", "-o", "json", "crd.yaml", "widget.yaml"], in: dir.url)
+        let together = try await KgitBinary.run(["validate", "-o", "json", "crd.yaml", "widget.yaml"], in: dir.url)
         #expect(together.status == 1)
         let found = try locations(together.stdout)
         #expect(found.count == 2, "\(found)")
@@ -158,16 +159,16 @@ private func locations(_ json: String) throws -> [String] {
         #expect(found.contains { $0.hasSuffix("@6:9") })
 
         // With --schema, the CRD is used but not validated as an input.
-        let viaSchema = try KgitBinary.run(["validate", "-o", "json", "--schema", "crd.yaml", "widget.yaml"], in: dir.url)
+        let viaSchema = try await KgitBinary.run(["validate", "-o", "json", "--schema", "crd.yaml", "widget.yaml"], in: dir.url)
         let object = try JSONSerialization.jsonObject(with: Data(viaSchema.stdout.utf8)) as? [String: Any]
         #expect((object?["documents"] as? [[String: Any]])?.count == 1)
 
         // Without the CRD, the kind is unknown.
-        let alone = try KgitBinary.run(["validate", "-o", "json", "widget.yaml"], in: dir.url)
+        let alone = try await KgitBinary.run(["validate", "-o", "json", "widget.yaml"], in: dir.url)
         #expect(try locations(alone.stdout).first?.hasPrefix("unknown-kind@") == true)
     }
 
-    @Test func skipKindAndAllowUnknownFieldsRelaxTheChecks() throws {
+    @Test func skipKindAndAllowUnknownFieldsRelaxTheChecks() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("x.yaml", """
             apiVersion: example.com/v1
@@ -181,27 +182,27 @@ private func locations(_ json: String) throws -> [String] {
               name: c
             extra: 1
             """)
-        let strict = try KgitBinary.run(["validate", "x.yaml"], in: dir.url)
+        let strict = try await KgitBinary.run(["validate", "x.yaml"], in: dir.url)
         #expect(strict.status == 1)
-        let relaxed = try KgitBinary.run(
+        let relaxed = try await KgitBinary.run(
             ["validate", "--skip-kind", "Gadget", "--allow-unknown-fields", "x.yaml"], in: dir.url)
         #expect(relaxed.status == 0, "\(relaxed.stdout)")
     }
 
     @Test(arguments: ["text", "json", "junit", "sarif", "github"])
-    func everyOutputFormatReportsTheSameProblem(format: String) throws {
+    func everyOutputFormatReportsTheSameProblem(format: String) async throws {
         let dir = try TemporaryDirectory()
         try dir.write("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n    - port: 0\n")
-        let result = try KgitBinary.run(["validate", "--output", format, "svc.yaml"], in: dir.url)
+        let result = try await KgitBinary.run(["validate", "--output", format, "svc.yaml"], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdout.contains("port-range"))
         #expect(result.stdout.contains("7"))
     }
 
-    @Test func theSummaryGoesToStandardErrorForMachineFormats() throws {
+    @Test func theSummaryGoesToStandardErrorForMachineFormats() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fine\n")
-        let result = try KgitBinary.run(["validate", "-o", "json", "--summary", "ns.yaml"], in: dir.url)
+        let result = try await KgitBinary.run(["validate", "-o", "json", "--summary", "ns.yaml"], in: dir.url)
         #expect(result.status == 0)
         #expect(result.stderr.contains("1 file, 1 document: 1 valid, 0 invalid"))
         #expect(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) is [String: Any])

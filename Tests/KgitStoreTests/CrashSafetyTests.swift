@@ -12,11 +12,11 @@ struct CrashSafetyTests {
         let data = dir.path + "/s"
         var acknowledged: [String: Int64] = [:]
         for run in 0..<20 {
-            let writer = try KgitBinary.Running([
+            let writer = try RunningKgit([
                 "store", "crash-writer", "--data-dir", data, "--prefix", "run\(run)", "--writers", "16",
             ])
             try await Task.sleep(for: .milliseconds(Int.random(in: 150...600)))
-            let lines = writer.killAndCollect()
+            let lines = await writer.killAndCollect()
             for line in lines where line.hasPrefix("ack ") {
                 let parts = line.split(separator: " ")
                 if parts.count == 3, let rev = Int64(parts[2]) { acknowledged[String(parts[1])] = rev }

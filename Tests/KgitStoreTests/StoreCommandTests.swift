@@ -1,3 +1,4 @@
+import KgitTesting
 import Foundation
 import KgitStore
 import Testing
@@ -6,50 +7,53 @@ import Testing
 @Suite("kgit store command", .timeLimit(.minutes(1)))
 struct StoreCommandTests {
     @Test("put then get prints a table, JSON, YAML or bare values")
-    func putAndGet() throws {
+    func putAndGet() async throws {
         let dir = try TemporaryDirectory()
         let d = ["--data-dir", dir.path + "/s"]
-        let put = try KgitBinary.run(["store", "put"] + d + ["/app/a", "hello"])
+        let put = try await KgitBinary.run(["store", "put"] + d + ["/app/a", "hello"])
         #expect(put.status == 0 && put.stdout == "OK revision 2\n")
-        let piped = try KgitBinary.run(["store", "put"] + d + ["/app/b"], input: "from stdin")
+        let piped = try await KgitBinary.run(["store", "put"] + d + ["/app/b"], stdin: "from stdin")
         #expect(piped.status == 0)
-        let table = try KgitBinary.run(["store", "get"] + d + ["/app/", "--prefix"])
+        let table = try await KgitBinary.run(["store", "get"] + d + ["/app/", "--prefix"])
         #expect(table.status == 0)
-        #expect(table.stdout.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" } == ["KEY", "/app/a", "/app/b"])
-        let json = try KgitBinary.run(["store", "get"] + d + ["/app/a", "-o", "json"])
+        let firstColumn: [String] = table.stdout.split(separator: "\n").map { line in
+            line.split(separator: " ").first.map(String.init) ?? ""
+        }
+        #expect(firstColumn == ["KEY", "/app/a", "/app/b"])
+        let json = try await KgitBinary.run(["store", "get"] + d + ["/app/a", "-o", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["revision"] as? Int == 3)
         let kvs = object?["kvs"] as? [[String: Any]]
         #expect(kvs?.first?["value"] as? String == "hello")
         #expect(kvs?.first?["modRevision"] as? Int == 2)
-        let yaml = try KgitBinary.run(["store", "get"] + d + ["/app/b", "-o", "yaml"])
+        let yaml = try await KgitBinary.run(["store", "get"] + d + ["/app/b", "-o", "yaml"])
         #expect(yaml.stdout.contains("value: \"from stdin\""))
-        let value = try KgitBinary.run(["store", "get"] + d + ["/app/", "--prefix", "-o", "value"])
+        let value = try await KgitBinary.run(["store", "get"] + d + ["/app/", "--prefix", "-o", "value"])
         #expect(value.stdout == "hello\nfrom stdin\n")
         withExtendedLifetime(dir) {}
     }
 
     @Test("get of a missing key exits 1; a prefix matching nothing exits 0")
-    func missingKey() throws {
+    func missingKey() async throws {
         let dir = try TemporaryDirectory()
         let d = ["--data-dir", dir.path + "/s"]
-        let missing = try KgitBinary.run(["store", "get"] + d + ["/nope"])
+        let missing = try await KgitBinary.run(["store", "get"] + d + ["/nope"])
         #expect(missing.status == 1 && missing.stderr.contains("key not found: /nope"))
-        let empty = try KgitBinary.run(["store", "get"] + d + ["/nope/", "--prefix"])
+        let empty = try await KgitBinary.run(["store", "get"] + d + ["/nope/", "--prefix"])
         #expect(empty.status == 0 && empty.stdout.isEmpty)
         withExtendedLifetime(dir) {}
     }
 
     @Test("reading a compacted revision exits 3 and says why; no store given exits 2")
-    func refusedAndUsage() throws {
+    func refusedAndUsage() async throws {
         let dir = try TemporaryDirectory()
         let d = ["--data-dir", dir.path + "/s"]
-        for v in ["1", "2", "3"] { _ = try KgitBinary.run(["store", "put"] + d + ["/k", v]) }
-        let compact = try KgitBinary.run(["store", "compact"] + d + ["--keep", "1"])
+        for v in ["1", "2", "3"] { _ = try await KgitBinary.run(["store", "put"] + d + ["/k", v]) }
+        let compact = try await KgitBinary.run(["store", "compact"] + d + ["--keep", "1"])
         #expect(compact.status == 0 && compact.stdout == "compacted at revision 3\n")
-        let old = try KgitBinary.run(["store", "get"] + d + ["/k", "--rev", "2"])
+        let old = try await KgitBinary.run(["store", "get"] + d + ["/k", "--rev", "2"])
         #expect(old.status == 3 && old.stderr.contains("compacted"))
-        let none = try KgitBinary.run(["store", "get", "/k"], environment: ["PATH": "/usr/bin:/bin"])
+        let none = try await KgitBinary.run(["store", "get", "/k"], environment: ["PATH": "/usr/bin:/bin"])
         #expect(none.status == 2 && none.stderr.contains("--data-dir"))
         withExtendedLifetime(dir) {}
     }
@@ -58,46 +62,46 @@ struct StoreCommandTests {
     func inUse() async throws {
         let dir = try TemporaryDirectory()
         let store = try SQLiteStore(directory: dir.path + "/s")
-        let busy = try KgitBinary.run(["store", "status", "--data-dir", dir.path + "/s"])
+        let busy = try await KgitBinary.run(["store", "status", "--data-dir", dir.path + "/s"])
         #expect(busy.status == 4 && busy.stderr.contains("in use by another process"))
         await store.close()
         withExtendedLifetime(dir) {}
     }
 
     @Test("watch --rev replays history and --count stops it; del reports how many went")
-    func watchAndDelete() throws {
+    func watchAndDelete() async throws {
         let dir = try TemporaryDirectory()
         let d = ["--data-dir", dir.path + "/s"]
-        _ = try KgitBinary.run(["store", "put"] + d + ["/w/a", "1"])
-        _ = try KgitBinary.run(["store", "put"] + d + ["/w/b", "2"])
-        let del = try KgitBinary.run(["store", "del"] + d + ["/w/", "--prefix"])
+        _ = try await KgitBinary.run(["store", "put"] + d + ["/w/a", "1"])
+        _ = try await KgitBinary.run(["store", "put"] + d + ["/w/b", "2"])
+        let del = try await KgitBinary.run(["store", "del"] + d + ["/w/", "--prefix"])
         #expect(del.stdout == "deleted 2 (revision 4)\n")
-        let watch = try KgitBinary.run(["store", "watch"] + d + ["/w/", "--prefix", "--rev", "1", "--count", "4"])
+        let watch = try await KgitBinary.run(["store", "watch"] + d + ["/w/", "--prefix", "--rev", "1", "--count", "4"])
         #expect(watch.status == 0)
         #expect(
             watch.stdout.split(separator: "\n") == [
                 "PUT /w/a 1 (revision 2)", "PUT /w/b 2 (revision 3)", "DELETE /w/a (revision 4)",
                 "DELETE /w/b (revision 4)",
             ])
-        let json = try KgitBinary.run(["store", "watch"] + d + ["/w/a", "--rev", "2", "--count", "1", "-o", "json"])
+        let json = try await KgitBinary.run(["store", "watch"] + d + ["/w/a", "--rev", "2", "--count", "1", "-o", "json"])
         #expect(json.stdout.hasPrefix("{\"type\":\"PUT\",\"kv\":{\"key\":\"/w/a\""))
         withExtendedLifetime(dir) {}
     }
 
     @Test("snapshot save copies a store that snapshot restore brings back")
-    func snapshotRoundTrip() throws {
+    func snapshotRoundTrip() async throws {
         let dir = try TemporaryDirectory()
         let d = ["--data-dir", dir.path + "/s"]
-        for i in 0..<5 { _ = try KgitBinary.run(["store", "put"] + d + ["/s/\(i)", "v\(i)"]) }
-        let save = try KgitBinary.run(["store", "snapshot", "save"] + d + [dir.path + "/snap.db"])
+        for i in 0..<5 { _ = try await KgitBinary.run(["store", "put"] + d + ["/s/\(i)", "v\(i)"]) }
+        let save = try await KgitBinary.run(["store", "snapshot", "save"] + d + [dir.path + "/snap.db"])
         #expect(save.status == 0 && save.stdout.contains("revision 6"))
-        let again = try KgitBinary.run(["store", "snapshot", "save"] + d + [dir.path + "/snap.db"])
+        let again = try await KgitBinary.run(["store", "snapshot", "save"] + d + [dir.path + "/snap.db"])
         #expect(again.status == 2 && again.stderr.contains("already exists"))
-        let restore = try KgitBinary.run(["store", "snapshot", "restore", "--data-dir", dir.path + "/r", dir.path + "/snap.db"])
+        let restore = try await KgitBinary.run(["store", "snapshot", "restore", "--data-dir", dir.path + "/r", dir.path + "/snap.db"])
         #expect(restore.status == 0 && restore.stdout.contains("at revision 6"))
-        let read = try KgitBinary.run(["store", "get", "--data-dir", dir.path + "/r", "/s/", "--prefix", "-o", "value"])
+        let read = try await KgitBinary.run(["store", "get", "--data-dir", dir.path + "/r", "/s/", "--prefix", "-o", "value"])
         #expect(read.stdout == "v0\nv1\nv2\nv3\nv4\n")
-        let onto = try KgitBinary.run(["store", "snapshot", "restore", "--data-dir", dir.path + "/r", dir.path + "/snap.db"])
+        let onto = try await KgitBinary.run(["store", "snapshot", "restore", "--data-dir", dir.path + "/r", dir.path + "/snap.db"])
         #expect(onto.status == 2 && onto.stderr.contains("already holds a store"))
         withExtendedLifetime(dir) {}
     }
@@ -109,47 +113,47 @@ struct StoreCommandTests {
         let etcd = try await EtcdProcess.start()
         defer { etcd.stop() }
         let e = ["--etcd-endpoints", etcd.clientURL]
-        #expect(try KgitBinary.run(["store", "put"] + e + ["/e", "one"]).stdout == "OK revision 2\n")
-        #expect(try KgitBinary.run(["store", "get"] + e + ["/e", "-o", "value"]).stdout == "one\n")
-        let status = try KgitBinary.run(["store", "status"] + e + ["-o", "json"])
+        #expect(try await KgitBinary.run(["store", "put"] + e + ["/e", "one"]).stdout == "OK revision 2\n")
+        #expect(try await KgitBinary.run(["store", "get"] + e + ["/e", "-o", "value"]).stdout == "one\n")
+        let status = try await KgitBinary.run(["store", "status"] + e + ["-o", "json"])
         #expect(status.stdout.contains("\"backend\": \"etcd\"") && status.stdout.contains("\"version\": \"3.4"))
         let dir = try TemporaryDirectory()
-        let save = try KgitBinary.run(["store", "snapshot", "save"] + e + [dir.path + "/etcd.snap"])
+        let save = try await KgitBinary.run(["store", "snapshot", "save"] + e + [dir.path + "/etcd.snap"])
         #expect(save.status == 0)
         let size = try FileManager.default.attributesOfItem(atPath: dir.path + "/etcd.snap")[.size] as? Int ?? 0
         #expect(size > 4096)
-        let down = try KgitBinary.run(["store", "get", "--etcd-endpoints", "http://127.0.0.1:1", "/e"])
+        let down = try await KgitBinary.run(["store", "get", "--etcd-endpoints", "http://127.0.0.1:1", "/e"])
         #expect(down.status == 4)
     }
 
     @Test("a lease granted from the command line carries keys until it is revoked; an unknown lease exits 3")
-    func leases() throws {
+    func leases() async throws {
         let dir = try TemporaryDirectory()
         let d = ["--data-dir", dir.path + "/s"]
-        let grant = try KgitBinary.run(["store", "lease", "grant"] + d + ["60", "-o", "value"])
+        let grant = try await KgitBinary.run(["store", "lease", "grant"] + d + ["60", "-o", "value"])
         let id = grant.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(grant.status == 0 && Int64(id) != nil)
-        #expect(try KgitBinary.run(["store", "put"] + d + ["/l/a", "x", "--lease", id]).status == 0)
-        let ttl = try KgitBinary.run(["store", "lease", "ttl"] + d + [id, "--keys", "-o", "json"])
+        #expect(try await KgitBinary.run(["store", "put"] + d + ["/l/a", "x", "--lease", id]).status == 0)
+        let ttl = try await KgitBinary.run(["store", "lease", "ttl"] + d + [id, "--keys", "-o", "json"])
         #expect(ttl.stdout.contains("\"grantedTTL\": 60") && ttl.stdout.contains("\"/l/a\""))
-        #expect(try KgitBinary.run(["store", "lease", "keep-alive"] + d + [id, "--once"]).stdout.contains("TTL 60s"))
-        #expect(try KgitBinary.run(["store", "lease", "revoke"] + d + [id]).status == 0)
-        #expect(try KgitBinary.run(["store", "get"] + d + ["/l/a"]).status == 1)
-        let unknown = try KgitBinary.run(["store", "lease", "revoke"] + d + [id])
+        #expect(try await KgitBinary.run(["store", "lease", "keep-alive"] + d + [id, "--once"]).stdout.contains("TTL 60s"))
+        #expect(try await KgitBinary.run(["store", "lease", "revoke"] + d + [id]).status == 0)
+        #expect(try await KgitBinary.run(["store", "get"] + d + ["/l/a"]).status == 1)
+        let unknown = try await KgitBinary.run(["store", "lease", "revoke"] + d + [id])
         #expect(unknown.status == 3 && unknown.stderr.contains("lease not found"))
-        let badPut = try KgitBinary.run(["store", "put"] + d + ["/l/b", "y", "--lease", "12345"])
+        let badPut = try await KgitBinary.run(["store", "put"] + d + ["/l/b", "y", "--lease", "12345"])
         #expect(badPut.status == 3)
         withExtendedLifetime(dir) {}
     }
 
     @Test("--help teaches: subcommands, examples and exit codes")
-    func help() throws {
-        let help = try KgitBinary.run(["store", "--help"])
+    func help() async throws {
+        let help = try await KgitBinary.run(["store", "--help"])
         for word in ["get", "put", "del", "watch", "compact", "status", "snapshot", "Exit codes", "--data-dir"] {
             #expect(help.stdout.contains(word), "help lacks \(word)")
         }
         #expect(!help.stdout.contains("crash-writer"))
-        let get = try KgitBinary.run(["store", "get", "--help"])
+        let get = try await KgitBinary.run(["store", "get", "--help"])
         #expect(get.stdout.contains("--prefix") && get.stdout.contains("Examples"))
     }
 }

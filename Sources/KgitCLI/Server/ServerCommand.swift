@@ -44,7 +44,7 @@ struct ServerCommand: AsyncParsableCommand {
 
             """.utf8))
         // SIGTERM and SIGINT stop the server gracefully (connections closed, store closed); if that
-        // takes more than 5 seconds, the process exits anyway.
+        // takes more than 5 seconds, the process says so and exits with status 1.
         let serving = Task { try await server.run() }
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
@@ -52,7 +52,10 @@ struct ServerCommand: AsyncParsableCommand {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 serving.cancel()
-                DispatchQueue.global().asyncAfter(deadline: .now() + 5) { Foundation.exit(0) }
+                DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
+                    FileHandle.standardError.write(Data("kgit server: graceful shutdown took over 5 s; exiting\n".utf8))
+                    Foundation.exit(1)
+                }
             }
             source.resume()
             sources.append(source)

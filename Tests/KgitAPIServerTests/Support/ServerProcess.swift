@@ -1,4 +1,5 @@
 import Foundation
+import KgitTesting
 
 /// A real `kgit server` process on a free loopback port with a temporary data directory, for
 /// end-to-end tests that drive it with the real `kubectl`, as a user would.
@@ -45,13 +46,9 @@ final class ServerProcess: @unchecked Sendable {
         try await offPool { try ServerProcess(dataDirectory: dataDirectory, prepare: prepare) }
     }
 
-    /// Runs blocking work on a Dispatch thread and awaits it.
+    /// Runs blocking work on a thread of its own and awaits it (see `KgitTesting.offPool`).
     static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
-            }
-        }
+        try await KgitTesting.offPool(work)
     }
 
     private init(dataDirectory existing: URL? = nil, prepare: (URL) throws -> Void = { _ in }) throws {
@@ -133,12 +130,20 @@ final class ServerProcess: @unchecked Sendable {
                          "--key", pki.appendingPathComponent("admin.key").path] + arguments)
     }
 
-    /// Terminates the server and waits for it.
+    /// Kills the server (SIGKILL: quick enough for cleanup in a `defer`; the store is crash-safe).
     func stop() {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+    }
+
+    /// Stops the server with SIGTERM and waits, off the cooperative threads, until it has exited.
+    func stopGracefully() async throws {
+        guard process.isRunning else { return }
+        process.terminate()
+        let process = self.process
+        try await ServerProcess.offPool { process.waitUntilExit() }
     }
 
     /// Removes the temporary directories (the data directory too unless it was passed in).

@@ -10,7 +10,8 @@ struct TestAPI {
     let store: MemoryStore
     static let admin = UserInfo(name: "admin", groups: ["system:masters"])
 
-    init(historyLimit: Int = 10_000, tokens: [String: UserInfo] = [:], bookmarkInterval: Duration = .seconds(15))
+    init(historyLimit: Int = 10_000, tokens: [String: UserInfo] = [:], bookmarkInterval: Duration = .seconds(15),
+         defaultWatchTimeout: Duration = .seconds(60))
         async throws
     {
         store = MemoryStore(historyLimit: historyLimit)
@@ -18,7 +19,7 @@ struct TestAPI {
         let authenticator = Authenticator.with(staticTokens: tokens, signingKey: P256.Signing.PrivateKey(), store: store)
         handler = APIHandler(store: store, authenticator: authenticator,
                              authorizer: AuthorizerChain([PrivilegedGroupAuthorizer(), rbac]),
-                             serverAddress: "127.0.0.1:6443", defaultWatchTimeout: .seconds(60),
+                             serverAddress: "127.0.0.1:6443", defaultWatchTimeout: defaultWatchTimeout,
                              bookmarkInterval: bookmarkInterval)
         try await handler.bootstrap()
     }
