@@ -89,3 +89,69 @@ extension JSONValue {
     /// `metadata.name`.
     var name: String { value(at: ["metadata", "name"])?.stringValue ?? "" }
 }
+
+extension Fixture {
+    static func deployment(
+        _ name: String = "web", replicas: Int = 3, image: String = "web:1", strategy: String = "RollingUpdate",
+        maxSurge: JSONValue = "25%", maxUnavailable: JSONValue = "25%", paused: Bool = false, generation: Int = 1,
+        revisionHistoryLimit: Int? = nil, progressDeadlineSeconds: Int? = nil, minReadySeconds: Int = 0,
+        annotations: [String: String] = [:], status: JSONValue? = nil, namespace: String = "shop"
+    ) -> JSONValue {
+        var spec: [String: JSONValue] = [
+            "replicas": .int(Int64(replicas)), "selector": ["matchLabels": ["app": "web"]],
+            "template": template(["app": "web"], image: image), "paused": .bool(paused),
+            "minReadySeconds": .int(Int64(minReadySeconds)),
+        ]
+        spec["strategy"] = strategy == "RollingUpdate"
+            ? ["type": "RollingUpdate", "rollingUpdate": ["maxSurge": maxSurge, "maxUnavailable": maxUnavailable]]
+            : ["type": .string(strategy)]
+        if let revisionHistoryLimit { spec["revisionHistoryLimit"] = .int(Int64(revisionHistoryLimit)) }
+        if let progressDeadlineSeconds { spec["progressDeadlineSeconds"] = .int(Int64(progressDeadlineSeconds)) }
+        var o: JSONValue = [
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": [
+                "name": .string(name), "namespace": .string(namespace), "uid": .string("d-\(name)"),
+                "generation": .int(Int64(generation)), "resourceVersion": "7", "creationTimestamp": time(0),
+                "annotations": labels(annotations),
+            ],
+            "spec": .object(spec),
+        ]
+        if let status { o["status"] = status }
+        return o
+    }
+
+    /// A ReplicaSet as the Deployment controller creates it for `image`, with its status.
+    static func deploymentReplicaSet(
+        of deployment: String = "web", image: String, replicas: Int, available: Int? = nil, revision: Int,
+        createdAt: TimeInterval = 0, desired: Int? = nil, maxReplicas: Int? = nil, namespace: String = "shop"
+    ) -> JSONValue {
+        let plain = template(["app": "web"], image: image)
+        let hash = PodTemplateHash.of(plain)
+        var annotations: [String: String] = [DeploymentController.revisionAnnotation: String(revision)]
+        if let desired { annotations[DeploymentController.desiredReplicasAnnotation] = String(desired) }
+        if let maxReplicas { annotations[DeploymentController.maxReplicasAnnotation] = String(maxReplicas) }
+        let name = "\(deployment)-\(hash)"
+        let labels: [String: String] = ["app": "web", PodTemplateHash.label: hash]
+        let avail = Int64(available ?? replicas)
+        return [
+            "apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": [
+                "name": .string(name), "namespace": .string(namespace), "uid": .string("rs-\(name)"),
+                "generation": 1, "resourceVersion": "3", "creationTimestamp": time(createdAt),
+                "labels": Fixture.labels(labels), "annotations": Fixture.labels(annotations),
+                "ownerReferences": [[
+                    "apiVersion": "apps/v1", "kind": "Deployment", "name": .string(deployment),
+                    "uid": .string("d-\(deployment)"), "controller": true, "blockOwnerDeletion": true,
+                ]],
+            ],
+            "spec": [
+                "replicas": .int(Int64(replicas)), "selector": ["matchLabels": Fixture.labels(labels)],
+                "template": template(labels, image: image),
+            ],
+            "status": [
+                "replicas": .int(Int64(replicas)), "readyReplicas": .int(avail), "availableReplicas": .int(avail),
+                "observedGeneration": 1,
+            ],
+        ]
+    }
+}
