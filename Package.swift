@@ -8,6 +8,7 @@
 //   3  KgitKGL                            the configuration language               <- KgitSchema
 //   3  KgitAPIMachinery                   JSON values, Status errors, selectors, protobuf envelopes
 //   4  KgitAPIServer                      HTTPS API server, PKI, registry, watch   <- KgitAPIMachinery, KgitStore, KgitSchema
+//   4  KgitClient                         kubeconfig, HTTPS transport, dynamic client <- KgitAPIMachinery, KgitYAML
 //   5  KgitSync                           GitOps: desired state, diff, health, plan <- KgitGit KgitSchema KgitYAML
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
@@ -56,6 +57,16 @@ let package = Package(
             resources: [.copy("Resources/kubernetes-1.33-definitions.json")]
         ),
         .target(
+            name: "KgitClient",
+            dependencies: [
+                "KgitAPIMachinery", "KgitYAML",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
             name: "KgitCLI",
             dependencies: [
                 "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer",
@@ -77,6 +88,7 @@ let package = Package(
         .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit", "KgitYAML", "KgitSchema", "KgitTesting"]),
         .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI", "KgitTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
+        .testTarget(name: "KgitClientTests", dependencies: ["KgitClient", "KgitAPIMachinery", "KgitTesting"]),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
     swiftLanguageModes: [.v6]
