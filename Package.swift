@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "KgitCLI",
             dependencies: [
-                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer",
+                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer", "KgitClient", "KgitSync", "KgitGit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

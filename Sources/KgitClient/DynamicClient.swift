@@ -44,7 +44,12 @@ public final class DynamicClient: Sendable {
     /// - Throws: `ClientError.unknownKind` when it does not.
     public func resource(apiVersion: String, kind: String) async throws -> APIResource {
         if let cached = discovered.withLock({ $0[apiVersion] })?.first(where: { $0.kind == kind }) { return cached }
-        let resources = try await discover(apiVersion: apiVersion)
+        let resources: [APIResource]
+        do {
+            resources = try await discover(apiVersion: apiVersion)
+        } catch ClientError.unknownKind {
+            throw ClientError.unknownKind(apiVersion: apiVersion, kind: kind)
+        }
         guard let found = resources.first(where: { $0.kind == kind }) else {
             throw ClientError.unknownKind(apiVersion: apiVersion, kind: kind)
         }

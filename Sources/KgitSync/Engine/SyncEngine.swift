@@ -58,6 +58,11 @@ public struct SyncEngine: Sendable {
         let differ = ObjectDiffer(catalog: try? KubernetesCatalog.load(version: ValidationOptions().kubernetesVersion))
         var entries: [SyncReport.Entry] = []
         var stopped: String?
+        var created: [SyncReport.Entry] = []
+        if options.createNamespaces {
+            created = await createMissingNamespaces(state, progress: progress)
+            if created.contains(where: { $0.outcome.isFailure }) { stopped = "a namespace could not be created" }
+        }
         let total = plan.tasks.count
         for wave in plan.waves {
             var waveFailed = false
@@ -100,14 +105,46 @@ public struct SyncEngine: Sendable {
         }
 
         guard !options.dryRun else {
-            return Result(report: SyncReport(entries: entries), plan: plan, inventory: inventory)
+            return Result(report: SyncReport(entries: created + entries), plan: plan, inventory: inventory)
         }
         let next = Self.nextInventory(previous: inventory, entries: entries, revision: revision)
         if next != inventory {
             progress("recording \(next.objects.count) objects in \(InventoryStore.namespace)/\(store.configMapName)")
             try await store.write(next)
         }
-        return Result(report: SyncReport(entries: entries), plan: plan, inventory: next)
+        return Result(report: SyncReport(entries: created + entries), plan: plan, inventory: next)
+    }
+
+    /// Creates (and waits for) each namespace a desired object lives in that git does not declare and the cluster
+    /// does not have.
+    func createMissingNamespaces(_ state: DesiredState, progress: @Sendable (String) -> Void) async
+        -> [SyncReport.Entry]
+    {
+        let declared = Set(
+            state.objects.filter { $0.identity.group.isEmpty && $0.identity.kind == "Namespace" }.map(\.identity.name))
+        let needed = Set(state.objects.map(\.identity.namespace).filter { !$0.isEmpty && !declared.contains($0) })
+        var entries: [SyncReport.Entry] = []
+        for name in needed.sorted() {
+            let identity = ObjectIdentity(group: "", version: "v1", kind: "Namespace", name: name)
+            do {
+                guard try await client.get(identity) == nil else { continue }
+                progress("creating namespace \(name)")
+                let body = YAMLValue.mapping([
+                    .init(key: "apiVersion", value: .string("v1")), .init(key: "kind", value: .string("Namespace")),
+                    .init(key: "metadata", value: .mapping([.init(key: "name", value: .string(name))])),
+                ])
+                _ = try await client.apply(
+                    body, fieldManager: options.fieldManager, force: options.force, dryRun: options.dryRun)
+                if !options.dryRun, let problem = await waitUntilReady(identity) {
+                    entries.append(SyncReport.Entry(identity: identity, outcome: .failed(reason: problem)))
+                } else {
+                    entries.append(SyncReport.Entry(identity: identity, outcome: .created))
+                }
+            } catch {
+                entries.append(SyncReport.Entry(identity: identity, outcome: .failed(reason: "\(error)")))
+            }
+        }
+        return entries
     }
 
     /// The inventory after a sync: what was applied, plus what the previous inventory held and was not pruned
@@ -207,6 +244,11 @@ public struct SyncEngine: Sendable {
         let differ = ObjectDiffer(catalog: try? KubernetesCatalog.load(version: ValidationOptions().kubernetesVersion))
         return differ.diff(
             desired: state.objects, live: Array(live.values), inventory: includePrunable ? inventory : .empty)
+    }
+
+    /// The live objects among `identities` that exist, for diffs of objects outside a desired state.
+    public func liveObjectsForDiff(_ identities: [ObjectIdentity]) async throws -> [YAMLValue] {
+        Array(try await liveObjects(identities).values)
     }
 
     /// The health of every object the inventory holds (missing ones are `Missing`), and the inventory.

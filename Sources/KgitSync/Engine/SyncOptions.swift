@@ -12,6 +12,9 @@ public struct SyncOptions: Sendable, Hashable {
     public var fieldManager: String
     /// Take over fields another manager owns (someone's `kubectl edit`): git is the source of truth.
     public var force: Bool
+    /// Create the namespaces objects live in when git does not declare them and the cluster lacks them (like
+    /// Argo CD's `CreateNamespace=true`). They are not recorded in the inventory, so they are never pruned.
+    public var createNamespaces: Bool
     /// How long to wait for a Namespace to be active or a CustomResourceDefinition to be established.
     public var waitTimeout: Duration
     /// How often to look while waiting.
@@ -20,7 +23,7 @@ public struct SyncOptions: Sendable, Hashable {
     /// Options; by default a sync named `default` that applies and does not prune.
     public init(
         name: String = "default", prune: Bool = false, allowEmpty: Bool = false, dryRun: Bool = false,
-        fieldManager: String = "kgit", force: Bool = true, waitTimeout: Duration = .seconds(60),
+        fieldManager: String = "kgit", force: Bool = true, createNamespaces: Bool = false, waitTimeout: Duration = .seconds(60),
         pollInterval: Duration = .milliseconds(200)
     ) {
         self.name = name
@@ -29,6 +32,7 @@ public struct SyncOptions: Sendable, Hashable {
         self.dryRun = dryRun
         self.fieldManager = fieldManager
         self.force = force
+        self.createNamespaces = createNamespaces
         self.waitTimeout = waitTimeout
         self.pollInterval = pollInterval
     }

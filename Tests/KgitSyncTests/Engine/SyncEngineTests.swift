@@ -148,3 +148,23 @@ struct SyncEngineTests {
         #expect(HealthAssessment.combined(health).status == .missing)
     }
 }
+
+@Suite("SyncEngine namespace creation")
+struct SyncEngineNamespaceTests {
+    @Test("with createNamespaces, an undeclared namespace is created first and is not in the inventory")
+    func createsUndeclaredNamespaces() async throws {
+        let cluster = FakeCluster()
+        let state = try SyncEngineTests.state([SyncEngineTests.configMap("a")])
+        let without = try await SyncEngine(client: cluster, options: SyncOptions(name: "x", dryRun: true))
+            .sync(state, revision: "c0")
+        #expect(SyncEngineTests.lines(without) == ["ConfigMap/shop/a created"])
+        let result = try await SyncEngine(client: cluster, options: SyncOptions(name: "x", createNamespaces: true))
+            .sync(state, revision: "c1")
+        #expect(SyncEngineTests.lines(result) == ["Namespace/shop created", "ConfigMap/shop/a created"])
+        #expect(cluster.log.dropFirst().first == "apply Namespace/shop")
+        #expect(result.inventory.objects.map(\.path) == ["ConfigMap/shop/a"])
+        let again = try await SyncEngine(client: cluster, options: SyncOptions(name: "x", createNamespaces: true))
+            .sync(state, revision: "c1")
+        #expect(SyncEngineTests.lines(again) == ["ConfigMap/shop/a unchanged"])
+    }
+}
