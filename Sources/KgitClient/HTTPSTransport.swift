@@ -168,9 +168,14 @@ public final class HTTPSTransport: Transport {
     /// A readable reason for a NIO or TLS failure.
     static func describe(_ error: any Error) -> String {
         if let error = error as? NIOConnectionError {
-            let reasons = error.connectionErrors.map { "\($0.target): \($0.error)" }
-            return reasons.isEmpty ? "connection failed (\(error.dnsAError.map { "\($0)" } ?? "no address"))"
-                : "connection failed: " + reasons.joined(separator: "; ")
+            let reasons = Set(error.connectionErrors.map { describe($0.error) }).sorted()
+            if reasons.isEmpty {
+                return "cannot resolve the host (\(error.dnsAError.map { "\($0)" } ?? "no address"))"
+            }
+            return reasons.joined(separator: "; ")
+        }
+        if let error = error as? IOError {
+            return String(cString: strerror(error.errnoCode)).lowercased()
         }
         if error is ChannelError, case .connectTimeout = error as? ChannelError {
             return "connection timed out"

@@ -215,9 +215,45 @@ struct SyncCommandTests {
         let result = try await fixture.kgit("sync", [], source: url)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains("cannot load \(url)"))
+        fixture.server.stop()
+        let noCluster = try await fixture.kgit("sync")
+        #expect(noCluster.status == 2, "\(noCluster)")
+        #expect(noCluster.stderr.contains(
+            "kgit sync: cannot reach the API server: https://127.0.0.1:\(fixture.server.port): connection refused"))
         let missing = try await fixture.kgit("sync", [], source: "/nonexistent/repository")
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("/nonexistent/repository: no such directory"))
+    }
+
+    @Test("SOURCE may be a file:// URL with --path and a tag, or a directory inside a work tree")
+    func sourceForms() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.server.stop() }
+        let repository = try await SyncRepository.make()
+        try repository.write("apps/shop/namespace.yaml", Self.namespace)
+        try repository.write("apps/shop/settings.yaml", Self.settings("tagged"))
+        try repository.write("README.md", "not a manifest")
+        try await repository.commit("v1")
+        try await repository.git("tag", "v1")
+        try repository.write("apps/shop/settings.yaml", Self.settings("untagged"))
+        try await repository.commit("after the tag")
+
+        let tagged = try await fixture.kgit(
+            "sync", ["--path", "apps/shop", "--revision", "v1"], source: "file://" + repository.path)
+        #expect(tagged.status == 0, "\(tagged)")
+        #expect(tagged.stdout.contains("ConfigMap/shop/settings created"))
+        let first = try await fixture.kubectl("get", "configmap", "settings", "-n", "shop", "-o", "jsonpath={.data.mode}")
+        #expect(first.stdout == "tagged")
+
+        let inside = try await fixture.kgit("sync", [], source: repository.path + "/apps/shop")
+        #expect(inside.status == 0, "\(inside)")
+        #expect(inside.stdout.contains("ConfigMap/shop/settings configured"))
+        let second = try await fixture.kubectl("get", "configmap", "settings", "-n", "shop", "-o", "jsonpath={.data.mode}")
+        #expect(second.stdout == "untagged")
+
+        let unknownRevision = try await fixture.kgit("sync", ["--revision", "v9"], source: repository.path)
+        #expect(unknownRevision.status == 2)
+        #expect(unknownRevision.stderr.contains("v9"))
     }
 
     @Test("--env renders the bundled KGL example: staging applies 2 replicas, prod would make them 4")
