@@ -1,3 +1,4 @@
+import Foundation
 import KgitAPIMachinery
 import KgitClient
 import KgitTesting
@@ -90,6 +91,37 @@ struct HTTPSTransportTests {
             if seen.count == 3 { break }
         }
         #expect(seen == ["added watched", "modified changed", "deleted"])
+    }
+
+    @Test("update replaces an object and a stale resourceVersion is a Conflict; certificate files work as -data does")
+    func updateWithFileCredentials() async throws {
+        let server = try await KgitServerProcess.start()
+        defer { server.stop() }
+        let scratch = try Scratch()
+        let pki = server.dataDirectory + "/pki"
+        let kubeconfig = """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: local, cluster: {server: "\(server.url)", certificate-authority: "\(pki)/ca.crt"}}]
+            users: [{name: admin, user: {client-certificate: "\(pki)/admin.crt", client-key: "\(pki)/admin.key"}}]
+            contexts: [{name: files, context: {cluster: local, user: admin, namespace: team}}]
+            """
+        try kubeconfig.write(toFile: scratch.url("config"), atomically: true, encoding: .utf8)
+        let client = try DynamicClient(kubeconfig: scratch.url("config"), context: "files")
+        _ = try await client.create(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "team"]])
+        let created = try await client.create(Self.configMap("settings"))
+        #expect(created["metadata"]?["namespace"] == "team")
+        var changed = created
+        changed["data"] = ["k": "new"]
+        let updated = try await client.update(changed)
+        #expect(updated["data"]?["k"] == "new")
+        changed["data"] = ["k": "newer"]
+        do {
+            _ = try await client.update(changed)  // still carries the old resourceVersion
+            Issue.record("an update with a stale resourceVersion succeeded")
+        } catch let error as ClientError {
+            #expect(error.isConflict)
+        }
     }
 
     @Test("an unreachable server is a transport error naming the address")

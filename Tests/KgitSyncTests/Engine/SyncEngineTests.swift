@@ -135,6 +135,48 @@ struct SyncEngineTests {
         #expect(lines.last?.hasPrefix("ConfigMap/shop/a skipped") == true)
     }
 
+    @Test("a CRD is applied with the namespaces and waited for until established before its custom resources")
+    func waitForDefinitions() async throws {
+        let crd = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: backups.example.com
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: backups, singular: backup, kind: Backup, listKind: BackupList}
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+            """
+        let backup = """
+            apiVersion: example.com/v1
+            kind: Backup
+            metadata:
+              name: nightly
+              namespace: shop
+            """
+        let state = try Self.state([backup, crd, Self.namespace])
+        let ready = FakeCluster()
+        let result = try await SyncEngine(client: ready, options: SyncOptions(name: "crd")).sync(state, revision: "c1")
+        #expect(Self.lines(result) == [
+            "Namespace/shop created", "CustomResourceDefinition/backups.example.com created", "Backup/shop/nightly created",
+        ])
+
+        let stuck = FakeCluster()
+        stuck.neverReady("CustomResourceDefinition/backups.example.com")
+        let options = SyncOptions(name: "crd", waitTimeout: .milliseconds(50), pollInterval: .milliseconds(10))
+        let failed = try await SyncEngine(client: stuck, options: options).sync(state, revision: "c1")
+        let lines = Self.lines(failed)
+        #expect(lines.contains { $0.hasPrefix("CustomResourceDefinition/backups.example.com failed: not established after") })
+        #expect(lines.last?.hasPrefix("Backup/shop/nightly skipped: an earlier step failed") == true)
+        #expect(stuck.log.contains("apply Backup/shop/nightly") == false)
+    }
+
     @Test("status reports each inventoried object's health, a deleted one as Missing")
     func status() async throws {
         let cluster = FakeCluster()
