@@ -8,7 +8,8 @@
 //   3  KgitKGL                            the configuration language               <- KgitSchema
 //   3  KgitAPIMachinery                   JSON values, Status errors, selectors, protobuf envelopes
 //   4  KgitAPIServer                      HTTPS API server, PKI, registry, watch   <- KgitAPIMachinery, KgitStore, KgitSchema
-//   5  KgitSync                           GitOps: desired state, diff, health, plan <- KgitGit KgitSchema KgitYAML
+//   4  KgitClient                         kubeconfig, HTTPS transport, dynamic client <- KgitAPIMachinery, KgitYAML
+//   5  KgitSync                           GitOps: desired state, diff, health, plan, engine <- KgitGit KgitSchema KgitYAML KgitClient
 //   5  KgitControllers                    reconcilers as pure decisions, a driver  <- KgitAPIMachinery
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
@@ -38,7 +39,7 @@ let package = Package(
         .target(name: "KgitGit", dependencies: ["CGit2"]),
         // Test support shared by test targets (real git repositories, a git daemon, scratch directories).
         .target(name: "KgitTesting"),
-        .target(name: "KgitSync", dependencies: ["KgitGit", "KgitYAML", "KgitSchema"]),
+        .target(name: "KgitSync", dependencies: ["KgitGit", "KgitYAML", "KgitSchema", "KgitClient", "KgitAPIMachinery"]),
         .target(name: "KgitSchema", dependencies: ["KgitYAML"], resources: [.copy("Resources")]),
         .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
         .target(name: "KgitAPIMachinery"),
@@ -58,9 +59,19 @@ let package = Package(
             resources: [.copy("Resources/kubernetes-1.33-definitions.json")]
         ),
         .target(
+            name: "KgitClient",
+            dependencies: [
+                "KgitAPIMachinery", "KgitYAML",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
             name: "KgitCLI",
             dependencies: [
-                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer",
+                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer", "KgitClient", "KgitSync", "KgitGit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,10 +87,11 @@ let package = Package(
         .testTarget(name: "KgitKGLTests", dependencies: ["KgitKGL", "KgitSchema", "KgitYAML"]),
         .testTarget(name: "KgitStoreTests", dependencies: ["KgitStore", "KgitTesting"]),
         .testTarget(name: "KgitGitTests", dependencies: ["KgitGit", "KgitTesting"], exclude: ["Support/git-http-auth-server.py"]),
-        .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit", "KgitYAML", "KgitSchema", "KgitTesting"]),
+        .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit", "KgitYAML", "KgitSchema", "KgitClient", "KgitAPIMachinery", "KgitTesting"]),
         .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI", "KgitTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
         .testTarget(name: "KgitControllersTests", dependencies: ["KgitControllers", "KgitAPIMachinery"]),
+        .testTarget(name: "KgitClientTests", dependencies: ["KgitClient", "KgitAPIMachinery", "KgitTesting"]),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
     swiftLanguageModes: [.v6]
