@@ -116,6 +116,9 @@ struct SyncCommandTests {
         #expect(status.stdout.contains("ConfigMap/shop/settings  Healthy"))
         let json = try await KgitBinary.run(["status", "-o", "json", "--kubeconfig", fixture.server.kubeconfig])
         #expect(json.stdout.contains("\"name\": \"shop\""))
+        let unknown = try await KgitBinary.run(["status", "--name", "nope", "--kubeconfig", fixture.server.kubeconfig])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no sync named \"nope\""))
     }
 
     @Test("diff exits 0 without differences, 1 with them, traces changed lines to git and its commits, previews merges")

@@ -14,13 +14,13 @@ struct GitOpsOptions: ParsableArguments {
             + "(git://, https://, ssh://).", valueName: "source"))
     var source: String
 
-    @Option(help: "The branch, tag or commit to apply (default: the repository's HEAD).")
+    @Option(help: "The branch, tag or commit to apply.")
     var revision: String = "HEAD"
 
     @Option(help: "The directory of the repository holding the manifests (default: the root).")
     var path: String = ""
 
-    @Option(help: "The KGL environment to render (`env NAME` in kgit.kgl at the top of --path).")
+    @Option(help: "The KGL environment to render (`env NAME` in kgit.kgl at the top of --path); without it, a directory with kgit.kgl contributes the manifests outside envs/.")
     var env: String?
 
     @Option(help: "The sync's name: which inventory it reads and writes (default: the repository's name, then -ENV).")
