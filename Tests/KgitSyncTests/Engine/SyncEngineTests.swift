@@ -210,3 +210,24 @@ struct SyncEngineNamespaceTests {
         #expect(SyncEngineTests.lines(again) == ["ConfigMap/shop/a unchanged"])
     }
 }
+
+@Suite("SyncEngine inventory")
+struct SyncEngineInventoryTests {
+    @Test("an unreadable inventory stops the sync instead of being taken as empty (which would forget prunes)")
+    func unreadableInventory() async throws {
+        let cluster = FakeCluster()
+        let store = InventoryStore(client: cluster, name: "shop")
+        let broken = SyncFixtures.value(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \(store.configMapName), namespace: kgit-system}\ndata: {inventory.json: \"{not json\"}\n")
+        _ = try await cluster.apply(broken, fieldManager: "someone", force: true, dryRun: false)
+        let before = cluster.log
+        do {
+            _ = try await SyncEngine(client: cluster, options: SyncOptions(name: "shop"))
+                .sync(try SyncEngineTests.state([SyncEngineTests.namespace]), revision: "c1")
+            Issue.record("the sync went ahead over a broken inventory")
+        } catch let error as InventoryError {
+            #expect(error.message.contains("kgit-system/kgit-inventory-shop"))
+        }
+        #expect(cluster.log == before)
+    }
+}
