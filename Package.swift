@@ -10,6 +10,7 @@
 //   4  KgitAPIServer                      HTTPS API server, PKI, registry, watch   <- KgitAPIMachinery, KgitStore, KgitSchema
 //   4  KgitClient                         kubeconfig, HTTPS transport, dynamic client <- KgitAPIMachinery, KgitYAML
 //   5  KgitSync                           GitOps: desired state, diff, health, plan, engine <- KgitGit KgitSchema KgitYAML KgitClient
+//   5  KgitControllers                    reconcilers as pure decisions, a driver  <- KgitAPIMachinery
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -42,6 +43,7 @@ let package = Package(
         .target(name: "KgitSchema", dependencies: ["KgitYAML"], resources: [.copy("Resources")]),
         .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
         .target(name: "KgitAPIMachinery"),
+        .target(name: "KgitControllers", dependencies: ["KgitAPIMachinery"]),
         .target(
             name: "KgitAPIServer",
             dependencies: [
@@ -88,6 +90,7 @@ let package = Package(
         .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit", "KgitYAML", "KgitSchema", "KgitClient", "KgitAPIMachinery", "KgitTesting"]),
         .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI", "KgitTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
+        .testTarget(name: "KgitControllersTests", dependencies: ["KgitControllers", "KgitAPIMachinery"]),
         .testTarget(name: "KgitClientTests", dependencies: ["KgitClient", "KgitAPIMachinery", "KgitTesting"]),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
