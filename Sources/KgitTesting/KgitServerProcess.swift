@@ -107,5 +107,6 @@ public final class KgitServerProcess: @unchecked Sendable {
 public struct ServerDidNotStart: Error, CustomStringConvertible {
     /// What the server printed.
     public let log: String
+    /// `kgit server did not start:` and the log.
     public var description: String { "kgit server did not start:\n\(log)" }
 }

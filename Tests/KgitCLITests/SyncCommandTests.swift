@@ -116,6 +116,9 @@ struct SyncCommandTests {
         #expect(status.stdout.contains("ConfigMap/shop/settings  Healthy"))
         let json = try await KgitBinary.run(["status", "-o", "json", "--kubeconfig", fixture.server.kubeconfig])
         #expect(json.stdout.contains("\"name\": \"shop\""))
+        let unknown = try await KgitBinary.run(["status", "--name", "nope", "--kubeconfig", fixture.server.kubeconfig])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no sync named \"nope\""))
     }
 
     @Test("diff exits 0 without differences, 1 with them, traces changed lines to git and its commits, previews merges")
@@ -272,6 +275,11 @@ struct SyncCommandTests {
         let prod = try await fixture.kgit("diff", ["--env", "prod"], source: repository.path)
         #expect(prod.status == 1, "\(prod)")
         #expect(prod.stdout.contains("-  replicas: 2\n+  replicas: 4"))
+        // Each changed field traces to where it was written: the KGL patch, or the manifest an env adds.
+        let traced = try await fixture.kgit("diff", ["--env", "prod", "--show-source"], source: repository.path)
+        #expect(traced.stdout.contains("+  replicas: 4  # from kgit.kgl:13\n"), "\(traced)")
+        #expect(traced.stdout.contains("+            memory: \"512Mi\"  # from kgit.kgl:14\n"))
+        #expect(traced.stdout.contains("+  minAvailable: 2  # from envs/prod/pdb.yaml:7\n"))
         let unknown = try await fixture.kgit("sync", ["--env", "qa"], source: repository.path)
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("qa"))

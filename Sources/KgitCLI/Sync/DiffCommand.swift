@@ -21,9 +21,12 @@ struct DiffCommand: AsyncParsableCommand {
 
             Examples:
               kgit diff ./shop --kubeconfig ./cluster/kubeconfig
+              # where each changed line is written in git, and which commit wrote it
               kgit diff ./shop --show-source --blame
-              kgit diff ./shop --from main --to feature/bigger-cache   # preview a merge
-              kgit diff ./shop --prune                                 # include objects a sync would prune
+              # preview merging a branch: only what it changes, against the cluster
+              kgit diff ./shop --from main --to feature/bigger-cache
+              # include the objects a sync with --prune would delete
+              kgit diff ./shop --prune
             """
     )
 

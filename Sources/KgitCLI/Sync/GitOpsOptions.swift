@@ -14,13 +14,13 @@ struct GitOpsOptions: ParsableArguments {
             + "(git://, https://, ssh://).", valueName: "source"))
     var source: String
 
-    @Option(help: "The branch, tag or commit to apply (default: the repository's HEAD).")
+    @Option(help: "The branch, tag or commit to apply.")
     var revision: String = "HEAD"
 
     @Option(help: "The directory of the repository holding the manifests (default: the root).")
     var path: String = ""
 
-    @Option(help: "The KGL environment to render (`env NAME` in kgit.kgl at the top of --path).")
+    @Option(help: "The KGL environment to render (`env NAME` in kgit.kgl at the top of --path); without it, a directory with kgit.kgl contributes the manifests outside envs/.")
     var env: String?
 
     @Option(help: "The sync's name: which inventory it reads and writes (default: the repository's name, then -ENV).")
@@ -153,7 +153,15 @@ extension GitOpsOptions {
                 }
                 let renderedFile = SourceFile(path: "\(kgl.path) (env \(env))", bytes: Array(rendered.yaml.utf8))
                 files.append(renderedFile)
-                result = DesiredState.load([renderedFile], revision: commit, options: options)
+                let origins = Origins(yamlFiles, defaultNamespace: defaultNamespace)
+                result = DesiredState.load([renderedFile], revision: commit, options: options).map { state in
+                    // Fields name the manifest line or the KGL patch that wrote them, not the rendered text.
+                    var state = state
+                    state.attributeSources(to: rendered.documents, defaultNamespace: defaultNamespace) { identity, mark in
+                        origins.locate(identity, mark, kglFile: kgl.path)
+                    }
+                    return state
+                }
             } else {
                 result = DesiredState.load(base, revision: commit, options: options)
             }
@@ -170,6 +178,49 @@ extension GitOpsOptions {
         case .failure(let error):
             let report = ValidationReport(fileDiagnostics: error.diagnostics)
             throw LoadFailure.invalid(OutputFormat.text.render(report, sources: SourceLines(files)))
+        }
+    }
+}
+
+/// Where each object of a KGL environment was declared, and every position in its document there, so a rendered
+/// node can be traced to its manifest (a position of the declaring document) or to the KGL patch (any other).
+struct Origins {
+    var declared: [ObjectIdentity: (file: String, marks: Set<Mark>)] = [:]
+
+    init(_ files: [SourceFile], defaultNamespace: String) {
+        for file in files {
+            guard let documents = try? YAMLParser.parse(file.bytes) else { continue }
+            for document in documents {
+                guard let root = document.root, let identity = ObjectIdentity(object: YAMLValue(root)) else { continue }
+                var marks = Set<Mark>()
+                Self.collect(root, into: &marks)
+                declared[identity] = (file.path, marks)
+                if identity.namespace.isEmpty {
+                    var defaulted = identity
+                    defaulted.namespace = defaultNamespace
+                    declared[defaulted] = (file.path, marks)
+                }
+            }
+        }
+    }
+
+    func locate(_ identity: ObjectIdentity, _ mark: Mark, kglFile: String) -> ManifestLocation {
+        if let origin = declared[identity], origin.marks.contains(mark) {
+            return ManifestLocation(file: origin.file, line: mark.line, column: mark.column)
+        }
+        return ManifestLocation(file: kglFile, line: mark.line, column: mark.column)
+    }
+
+    static func collect(_ node: Node, into marks: inout Set<Mark>) {
+        marks.insert(node.start)
+        switch node.content {
+        case .scalar: return
+        case .sequence(let items): for item in items { collect(item, into: &marks) }
+        case .mapping(let pairs):
+            for pair in pairs {
+                marks.insert(pair.key.start)
+                collect(pair.value, into: &marks)
+            }
         }
     }
 }

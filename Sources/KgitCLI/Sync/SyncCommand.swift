@@ -26,11 +26,15 @@ struct SyncCommand: AsyncParsableCommand {
             repository or the cluster cannot be reached, or a usage error.
 
             Examples:
-              kgit server --data-dir ./cluster &                  # a cluster to sync to
-              kgit sync ./shop --kubeconfig ./cluster/kubeconfig  # a local repository, at HEAD
-              kgit sync https://git.example.com/ops.git --revision v1.4 --path clusters/prod --prune
-              kgit sync ./shop --env prod --create-namespace      # an environment of a KGL repository
-              kgit sync ./shop --dry-run                          # what would change, without writing
+              # a cluster to sync to, and a local repository at HEAD
+              kgit server --data-dir ./cluster &
+              kgit sync ./shop --kubeconfig ./cluster/kubeconfig
+              # a remote repository, one directory, a tag, deleting what left git
+              kgit sync https://git.example.com/ops.git --path prod --revision v1.4 --prune
+              # an environment of a KGL repository, creating its namespace
+              kgit sync ./shop --env prod --create-namespace
+              # what would change, without writing anything
+              kgit sync ./shop --dry-run
             """
     )
 

@@ -67,26 +67,16 @@ public struct SyncEngine: Sendable {
         for wave in plan.waves {
             var waveFailed = false
             var waitFor: [ObjectIdentity] = []
-            for task in wave {
-                let step = "[\(entries.count + 1)/\(total)]"
-                if let stopped {
-                    entries.append(SyncReport.Entry(identity: task.identity, outcome: .skipped(reason: stopped)))
-                    continue
-                }
-                let outcome: SyncOutcome
-                switch task.action {
-                case .apply:
-                    guard let object = desiredByIdentity[task.identity] else { continue }
-                    progress("\(step) applying \(task.identity.path)")
-                    outcome = await apply(object, before: live[task.identity], differ: differ)
-                    if task.phase == .prerequisites, !options.dryRun, !outcome.isFailure { waitFor.append(task.identity) }
-                case .prune:
-                    progress("\(step) pruning \(task.identity.path)")
-                    outcome = await prune(task.identity)
-                case .skip(let reason):
-                    outcome = .skipped(reason: reason)
-                }
+            if let stopped {
+                entries += wave.map { SyncReport.Entry(identity: $0.identity, outcome: .skipped(reason: stopped)) }
+                continue
+            }
+            let outcomes = await run(wave, live: live, desired: desiredByIdentity, differ: differ, stepBase: entries.count, total: total, progress: progress)
+            for (task, outcome) in zip(wave, outcomes) {
                 if outcome.isFailure { waveFailed = true }
+                if task.action == .apply, task.phase == .prerequisites, !options.dryRun, !outcome.isFailure {
+                    waitFor.append(task.identity)
+                }
                 entries.append(SyncReport.Entry(identity: task.identity, outcome: outcome))
             }
             for identity in waitFor {
@@ -145,6 +135,46 @@ public struct SyncEngine: Sendable {
             }
         }
         return entries
+    }
+
+    /// Runs the tasks of one wave, `options.parallelism` at a time (they do not depend on each other), and returns
+    /// their outcomes in the tasks' order.
+    func run(
+        _ wave: [SyncTask], live: [ObjectIdentity: YAMLValue], desired: [ObjectIdentity: DesiredObject],
+        differ: ObjectDiffer, stepBase: Int, total: Int, progress: @Sendable (String) -> Void
+    ) async -> [SyncOutcome] {
+        var outcomes = [SyncOutcome](repeating: .skipped(reason: "not run"), count: wave.count)
+        await withTaskGroup(of: (Int, SyncOutcome).self) { group in
+            var next = 0
+            func start() {
+                guard next < wave.count else { return }
+                let index = next
+                let task = wave[index]
+                next += 1
+                let step = "[\(stepBase + index + 1)/\(total)]"
+                switch task.action {
+                case .apply:
+                    guard let object = desired[task.identity] else {
+                        group.addTask { (index, .failed(reason: "not in the revision")) }
+                        return
+                    }
+                    progress("\(step) applying \(task.identity.path)")
+                    let before = live[task.identity]
+                    group.addTask { (index, await self.apply(object, before: before, differ: differ)) }
+                case .prune:
+                    progress("\(step) pruning \(task.identity.path)")
+                    group.addTask { (index, await self.prune(task.identity)) }
+                case .skip(let reason):
+                    group.addTask { (index, .skipped(reason: reason)) }
+                }
+            }
+            for _ in 0..<max(1, options.parallelism) { start() }
+            while let (index, outcome) = await group.next() {
+                outcomes[index] = outcome
+                start()
+            }
+        }
+        return outcomes
     }
 
     /// The inventory after a sync: what was applied, plus what the previous inventory held and was not pruned

@@ -15,6 +15,8 @@ public struct SyncOptions: Sendable, Hashable {
     /// Create the namespaces objects live in when git does not declare them and the cluster lacks them (like
     /// Argo CD's `CreateNamespace=true`). They are not recorded in the inventory, so they are never pruned.
     public var createNamespaces: Bool
+    /// How many objects of one wave are applied (or pruned) at the same time.
+    public var parallelism: Int
     /// How long to wait for a Namespace to be active or a CustomResourceDefinition to be established.
     public var waitTimeout: Duration
     /// How often to look while waiting.
@@ -23,7 +25,7 @@ public struct SyncOptions: Sendable, Hashable {
     /// Options; by default a sync named `default` that applies and does not prune.
     public init(
         name: String = "default", prune: Bool = false, allowEmpty: Bool = false, dryRun: Bool = false,
-        fieldManager: String = "kgit", force: Bool = true, createNamespaces: Bool = false, waitTimeout: Duration = .seconds(60),
+        fieldManager: String = "kgit", force: Bool = true, createNamespaces: Bool = false, parallelism: Int = 8, waitTimeout: Duration = .seconds(60),
         pollInterval: Duration = .milliseconds(200)
     ) {
         self.name = name
@@ -33,6 +35,7 @@ public struct SyncOptions: Sendable, Hashable {
         self.fieldManager = fieldManager
         self.force = force
         self.createNamespaces = createNamespaces
+        self.parallelism = parallelism
         self.waitTimeout = waitTimeout
         self.pollInterval = pollInterval
     }

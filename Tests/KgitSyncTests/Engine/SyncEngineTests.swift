@@ -40,7 +40,9 @@ struct SyncEngineTests {
         #expect(Self.lines(result) == [
             "Namespace/shop created", "ConfigMap/shop/a created", "ConfigMap/shop/b created",
         ])
-        #expect(cluster.log.prefix(3) == ["apply Namespace/shop", "apply ConfigMap/shop/a", "apply ConfigMap/shop/b"])
+        // The namespace is applied (and waited for) before anything in it; one wave's objects go in parallel.
+        #expect(cluster.log.first == "apply Namespace/shop")
+        #expect(Set(cluster.log.dropFirst().prefix(2)) == ["apply ConfigMap/shop/a", "apply ConfigMap/shop/b"])
         let stored = try await engine.inventoryStore.read()
         #expect(stored.revision == "c1")
         #expect(stored.objects.map(\.path) == ["ConfigMap/shop/a", "ConfigMap/shop/b", "Namespace/shop"])
@@ -208,5 +210,26 @@ struct SyncEngineNamespaceTests {
         let again = try await SyncEngine(client: cluster, options: SyncOptions(name: "x", createNamespaces: true))
             .sync(state, revision: "c1")
         #expect(SyncEngineTests.lines(again) == ["ConfigMap/shop/a unchanged"])
+    }
+}
+
+@Suite("SyncEngine inventory")
+struct SyncEngineInventoryTests {
+    @Test("an unreadable inventory stops the sync instead of being taken as empty (which would forget prunes)")
+    func unreadableInventory() async throws {
+        let cluster = FakeCluster()
+        let store = InventoryStore(client: cluster, name: "shop")
+        let broken = SyncFixtures.value(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \(store.configMapName), namespace: kgit-system}\ndata: {inventory.json: \"{not json\"}\n")
+        _ = try await cluster.apply(broken, fieldManager: "someone", force: true, dryRun: false)
+        let before = cluster.log
+        do {
+            _ = try await SyncEngine(client: cluster, options: SyncOptions(name: "shop"))
+                .sync(try SyncEngineTests.state([SyncEngineTests.namespace]), revision: "c1")
+            Issue.record("the sync went ahead over a broken inventory")
+        } catch let error as InventoryError {
+            #expect(error.message.contains("kgit-system/kgit-inventory-shop"))
+        }
+        #expect(cluster.log == before)
     }
 }
