@@ -33,7 +33,7 @@ extension APIHandler {
         case "get":
             guard let name = r.name else { throw APIError.pathNotFound() }
             let object = try await registry.get(info, namespace: r.namespace, name: name)
-            if r.subresource == "scale" { return .json(Scale.from(object, info: info)) }
+            if r.subresource == "scale" { return .json(Scale.from(object, info: info, paths: scalePaths(info))) }
             if r.subresource == "log" {
                 // No kubelet runs containers yet, so there is no output to show; the container must exist.
                 let containers = (object.value(at: ["spec", "containers"])?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
@@ -56,7 +56,7 @@ extension APIHandler {
             if !info.stored { return try await review(request, info: info, user: user) }
             var object = try decodeBody(request)
             try Strategy.checkIdentity(&object, info: info, namespace: r.namespace)
-            let warnings = try FieldValidation.mode(request.query).check(object, info: info)
+            let warnings = try FieldValidation.mode(request.query).check(object, info: info, custom: served.custom(info))
             let created = try await create(info, object: object, namespace: r.namespace, dryRun: dryRun)
             return respond(request, info: info, object: created, status: 201).warning(warnings)
         case "update":
@@ -66,7 +66,7 @@ extension APIHandler {
                 return try await updateScale(info, namespace: r.namespace, name: name, dryRun: dryRun) { _ in object }
             }
             try Strategy.checkIdentity(&object, info: info, namespace: r.namespace)
-            let warnings = try FieldValidation.mode(request.query).check(object, info: info)
+            let warnings = try FieldValidation.mode(request.query).check(object, info: info, custom: served.custom(info))
             let updated = try await update(info, namespace: r.namespace, name: name, subresource: r.subresource,
                                            dryRun: dryRun) { _ in object }
             return respond(request, info: info, object: updated).warning(warnings)
@@ -97,14 +97,21 @@ extension APIHandler {
             try await requireActiveNamespace(namespace)
         }
         try Strategy.prepareForCreate(&object, info: info, now: clock())
+        let custom = served.custom(info)
+        if let custom { object = StructuralPruning.prune(object, schema: custom.schema).object }
         if info.group.isEmpty && info.resource == "services" { try await allocateClusterIP(&object) }
-        try validation.check(object, info: info)
+        try validation.check(object, info: info, validator: custom?.validator)
         try await preventEscalation(object, info: info, namespace: namespace ?? "")
         let created = try await registry.create(info, object: object, dryRun: dryRun)
         if info.group.isEmpty && info.resource == "namespaces" && !dryRun,
            let name = created.value(at: ["metadata", "name"])?.stringValue
         {
             try await ensureDefaultServiceAccount(in: name)
+        }
+        if APIHandler.isCRD(info) && !dryRun {
+            try await reconcileCustomResourceDefinitions()
+            let name = created.value(at: ["metadata", "name"])?.stringValue ?? ""
+            return (try await registry.read(info, namespace: nil, name: name))?.object ?? created
         }
         return created
     }
@@ -204,7 +211,9 @@ extension APIHandler {
                 precondition = true
             }
             try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
-            try validation.check(object, info: info)
+            let custom = served.custom(info)
+            if let custom { object = StructuralPruning.prune(object, schema: custom.schema).object }
+            try validation.check(object, info: info, validator: custom?.validator)
             try await preventEscalation(object, info: info, namespace: namespace ?? "")
             var comparable = object
             comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]),
@@ -212,11 +221,17 @@ extension APIHandler {
             if comparable == current.object {
                 return current.object  // no-op: no new revision, no event
             }
+            let updated: JSONValue
             do {
-                return try await registry.update(info, object: object, expectedRevision: expected, dryRun: dryRun)
+                updated = try await registry.update(info, object: object, expectedRevision: expected, dryRun: dryRun)
             } catch let error where error.reason == "Conflict" && !precondition {
                 continue
             }
+            if APIHandler.isCRD(info) && !dryRun {
+                try await reconcileCustomResourceDefinitions()
+                return (try await registry.read(info, namespace: nil, name: name))?.object ?? updated
+            }
+            return updated
         }
         throw APIError.conflict(resource: info.resource, group: info.group, name: name,
                                 message: "too many concurrent updates; please retry")
@@ -262,8 +277,10 @@ extension APIHandler {
             }
             if !dryRun { try await deleteNamespaceContents(name) }
         }
+        if APIHandler.isCRD(info) && !dryRun { try await deleteCustomResources(of: current.object) }
         _ = try await registry.delete(info, namespace: namespace, name: name,
                                       expectedRevision: expectedRevision ?? current.revision, dryRun: dryRun)
+        if APIHandler.isCRD(info) && !dryRun { try await reconcileCustomResourceDefinitions() }
         var details: JSONValue = ["name": .string(name), "kind": .string(info.resource), "uid": .string(uid)]
         if !info.group.isEmpty { details["group"] = .string(info.group) }
         return .json(["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details])
@@ -316,7 +333,7 @@ extension APIHandler {
         if TableConvertor.wantsTable(request.header("Accept")) {
             let include = TableConvertor.IncludeObject(rawValue: request.query["includeObject"] ?? "") ?? .metadata
             return .json(TableConvertor.table(for: info, objects: page.items, listMeta: listMeta, include: include,
-                                              now: clock()))
+                                              now: clock(), printerColumns: served.custom(info)?.printerColumns))
         }
         return .json(["kind": .string("\(info.kind)List"), "apiVersion": .string(info.groupVersion),
                       "metadata": listMeta, "items": .array(page.items)])
@@ -324,13 +341,19 @@ extension APIHandler {
 
     // MARK: - Encoding
 
+    /// Where the Scale view of `info` reads and writes (custom resources name their paths).
+    func scalePaths(_ info: ResourceInfo) -> CustomResource.ScalePaths? {
+        served.custom(info)?.scale
+    }
+
     /// Sends one object, as a one-row Table when the client asked for tables.
     func respond(_ request: APIRequest, info: ResourceInfo, object: JSONValue, status: Int = 200) -> APIResponse {
         if TableConvertor.wantsTable(request.header("Accept")) {
             let include = TableConvertor.IncludeObject(rawValue: request.query["includeObject"] ?? "") ?? .metadata
             let meta: JSONValue = ["resourceVersion": object.value(at: ["metadata", "resourceVersion"]) ?? ""]
             return .json(TableConvertor.table(for: info, objects: [object], listMeta: meta, include: include,
-                                              now: clock()), status: status)
+                                              now: clock(), printerColumns: served.custom(info)?.printerColumns),
+                         status: status)
         }
         return .json(object, status: status)
     }

@@ -9,7 +9,10 @@ import KgitAPIMachinery
 /// ```
 /// Never throws: every failure becomes a `Status` response.
 public final class APIHandler: Sendable {
-    let catalog: ResourceCatalog
+    /// The types served now: the built-in catalog plus established custom resources.
+    let served: ServedResources
+    /// Everything served at this moment.
+    var catalog: ResourceCatalog { served.catalog }
     let registry: Registry
     let discovery: Discovery
     let authenticator: Authenticator
@@ -38,12 +41,12 @@ public final class APIHandler: Sendable {
                 clock: @escaping @Sendable () -> Date = Date.init) {
         self.audit = audit
         self.bookmarkInterval = bookmarkInterval
-        self.catalog = catalog
+        self.served = ServedResources(builtIn: catalog)
         self.registry = Registry(store: store, catalog: catalog, clock: clock)
-        self.discovery = Discovery(catalog: catalog, serverAddress: serverAddress)
+        self.discovery = Discovery(served: served, serverAddress: serverAddress)
         self.authenticator = authenticator
         self.authorizer = authorizer
-        self.openAPI = OpenAPIDocuments(catalog: catalog)
+        self.openAPI = OpenAPIDocuments(served: served)
         self.clock = clock
         self.defaultWatchTimeout = defaultWatchTimeout
     }

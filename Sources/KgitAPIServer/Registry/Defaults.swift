@@ -55,7 +55,19 @@ enum Defaults {
             }
         case ("apps", "ReplicaSet"), ("apps", "StatefulSet"):
             defaultReplicated(&object)
-        case ("apps", "DaemonSet"), ("batch", "Job"):
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            if let kind = object.value(at: ["spec", "names", "kind"])?.stringValue, !kind.isEmpty {
+                if object.value(at: ["spec", "names", "singular"]) == nil {
+                    object.setValue(.string(kind.lowercased()), at: ["spec", "names", "singular"])
+                }
+                if object.value(at: ["spec", "names", "listKind"]) == nil {
+                    object.setValue(.string(kind + "List"), at: ["spec", "names", "listKind"])
+                }
+            }
+            if object["spec"] != nil && object.value(at: ["spec", "conversion"]) == nil {
+                object.setValue(["strategy": "None"], at: ["spec", "conversion"])
+            }
+                case ("apps", "DaemonSet"), ("batch", "Job"):
             if var template = object.value(at: ["spec", "template", "spec"]) {
                 defaultPodSpec(&template)
                 object.setValue(template, at: ["spec", "template", "spec"])

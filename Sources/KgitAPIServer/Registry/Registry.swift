@@ -38,7 +38,7 @@ struct Registry: Sendable {
             throw Registry.apiError(error, info: info, name: name)
         }
         guard let value else { return nil }
-        return (try Registry.decodeStored(value), value.modRevision)
+        return (try Registry.decodeStored(value, as: info), value.modRevision)
     }
 
     /// One page of a list, after selectors.
@@ -99,7 +99,7 @@ struct Registry: Sendable {
                     break pages
                 }
                 startAfter = value.key
-                let object = try Registry.decodeStored(value)
+                let object = try Registry.decodeStored(value, as: info)
                 if options.matches(object) {
                     items.append(object)
                     lastKey = value.key
@@ -174,17 +174,22 @@ struct Registry: Sendable {
         } catch {
             throw Registry.apiError(error, info: info, name: name)
         }
-        return try Registry.decodeStored(value)
+        return try Registry.decodeStored(value, as: info)
     }
 
     // MARK: - Encoding
 
-    /// Decodes a stored value and fills in its resourceVersion.
-    static func decodeStored(_ value: StoredValue) throws(APIError) -> JSONValue {
+    /// Decodes a stored value and fills in its resourceVersion; read through `info`, the object
+    /// speaks `info`'s version (versions of one type share storage and convert with no changes,
+    /// upstream's `None` conversion strategy).
+    static func decodeStored(_ value: StoredValue, as info: ResourceInfo? = nil) throws(APIError) -> JSONValue {
         guard var object = try? JSONParser.parse(value.value) else {
             throw APIError.internalError("stored object \(value.key) is not valid JSON")
         }
         object.setValue(.string(String(value.modRevision)), at: ["metadata", "resourceVersion"])
+        if let info, !info.version.isEmpty, object["apiVersion"]?.stringValue != info.groupVersion {
+            object["apiVersion"] = .string(info.groupVersion)
+        }
         return object
     }
 

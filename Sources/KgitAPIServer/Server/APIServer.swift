@@ -147,7 +147,8 @@ final class HandlerBox: @unchecked Sendable {
 
 extension APIHandler {
     /// Creates what every cluster has when it is missing: the namespaces `default`, `kube-system`,
-    /// `kube-public` and `kube-node-lease`, and the bootstrap RBAC policy.
+    /// `kube-public` and `kube-node-lease`, and the bootstrap RBAC policy; then serves the custom
+    /// resources of the CRDs already stored.
     func bootstrap() async throws(APIError) {
         var objects: [(info: ResourceInfo, object: JSONValue)] = []
         if let info = catalog.lookup(group: "", version: "v1", resource: "namespaces") {
@@ -171,6 +172,7 @@ extension APIHandler {
         for namespace in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             try await ensureDefaultServiceAccount(in: namespace)
         }
+        try await reconcileCustomResourceDefinitions()
     }
 }
 
