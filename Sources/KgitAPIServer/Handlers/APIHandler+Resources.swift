@@ -94,7 +94,8 @@ extension APIHandler {
             guard let namespace, !namespace.isEmpty else {
                 throw APIError.badRequest("the server could not find the requested resource (a namespace is required)")
             }
-            try await requireActiveNamespace(namespace)
+            try await requireActiveNamespace(namespace, creating: info,
+                                             name: object.value(at: ["metadata", "name"])?.stringValue ?? "")
         }
         try Strategy.prepareForCreate(&object, info: info, now: clock())
         let custom = served.custom(info)
@@ -169,14 +170,15 @@ extension APIHandler {
     }
 
     /// Namespace lifecycle admission: writes into a missing namespace are 404, into a terminating one 403.
-    func requireActiveNamespace(_ namespace: String) async throws(APIError) {
+    func requireActiveNamespace(_ namespace: String, creating info: ResourceInfo, name: String) async throws(APIError) {
         guard let nsInfo = catalog.lookup(group: "", version: "v1", resource: "namespaces") else { return }
         guard let ns = try await registry.read(nsInfo, namespace: nil, name: namespace) else {
             throw APIError.notFound(resource: "namespaces", name: namespace)
         }
         if ns.object.value(at: ["status", "phase"])?.stringValue == "Terminating" {
-            throw APIError.forbidden(message: "unable to create new content in namespace \(namespace) because it is being terminated",
-                                     resource: "namespaces", name: namespace)
+            throw APIError.forbidden(
+                message: "\(info.qualifiedResource) \"\(name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
+                resource: info.resource, group: info.group, name: name)
         }
     }
 
@@ -231,96 +233,11 @@ extension APIHandler {
                 try await reconcileCustomResourceDefinitions()
                 return (try await registry.read(info, namespace: nil, name: name))?.object ?? updated
             }
-            return updated
+            if dryRun { return updated }
+            return try await finishDeletionIfFinalized(info, updated)
         }
         throw APIError.conflict(resource: info.resource, group: info.group, name: name,
                                 message: "too many concurrent updates; please retry")
-    }
-
-    // MARK: - Delete
-
-    func delete(_ request: APIRequest, info: ResourceInfo, namespace: String?, name: String, dryRun: Bool)
-        async throws(APIError) -> APIResponse
-    {
-        var dryRun = dryRun
-        var expectedRevision: Int64?
-        var expectedUID: String?
-        if !request.body.isEmpty {
-            let options = try decodeBody(request)
-            if let values = options["dryRun"]?.arrayValue {
-                for v in values where v.stringValue != "All" {
-                    throw APIError.badRequest("unsupported dryRun value: \(v.serialized())")
-                }
-                if !values.isEmpty { dryRun = true }
-            }
-            if let rv = options.value(at: ["preconditions", "resourceVersion"])?.stringValue {
-                expectedRevision = Int64(rv)
-            }
-            expectedUID = options.value(at: ["preconditions", "uid"])?.stringValue
-        }
-        guard let current = try await registry.read(info, namespace: namespace, name: name) else {
-            throw APIError.notFound(resource: info.resource, group: info.group, name: name)
-        }
-        let uid = current.object.value(at: ["metadata", "uid"])?.stringValue ?? ""
-        if let expectedUID, expectedUID != uid {
-            throw APIError.conflict(resource: info.resource, group: info.group, name: name,
-                                    message: "Precondition failed: UID in precondition: \(expectedUID), UID in object meta: \(uid)")
-        }
-        if let expectedRevision, expectedRevision != current.revision {
-            throw APIError.conflict(resource: info.resource, group: info.group, name: name,
-                                    message: "Precondition failed: ResourceVersion in precondition: \(expectedRevision), ResourceVersion in object meta: \(current.revision)")
-        }
-        if info.resource == "namespaces" && info.group.isEmpty {
-            if ["default", "kube-system", "kube-public"].contains(name) {
-                throw APIError.forbidden(message: "namespaces \"\(name)\" is forbidden: this namespace may not be deleted",
-                                         resource: "namespaces", name: name)
-            }
-            if !dryRun { try await deleteNamespaceContents(name) }
-        }
-        if APIHandler.isCRD(info) && !dryRun { try await deleteCustomResources(of: current.object) }
-        _ = try await registry.delete(info, namespace: namespace, name: name,
-                                      expectedRevision: expectedRevision ?? current.revision, dryRun: dryRun)
-        if APIHandler.isCRD(info) && !dryRun { try await reconcileCustomResourceDefinitions() }
-        var details: JSONValue = ["name": .string(name), "kind": .string(info.resource), "uid": .string(uid)]
-        if !info.group.isEmpty { details["group"] = .string(info.group) }
-        return .json(["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details])
-    }
-
-    /// Removes every namespaced object in `namespace` (what upstream's namespace controller does
-    /// asynchronously after `Terminating`).
-    func deleteNamespaceContents(_ namespace: String) async throws(APIError) {
-        for info in catalog.resources where info.namespaced && info.stored {
-            let page = try await registry.list(info, namespace: namespace, options: ListOptions())
-            for object in page.items {
-                guard let name = object.value(at: ["metadata", "name"])?.stringValue else { continue }
-                do {
-                    _ = try await registry.delete(info, namespace: namespace, name: name, expectedRevision: nil,
-                                                  dryRun: false)
-                } catch where error.code == 404 {
-                    continue
-                }
-            }
-        }
-    }
-
-    func deleteCollection(_ request: APIRequest, info: ResourceInfo, namespace: String?, dryRun: Bool)
-        async throws(APIError) -> APIResponse
-    {
-        let options = try ListOptions(query: request.query, resource: info.resource)
-        let page = try await registry.list(info, namespace: namespace, options: options)
-        var deleted: [JSONValue] = []
-        for object in page.items {
-            guard let name = object.value(at: ["metadata", "name"])?.stringValue else { continue }
-            let ns = object.value(at: ["metadata", "namespace"])?.stringValue
-            do {
-                deleted.append(try await registry.delete(info, namespace: ns, name: name, expectedRevision: nil,
-                                                         dryRun: dryRun))
-            } catch where error.code == 404 {
-                continue
-            }
-        }
-        return .json(["kind": .string("\(info.kind)List"), "apiVersion": .string(info.groupVersion),
-                      "metadata": ["resourceVersion": .string(String(page.revision))], "items": .array(deleted)])
     }
 
     // MARK: - List

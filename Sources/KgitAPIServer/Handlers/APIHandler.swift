@@ -1,5 +1,6 @@
 import Foundation
 import KgitAPIMachinery
+import Synchronization
 
 /// The API layer: authenticates, routes, authorizes and answers every request.
 ///
@@ -27,6 +28,8 @@ public final class APIHandler: Sendable {
     let audit: AuditLog?
     /// Schema validation of objects before they are stored.
     let validation = ObjectValidation()
+    /// Namespaces whose finalizer task is running.
+    let finalizingNamespaces = Mutex<Set<String>>([])
 
     /// The `/version` document; `minor` must be "32" for kubectl's dispatcher to pick kubectl 1.32.
     static let versionInfo: JSONValue = [

@@ -173,6 +173,7 @@ extension APIHandler {
             try await ensureDefaultServiceAccount(in: namespace)
         }
         try await reconcileCustomResourceDefinitions()
+        try await resumeNamespaceFinalizers()
     }
 }
 
