@@ -60,10 +60,9 @@ extension APIHandler {
             return respond(request, info: info, object: marked)
         }
         if APIHandler.isCRD(info) && !dryRun { try await deleteCustomResources(of: current.object) }
-        let last = try await registry.delete(info, namespace: namespace, name: name,
-                                             expectedRevision: expectedRevision ?? current.revision, dryRun: dryRun)
+        _ = try await registry.delete(info, namespace: namespace, name: name,
+                                      expectedRevision: expectedRevision ?? current.revision, dryRun: dryRun)
         if APIHandler.isCRD(info) && !dryRun { try await reconcileCustomResourceDefinitions() }
-        if !dryRun { await recordDeletion(info, last) }
         var details: JSONValue = ["name": .string(name), "kind": .string(info.resource), "uid": .string(uid)]
         if !info.group.isEmpty { details["group"] = .string(info.group) }
         return .json(["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details])
@@ -101,9 +100,7 @@ extension APIHandler {
         let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
         let namespace = object.value(at: ["metadata", "namespace"])?.stringValue
         do {
-            let last = try await registry.delete(info, namespace: namespace, name: name, expectedRevision: rv,
-                                                 dryRun: false)
-            await recordDeletion(info, last)
+            _ = try await registry.delete(info, namespace: namespace, name: name, expectedRevision: rv, dryRun: false)
         } catch where error.code == 404 || error.code == 409 {
             // Removed or changed meanwhile; whoever did it finishes the deletion.
         }
@@ -121,9 +118,7 @@ extension APIHandler {
                 _ = try await markForDeletion(info, (object, rv), dryRun: dryRun, terminating: false)
                 return false
             }
-            let last = try await registry.delete(info, namespace: namespace, name: name, expectedRevision: nil,
-                                                 dryRun: dryRun)
-            if !dryRun { await recordDeletion(info, last) }
+            _ = try await registry.delete(info, namespace: namespace, name: name, expectedRevision: nil, dryRun: dryRun)
             return true
         } catch where error.code == 404 {
             return true
@@ -191,9 +186,8 @@ extension APIHandler {
             }
             return
         }
-        let last = try await registry.delete(info, namespace: nil, name: namespace, expectedRevision: current.revision,
-                                             dryRun: false)
-        await recordDeletion(info, last)
+        _ = try await registry.delete(info, namespace: nil, name: namespace, expectedRevision: current.revision,
+                                      dryRun: false)
     }
 
     /// Resumes the finalizers of namespaces that were terminating when the server stopped.
@@ -219,7 +213,4 @@ extension APIHandler {
         return .json(["kind": .string("\(info.kind)List"), "apiVersion": .string(info.groupVersion),
                       "metadata": ["resourceVersion": .string(String(page.revision))], "items": .array(deleted)])
     }
-
-    /// A hook for what follows a deletion (events); nothing yet.
-    func recordDeletion(_ info: ResourceInfo, _ object: JSONValue) async {}
 }

@@ -28,6 +28,8 @@ public final class APIHandler: Sendable {
     let audit: AuditLog?
     /// Schema validation of objects before they are stored.
     let validation = ObjectValidation()
+    /// Writes the events of what the server itself does.
+    var events: EventRecorder { EventRecorder(registry: registry, component: "kgit-apiserver", clock: clock) }
     /// Namespaces whose finalizer task is running.
     let finalizingNamespaces = Mutex<Set<String>>([])
 

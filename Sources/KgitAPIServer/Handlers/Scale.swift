@@ -45,9 +45,12 @@ extension APIHandler {
                      change: (JSONValue) throws(APIError) -> JSONValue) async throws(APIError) -> APIResponse
     {
         let paths = scalePaths(info)
+        var before: Int64?
         let updated = try await update(info, namespace: namespace, name: name, subresource: nil, dryRun: dryRun) {
             current throws(APIError) in
-            let scale = try change(Scale.from(current, info: info, paths: paths))
+            let view = Scale.from(current, info: info, paths: paths)
+            before = view.value(at: ["spec", "replicas"])?.intValue
+            let scale = try change(view)
             guard let replicas = scale.value(at: ["spec", "replicas"])?.intValue, replicas >= 0 else {
                 throw APIError.invalid(kind: "Scale", group: "autoscaling", name: name, causes: [
                     .init(type: "FieldValueInvalid", message: "Invalid value: must be greater than or equal to 0",
@@ -61,6 +64,11 @@ extension APIHandler {
             object.setValue(.int(replicas), at: Scale.keyPath((paths ?? Scale.builtInPaths).specReplicasPath))
             return object
         }
-        return .json(Scale.from(updated, info: info, paths: paths))
+        let result = Scale.from(updated, info: info, paths: paths)
+        if !dryRun, let before, let after = result.value(at: ["spec", "replicas"])?.intValue, before != after {
+            await events.record(.normal, reason: "Scaled", message: "Scaled \(info.kind.lowercased()) \(name) from \(before) to \(after) replicas",
+                                about: updated, info: info)
+        }
+        return .json(result)
     }
 }

@@ -35,7 +35,7 @@ enum Defaults {
             }
             if object.value(at: ["status", "phase"]) == nil {
                 object.setValue("Pending", at: ["status", "phase"])
-                object.setValue("BestEffort", at: ["status", "qosClass"])
+                object.setValue(.string(qosClass(object["spec"] ?? [:])), at: ["status", "qosClass"])
             }
         case ("apps", "Deployment"):
             defaultReplicated(&object)
@@ -75,6 +75,29 @@ enum Defaults {
         default:
             break
         }
+    }
+
+    /// The pod's quality-of-service class: `Guaranteed` when every container limits cpu and memory
+    /// and requests what it limits, `BestEffort` when none requests or limits anything, otherwise
+    /// `Burstable`.
+    static func qosClass(_ spec: JSONValue) -> String {
+        let containers = (spec["containers"]?.arrayValue ?? []) + (spec["initContainers"]?.arrayValue ?? [])
+        var any = false
+        var guaranteed = !containers.isEmpty
+        for container in containers {
+            let requests = container.value(at: ["resources", "requests"])?.objectValue ?? [:]
+            let limits = container.value(at: ["resources", "limits"])?.objectValue ?? [:]
+            if !requests.isEmpty || !limits.isEmpty { any = true }
+            for resource in ["cpu", "memory"] {
+                guard let limit = limits[resource] else {
+                    guaranteed = false
+                    continue
+                }
+                if let request = requests[resource], request != limit { guaranteed = false }
+            }
+        }
+        if !any { return "BestEffort" }
+        return guaranteed ? "Guaranteed" : "Burstable"
     }
 
     static func defaultReplicated(_ object: inout JSONValue) {
