@@ -63,6 +63,7 @@ extension APIHandler {
         _ = try await registry.delete(info, namespace: namespace, name: name,
                                       expectedRevision: expectedRevision ?? current.revision, dryRun: dryRun)
         if APIHandler.isCRD(info) && !dryRun { try await reconcileCustomResourceDefinitions() }
+        if let namespace, !dryRun { await refreshQuotas(in: namespace) }
         var details: JSONValue = ["name": .string(name), "kind": .string(info.resource), "uid": .string(uid)]
         if !info.group.isEmpty { details["group"] = .string(info.group) }
         return .json(["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details])
@@ -119,6 +120,7 @@ extension APIHandler {
                 return false
             }
             _ = try await registry.delete(info, namespace: namespace, name: name, expectedRevision: nil, dryRun: dryRun)
+            if let namespace, !dryRun { await refreshQuotas(in: namespace) }
             return true
         } catch where error.code == 404 {
             return true

@@ -94,16 +94,24 @@ extension APIHandler {
             guard let namespace, !namespace.isEmpty else {
                 throw APIError.badRequest("the server could not find the requested resource (a namespace is required)")
             }
-            try await requireActiveNamespace(namespace, creating: info,
-                                             name: object.value(at: ["metadata", "name"])?.stringValue ?? "")
         }
+        var admission = AdmissionRequest(
+            operation: .create, info: info, namespace: info.namespaced ? namespace : nil,
+            name: object.value(at: ["metadata", "name"])?.stringValue ?? "", object: object,
+            user: APIHandler.requestUser, dryRun: dryRun)
+        try await self.admission.admit(&admission, admissionContext)
+        object = admission.object
         try Strategy.prepareForCreate(&object, info: info, now: clock())
         let custom = served.custom(info)
         if let custom { object = StructuralPruning.prune(object, schema: custom.schema).object }
         if info.group.isEmpty && info.resource == "services" { try await allocateClusterIP(&object) }
         try validation.check(object, info: info, validator: custom?.validator)
+        admission.object = object
+        admission.name = object.value(at: ["metadata", "name"])?.stringValue ?? admission.name
+        try await self.admission.validate(admission, admissionContext)
         try await preventEscalation(object, info: info, namespace: namespace ?? "")
         let created = try await registry.create(info, object: object, dryRun: dryRun)
+        if info.namespaced, let namespace, !dryRun { await refreshQuotas(in: namespace) }
         if info.group.isEmpty && info.resource == "namespaces" && !dryRun,
            let name = created.value(at: ["metadata", "name"])?.stringValue
         {
@@ -169,17 +177,10 @@ extension APIHandler {
         throw APIError.internalError("no ClusterIP addresses left in 10.96.0.0/16")
     }
 
-    /// Namespace lifecycle admission: writes into a missing namespace are 404, into a terminating one 403.
-    func requireActiveNamespace(_ namespace: String, creating info: ResourceInfo, name: String) async throws(APIError) {
-        guard let nsInfo = catalog.lookup(group: "", version: "v1", resource: "namespaces") else { return }
-        guard let ns = try await registry.read(nsInfo, namespace: nil, name: namespace) else {
-            throw APIError.notFound(resource: "namespaces", name: namespace)
-        }
-        if ns.object.value(at: ["status", "phase"])?.stringValue == "Terminating" {
-            throw APIError.forbidden(
-                message: "\(info.qualifiedResource) \"\(name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
-                resource: info.resource, group: info.group, name: name)
-        }
+    /// Brings the namespace's ResourceQuota statuses up to date after a write (best effort: a
+    /// failure here does not fail the write, and the next write retries).
+    func refreshQuotas(in namespace: String) async {
+        try? await ResourceQuotaAdmission.refreshStatus(namespace: namespace, context: admissionContext)
     }
 
     // MARK: - Update
@@ -216,6 +217,11 @@ extension APIHandler {
             let custom = served.custom(info)
             if let custom { object = StructuralPruning.prune(object, schema: custom.schema).object }
             try validation.check(object, info: info, validator: custom?.validator)
+            try await admission.validate(
+                AdmissionRequest(operation: .update, info: info, subresource: subresource,
+                                 namespace: info.namespaced ? namespace : nil, name: name, object: object,
+                                 oldObject: current.object, user: APIHandler.requestUser, dryRun: dryRun),
+                admissionContext)
             try await preventEscalation(object, info: info, namespace: namespace ?? "")
             var comparable = object
             comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]),
@@ -234,6 +240,7 @@ extension APIHandler {
                 return (try await registry.read(info, namespace: nil, name: name))?.object ?? updated
             }
             if dryRun { return updated }
+            if info.group.isEmpty && info.resource == "resourcequotas", let namespace { await refreshQuotas(in: namespace) }
             return try await finishDeletionIfFinalized(info, updated)
         }
         throw APIError.conflict(resource: info.resource, group: info.group, name: name,

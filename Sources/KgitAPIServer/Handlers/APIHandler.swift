@@ -30,6 +30,10 @@ public final class APIHandler: Sendable {
     let validation = ObjectValidation()
     /// Writes the events of what the server itself does.
     var events: EventRecorder { EventRecorder(registry: registry, component: "kgit-apiserver", clock: clock) }
+    /// The admission plugins every write passes.
+    let admission: AdmissionChain
+    /// What admission plugins may read.
+    var admissionContext: AdmissionContext { AdmissionContext(registry: registry, clock: clock) }
     /// Namespaces whose finalizer task is running.
     let finalizingNamespaces = Mutex<Set<String>>([])
 
@@ -44,6 +48,7 @@ public final class APIHandler: Sendable {
                 authorizer: any Authorizer, serverAddress: String, defaultWatchTimeout: Duration = .seconds(1800),
                 bookmarkInterval: Duration = .seconds(15), audit: AuditLog? = nil,
                 clock: @escaping @Sendable () -> Date = Date.init) {
+        self.admission = .standard
         self.audit = audit
         self.bookmarkInterval = bookmarkInterval
         self.served = ServedResources(builtIn: catalog)
@@ -64,10 +69,13 @@ public final class APIHandler: Sendable {
         let received = clock()
         let user = await authenticator.authenticate(request, now: received)
         let route = Route.parse(method: request.method, path: request.path, query: request.query)
-        let response: APIResponse
-        response = await APIHandler.$requestUser.withValue(user) {
-            await self.answer(request, route: route, user: user)
+        let warnings = WarningSink()
+        var response = await APIHandler.$requestUser.withValue(user) {
+            await WarningSink.$current.withValue(warnings) {
+                await self.answer(request, route: route, user: user)
+            }
         }
+        response = response.warning(warnings.all)
         if let audit {
             await audit.record(request, route: route, user: user, status: response.status, received: received,
                                completed: clock())
