@@ -36,6 +36,7 @@ extension APIHandler {
             start = parsed
         }
         let now = clock
+        let encryption = registry.encryption
         let printerColumns = served.custom(info)?.printerColumns
         let encode: @Sendable (String, JSONValue) -> [UInt8] = { type, object in
             var payload = object
@@ -99,7 +100,8 @@ extension APIHandler {
                         outputContinuation.yield(encode("BOOKMARK", bookmark))
                     case .event(let event):
                         lastRevision = event.revision
-                        guard let (type, object) = APIHandler.watchEvent(event, options: options, info: info) else {
+                        guard let (type, object) = APIHandler.watchEvent(event, options: options, info: info,
+                                                                         encryption: encryption) else {
                             continue
                         }
                         outputContinuation.yield(encode(type, object))
@@ -117,10 +119,11 @@ extension APIHandler {
     }
 
     /// The watch event type and object for a store event, after selectors; nil when filtered out.
-    static func watchEvent(_ event: StoreEvent, options: ListOptions, info: ResourceInfo? = nil) -> (String, JSONValue)? {
-        guard let object = try? Registry.decodeStored(event.value, as: info) else { return nil }
+    static func watchEvent(_ event: StoreEvent, options: ListOptions, info: ResourceInfo? = nil,
+                           encryption: EncryptionAtRest? = nil) -> (String, JSONValue)? {
+        guard let object = try? Registry.decodeStored(event.value, as: info, encryption: encryption) else { return nil }
         let matchesNow = options.matches(object)
-        let previous = event.previous.flatMap { try? Registry.decodeStored($0, as: info) }
+        let previous = event.previous.flatMap { try? Registry.decodeStored($0, as: info, encryption: encryption) }
         let matchedBefore = previous.map(options.matches) ?? false
         switch event.kind {
         case .delete:

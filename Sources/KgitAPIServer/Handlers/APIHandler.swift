@@ -30,6 +30,8 @@ public final class APIHandler: Sendable {
     let validation = ObjectValidation()
     /// Writes the events of what the server itself does.
     var events: EventRecorder { EventRecorder(registry: registry, component: "kgit-apiserver", clock: clock) }
+    /// Per-client request limits.
+    let rateLimiter: ClientRateLimiter
     /// The admission plugins every write passes.
     let admission: AdmissionChain
     /// What admission plugins may read.
@@ -47,12 +49,14 @@ public final class APIHandler: Sendable {
     public init(store: any KeyValueStore, catalog: ResourceCatalog = .builtIn, authenticator: Authenticator,
                 authorizer: any Authorizer, serverAddress: String, defaultWatchTimeout: Duration = .seconds(1800),
                 bookmarkInterval: Duration = .seconds(15), audit: AuditLog? = nil,
-                clock: @escaping @Sendable () -> Date = Date.init) {
+                clock: @escaping @Sendable () -> Date = Date.init, encryption: EncryptionAtRest? = nil,
+                rateLimits: ClientRateLimiter.Limits = .standard) {
         self.admission = .standard
+        self.rateLimiter = ClientRateLimiter(limits: rateLimits, clock: clock)
         self.audit = audit
         self.bookmarkInterval = bookmarkInterval
         self.served = ServedResources(builtIn: catalog)
-        self.registry = Registry(store: store, catalog: catalog, clock: clock)
+        self.registry = Registry(store: store, catalog: catalog, clock: clock, encryption: encryption)
         self.discovery = Discovery(served: served, serverAddress: serverAddress)
         self.authenticator = authenticator
         self.authorizer = authorizer
@@ -68,6 +72,16 @@ public final class APIHandler: Sendable {
     public func handle(_ request: APIRequest) async -> APIResponse {
         let received = clock()
         let user = await authenticator.authenticate(request, now: received)
+        let client = user.map { $0.isAnonymous ? "anonymous@\(request.remoteAddress ?? "")" : $0.name }
+            ?? "unauthenticated@\(request.remoteAddress ?? "")"
+        guard rateLimiter.acquire(client) else {
+            let status = APIError(reason: "TooManyRequests", code: 429, message: "Too many requests, please try again later.",
+                                  details: .init(retryAfterSeconds: 1))
+            var refused = APIResponse.error(status)
+            refused.headers.append(("Retry-After", "1"))
+            return refused
+        }
+        defer { rateLimiter.release(client) }
         let route = Route.parse(method: request.method, path: request.path, query: request.query)
         let warnings = WarningSink()
         var response = await APIHandler.$requestUser.withValue(user) {

@@ -96,12 +96,14 @@ public final class APIServer: Sendable {
         let authenticator = Authenticator.with(
             staticTokens: tokens, signingKey: try P256.Signing.PrivateKey(pemRepresentation: pki.serviceAccountKeyPEM),
             store: store)
+        let encryption = try EncryptionAtRest.loadOrCreate(in: dir)
         let handler = APIHandler(
             store: store, authenticator: authenticator,
             authorizer: AuthorizerChain([
                 PrivilegedGroupAuthorizer(), RBACAuthorizer(registry: Registry(store: store, catalog: .builtIn)),
             ]),
-            serverAddress: hostPort, audit: try AuditLog(url: dir.appendingPathComponent("audit.log")))
+            serverAddress: hostPort, audit: try AuditLog(url: dir.appendingPathComponent("audit.log")),
+            encryption: encryption)
         box.handler = handler
         // Build the OpenAPI documents off the request path, so the first `kubectl apply` is quick.
         Task.detached(priority: .background) { _ = handler.openAPI.root }
