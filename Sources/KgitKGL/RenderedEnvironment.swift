@@ -19,9 +19,24 @@ public struct RenderedEnvironment: Sendable {
     public let documents: [Document]
     /// Why rendering failed or was partial, in source order.
     public let diagnostics: [Diagnostic]
+    /// The manifest file each document came from, parallel to `documents`.
+    public let origins: [String]
+    /// Where the values patches set came from (see `ProvenanceTable`).
+    public let provenance: ProvenanceTable
 
     /// The documents as a YAML stream.
     public var yaml: String { YAMLEmitter().yaml(documents) }
+
+    /// The documents grouped by the manifest file they came from, for `Validator.validate(parsed:)`.
+    public var sources: [ParsedSource] {
+        var order: [String] = []
+        var byFile: [String: [Document]] = [:]
+        for (document, origin) in zip(documents, origins) {
+            if byFile[origin] == nil { order.append(origin) }
+            byFile[origin, default: []].append(document)
+        }
+        return order.map { ParsedSource(path: $0, documents: byFile[$0] ?? []) }
+    }
 
     /// Renders `environment` of the KGL source `kgl` over `manifests` (the base, plus any file an
     /// `add` names).
@@ -29,7 +44,13 @@ public struct RenderedEnvironment: Sendable {
         var renderer = Renderer(kgl: kgl, file: kglFile, files: base + files)
         self.documents = renderer.render(environment, base: base)
         self.diagnostics = renderer.diagnostics.sorted(by: Diagnostic.sortedOrder)
+        self.origins = renderer.origins
+        self.provenance = renderer.provenance
     }
+
+    /// `diagnostic` about a rendered document, moved to where its value came from (see
+    /// `ProvenanceTable.resolve`).
+    public func resolve(_ diagnostic: Diagnostic) -> Diagnostic { provenance.resolve(diagnostic) }
 }
 
 /// Applies environment layers to YAML documents (see `RenderedEnvironment`).
@@ -44,9 +65,11 @@ struct Renderer {
     let files: [SourceFile]
     var diagnostics: [Diagnostic] = []
     /// The file each rendered document came from, parallel to the documents.
-    private var origins: [String] = []
-    /// Positions of the nodes patches created: diagnostics there belong to the KGL file.
-    private var patchedMarks: Set<Mark> = []
+    private(set) var origins: [String] = []
+    /// Where patched values came from; patched nodes carry marks that point into it.
+    private(set) var provenance = ProvenanceTable()
+    /// The environment whose layer is being applied.
+    private var layer = EnvironmentChecker.base
 
     init(kgl: String, file: String, files: [SourceFile]) {
         self.kgl = kgl
@@ -74,8 +97,11 @@ struct Renderer {
 
         var documents = base.flatMap { load($0) }
         var requirements: [(EnvDecl.Require, String)] = []
+        provenance.layers = [EnvironmentChecker.base] + chain
+        provenance.kglFile = file
         for name in chain {
             guard let env = environments[name] else { continue }
+            layer = name
             for item in env.items {
                 switch item {
                 case .add(let path, _):
@@ -113,13 +139,18 @@ struct Renderer {
             let schema = compiler.refine(base, named: require.type, with: require.block)
         else { return }
         let note = "required by env \(environment) at \(file):\(require.range.start)"
+        let locator = ConstraintLocator(module: ParsedFile(source: kgl, file: file).module, file: file, source: Array(kgl.utf8))
         for (index, document) in documents.enumerated() {
             guard let root = document.root, root.text(at: ["apiVersion"]) == kind.apiVersion,
                 root.text(at: ["kind"]) == kind.kind
             else { continue }
             if let object = require.object?.value, object != Renderer.objectName(root) { continue }
-            for var diagnostic in Validator.validate(root, against: schema, file: origins[index]) {
-                if patchedMarks.contains(diagnostic.start) { diagnostic.file = file }
+            for found in Validator.validate(root, against: schema, file: origins[index]) {
+                var diagnostic = found
+                if let constraint = locator.locate(path: diagnostic.path, inBlock: require.block) {
+                    diagnostic.provenance = Provenance(constraint: constraint)
+                }
+                diagnostic = provenance.resolve(diagnostic)
                 diagnostic.notes.append(note)
                 let duplicate = diagnostics.contains {
                     $0.file == diagnostic.file && $0.start == diagnostic.start && $0.code == diagnostic.code
@@ -168,9 +199,10 @@ struct Renderer {
         for statement in patch.statements {
             do throws(Failure) {
                 switch statement {
-                case .set(let path, let value, let append, _, _):
-                    let node = Renderer.node(value)
-                    patchedMarks.formUnion(Renderer.marks(in: node))
+                case .set(let path, let value, let append, _, let range):
+                    let overridden = append ? [] : Renderer.lookup(root, path.steps[...]).map { provenance.chain(of: $0, in: origins[index]) } ?? []
+                    let node = provenance.record(
+                        Renderer.node(value), layer: layer, statement: range, overriding: overridden)
                     try Renderer.set(&root, path.steps[...], to: node, append: append)
                 case .delete(let path, _):
                     try Renderer.delete(&root, path.steps[...])
@@ -183,16 +215,6 @@ struct Renderer {
     }
 }
 
-extension Renderer {
-    /// The start marks of `node` and every node inside it.
-    static func marks(in node: Node) -> [Mark] {
-        switch node.content {
-        case .scalar: return [node.start]
-        case .sequence(let items): return [node.start] + items.flatMap(marks)
-        case .mapping(let pairs): return [node.start] + pairs.flatMap { marks(in: $0.key) + marks(in: $0.value) }
-        }
-    }
-}
 
 extension Node {
     /// The text of the scalar at a path of mapping keys, if there is one.
