@@ -76,7 +76,10 @@ public struct KGLRepository: Sendable {
     }
 
     /// `path` relative to the root (`base/web.yaml`), as bind globs are written.
-    public func relative(_ path: String) -> String {
+    public func relative(_ path: String) -> String { Self.relative(path, to: root) }
+
+    /// `path` relative to `root`.
+    static func relative(_ path: String, to root: String) -> String {
         var p = path
         while p.hasPrefix("./") { p.removeFirst(2) }
         var r = root
@@ -128,7 +131,7 @@ public struct KGLRepository: Sendable {
         }
         let base = inputs.filter { !isEnvironmentFile($0.path) }
         let rendered = RenderedEnvironment(
-            kgl: source, kglFile: kglFile, environment: environment, base: base, files: files + inputs)
+            kgl: source, kglFile: kglFile, environment: environment, base: base, files: files + inputs, root: root)
         var report = validator.validate(parsed: rendered.sources)
         for index in report.documents.indices {
             let document = report.documents[index]

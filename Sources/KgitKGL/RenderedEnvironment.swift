@@ -40,8 +40,15 @@ public struct RenderedEnvironment: Sendable {
 
     /// Renders `environment` of the KGL source `kgl` over `manifests` (the base, plus any file an
     /// `add` names).
-    public init(kgl: String, kglFile: String = "-", environment: String, base: [SourceFile], files: [SourceFile] = []) {
+    ///
+    /// Documents a `bind` rule selects (by their path relative to `root`, and their kind) get the
+    /// defaults of the bound type for fields that are absent after every layer.
+    public init(
+        kgl: String, kglFile: String = "-", environment: String, base: [SourceFile], files: [SourceFile] = [],
+        root: String? = nil
+    ) {
         var renderer = Renderer(kgl: kgl, file: kglFile, files: base + files)
+        renderer.root = root
         self.documents = renderer.render(environment, base: base)
         self.diagnostics = renderer.diagnostics.sorted(by: Diagnostic.sortedOrder)
         self.origins = renderer.origins
@@ -67,9 +74,11 @@ struct Renderer {
     /// The file each rendered document came from, parallel to the documents.
     private(set) var origins: [String] = []
     /// Where patched values came from; patched nodes carry marks that point into it.
-    private(set) var provenance = ProvenanceTable()
+    var provenance = ProvenanceTable()
     /// The environment whose layer is being applied.
     private var layer = EnvironmentChecker.base
+    /// The repository root bind globs are relative to.
+    var root: String?
 
     init(kgl: String, file: String, files: [SourceFile]) {
         self.kgl = kgl
@@ -125,6 +134,20 @@ struct Renderer {
                 }
             }
         }
+        let bindings = compiler.bindings(module)
+        if !bindings.isEmpty {
+            let locator = ConstraintLocator(module: module, file: file, source: Array(kgl.utf8))
+            for index in documents.indices {
+                guard var root = documents[index].root, let apiVersion = root.text(at: ["apiVersion"]),
+                    let kindName = root.text(at: ["kind"])
+                else { continue }
+                let kind = GroupVersionKind(apiVersion: apiVersion, kind: kindName)
+                let path = KGLRepository.relative(origins[index], to: self.root ?? ".")
+                guard let binding = bindings.first(where: { $0.kind == kind && $0.matches(path: path) }) else { continue }
+                applyDefaults(locator.defaults(inType: binding.typeName), to: &root)
+                documents[index].root = root
+            }
+        }
         for (require, environment) in requirements {
             check(require, of: environment, on: documents, compiler: &compiler)
         }
@@ -147,6 +170,7 @@ struct Renderer {
             if let object = require.object?.value, object != Renderer.objectName(root) { continue }
             for found in Validator.validate(root, against: schema, file: origins[index]) {
                 var diagnostic = found
+                diagnostic.object = "\(kind.apiVersion) \(kind.kind) \(Renderer.objectName(root))"
                 if let constraint = locator.locate(path: diagnostic.path, inBlock: require.block) {
                     diagnostic.provenance = Provenance(constraint: constraint)
                 }

@@ -163,6 +163,9 @@ extension Renderer {
     }
 
     /// True when `element` is a mapping whose key fields have the selector's values.
+    static func matches(_ element: Node, _ matches: [Path.KeyMatch]) -> Bool { matchesKeys(element, matches) }
+
+    /// True when `element` is a mapping whose key fields have the selector's values.
     private static func matchesKeys(_ element: Node, _ matches: [Path.KeyMatch]) -> Bool {
         matches.allSatisfy { match in
             guard let text = element.text(at: [match.label.name]) else { return false }
