@@ -80,7 +80,10 @@ struct ConstraintLocator {
     }
 
     private func location(of range: SourceRange, label: String) -> Provenance.Location {
-        Provenance.Location(file: file, line: range.start.line, column: range.start.column, label: label)
+        // A multi-line declaration is shown by its first line.
+        let lines = label.split(separator: "\n", omittingEmptySubsequences: false)
+        let shown = lines.count > 1 ? lines[0] + " ..." : label
+        return Provenance.Location(file: file, line: range.start.line, column: range.start.column, label: shown)
     }
 
     private func text(_ range: SourceRange) -> String {
