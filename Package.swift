@@ -9,6 +9,7 @@
 //   3  KgitAPIMachinery                   JSON values, Status errors, selectors, protobuf envelopes
 //   4  KgitAPIServer                      HTTPS API server, PKI, registry, watch   <- KgitAPIMachinery, KgitStore, KgitSchema
 //   5  KgitSync                           GitOps: desired state, diff, health, plan <- KgitGit KgitSchema KgitYAML
+//   5  KgitScheduler                      scheduling queue, framework, plugins, preemption <- KgitAPIMachinery
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "KgitSchema", dependencies: ["KgitYAML"], resources: [.copy("Resources")]),
         .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
         .target(name: "KgitAPIMachinery"),
+        .target(name: "KgitScheduler", dependencies: ["KgitAPIMachinery"]),
         .target(
             name: "KgitAPIServer",
             dependencies: [
@@ -65,7 +67,10 @@ let package = Package(
         .executableTarget(name: "kgit", dependencies: ["KgitCLI"]),
         .executableTarget(
             name: "kgit-bench",
-            dependencies: ["KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync"],
+            dependencies: [
+                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync", "KgitScheduler",
+                "KgitAPIMachinery",
+            ],
             path: "Benchmarks/KgitBench"
         ),
 
@@ -77,6 +82,7 @@ let package = Package(
         .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit", "KgitYAML", "KgitSchema", "KgitTesting"]),
         .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI", "KgitTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
+        .testTarget(name: "KgitSchedulerTests", dependencies: ["KgitScheduler", "KgitAPIMachinery"]),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
     swiftLanguageModes: [.v6]
