@@ -11,6 +11,7 @@
 //   4  KgitClient                         kubeconfig, HTTPS transport, dynamic client <- KgitAPIMachinery, KgitYAML
 //   5  KgitSync                           GitOps: desired state, diff, health, plan, engine <- KgitGit KgitSchema KgitYAML KgitClient
 //   5  KgitControllers                    reconcilers as pure decisions, a driver  <- KgitAPIMachinery
+//   5  KgitScheduler                      scheduling queue, framework, plugins, preemption <- KgitAPIMachinery
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -44,6 +45,7 @@ let package = Package(
         .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
         .target(name: "KgitAPIMachinery"),
         .target(name: "KgitControllers", dependencies: ["KgitAPIMachinery"]),
+        .target(name: "KgitScheduler", dependencies: ["KgitAPIMachinery"]),
         .target(
             name: "KgitAPIServer",
             dependencies: [
@@ -78,7 +80,10 @@ let package = Package(
         .executableTarget(name: "kgit", dependencies: ["KgitCLI"]),
         .executableTarget(
             name: "kgit-bench",
-            dependencies: ["KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync"],
+            dependencies: [
+                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync", "KgitScheduler",
+                "KgitAPIMachinery",
+            ],
             path: "Benchmarks/KgitBench"
         ),
 
@@ -92,6 +97,7 @@ let package = Package(
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
         .testTarget(name: "KgitControllersTests", dependencies: ["KgitControllers", "KgitAPIMachinery"]),
         .testTarget(name: "KgitClientTests", dependencies: ["KgitClient", "KgitAPIMachinery", "KgitTesting"]),
+        .testTarget(name: "KgitSchedulerTests", dependencies: ["KgitScheduler", "KgitAPIMachinery"]),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
     swiftLanguageModes: [.v6]
