@@ -309,6 +309,36 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a watcher that falls more than its buffer limit behind is cancelled with the revision to resume from", arguments: Backend.allCases)
+    func slowWatcherIsCancelled(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let slow = try await store.watch(WatchRequest(.prefix("slow/"), bufferLimit: 4))
+            let sentinel = try await store.watch(WatchRequest(.prefix("slow/")))
+            var revisions: [Int64] = []
+            for i in 0..<40 { revisions.append(try await store.put("slow/\(i)", "v")) }
+            // Every event has reached the watchers once one that keeps up has seen the last one.
+            _ = try await sentinel.events(40, timeout: .seconds(20))
+            var delivered: [Event] = []
+            var cancel: StoreError?
+            do {
+                for try await batch in slow { delivered += batch.events }
+            } catch let error as StoreError {
+                cancel = error
+            }
+            guard case .watchCancelled(let resume, let limit)? = cancel else {
+                Issue.record("expected watchCancelled, got \(String(describing: cancel)) after \(delivered.count) events")
+                return
+            }
+            #expect(limit == 4)
+            #expect(delivered.count < 40, "a watcher four responses behind cannot have got all forty")
+            #expect(delivered.map(\.kv.modRevision) == Array(revisions.prefix(delivered.count)), "what it got is a prefix, in order")
+            #expect(resume == (delivered.last?.kv.modRevision ?? revisions[0] - 1) + 1, "it resumes right after the last delivered")
+            let rest = try await store.watch(WatchRequest(.prefix("slow/"), startRevision: resume))
+            let resumed = try await rest.events(40 - delivered.count, timeout: .seconds(20))
+            #expect((delivered + resumed).map(\.kv.modRevision) == revisions, "nothing is lost or repeated across the cancel")
+        }
+    }
+
     // MARK: - Compaction
 
     @Test("after compaction, reads and watches below it fail as compacted", arguments: Backend.allCases)
