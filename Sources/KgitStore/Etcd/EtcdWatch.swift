@@ -62,7 +62,7 @@ enum EtcdWatch {
             let index = client.preferredEndpoint
             let connection: HTTPConnection
             do {
-                connection = try HTTPConnection(client.endpoints[index])
+                connection = try HTTPConnection(client.endpoints[index], tls: client.tls)
             } catch {
                 lastError = "\(error)"
                 client.failed(index)
@@ -171,7 +171,7 @@ enum EtcdWatch {
     }
 
     private static func readSnapshot(client: EtcdClient) throws -> [UInt8] {
-        let connection = try HTTPConnection(client.endpoints[client.preferredEndpoint], readTimeoutSeconds: 60)
+        let connection = try HTTPConnection(client.endpoints[client.preferredEndpoint], tls: client.tls, readTimeoutSeconds: 60)
         try connection.post("/v3/maintenance/snapshot", body: Array("{}".utf8), keepAlive: false)
         let (head, body) = try connection.readResponse()
         if head.status != 200 { throw StoreError.unavailable("snapshot: HTTP \(head.status)") }
