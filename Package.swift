@@ -2,8 +2,8 @@
 // kgit: a declarative GitOps reconciler and configuration language with a Kubernetes-style control plane.
 //
 // Module layering (a module imports only from lower layers):
-//   0  CYAML CSQLite CGit2                C headers and link flags only
-//   1  KgitYAML KgitStore KgitGit         each wraps one thing
+//   0  CYAML CSQLite CGit2 COpenSSL       C headers and link flags only (COpenSSL: TLS to etcd)
+//   1  KgitYAML KgitStore KgitGit         each wraps one thing (KgitStore <- CSQLite COpenSSL)
 //   2  KgitSchema                         schema model, built-in kinds, validator   <- KgitYAML
 //   3  KgitKGL                            the configuration language               <- KgitSchema
 //   3  KgitAPIMachinery                   JSON values, Status errors, selectors, protobuf envelopes
@@ -34,9 +34,10 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "KgitYAML", dependencies: ["CYAML"]),
-        .target(name: "KgitStore", dependencies: ["CSQLite"]),
+        .target(name: "KgitStore", dependencies: ["CSQLite", "COpenSSL"]),
         .target(name: "KgitGit", dependencies: ["CGit2"]),
         // Test support shared by test targets (real git repositories, a git daemon, scratch directories).
         .target(name: "KgitTesting"),
