@@ -9,7 +9,7 @@ func eventually(_ condition: () async -> Bool) async throws {
 }
 
 /// DELETE semantics: finalizers and namespace termination, in process.
-@Suite("Deletion: finalizers and namespace termination", .timeLimit(.minutes(1)))
+@Suite("Deletion: finalizers and namespace termination", .timeLimit(.minutes(3)))
 struct DeleteTests {
     @Test("an object with finalizers gets a deletionTimestamp and goes when its last finalizer is removed")
     func finalizers() async throws {

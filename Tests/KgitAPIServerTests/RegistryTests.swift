@@ -169,7 +169,7 @@ struct RegistryTests {
         #expect(bad.status == 400)
     }
 
-    @Test("deleting a namespace removes the objects in it", .timeLimit(.minutes(1)))
+    @Test("deleting a namespace removes the objects in it", .timeLimit(.minutes(3)))
     func namespaceCascade() async throws {
         let api = try await TestAPI()
         _ = await api.request("POST", "/api/v1/namespaces", json: ["metadata": ["name": "tmp"]])

@@ -277,8 +277,12 @@ struct SyncCommandTests {
         #expect(prod.stdout.contains("-  replicas: 2\n+  replicas: 4"))
         // Each changed field traces to where it was written: the KGL patch, or the manifest an env adds.
         let traced = try await fixture.kgit("diff", ["--env", "prod", "--show-source"], source: repository.path)
-        #expect(traced.stdout.contains("+  replicas: 4  # from kgit.kgl:13\n"), "\(traced)")
-        #expect(traced.stdout.contains("+            memory: \"512Mi\"  # from kgit.kgl:14\n"))
+        let kgl = try String(contentsOf: repositoryRoot.appendingPathComponent("manifests/examples/shop-kgl/kgit.kgl"),
+                             encoding: .utf8).components(separatedBy: "\n")
+        let replicasLine = try #require(kgl.firstIndex { $0.contains("spec.replicas = 4") }) + 1
+        let memoryLine = try #require(kgl.firstIndex { $0.contains("limits.memory = 512Mi") }) + 1
+        #expect(traced.stdout.contains("+  replicas: 4  # from kgit.kgl:\(replicasLine)\n"), "\(traced)")
+        #expect(traced.stdout.contains("+            memory: \"512Mi\"  # from kgit.kgl:\(memoryLine)\n"))
         #expect(traced.stdout.contains("+  minAvailable: 2  # from envs/prod/pdb.yaml:7\n"))
         let unknown = try await fixture.kgit("sync", ["--env", "qa"], source: repository.path)
         #expect(unknown.status == 1)

@@ -4,7 +4,7 @@ import KgitTesting
 import Testing
 
 /// The test support that runs etcd: members must not outlive the process that started them.
-@Suite("etcd test processes", .timeLimit(.minutes(1)))
+@Suite("etcd test processes", .timeLimit(.minutes(3)))
 struct EtcdProcessTests {
     @Test("an etcd started under the watchdog dies when the process that started it is killed with SIGKILL")
     func diesWithItsStarter() async throws {

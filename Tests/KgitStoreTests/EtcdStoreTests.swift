@@ -2,7 +2,7 @@ import KgitStore
 import Testing
 
 /// What only the etcd backend does: endpoint handling and failover, and etcd's own error texts.
-@Suite("etcd store", .timeLimit(.minutes(1)))
+@Suite("etcd store", .timeLimit(.minutes(3)))
 struct EtcdStoreTests {
     @Test("bad endpoint URLs are refused up front", arguments: ["ftp://127.0.0.1:2379", "127.0.0.1", "http://host:port", "https://:2379"])
     func badEndpoints(_ url: String) {

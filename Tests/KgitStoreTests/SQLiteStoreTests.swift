@@ -4,7 +4,7 @@ import Testing
 
 /// What only the embedded SQLite store promises: durability across reopen, one owner per directory, group
 /// commit, snapshots.
-@Suite("SQLite store", .timeLimit(.minutes(1)))
+@Suite("SQLite store", .timeLimit(.minutes(3)))
 struct SQLiteStoreTests {
     @Test("reopening a store continues its revisions with no gap or reuse, and keeps its leases")
     func recovery() async throws {

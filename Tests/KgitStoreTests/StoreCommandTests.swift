@@ -4,7 +4,7 @@ import KgitStore
 import Testing
 
 /// `kgit store` driven through the real binary: output formats, exit codes, help.
-@Suite("kgit store command", .timeLimit(.minutes(1)))
+@Suite("kgit store command", .timeLimit(.minutes(3)))
 struct StoreCommandTests {
     @Test("put then get prints a table, JSON, YAML or bare values")
     func putAndGet() async throws {

@@ -80,7 +80,7 @@ extension WatchStream {
     }
 
     /// Collects batches until `done` holds for what arrived, or `timeout` passes.
-    func collect(timeout: Duration = .seconds(5), until done: @escaping @Sendable ([WatchResponse]) -> Bool)
+    func collect(timeout: Duration = .seconds(30), until done: @escaping @Sendable ([WatchResponse]) -> Bool)
         async throws -> [WatchResponse]
     {
         try await withThrowingTaskGroup(of: [WatchResponse]?.self) { group in
