@@ -52,8 +52,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
-            ],
-            resources: [.copy("Resources/kubernetes-1.33-definitions.json")]
+            ]
         ),
         .target(
             name: "KgitCLI",
