@@ -64,7 +64,10 @@ let package = Package(
         .executableTarget(name: "kgit", dependencies: ["KgitCLI"]),
         .executableTarget(
             name: "kgit-bench",
-            dependencies: ["KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync"],
+            dependencies: [
+                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync", "KgitAPIServer",
+                "KgitAPIMachinery",
+            ],
             path: "Benchmarks/KgitBench"
         ),
 
