@@ -58,8 +58,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
-            ],
-            resources: [.copy("Resources/kubernetes-1.33-definitions.json")]
+            ]
         ),
         .target(
             name: "KgitClient",
@@ -82,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "kgit-bench",
             dependencies: [
-                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync", "KgitScheduler",
+                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync", "KgitScheduler", "KgitAPIServer",
                 "KgitAPIMachinery",
             ],
             path: "Benchmarks/KgitBench"

@@ -24,6 +24,10 @@ let benchmarks: [Benchmark] = [
     Benchmark(
         name: "store", summary: "embedded SQLite store vs etcd 3.4: writes/s at 1/16/256 writers, reads/s, watch latency",
         run: StoreBench.run),
+    Benchmark(
+        name: "apiserver",
+        summary: "API server vs the same operations on its store: create/get/list/watch req/s and p50/p99 at 1/16/64",
+        run: APIServerBench.run),
 ] + schemaBenchmarks
 
 let args = Array(CommandLine.arguments.dropFirst())

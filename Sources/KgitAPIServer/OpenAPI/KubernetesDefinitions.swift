@@ -1,8 +1,9 @@
 import Foundation
 import KgitAPIMachinery
+import KgitSchema
 
-/// The Kubernetes 1.33 API definitions (JSON Schema with the `x-kubernetes-*` extensions), loaded
-/// once from the module's resources. Used for OpenAPI v3 documents (`kubectl explain`, apply's
+/// The Kubernetes 1.33 API definitions (JSON Schema with the `x-kubernetes-*` extensions), parsed
+/// once from KgitSchema's bundled copy (the one definitions file in the repository). Used for OpenAPI v3 documents (`kubectl explain`, apply's
 /// field-validation check) and for strategic-merge-patch list semantics.
 ///
 /// Source: the Kubernetes project's OpenAPI specification (Apache-2.0), as packaged in
@@ -10,9 +11,8 @@ import KgitAPIMachinery
 enum KubernetesDefinitions {
     /// Every definition by name (`io.k8s.api.apps.v1.Deployment`); empty if the resource is missing.
     static let all: [String: JSONValue] = {
-        guard let url = Bundle.module.url(forResource: "kubernetes-1.33-definitions", withExtension: "json"),
-              let data = try? Data(contentsOf: url),
-              let json = try? JSONParser.parse(Array(data)),
+        guard let catalog = try? KubernetesCatalog.load(version: "1.33"),
+              let json = try? JSONParser.parse(catalog.definitionsJSON),
               let defs = json["$defs"]?.objectValue
         else { return [:] }
         return defs

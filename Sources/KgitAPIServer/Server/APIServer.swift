@@ -151,7 +151,7 @@ extension APIHandler {
     /// Creates what every cluster has when it is missing: the namespaces `default`, `kube-system`,
     /// `kube-public` and `kube-node-lease`, and the bootstrap RBAC policy; then serves the custom
     /// resources of the CRDs already stored.
-    func bootstrap() async throws(APIError) {
+    public func bootstrap() async throws(APIError) {
         var objects: [(info: ResourceInfo, object: JSONValue)] = []
         if let info = catalog.lookup(group: "", version: "v1", resource: "namespaces") {
             for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {

@@ -140,6 +140,10 @@ public final class KubernetesCatalog: Sendable {
     /// Every group/version/kind the version serves, sorted.
     public var kinds: [GroupVersionKind] { kindIndex.keys.sorted() }
 
+    /// The bytes of the bundled definitions document (`{"$defs": {...}}`), for modules that serve
+    /// the schemas themselves (the API server's OpenAPI documents) without a second copy of the file.
+    public var definitionsJSON: [UInt8] { bytes }
+
     /// The number of definitions (kinds and the types they are made of).
     public var definitionCount: Int { ranges.count }
 
