@@ -239,6 +239,25 @@ struct DeploymentControllerTests {
         #expect(progressing["lastTransitionTime"] == Fixture.time(0), "the status stayed True: the transition time is kept")
     }
 
+    @Test("a Deployment being deleted only reports status: no ReplicaSet is created or scaled")
+    func beingDeleted() throws {
+        var d = Fixture.deployment(replicas: 3, image: "web:2")
+        d.setValue(Fixture.time(0), at: ["metadata", "deletionTimestamp"])
+        let old = Fixture.deploymentReplicaSet(image: "web:1", replicas: 3, revision: 1, desired: 3, maxReplicas: 4)
+        let actions = try reconcile(d, [old])
+        #expect(actions.creates.isEmpty)
+        #expect(!actions.patches.contains { $0.1["spec"] != nil })
+        #expect(actions.statusPatch(of: "web") != nil)
+    }
+
+    @Test("scaling a settled Deployment to zero scales its only active ReplicaSet to zero")
+    func scaleToZero() throws {
+        let rs = Fixture.deploymentReplicaSet(image: "web:1", replicas: 3, revision: 1, desired: 3, maxReplicas: 4)
+        let actions = try reconcile(Fixture.deployment(replicas: 0, image: "web:1"), [rs])
+        #expect(actions.patches.contains { $0.0.name == rs.name && $0.1.value(at: ["spec", "replicas"]) == 0 })
+        #expect(actions.events.map(\.message) == ["Scaled down replica set \(rs.name) from 3 to 0"])
+    }
+
     @Test("a name taken by a foreign ReplicaSet bumps collisionCount instead of overwriting it")
     func hashCollision() throws {
         let foreign = Fixture.replicaSet("web-\(hash("web:1"))", selector: ["app": "other"])

@@ -125,6 +125,19 @@ struct JobControllerTests {
         #expect(early.requeueAfter == .seconds(40))
     }
 
+    @Test("failed pods are replaced after a backoff of 10s doubling per failure, from the latest failure")
+    func failureBackoff() throws {
+        var failedPod = Self.pod("f", phase: "Failed", tracked: false)
+        failedPod.setValue([["name": "work", "restartCount": 0, "state": ["terminated": ["exitCode": 1, "finishedAt": Fixture.time(90)]]]],
+                           at: ["status", "containerStatuses"])
+        let job = Self.job(completions: 1, parallelism: 1, backoffLimit: 6, status: ["failed": 2, "startTime": Fixture.time(0)])
+        let waiting = try reconcile(job, [failedPod], at: Fixture.t0.addingTimeInterval(100))
+        #expect(waiting.creates.isEmpty, "two failures: 20s from 90s, so not before 110s")
+        #expect(waiting.requeueAfter == .seconds(10))
+        let later = try reconcile(job, [failedPod], at: Fixture.t0.addingTimeInterval(111))
+        #expect(later.creates.count == 1)
+    }
+
     @Test("pods removed because the Job finished are not counted as failures")
     func removedAfterFinishNotFailed() throws {
         let status: JSONValue = ["succeeded": 3, "conditions": [["type": "Complete", "status": "True"]]]

@@ -75,6 +75,29 @@ struct ReplicaSetControllerTests {
         #expect(actions.events.map(\.message) == ["Deleted pod: pair-2"])
     }
 
+    @Test("pods of sibling ReplicaSets of the same Deployment count when ranking by node")
+    func siblingsCountForRank() throws {
+        func owned(_ name: String) -> JSONValue {
+            var rs = Fixture.replicaSet(name, replicas: 1)
+            rs.setValue([["apiVersion": "apps/v1", "kind": "Deployment", "name": "d", "uid": "d-uid", "controller": true]],
+                        at: ["metadata", "ownerReferences"])
+            return rs
+        }
+        let web = owned("web")
+        let sibling = owned("web-old")
+        let pods = [
+            Fixture.pod("on-busy-node", owner: Self.ownedWeb, node: "node-1", createdAt: 10),
+            Fixture.pod("alone", owner: Self.ownedWeb, node: "node-2", createdAt: 50),
+            Fixture.pod("sibling-pod", owner: Fixture.ownedBy("web-old"), node: "node-1"),
+        ]
+        let without = try ReplicaSetController.reconcile(web, pods: pods, now: now)
+        #expect(without.deletes.map(\.0.name) == ["alone"], "alone, each pod is by itself: the newer goes")
+        let with = try ReplicaSetController.reconcile(web, pods: pods, now: now, siblings: [web, sibling])
+        #expect(with.deletes.map(\.0.name) == ["on-busy-node"], "node-1 also runs the sibling's pod")
+    }
+
+    static let ownedWeb = Fixture.ownedBy("web")
+
     @Test("orphans whose labels match the selector are adopted with a guarded owner-reference patch")
     func adoptsMatchingOrphans() throws {
         let actions = try reconcile(Fixture.replicaSet("web", replicas: 1), [Fixture.pod("orphan")])

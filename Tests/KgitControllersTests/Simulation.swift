@@ -36,7 +36,8 @@ actor Simulation {
             taken += try await perform(actions, component: DeploymentController.component, now: now)
         }
         for rs in await cluster.list("ReplicaSet", namespace: namespace) {
-            let actions = try ReplicaSetController.reconcile(rs, pods: await cluster.list("Pod", namespace: namespace), now: now)
+            let actions = try ReplicaSetController.reconcile(rs, pods: await cluster.list("Pod", namespace: namespace), now: now,
+                                                             siblings: await cluster.list("ReplicaSet", namespace: namespace))
             taken += try await perform(actions, component: ReplicaSetController.component, now: now)
             await observe()
         }

@@ -14,7 +14,10 @@ public enum PropagationPolicy: String, Sendable, Hashable {
 public struct ControllerEvent: Sendable, Hashable {
     /// `Normal` or `Warning`.
     public enum Kind: String, Sendable, Hashable {
-        case normal = "Normal", warning = "Warning"
+        /// Routine progress (`SuccessfulCreate`, `ScalingReplicaSet`).
+        case normal = "Normal"
+        /// Something a user may need to act on (`BackoffLimitExceeded`, `MissSchedule`).
+        case warning = "Warning"
     }
 
     /// The object the event is about.

@@ -171,6 +171,10 @@ public enum JobController {
             }
             if active.count > want {
                 deleteAll(Array(PodDeletionOrder.sorted(active, related: active).prefix(active.count - want)))
+            } else if active.count < want, let wait = backoff(failures: totalFailed, pods: owned, now: now) {
+                // Upstream's pod failure backoff: 10s doubling per failure, at most 6 minutes, from
+                // the most recent failure.
+                requeue = wait
             } else if active.count < want {
                 for _ in 0..<min(want - active.count, ReplicaSetController.burstReplicas) {
                     podActions.append(.create(pod(for: j), event: ControllerEvent(
@@ -181,7 +185,8 @@ public enum JobController {
             if let deadline = j.activeDeadlineSeconds {
                 let start = j.startTime ?? now
                 let left = start.addingTimeInterval(TimeInterval(deadline)).timeIntervalSince(now)
-                requeue = .seconds(max(1, Int(left.rounded(.up))))
+                let untilDeadline = Duration.seconds(max(1, Int(left.rounded(.up))))
+                requeue = min(requeue ?? untilDeadline, untilDeadline)
             }
         }
 
@@ -213,6 +218,22 @@ public enum JobController {
         actions += events + podActions
         if let requeue { actions.append(.requeue(after: requeue)) }
         return actions
+    }
+
+    /// How long to wait before replacing failed pods, or nil when no wait is due: 10 s doubled for
+    /// each failure after the first, at most 360 s, counted from the latest failed pod's finish time.
+    static func backoff(failures: Int, pods: [Pod], now: Date) -> Duration? {
+        guard failures > 0 else { return nil }
+        let finished = pods.filter { $0.phase == .failed }.compactMap { pod -> Date? in
+            let times = (pod.object.value(at: ["status", "containerStatuses"])?.arrayValue ?? []).compactMap {
+                $0.value(at: ["state", "terminated", "finishedAt"])?.stringValue.flatMap(RFC3339.parse)
+            }
+            return times.max() ?? pod.readySince ?? pod.meta.creationTimestamp
+        }
+        guard let last = finished.max() else { return nil }
+        let delay = min(360, 10 * pow(2, Double(min(failures - 1, 10))))
+        let left = last.addingTimeInterval(delay).timeIntervalSince(now)
+        return left > 0 ? .seconds(Int(left.rounded(.up))) : nil
     }
 
     /// Status with absent counters as zero and an empty uncounted list, for comparing.

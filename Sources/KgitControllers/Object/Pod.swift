@@ -5,7 +5,15 @@ import KgitAPIMachinery
 public struct Pod: Sendable, Equatable {
     /// A pod's `status.phase`.
     public enum Phase: String, Sendable {
-        case pending = "Pending", running = "Running", succeeded = "Succeeded", failed = "Failed"
+        /// Accepted, not all containers started (also what an absent phase reads as).
+        case pending = "Pending"
+        /// Bound, with at least one container running.
+        case running = "Running"
+        /// Every container exited successfully and will not restart.
+        case succeeded = "Succeeded"
+        /// Every container exited, at least one in failure.
+        case failed = "Failed"
+        /// The node stopped reporting the pod (or the phase is not one kgit knows).
         case unknown = "Unknown"
     }
 

@@ -64,8 +64,13 @@ public enum ReplicaSetController {
     /// matching), create or delete pods to reach `spec.replicas` (not while the ReplicaSet is being
     /// deleted), patch the status computed from the pods as observed, and requeue when a ready pod
     /// becomes available later because of `minReadySeconds`.
-    public static func reconcile(_ replicaSet: JSONValue, pods: [JSONValue], now: Date) throws(ObjectDecodingError)
-        -> [ControllerAction]
+    ///
+    /// `siblings` are the other ReplicaSets of the namespace; pods of those sharing this one's
+    /// controller (the ReplicaSets of one Deployment) count as related when ranking pods for
+    /// deletion, so that scale-down spreads a Deployment's pods over nodes (upstream
+    /// `getIndirectlyRelatedPods`).
+    public static func reconcile(_ replicaSet: JSONValue, pods: [JSONValue], now: Date, siblings: [JSONValue] = [])
+        throws(ObjectDecodingError) -> [ControllerAction]
     {
         let rs = try ReplicaSet(replicaSet)
         var decoded: [Pod] = []
@@ -75,8 +80,18 @@ public enum ReplicaSetController {
         var actions = ownership.actions
         let active = ownership.owned.map { candidates[$0] }.filter(\.isActive)
 
+        var relatedOwners: Set<String> = [rs.meta.uid]
+        if let controller = rs.meta.controllerRef?.uid {
+            for s in siblings {
+                let m = try ObjectMeta(s)
+                if m.namespace == rs.meta.namespace && m.controllerRef?.uid == controller { relatedOwners.insert(m.uid) }
+            }
+        }
+        let related = candidates.filter { pod in
+            pod.isActive && pod.meta.controllerRef.map { relatedOwners.contains($0.uid) } == true
+        } + active.filter { $0.meta.controllerRef?.uid != rs.meta.uid }
         if !rs.meta.isBeingDeleted {
-            actions += manageReplicas(rs, active: active)
+            actions += manageReplicas(rs, active: active, related: related)
         }
         if let status = statusPatch(rs, active: active, now: now) {
             actions.append(.patch(rs.meta.key, ["status": status], status: true))
@@ -88,7 +103,7 @@ public enum ReplicaSetController {
     }
 
     /// Creates or deletes pods so that `active` reaches `spec.replicas`, at most ``burstReplicas`` at a time.
-    static func manageReplicas(_ rs: ReplicaSet, active: [Pod]) -> [ControllerAction] {
+    static func manageReplicas(_ rs: ReplicaSet, active: [Pod], related: [Pod]) -> [ControllerAction] {
         let diff = active.count - rs.replicas
         if diff < 0 {
             let count = min(-diff, burstReplicas)
@@ -99,7 +114,7 @@ public enum ReplicaSetController {
             }
         }
         if diff > 0 {
-            let victims = PodDeletionOrder.sorted(active, related: active).prefix(min(diff, burstReplicas))
+            let victims = PodDeletionOrder.sorted(active, related: related).prefix(min(diff, burstReplicas))
             return victims.flatMap { pod -> [ControllerAction] in
                 [.delete(pod.meta.key, propagation: .background),
                  .event(ControllerEvent(involved: rs.meta.key, type: .normal, reason: "SuccessfulDelete",
