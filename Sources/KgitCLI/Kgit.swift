@@ -16,7 +16,7 @@ public struct Kgit: AsyncParsableCommand {
             """,
         version: KgitVersion.string,
         subcommands: [
-            ValidateCommand.self, RenderCommand.self, FmtCommand.self, ExplainCommand.self, ServerCommand.self,
+            ValidateCommand.self, RenderCommand.self, FmtCommand.self, LockCommand.self, ExplainCommand.self, ServerCommand.self,
             StoreCommand.self,
         ]
     )
