@@ -4,8 +4,12 @@
 #
 # A target is a directory Fuzz/<TARGET>/ holding:
 #   *.swift     the entry point, defining LLVMFuzzerTestOneInput with @_cdecl;
-#   fuzz.conf   MODULES (Swift modules under Sources/, in dependency order, compiled with coverage),
-#               CMODULES (C module maps under Sources/ they import), LIBS (link flags), FUZZ_FLAGS;
+#   fuzz.conf   MODULES (Swift modules under Sources/, in dependency order, compiled with coverage;
+#               every .swift file below the module's folder, subfolders included),
+#               RESOURCES (those of MODULES with a Resources/ bundle: it is copied to
+#               .build/fuzz/<TARGET>/kgit_<Module>.resources and Bundle.module points there, as the
+#               accessor SwiftPM generates would), CMODULES (C module maps under Sources/ they
+#               import), LIBS (link flags), FUZZ_FLAGS;
 #   corpus/     seed inputs (read only; new inputs go to .build/fuzz/<TARGET>/corpus);
 #   *.dict      optional libFuzzer dictionary.
 # Exits non-zero when a target fails to build or the fuzzer finds a crash, and prints where the
@@ -37,7 +41,7 @@ SANITIZE="${FUZZ_SANITIZE:-fuzzer,address}"
 # build_target NAME: compiles the target's modules and entry point into .build/fuzz/NAME/fuzz-NAME.
 build_target() {
     local name="$1" dir="Fuzz/$1" out=".build/fuzz/$1"
-    local MODULES="" CMODULES="" LIBS="" FUZZ_FLAGS=""
+    local MODULES="" CMODULES="" LIBS="" FUZZ_FLAGS="" RESOURCES=""
     # shellcheck source=/dev/null
     source "$dir/fuzz.conf"
     mkdir -p "$out/modules"
@@ -48,9 +52,34 @@ build_target() {
     local objects=()
     for m in $MODULES; do
         echo "fuzz: compiling $m for $name"
+        local sources=()
+        while IFS= read -r -d '' file; do sources+=("$file"); done \
+            < <(find "Sources/$m" -name '*.swift' -not -path '*/Resources/*' -print0 | sort -z)
+        if [[ " $RESOURCES " == *" $m "* ]]; then
+            # What SwiftPM does for `resources: [.copy("Resources")]`: a bundle directory holding
+            # Resources/, and a Bundle.module accessor that finds it.
+            local bundle
+            bundle="$(pwd)/$out/kgit_$m.resources"
+            rm -rf "$bundle"
+            mkdir -p "$bundle"
+            cp -R "Sources/$m/Resources" "$bundle/"
+            cat >"$out/$m-resource-accessor.swift" <<SWIFT
+import Foundation
+
+extension Foundation.Bundle {
+    static let module: Bundle = {
+        guard let bundle = Bundle(path: "$bundle") else {
+            Swift.fatalError("fuzz: no resource bundle at $bundle")
+        }
+        return bundle
+    }()
+}
+SWIFT
+            sources+=("$out/$m-resource-accessor.swift")
+        fi
         "$SWIFTC" -sanitize="$SANITIZE" -parse-as-library -O -g -wmo -module-name "$m" \
             -emit-module -emit-module-path "$out/modules/$m.swiftmodule" \
-            -I "$out/modules" "${cflags[@]}" -c "Sources/$m"/*.swift -o "$out/$m.o"
+            -I "$out/modules" "${cflags[@]}" -c "${sources[@]}" -o "$out/$m.o"
         objects+=("$out/$m.o")
     done
     echo "fuzz: linking fuzz-$name"
@@ -63,7 +92,7 @@ build_target() {
 # run_target NAME: runs the fuzzer for $seconds; returns non-zero on a finding.
 run_target() {
     local name="$1" dir="Fuzz/$1" out=".build/fuzz/$1"
-    local MODULES="" CMODULES="" LIBS="" FUZZ_FLAGS=""
+    local MODULES="" CMODULES="" LIBS="" FUZZ_FLAGS="" RESOURCES=""
     # shellcheck source=/dev/null
     source "$dir/fuzz.conf"
     local artifacts="fuzz-artifacts/$name"

@@ -17,8 +17,8 @@ public struct Kgit: AsyncParsableCommand {
             """,
         version: KgitVersion.string,
         subcommands: [
-            ValidateCommand.self, RenderCommand.self, FmtCommand.self, ExplainCommand.self, SyncCommand.self,
-            DiffCommand.self, StatusCommand.self, ServerCommand.self, StoreCommand.self,
+            ValidateCommand.self, RenderCommand.self, FmtCommand.self, LockCommand.self, ExplainCommand.self,
+            SyncCommand.self, DiffCommand.self, StatusCommand.self, ServerCommand.self, StoreCommand.self,
         ]
     )
 

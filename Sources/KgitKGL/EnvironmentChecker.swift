@@ -16,7 +16,7 @@ public struct CheckedEnvironments: Sendable {
     /// no `[*]`, no path set twice (or set and also changed inside) in one layer, and no change in a
     /// later layer to a path an earlier layer of the same stack made `final`. Not yet: patch paths
     /// against the target type, and applying the layers.
-    public init(source: String, file: String = "-") {
+    public init(source: String, file: String = "-", loader: ImportLoader? = nil) {
         let parsed = ParsedFile(source: source, file: file)
         guard parsed.isValid else {
             self.chains = [:]
@@ -24,6 +24,7 @@ public struct CheckedEnvironments: Sendable {
             return
         }
         var compiler = TypeCompiler(file: file, source: Array(source.utf8))
+        compiler.loader = loader
         _ = compiler.compile(parsed.module)
         compiler.diagnostics = []  // the types' own errors are CompiledTypes' to report
         var checker = EnvironmentChecker(file: file, compiler: compiler)

@@ -26,6 +26,8 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     case invalidBinding = "kgl-invalid-binding"
     case invalidRule = "kgl-invalid-rule"
     case unionNotDiscriminable = "kgl-union-not-discriminable"
+    case lockMismatch = "kgl-lock-mismatch"
+    case refinementWidens = "kgl-refinement-widens"
 
     case duplicateEnvironment = "kgl-duplicate-environment"
     case unknownEnvironment = "kgl-unknown-environment"
@@ -65,6 +67,8 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .invalidBinding: return "invalid binding"
         case .invalidRule: return "invalid rule"
         case .unionNotDiscriminable: return "union not discriminable"
+        case .lockMismatch: return "import does not match its pin"
+        case .refinementWidens: return "refinement widens"
         case .unknownPatchField: return "unknown field in patch"
         case .invalidPatchValue: return "invalid patch value"
         case .missingObject: return "patched object not found"
@@ -209,6 +213,19 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
                 the same name whose type is a literal (`type: "s3"`), with a different literal in each \
                 branch. Add such a field, or use separate types.
                 """
+        case .lockMismatch:
+            return """
+                An imported file's SHA-256 is not the one pinned for it (by `sha256 "..."` on the \
+                import, or in kgit.lock), so the file changed since it was pinned. Review the change, \
+                then update the pin with `kgit lock` (which rewrites kgit.lock), or fix the import.
+                """
+        case .refinementWidens:
+            return """
+                A refinement may only narrow its base type: a bound looser than the base's (`<=10` \
+                where the base says `<=5`), a longer length limit, or allowing values the base's \
+                enumeration excludes would admit values the base rejects. Tighten the constraint, or \
+                leave it to the base.
+                """
         case .unknownPatchField:
             return """
                 A patch path names a field the target type does not have, so the patch would add a \
@@ -290,7 +307,8 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .unknownType, .duplicateType, .duplicateField, .refinementAddsField, .invalidConstraint,
             .invalidPattern, .notSupportedYet, .invalidDefault, .duplicateEnvironment, .unknownEnvironment, .environmentCycle,
             .invalidPatchPath, .conflictingPatch, .finalOverridden, .invalidImport, .invalidBinding, .unknownPatchField,
-            .invalidPatchValue, .missingObject, .missingFile, .patchNotApplicable, .invalidRule, .unionNotDiscriminable:
+            .invalidPatchValue, .missingObject, .missingFile, .patchNotApplicable, .invalidRule, .unionNotDiscriminable,
+            .lockMismatch, .refinementWidens:
             return true
         default: return false
         }

@@ -27,13 +27,17 @@ public struct KGLRepository: Sendable {
     public let environments: CheckedEnvironments
     let locator: ConstraintLocator
 
-    /// Reads nothing: compiles `source`, the text of `<root>/kgit.kgl`.
-    public init(root: String, source: String) {
+    /// Reads the files `kgit.kgl` imports, with the pins of kgit.lock.
+    public let loader: ImportLoader?
+
+    /// Compiles `source`, the text of `<root>/kgit.kgl`; imported files are read through `loader`.
+    public init(root: String, source: String, loader: ImportLoader? = nil) {
         self.root = root
         self.kglFile = root == "." ? "./\(Self.fileName)" : (root.hasSuffix("/") ? root : root + "/") + Self.fileName
         self.source = source
-        self.types = CompiledTypes(source: source, file: kglFile)
-        self.environments = CheckedEnvironments(source: source, file: kglFile)
+        self.loader = loader
+        self.types = CompiledTypes(source: source, file: kglFile, loader: loader)
+        self.environments = CheckedEnvironments(source: source, file: kglFile, loader: loader)
         self.locator = ConstraintLocator(
             module: ParsedFile(source: source, file: kglFile).module, file: kglFile, source: Array(source.utf8))
     }
@@ -41,7 +45,32 @@ public struct KGLRepository: Sendable {
     /// The errors of the KGL file itself (syntax, types, environments), each once, in source order.
     public var diagnostics: [Diagnostic] {
         var seen = Set<Diagnostic>()
-        return (types.diagnostics + environments.diagnostics).filter { seen.insert($0).inserted }.sorted(by: Diagnostic.sortedOrder)
+        return (lockDiagnostics + types.diagnostics + environments.diagnostics).filter { seen.insert($0).inserted }
+            .sorted(by: Diagnostic.sortedOrder)
+    }
+
+    /// Lines of kgit.lock that are not pins.
+    var lockDiagnostics: [Diagnostic] {
+        let lockFile = (root.hasSuffix("/") ? root : root + "/") + ImportLoader.lockFileName
+        return (loader?.lockProblems ?? []).map { problem in
+            Diagnostic(
+                .invalidImport, "kgit.lock line \(problem.line) is not `sha256 <64 hex digits> <path>`: \(problem.text)",
+                file: lockFile, range: .at(Mark(line: problem.line, column: 1, offset: 0)),
+                notes: ["regenerate it with `kgit lock`"])
+        }
+    }
+
+    /// The text of kgit.lock pinning every file the KGL file imports (directly or through other
+    /// imported KGL files) at its current SHA-256.
+    public func lockText() -> String {
+        guard let loader else { return ImportLoader.lockText([]) }
+        // Compile with an accepting loader, so that files are read whatever their current pins say.
+        let unpinned = ImportLoader(root: loader.root, lock: nil, read: loader.read)
+        var compiler = TypeCompiler(file: kglFile, source: Array(source.utf8))
+        compiler.loader = unpinned
+        compiler.acceptUnpinned = true
+        _ = compiler.compile(ParsedFile(source: source, file: kglFile).module)
+        return ImportLoader.lockText(compiler.importedFiles)
     }
 
     /// The root of the repository holding `paths`: the nearest directory, from each path upwards
@@ -131,7 +160,8 @@ public struct KGLRepository: Sendable {
         }
         let base = inputs.filter { !isEnvironmentFile($0.path) }
         let rendered = RenderedEnvironment(
-            kgl: source, kglFile: kglFile, environment: environment, base: base, files: files + inputs, root: root)
+            kgl: source, kglFile: kglFile, environment: environment, base: base, files: files + inputs, root: root,
+            loader: loader)
         var report = validator.validate(parsed: rendered.sources)
         for index in report.documents.indices {
             let document = report.documents[index]

@@ -45,10 +45,11 @@ public struct RenderedEnvironment: Sendable {
     /// defaults of the bound type for fields that are absent after every layer.
     public init(
         kgl: String, kglFile: String = "-", environment: String, base: [SourceFile], files: [SourceFile] = [],
-        root: String? = nil
+        root: String? = nil, loader: ImportLoader? = nil
     ) {
         var renderer = Renderer(kgl: kgl, file: kglFile, files: base + files)
         renderer.root = root
+        renderer.loader = loader
         self.documents = renderer.render(environment, base: base)
         self.diagnostics = renderer.diagnostics.sorted(by: Diagnostic.sortedOrder)
         self.origins = renderer.origins
@@ -79,6 +80,8 @@ struct Renderer {
     private var layer = EnvironmentChecker.base
     /// The repository root bind globs are relative to.
     var root: String?
+    /// Reads the files the KGL file imports.
+    var loader: ImportLoader?
 
     init(kgl: String, file: String, files: [SourceFile]) {
         self.kgl = kgl
@@ -87,7 +90,7 @@ struct Renderer {
     }
 
     mutating func render(_ environment: String, base: [SourceFile]) -> [Document] {
-        let checked = CheckedEnvironments(source: kgl, file: file)
+        let checked = CheckedEnvironments(source: kgl, file: file, loader: loader)
         guard checked.diagnostics.isEmpty else {
             diagnostics = checked.diagnostics
             return []
@@ -100,6 +103,7 @@ struct Renderer {
         }
         let module = ParsedFile(source: kgl, file: file).module
         var compiler = TypeCompiler(file: file, source: Array(kgl.utf8))
+        compiler.loader = loader
         _ = compiler.compile(module)
         var environments: [String: EnvDecl] = [:]
         for case .env(let env) in module.decls where environments[env.name.name] == nil { environments[env.name.name] = env }

@@ -54,3 +54,10 @@ extension TypeCompiler {
         }
     }
 }
+
+/// Numbers as messages show them: whole numbers without a fraction.
+enum NumberText {
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}

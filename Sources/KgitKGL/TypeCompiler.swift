@@ -18,7 +18,7 @@ public struct CompiledTypes: Sendable {
     /// `atomic`, struct blocks with dotted paths, optional fields, `[K]: V`, `...`, rules (kept as CEL
     /// data) and refinements of struct types declared in the same file. Imports and element paths
     /// are reported as `kgl-not-supported-yet`.
-    public init(source: String, file: String = "-") {
+    public init(source: String, file: String = "-", loader: ImportLoader? = nil) {
         let parsed = ParsedFile(source: source, file: file)
         guard parsed.isValid else {
             self.types = [:]
@@ -27,6 +27,7 @@ public struct CompiledTypes: Sendable {
             return
         }
         var compiler = TypeCompiler(file: file, source: Array(source.utf8))
+        compiler.loader = loader
         self.types = compiler.compile(parsed.module)
         self.bindings = compiler.bindings(parsed.module)
         self.diagnostics = compiler.diagnostics.sorted(by: Diagnostic.sortedOrder)
@@ -74,6 +75,18 @@ struct TypeCompiler {
     /// Every import alias; those of built-in API packs map to their catalog and group/version.
     private var imports: Set<String> = []
     private var packs: [String: (catalog: KubernetesCatalog, group: String, version: String)] = [:]
+    /// Reads imported files and holds their pins; nil when the file is compiled on its own.
+    var loader: ImportLoader?
+    /// The files being imported, outermost first, to refuse import cycles.
+    var importStack: [String] = []
+    /// The types of imported KGL files, by alias.
+    var modules: [String: [String: Schema]] = [:]
+    /// The custom resource kinds of imported CRD files, by alias and kind name.
+    var customKinds: [String: [String: CustomResourceSchemas.Kind]] = [:]
+    /// When true, file imports are read without checking pins (`kgit lock` computes them).
+    var acceptUnpinned = false
+    /// Every file import read (path and bytes), for `kgit lock`.
+    var importedFiles: [(path: String, bytes: [UInt8])] = []
     private var references: [String: SchemaReference] = [:]
     private var compiled: [String: Schema] = [:]
     private var inProgress: Set<String> = []
@@ -133,17 +146,18 @@ struct TypeCompiler {
 
     /// The group/version/kind a built-in pack type (`apps.Deployment`) stands for, if it is one.
     func kind(of name: QualIdent) -> GroupVersionKind? {
+        if name.parts.count == 2, let kind = customKinds[name.parts[0].name]?[name.parts[1].name] { return kind.kind }
         guard name.parts.count == 2, let pack = packs[name.parts[0].name] else { return nil }
         return GroupVersionKind(group: pack.group, version: pack.version, kind: name.parts[1].name)
     }
 
-    /// Loads `import x "kgit:k8s@1.33/apps/v1"` (the built-in Kubernetes API pack); other import
-    /// kinds are reported as not supported yet.
+    /// Loads an import: `kgit:k8s@1.33/apps/v1` (the built-in Kubernetes API pack), `crd:<file>`
+    /// (the kinds of the CustomResourceDefinitions in a file) or a KGL file (`./types.kgl`).
     private mutating func importPack(_ decl: Module.ImportDecl) {
         let path = decl.path.value
         let prefix = "kgit:k8s@"
         guard path.hasPrefix(prefix) else {
-            report(.notSupportedYet, "only built-in API packs (kgit:k8s@1.33/<group>/<version>) can be imported yet", at: decl.path.range)
+            importFile(decl)
             return
         }
         let parts = path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -206,6 +220,18 @@ struct TypeCompiler {
             let notes = NameSuggestion.closest(to: kind, among: kinds).map { ["did you mean \($0)?"] } ?? []
             let apiVersion = pack.group.isEmpty ? pack.version : "\(pack.group)/\(pack.version)"
             report(.unknownType, "\(apiVersion) has no kind \(kind)", at: name.parts[1].range, notes: notes)
+            return nil
+        }
+        if name.parts.count == 2, let types = modules[name.parts[0].name] {
+            if let schema = types[name.parts[1].name] { return schema }
+            let notes = NameSuggestion.closest(to: name.parts[1].name, among: Array(types.keys)).map { ["did you mean \($0)?"] } ?? []
+            report(.unknownType, "package \(name.parts[0].name) has no type \(name.parts[1].name)", at: name.parts[1].range, notes: notes)
+            return nil
+        }
+        if name.parts.count == 2, let kinds = customKinds[name.parts[0].name] {
+            if let kind = kinds[name.parts[1].name] { return kind.schema }
+            let notes = NameSuggestion.closest(to: name.parts[1].name, among: Array(kinds.keys)).map { ["did you mean \($0)?"] } ?? []
+            report(.unknownType, "the imported CRDs define no kind \(name.parts[1].name)", at: name.parts[1].range, notes: notes)
             return nil
         }
         if name.parts.count > 1 {

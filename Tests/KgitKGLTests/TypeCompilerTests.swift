@@ -165,6 +165,7 @@ import Testing
             "type T = { items[*]: int }", "type T = { a?: int = \"x\" }",
             "type T = { n?: int, rule \"small\" { self.n <= 8Gi } }",
             "type A = { a: int }\ntype B = { b: int }\ntype T = A | B",
+            "type B = { r?: int & 1..5 }\ntype T = B { r: <=9 }",
         ]
         let shown = Set(sources.flatMap { CompiledTypes(source: $0).diagnostics.map(\.code) })
         // Environment, import and patch codes are shown by EnvironmentCheckerTests and BuiltinPackTests;
@@ -173,6 +174,8 @@ import Testing
             .finalOverridden, .invalidImport, .unknownPatchField, .invalidPatchValue, .invalidBinding,
             // Rendering codes: RenderedEnvironmentTests.
             .missingObject, .missingFile, .patchNotApplicable,
+            // Import pins need files: the CLI's KGLImports.
+            .lockMismatch,
         ]
         for code in KGLDiagnosticCode.allCases where code.isCheck && !environmentCodes.contains(code) {
             #expect(shown.contains(code.code), "\(code.code)")

@@ -51,7 +51,8 @@ struct RenderCommand: AsyncParsableCommand {
         // The base is every manifest outside envs/; an environment's `add` may name any manifest.
         let base = manifests.filter { !$0.path.hasPrefix(root + "/envs/") }
         let rendered = RenderedEnvironment(
-            kgl: kgl, kglFile: kglPath, environment: env, base: base, files: manifests, root: root)
+            kgl: kgl, kglFile: kglPath, environment: env, base: base, files: manifests, root: root,
+            loader: ImportLoader(root: root))
         let errors = rendered.diagnostics.filter { $0.severity == .error }
         if !rendered.diagnostics.isEmpty {
             let report = ValidationReport(fileDiagnostics: rendered.diagnostics)

@@ -140,6 +140,6 @@ struct ValidateCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(description: "\(path): cannot read file")
         }
-        return KGLRepository(root: root, source: String(decoding: data, as: UTF8.self))
+        return KGLRepository(root: root, source: String(decoding: data, as: UTF8.self), loader: ImportLoader(root: root))
     }
 }

@@ -1,0 +1,93 @@
+import KgitSchema
+import KgitYAML
+
+// Imports of files: other KGL files and CRD files, each pinned by its SHA-256.
+extension TypeCompiler {
+    /// Loads `import x "crd:<file>"` or `import x "<file>.kgl"`, after checking its pin.
+    mutating func importFile(_ decl: Module.ImportDecl) {
+        let written = decl.path.value
+        let isCRD = written.hasPrefix("crd:")
+        if written.hasPrefix("openapi:") || written.hasPrefix("jsonschema:") {
+            report(
+                .notSupportedYet, "openapi: and jsonschema: imports are not supported yet; import CRDs with crd:<file>",
+                at: decl.path.range)
+            return
+        }
+        let path = ImportLoader.normalized(isCRD ? String(written.dropFirst(4)) : written)
+        guard isCRD || path.hasSuffix(".kgl") else {
+            report(
+                .invalidImport,
+                "an import is kgit:k8s@<version>/<group>/<version>, crd:<file>, or a KGL file such as ./types.kgl",
+                at: decl.path.range)
+            return
+        }
+        guard let loader else {
+            report(.notSupportedYet, "file imports are read only in a repository (kgit validate, render, lock)", at: decl.path.range)
+            return
+        }
+        guard !importStack.contains(path), importStack.count < 16 else {
+            report(.invalidImport, "\(path) imports itself through \((importStack + [path]).joined(separator: " -> "))", at: decl.path.range)
+            return
+        }
+        guard let bytes = loader.bytes(path) else {
+            report(.invalidImport, "cannot read the imported file \(path) (relative to \(loader.root))", at: decl.path.range)
+            return
+        }
+        importedFiles.append((path, bytes))
+        let actual = ImportLoader.sha256(bytes)
+        if acceptUnpinned {
+            // `kgit lock`: pins are being computed.
+        } else if let inline = decl.sha256 {
+            if inline.value.lowercased() != actual {
+                report(
+                    .lockMismatch,
+                    "import \(decl.name.name) \"\(written)\" does not match its pin: the file's SHA-256 is \(actual), the import pins \(inline.value)",
+                    at: inline.range, notes: ["if the change is intended, update the pin"])
+                return
+            }
+        } else if let pinned = loader.pins[path] {
+            if pinned != actual {
+                report(
+                    .lockMismatch,
+                    "import \(decl.name.name) \"\(written)\" does not match kgit.lock: the file's SHA-256 is \(actual), kgit.lock pins \(pinned)",
+                    at: decl.path.range, notes: ["if the change is intended, run `kgit lock` to update kgit.lock"])
+                return
+            }
+        } else {
+            report(
+                .lockMismatch, "import \(decl.name.name) \"\(written)\" is not pinned: kgit.lock has no entry for \(path)",
+                at: decl.path.range, notes: ["run `kgit lock` to pin it (its SHA-256 is \(actual))"])
+            return
+        }
+        if isCRD {
+            let loaded = CustomResourceSchemas.load(bytes)
+            for problem in loaded.problems {
+                report(.invalidImport, "\(path): \(problem)", at: decl.path.range)
+            }
+            var kinds: [String: CustomResourceSchemas.Kind] = [:]
+            for kind in loaded.kinds where kinds[kind.kind.kind] == nil || kind.storage {
+                kinds[kind.kind.kind] = kind
+            }
+            if kinds.isEmpty, loaded.problems.isEmpty {
+                report(.invalidImport, "\(path) defines no CustomResourceDefinition", at: decl.path.range)
+            }
+            customKinds[decl.name.name] = kinds
+            return
+        }
+        let source = String(decoding: bytes, as: UTF8.self)
+        let parsed = ParsedFile(source: source, file: path)
+        guard parsed.isValid else {
+            diagnostics += parsed.diagnostics
+            modules[decl.name.name] = [:]
+            return
+        }
+        var nested = TypeCompiler(file: path, source: bytes)
+        nested.loader = loader
+        nested.importStack = importStack + [path]
+        nested.acceptUnpinned = acceptUnpinned
+        let types = nested.compile(parsed.module)
+        diagnostics += nested.diagnostics
+        importedFiles += nested.importedFiles
+        modules[decl.name.name] = types
+    }
+}
