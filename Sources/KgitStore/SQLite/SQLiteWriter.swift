@@ -25,6 +25,9 @@ final class SQLiteWriter: @unchecked Sendable {
 
     /// Rows one compaction step may examine or delete while it holds the write lock.
     static let compactionStep = 64
+    /// Time one compaction step may run (monotonic microseconds) before it stops early, whatever its rows:
+    /// a page fault on a cold page of a large log must not make one step long.
+    static let compactionStepMicros: Int64 = 2_000
     static let maxBatch = 1024
 
     let queue = BlockingQueue<Job>()
@@ -99,6 +102,7 @@ final class SQLiteWriter: @unchecked Sendable {
         var fatal: (any Error)?
         var compactionRows: Int?
         var compactionMicros: Int64 = 0
+        var compactionCPUMicros: Int64 = 0
         let began = monotonicMicros()
         let checkpointAtBegin = statistics.checkpointing.load(ordering: .relaxed)
         do {
@@ -158,9 +162,11 @@ final class SQLiteWriter: @unchecked Sendable {
                         }
                     case .compactStep(let rev, let c):
                         let stepStart = monotonicMicros()
+                        let cpuStart = threadCPUMicros()
                         let (done, rows) = try compactStep(upTo: rev)
                         compactionRows = (compactionRows ?? 0) + rows
                         compactionMicros += monotonicMicros() - stepStart
+                        compactionCPUMicros += threadCPUMicros() - cpuStart
                         outcomes.append(.bool(c, .success(done)))
                     case .close(let c):
                         closing.append(c)
@@ -195,7 +201,8 @@ final class SQLiteWriter: @unchecked Sendable {
             let synced = monotonicMicros()
             statistics.commit(
                 jobs: jobs.count, lockWait: locked - began, apply: applied - locked, sync: synced - applied,
-                compactionRows: compactionRows, compactionMicros: compactionMicros, checkpointAtBegin: checkpointAtBegin)
+                compactionRows: compactionRows, compactionMicros: compactionMicros, compactionCPUMicros: compactionCPUMicros,
+                checkpointAtBegin: checkpointAtBegin)
             if let newCompact {
                 compactRevision = newCompact
                 hub.compacted(at: newCompact)
@@ -253,25 +260,29 @@ final class SQLiteWriter: @unchecked Sendable {
     /// tombstone. State lives in the writer, so a compaction interrupted by a restart leaves garbage the next
     /// compaction removes.
     private func compactStep(upTo rev: Int64) throws -> (done: Bool, rows: Int) {
-        var budget = Self.compactionStep
+        let budget = Self.compactionStep
+        let deadline = monotonicMicros() + Self.compactionStepMicros
         if !compactScanDone {
             var rows: [(id: Int64, key: [UInt8], rev: Int64, deleted: Bool)] = []
             try connection.query(
                 "SELECT id, key, rev, deleted FROM log WHERE id > ?1 ORDER BY id LIMIT \(budget)", [.int(compactCursor)]
             ) { r in rows.append((r.int(0), r.blob(1), r.int(2), r.int(3) != 0)) }
+            var scanned = 0
             for row in rows {
                 if row.rev > rev {
                     compactScanDone = true
                     break
                 }
                 compactCursor = row.id
+                scanned += 1
                 if let older = compactNewest.updateValue((row.id, row.rev, row.deleted), forKey: row.key) {
                     try connection.query("DELETE FROM log WHERE id = ?1", [.int(older.id)])
                 }
+                if monotonicMicros() > deadline { return (false, scanned) }  // the rest is the next step's
             }
             if rows.count < budget { compactScanDone = true }
             // The scan and the tombstone pass never share a step, so no step touches more than the budget.
-            return (false, rows.count)
+            return (false, scanned)
         }
         var index = compactTombstoneCursor ?? compactNewest.startIndex
         var touched = 0
@@ -283,6 +294,7 @@ final class SQLiteWriter: @unchecked Sendable {
             }
             touched += 1
             index = compactNewest.index(after: index)
+            if monotonicMicros() > deadline { break }
         }
         compactTombstoneCursor = index
         if index == compactNewest.endIndex {
