@@ -11,6 +11,12 @@ import Synchronization
 /// A job that fails a rule (`leaseNotFound`, `quotaExceeded`, ...) fails alone and writes nothing (the engine
 /// checks before it writes); a storage error rolls back the whole batch and fails every job in it, and the
 /// in-memory revision returns to the last committed one, so revisions are never skipped or reused.
+/// Carries a value to another thread that becomes its only owner.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
+
 final class SQLiteWriter: @unchecked Sendable {
     /// A unit of work for the writer.
     enum Job: Sendable {
@@ -156,7 +162,11 @@ final class SQLiteWriter: @unchecked Sendable {
                             newCompact = rev
                             compactCursor = 0
                             compactScanDone = false
-                            compactNewest = [:]
+                            Self.releaseElsewhere(&compactNewest)
+                            // Room for every key the log could name, reserved now: growing the table
+                            // during the scan would rehash every key at once inside one step.
+                            let span = try connection.scalar("SELECT MAX(id) - MIN(id) + 1 FROM log") ?? 0
+                            compactNewest.reserveCapacity(Int(min(max(span, 0), 4_000_000)))
                             compactTombstoneCursor = nil
                             outcomes.append(.void(c, .success(())))
                         }
@@ -230,6 +240,15 @@ final class SQLiteWriter: @unchecked Sendable {
         return false
     }
 
+    /// Empties `table` and frees its storage on a thread of its own: freeing a table of a million keys
+    /// takes tens of milliseconds, which must not be spent inside a write batch.
+    private static func releaseElsewhere(_ table: inout [[UInt8]: (id: Int64, rev: Int64, deleted: Bool)]) {
+        if table.isEmpty && table.capacity < 1024 { return }
+        let old = UnsafeSendable(table)
+        table = [:]
+        startThread { _ = old }
+    }
+
     /// Resumes a job's caller with `error`.
     static func fail(_ job: Job, _ error: StoreError) {
         switch job {
@@ -298,7 +317,7 @@ final class SQLiteWriter: @unchecked Sendable {
         }
         compactTombstoneCursor = index
         if index == compactNewest.endIndex {
-            compactNewest = [:]
+            Self.releaseElsewhere(&compactNewest)
             compactTombstoneCursor = nil
             return (true, touched)
         }
