@@ -83,11 +83,11 @@ enum StoreBench {
         func fmt(_ v: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", v) }
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
         print("")
-        print("\(pad("", 30))\(pad("sqlite", 12))\(pad("etcd 3.4", 12))\(pad("ratio", 9))")
+        print("\(pad("", 34))\(pad("sqlite", 12))\(pad("etcd 3.4", 12))\(pad("ratio", 9))")
         func row(_ label: String, _ a: Double, _ b: Double?, higherIsBetter: Bool, digits: Int = 0) {
             let ratio = b.map { b in higherIsBetter ? a / max(b, 1e-9) : b / max(a, 1e-9) }
             print(
-                label.padding(toLength: 30, withPad: " ", startingAt: 0) + pad(fmt(a, digits), 12)
+                label.padding(toLength: 34, withPad: " ", startingAt: 0) + pad(fmt(a, digits), 12)
                     + pad(b.map { fmt($0, digits) } ?? "-", 12) + pad(ratio.map { fmt($0, 2) + "x" } ?? "-", 9))
         }
         for c in concurrencies {
@@ -152,7 +152,8 @@ enum StoreBench {
                 // What could stall a write, measured inside the store rather than by the clients' clocks.
                 print(
                     "  \(b.name): \(after.compactionSteps - before.compactionSteps) compaction steps of at most "
-                        + "\(after.maxCompactionRowsPerStep) rows (longest \(after.maxCompactionStepMicros) us), "
+                        + "\(after.maxCompactionRowsPerStep) rows (longest \(after.maxCompactionStepMicros) us, "
+                        + "most CPU \(after.maxCompactionStepCPUMicros) us), "
                         + "\(after.checkpoints - before.checkpoints) checkpoints of at most \(after.maxCheckpointFrames) "
                         + "pages (longest \(after.maxCheckpointMicros) us, off the write path), "
                         + "\(after.walRestarts - before.walRestarts) WAL restarts, "

@@ -10,8 +10,8 @@ import Synchronization
 /// diagnostics (`kgit-bench store` prints them).
 ///
 /// A write waits for the writer's transaction it is part of. Compaction runs inside that transaction in steps
-/// of at most `SQLiteStore.compactionRowsPerStep` rows, so `maxCompactionRowsPerStep` bounds what one
-/// write can wait for. Checkpoints run on their own thread and connection without the write lock, started
+/// of at most `SQLiteStore.compactionRowsPerStep` rows that also stop after 2 ms, so
+/// `maxCompactionRowsPerStep` and `maxCompactionStepCPUMicros` bound what one write can wait for. Checkpoints run on their own thread and connection without the write lock, started
 /// once `SQLiteStore.checkpointFrames` WAL pages are waiting, so `maxCheckpointFrames` says how much one
 /// checkpoint copied and fsynced alongside the commits' own fsyncs.
 public struct SQLiteStoreStatistics: Sendable, Equatable {
@@ -47,8 +47,12 @@ public struct SQLiteStoreStatistics: Sendable, Equatable {
     public var maxLockWaitMicros: Int64 = 0
     /// The longest COMMIT (WAL write and fsync), in microseconds.
     public var maxSyncMicros: Int64 = 0
-    /// The longest compaction step, in microseconds.
+    /// The longest compaction step, in microseconds of wall time (which includes time the thread was not
+    /// running: preempted, or waiting for a page from disk).
     public var maxCompactionStepMicros: Int64 = 0
+    /// The most CPU time one compaction step used, in microseconds: the work compaction itself adds to a
+    /// write batch.
+    public var maxCompactionStepCPUMicros: Int64 = 0
     /// The longest checkpoint (copy and database fsync, off the write path), in microseconds.
     public var maxCheckpointMicros: Int64 = 0
 
@@ -75,7 +79,7 @@ final class SQLiteStatisticsRecorder: Sendable {
     /// `checkpointAtBegin`: whether a checkpoint was running when the transaction began.
     func commit(
         jobs: Int, lockWait: Int64, apply: Int64, sync: Int64, compactionRows: Int?, compactionMicros: Int64,
-        checkpointAtBegin: Int
+        compactionCPUMicros: Int64, checkpointAtBegin: Int
     ) {
         let total = lockWait + apply + sync
         let checkpoint = max(checkpointAtBegin, checkpointing.load(ordering: .relaxed))
@@ -95,6 +99,7 @@ final class SQLiteStatisticsRecorder: Sendable {
                 s.compactionSteps += 1
                 s.maxCompactionRowsPerStep = max(s.maxCompactionRowsPerStep, compactionRows)
                 s.maxCompactionStepMicros = max(s.maxCompactionStepMicros, compactionMicros)
+                s.maxCompactionStepCPUMicros = max(s.maxCompactionStepCPUMicros, compactionCPUMicros)
             }
         }
         if trace && total > 20_000 {
@@ -120,6 +125,13 @@ final class SQLiteStatisticsRecorder: Sendable {
 private func traceLine(_ line: String) {
     var bytes = Array(line.utf8)
     _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+/// CPU time this thread has used, in microseconds.
+func threadCPUMicros() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
 }
 
 /// Microseconds on the monotonic clock.

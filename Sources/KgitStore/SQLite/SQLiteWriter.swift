@@ -11,6 +11,12 @@ import Synchronization
 /// A job that fails a rule (`leaseNotFound`, `quotaExceeded`, ...) fails alone and writes nothing (the engine
 /// checks before it writes); a storage error rolls back the whole batch and fails every job in it, and the
 /// in-memory revision returns to the last committed one, so revisions are never skipped or reused.
+/// Carries a value to another thread that becomes its only owner.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
+
 final class SQLiteWriter: @unchecked Sendable {
     /// A unit of work for the writer.
     enum Job: Sendable {
@@ -25,6 +31,9 @@ final class SQLiteWriter: @unchecked Sendable {
 
     /// Rows one compaction step may examine or delete while it holds the write lock.
     static let compactionStep = 64
+    /// Time one compaction step may run (monotonic microseconds) before it stops early, whatever its rows:
+    /// a page fault on a cold page of a large log must not make one step long.
+    static let compactionStepMicros: Int64 = 2_000
     static let maxBatch = 1024
 
     let queue = BlockingQueue<Job>()
@@ -99,6 +108,7 @@ final class SQLiteWriter: @unchecked Sendable {
         var fatal: (any Error)?
         var compactionRows: Int?
         var compactionMicros: Int64 = 0
+        var compactionCPUMicros: Int64 = 0
         let began = monotonicMicros()
         let checkpointAtBegin = statistics.checkpointing.load(ordering: .relaxed)
         do {
@@ -152,15 +162,21 @@ final class SQLiteWriter: @unchecked Sendable {
                             newCompact = rev
                             compactCursor = 0
                             compactScanDone = false
-                            compactNewest = [:]
+                            Self.releaseElsewhere(&compactNewest)
+                            // Room for every key the log could name, reserved now: growing the table
+                            // during the scan would rehash every key at once inside one step.
+                            let span = try connection.scalar("SELECT MAX(id) - MIN(id) + 1 FROM log") ?? 0
+                            compactNewest.reserveCapacity(Int(min(max(span, 0), 4_000_000)))
                             compactTombstoneCursor = nil
                             outcomes.append(.void(c, .success(())))
                         }
                     case .compactStep(let rev, let c):
                         let stepStart = monotonicMicros()
+                        let cpuStart = threadCPUMicros()
                         let (done, rows) = try compactStep(upTo: rev)
                         compactionRows = (compactionRows ?? 0) + rows
                         compactionMicros += monotonicMicros() - stepStart
+                        compactionCPUMicros += threadCPUMicros() - cpuStart
                         outcomes.append(.bool(c, .success(done)))
                     case .close(let c):
                         closing.append(c)
@@ -195,7 +211,8 @@ final class SQLiteWriter: @unchecked Sendable {
             let synced = monotonicMicros()
             statistics.commit(
                 jobs: jobs.count, lockWait: locked - began, apply: applied - locked, sync: synced - applied,
-                compactionRows: compactionRows, compactionMicros: compactionMicros, checkpointAtBegin: checkpointAtBegin)
+                compactionRows: compactionRows, compactionMicros: compactionMicros, compactionCPUMicros: compactionCPUMicros,
+                checkpointAtBegin: checkpointAtBegin)
             if let newCompact {
                 compactRevision = newCompact
                 hub.compacted(at: newCompact)
@@ -221,6 +238,15 @@ final class SQLiteWriter: @unchecked Sendable {
             return true
         }
         return false
+    }
+
+    /// Empties `table` and frees its storage on a thread of its own: freeing a table of a million keys
+    /// takes tens of milliseconds, which must not be spent inside a write batch.
+    private static func releaseElsewhere(_ table: inout [[UInt8]: (id: Int64, rev: Int64, deleted: Bool)]) {
+        if table.isEmpty && table.capacity < 1024 { return }
+        let old = UnsafeSendable(table)
+        table = [:]
+        startThread { _ = old }
     }
 
     /// Resumes a job's caller with `error`.
@@ -253,25 +279,29 @@ final class SQLiteWriter: @unchecked Sendable {
     /// tombstone. State lives in the writer, so a compaction interrupted by a restart leaves garbage the next
     /// compaction removes.
     private func compactStep(upTo rev: Int64) throws -> (done: Bool, rows: Int) {
-        var budget = Self.compactionStep
+        let budget = Self.compactionStep
+        let deadline = monotonicMicros() + Self.compactionStepMicros
         if !compactScanDone {
             var rows: [(id: Int64, key: [UInt8], rev: Int64, deleted: Bool)] = []
             try connection.query(
                 "SELECT id, key, rev, deleted FROM log WHERE id > ?1 ORDER BY id LIMIT \(budget)", [.int(compactCursor)]
             ) { r in rows.append((r.int(0), r.blob(1), r.int(2), r.int(3) != 0)) }
+            var scanned = 0
             for row in rows {
                 if row.rev > rev {
                     compactScanDone = true
                     break
                 }
                 compactCursor = row.id
+                scanned += 1
                 if let older = compactNewest.updateValue((row.id, row.rev, row.deleted), forKey: row.key) {
                     try connection.query("DELETE FROM log WHERE id = ?1", [.int(older.id)])
                 }
+                if monotonicMicros() > deadline { return (false, scanned) }  // the rest is the next step's
             }
             if rows.count < budget { compactScanDone = true }
             // The scan and the tombstone pass never share a step, so no step touches more than the budget.
-            return (false, rows.count)
+            return (false, scanned)
         }
         var index = compactTombstoneCursor ?? compactNewest.startIndex
         var touched = 0
@@ -283,10 +313,11 @@ final class SQLiteWriter: @unchecked Sendable {
             }
             touched += 1
             index = compactNewest.index(after: index)
+            if monotonicMicros() > deadline { break }
         }
         compactTombstoneCursor = index
         if index == compactNewest.endIndex {
-            compactNewest = [:]
+            Self.releaseElsewhere(&compactNewest)
             compactTombstoneCursor = nil
             return (true, touched)
         }
