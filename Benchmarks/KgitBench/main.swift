@@ -17,6 +17,7 @@ let benchmarks: [Benchmark] = [
         name: "validate", summary: "kgit validate vs a raw libyaml scan and kubernetes-validate (documents/s)",
         run: ValidateBench.run),
     yamlParseBenchmark,
+    validateCostBenchmark,
     gitSyncBenchmark,
     Benchmark(
         name: "store", summary: "embedded SQLite store vs etcd 3.4: writes/s at 1/16/256 writers, reads/s, watch latency",
