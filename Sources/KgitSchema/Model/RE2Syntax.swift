@@ -326,7 +326,8 @@ enum RE2Syntax {
                     text += "}"
                     i += 1
                 } else if let d = peek(), d.isASCII, d.properties.isAlphabetic {
-                    text.unicodeScalars.append(d)
+                    // `\pL`: Swift's Regex wants the braces.
+                    text += "{" + String(d) + "}"
                     i += 1
                 } else {
                     throw Unsupported(reason: "has an invalid Unicode class `\\\(c)`")
