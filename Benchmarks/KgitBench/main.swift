@@ -20,6 +20,7 @@ let benchmarks: [Benchmark] = [
         name: "kgl", summary: "checking with KGL (bindings, rules, an environment) vs plain kgit validate, 1k/10k/100k documents",
         run: KGLBench.run),
     yamlParseBenchmark,
+    validateCostBenchmark,
     gitSyncBenchmark,
     Benchmark(
         name: "store", summary: "embedded SQLite store vs etcd 3.4: writes/s at 1/16/256 writers, reads/s, watch latency",

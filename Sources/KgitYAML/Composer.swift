@@ -9,6 +9,11 @@ struct Composer {
     let limits: ParserLimits
     var positions: SourcePositions
     private(set) var documents: [Document] = []
+    /// The index of the first document this composer builds (documents before it were read by an
+    /// earlier composer, before a syntax error).
+    let documentBase: Int
+    /// The index the document being built will have.
+    var nextDocumentIndex: Int { documentBase + documents.count + abandoned }
 
     /// An open sequence or mapping.
     private struct Frame {
@@ -63,10 +68,28 @@ struct Composer {
     /// Nodes created by alias expansion in the current document.
     private var expanded = 0
 
-    init(limits: ParserLimits, positions: SourcePositions) {
+    init(limits: ParserLimits, positions: SourcePositions, documentBase: Int = 0) {
         self.limits = limits
         self.positions = positions
+        self.documentBase = documentBase
     }
+
+    /// Forgets the document being built after an error in it: the next events to handle are those
+    /// after its end. The document keeps its index, so later documents keep theirs.
+    mutating func abandonDocument(at mark: Mark) {
+        stack.removeAll(keepingCapacity: true)
+        pendingKeys.removeAll(keepingCapacity: true)
+        keyPrints.removeAll(keepingCapacity: true)
+        current = Frame(isMapping: false, start: mark)
+        depth = 0
+        root = nil
+        anchors.removeAll(keepingCapacity: true)
+        expanded = 0
+        abandoned += 1
+    }
+
+    /// Documents given up after an error (they count for the indices of the documents after them).
+    private(set) var abandoned = 0
 
     // MARK: - Events
 
@@ -94,7 +117,7 @@ struct Composer {
                 // libyaml stands an empty plain scalar in for a document with no content.
                 documentRoot = nil
             }
-            documents.append(Document(root: documentRoot, index: documents.count, start: documentStart))
+            documents.append(Document(root: documentRoot, index: nextDocumentIndex, start: documentStart))
             root = nil
         case YAML_STREAM_END_EVENT:
             return false
@@ -159,7 +182,7 @@ struct Composer {
         try add(
             Node(
                 content: .scalar(Node.Scalar(text: text, style: style, value: value, yaml11Coerced: coerced)),
-                start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: documents.count),
+                start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: nextDocumentIndex),
             size: 1, height: 0, print: keyPrint)
     }
 
@@ -231,7 +254,7 @@ struct Composer {
         try add(
             Node(
                 content: content, start: frame.start, end: end, tag: frame.tag, anchor: frame.anchor,
-                document: documents.count),
+                document: nextDocumentIndex),
             size: frame.size, height: frame.childHeight + 1)
     }
 

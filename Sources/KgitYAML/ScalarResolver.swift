@@ -78,9 +78,17 @@ enum ScalarResolver {
     ]
 
     private static func lookupWord(_ s: UnsafeBufferPointer<UInt8>) -> ScalarValue? {
-        guard s.count <= 5 else { return nil }
-        for (word, value) in words where equals(s, word) { return value }
-        return nil
+        // Most scalars are not words: rule them out by length and first byte before comparing.
+        guard s.count <= 5, let first = s.first else { return nil }
+        switch (s.count, first | 0x20) {
+        case (1, _), (2, UInt8(ascii: "n")), (2, UInt8(ascii: "o")), (3, UInt8(ascii: "y")), (3, UInt8(ascii: "o")),
+            (4, UInt8(ascii: "t")), (4, UInt8(ascii: "n")), (4, UInt8(ascii: ".")), (5, UInt8(ascii: "f")),
+            (5, UInt8(ascii: "+")), (5, UInt8(ascii: "-")):
+            for (word, value) in words where equals(s, word) { return value }
+            return nil
+        default:
+            return nil
+        }
     }
 
     static func equals(_ s: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
@@ -109,21 +117,26 @@ enum ScalarResolver {
             guard i > exponentStart else { return nil }
         }
         guard i == n else { return nil }
-        return finiteDouble(Array(s))
+        return finiteDouble(s)
     }
 
     /// Integers (Go `ParseInt(s, 0, 64)` after removing `_`), then YAML-style floats.
     private static func parseNumber(_ s: UnsafeBufferPointer<UInt8>) -> ScalarValue? {
+        guard s.contains(UInt8(ascii: "_")) else { return parseNumberWithoutUnderscores(s) }
         var plain: [UInt8] = []
         plain.reserveCapacity(s.count)
         for b in s where b != UInt8(ascii: "_") { plain.append(b) }
+        return plain.withUnsafeBufferPointer { parseNumberWithoutUnderscores($0) }
+    }
+
+    private static func parseNumberWithoutUnderscores(_ plain: UnsafeBufferPointer<UInt8>) -> ScalarValue? {
         if let int = parseGoInteger(plain) { return int }
         if matchesYAMLFloat(plain) { return finiteDouble(plain) }
         return nil
     }
 
     /// Go's `strconv.ParseInt(s, 0, 64)`, falling back to `ParseUint` for values past Int64.max.
-    static func parseGoInteger(_ s: [UInt8]) -> ScalarValue? {
+    static func parseGoInteger(_ s: UnsafeBufferPointer<UInt8>) -> ScalarValue? {
         var i = 0
         var negative = false
         if let first = s.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
@@ -171,7 +184,7 @@ enum ScalarResolver {
     }
 
     /// `^[-+]?[0-9]*\.?[0-9]+([eE][-+][0-9]+)?$`, go-yaml v2's float pattern.
-    static func matchesYAMLFloat(_ s: [UInt8]) -> Bool {
+    static func matchesYAMLFloat(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let n = s.count
         if i < n && (s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-")) { i += 1 }
@@ -198,7 +211,7 @@ enum ScalarResolver {
         return i == n
     }
 
-    private static func finiteDouble(_ s: [UInt8]) -> ScalarValue? {
+    private static func finiteDouble(_ s: UnsafeBufferPointer<UInt8>) -> ScalarValue? {
         guard let d = Double(String(decoding: s, as: UTF8.self)), d.isFinite else { return nil }
         return .float(d)
     }
@@ -211,7 +224,7 @@ enum ScalarResolver {
         if equals(s, "true") || equals(s, "True") || equals(s, "TRUE") { return .bool(true) }
         if equals(s, "false") || equals(s, "False") || equals(s, "FALSE") { return .bool(false) }
         for (word, value) in words.suffix(12) where equals(s, word) { return value }
-        let bytes = Array(s)
+        let bytes = s
         let n = bytes.count
         // 0o[0-7]+ and 0x[0-9a-fA-F]+ (no sign, no underscores).
         if n >= 3 && bytes[0] == UInt8(ascii: "0") && (bytes[1] == UInt8(ascii: "o") || bytes[1] == UInt8(ascii: "x")) {

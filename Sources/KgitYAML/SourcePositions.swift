@@ -11,6 +11,8 @@ struct SourcePositions {
     let byteBase: Int
     /// True when `bytes` is all ASCII: then a character index is a byte offset.
     let isASCII: Bool
+    /// Lines of the original input that precede `bytes` (when parsing resumes after an error).
+    var lineBase = 0
     /// The cursor: a character index and the byte offset (into `bytes`) where that character starts.
     private var cursorCharacter = 0
     private var cursorByte = 0
@@ -23,7 +25,7 @@ struct SourcePositions {
 
     /// The `Mark` of a libyaml position.
     mutating func mark(index: Int, line: Int, column: Int) -> Mark {
-        Mark(line: line + 1, column: column + 1, offset: byteBase + byteOffset(ofCharacter: index))
+        Mark(line: lineBase + line + 1, column: column + 1, offset: byteBase + byteOffset(ofCharacter: index))
     }
 
     /// The byte offset (into `bytes`) of the character with the given 0-based index; the end of the

@@ -118,6 +118,76 @@ private func locations(_ json: String) throws -> [String] {
         #expect(found.last == "unknown-field@5:3")
     }
 
+    @Test func documentsAroundASyntaxErrorAreStillValidated() async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("mixed.yaml", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: first
+              labelz: {}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: [broken
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: third
+            data:
+              enabled: yes
+            """)
+        let result = try await KgitBinary.run(["validate", "-o", "json", "mixed.yaml"], in: dir.url)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        let found = try locations(result.stdout)
+        // The document before the error, the error itself, and the document after it.
+        #expect(found.first == "unknown-field@5:3")
+        #expect(found.count == 3, "\(found)")
+        #expect(found.dropFirst().first?.hasPrefix("yaml-syntax@1") == true, "\(found)")
+        #expect(found.last == "quote-yaml11@17:12")
+    }
+
+    @Test func aSyntaxErrorDoesNotHideTheValidDocumentsBeforeItInTheSummary() async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("tail.yaml", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: fine
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: "unterminated
+            """)
+        let result = try await KgitBinary.run(["validate", "--summary", "tail.yaml"], in: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("tail.yaml:9:"), "\(result.stdout)")
+        #expect(result.stdout.contains("error[yaml-syntax]"))
+        #expect(result.stdout.contains("1 document"), "\(result.stdout)")
+    }
+
+    @Test func aDuplicateKeyLosesOnlyItsOwnDocument() async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("dup.yaml", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: a
+              name: b
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: Not_Valid
+            """)
+        let result = try await KgitBinary.run(["validate", "-o", "json", "dup.yaml"], in: dir.url)
+        #expect(result.status == 1)
+        #expect(try locations(result.stdout) == ["yaml-duplicate-key@5:3", "invalid-name@10:9"])
+    }
+
     @Test func aCustomResourceIsValidatedAgainstACRDInTheSameRun() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("crd.yaml", """

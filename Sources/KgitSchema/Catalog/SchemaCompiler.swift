@@ -213,7 +213,7 @@ struct SchemaCompiler {
             do {
                 pattern = try SchemaPattern(source)
             } catch {
-                problems.append((path, "the pattern `\(source)` is not a valid regular expression"))
+                problems.append((path, "\(error) (Kubernetes reads patterns as RE2 regular expressions)"))
             }
         }
         return StringSchema(

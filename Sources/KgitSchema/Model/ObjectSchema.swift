@@ -18,7 +18,9 @@ public struct ObjectSchema: Sendable {
     /// The fields live in one reference-counted box, so copying an `ObjectSchema` (which the validator
     /// does each time it matches a schema's shape) costs one retain instead of one per field.
     private final class Storage: @unchecked Sendable {
-        var properties: [String: Schema]
+        var properties: [String: Schema] { didSet { lookup = PropertyLookup(properties) } }
+        /// `properties` again, for the validator's hot path: found by a cheap hash of the key's bytes.
+        private(set) var lookup: PropertyLookup
         var propertyNames: [String]
         var required: [String]
         var additionalProperties: AdditionalProperties
@@ -34,6 +36,7 @@ public struct ObjectSchema: Sendable {
             maxProperties: Int?, unions: [DiscriminatedUnion]
         ) {
             self.properties = properties
+            self.lookup = PropertyLookup(properties)
             self.propertyNames = propertyNames
             self.required = required
             self.additionalProperties = additionalProperties
@@ -120,9 +123,61 @@ public struct ObjectSchema: Sendable {
             minProperties: minProperties, maxProperties: maxProperties, unions: unions)
     }
 
+    /// The declared property named `key`: the same answer as `properties[key]`, found without hashing
+    /// the whole key with the standard library's seeded hasher (the validator asks this for every key).
+    func property(named key: String) -> Schema? { storage.lookup.find(key) }
+
     /// True when the object is a plain string-keyed map (no declared properties, typed values).
     public var isMap: Bool {
         if case .typed = additionalProperties { return properties.isEmpty }
         return false
+    }
+}
+
+/// An open-addressing table of an object's properties keyed by an FNV-1a hash of the name's UTF-8 bytes:
+/// for the short keys of manifests this is several times cheaper than `Dictionary<String, _>`, whose
+/// SipHash dominates a lookup. A hit is confirmed by comparing the names.
+struct PropertyLookup: Sendable {
+    private var hashes: [UInt64] = []
+    private var names: [String] = []
+    private var schemas: [Schema?] = []
+    private var mask = 0
+
+    init(_ properties: [String: Schema]) {
+        guard !properties.isEmpty else { return }
+        var capacity = 4
+        while capacity < properties.count * 2 { capacity <<= 1 }
+        mask = capacity - 1
+        hashes = Array(repeating: 0, count: capacity)
+        names = Array(repeating: "", count: capacity)
+        schemas = Array(repeating: nil, count: capacity)
+        for (name, schema) in properties {
+            let hash = Self.hash(name)
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while schemas[slot] != nil { slot = (slot + 1) & mask }
+            hashes[slot] = hash
+            names[slot] = name
+            schemas[slot] = schema
+        }
+    }
+
+    func find(_ key: String) -> Schema? {
+        guard mask != 0 else { return nil }
+        let hash = Self.hash(key)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while let schema = schemas[slot] {
+            if hashes[slot] == hash && names[slot] == key { return schema }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    static func hash(_ key: String) -> UInt64 {
+        var copy = key
+        return copy.withUTF8 { bytes in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            return h ^ (h >> 29)
+        }
     }
 }

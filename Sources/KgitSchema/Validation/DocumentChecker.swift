@@ -95,7 +95,7 @@ enum DocumentChecker {
 
         /// Checks one object; returns true when its kind is skipped.
         mutating func checkObject(_ root: Node, identity: Identity, path: [PathComponent]) -> Bool {
-            let object = identity.description
+            var object: String? { identity.description }
             guard case .mapping = root.content else {
                 fail(
                     .notAnObject, "expected a Kubernetes object (a mapping with apiVersion and kind), found \(NodeValidator.describe(root))",
@@ -134,7 +134,7 @@ enum DocumentChecker {
                 return false
             }
             var validator = NodeValidator(
-                file: file, document: document, object: object, kind: kind, allowUnknownFields: options.allowUnknownFields)
+                file: file, document: document, object: identity, kind: kind, allowUnknownFields: options.allowUnknownFields)
             validator.path = path.map(PathStep.init)
             validator.validate(root, schema, typeName: kindName)
             var checks = CheckContext(kind: kind)

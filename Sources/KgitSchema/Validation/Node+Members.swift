@@ -21,9 +21,12 @@ extension Node {
 extension Array where Element == Node.Pair {
     /// The index of the entry whose key is the scalar `key`.
     func index(ofKey key: String) -> Int? {
-        for index in indices {
-            if case .scalar(let scalar) = self[index].key.content, scalar.text == key { return index }
+        // Through a buffer pointer, so that no entry (two whole nodes) is copied to look at its key.
+        withUnsafeBufferPointer { entries in
+            for index in entries.indices {
+                if case .scalar(let scalar) = entries[index].key.content, scalar.text == key { return index }
+            }
+            return nil
         }
-        return nil
     }
 }

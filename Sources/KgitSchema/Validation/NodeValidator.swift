@@ -7,7 +7,9 @@ import KgitYAML
 struct NodeValidator {
     let file: String
     let document: Int
-    let object: String?
+    /// What the object is called in diagnostics, worked out only when one is made.
+    let objectIdentity: DocumentChecker.Identity?
+    var object: String? { objectIdentity?.description }
     let kind: GroupVersionKind?
     let allowUnknownFields: Bool
     /// The path of the node being visited (cheap steps, rendered only for diagnostics).
@@ -15,10 +17,12 @@ struct NodeValidator {
     /// What was found so far.
     var diagnostics: [Diagnostic] = []
 
-    init(file: String, document: Int, object: String?, kind: GroupVersionKind?, allowUnknownFields: Bool) {
+    init(
+        file: String, document: Int, object: DocumentChecker.Identity?, kind: GroupVersionKind?, allowUnknownFields: Bool
+    ) {
         self.file = file
         self.document = document
-        self.object = object
+        self.objectIdentity = object
         self.kind = kind
         self.allowUnknownFields = allowUnknownFields
         path.reserveCapacity(16)
@@ -143,7 +147,7 @@ struct NodeValidator {
 
     /// True when `node` satisfies `schema` (used for combinators; diagnostics are discarded).
     private func matches(_ node: Node, _ schema: Schema) -> Bool {
-        var probe = NodeValidator(file: file, document: document, object: object, kind: kind, allowUnknownFields: allowUnknownFields)
+        var probe = NodeValidator(file: file, document: document, object: objectIdentity, kind: kind, allowUnknownFields: allowUnknownFields)
         probe.validate(node, schema)
         return !probe.diagnostics.contains { $0.severity == .error }
     }
@@ -157,7 +161,6 @@ struct NodeValidator {
             mismatch(node, expected: object.isMap ? "map" : "object")
             return false
         }
-        let properties = object.properties
         let additionalProperties = object.additionalProperties
         let embeddedResource = object.embeddedResource
         // Elements are read through a buffer pointer so that each key and value is borrowed, not copied.
@@ -168,7 +171,7 @@ struct NodeValidator {
                     continue
                 }
                 let key = keyScalar.text
-                if let property = properties[key] {
+                if let property = object.property(named: key) {
                     path.append(.field(key))
                     validate(entries[index].value, property)
                     path.removeLast()

@@ -31,15 +31,15 @@ public struct Validator: Sendable {
     /// document order, and each document's diagnostics are sorted by line and column.
     public func validate(_ files: [SourceFile]) -> ValidationReport {
         let allFiles = schemaFiles + files
-        let parsed = ConcurrentMap.map(allFiles) { file in Result { () throws(YAMLError) in try YAMLParser.parse(file.bytes) } }
+        // A file with a YAML error still has its other documents validated (see `YAMLParser.parseAll`).
+        let parsed = ConcurrentMap.map(allFiles) { file in YAMLParser.parseAll(file.bytes) }
         var report = ValidationReport()
 
         // CustomResourceDefinitions first, from the schema files and the inputs.
         var registry = SchemaRegistry(catalog: catalog)
         var crdProblems: [String: [Int: [Diagnostic]]] = [:]
         for (index, file) in allFiles.enumerated() {
-            guard case .success(let documents) = parsed[index] else { continue }
-            for document in documents {
+            for document in parsed[index].documents {
                 guard let root = document.root, root.member("kind")?.string == "CustomResourceDefinition",
                     root.member("apiVersion")?.string == "apiextensions.k8s.io/v1"
                 else { continue }
@@ -58,10 +58,8 @@ public struct Validator: Sendable {
             }
         }
         for (index, file) in schemaFiles.enumerated() {
-            switch parsed[index] {
-            case .failure(let error): report.fileDiagnostics.append(Self.diagnostic(error, file: file.path))
-            case .success: report.fileDiagnostics += crdProblems[file.path]?.values.flatMap { $0 } ?? []
-            }
+            report.fileDiagnostics += parsed[index].errors.map { Self.diagnostic($0, file: file.path) }
+            report.fileDiagnostics += crdProblems[file.path]?.values.flatMap { $0 } ?? []
         }
 
         // Then every document of the inputs, in parallel.
@@ -71,12 +69,9 @@ public struct Validator: Sendable {
         }
         var work: [Work] = []
         for (offset, file) in files.enumerated() {
-            switch parsed[schemaFiles.count + offset] {
-            case .failure(let error):
-                report.fileDiagnostics.append(Self.diagnostic(error, file: file.path))
-            case .success(let documents):
-                for document in documents { work.append(Work(file: file.path, document: document)) }
-            }
+            let stream = parsed[schemaFiles.count + offset]
+            report.fileDiagnostics += stream.errors.map { Self.diagnostic($0, file: file.path) }
+            for document in stream.documents { work.append(Work(file: file.path, document: document)) }
         }
         let options = self.options
         let finalRegistry = registry

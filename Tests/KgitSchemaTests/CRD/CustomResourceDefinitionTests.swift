@@ -147,6 +147,26 @@ import Testing
         #expect(codes(found) == ["invalid-crd"])
     }
 
+    @Test func aCRDPatternRE2DoesNotSupportIsReportedWithItsField() throws {
+        let broken = try crd().replacingOccurrences(
+            "pattern: '^(@(hourly|daily|weekly)|\\S+ \\S+ \\S+ \\S+ \\S+)$'", with: "pattern: '^(a)\\1$'")
+        #expect(broken != (try crd()))
+        let found = try diagnostics(broken)
+        #expect(codes(found) == ["invalid-crd"])
+        let message = try #require(found.first?.message)
+        #expect(message.contains("backreference"), "\(message)")
+        #expect(message.contains("RE2"), "\(message)")
+        #expect(message.contains(".spec.schedule"), "\(message)")
+    }
+
+    @Test func aCRDPatternIsMatchedAsRE2MatchesIt() throws {
+        // `$` is the end of the text in RE2: a trailing newline does not match, where Swift's `$` would.
+        let resource = Self.validResource.replacingOccurrences("schedule: \"0 3 * * *\"", with: "schedule: \"@daily\\n\"")
+        #expect(resource != Self.validResource)
+        let found = try diagnostics(resource, schemas: [try crd()])
+        #expect(codes(found) == ["pattern"])
+    }
+
     @Test func aCRDIsItselfValidatedAsABuiltInKind() throws {
         let typo = try crd().replacingOccurrences("    listKind: BackupScheduleList", with: "    listkind: BackupScheduleList")
         let found = try diagnostics(typo)
