@@ -21,6 +21,10 @@ let benchmarks: [Benchmark] = [
     Benchmark(
         name: "store", summary: "embedded SQLite store vs etcd 3.4: writes/s at 1/16/256 writers, reads/s, watch latency",
         run: StoreBench.run),
+    Benchmark(
+        name: "scheduler",
+        summary: "scheduling core: pods/s placing 10,000 pods on 5,000 nodes (plain, spread, anti-affinity)",
+        run: SchedulerBench.run),
 ] + schemaBenchmarks
 
 let args = Array(CommandLine.arguments.dropFirst())
