@@ -10,6 +10,7 @@
 //   4  KgitAPIServer                      HTTPS API server, PKI, registry, watch   <- KgitAPIMachinery, KgitStore, KgitSchema
 //   5  KgitSync                           GitOps: desired state, diff, health, plan <- KgitGit KgitSchema KgitYAML
 //   5  KgitScheduler                      scheduling queue, framework, plugins, preemption <- KgitAPIMachinery
+//   5  KgitAgent                          simulated nodes: node objects, lease schedule, pod lifecycle <- KgitAPIMachinery
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -43,6 +44,7 @@ let package = Package(
         .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
         .target(name: "KgitAPIMachinery"),
         .target(name: "KgitScheduler", dependencies: ["KgitAPIMachinery"]),
+        .target(name: "KgitAgent", dependencies: ["KgitAPIMachinery"]),
         .target(
             name: "KgitAPIServer",
             dependencies: [
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI", "KgitTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
         .testTarget(name: "KgitSchedulerTests", dependencies: ["KgitScheduler", "KgitAPIMachinery"]),
+        .testTarget(name: "KgitAgentTests", dependencies: ["KgitAgent", "KgitAPIMachinery"]),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
     swiftLanguageModes: [.v6]
