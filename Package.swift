@@ -2,13 +2,15 @@
 // kgit: a declarative GitOps reconciler and configuration language with a Kubernetes-style control plane.
 //
 // Module layering (a module imports only from lower layers):
-//   0  CYAML CSQLite CGit2                C headers and link flags only
-//   1  KgitYAML KgitStore KgitGit         each wraps one thing
+//   0  CYAML CSQLite CGit2 COpenSSL       C headers and link flags only (COpenSSL: TLS to etcd)
+//   1  KgitYAML KgitStore KgitGit         each wraps one thing (KgitStore <- CSQLite COpenSSL)
 //   2  KgitSchema                         schema model, built-in kinds, validator   <- KgitYAML
 //   3  KgitKGL                            the configuration language               <- KgitSchema
 //   3  KgitAPIMachinery                   JSON values, Status errors, selectors, protobuf envelopes
 //   4  KgitAPIServer                      HTTPS API server, PKI, registry, watch   <- KgitAPIMachinery, KgitStore, KgitSchema
-//   5  KgitSync                           GitOps: desired state, diff, health, plan <- KgitGit KgitSchema KgitYAML
+//   4  KgitClient                         kubeconfig, HTTPS transport, dynamic client <- KgitAPIMachinery, KgitYAML
+//   5  KgitSync                           GitOps: desired state, diff, health, plan, engine <- KgitGit KgitSchema KgitYAML KgitClient
+//   5  KgitControllers                    reconcilers as pure decisions, a driver  <- KgitAPIMachinery
 //   5  KgitScheduler                      scheduling queue, framework, plugins, preemption <- KgitAPIMachinery
 //   5  KgitAgent                          simulated nodes: node objects, lease schedule, pod lifecycle <- KgitAPIMachinery
 //   6  KgitCLI, then the `kgit` executable
@@ -33,16 +35,18 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "KgitYAML", dependencies: ["CYAML"]),
-        .target(name: "KgitStore", dependencies: ["CSQLite"]),
+        .target(name: "KgitStore", dependencies: ["CSQLite", "COpenSSL"]),
         .target(name: "KgitGit", dependencies: ["CGit2"]),
         // Test support shared by test targets (real git repositories, a git daemon, scratch directories).
         .target(name: "KgitTesting"),
-        .target(name: "KgitSync", dependencies: ["KgitGit", "KgitYAML", "KgitSchema"]),
+        .target(name: "KgitSync", dependencies: ["KgitGit", "KgitYAML", "KgitSchema", "KgitClient", "KgitAPIMachinery"]),
         .target(name: "KgitSchema", dependencies: ["KgitYAML"], resources: [.copy("Resources")]),
         .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
         .target(name: "KgitAPIMachinery"),
+        .target(name: "KgitControllers", dependencies: ["KgitAPIMachinery"]),
         .target(name: "KgitScheduler", dependencies: ["KgitAPIMachinery"]),
         .target(name: "KgitAgent", dependencies: ["KgitAPIMachinery"]),
         .target(
@@ -60,9 +64,19 @@ let package = Package(
             resources: [.copy("Resources/kubernetes-1.33-definitions.json")]
         ),
         .target(
+            name: "KgitClient",
+            dependencies: [
+                "KgitAPIMachinery", "KgitYAML",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
             name: "KgitCLI",
             dependencies: [
-                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer",
+                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer", "KgitClient", "KgitSync", "KgitGit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,9 +95,11 @@ let package = Package(
         .testTarget(name: "KgitKGLTests", dependencies: ["KgitKGL", "KgitSchema", "KgitYAML"]),
         .testTarget(name: "KgitStoreTests", dependencies: ["KgitStore", "KgitTesting"]),
         .testTarget(name: "KgitGitTests", dependencies: ["KgitGit", "KgitTesting"], exclude: ["Support/git-http-auth-server.py"]),
-        .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit", "KgitYAML", "KgitSchema", "KgitTesting"]),
+        .testTarget(name: "KgitSyncTests", dependencies: ["KgitSync", "KgitGit", "KgitYAML", "KgitSchema", "KgitClient", "KgitAPIMachinery", "KgitTesting"]),
         .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI", "KgitTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
+        .testTarget(name: "KgitControllersTests", dependencies: ["KgitControllers", "KgitAPIMachinery"]),
+        .testTarget(name: "KgitClientTests", dependencies: ["KgitClient", "KgitAPIMachinery", "KgitTesting"]),
         .testTarget(name: "KgitSchedulerTests", dependencies: ["KgitScheduler", "KgitAPIMachinery"]),
         .testTarget(name: "KgitAgentTests", dependencies: ["KgitAgent", "KgitAPIMachinery"]),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),

@@ -8,7 +8,8 @@ public struct Kgit: AsyncParsableCommand {
         abstract: "A declarative GitOps reconciler and configuration language.",
         discussion: """
             Validate Kubernetes manifests in CI, type them and layer environments on them with KGL, keep \
-            desired state in an embedded store, and serve the Kubernetes API to kubectl.
+            desired state in an embedded store, serve the Kubernetes API to kubectl, and sync a cluster from git \
+            (`kgit sync`, `kgit diff`, `kgit status`).
 
             Start with `kgit validate manifests/` to check YAML against the Kubernetes schemas, \
             `kgit render --env prod` to see an environment's manifests, and `kgit explain CODE` to learn \
@@ -16,8 +17,8 @@ public struct Kgit: AsyncParsableCommand {
             """,
         version: KgitVersion.string,
         subcommands: [
-            ValidateCommand.self, RenderCommand.self, FmtCommand.self, ExplainCommand.self, ServerCommand.self,
-            StoreCommand.self,
+            ValidateCommand.self, RenderCommand.self, FmtCommand.self, ExplainCommand.self, SyncCommand.self,
+            DiffCommand.self, StatusCommand.self, ServerCommand.self, StoreCommand.self,
         ]
     )
 

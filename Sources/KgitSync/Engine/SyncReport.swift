@@ -2,17 +2,22 @@
 public struct SyncReport: Sendable, Hashable {
     /// One object's result.
     public struct Entry: Sendable, Hashable {
+        /// The object.
         public var identity: ObjectIdentity
+        /// What happened to it.
         public var outcome: SyncOutcome
 
+        /// An entry.
         public init(identity: ObjectIdentity, outcome: SyncOutcome) {
             self.identity = identity
             self.outcome = outcome
         }
     }
 
+    /// The entries, in the order the tasks ran.
     public var entries: [Entry]
 
+    /// A report of `entries`.
     public init(entries: [Entry]) {
         self.entries = entries
     }

@@ -7,6 +7,8 @@ public enum HealthStatus: String, Sendable, Hashable, Comparable, CaseIterable, 
     case suspended = "Suspended"
     /// The object is on its way to healthy (a rollout, a pending volume, a load balancer being made).
     case progressing = "Progressing"
+    /// The object is not on the cluster (kgit applied it, and it is gone).
+    case missing = "Missing"
     /// The object failed or will not become healthy without a change.
     case degraded = "Degraded"
     /// The object's state cannot be told.
@@ -17,8 +19,9 @@ public enum HealthStatus: String, Sendable, Hashable, Comparable, CaseIterable, 
         case .healthy: 0
         case .suspended: 1
         case .progressing: 2
-        case .degraded: 3
-        case .unknown: 4
+        case .missing: 3
+        case .degraded: 4
+        case .unknown: 5
         }
     }
 

@@ -28,6 +28,37 @@ public struct DesiredState: Sendable {
         objects.first { $0.identity == identity }
     }
 
+    /// Re-attributes every field of the objects rendered from `documents` (a KGL environment: base manifests with
+    /// patches applied) to where it was really written: `locate(identity, mark)` maps a node's position in the
+    /// rendered document to the manifest file or the KGL file it came from. Objects with no rendered document keep
+    /// their provenance.
+    public mutating func attributeSources(
+        to documents: [Document], defaultNamespace: String = "default",
+        locate: (ObjectIdentity, Mark) -> ManifestLocation
+    ) {
+        let catalog = try? KubernetesCatalog.load(version: ValidationOptions().kubernetesVersion)
+        var index: [ObjectIdentity: Int] = [:]
+        for (position, object) in objects.enumerated() { index[object.identity] = position }
+        for document in documents {
+            guard let root = document.root, var identity = ObjectIdentity(object: YAMLValue(root)) else { continue }
+            if identity.namespace.isEmpty, let position = index[identity] ?? index[
+                ObjectIdentity(
+                    group: identity.group, version: identity.version, kind: identity.kind,
+                    namespace: defaultNamespace, name: identity.name)]
+            {
+                identity = objects[position].identity
+            }
+            guard let position = index[identity] else { continue }
+            let schema = catalog?.schema(
+                for: GroupVersionKind(group: identity.group, version: identity.version, kind: identity.kind))
+            let root_ = root
+            var table: [String: ManifestLocation] = ["": locate(identity, root_.start)]
+            Loader.record(root, path: "", schema: schema, locate: { locate(identity, $0) }, into: &table)
+            objects[position].provenance = table
+            objects[position].location = table[""] ?? objects[position].location
+        }
+    }
+
     /// Loads the YAML files of a snapshot (`*.yaml`, `*.yml`; KGL files are evaluated elsewhere).
     public static func load(_ snapshot: ManifestSnapshot, options: DesiredStateOptions = DesiredStateOptions())
         -> Result<DesiredState, DesiredStateError>
@@ -195,6 +226,14 @@ private struct Loader {
     static func record(
         _ node: Node, path: String, schema: Schema?, file: String, into table: inout [String: ManifestLocation]
     ) {
+        record(node, path: path, schema: schema, locate: { ManifestLocation(file: file, line: $0.line, column: $0.column) }, into: &table)
+    }
+
+    /// `record` with each position turned into a location by `locate`.
+    static func record(
+        _ node: Node, path: String, schema: Schema?, locate: (Mark) -> ManifestLocation,
+        into table: inout [String: ManifestLocation]
+    ) {
         switch node.content {
         case .scalar:
             return
@@ -202,9 +241,12 @@ private struct Loader {
             for pair in pairs {
                 guard let key = pair.key.string else { continue }
                 let childPath = FieldPath.appending(path, key: key)
-                table[childPath] = ManifestLocation(
-                    file: file, line: pair.key.start.line, column: pair.key.start.column)
-                record(pair.value, path: childPath, schema: FieldPath.child(schema, key: key), file: file, into: &table)
+                // An entry is where its key was written, unless its value came from elsewhere (a KGL patch
+                // replacing a manifest's value): then the value's place is the one that explains it.
+                let keyLocation = locate(pair.key.start)
+                let valueLocation = locate(pair.value.start)
+                table[childPath] = valueLocation.file == keyLocation.file ? keyLocation : valueLocation
+                record(pair.value, path: childPath, schema: FieldPath.child(schema, key: key), locate: locate, into: &table)
             }
         case .sequence(let items):
             let (itemSchema, keys, _) = FieldPath.elements(schema)
@@ -214,8 +256,8 @@ private struct Loader {
                     if let value = item[key] { keyValues.append(YAMLValue.Entry(key: key, value: YAMLValue(value))) }
                 }
                 let childPath = FieldPath.appending(path, index: index, element: .mapping(keyValues), keys: keys)
-                table[childPath] = ManifestLocation(file: file, line: item.start.line, column: item.start.column)
-                record(item, path: childPath, schema: itemSchema, file: file, into: &table)
+                table[childPath] = locate(item.start)
+                record(item, path: childPath, schema: itemSchema, locate: locate, into: &table)
             }
         }
     }

@@ -40,14 +40,31 @@ import Testing
                 .hasFailures)
     }
 
-    @Test(
-        arguments: [
-            (nil, "1", SyncOutcome.created),
-            ("1", "1", .unchanged),
-            ("1", "2", .configured),
-        ] as [(String?, String, SyncOutcome)])
-    func anApplyIsCreatedConfiguredOrUnchangedByResourceVersion(before: String?, after: String, want: SyncOutcome) {
-        let got = SyncOutcome.ofApply(before: before.map(Self.configMap), after: Self.configMap(resourceVersion: after))
-        #expect(got == want)
+    /// A ConfigMap as stored at `resourceVersion`, holding `value`, last written at `time`.
+    static func configMap(resourceVersion: String, value: String, time: String = "t1") -> YAMLValue {
+        SyncFixtures.value(
+            """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: c
+              resourceVersion: "\(resourceVersion)"
+              managedFields: [{manager: kgit, operation: Apply, time: "\(time)"}]
+            data: {k: "\(value)"}
+            """)
+    }
+
+    @Test func anApplyIsCreatedConfiguredOrUnchanged() {
+        let before = Self.configMap(resourceVersion: "1", value: "a")
+        #expect(SyncOutcome.ofApply(before: nil, after: before) == .created)
+        #expect(SyncOutcome.ofApply(before: before, after: before) == .unchanged)
+        #expect(
+            SyncOutcome.ofApply(before: before, after: Self.configMap(resourceVersion: "2", value: "b")) == .configured)
+    }
+
+    @Test func anApplyThatOnlyMovedServerBookkeepingIsUnchanged() {
+        let before = Self.configMap(resourceVersion: "1", value: "a", time: "t1")
+        let after = Self.configMap(resourceVersion: "2", value: "a", time: "t2")
+        #expect(SyncOutcome.ofApply(before: before, after: after) == .unchanged)
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct HealthStatusTests {
     @Test func statusesAreOrderedBestToWorstLikeGitopsEngine() {
-        #expect(HealthStatus.allCases.sorted() == [.healthy, .suspended, .progressing, .degraded, .unknown])
+        #expect(HealthStatus.allCases.sorted() == [.healthy, .suspended, .progressing, .missing, .degraded, .unknown])
         #expect(HealthStatus.degraded > .progressing)
     }
 

@@ -1,5 +1,6 @@
 import KgitGit
 import KgitSchema
+import KgitYAML
 import Testing
 
 @testable import KgitSync
@@ -177,5 +178,25 @@ import Testing
         #expect(state.revision == commit.description)
         #expect(state.objects.map(\.location.description) == ["apps/a.yaml:1:1", "apps/b.yml:1:1"])
         #expect(state.objects.map(\.identity.namespace) == ["web", "web"])
+    }
+}
+
+@Suite("DesiredState.attributeSources")
+struct AttributeSourcesTests {
+    @Test("rendered fields are traced through locate; a value written elsewhere than its key is traced to the value")
+    func tracesRenderedFields() throws {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  mode: fast\n"
+        var state = try SyncFixtures.load([("rendered.yaml", text)]).get()
+        let documents = try YAMLParser.parse(text)
+        state.attributeSources(to: documents) { _, mark in
+            // Pretend the value of `mode` (line 6, column 9) came from a patch in kgit.kgl.
+            mark.line == 6 && mark.column == 9
+                ? ManifestLocation(file: "kgit.kgl", line: 3, column: 5)
+                : ManifestLocation(file: "base/c.yaml", line: mark.line, column: mark.column)
+        }
+        let object = try #require(state.objects.first)
+        #expect(object.provenance[".metadata.name"] == ManifestLocation(file: "base/c.yaml", line: 4, column: 3))
+        #expect(object.provenance[".data.mode"] == ManifestLocation(file: "kgit.kgl", line: 3, column: 5))
+        #expect(object.location.file == "base/c.yaml")
     }
 }

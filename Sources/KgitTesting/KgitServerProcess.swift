@@ -1,0 +1,112 @@
+import Foundation
+
+/// A real `kgit server` on a free loopback port with a temporary data directory, for end-to-end tests that drive
+/// it as a user would (the built `kgit`, real kubectl, the client library over HTTPS).
+///
+/// ```swift
+/// let server = try await KgitServerProcess.start()
+/// defer { server.stop() }
+/// let pods = try await server.kubectl(["get", "pods", "-A"])
+/// ```
+///
+/// Started from `KgitBinary.path`; every blocking wait runs off the cooperative pool. `stop()` (or deinit) kills
+/// the server and removes the temporary directory.
+public final class KgitServerProcess: @unchecked Sendable {
+    /// The server's data directory; it holds `kubeconfig` and `pki/`.
+    public let dataDirectory: String
+    /// The loopback port the server listens on.
+    public let port: Int
+    /// A private discovery cache for kubectl, so tests do not share `~/.kube/cache`.
+    public let kubectlCache: String
+    private let scratch: Scratch
+    private let process: Process
+    private let log: Log
+
+    /// `DIR/kubeconfig`, written by the server for its admin user.
+    public var kubeconfig: String { dataDirectory + "/kubeconfig" }
+    /// `https://127.0.0.1:PORT`.
+    public var url: String { "https://127.0.0.1:\(port)" }
+    /// What the server wrote to standard error so far.
+    public var serverLog: String { log.text }
+
+    /// Starts `kgit server --data-dir DIR --listen 127.0.0.1:0 EXTRA` and waits until it listens.
+    public static func start(extraArguments: [String] = []) async throws -> KgitServerProcess {
+        try await offPool { try KgitServerProcess(extraArguments: extraArguments) }
+    }
+
+    private init(extraArguments: [String]) throws {
+        scratch = try Scratch("kgit-server")
+        dataDirectory = scratch.url("data")
+        kubectlCache = scratch.url("kube-cache")
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: kubectlCache, withIntermediateDirectories: true)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: KgitBinary.path)
+        process.arguments = ["server", "--data-dir", dataDirectory, "--listen", "127.0.0.1:0"] + extraArguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let log = Log()
+        self.log = log
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty { handle.readabilityHandler = nil } else { log.append(chunk) }
+        }
+        try process.run()
+        // The server prints "listening on https://127.0.0.1:PORT" once it is bound and bootstrapped.
+        var found: Int?
+        for _ in 0..<1200 {
+            let text = log.text
+            if let range = text.range(of: "listening on https://127.0.0.1:") {
+                found = Int(text[range.upperBound...].prefix { $0.isNumber })
+                if found != nil { break }
+            }
+            if !process.isRunning { break }
+            usleep(50_000)
+        }
+        guard let found, FileManager.default.fileExists(atPath: dataDirectory + "/kubeconfig") else {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            throw ServerDidNotStart(log: log.text)
+        }
+        port = found
+    }
+
+    deinit { stop() }
+
+    /// Kills the server (SIGKILL: test threads block SIGTERM in children) and waits for it.
+    public func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Runs `kubectl --kubeconfig DIR/kubeconfig ARGS` with a private cache.
+    @discardableResult
+    public func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> Subprocess.Result {
+        try await Subprocess.run(
+            "kubectl", ["--kubeconfig", kubeconfig] + arguments, stdin: stdin,
+            environment: ["KUBECACHEDIR": kubectlCache, "HOME": kubectlCache])
+    }
+
+    /// Whether kubectl is on PATH (end-to-end suites that need it are skipped without it).
+    public static var hasKubectl: Bool {
+        (try? Subprocess.runBlocking("/bin/sh", ["-c", "command -v kubectl"]).status) == 0
+    }
+
+    /// The server's standard error, collected by a background reader.
+    final class Log: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+    }
+}
+
+/// `kgit server` exited or never said it was listening.
+public struct ServerDidNotStart: Error, CustomStringConvertible {
+    /// What the server printed.
+    public let log: String
+    /// `kgit server did not start:` and the log.
+    public var description: String { "kgit server did not start:\n\(log)" }
+}
