@@ -12,6 +12,7 @@
 //   5  KgitSync                           GitOps: desired state, diff, health, plan, engine <- KgitGit KgitSchema KgitYAML KgitClient
 //   5  KgitControllers                    reconcilers as pure decisions, a driver  <- KgitAPIMachinery
 //   5  KgitScheduler                      scheduling queue, framework, plugins, preemption <- KgitAPIMachinery
+//   5  KgitAgent                          simulated nodes: node objects, lease schedule, pod lifecycle <- KgitAPIMachinery
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -47,6 +48,7 @@ let package = Package(
         .target(name: "KgitAPIMachinery"),
         .target(name: "KgitControllers", dependencies: ["KgitAPIMachinery"]),
         .target(name: "KgitScheduler", dependencies: ["KgitAPIMachinery"]),
+        .target(name: "KgitAgent", dependencies: ["KgitAPIMachinery"]),
         .target(
             name: "KgitAPIServer",
             dependencies: [
@@ -98,6 +100,7 @@ let package = Package(
         .testTarget(name: "KgitControllersTests", dependencies: ["KgitControllers", "KgitAPIMachinery"]),
         .testTarget(name: "KgitClientTests", dependencies: ["KgitClient", "KgitAPIMachinery", "KgitTesting"]),
         .testTarget(name: "KgitSchedulerTests", dependencies: ["KgitScheduler", "KgitAPIMachinery"]),
+        .testTarget(name: "KgitAgentTests", dependencies: ["KgitAgent", "KgitAPIMachinery"]),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
     swiftLanguageModes: [.v6]

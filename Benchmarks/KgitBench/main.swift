@@ -29,6 +29,10 @@ let benchmarks: [Benchmark] = [
         name: "apiserver",
         summary: "API server vs the same operations on its store: create/get/list/watch req/s and p50/p99 at 1/16/64",
         run: APIServerBench.run),
+    Benchmark(
+        name: "scheduler",
+        summary: "scheduling core: pods/s placing 10,000 pods on 5,000 nodes (plain, spread, anti-affinity)",
+        run: SchedulerBench.run),
 ] + schemaBenchmarks
 
 let args = Array(CommandLine.arguments.dropFirst())

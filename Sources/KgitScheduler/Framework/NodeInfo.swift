@@ -1,18 +1,24 @@
 /// A node with the pods assigned to it and the sums the plugins read: what the scheduler's cache holds
-/// per node, as a value.
-public struct NodeInfo: Sendable {
+/// per node.
+///
+/// A class, so that the thousands of reads a scheduling cycle makes cost one reference each, not a copy of
+/// every field. `Snapshot` keeps value semantics by copying a shared `NodeInfo` before it changes one
+/// (copy on write); code outside a snapshot that wants to simulate changes (as preemption does) calls
+/// `copy()` first and changes only the copy. Its properties skip dynamic exclusivity checks: an instance
+/// is changed only while nothing else reads it (the snapshot's copy on write guarantees that).
+public final class NodeInfo: @unchecked Sendable {
     /// The node.
-    public var node: Node
+    @exclusivity(unchecked) public internal(set) var node: Node
     /// The pods bound or assumed on the node.
-    public private(set) var pods: [Pod]
+    @exclusivity(unchecked) public private(set) var pods: [Pod]
     /// The sum of the pods' requests.
-    public private(set) var requested: Resources
+    @exclusivity(unchecked) public private(set) var requested: Resources
     /// The sum of the pods' non-zero CPU and memory requests (for scoring).
-    public private(set) var nonZeroRequested: Resources
+    @exclusivity(unchecked) public private(set) var nonZeroRequested: Resources
     /// How many of the pods have pod affinity or anti-affinity rules.
-    public private(set) var podsWithAffinityCount: Int
+    @exclusivity(unchecked) public private(set) var podsWithAffinityCount: Int
     /// How many of the pods have required anti-affinity terms.
-    public private(set) var podsWithRequiredAntiAffinityCount: Int
+    @exclusivity(unchecked) public private(set) var podsWithRequiredAntiAffinityCount: Int
 
     /// A node with no pods.
     public init(node: Node) {
@@ -27,8 +33,20 @@ public struct NodeInfo: Sendable {
     /// The node's name.
     public var name: String { node.name }
 
-    /// Adds a pod's requests and rules to the node.
-    public mutating func add(_ pod: Pod) {
+    /// An independent copy, safe to change.
+    public func copy() -> NodeInfo {
+        let c = NodeInfo(node: node)
+        c.pods = pods
+        c.requested = requested
+        c.nonZeroRequested = nonZeroRequested
+        c.podsWithAffinityCount = podsWithAffinityCount
+        c.podsWithRequiredAntiAffinityCount = podsWithRequiredAntiAffinityCount
+        return c
+    }
+
+    /// Adds a pod's requests and rules to this node info. Changes this instance: call it only on a `copy()`
+    /// (a snapshot's own node infos change only through the snapshot).
+    public func add(_ pod: Pod) {
         pods.append(pod)
         requested.add(pod.requests)
         nonZeroRequested.add(pod.nonZeroRequests)
@@ -36,9 +54,10 @@ public struct NodeInfo: Sendable {
         if !pod.podAntiAffinity.required.isEmpty { podsWithRequiredAntiAffinityCount += 1 }
     }
 
-    /// Removes the pod with this `namespace/name`; returns whether it was there.
+    /// Removes the pod with this `namespace/name`; returns whether it was there. Changes this instance:
+    /// call it only on a `copy()`.
     @discardableResult
-    public mutating func remove(podKey: String) -> Bool {
+    public func remove(podKey: String) -> Bool {
         guard let index = pods.firstIndex(where: { $0.key == podKey }) else { return false }
         let pod = pods.remove(at: index)
         requested.subtract(pod.requests)

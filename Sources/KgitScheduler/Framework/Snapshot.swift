@@ -53,7 +53,7 @@ public struct Snapshot: Sendable {
     /// Adds a node, or replaces the node of that name keeping its pods.
     public mutating func upsert(_ node: Node) {
         if let i = indexByName[node.name] {
-            nodes[i].node = node
+            mutableNode(i).node = node
         } else {
             indexByName[node.name] = nodes.count
             nodes.append(NodeInfo(node: node))
@@ -78,7 +78,7 @@ public struct Snapshot: Sendable {
     public mutating func add(_ pod: Pod) -> Bool {
         guard let nodeName = pod.nodeName, let i = indexByName[nodeName] else { return false }
         removePod(key: pod.key)
-        nodes[i].add(pod)
+        mutableNode(i).add(pod)
         nodeByPod[pod.key] = nodeName
         count(pod, 1)
         return true
@@ -96,8 +96,14 @@ public struct Snapshot: Sendable {
     public mutating func removePod(key: String) {
         guard let nodeName = nodeByPod[key], let i = indexByName[nodeName] else { return }
         if let pod = nodes[i].pods.first(where: { $0.key == key }) { count(pod, -1) }
-        nodes[i].remove(podKey: key)
+        mutableNode(i).remove(podKey: key)
         nodeByPod[key] = nil
+    }
+
+    /// The node info at `i`, copied first if another snapshot shares it (copy on write).
+    private mutating func mutableNode(_ i: Int) -> NodeInfo {
+        if !isKnownUniquelyReferenced(&nodes[i]) { nodes[i] = nodes[i].copy() }
+        return nodes[i]
     }
 
     private mutating func count(_ pod: Pod, _ delta: Int) {

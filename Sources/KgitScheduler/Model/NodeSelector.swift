@@ -82,11 +82,14 @@ public struct NodeSelectorTerm: Sendable, Hashable {
     }
 
     /// Whether the node satisfies every requirement of the term.
-    public func matches(_ node: Node) -> Bool {
+    public func matches(_ node: Node) -> Bool { matches(labels: node.labels, name: node.name) }
+
+    /// Whether a node with these labels and name satisfies every requirement of the term.
+    public func matches(labels: [String: String], name: String) -> Bool {
         if matchExpressions.isEmpty && matchFields.isEmpty { return false }
-        for requirement in matchExpressions where !requirement.matches(node.labels[requirement.key]) { return false }
+        for requirement in matchExpressions where !requirement.matches(labels[requirement.key]) { return false }
         for requirement in matchFields {
-            let field: String? = requirement.key == "metadata.name" ? node.name : nil
+            let field: String? = requirement.key == "metadata.name" ? name : nil
             if !requirement.matches(field) { return false }
         }
         return true
@@ -136,9 +139,12 @@ public struct NodeAffinityRules: Sendable, Hashable {
     }
 
     /// Whether the node satisfies the required terms.
-    public func requiredMatches(_ node: Node) -> Bool {
+    public func requiredMatches(_ node: Node) -> Bool { requiredMatches(labels: node.labels, name: node.name) }
+
+    /// Whether a node with these labels and name satisfies the required terms.
+    public func requiredMatches(labels: [String: String], name: String) -> Bool {
         guard let required else { return true }
-        return required.contains { $0.matches(node) }
+        return required.contains { $0.matches(labels: labels, name: name) }
     }
 
     init(reading r: FieldReader) throws(DecodingError) {

@@ -70,7 +70,7 @@ public struct DefaultPreemption: PostFilterPlugin {
         let potential = node.pods.filter { $0.priority < pod.priority }.sorted(by: DefaultPreemption.moreImportant)
         if potential.isEmpty { return .failure(Status(.unschedulableAndUnresolvable, DefaultPreemption.noVictimsReason)) }
         let simulated = state.copy()
-        var info = node
+        let info = node.copy()
         for victim in potential {
             info.remove(podKey: victim.key)
             framework.runRemovePod(victim, from: info, for: pod, state: simulated, snapshot: snapshot)

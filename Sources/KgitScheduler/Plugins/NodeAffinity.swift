@@ -15,13 +15,20 @@ public struct NodeAffinity: FilterPlugin, ScorePlugin {
 
     /// Whether the node satisfies the pod's `nodeSelector` (every label) and required terms (any term).
     public static func requiredMatches(_ pod: Pod, _ node: Node) -> Bool {
-        for (key, value) in pod.nodeSelector where node.labels[key] != value { return false }
-        return pod.nodeAffinity?.requiredMatches(node) ?? true
+        requiredMatches(pod, labels: node.labels, name: node.name)
+    }
+
+    /// Whether a node with these labels and name satisfies the pod's `nodeSelector` and required terms.
+    public static func requiredMatches(_ pod: Pod, labels: [String: String], name: String) -> Bool {
+        for (key, value) in pod.nodeSelector where labels[key] != value { return false }
+        return pod.nodeAffinity?.requiredMatches(labels: labels, name: name) ?? true
     }
 
     /// Rejects (unresolvably) a node the selector or required terms exclude.
     public func filter(_ pod: Pod, node: NodeInfo, state: CycleState) -> Status {
-        NodeAffinity.requiredMatches(pod, node.node) ? .success : Status(.unschedulableAndUnresolvable, NodeAffinity.reason)
+        if pod.nodeSelector.isEmpty && pod.nodeAffinity?.required == nil { return .success }
+        return NodeAffinity.requiredMatches(pod, labels: node.node.labels, name: node.node.name)
+            ? .success : Status(.unschedulableAndUnresolvable, NodeAffinity.reason)
     }
 
     /// Skips pods without preferred terms.
@@ -32,7 +39,10 @@ public struct NodeAffinity: FilterPlugin, ScorePlugin {
     /// The sum of the weights of the preferred terms the node matches.
     public func score(_ pod: Pod, node: NodeInfo, state: CycleState) -> Int64 {
         var total: Int64 = 0
-        for term in pod.nodeAffinity?.preferred ?? [] where term.preference.matches(node.node) { total += term.weight }
+        let labels = node.node.labels
+        for term in pod.nodeAffinity?.preferred ?? [] where term.preference.matches(labels: labels, name: node.node.name) {
+            total += term.weight
+        }
         return total
     }
 

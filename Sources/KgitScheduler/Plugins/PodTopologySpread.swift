@@ -37,11 +37,16 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, ScorePlugin {
     static let scoreKey = "PodTopologySpread/score"
 
     /// Whether the node counts as a domain for the pod's constraints.
-    static func eligible(_ node: Node, for pod: Pod, constraints: [TopologySpreadConstraint]) -> Bool {
-        for c in constraints where node.labels[c.topologyKey] == nil { return false }
-        if constraints.contains(where: \.honorNodeAffinity), !NodeAffinity.requiredMatches(pod, node) { return false }
+    static func eligible(_ info: NodeInfo, for pod: Pod, constraints: [TopologySpreadConstraint]) -> Bool {
+        let labels = info.node.labels
+        for c in constraints where labels[c.topologyKey] == nil { return false }
+        if constraints.contains(where: \.honorNodeAffinity),
+            !NodeAffinity.requiredMatches(pod, labels: labels, name: info.node.name)
+        {
+            return false
+        }
         if constraints.contains(where: \.honorNodeTaints) {
-            for taint in node.taints where taint.effect != .preferNoSchedule && !pod.tolerations.tolerate(taint) {
+            for taint in info.node.taints where taint.effect != .preferNoSchedule && !pod.tolerations.tolerate(taint) {
                 return false
             }
         }
@@ -60,10 +65,24 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, ScorePlugin {
         for pod: Pod, constraints: [TopologySpreadConstraint], nodes: some Sequence<NodeInfo>
     ) -> Counts {
         var tables = [[String: Int]](repeating: [:], count: constraints.count)
-        for info in nodes where eligible(info.node, for: pod, constraints: constraints) {
+        let honorAffinity = constraints.contains(where: \.honorNodeAffinity)
+        let honorTaints = constraints.contains(where: \.honorNodeTaints)
+        var domains = [String](repeating: "", count: constraints.count)
+        nodes: for info in nodes {
+            // The same test as `eligible`, looking each topology key up once.
+            let labels = info.node.labels
             for (c, constraint) in constraints.enumerated() {
-                guard let domain = info.node.labels[constraint.topologyKey] else { continue }
-                tables[c][domain, default: 0] += matching(constraint, on: info, namespace: pod.namespace)
+                guard let domain = labels[constraint.topologyKey] else { continue nodes }
+                domains[c] = domain
+            }
+            if honorAffinity && !NodeAffinity.requiredMatches(pod, labels: labels, name: info.node.name) { continue }
+            if honorTaints {
+                for taint in info.node.taints where taint.effect != .preferNoSchedule && !pod.tolerations.tolerate(taint) {
+                    continue nodes
+                }
+            }
+            for (c, constraint) in constraints.enumerated() {
+                tables[c][domains[c], default: 0] += matching(constraint, on: info, namespace: pod.namespace)
             }
         }
         return Counts(constraints: constraints, counts: tables)
@@ -106,7 +125,7 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, ScorePlugin {
     private func update(_ other: Pod, on node: NodeInfo, for pod: Pod, state: CycleState, by delta: Int) {
         guard var counts = state.read(PodTopologySpread.filterKey, as: Counts.self),
             other.namespace == pod.namespace,
-            PodTopologySpread.eligible(node.node, for: pod, constraints: counts.constraints)
+            PodTopologySpread.eligible(node, for: pod, constraints: counts.constraints)
         else { return }
         for (c, constraint) in counts.constraints.enumerated() {
             guard let domain = node.node.labels[constraint.topologyKey],
