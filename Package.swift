@@ -2,8 +2,8 @@
 // kgit: a declarative GitOps reconciler and configuration language with a Kubernetes-style control plane.
 //
 // Module layering (a module imports only from lower layers):
-//   0  CYAML CSQLite CGit2                C headers and link flags only
-//   1  KgitYAML KgitStore KgitGit         each wraps one thing
+//   0  CYAML CSQLite CGit2 COpenSSL       C headers and link flags only (COpenSSL: TLS to etcd)
+//   1  KgitYAML KgitStore KgitGit         each wraps one thing (KgitStore <- CSQLite COpenSSL)
 //   2  KgitSchema                         schema model, built-in kinds, validator   <- KgitYAML
 //   3  KgitKGL                            the configuration language               <- KgitSchema
 //   3  KgitAPIMachinery                   JSON values, Status errors, selectors, protobuf envelopes
@@ -11,6 +11,7 @@
 //   4  KgitClient                         kubeconfig, HTTPS transport, dynamic client <- KgitAPIMachinery, KgitYAML
 //   5  KgitSync                           GitOps: desired state, diff, health, plan, engine <- KgitGit KgitSchema KgitYAML KgitClient
 //   5  KgitControllers                    reconcilers as pure decisions, a driver  <- KgitAPIMachinery
+//   5  KgitScheduler                      scheduling queue, framework, plugins, preemption <- KgitAPIMachinery
 //   6  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -33,9 +34,10 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "KgitYAML", dependencies: ["CYAML"]),
-        .target(name: "KgitStore", dependencies: ["CSQLite"]),
+        .target(name: "KgitStore", dependencies: ["CSQLite", "COpenSSL"]),
         .target(name: "KgitGit", dependencies: ["CGit2"]),
         // Test support shared by test targets (real git repositories, a git daemon, scratch directories).
         .target(name: "KgitTesting"),
@@ -44,6 +46,7 @@ let package = Package(
         .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
         .target(name: "KgitAPIMachinery"),
         .target(name: "KgitControllers", dependencies: ["KgitAPIMachinery"]),
+        .target(name: "KgitScheduler", dependencies: ["KgitAPIMachinery"]),
         .target(
             name: "KgitAPIServer",
             dependencies: [
@@ -78,7 +81,10 @@ let package = Package(
         .executableTarget(name: "kgit", dependencies: ["KgitCLI"]),
         .executableTarget(
             name: "kgit-bench",
-            dependencies: ["KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync"],
+            dependencies: [
+                "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync", "KgitScheduler",
+                "KgitAPIMachinery",
+            ],
             path: "Benchmarks/KgitBench"
         ),
 
@@ -92,6 +98,7 @@ let package = Package(
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
         .testTarget(name: "KgitControllersTests", dependencies: ["KgitControllers", "KgitAPIMachinery"]),
         .testTarget(name: "KgitClientTests", dependencies: ["KgitClient", "KgitAPIMachinery", "KgitTesting"]),
+        .testTarget(name: "KgitSchedulerTests", dependencies: ["KgitScheduler", "KgitAPIMachinery"]),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
     swiftLanguageModes: [.v6]

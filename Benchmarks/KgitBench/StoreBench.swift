@@ -14,6 +14,7 @@ enum StoreBench {
         var etcd = "/usr/bin/etcd"
         var skipEtcd = false
         var writersOnly: [Int]?
+        var stallsOnly = false
     }
 
     static func parse(_ args: [String]) throws -> Options {
@@ -27,11 +28,13 @@ enum StoreBench {
             case "--etcd": o.etcd = it.next() ?? o.etcd
             case "--sqlite-only": o.skipEtcd = true
             case "--writers-only": o.writersOnly = (it.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--stalls-only": o.stallsOnly = true
             default:
                 print(
                     """
                     usage: kgit-bench store [--seconds S] [--value-size BYTES] [--watchers N] [--etcd PATH] [--sqlite-only]
                                          [--writers-only 1,16,256]   (write throughput only, for profiling)
+                                         [--stalls-only]             (write latency while compacting only)
                     """)
                 exit(2)
             }
@@ -45,8 +48,9 @@ enum StoreBench {
         var reads = 0.0
         var watchP50 = 0.0  // ms
         var watchP99 = 0.0
-        var compactionMaxWrite = 0.0  // p99 ms while compacting
-        var baselineMaxWrite = 0.0  // p99 ms, same writers, no compaction
+        var baseline = LatencySummary()  // 16 writers, no compaction
+        var compacting = LatencySummary()  // the same writers while compacting (and checkpointing)
+        var rawSync = LatencySummary()  // bare fdatasync of one 4 KiB block at the same time: the disk's floor
     }
 
     static let concurrencies = [1, 16, 256]
@@ -92,8 +96,14 @@ enum StoreBench {
         row("reads/s, 16 readers", s.reads, e?.reads, higherIsBetter: true)
         row("watch p50 ms, \(o.watchers) watchers", s.watchP50, e?.watchP50, higherIsBetter: false, digits: 2)
         row("watch p99 ms, \(o.watchers) watchers", s.watchP99, e?.watchP99, higherIsBetter: false, digits: 2)
-        row("p99 write ms, 16 writers", s.baselineMaxWrite, e?.baselineMaxWrite, higherIsBetter: false, digits: 2)
-        row("p99 write ms while compacting", s.compactionMaxWrite, e?.compactionMaxWrite, higherIsBetter: false, digits: 2)
+        row("p99 write ms, 16 writers", s.baseline.p99, e?.baseline.p99, higherIsBetter: false, digits: 2)
+        row("p99.9 write ms, 16 writers", s.baseline.p999, e?.baseline.p999, higherIsBetter: false, digits: 2)
+        row("max write ms, 16 writers", s.baseline.max, e?.baseline.max, higherIsBetter: false, digits: 2)
+        row("p99 write ms while compacting", s.compacting.p99, e?.compacting.p99, higherIsBetter: false, digits: 2)
+        row("p99.9 write ms while compacting", s.compacting.p999, e?.compacting.p999, higherIsBetter: false, digits: 2)
+        row("max write ms while compacting", s.compacting.max, e?.compacting.max, higherIsBetter: false, digits: 2)
+        row("raw fdatasync p99.9 ms, same time", s.rawSync.p999, e?.rawSync.p999, higherIsBetter: false, digits: 2)
+        row("raw fdatasync max ms, same time", s.rawSync.max, e?.rawSync.max, higherIsBetter: false, digits: 2)
         print("\nratio: how many times better kgit's embedded store is (throughput sqlite/etcd, latency etcd/sqlite)")
     }
 
@@ -105,34 +115,54 @@ enum StoreBench {
         // 64 MiB segments up front; SQLite's WAL grows to its working size during the first commits and is
         // then reused, so a fresh file would charge the first step for that growth).
         for b in backends { _ = try await writes(b.store, concurrency: 256, value: value, seconds: 1, tag: "warmup") }
-        for c in o.writersOnly ?? concurrencies {
+        for c in o.stallsOnly ? [] : o.writersOnly ?? concurrencies {
             for (i, b) in backends.enumerated() {
-                let before = (b.store as? SQLiteStore)?.writeStatistics
+                let before = (b.store as? SQLiteStore)?.statistics
                 let rate = try await writes(b.store, concurrency: c, value: value, seconds: o.seconds, tag: "w\(c)")
                 figures[i].writes[c] = rate
                 var batch = ""
-                if let before, let after = (b.store as? SQLiteStore)?.writeStatistics, after.commits > before.commits {
+                if let before, let after = (b.store as? SQLiteStore)?.statistics, after.commits > before.commits {
                     let jobs = Double(after.jobs - before.jobs)
                     batch = String(
                         format: " (%.1f writes per commit, %.2f WAL pages per write)",
-                        jobs / Double(after.commits - before.commits), Double(after.pages - before.pages) / jobs)
+                        jobs / Double(after.commits - before.commits), Double(after.walPages - before.walPages) / jobs)
                 }
                 print("  \(b.name): \(c) writers: \(Int(rate)) writes/s\(batch)")
             }
         }
         if o.writersOnly != nil { return figures }
-        for (i, b) in backends.enumerated() {
+        for (i, b) in backends.enumerated() where !o.stallsOnly {
             figures[i].reads = try await reads(b.store, seconds: o.seconds)
             print("  \(b.name): reads: \(Int(figures[i].reads)) reads/s")
         }
-        for (i, b) in backends.enumerated() {
+        for (i, b) in backends.enumerated() where !o.stallsOnly {
             (figures[i].watchP50, figures[i].watchP99) = try await watchLatency(
                 b.store, watchers: o.watchers, events: o.watchEvents, value: value)
             print("  \(b.name): watch p50 \(figures[i].watchP50) ms, p99 \(figures[i].watchP99) ms")
         }
         for (i, b) in backends.enumerated() {
-            (figures[i].baselineMaxWrite, figures[i].compactionMaxWrite) = try await compactionStall(b.store, value: value)
-            print("  \(b.name): p99 write latency \(figures[i].baselineMaxWrite) ms, while compacting \(figures[i].compactionMaxWrite) ms")
+            let sqlite = b.store as? SQLiteStore
+            let before = sqlite?.statistics
+            let probe = SyncProbe(path: NSTemporaryDirectory() + "kgit-bench-sync-\(getpid())")
+            (figures[i].baseline, figures[i].compacting) = try await compactionStall(b.store, value: value)
+            figures[i].rawSync = probe.stop()
+            print("  \(b.name): writes \(figures[i].baseline), while compacting \(figures[i].compacting)")
+            print("  \(b.name): meanwhile a bare fdatasync of one block: \(figures[i].rawSync)")
+            if let before, let after = sqlite?.statistics {
+                // What could stall a write, measured inside the store rather than by the clients' clocks.
+                print(
+                    "  \(b.name): \(after.compactionSteps - before.compactionSteps) compaction steps of at most "
+                        + "\(after.maxCompactionRowsPerStep) rows (longest \(after.maxCompactionStepMicros) us), "
+                        + "\(after.checkpoints - before.checkpoints) checkpoints of at most \(after.maxCheckpointFrames) "
+                        + "pages (longest \(after.maxCheckpointMicros) us, off the write path), "
+                        + "\(after.walRestarts - before.walRestarts) WAL restarts, "
+                        + "\(after.busyWaits - before.busyWaits) lock waits (longest \(after.maxLockWaitMicros) us), "
+                        + "\(after.slowCommits - before.slowCommits) commits over 20 ms ("
+                        + "\(after.slowCommitsInSync - before.slowCommitsInSync) of them mostly in COMMIT's fsync, "
+                        + "\(after.slowCommitsDuringCheckpoint - before.slowCommitsDuringCheckpoint) while a checkpoint ran, "
+                        + "\(after.slowCommitsWithCompaction - before.slowCommitsWithCompaction) holding a compaction step; "
+                        + "longest commit \(after.maxCommitMicros) us, longest fsync \(after.maxSyncMicros) us)")
+            }
         }
         return figures
     }
@@ -247,17 +277,24 @@ enum StoreBench {
         return (all[all.count / 2], all[min(all.count - 1, all.count * 99 / 100)])
     }
 
-    /// Builds up history, then compacts while 16 writers run: the p99 write latency without compaction (same
-    /// writers, as long as the compaction took) and during it (max latencies are printed too).
-    static func compactionStall(_ store: any Store, value: [UInt8]) async throws -> (Double, Double) {
-        for round in 0..<20 {
+    /// Builds up history (12,800 superseded rows and 256 deleted keys), then compacts while 16 writers run;
+    /// the same writers then run as long again without compaction. Checkpoints run in both phases (16 writers
+    /// fill the WAL faster than the checkpoint threshold). Returns the write latencies of both phases.
+    static func compactionStall(_ store: any Store, value: [UInt8]) async throws -> (LatencySummary, LatencySummary) {
+        for round in 0..<50 {
             try await withThrowingTaskGroup(of: Void.self) { g in
                 for k in 0..<256 {
-                    g.addTask { _ = try await store.put(PutRequest(key: Array("bench/hist/\(k)".utf8), value: value)) }
+                    g.addTask {
+                        let key = Array("bench/hist/\(k)".utf8)
+                        if round == 49 && k % 2 == 1 {
+                            _ = try await store.deleteRange(DeleteRangeRequest(.key(key)))
+                        } else {
+                            _ = try await store.put(PutRequest(key: key, value: value))
+                        }
+                    }
                 }
                 try await g.waitForAll()
             }
-            _ = round
         }
         let target = try await store.status().revision
         let state = StallState()
@@ -282,7 +319,8 @@ enum StoreBench {
             try await g.waitForAll()
         }
         try await compactor.value
-        let elapsed = ContinuousClock.now - started
+        // At least a second, so the quiet phase sees checkpoints too.
+        let elapsed = max(ContinuousClock.now - started, .seconds(1))
         let during = state.summary
         let baseline = StallState()
         let until = ContinuousClock.now + elapsed
@@ -301,9 +339,54 @@ enum StoreBench {
             }
             try await g.waitForAll()
         }
-        let before = baseline.summary
-        print("  (writes: p99 \(before.p99) ms, max \(before.max) ms; while compacting: p99 \(during.p99) ms, max \(during.max) ms)")
-        return (before.p99, during.p99)
+        return (baseline.summary, during)
+    }
+}
+
+/// Percentiles of a set of write latencies, in milliseconds.
+struct LatencySummary: CustomStringConvertible {
+    var count = 0
+    var p99 = 0.0
+    var p999 = 0.0
+    var max = 0.0
+
+    var description: String {
+        String(format: "%d writes, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms", count, p99, p999, max)
+    }
+}
+
+/// Measures the disk itself: overwrites one 4 KiB block and fdatasyncs it in a loop on a thread of its own,
+/// so the store's write latencies can be read against what a single durable write cost at the same time.
+final class SyncProbe: @unchecked Sendable {
+    private let latencies = StallState()
+    private let finished = DispatchSemaphore(value: 0)
+    private let path: String
+
+    init(path: String) {
+        self.path = path
+        let thread = Thread { [self] in
+            let fd = open(path, O_RDWR | O_CREAT, 0o644)
+            var block = [UInt8](repeating: 7, count: 4096)
+            while fd >= 0 && !latencies.done.load(ordering: .relaxed) {
+                _ = block.withUnsafeMutableBytes { pwrite(fd, $0.baseAddress, 4096, 0) }
+                let start = ContinuousClock.now
+                fdatasync(fd)
+                let ms = (ContinuousClock.now - start).seconds * 1000
+                latencies.latencies.withLock { $0.append(ms) }
+                usleep(2000)
+            }
+            if fd >= 0 { close(fd) }
+            finished.signal()
+        }
+        thread.start()
+    }
+
+    /// Stops the probe and returns what it measured.
+    func stop() -> LatencySummary {
+        latencies.done.store(true, ordering: .relaxed)
+        finished.wait()
+        unlink(path)
+        return latencies.summary
     }
 }
 
@@ -311,11 +394,11 @@ final class StallState: Sendable {
     let latencies = Mutex<[Double]>([])
     let done = Atomic<Bool>(false)
 
-    /// (p99, max) of the recorded latencies.
-    var summary: (p99: Double, max: Double) {
+    var summary: LatencySummary {
         let sorted = latencies.withLock { $0.sorted() }
-        guard let last = sorted.last else { return (0, 0) }
-        return (sorted[min(sorted.count - 1, sorted.count * 99 / 100)], last)
+        guard let last = sorted.last else { return LatencySummary() }
+        func at(_ permille: Int) -> Double { sorted[min(sorted.count - 1, sorted.count * permille / 1000)] }
+        return LatencySummary(count: sorted.count, p99: at(990), p999: at(999), max: last)
     }
 }
 

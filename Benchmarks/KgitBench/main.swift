@@ -16,6 +16,9 @@ let benchmarks: [Benchmark] = [
     Benchmark(
         name: "validate", summary: "kgit validate vs a raw libyaml scan and kubernetes-validate (documents/s)",
         run: ValidateBench.run),
+    Benchmark(
+        name: "kgl", summary: "checking with KGL (bindings, rules, an environment) vs plain kgit validate, 1k/10k/100k documents",
+        run: KGLBench.run),
     yamlParseBenchmark,
     gitSyncBenchmark,
     Benchmark(

@@ -24,6 +24,8 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     case invalidDefault = "kgl-invalid-default"
     case invalidImport = "kgl-invalid-import"
     case invalidBinding = "kgl-invalid-binding"
+    case invalidRule = "kgl-invalid-rule"
+    case unionNotDiscriminable = "kgl-union-not-discriminable"
 
     case duplicateEnvironment = "kgl-duplicate-environment"
     case unknownEnvironment = "kgl-unknown-environment"
@@ -61,6 +63,8 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .invalidDefault: return "invalid default"
         case .invalidImport: return "invalid import"
         case .invalidBinding: return "invalid binding"
+        case .invalidRule: return "invalid rule"
+        case .unionNotDiscriminable: return "union not discriminable"
         case .unknownPatchField: return "unknown field in patch"
         case .invalidPatchValue: return "invalid patch value"
         case .missingObject: return "patched object not found"
@@ -190,6 +194,21 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
                 against on the right. The glob must not be empty; `*` matches within one path \
                 segment, `**` any number of segments, `?` one character.
                 """
+        case .invalidRule:
+            return """
+                A `rule` body (or its `when` guard) is not in the CEL subset kgit evaluates: \
+                literals, `self` and macro variables, field selection, indexing, `has()`, `size()`, \
+                `matches`, `startsWith`, `endsWith`, `contains`, comparisons, arithmetic, `&&`, `||`, \
+                `!`, `in`, `?:`, and the macros all, exists, exists_one, map and filter. The error \
+                points at the first character kgit could not read.
+                """
+        case .unionNotDiscriminable:
+            return """
+                A union of struct types must be discriminable, so the checker can pick one branch and \
+                report errors against that branch only: every branch must have a required field with \
+                the same name whose type is a literal (`type: "s3"`), with a different literal in each \
+                branch. Add such a field, or use separate types.
+                """
         case .unknownPatchField:
             return """
                 A patch path names a field the target type does not have, so the patch would add a \
@@ -271,7 +290,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .unknownType, .duplicateType, .duplicateField, .refinementAddsField, .invalidConstraint,
             .invalidPattern, .notSupportedYet, .invalidDefault, .duplicateEnvironment, .unknownEnvironment, .environmentCycle,
             .invalidPatchPath, .conflictingPatch, .finalOverridden, .invalidImport, .invalidBinding, .unknownPatchField,
-            .invalidPatchValue, .missingObject, .missingFile, .patchNotApplicable:
+            .invalidPatchValue, .missingObject, .missingFile, .patchNotApplicable, .invalidRule, .unionNotDiscriminable:
             return true
         default: return false
         }

@@ -19,17 +19,45 @@ public struct RenderedEnvironment: Sendable {
     public let documents: [Document]
     /// Why rendering failed or was partial, in source order.
     public let diagnostics: [Diagnostic]
+    /// The manifest file each document came from, parallel to `documents`.
+    public let origins: [String]
+    /// Where the values patches set came from (see `ProvenanceTable`).
+    public let provenance: ProvenanceTable
 
     /// The documents as a YAML stream.
     public var yaml: String { YAMLEmitter().yaml(documents) }
 
+    /// The documents grouped by the manifest file they came from, for `Validator.validate(parsed:)`.
+    public var sources: [ParsedSource] {
+        var order: [String] = []
+        var byFile: [String: [Document]] = [:]
+        for (document, origin) in zip(documents, origins) {
+            if byFile[origin] == nil { order.append(origin) }
+            byFile[origin, default: []].append(document)
+        }
+        return order.map { ParsedSource(path: $0, documents: byFile[$0] ?? []) }
+    }
+
     /// Renders `environment` of the KGL source `kgl` over `manifests` (the base, plus any file an
     /// `add` names).
-    public init(kgl: String, kglFile: String = "-", environment: String, base: [SourceFile], files: [SourceFile] = []) {
+    ///
+    /// Documents a `bind` rule selects (by their path relative to `root`, and their kind) get the
+    /// defaults of the bound type for fields that are absent after every layer.
+    public init(
+        kgl: String, kglFile: String = "-", environment: String, base: [SourceFile], files: [SourceFile] = [],
+        root: String? = nil
+    ) {
         var renderer = Renderer(kgl: kgl, file: kglFile, files: base + files)
+        renderer.root = root
         self.documents = renderer.render(environment, base: base)
         self.diagnostics = renderer.diagnostics.sorted(by: Diagnostic.sortedOrder)
+        self.origins = renderer.origins
+        self.provenance = renderer.provenance
     }
+
+    /// `diagnostic` about a rendered document, moved to where its value came from (see
+    /// `ProvenanceTable.resolve`).
+    public func resolve(_ diagnostic: Diagnostic) -> Diagnostic { provenance.resolve(diagnostic) }
 }
 
 /// Applies environment layers to YAML documents (see `RenderedEnvironment`).
@@ -44,9 +72,13 @@ struct Renderer {
     let files: [SourceFile]
     var diagnostics: [Diagnostic] = []
     /// The file each rendered document came from, parallel to the documents.
-    private var origins: [String] = []
-    /// Positions of the nodes patches created: diagnostics there belong to the KGL file.
-    private var patchedMarks: Set<Mark> = []
+    private(set) var origins: [String] = []
+    /// Where patched values came from; patched nodes carry marks that point into it.
+    var provenance = ProvenanceTable()
+    /// The environment whose layer is being applied.
+    private var layer = EnvironmentChecker.base
+    /// The repository root bind globs are relative to.
+    var root: String?
 
     init(kgl: String, file: String, files: [SourceFile]) {
         self.kgl = kgl
@@ -74,8 +106,11 @@ struct Renderer {
 
         var documents = base.flatMap { load($0) }
         var requirements: [(EnvDecl.Require, String)] = []
+        provenance.layers = [EnvironmentChecker.base] + chain
+        provenance.kglFile = file
         for name in chain {
             guard let env = environments[name] else { continue }
+            layer = name
             for item in env.items {
                 switch item {
                 case .add(let path, _):
@@ -99,6 +134,20 @@ struct Renderer {
                 }
             }
         }
+        let bindings = compiler.bindings(module)
+        if !bindings.isEmpty {
+            let locator = ConstraintLocator(module: module, file: file, source: Array(kgl.utf8))
+            for index in documents.indices {
+                guard var root = documents[index].root, let apiVersion = root.text(at: ["apiVersion"]),
+                    let kindName = root.text(at: ["kind"])
+                else { continue }
+                let kind = GroupVersionKind(apiVersion: apiVersion, kind: kindName)
+                let path = KGLRepository.relative(origins[index], to: self.root ?? ".")
+                guard let binding = bindings.first(where: { $0.kind == kind && $0.matches(path: path) }) else { continue }
+                applyDefaults(locator.defaults(inType: binding.typeName), to: &root)
+                documents[index].root = root
+            }
+        }
         for (require, environment) in requirements {
             check(require, of: environment, on: documents, compiler: &compiler)
         }
@@ -113,13 +162,19 @@ struct Renderer {
             let schema = compiler.refine(base, named: require.type, with: require.block)
         else { return }
         let note = "required by env \(environment) at \(file):\(require.range.start)"
+        let locator = ConstraintLocator(module: ParsedFile(source: kgl, file: file).module, file: file, source: Array(kgl.utf8))
         for (index, document) in documents.enumerated() {
             guard let root = document.root, root.text(at: ["apiVersion"]) == kind.apiVersion,
                 root.text(at: ["kind"]) == kind.kind
             else { continue }
             if let object = require.object?.value, object != Renderer.objectName(root) { continue }
-            for var diagnostic in Validator.validate(root, against: schema, file: origins[index]) {
-                if patchedMarks.contains(diagnostic.start) { diagnostic.file = file }
+            for found in Validator.validate(root, against: schema, file: origins[index]) {
+                var diagnostic = found
+                diagnostic.object = "\(kind.apiVersion) \(kind.kind) \(Renderer.objectName(root))"
+                if let constraint = locator.locate(path: diagnostic.path, inBlock: require.block) {
+                    diagnostic.provenance = Provenance(constraint: constraint)
+                }
+                diagnostic = provenance.resolve(diagnostic)
                 diagnostic.notes.append(note)
                 let duplicate = diagnostics.contains {
                     $0.file == diagnostic.file && $0.start == diagnostic.start && $0.code == diagnostic.code
@@ -168,9 +223,10 @@ struct Renderer {
         for statement in patch.statements {
             do throws(Failure) {
                 switch statement {
-                case .set(let path, let value, let append, _, _):
-                    let node = Renderer.node(value)
-                    patchedMarks.formUnion(Renderer.marks(in: node))
+                case .set(let path, let value, let append, _, let range):
+                    let overridden = append ? [] : Renderer.lookup(root, path.steps[...]).map { provenance.chain(of: $0, in: origins[index]) } ?? []
+                    let node = provenance.record(
+                        Renderer.node(value), layer: layer, statement: range, overriding: overridden)
                     try Renderer.set(&root, path.steps[...], to: node, append: append)
                 case .delete(let path, _):
                     try Renderer.delete(&root, path.steps[...])
@@ -183,16 +239,6 @@ struct Renderer {
     }
 }
 
-extension Renderer {
-    /// The start marks of `node` and every node inside it.
-    static func marks(in node: Node) -> [Mark] {
-        switch node.content {
-        case .scalar: return [node.start]
-        case .sequence(let items): return [node.start] + items.flatMap(marks)
-        case .mapping(let pairs): return [node.start] + pairs.flatMap { marks(in: $0.key) + marks(in: $0.value) }
-        }
-    }
-}
 
 extension Node {
     /// The text of the scalar at a path of mapping keys, if there is one.

@@ -60,7 +60,8 @@ extension Renderer {
             } else {
                 var child = empty(for: rest.first, at: value)
                 try set(&child, rest, to: value, append: append)
-                pairs.append(Node.Pair(key: keyNode(label.name, at: label.range), value: child))
+                // Created nodes carry the value's marks, which point into the provenance table.
+                pairs.append(Node.Pair(key: keyNode(label.name, at: SourceRange(start: value.start, end: value.end)), value: child))
             }
             node.content = .mapping(pairs)
         case .key(let matches, _):
@@ -68,7 +69,12 @@ extension Renderer {
             if let index = items.firstIndex(where: { matchesKeys($0, matches) }) {
                 try set(&items[index], rest, to: value, append: append)
             } else {
-                let keys = matches.map { Node.Pair(key: keyNode($0.label.name, at: $0.label.range), value: self.node($0.value)) }
+                let keys = matches.map { match in
+                    var key = self.node(match.value)
+                    key.start = value.start
+                    key.end = value.end
+                    return Node.Pair(key: keyNode(match.label.name, at: SourceRange(start: value.start, end: value.end)), value: key)
+                }
                 var element = Node(content: .mapping(keys), start: value.start, end: value.end)
                 try set(&element, rest, to: value, append: append)
                 items.append(element)
@@ -83,6 +89,24 @@ extension Renderer {
             node.content = .sequence(items)
         case .every:
             throw Failure(message: "[*] cannot be patched")
+        }
+    }
+
+    /// The node at `steps` below `node`, if there is one.
+    static func lookup(_ node: Node, _ steps: ArraySlice<Path.Step>) -> Node? {
+        guard let step = steps.first else { return node }
+        switch step {
+        case .field(let label):
+            guard let child = node.mapping?.first(where: { $0.key.string == label.name })?.value else { return nil }
+            return lookup(child, steps.dropFirst())
+        case .key(let matches, _):
+            guard let child = node.sequence?.first(where: { matchesKeys($0, matches) }) else { return nil }
+            return lookup(child, steps.dropFirst())
+        case .index(let n):
+            guard let items = node.sequence, let i = Int(n.text), items.indices.contains(i) else { return nil }
+            return lookup(items[i], steps.dropFirst())
+        case .every:
+            return nil
         }
     }
 
@@ -137,6 +161,9 @@ extension Renderer {
         }
         return Node(content: content, start: value.start, end: value.end)
     }
+
+    /// True when `element` is a mapping whose key fields have the selector's values.
+    static func matches(_ element: Node, _ matches: [Path.KeyMatch]) -> Bool { matchesKeys(element, matches) }
 
     /// True when `element` is a mapping whose key fields have the selector's values.
     private static func matchesKeys(_ element: Node, _ matches: [Path.KeyMatch]) -> Bool {

@@ -1,3 +1,4 @@
+import KgitYAML
 import KgitSchema
 
 // Struct blocks and refinements.
@@ -66,6 +67,7 @@ extension TypeCompiler {
         var tree = FieldTree()
         var additional = ObjectSchema.AdditionalProperties.closed
         var validations: [ValidationRule] = []
+        var rules: [CELRuleCheck.Compiled] = []
         var failed = false
         for member in block.members {
             switch member {
@@ -89,10 +91,13 @@ extension TypeCompiler {
                 additional = .preserveUnknown
             case .rule(let rule):
                 validations.append(validationRule(rule))
+                if let compiled = compiledRule(rule) { rules.append(compiled) }
             }
         }
         if failed { return nil }
-        return Schema(.object(tree.object(additional: additional)), validations: validations)
+        return Schema(
+            .object(tree.object(additional: additional)), validations: validations,
+            checks: rules.isEmpty ? [] : [CELRuleCheck.check(rules, quantityComparisons: true)])
     }
 
     /// The field names of a path made only of field steps; element steps are reported.
@@ -115,6 +120,51 @@ extension TypeCompiler {
         return ValidationRule(rule: body, message: rule.message.value, fieldPath: rule.at.map { text($0.range) })
     }
 
+    /// A path as written (`spec.template.spec.containers[*]`), for messages.
+    func pathText(_ path: Path) -> String { text(path.range) }
+
+    /// A rule parsed for evaluation: its body and guard as CEL, errors located in the KGL file;
+    /// nil (reported as `kgl-invalid-rule`) when either is outside the CEL subset.
+    mutating func compiledRule(_ rule: Rule) -> CELRuleCheck.Compiled? {
+        var programs: [CELExpression] = []
+        for expression in [rule.when, rule.body].compactMap({ $0 }) {
+            let text = text(expression.range)
+            do throws(CELError) {
+                programs.append(try CELParser.parse(text))
+            } catch {
+                let at = TypeCompiler.position(of: error.offset, in: text, from: expression.range.start)
+                report(.invalidRule, "the rule is not in kgit's CEL subset: \(error.message)", at: .at(at))
+                return nil
+            }
+        }
+        let body = text(rule.body.range)
+        let start = rule.body.range.start
+        let file = self.file
+        let where_ = "rule \(rule.message.text) declared at \(file):\(rule.range.start)"
+        return CELRuleCheck.Compiled(
+            ValidationRule(rule: body, message: rule.message.value, fieldPath: rule.at.map { text($0.range) }),
+            guard: rule.when == nil ? nil : programs.first, notes: [where_],
+            locate: { offset in "\(file):\(TypeCompiler.position(of: offset, in: body, from: start))" })
+    }
+
+    /// The position of the character at `offset` of `text`, which starts at `start`.
+    static func position(of offset: Int, in text: String, from start: Mark) -> Mark {
+        var line = start.line
+        var column = start.column
+        var bytes = start.offset
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            if index == offset { break }
+            bytes += scalar.utf8.count
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return Mark(line: line, column: column, offset: bytes)
+    }
+
     // MARK: - Refinement
 
     /// `Base { ... }`: Base narrowed by the block; adding a field Base lacks is an error.
@@ -125,6 +175,7 @@ extension TypeCompiler {
         }
         var result: Schema? = target
         var validations: [ValidationRule] = []
+        var rules: [CELRuleCheck.Compiled] = []
         for member in block.members {
             switch member {
             case .field(let field):
@@ -132,11 +183,14 @@ extension TypeCompiler {
                 result = narrow(current, along: field.path.steps[...], field: field)
             case .rule(let rule):
                 validations.append(validationRule(rule))
+                if let compiled = compiledRule(rule) { rules.append(compiled) }
             case .map(_, _, let range), .open(let range):
                 report(.notSupportedYet, "a refinement cannot change which extra fields a struct admits yet", at: range)
             }
         }
-        return result.map { rebuilt($0, validations: validations) }
+        return result.map {
+            rebuilt($0, validations: validations, checks: rules.isEmpty ? [] : [CELRuleCheck.check(rules, quantityComparisons: true)])
+        }
     }
 
     /// `schema` with the field at `steps` narrowed by `field`'s type (and made required unless `?`).
@@ -145,12 +199,25 @@ extension TypeCompiler {
             let terms: [TypeExpr]
             if case .intersection(let all) = field.type.kind { terms = all } else { terms = [field.type] }
             if terms.allSatisfy(TypeCompiler.isConstraint) { return compileIntersection(terms, seed: schema) }
+            // A block at a path of a refinement refines what is there (`containers[*]: { rule ... }`).
+            if case .block(let block) = field.type.kind, schema.objectSchema != nil {
+                let name = QualIdent(parts: [Ident(name: pathText(field.path), range: field.path.range)], range: field.path.range)
+                return refine(schema, named: name, with: block)
+            }
             guard let narrower = compileType(field.type) else { return nil }
             return rebuilt(schema, allOf: [narrower])
         }
         let resolved = schema.resolved ?? schema
         switch (step, resolved.shape) {
         case (.field(let label), .object(var object)):
+            // A key of a map (`limits.memory`) narrows the map's value type for that key.
+            if object.properties[label.name] == nil, case .typed(let values) = object.additionalProperties {
+                guard let narrowed = narrow(values, along: steps.dropFirst(), field: field) else { return nil }
+                object.properties[label.name] = narrowed
+                object.propertyNames.append(label.name)
+                if steps.count == 1, !field.optional { object.required.append(label.name) }
+                return rebuilt(resolved, shape: .object(object))
+            }
             guard let property = object.properties[label.name] else {
                 let notes = NameSuggestion.closest(to: label.name, among: object.propertyNames).map { ["did you mean \($0)?"] } ?? []
                 report(

@@ -48,7 +48,11 @@ extension TypeCompiler {
     /// The type a constraint alone implies: numbers for bounds, strings for patterns, any otherwise.
     private func implicitBase(for constraint: TypeExpr) -> Schema {
         switch constraint.kind {
-        case .range, .bound: return Schema(.number(NumericSchema()))
+        case .range(let low, let high):
+            if low?.kind == .quantity || high?.kind == .quantity { return Schema(.quantity) }
+            return Schema(.number(NumericSchema()))
+        case .bound(_, let n):
+            return n.kind == .quantity ? Schema(.quantity) : Schema(.number(NumericSchema()))
         case .match: return Schema(.string(StringSchema()))
         case .paren(let inner), .message(let inner, _): return implicitBase(for: inner)
         default: return Schema(.any)
@@ -61,7 +65,7 @@ extension TypeCompiler {
         if case .reference = schema.shape {
             guard let target = schema.resolved else { return schema }
             guard let alone = apply(constraint, to: Schema(target.shape)) else { return nil }
-            return rebuilt(schema, allOf: [Schema(alone.shape, not: alone.not)])
+            return rebuilt(schema, allOf: [Schema(alone.shape, not: alone.not, checks: alone.checks)])
         }
         switch constraint.kind {
         case .paren(let inner), .message(let inner, _):
@@ -163,8 +167,7 @@ extension TypeCompiler {
         _ schema: Schema, _ low: (NumberLiteral, Bool)?, _ high: (NumberLiteral, Bool)?, at range: SourceRange
     ) -> Schema? {
         if case .quantity = schema.shape {
-            report(.notSupportedYet, "bounds on quantities are not checked yet", at: range)
-            return schema
+            return quantityBounded(schema, low, high, at: range)
         }
         for bound in [low, high].compactMap({ $0 }) where bound.0.kind == .quantity {
             report(.invalidConstraint, "the bound \(bound.0.text) is a quantity, but the value is a \(schema.typeDescription)", at: range)
@@ -199,12 +202,12 @@ extension TypeCompiler {
     /// A copy of `schema` with a new shape, more `allOf` schemas, a `not`, or more rules.
     func rebuilt(
         _ s: Schema, shape: Schema.Shape? = nil, allOf extra: [Schema] = [], not: Schema? = nil,
-        validations: [ValidationRule] = []
+        validations: [ValidationRule] = [], checks: [SchemaCheck] = []
     ) -> Schema {
         Schema(
             shape ?? s.shape, nullable: s.nullable, description: s.description, enumValues: s.enumValues,
             allOf: s.allOf + extra, anyOf: s.anyOf, oneOf: s.oneOf, not: not ?? s.not,
-            validations: s.validations + validations, checks: s.checks, patchStrategy: s.patchStrategy,
+            validations: s.validations + validations, checks: s.checks + checks, patchStrategy: s.patchStrategy,
             patchMergeKey: s.patchMergeKey, definitionName: s.definitionName)
     }
 }

@@ -254,7 +254,7 @@ struct TypeCompiler {
         return Schema(.array(ArraySchema(items: items, listType: listType, uniqueItems: listType == .set)))
     }
 
-    mutating func compileUnion(_ terms: [TypeExpr]) -> Schema? {
+    mutating func compileUnion(_ terms: [TypeExpr], range: SourceRange? = nil) -> Schema? {
         let compiled = terms.compactMap { compileType($0) }
         guard compiled.count == terms.count else { return nil }
         let nonNull = compiled.filter { $0.enumValues != [.null] }
@@ -268,6 +268,10 @@ struct TypeCompiler {
             let shapes = Set(nonNull.map(\.typeDescription))
             let shape = shapes.count == 1 ? nonNull[0].shape : .any
             return Schema(shape, nullable: nonNull.count < compiled.count, enumValues: values)
+        }
+        // A union of structs must be discriminable by a literal field.
+        if nonNull.count > 1, nonNull.allSatisfy({ $0.objectSchema != nil }) {
+            return discriminated(nonNull, nullable: nonNull.count < compiled.count, terms: terms)
         }
         return Schema(.any, nullable: nonNull.count < compiled.count, anyOf: nonNull)
     }

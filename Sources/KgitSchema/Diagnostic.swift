@@ -30,6 +30,8 @@ public struct Diagnostic: Sendable, Hashable {
     public var object: String?
     /// Further lines: suggestions ("did you mean ..."), provenance of the value, the constraint's origin.
     public var notes: [String]
+    /// Where the value came from and which declaration rejected it, when KGL knows (also in `notes`).
+    public var provenance: Provenance? = nil
 
     public init(
         _ severity: Severity = .error, code: String, message: String, file: String, start: Mark, end: Mark? = nil,

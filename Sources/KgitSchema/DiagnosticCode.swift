@@ -70,6 +70,12 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
     case conflictingFields = "conflicting-fields"
     case duplicateObject = "duplicate-object"
 
+    // MARK: CEL rules and KGL constraints
+    case celRule = "cel-rule"
+    case celError = "cel-error"
+    case celBudget = "cel-budget"
+    case unionDiscriminator = "union-discriminator"
+
     /// A one-line summary.
     public var summary: String {
         switch self {
@@ -133,6 +139,10 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
         case .invalidCRD: return "A CustomResourceDefinition cannot be used to validate its custom resources."
         case .conflictingFields: return "Fields that exclude each other are set together."
         case .duplicateObject: return "Two documents define the same object."
+        case .celRule: return "A CEL validation rule does not hold."
+        case .celError: return "A CEL validation rule could not be evaluated."
+        case .celBudget: return "A CEL validation rule exceeded its cost budget."
+        case .unionDiscriminator: return "A union's discriminator is missing or names no branch."
         }
     }
 
@@ -257,6 +267,14 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Hashable {
             return "Some fields exclude each other: a probe or lifecycle hook has exactly one handler (`exec`, `httpGet`, `tcpSocket`, `grpc` or `sleep`), a volume exactly one source (`configMap`, `secret`, `emptyDir`...), an environment variable either `value` or `valueFrom`, a PodDisruptionBudget either `minAvailable` or `maxUnavailable`, an Ingress backend port either `name` or `number`, and a Recreate Deployment strategy no `rollingUpdate`. Keep one of them."
         case .duplicateObject:
             return "Two documents of the run have the same API group, kind, namespace and name, so they are one object in the cluster and the one applied last silently replaces the other. This is a warning because a kustomize base and its overlay may legitimately both be validated; otherwise rename or remove one of them."
+        case .celRule:
+            return "A rule written in CEL (a CRD's `x-kubernetes-validations`, or a KGL `rule` block) evaluated to false for this value. The message is the rule's own (`message`, or `messageExpression` when it evaluates to a string), else `failed rule: <rule>`. The API server evaluates the same rules and would reject the object. Rules that use `oldSelf` (transition rules) compare with the object in the cluster and are not evaluated offline."
+        case .celError:
+            return "A CEL rule stopped with an error instead of a bool: a field it reads is absent (guard it with `has(self.field)`), a value has an unexpected type, an index is out of range, a division by zero or an integer overflow happened, or the rule is not in the CEL subset kgit reads. The API server reports such errors as invalid values too. The note gives the column in the rule."
+        case .celBudget:
+            return "Evaluating a CEL rule cost more than its budget (1,000,000 steps, the API server's per-call limit): each node visited, each element a macro visits and each character a string function reads counts. Nested macros over large lists multiply; bound the lists with maxItems or restructure the rule."
+        case .unionDiscriminator:
+            return "A KGL union of structs is discriminated by a field whose literal value picks the branch (`type: \"s3\"`). The value lacks that field, or its value names no branch; the message lists the branches. Errors inside the chosen branch are reported against that branch only."
         case .invalidCRD:
             return "The CustomResourceDefinition cannot be used: its name is not `<plural>.<group>`, no version is served, or its schema cannot be compiled. Custom resources of its kinds are reported as unknown."
         }

@@ -25,6 +25,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case storage(String)
     /// The store was closed.
     case closed
+    /// A watch was cancelled because its consumer fell more than `limit` responses behind. Every change
+    /// before `resumeRevision` was delivered; watch again from `resumeRevision` to continue without a gap.
+    case watchCancelled(resumeRevision: Int64, limit: Int)
 
     public var description: String {
         switch self {
@@ -40,6 +43,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unavailable(let why): "store unavailable: \(why)"
         case .storage(let why): "storage error: \(why)"
         case .closed: "store is closed"
+        case .watchCancelled(let resume, let limit):
+            "watch cancelled: the watcher fell more than \(limit) responses behind; watch again from revision \(resume)"
         }
     }
 }

@@ -12,8 +12,10 @@ import Synchronization
 ///         L = last published revision at registration
 /// ```
 ///
-/// Thread-safe. Delivery never blocks the writer: each watcher's stream buffers without bound, as etcd's
-/// unsynced watchers do (a consumer that never reads only costs memory).
+/// Thread-safe. Delivery never blocks the writer. Each watcher holds at most its request's `bufferLimit`
+/// responses (the replay buffer is bounded the same way); one that falls further behind is cancelled: the
+/// consumer reads what is held, then `StoreError.watchCancelled` with the first revision it did not get, or
+/// `.compacted` when compaction has already removed that revision.
 final class WatchHub: Sendable {
     /// Reads the events of revisions `from...through` in `range` (with previous versions when asked);
     /// throws `.compacted` when `from` is gone.
@@ -27,6 +29,9 @@ final class WatchHub: Sendable {
         var continuation: WatchStream.Continuation
         var buffer: [WatchResponse]?
         var delivered = false
+        var limit: Int
+        /// The first revision this watcher did not get, once it fell too far behind.
+        var cancelledAt: Int64?
     }
 
     private struct State {
@@ -35,6 +40,7 @@ final class WatchHub: Sendable {
         var ranged: Set<Int> = []
         var nextID = 1
         var revision: Int64
+        var compactRevision: Int64 = 0
         var closed = false
     }
 
@@ -46,11 +52,24 @@ final class WatchHub: Sendable {
     /// The last published revision.
     var revision: Int64 { state.withLock { $0.revision } }
 
+    /// Records a committed compaction: a watcher cancelled later that would resume below `revision` is told
+    /// it was compacted.
+    func compacted(at revision: Int64) {
+        state.withLock { s in s.compactRevision = max(s.compactRevision, revision) }
+    }
+
+    /// The error that ends a watcher which fell behind at `resume`.
+    private static func cancellation(resume: Int64, limit: Int, compactRevision: Int64) -> StoreError {
+        resume < compactRevision
+            ? .compacted(compactRevision: compactRevision) : .watchCancelled(resumeRevision: resume, limit: limit)
+    }
+
     /// Delivers the events of one committed write batch (whole revisions, in order) ending at `revision`.
     func publish(_ events: [Event], revision: Int64) {
-        state.withLock { s in
+        let cancelled = state.withLock { s -> [(WatchStream.Continuation, StoreError)] in
             s.revision = max(s.revision, revision)
-            if s.watchers.isEmpty || events.isEmpty { return }
+            if s.watchers.isEmpty || events.isEmpty { return [] }
+            var cancelled: [(WatchStream.Continuation, StoreError)] = []
             var matched: [Int: [Event]] = [:]
             for event in events {
                 if let ids = s.byKey[event.kv.key] {
@@ -61,33 +80,45 @@ final class WatchHub: Sendable {
                 }
             }
             for (id, var list) in matched {
-                guard var w = s.watchers[id] else { continue }
+                guard var w = s.watchers[id], w.cancelledAt == nil else { continue }
                 if w.minRevision > 0 { list.removeAll { $0.kv.modRevision < w.minRevision } }
-                if list.isEmpty { continue }
+                guard let first = list.first?.kv.modRevision else { continue }
                 if !w.prevKV { for i in list.indices { list[i].prevKV = nil } }
                 let response = WatchResponse(revision: revision, events: list)
-                if w.buffer != nil {
-                    w.buffer?.append(response)
-                } else {
-                    w.continuation.yield(response)
+                if var buffer = w.buffer {
+                    // Replaying: the replay itself takes one place in the stream's buffer.
+                    if buffer.count + 1 >= w.limit {
+                        w.cancelledAt = first  // what is buffered is still delivered after the replay
+                    } else {
+                        buffer.append(response)
+                        w.buffer = buffer
+                    }
+                } else if case .dropped = w.continuation.yield(response) {
+                    w.cancelledAt = first
+                    cancelled.append(
+                        (w.continuation, Self.cancellation(resume: first, limit: w.limit, compactRevision: s.compactRevision)))
                 }
                 w.delivered = true
                 s.watchers[id] = w
             }
+            return cancelled
         }
+        // Outside the lock: finishing runs the stream's termination handler, which unregisters the watcher.
+        for (continuation, error) in cancelled { continuation.finish(throwing: error) }
     }
 
     /// Registers a watch and returns its stream once registered; replays history first when the start
     /// revision is not in the future.
     func watch(_ request: WatchRequest, history: @escaping History) async -> WatchStream {
-        let (stream, continuation) = WatchStream.makeStream(bufferingPolicy: .unbounded)
+        let (stream, continuation) = WatchStream.makeStream(bufferingPolicy: .bufferingOldest(request.bufferLimit))
         let (id, last, closed) = state.withLock { s -> (Int, Int64, Bool) in
             if s.closed { return (0, 0, true) }
             let id = s.nextID
             s.nextID += 1
             let replay = request.startRevision > 0 && request.startRevision <= s.revision
             s.watchers[id] = Watcher(
-                range: request.range, prevKV: request.prevKV, minRevision: request.startRevision, continuation: continuation, buffer: replay ? [] : nil)
+                range: request.range, prevKV: request.prevKV, minRevision: request.startRevision, continuation: continuation,
+                buffer: replay ? [] : nil, limit: request.bufferLimit)
             if request.range.isSingleKey { s.byKey[request.range.start, default: []].insert(id) } else { s.ranged.insert(id) }
             return (id, s.revision, false)
         }
@@ -113,13 +144,17 @@ final class WatchHub: Sendable {
         if request.startRevision > 0 && request.startRevision <= last {
             do {
                 let events = try await history(request.range, request.startRevision, last, request.prevKV)
-                state.withLock { s in
-                    guard var w = s.watchers[id] else { return }
+                let cancelled = state.withLock { s -> StoreError? in
+                    guard var w = s.watchers[id] else { return nil }
                     if !events.isEmpty { w.continuation.yield(WatchResponse(revision: last, events: events)) }
                     for response in w.buffer ?? [] { w.continuation.yield(response) }
                     w.buffer = nil
                     s.watchers[id] = w
+                    return w.cancelledAt.map {
+                        Self.cancellation(resume: $0, limit: w.limit, compactRevision: s.compactRevision)
+                    }
                 }
+                if let cancelled { continuation.finish(throwing: cancelled) }
             } catch {
                 continuation.finish(throwing: error)
             }

@@ -12,17 +12,26 @@ public struct WatchRequest: Sendable, Hashable {
     public var progressNotify: Bool
     /// Idle time before a progress notification in the embedded stores.
     public var progressInterval: Duration
+    /// How many responses may wait for the consumer to read them. A watcher that falls further behind is
+    /// cancelled: its stream delivers what it holds, then throws `StoreError.watchCancelled` with the
+    /// revision to watch again from (or `.compacted` when that revision is already gone), as etcd does with
+    /// a watcher it cannot catch up.
+    public var bufferLimit: Int
+
+    /// The default `bufferLimit`.
+    public static let defaultBufferLimit = 1024
 
     /// Creates a watch request.
     public init(
         _ range: KeyRange, startRevision: Int64 = 0, prevKV: Bool = false, progressNotify: Bool = false,
-        progressInterval: Duration = .seconds(10)
+        progressInterval: Duration = .seconds(10), bufferLimit: Int = WatchRequest.defaultBufferLimit
     ) {
         self.range = range
         self.startRevision = startRevision
         self.prevKV = prevKV
         self.progressNotify = progressNotify
         self.progressInterval = progressInterval
+        self.bufferLimit = max(1, bufferLimit)
     }
 }
 
@@ -71,6 +80,8 @@ public struct WatchResponse: Sendable, Hashable {
 }
 
 /// The batches of one watch, as an async sequence. It ends by throwing `StoreError.compacted` when the start
-/// revision is gone, `StoreError.unavailable` when a remote watch breaks, and finishes when the store closes.
+/// revision is gone, `StoreError.watchCancelled` when the consumer fell more than the request's
+/// `bufferLimit` responses behind, `StoreError.unavailable` when a remote watch breaks, and finishes when the
+/// store closes.
 /// Stop watching by cancelling the consuming task or dropping the stream.
 public typealias WatchStream = AsyncThrowingStream<WatchResponse, any Error>

@@ -169,12 +169,13 @@ struct RegistryTests {
         #expect(bad.status == 400)
     }
 
-    @Test("deleting a namespace removes the objects in it")
+    @Test("deleting a namespace removes the objects in it", .timeLimit(.minutes(1)))
     func namespaceCascade() async throws {
         let api = try await TestAPI()
         _ = await api.request("POST", "/api/v1/namespaces", json: ["metadata": ["name": "tmp"]])
         _ = await api.request("POST", "/api/v1/namespaces/tmp/configmaps", json: TestAPI.configMap("a"))
         #expect(await api.request("DELETE", "/api/v1/namespaces/tmp").status == 200)
+        try await eventually { await api.request("GET", "/api/v1/namespaces/tmp").status == 404 }
         _ = await api.request("POST", "/api/v1/namespaces", json: ["metadata": ["name": "tmp"]])
         #expect(await api.request("GET", "/api/v1/namespaces/tmp/configmaps/a").status == 404)
     }

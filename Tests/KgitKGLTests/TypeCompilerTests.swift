@@ -163,6 +163,8 @@ import Testing
             "type T = strng", "type T = int\ntype T = string", "type T = { a: int, a: string }",
             "type B = { r?: int }\ntype T = B { x: int }", "type T = string & >=3", "type T = string & =~\"(\"",
             "type T = { items[*]: int }", "type T = { a?: int = \"x\" }",
+            "type T = { n?: int, rule \"small\" { self.n <= 8Gi } }",
+            "type A = { a: int }\ntype B = { b: int }\ntype T = A | B",
         ]
         let shown = Set(sources.flatMap { CompiledTypes(source: $0).diagnostics.map(\.code) })
         // Environment, import and patch codes are shown by EnvironmentCheckerTests and BuiltinPackTests;

@@ -40,43 +40,43 @@ struct CrashSafetyTests {
     func etcdMemberKilled() async throws {
         await EtcdGate.shared.enter()
         defer { Task { await EtcdGate.shared.leave() } }
-        let members = try await EtcdProcess.startCluster(3)
-        defer { for m in members { m.stop() } }
-        let store = try EtcdStore(endpoints: members.map(\.clientURL))
-        let acked = Acked()
-        let writers = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for w in 0..<8 {
-                    group.addTask {
-                        var n = 0
-                        while !Task.isCancelled {
-                            let key = "load/\(w)/\(n)"
-                            n += 1
-                            if let rev = try? await store.put(key, "v") { acked.add(key, rev) }
+        try await EtcdProcess.withCluster(3) { members in
+            let store = try EtcdStore(endpoints: members.map(\.clientURL))
+            let acked = Acked()
+            let writers = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for w in 0..<8 {
+                        group.addTask {
+                            var n = 0
+                            while !Task.isCancelled {
+                                let key = "load/\(w)/\(n)"
+                                n += 1
+                                if let rev = try? await store.put(key, "v") { acked.add(key, rev) }
+                            }
                         }
                     }
                 }
             }
-        }
-        try await Task.sleep(for: .milliseconds(700))
-        members[0].kill()
-        let atKill = acked.count
-        // A new leader may take a few election rounds on a loaded two-core machine; wait for progress.
-        let deadline = ContinuousClock.now + .seconds(20)
-        while acked.count < atKill + 200 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        writers.cancel()
-        await writers.value
-        #expect(acked.count > atKill, "writes went on after the kill (\(atKill) -> \(acked.count))")
-        await store.close()
+            try await Task.sleep(for: .milliseconds(700))
+            await members[0].kill()
+            let atKill = acked.count
+            // A new leader may take a few election rounds on a loaded two-core machine; wait for progress.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while acked.count < atKill + 200 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            writers.cancel()
+            await writers.value
+            #expect(acked.count > atKill, "writes went on after the kill (\(atKill) -> \(acked.count))")
+            await store.close()
 
-        let survivor = try EtcdStore(endpoints: [members[1].clientURL, members[2].clientURL])
-        let all = try await survivor.range(RangeRequest(.prefix("load/")))
-        let stored = Dictionary(all.kvs.map { ($0.keyString, $0.modRevision) }, uniquingKeysWith: { a, _ in a })
-        let lost = acked.all.filter { stored[$0.key] != $0.value }
-        #expect(lost.isEmpty, "\(lost.count) of \(acked.count) acknowledged writes lost")
-        await survivor.close()
+            let survivor = try EtcdStore(endpoints: [members[1].clientURL, members[2].clientURL])
+            let all = try await survivor.range(RangeRequest(.prefix("load/")))
+            let stored = Dictionary(all.kvs.map { ($0.keyString, $0.modRevision) }, uniquingKeysWith: { a, _ in a })
+            let lost = acked.all.filter { stored[$0.key] != $0.value }
+            #expect(lost.isEmpty, "\(lost.count) of \(acked.count) acknowledged writes lost")
+            await survivor.close()
+        }
     }
 }
 

@@ -110,20 +110,27 @@ struct StoreCommandTests {
     func againstEtcd() async throws {
         await EtcdGate.shared.enter()
         defer { Task { await EtcdGate.shared.leave() } }
-        let etcd = try await EtcdProcess.start()
-        defer { etcd.stop() }
-        let e = ["--etcd-endpoints", etcd.clientURL]
-        #expect(try await KgitBinary.run(["store", "put"] + e + ["/e", "one"]).stdout == "OK revision 2\n")
-        #expect(try await KgitBinary.run(["store", "get"] + e + ["/e", "-o", "value"]).stdout == "one\n")
-        let status = try await KgitBinary.run(["store", "status"] + e + ["-o", "json"])
-        #expect(status.stdout.contains("\"backend\": \"etcd\"") && status.stdout.contains("\"version\": \"3.4"))
-        let dir = try TemporaryDirectory()
-        let save = try await KgitBinary.run(["store", "snapshot", "save"] + e + [dir.path + "/etcd.snap"])
-        #expect(save.status == 0)
-        let size = try FileManager.default.attributesOfItem(atPath: dir.path + "/etcd.snap")[.size] as? Int ?? 0
-        #expect(size > 4096)
-        let down = try await KgitBinary.run(["store", "get", "--etcd-endpoints", "http://127.0.0.1:1", "/e"])
-        #expect(down.status == 4)
+        try await EtcdProcess.withMember { etcd in
+            let e = ["--etcd-endpoints", etcd.clientURL]
+            #expect(try await KgitBinary.run(["store", "put"] + e + ["/e", "one"]).stdout == "OK revision 2\n")
+            #expect(try await KgitBinary.run(["store", "get"] + e + ["/e", "-o", "value"]).stdout == "one\n")
+            let status = try await KgitBinary.run(["store", "status"] + e + ["-o", "json"])
+            #expect(status.stdout.contains("\"backend\": \"etcd\"") && status.stdout.contains("\"version\": \"3.4"))
+            let dir = try TemporaryDirectory()
+            let save = try await KgitBinary.run(["store", "snapshot", "save"] + e + [dir.path + "/etcd.snap"])
+            #expect(save.status == 0)
+            let size = try FileManager.default.attributesOfItem(atPath: dir.path + "/etcd.snap")[.size] as? Int ?? 0
+            #expect(size > 4096)
+            // etcd's own tools accept the file: it is etcd's snapshot, with its checksum.
+            let check = try await Subprocess.run("etcdctl", ["snapshot", "status", dir.path + "/etcd.snap", "-w", "json"])
+            #expect(check.status == 0 && check.stdout.contains("\"revision\":2"), "\(check)")
+            let restored = try await Subprocess.run(
+                "etcdctl", ["snapshot", "restore", dir.path + "/etcd.snap", "--data-dir", dir.path + "/restored"],
+                environment: ["ETCDCTL_API": "3"])
+            #expect(restored.status == 0, "\(restored)")
+            let down = try await KgitBinary.run(["store", "get", "--etcd-endpoints", "http://127.0.0.1:1", "/e"])
+            #expect(down.status == 4)
+        }
     }
 
     @Test("a lease granted from the command line carries keys until it is revoked; an unknown lease exits 3")

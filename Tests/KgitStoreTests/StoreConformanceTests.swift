@@ -1,12 +1,13 @@
 import KgitStore
 import Testing
 
-/// One suite, run unchanged against every backend: the in-memory twin, SQLite and a real etcd 3.4.
+/// One suite, run unchanged against every backend: the in-memory twin, SQLite and a real etcd 3.4; the tests
+/// with `Backend.withTLS` also run against etcd serving TLS with client certificates.
 @Suite("Store conformance", .timeLimit(.minutes(2)))
 struct StoreConformanceTests {
     // MARK: - Revisions
 
-    @Test("a new store is at revision 1 and each put creates the next revision", arguments: Backend.allCases)
+    @Test("a new store is at revision 1 and each put creates the next revision", arguments: Backend.withTLS)
     func revisionsStartAtOne(_ backend: Backend) async throws {
         try await backend.withStore { store in
             #expect(try await store.status().revision == 1)
@@ -172,7 +173,7 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("txn runs the chosen branch atomically at one revision", arguments: Backend.allCases)
+    @Test("txn runs the chosen branch atomically at one revision", arguments: Backend.withTLS)
     func txnBranches(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.put("x", "1")  // 2
@@ -213,7 +214,7 @@ struct StoreConformanceTests {
 
     // MARK: - Watch
 
-    @Test("watch delivers puts and deletes in order with previous values", arguments: Backend.allCases)
+    @Test("watch delivers puts and deletes in order with previous values", arguments: Backend.withTLS)
     func watchLive(_ backend: Backend) async throws {
         try await backend.withStore { store in
             let stream = try await store.watch(WatchRequest(.prefix("w/"), prevKV: true))
@@ -230,7 +231,7 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("a watch from a past revision replays history, then continues live", arguments: Backend.allCases)
+    @Test("a watch from a past revision replays history, then continues live", arguments: Backend.withTLS)
     func watchReplay(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.put("r", "1")  // 2
@@ -309,9 +310,39 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a watcher that falls more than its buffer limit behind is cancelled with the revision to resume from", arguments: Backend.withTLS)
+    func slowWatcherIsCancelled(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let slow = try await store.watch(WatchRequest(.prefix("slow/"), bufferLimit: 4))
+            let sentinel = try await store.watch(WatchRequest(.prefix("slow/")))
+            var revisions: [Int64] = []
+            for i in 0..<40 { revisions.append(try await store.put("slow/\(i)", "v")) }
+            // Every event has reached the watchers once one that keeps up has seen the last one.
+            _ = try await sentinel.events(40, timeout: .seconds(20))
+            var delivered: [Event] = []
+            var cancel: StoreError?
+            do {
+                for try await batch in slow { delivered += batch.events }
+            } catch let error as StoreError {
+                cancel = error
+            }
+            guard case .watchCancelled(let resume, let limit)? = cancel else {
+                Issue.record("expected watchCancelled, got \(String(describing: cancel)) after \(delivered.count) events")
+                return
+            }
+            #expect(limit == 4)
+            #expect(delivered.count < 40, "a watcher four responses behind cannot have got all forty")
+            #expect(delivered.map(\.kv.modRevision) == Array(revisions.prefix(delivered.count)), "what it got is a prefix, in order")
+            #expect(resume == (delivered.last?.kv.modRevision ?? revisions[0] - 1) + 1, "it resumes right after the last delivered")
+            let rest = try await store.watch(WatchRequest(.prefix("slow/"), startRevision: resume))
+            let resumed = try await rest.events(40 - delivered.count, timeout: .seconds(20))
+            #expect((delivered + resumed).map(\.kv.modRevision) == revisions, "nothing is lost or repeated across the cancel")
+        }
+    }
+
     // MARK: - Compaction
 
-    @Test("after compaction, reads and watches below it fail as compacted", arguments: Backend.allCases)
+    @Test("after compaction, reads and watches below it fail as compacted", arguments: Backend.withTLS)
     func compaction(_ backend: Backend) async throws {
         try await backend.withStore { store in
             for i in 1...5 { try await store.put("c", "\(i)") }  // revisions 2...6
@@ -356,7 +387,7 @@ struct StoreConformanceTests {
 
     // MARK: - Leases
 
-    @Test("a lease reports its TTL and keys, keep-alive renews it, revoke deletes its keys", arguments: Backend.allCases)
+    @Test("a lease reports its TTL and keys, keep-alive renews it, revoke deletes its keys", arguments: Backend.withTLS)
     func leases(_ backend: Backend) async throws {
         try await backend.withStore { store in
             let lease = try await store.grantLease(ttl: 30, id: 0)

@@ -45,6 +45,46 @@ import Testing
         #expect(try await stream.events(3).map(\.kv.modRevision) == [2, 3, 4])
     }
 
+    @Test("a watcher whose buffer fills while it replays is cancelled at the first revision it missed", arguments: [false, true])
+    func replayOverflow(compactedMeanwhile: Bool) async throws {
+        let hub = WatchHub(revision: 3)
+        let gate = AsyncGate()
+        let watching = Task {
+            await hub.watch(WatchRequest(.key("k"), startRevision: 2, bufferLimit: 2)) { _, from, through, _ in
+                await gate.wait()
+                return (from...through).map { Self.put("k", $0) }
+            }
+        }
+        while hub.count == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        // The replay holds one place and revision 4 the other, so revision 5 finds no room.
+        for rev in Int64(4)...6 { hub.publish([Self.put("k", rev)], revision: rev) }
+        if compactedMeanwhile { hub.compacted(at: 6) }
+        await gate.open()
+        let stream = await watching.value
+        var got: [Int64] = []
+        await #expect(
+            throws: compactedMeanwhile
+                ? StoreError.compacted(compactRevision: 6) : StoreError.watchCancelled(resumeRevision: 5, limit: 2)
+        ) {
+            for try await batch in stream { got += batch.events.map(\.kv.modRevision) }
+        }
+        #expect(got == [2, 3, 4])
+        #expect(hub.count == 0, "a cancelled watcher is unregistered")
+    }
+
+    @Test("a live watcher that never reads is cancelled once its buffer is full, and later events skip it")
+    func liveOverflow() async throws {
+        let hub = WatchHub(revision: 1)
+        let stream = await hub.watch(WatchRequest(.all, bufferLimit: 3)) { _, _, _, _ in [] }
+        for rev in Int64(2)...9 { hub.publish([Self.put("k\(rev)", rev)], revision: rev) }
+        var got: [Int64] = []
+        await #expect(throws: StoreError.watchCancelled(resumeRevision: 5, limit: 3)) {
+            for try await batch in stream { got += batch.events.map(\.kv.modRevision) }
+        }
+        #expect(got == [2, 3, 4])
+        #expect(hub.count == 0)
+    }
+
     @Test("closing the hub ends every stream")
     func closeEndsStreams() async throws {
         let hub = WatchHub(revision: 1)

@@ -28,6 +28,11 @@ extension APIHandler {
             guard type == .apply else { throw APIError.badRequest("error decoding patch: \(error)") }
             body = try YAMLBody.decode(request.body)
         }
+        let custom = served.custom(info)
+        if type == .strategic && custom != nil && subresource != "scale" {
+            throw APIError(reason: "UnsupportedMediaType", code: 415,
+                           message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml")
+        }
         let schema = KubernetesDefinitions.patchSchema(group: info.group, version: info.version, kind: info.kind)
 
         if subresource == "scale" {
@@ -44,14 +49,20 @@ extension APIHandler {
         }
         let manager = request.query["fieldManager"] ?? ""
         let fieldValidation = try FieldValidation.mode(request.query)
+        var patchWarnings: [String] = []
         let updated = try await update(info, namespace: namespace, name: name, subresource: subresource,
                                        dryRun: dryRun) { current throws(APIError) in
             var patched = try APIHandler.applyPatch(type, body, to: current, schema: schema, manager: manager)
             try Strategy.checkIdentity(&patched, info: info, namespace: namespace)
-            if fieldValidation == .strict { _ = try fieldValidation.check(patched, info: info) }
+            if fieldValidation == .strict { _ = try fieldValidation.check(patched, info: info, custom: custom) }
+            if fieldValidation == .warn, custom != nil {
+                // Custom resources are pruned before they are stored: warn about what the patch added.
+                patchWarnings = try FieldValidation.warn.check(patched, info: info, custom: custom)
+            }
             return patched
         }
-        let warnings = fieldValidation == .warn ? ((try? fieldValidation.check(updated, info: info)) ?? []) : []
+        let warnings = custom != nil ? patchWarnings
+            : fieldValidation == .warn ? ((try? fieldValidation.check(updated, info: info)) ?? []) : []
         return respond(request, info: info, object: updated).warning(warnings)
     }
 
@@ -100,7 +111,7 @@ extension APIHandler {
             throw APIError.badRequest("the name of the object (\(appliedName)) does not match the name on the URL (\(name))")
         }
         applied.setValue(.string(name), at: ["metadata", "name"])
-        let warnings = try FieldValidation.mode(request.query).check(applied, info: info)
+        let warnings = try FieldValidation.mode(request.query).check(applied, info: info, custom: served.custom(info))
         let fields = ManagedFields.fieldSet(of: applied, schema: KubernetesDefinitions.patchSchema(
             group: info.group, version: info.version, kind: info.kind))
         let now = RFC3339.format(clock())
@@ -133,3 +144,4 @@ extension APIHandler {
                                 message: "too many concurrent updates; please retry")
     }
 }
+

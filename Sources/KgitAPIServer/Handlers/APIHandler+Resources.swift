@@ -33,7 +33,7 @@ extension APIHandler {
         case "get":
             guard let name = r.name else { throw APIError.pathNotFound() }
             let object = try await registry.get(info, namespace: r.namespace, name: name)
-            if r.subresource == "scale" { return .json(Scale.from(object, info: info)) }
+            if r.subresource == "scale" { return .json(Scale.from(object, info: info, paths: scalePaths(info))) }
             if r.subresource == "log" {
                 // No kubelet runs containers yet, so there is no output to show; the container must exist.
                 let containers = (object.value(at: ["spec", "containers"])?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
@@ -56,7 +56,7 @@ extension APIHandler {
             if !info.stored { return try await review(request, info: info, user: user) }
             var object = try decodeBody(request)
             try Strategy.checkIdentity(&object, info: info, namespace: r.namespace)
-            let warnings = try FieldValidation.mode(request.query).check(object, info: info)
+            let warnings = try FieldValidation.mode(request.query).check(object, info: info, custom: served.custom(info))
             let created = try await create(info, object: object, namespace: r.namespace, dryRun: dryRun)
             return respond(request, info: info, object: created, status: 201).warning(warnings)
         case "update":
@@ -66,7 +66,7 @@ extension APIHandler {
                 return try await updateScale(info, namespace: r.namespace, name: name, dryRun: dryRun) { _ in object }
             }
             try Strategy.checkIdentity(&object, info: info, namespace: r.namespace)
-            let warnings = try FieldValidation.mode(request.query).check(object, info: info)
+            let warnings = try FieldValidation.mode(request.query).check(object, info: info, custom: served.custom(info))
             let updated = try await update(info, namespace: r.namespace, name: name, subresource: r.subresource,
                                            dryRun: dryRun) { _ in object }
             return respond(request, info: info, object: updated).warning(warnings)
@@ -94,17 +94,33 @@ extension APIHandler {
             guard let namespace, !namespace.isEmpty else {
                 throw APIError.badRequest("the server could not find the requested resource (a namespace is required)")
             }
-            try await requireActiveNamespace(namespace)
         }
+        var admission = AdmissionRequest(
+            operation: .create, info: info, namespace: info.namespaced ? namespace : nil,
+            name: object.value(at: ["metadata", "name"])?.stringValue ?? "", object: object,
+            user: APIHandler.requestUser, dryRun: dryRun)
+        try await self.admission.admit(&admission, admissionContext)
+        object = admission.object
         try Strategy.prepareForCreate(&object, info: info, now: clock())
+        let custom = served.custom(info)
+        if let custom { object = StructuralPruning.prune(object, schema: custom.schema).object }
         if info.group.isEmpty && info.resource == "services" { try await allocateClusterIP(&object) }
-        try validation.check(object, info: info)
+        try validation.check(object, info: info, validator: custom?.validator)
+        admission.object = object
+        admission.name = object.value(at: ["metadata", "name"])?.stringValue ?? admission.name
+        try await self.admission.validate(admission, admissionContext)
         try await preventEscalation(object, info: info, namespace: namespace ?? "")
         let created = try await registry.create(info, object: object, dryRun: dryRun)
+        if info.namespaced, let namespace, !dryRun { await refreshQuotas(in: namespace) }
         if info.group.isEmpty && info.resource == "namespaces" && !dryRun,
            let name = created.value(at: ["metadata", "name"])?.stringValue
         {
             try await ensureDefaultServiceAccount(in: name)
+        }
+        if APIHandler.isCRD(info) && !dryRun {
+            try await reconcileCustomResourceDefinitions()
+            let name = created.value(at: ["metadata", "name"])?.stringValue ?? ""
+            return (try await registry.read(info, namespace: nil, name: name))?.object ?? created
         }
         return created
     }
@@ -161,16 +177,10 @@ extension APIHandler {
         throw APIError.internalError("no ClusterIP addresses left in 10.96.0.0/16")
     }
 
-    /// Namespace lifecycle admission: writes into a missing namespace are 404, into a terminating one 403.
-    func requireActiveNamespace(_ namespace: String) async throws(APIError) {
-        guard let nsInfo = catalog.lookup(group: "", version: "v1", resource: "namespaces") else { return }
-        guard let ns = try await registry.read(nsInfo, namespace: nil, name: namespace) else {
-            throw APIError.notFound(resource: "namespaces", name: namespace)
-        }
-        if ns.object.value(at: ["status", "phase"])?.stringValue == "Terminating" {
-            throw APIError.forbidden(message: "unable to create new content in namespace \(namespace) because it is being terminated",
-                                     resource: "namespaces", name: namespace)
-        }
+    /// Brings the namespace's ResourceQuota statuses up to date after a write (best effort: a
+    /// failure here does not fail the write, and the next write retries).
+    func refreshQuotas(in namespace: String) async {
+        try? await ResourceQuotaAdmission.refreshStatus(namespace: namespace, context: admissionContext)
     }
 
     // MARK: - Update
@@ -204,7 +214,14 @@ extension APIHandler {
                 precondition = true
             }
             try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
-            try validation.check(object, info: info)
+            let custom = served.custom(info)
+            if let custom { object = StructuralPruning.prune(object, schema: custom.schema).object }
+            try validation.check(object, info: info, validator: custom?.validator)
+            try await admission.validate(
+                AdmissionRequest(operation: .update, info: info, subresource: subresource,
+                                 namespace: info.namespaced ? namespace : nil, name: name, object: object,
+                                 oldObject: current.object, user: APIHandler.requestUser, dryRun: dryRun),
+                admissionContext)
             try await preventEscalation(object, info: info, namespace: namespace ?? "")
             var comparable = object
             comparable.setValue(current.object.value(at: ["metadata", "resourceVersion"]),
@@ -212,98 +229,22 @@ extension APIHandler {
             if comparable == current.object {
                 return current.object  // no-op: no new revision, no event
             }
+            let updated: JSONValue
             do {
-                return try await registry.update(info, object: object, expectedRevision: expected, dryRun: dryRun)
+                updated = try await registry.update(info, object: object, expectedRevision: expected, dryRun: dryRun)
             } catch let error where error.reason == "Conflict" && !precondition {
                 continue
             }
+            if APIHandler.isCRD(info) && !dryRun {
+                try await reconcileCustomResourceDefinitions()
+                return (try await registry.read(info, namespace: nil, name: name))?.object ?? updated
+            }
+            if dryRun { return updated }
+            if info.group.isEmpty && info.resource == "resourcequotas", let namespace { await refreshQuotas(in: namespace) }
+            return try await finishDeletionIfFinalized(info, updated)
         }
         throw APIError.conflict(resource: info.resource, group: info.group, name: name,
                                 message: "too many concurrent updates; please retry")
-    }
-
-    // MARK: - Delete
-
-    func delete(_ request: APIRequest, info: ResourceInfo, namespace: String?, name: String, dryRun: Bool)
-        async throws(APIError) -> APIResponse
-    {
-        var dryRun = dryRun
-        var expectedRevision: Int64?
-        var expectedUID: String?
-        if !request.body.isEmpty {
-            let options = try decodeBody(request)
-            if let values = options["dryRun"]?.arrayValue {
-                for v in values where v.stringValue != "All" {
-                    throw APIError.badRequest("unsupported dryRun value: \(v.serialized())")
-                }
-                if !values.isEmpty { dryRun = true }
-            }
-            if let rv = options.value(at: ["preconditions", "resourceVersion"])?.stringValue {
-                expectedRevision = Int64(rv)
-            }
-            expectedUID = options.value(at: ["preconditions", "uid"])?.stringValue
-        }
-        guard let current = try await registry.read(info, namespace: namespace, name: name) else {
-            throw APIError.notFound(resource: info.resource, group: info.group, name: name)
-        }
-        let uid = current.object.value(at: ["metadata", "uid"])?.stringValue ?? ""
-        if let expectedUID, expectedUID != uid {
-            throw APIError.conflict(resource: info.resource, group: info.group, name: name,
-                                    message: "Precondition failed: UID in precondition: \(expectedUID), UID in object meta: \(uid)")
-        }
-        if let expectedRevision, expectedRevision != current.revision {
-            throw APIError.conflict(resource: info.resource, group: info.group, name: name,
-                                    message: "Precondition failed: ResourceVersion in precondition: \(expectedRevision), ResourceVersion in object meta: \(current.revision)")
-        }
-        if info.resource == "namespaces" && info.group.isEmpty {
-            if ["default", "kube-system", "kube-public"].contains(name) {
-                throw APIError.forbidden(message: "namespaces \"\(name)\" is forbidden: this namespace may not be deleted",
-                                         resource: "namespaces", name: name)
-            }
-            if !dryRun { try await deleteNamespaceContents(name) }
-        }
-        _ = try await registry.delete(info, namespace: namespace, name: name,
-                                      expectedRevision: expectedRevision ?? current.revision, dryRun: dryRun)
-        var details: JSONValue = ["name": .string(name), "kind": .string(info.resource), "uid": .string(uid)]
-        if !info.group.isEmpty { details["group"] = .string(info.group) }
-        return .json(["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details])
-    }
-
-    /// Removes every namespaced object in `namespace` (what upstream's namespace controller does
-    /// asynchronously after `Terminating`).
-    func deleteNamespaceContents(_ namespace: String) async throws(APIError) {
-        for info in catalog.resources where info.namespaced && info.stored {
-            let page = try await registry.list(info, namespace: namespace, options: ListOptions())
-            for object in page.items {
-                guard let name = object.value(at: ["metadata", "name"])?.stringValue else { continue }
-                do {
-                    _ = try await registry.delete(info, namespace: namespace, name: name, expectedRevision: nil,
-                                                  dryRun: false)
-                } catch where error.code == 404 {
-                    continue
-                }
-            }
-        }
-    }
-
-    func deleteCollection(_ request: APIRequest, info: ResourceInfo, namespace: String?, dryRun: Bool)
-        async throws(APIError) -> APIResponse
-    {
-        let options = try ListOptions(query: request.query, resource: info.resource)
-        let page = try await registry.list(info, namespace: namespace, options: options)
-        var deleted: [JSONValue] = []
-        for object in page.items {
-            guard let name = object.value(at: ["metadata", "name"])?.stringValue else { continue }
-            let ns = object.value(at: ["metadata", "namespace"])?.stringValue
-            do {
-                deleted.append(try await registry.delete(info, namespace: ns, name: name, expectedRevision: nil,
-                                                         dryRun: dryRun))
-            } catch where error.code == 404 {
-                continue
-            }
-        }
-        return .json(["kind": .string("\(info.kind)List"), "apiVersion": .string(info.groupVersion),
-                      "metadata": ["resourceVersion": .string(String(page.revision))], "items": .array(deleted)])
     }
 
     // MARK: - List
@@ -316,7 +257,7 @@ extension APIHandler {
         if TableConvertor.wantsTable(request.header("Accept")) {
             let include = TableConvertor.IncludeObject(rawValue: request.query["includeObject"] ?? "") ?? .metadata
             return .json(TableConvertor.table(for: info, objects: page.items, listMeta: listMeta, include: include,
-                                              now: clock()))
+                                              now: clock(), printerColumns: served.custom(info)?.printerColumns))
         }
         return .json(["kind": .string("\(info.kind)List"), "apiVersion": .string(info.groupVersion),
                       "metadata": listMeta, "items": .array(page.items)])
@@ -324,13 +265,19 @@ extension APIHandler {
 
     // MARK: - Encoding
 
+    /// Where the Scale view of `info` reads and writes (custom resources name their paths).
+    func scalePaths(_ info: ResourceInfo) -> CustomResource.ScalePaths? {
+        served.custom(info)?.scale
+    }
+
     /// Sends one object, as a one-row Table when the client asked for tables.
     func respond(_ request: APIRequest, info: ResourceInfo, object: JSONValue, status: Int = 200) -> APIResponse {
         if TableConvertor.wantsTable(request.header("Accept")) {
             let include = TableConvertor.IncludeObject(rawValue: request.query["includeObject"] ?? "") ?? .metadata
             let meta: JSONValue = ["resourceVersion": object.value(at: ["metadata", "resourceVersion"]) ?? ""]
             return .json(TableConvertor.table(for: info, objects: [object], listMeta: meta, include: include,
-                                              now: clock()), status: status)
+                                              now: clock(), printerColumns: served.custom(info)?.printerColumns),
+                         status: status)
         }
         return .json(object, status: status)
     }

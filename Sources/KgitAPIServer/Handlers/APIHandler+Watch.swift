@@ -36,11 +36,14 @@ extension APIHandler {
             start = parsed
         }
         let now = clock
+        let encryption = registry.encryption
+        let printerColumns = served.custom(info)?.printerColumns
         let encode: @Sendable (String, JSONValue) -> [UInt8] = { type, object in
             var payload = object
             if asTable && type != "ERROR" && type != "BOOKMARK" {
                 let meta: JSONValue = ["resourceVersion": object.value(at: ["metadata", "resourceVersion"]) ?? ""]
-                payload = TableConvertor.table(for: info, objects: [object], listMeta: meta, include: include, now: now())
+                payload = TableConvertor.table(for: info, objects: [object], listMeta: meta, include: include, now: now(),
+                                               printerColumns: printerColumns)
             }
             let line: JSONValue = ["type": .string(type), "object": payload]
             return line.serializedBytes() + [UInt8(ascii: "\n")]
@@ -97,7 +100,10 @@ extension APIHandler {
                         outputContinuation.yield(encode("BOOKMARK", bookmark))
                     case .event(let event):
                         lastRevision = event.revision
-                        guard let (type, object) = APIHandler.watchEvent(event, options: options) else { continue }
+                        guard let (type, object) = APIHandler.watchEvent(event, options: options, info: info,
+                                                                         encryption: encryption) else {
+                            continue
+                        }
                         outputContinuation.yield(encode(type, object))
                     }
                 }
@@ -113,10 +119,11 @@ extension APIHandler {
     }
 
     /// The watch event type and object for a store event, after selectors; nil when filtered out.
-    static func watchEvent(_ event: StoreEvent, options: ListOptions) -> (String, JSONValue)? {
-        guard let object = try? Registry.decodeStored(event.value) else { return nil }
+    static func watchEvent(_ event: StoreEvent, options: ListOptions, info: ResourceInfo? = nil,
+                           encryption: EncryptionAtRest? = nil) -> (String, JSONValue)? {
+        guard let object = try? Registry.decodeStored(event.value, as: info, encryption: encryption) else { return nil }
         let matchesNow = options.matches(object)
-        let previous = event.previous.flatMap { try? Registry.decodeStored($0) }
+        let previous = event.previous.flatMap { try? Registry.decodeStored($0, as: info, encryption: encryption) }
         let matchedBefore = previous.map(options.matches) ?? false
         switch event.kind {
         case .delete:

@@ -1,5 +1,6 @@
 import Foundation
 import KgitAPIMachinery
+import Synchronization
 
 /// The API layer: authenticates, routes, authorizes and answers every request.
 ///
@@ -9,7 +10,10 @@ import KgitAPIMachinery
 /// ```
 /// Never throws: every failure becomes a `Status` response.
 public final class APIHandler: Sendable {
-    let catalog: ResourceCatalog
+    /// The types served now: the built-in catalog plus established custom resources.
+    let served: ServedResources
+    /// Everything served at this moment.
+    var catalog: ResourceCatalog { served.catalog }
     let registry: Registry
     let discovery: Discovery
     let authenticator: Authenticator
@@ -24,6 +28,16 @@ public final class APIHandler: Sendable {
     let audit: AuditLog?
     /// Schema validation of objects before they are stored.
     let validation = ObjectValidation()
+    /// Writes the events of what the server itself does.
+    var events: EventRecorder { EventRecorder(registry: registry, component: "kgit-apiserver", clock: clock) }
+    /// Per-client request limits.
+    let rateLimiter: ClientRateLimiter
+    /// The admission plugins every write passes.
+    let admission: AdmissionChain
+    /// What admission plugins may read.
+    var admissionContext: AdmissionContext { AdmissionContext(registry: registry, clock: clock) }
+    /// Namespaces whose finalizer task is running.
+    let finalizingNamespaces = Mutex<Set<String>>([])
 
     /// The `/version` document; `minor` must be "32" for kubectl's dispatcher to pick kubectl 1.32.
     static let versionInfo: JSONValue = [
@@ -35,15 +49,18 @@ public final class APIHandler: Sendable {
     public init(store: any KeyValueStore, catalog: ResourceCatalog = .builtIn, authenticator: Authenticator,
                 authorizer: any Authorizer, serverAddress: String, defaultWatchTimeout: Duration = .seconds(1800),
                 bookmarkInterval: Duration = .seconds(15), audit: AuditLog? = nil,
-                clock: @escaping @Sendable () -> Date = Date.init) {
+                clock: @escaping @Sendable () -> Date = Date.init, encryption: EncryptionAtRest? = nil,
+                rateLimits: ClientRateLimiter.Limits = .standard) {
+        self.admission = .standard
+        self.rateLimiter = ClientRateLimiter(limits: rateLimits, clock: clock)
         self.audit = audit
         self.bookmarkInterval = bookmarkInterval
-        self.catalog = catalog
-        self.registry = Registry(store: store, catalog: catalog, clock: clock)
-        self.discovery = Discovery(catalog: catalog, serverAddress: serverAddress)
+        self.served = ServedResources(builtIn: catalog)
+        self.registry = Registry(store: store, catalog: catalog, clock: clock, encryption: encryption)
+        self.discovery = Discovery(served: served, serverAddress: serverAddress)
         self.authenticator = authenticator
         self.authorizer = authorizer
-        self.openAPI = OpenAPIDocuments(catalog: catalog)
+        self.openAPI = OpenAPIDocuments(served: served)
         self.clock = clock
         self.defaultWatchTimeout = defaultWatchTimeout
     }
@@ -55,11 +72,24 @@ public final class APIHandler: Sendable {
     public func handle(_ request: APIRequest) async -> APIResponse {
         let received = clock()
         let user = await authenticator.authenticate(request, now: received)
-        let route = Route.parse(method: request.method, path: request.path, query: request.query)
-        let response: APIResponse
-        response = await APIHandler.$requestUser.withValue(user) {
-            await self.answer(request, route: route, user: user)
+        let client = user.map { $0.isAnonymous ? "anonymous@\(request.remoteAddress ?? "")" : $0.name }
+            ?? "unauthenticated@\(request.remoteAddress ?? "")"
+        guard rateLimiter.acquire(client) else {
+            let status = APIError(reason: "TooManyRequests", code: 429, message: "Too many requests, please try again later.",
+                                  details: .init(retryAfterSeconds: 1))
+            var refused = APIResponse.error(status)
+            refused.headers.append(("Retry-After", "1"))
+            return refused
         }
+        defer { rateLimiter.release(client) }
+        let route = Route.parse(method: request.method, path: request.path, query: request.query)
+        let warnings = WarningSink()
+        var response = await APIHandler.$requestUser.withValue(user) {
+            await WarningSink.$current.withValue(warnings) {
+                await self.answer(request, route: route, user: user)
+            }
+        }
+        response = response.warning(warnings.all)
         if let audit {
             await audit.record(request, route: route, user: user, status: response.status, received: received,
                                completed: clock())

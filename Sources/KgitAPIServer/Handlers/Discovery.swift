@@ -1,10 +1,14 @@
 import KgitAPIMachinery
 
 /// The discovery documents, built from the ``ResourceCatalog``: legacy (`APIVersions`,
-/// `APIGroupList`, `APIGroup`, `APIResourceList`) and aggregated (`APIGroupDiscoveryList` v2).
+/// `APIGroupList`, `APIGroup`, `APIResourceList`) and aggregated (`APIGroupDiscoveryList` v2),
+/// including the custom resources of established CRDs.
 struct Discovery: Sendable {
-    let catalog: ResourceCatalog
+    let served: ServedResources
     let serverAddress: String
+
+    /// What is served now (CRDs come and go).
+    var catalog: ResourceCatalog { served.catalog }
 
     /// The exact Content-Type kubectl requires for aggregated discovery.
     static let aggregatedContentType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
@@ -71,6 +75,7 @@ struct Discovery: Sendable {
     /// The aggregated document for `/api` (core) or `/apis` (named groups).
     func aggregated(core: Bool) -> JSONValue {
         var items: [JSONValue] = []
+        let catalog = self.catalog
         let groups: [(name: String, versions: [String])] = core ? [("", ["v1"])] : catalog.groups
         for group in groups {
             var versions: [JSONValue] = []

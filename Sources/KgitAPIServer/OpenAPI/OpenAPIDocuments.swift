@@ -19,10 +19,14 @@ final class OpenAPIDocuments: Sendable {
         var hash: String
     }
 
-    let catalog: ResourceCatalog
-    private let cache = Mutex<[String: Document]>([:])
+    let served: ServedResources
+    /// Rendered documents by path, each with the stamp of the custom resources it was built from.
+    private let cache = Mutex<[String: (stamp: String, document: Document)]>([:])
 
-    init(catalog: ResourceCatalog) { self.catalog = catalog }
+    init(served: ServedResources) { self.served = served }
+
+    /// What is served now.
+    var catalog: ResourceCatalog { served.catalog }
 
     /// `api/v1`, `apis/apps/v1`, … for every served group/version.
     var groupVersionPaths: [String] {
@@ -45,35 +49,46 @@ final class OpenAPIDocuments: Sendable {
 
     /// The document for one group/version path, or nil when not served.
     func document(_ path: String) -> Document? {
-        if let cached = cache.withLock({ $0[path] }) { return cached }
-        guard let json = build(path) else { return nil }
+        guard let (group, version) = OpenAPIDocuments.groupVersion(path) else { return nil }
+        let stamp = served.stamp(group: group, version: version)
+        if let cached = cache.withLock({ $0[path] }), cached.stamp == stamp { return cached.document }
+        guard let json = build(group: group, version: version) else {
+            cache.withLock { $0[path] = nil }
+            return nil
+        }
         let bytes = json.serializedBytes()
         let hash = SHA512.hash(data: bytes).map { String(format: "%02X", $0) }.joined()
         let document = Document(bytes: bytes, etag: "\"\(hash)\"", hash: hash)
-        cache.withLock { $0[path] = document }
+        cache.withLock { $0[path] = (stamp, document) }
         return document
     }
 
-    private func build(_ path: String) -> JSONValue? {
+    /// The group and version of `api/v1` or `apis/<g>/<v>`.
+    static func groupVersion(_ path: String) -> (String, String)? {
         let parts = path.split(separator: "/").map(String.init)
-        let group: String, version: String
-        if parts.count == 2, parts[0] == "api" {
-            group = ""
-            version = parts[1]
-        } else if parts.count == 3, parts[0] == "apis" {
-            group = parts[1]
-            version = parts[2]
-        } else {
-            return nil
-        }
+        if parts.count == 2, parts[0] == "api" { return ("", parts[1]) }
+        if parts.count == 3, parts[0] == "apis" { return (parts[1], parts[2]) }
+        return nil
+    }
+
+    private func build(group: String, version: String) -> JSONValue? {
         let resources = catalog.resources(group: group, version: version)
         guard !resources.isEmpty else { return nil }
         var paths: [String: JSONValue] = [:]
         var roots: [String] = []
+        var schemas: [String: JSONValue] = [:]
         let prefix = group.isEmpty ? "/api/\(version)" : "/apis/\(group)/\(version)"
         for r in resources {
-            let definition = KubernetesDefinitions.definitionName(group: group, version: version, kind: r.kind)
-            if let definition { roots.append(definition) }
+            let definition: String?
+            if let custom = served.custom(r) {
+                let name = OpenAPIDocuments.customSchemaName(custom.info)
+                schemas[name] = OpenAPIDocuments.customSchema(custom)
+                roots.append("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")
+                definition = name
+            } else {
+                definition = KubernetesDefinitions.definitionName(group: group, version: version, kind: r.kind)
+                if let definition { roots.append(definition) }
+            }
             let gvk: JSONValue = ["group": .string(group), "version": .string(version), "kind": .string(r.kind)]
             let schemaRef: JSONValue = definition.map { ["$ref": .string("#/components/schemas/\($0)")] } ?? ["type": "object"]
             let itemPath = r.namespaced
@@ -126,7 +141,6 @@ final class OpenAPIDocuments: Sendable {
                 ]
             }
         }
-        var schemas: [String: JSONValue] = [:]
         var pending = roots
         while let name = pending.popLast() {
             guard schemas[name] == nil, let def = KubernetesDefinitions.all[name] else { continue }
@@ -138,6 +152,37 @@ final class OpenAPIDocuments: Sendable {
             "openapi": "3.0.0", "info": ["title": "Kubernetes", "version": "v1.32.0"],
             "paths": .object(paths), "components": ["schemas": .object(schemas)],
         ]
+    }
+
+    /// The component name of a custom resource's schema, upstream style: `dev.kgit.v1.Application`.
+    static func customSchemaName(_ info: ResourceInfo) -> String {
+        (info.group.split(separator: ".").reversed().map(String.init) + [info.version, info.kind]).joined(separator: ".")
+    }
+
+    /// A custom resource's schema as `kubectl explain` reads it: the CRD's `openAPIV3Schema` with
+    /// `apiVersion`, `kind` and `metadata` (ObjectMeta) declared, and its group/version/kind.
+    static func customSchema(_ custom: CustomResource) -> JSONValue {
+        var schema = custom.schema ?? ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
+        if schema["type"] == nil { schema["type"] = "object" }
+        var properties = schema["properties"]?.objectValue ?? [:]
+        properties["apiVersion"] = [
+            "type": "string",
+            "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+        ]
+        properties["kind"] = [
+            "type": "string",
+            "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+        ]
+        properties["metadata"] = [
+            "allOf": [["$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]],
+            "description": "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+        ]
+        schema["properties"] = .object(properties)
+        schema["x-kubernetes-group-version-kind"] = [[
+            "group": .string(custom.info.group), "version": .string(custom.info.version),
+            "kind": .string(custom.info.kind),
+        ]]
+        return schema
     }
 
     /// Converts a JSON Schema 2020-12 definition to OpenAPI 3.0: `#/$defs/` refs become

@@ -35,7 +35,7 @@ enum Defaults {
             }
             if object.value(at: ["status", "phase"]) == nil {
                 object.setValue("Pending", at: ["status", "phase"])
-                object.setValue("BestEffort", at: ["status", "qosClass"])
+                object.setValue(.string(qosClass(object["spec"] ?? [:])), at: ["status", "qosClass"])
             }
         case ("apps", "Deployment"):
             defaultReplicated(&object)
@@ -55,7 +55,19 @@ enum Defaults {
             }
         case ("apps", "ReplicaSet"), ("apps", "StatefulSet"):
             defaultReplicated(&object)
-        case ("apps", "DaemonSet"), ("batch", "Job"):
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            if let kind = object.value(at: ["spec", "names", "kind"])?.stringValue, !kind.isEmpty {
+                if object.value(at: ["spec", "names", "singular"]) == nil {
+                    object.setValue(.string(kind.lowercased()), at: ["spec", "names", "singular"])
+                }
+                if object.value(at: ["spec", "names", "listKind"]) == nil {
+                    object.setValue(.string(kind + "List"), at: ["spec", "names", "listKind"])
+                }
+            }
+            if object["spec"] != nil && object.value(at: ["spec", "conversion"]) == nil {
+                object.setValue(["strategy": "None"], at: ["spec", "conversion"])
+            }
+                case ("apps", "DaemonSet"), ("batch", "Job"):
             if var template = object.value(at: ["spec", "template", "spec"]) {
                 defaultPodSpec(&template)
                 object.setValue(template, at: ["spec", "template", "spec"])
@@ -63,6 +75,29 @@ enum Defaults {
         default:
             break
         }
+    }
+
+    /// The pod's quality-of-service class: `Guaranteed` when every container limits cpu and memory
+    /// and requests what it limits, `BestEffort` when none requests or limits anything, otherwise
+    /// `Burstable`.
+    static func qosClass(_ spec: JSONValue) -> String {
+        let containers = (spec["containers"]?.arrayValue ?? []) + (spec["initContainers"]?.arrayValue ?? [])
+        var any = false
+        var guaranteed = !containers.isEmpty
+        for container in containers {
+            let requests = container.value(at: ["resources", "requests"])?.objectValue ?? [:]
+            let limits = container.value(at: ["resources", "limits"])?.objectValue ?? [:]
+            if !requests.isEmpty || !limits.isEmpty { any = true }
+            for resource in ["cpu", "memory"] {
+                guard let limit = limits[resource] else {
+                    guaranteed = false
+                    continue
+                }
+                if let request = requests[resource], request != limit { guaranteed = false }
+            }
+        }
+        if !any { return "BestEffort" }
+        return guaranteed ? "Guaranteed" : "Burstable"
     }
 
     static func defaultReplicated(_ object: inout JSONValue) {

@@ -10,11 +10,31 @@ struct Registry: Sendable {
     let store: any KeyValueStore
     let catalog: ResourceCatalog
     let clock: @Sendable () -> Date
+    /// Encrypts the values of secrets at rest, when set.
+    let encryption: EncryptionAtRest?
 
-    init(store: any KeyValueStore, catalog: ResourceCatalog, clock: @escaping @Sendable () -> Date = Date.init) {
+    init(store: any KeyValueStore, catalog: ResourceCatalog, clock: @escaping @Sendable () -> Date = Date.init,
+         encryption: EncryptionAtRest? = nil) {
         self.store = store
         self.catalog = catalog
         self.clock = clock
+        self.encryption = encryption
+    }
+
+    /// The bytes stored for an object of `info` (sealed when the resource is encrypted).
+    func encode(_ object: JSONValue, info: ResourceInfo) throws(APIError) -> [UInt8] {
+        let bytes = object.serializedBytes()
+        guard let encryption, EncryptionAtRest.encrypts(info) else { return bytes }
+        do {
+            return try encryption.seal(bytes)
+        } catch {
+            throw APIError.internalError(error.description)
+        }
+    }
+
+    /// Decodes a stored value of `info` (opening it when encrypted).
+    func decode(_ value: StoredValue, as info: ResourceInfo) throws(APIError) -> JSONValue {
+        try Registry.decodeStored(value, as: info, encryption: encryption)
     }
 
     // MARK: - Reads
@@ -38,7 +58,7 @@ struct Registry: Sendable {
             throw Registry.apiError(error, info: info, name: name)
         }
         guard let value else { return nil }
-        return (try Registry.decodeStored(value), value.modRevision)
+        return (try decode(value, as: info), value.modRevision)
     }
 
     /// One page of a list, after selectors.
@@ -99,7 +119,7 @@ struct Registry: Sendable {
                     break pages
                 }
                 startAfter = value.key
-                let object = try Registry.decodeStored(value)
+                let object = try decode(value, as: info)
                 if options.matches(object) {
                     items.append(object)
                     lastKey = value.key
@@ -130,8 +150,9 @@ struct Registry: Sendable {
             }
             return object
         }
+        let bytes = try encode(stored, info: info)
         do {
-            let revision = try await store.create(key, value: stored.serializedBytes())
+            let revision = try await store.create(key, value: bytes)
             stored.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])
             return stored
         } catch {
@@ -152,9 +173,10 @@ struct Registry: Sendable {
             result.setValue(.string(String(expectedRevision)), at: ["metadata", "resourceVersion"])
             return result
         }
+        let bytes = try encode(stored, info: info)
         do {
             let revision = try await store.update(info.storageKey(namespace: namespace, name: name),
-                                                  value: stored.serializedBytes(), expectedRevision: expectedRevision)
+                                                  value: bytes, expectedRevision: expectedRevision)
             stored.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])
             return stored
         } catch {
@@ -174,17 +196,35 @@ struct Registry: Sendable {
         } catch {
             throw Registry.apiError(error, info: info, name: name)
         }
-        return try Registry.decodeStored(value)
+        return try decode(value, as: info)
     }
 
     // MARK: - Encoding
 
-    /// Decodes a stored value and fills in its resourceVersion.
-    static func decodeStored(_ value: StoredValue) throws(APIError) -> JSONValue {
-        guard var object = try? JSONParser.parse(value.value) else {
+    /// Decodes a stored value and fills in its resourceVersion; read through `info`, the object
+    /// speaks `info`'s version (versions of one type share storage and convert with no changes,
+    /// upstream's `None` conversion strategy).
+    static func decodeStored(_ value: StoredValue, as info: ResourceInfo? = nil, encryption: EncryptionAtRest? = nil)
+        throws(APIError) -> JSONValue
+    {
+        var bytes = value.value
+        if bytes.starts(with: Array("k8s:enc:".utf8)) {
+            guard let encryption else {
+                throw APIError.internalError("stored object \(value.key) is encrypted and no key is configured")
+            }
+            do {
+                bytes = try encryption.open(bytes)
+            } catch {
+                throw APIError.internalError("stored object \(value.key): \(error.description)")
+            }
+        }
+        guard var object = try? JSONParser.parse(bytes) else {
             throw APIError.internalError("stored object \(value.key) is not valid JSON")
         }
         object.setValue(.string(String(value.modRevision)), at: ["metadata", "resourceVersion"])
+        if let info, !info.version.isEmpty, object["apiVersion"]?.stringValue != info.groupVersion {
+            object["apiVersion"] = .string(info.groupVersion)
+        }
         return object
     }
 

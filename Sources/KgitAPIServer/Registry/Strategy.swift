@@ -69,7 +69,8 @@ enum Strategy {
         if object["spec"] != nil { meta["generation"] = .int(1) } else { meta["generation"] = nil }
         object["metadata"] = .object(meta)
         dropEmptyMetadataMaps(&object)
-        if hasStatusSubresource(info) { object["status"] = nil }
+        // Nodes register with their status (upstream's node strategy keeps it on create).
+        if hasStatusSubresource(info) && !(info.group.isEmpty && info.resource == "nodes") { object["status"] = nil }
         Defaults.apply(to: &object, info: info)
     }
 

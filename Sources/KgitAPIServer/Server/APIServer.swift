@@ -96,12 +96,14 @@ public final class APIServer: Sendable {
         let authenticator = Authenticator.with(
             staticTokens: tokens, signingKey: try P256.Signing.PrivateKey(pemRepresentation: pki.serviceAccountKeyPEM),
             store: store)
+        let encryption = try EncryptionAtRest.loadOrCreate(in: dir)
         let handler = APIHandler(
             store: store, authenticator: authenticator,
             authorizer: AuthorizerChain([
                 PrivilegedGroupAuthorizer(), RBACAuthorizer(registry: Registry(store: store, catalog: .builtIn)),
             ]),
-            serverAddress: hostPort, audit: try AuditLog(url: dir.appendingPathComponent("audit.log")))
+            serverAddress: hostPort, audit: try AuditLog(url: dir.appendingPathComponent("audit.log")),
+            encryption: encryption)
         box.handler = handler
         // Build the OpenAPI documents off the request path, so the first `kubectl apply` is quick.
         Task.detached(priority: .background) { _ = handler.openAPI.root }
@@ -147,7 +149,8 @@ final class HandlerBox: @unchecked Sendable {
 
 extension APIHandler {
     /// Creates what every cluster has when it is missing: the namespaces `default`, `kube-system`,
-    /// `kube-public` and `kube-node-lease`, and the bootstrap RBAC policy.
+    /// `kube-public` and `kube-node-lease`, and the bootstrap RBAC policy; then serves the custom
+    /// resources of the CRDs already stored.
     func bootstrap() async throws(APIError) {
         var objects: [(info: ResourceInfo, object: JSONValue)] = []
         if let info = catalog.lookup(group: "", version: "v1", resource: "namespaces") {
@@ -171,6 +174,8 @@ extension APIHandler {
         for namespace in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             try await ensureDefaultServiceAccount(in: namespace)
         }
+        try await reconcileCustomResourceDefinitions()
+        try await resumeNamespaceFinalizers()
     }
 }
 

@@ -30,8 +30,8 @@ struct TableConvertor: Sendable {
 
     /// The Table for a list.
     static func table(for info: ResourceInfo, objects: [JSONValue], listMeta: JSONValue, include: IncludeObject,
-                      now: Date) -> JSONValue {
-        let columns = self.columns(for: info)
+                      now: Date, printerColumns: [CustomResource.PrinterColumn]? = nil) -> JSONValue {
+        let columns = printerColumns.map(self.columns(printing:)) ?? self.columns(for: info)
         let rows: [JSONValue] = objects.map { object in
             var row: JSONValue = ["cells": .array(columns.map { $0.cell(object, now) })]
             switch include {
@@ -54,6 +54,44 @@ struct TableConvertor: Sendable {
     }
 
     // MARK: - Columns
+
+    /// A custom resource's columns: Name, then its CRD's `additionalPrinterColumns`, evaluated as
+    /// upstream does (`date` cells become ages, missing values empty cells).
+    static func columns(printing printerColumns: [CustomResource.PrinterColumn]) -> [Column] {
+        let name = Column(name: "Name", type: "string", format: "name", priority: 0,
+                          description: "Name must be unique within a namespace.") { o, _ in
+            o.value(at: ["metadata", "name"]) ?? ""
+        }
+        return [name] + printerColumns.map { column in
+            let path = try? SimpleJSONPath(column.jsonPath)
+            return Column(name: column.name, type: column.type, format: column.format, priority: column.priority,
+                          description: column.description) { object, now in
+                guard let path, let value = path.evaluate(object), !value.isNull else { return .null }
+                return cell(value, type: column.type, now: now)
+            }
+        }
+    }
+
+    /// A printer-column cell for a value of a declared type.
+    static func cell(_ value: JSONValue, type: String, now: Date) -> JSONValue {
+        switch type {
+        case "date":
+            guard let text = value.stringValue, let time = RFC3339.parse(text) else { return "<invalid>" }
+            return .string(HumanDuration.format(seconds: Int64(now.timeIntervalSince(time).rounded(.down))))
+        case "integer":
+            return value.intValue.map(JSONValue.int) ?? .null
+        case "number":
+            switch value {
+            case .int, .double: return value
+            default: return .null
+            }
+        case "boolean":
+            return value.boolValue.map(JSONValue.bool) ?? .null
+        default:
+            if let text = value.stringValue { return .string(text) }
+            return .string(value.serialized())
+        }
+    }
 
     static func columns(for info: ResourceInfo) -> [Column] {
         let name = Column(name: "Name", type: "string", format: "name", priority: 0,

@@ -57,10 +57,12 @@ enum FieldValidation: String {
         }
     }
 
-    /// Applies the mode to an object: throws 400 under Strict, returns warnings under Warn.
-    func check(_ object: JSONValue, info: ResourceInfo) throws(APIError) -> [String] {
+    /// Applies the mode to an object: throws 400 under Strict, returns warnings under Warn. A custom
+    /// resource's unknown fields are those its CRD's structural schema would prune.
+    func check(_ object: JSONValue, info: ResourceInfo, custom: CustomResource? = nil) throws(APIError) -> [String] {
         guard self != .ignore else { return [] }
-        let unknown = FieldValidation.unknownFields(in: object, group: info.group, version: info.version, kind: info.kind)
+        let unknown = custom.map { StructuralPruning.prune(object, schema: $0.schema).removed }
+            ?? FieldValidation.unknownFields(in: object, group: info.group, version: info.version, kind: info.kind)
         guard !unknown.isEmpty else { return [] }
         let list = unknown.map { "unknown field \"\($0)\"" }
         if self == .strict {

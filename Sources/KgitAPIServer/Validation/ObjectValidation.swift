@@ -13,9 +13,10 @@ struct ObjectValidation: Sendable {
         validator = try? Validator(options: ValidationOptions(allowUnknownFields: true))
     }
 
-    /// The field-level causes of an object's errors; empty when it is valid.
-    func causes(for object: JSONValue) -> [APIError.Cause] {
-        guard let validator else { return [] }
+    /// The field-level causes of an object's errors; empty when it is valid. `custom` is a custom
+    /// resource's validator (nil: the built-in kinds').
+    func causes(for object: JSONValue, validator custom: Validator? = nil) -> [APIError.Cause] {
+        guard let validator = custom ?? validator else { return [] }
         let report = validator.validate([SourceFile(path: "request", bytes: object.serializedBytes())])
         return report.diagnostics
             .filter { $0.severity == .error && $0.code != DiagnosticCode.unknownField.rawValue }
@@ -26,8 +27,8 @@ struct ObjectValidation: Sendable {
     }
 
     /// Throws 422 Invalid when the object has errors.
-    func check(_ object: JSONValue, info: ResourceInfo) throws(APIError) {
-        let causes = causes(for: object)
+    func check(_ object: JSONValue, info: ResourceInfo, validator custom: Validator? = nil) throws(APIError) {
+        let causes = causes(for: object, validator: custom)
         guard !causes.isEmpty else { return }
         throw APIError.invalid(kind: info.kind, group: info.group,
                                name: object.value(at: ["metadata", "name"])?.stringValue ?? "", causes: causes)

@@ -50,7 +50,8 @@ struct RenderCommand: AsyncParsableCommand {
         let kgl = String(decoding: kglData, as: UTF8.self)
         // The base is every manifest outside envs/; an environment's `add` may name any manifest.
         let base = manifests.filter { !$0.path.hasPrefix(root + "/envs/") }
-        let rendered = RenderedEnvironment(kgl: kgl, kglFile: kglPath, environment: env, base: base, files: manifests)
+        let rendered = RenderedEnvironment(
+            kgl: kgl, kglFile: kglPath, environment: env, base: base, files: manifests, root: root)
         let errors = rendered.diagnostics.filter { $0.severity == .error }
         if !rendered.diagnostics.isEmpty {
             let report = ValidationReport(fileDiagnostics: rendered.diagnostics)

@@ -29,6 +29,32 @@ struct JSONFormatter {
         var document: Int
         var object: String?
         var notes: [String]
+        /// Where the value came from and which KGL declaration rejected it (KGL repositories only).
+        var provenance: ProvenanceJSON?
+    }
+
+    struct LocationJSON: Encodable {
+        var file: String
+        var line: Int
+        var column: Int
+        var label: String
+    }
+
+    struct ProvenanceJSON: Encodable {
+        /// The layers that set the value, the one in force first.
+        var values: [LocationJSON]
+        var constraint: LocationJSON?
+        /// The environment's layers from `base` up.
+        var layers: [String]
+
+        init(_ p: Provenance) {
+            func location(_ l: Provenance.Location) -> LocationJSON {
+                LocationJSON(file: l.file, line: l.line, column: l.column, label: l.label)
+            }
+            values = p.values.map(location)
+            constraint = p.constraint.map(location)
+            layers = p.layers
+        }
     }
 
     struct DocumentJSON: Encodable {
@@ -54,7 +80,8 @@ struct JSONFormatter {
                 DiagnosticJSON(
                     file: d.file, line: d.start.line, column: d.start.column, offset: d.start.offset,
                     endLine: d.end?.line, endColumn: d.end?.column, severity: d.severity.rawValue, code: d.code,
-                    message: d.message, path: d.path, document: d.document, object: d.object, notes: d.notes)
+                    message: d.message, path: d.path, document: d.document, object: d.object, notes: d.notes,
+                    provenance: d.provenance.map(ProvenanceJSON.init))
             },
             documents: report.documents.map { r in
                 DocumentJSON(

@@ -33,8 +33,13 @@ struct SARIFFormatter {
         var level: String
         var message: Message
         var locations: [Location]
+        /// KGL provenance: the layers that set the value and the constraint's declaration.
+        var relatedLocations: [Location]?
     }
-    struct Location: Encodable { var physicalLocation: PhysicalLocation }
+    struct Location: Encodable {
+        var physicalLocation: PhysicalLocation
+        var message: Message? = nil
+    }
     struct PhysicalLocation: Encodable {
         var artifactLocation: ArtifactLocation
         var region: Region
@@ -57,11 +62,24 @@ struct SARIFFormatter {
             for note in d.notes { text += "\n\(note)" }
             let region = Region(
                 startLine: d.start.line, startColumn: d.start.column, endLine: d.end?.line, endColumn: d.end?.column)
+            var related: [Location] = []
+            if let provenance = d.provenance {
+                let places = provenance.values.map { ("value set by \($0.label)", $0) }
+                    + (provenance.constraint.map { [("constraint \($0.label)", $0)] } ?? [])
+                for (what, place) in places {
+                    related.append(
+                        Location(
+                            physicalLocation: PhysicalLocation(
+                                artifactLocation: ArtifactLocation(uri: uri(place.file)),
+                                region: Region(startLine: place.line, startColumn: place.column, endLine: nil, endColumn: nil)),
+                            message: Message(text: what)))
+                }
+            }
             return Result(
                 ruleId: d.code, level: d.severity == .error ? "error" : "warning", message: Message(text: text),
                 locations: [
                     Location(physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: uri(d.file)), region: region))
-                ])
+                ], relatedLocations: related.isEmpty ? nil : related)
         }
         let log = Log(runs: [Run(tool: Tool(driver: Driver(version: KgitVersion.string, rules: rules)), results: results)])
         return JSONText.encode(log) + "\n"

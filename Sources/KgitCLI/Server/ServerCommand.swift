@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KgitAPIServer
+import KgitStore
 
 /// `kgit server`: runs the Kubernetes-compatible API server.
 struct ServerCommand: AsyncParsableCommand {
@@ -14,6 +15,9 @@ struct ServerCommand: AsyncParsableCommand {
 
             Requests must authenticate with a client certificate signed by the cluster CA or with a bearer
             token listed in DIR/tokens.csv (`token,user,uid,"group1,group2"` per line).
+
+            Objects are stored in an embedded store under DIR/store, or in an etcd cluster with
+            --etcd-endpoints (over TLS with --etcd-cacert, --etcd-cert and --etcd-key).
             """
     )
 
@@ -22,6 +26,9 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: "The address to listen on, HOST:PORT (port 0 picks a free port).")
     var listen: String = "127.0.0.1:6443"
+
+    @OptionGroup(title: "Storage in etcd (default: embedded under DIR/store)")
+    var etcd: EtcdOptions
 
     func validate() throws {
         guard ListenAddress(listen) != nil else {
@@ -34,7 +41,9 @@ struct ServerCommand: AsyncParsableCommand {
         let directory = URL(fileURLWithPath: dataDirectory)
         let server: APIServer
         do {
-            server = try await APIServer.start(.init(dataDirectory: directory, host: address.host, port: address.port))
+            let store: (any KeyValueStore)? = etcd.endpointList == nil ? nil : KgitStoreBackend(try etcd.open())
+            server = try await APIServer.start(
+                .init(dataDirectory: directory, host: address.host, port: address.port, store: store))
         } catch {
             throw ExitWith(message: "kgit server: cannot start: \(error)", code: 2)
         }

@@ -10,20 +10,13 @@ struct StoreOptions: ParsableArguments {
             "Directory of the embedded store (created if missing). Defaults to $KGIT_DATA_DIR.", valueName: "dir"))
     var dataDir: String?
 
-    @Option(
-        name: .customLong("etcd-endpoints"),
-        help: ArgumentHelp(
-            "Comma-separated etcd client URLs (http://host:port), tried in order. Overrides --data-dir. Defaults to $KGIT_ETCD_ENDPOINTS.",
-            valueName: "urls"))
-    var etcdEndpoints: String?
+    @OptionGroup var etcd: EtcdOptions
 
-    /// Opens the store the options name. Throws `StoreCommandError.usage` when neither is given.
+    /// Opens the store the options name. Throws `StoreCommandError.usage` when neither is given, or when the
+    /// etcd TLS files cannot be used.
     func open() throws -> any Store {
-        if let etcdEndpoints = etcdEndpoints ?? ProcessInfo.processInfo.environment["KGIT_ETCD_ENDPOINTS"],
-            !etcdEndpoints.isEmpty, dataDir == nil || self.etcdEndpoints != nil
-        {
-            let urls = etcdEndpoints.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            return try EtcdStore(endpoints: urls)
+        if etcd.endpointList != nil, dataDir == nil || etcd.endpoints != nil {
+            return try etcd.open()
         }
         guard let dir = dataDir ?? ProcessInfo.processInfo.environment["KGIT_DATA_DIR"], !dir.isEmpty else {
             throw StoreCommandError.usage("say which store: --data-dir DIR (embedded) or --etcd-endpoints URLS")
@@ -36,6 +29,9 @@ struct StoreOptions: ParsableArguments {
         let store: any Store
         do {
             store = try open()
+        } catch StoreError.invalidRequest(let why) {
+            // Bad endpoint URLs and unusable TLS files are usage errors.
+            throw StoreCommandError.usage("kgit store: \(why)")
         } catch {
             throw StoreCommandError.from(error)
         }
@@ -46,6 +42,57 @@ struct StoreOptions: ParsableArguments {
             await store.close()
             throw StoreCommandError.from(error)
         }
+    }
+}
+
+/// How to reach an etcd cluster: its client URLs and, for `https://` URLs, the CA and client certificate
+/// (the files `etcdctl --cacert --cert --key` take). Shared by `kgit store` and `kgit server`.
+struct EtcdOptions: ParsableArguments {
+    @Option(
+        name: .customLong("etcd-endpoints"),
+        help: ArgumentHelp(
+            "Comma-separated etcd client URLs (http://host:port or https://host:port), tried in order. Overrides --data-dir. Defaults to $KGIT_ETCD_ENDPOINTS.",
+            valueName: "urls"))
+    var endpoints: String?
+
+    @Option(
+        name: .customLong("etcd-cacert"),
+        help: ArgumentHelp(
+            "CA certificate (PEM) that signed etcd's serving certificate, for https endpoints (default: the system's CAs). Defaults to $KGIT_ETCD_CACERT.",
+            valueName: "file"))
+    var caFile: String?
+
+    @Option(
+        name: .customLong("etcd-cert"),
+        help: ArgumentHelp(
+            "Client certificate (PEM) for etcd's --client-cert-auth. Defaults to $KGIT_ETCD_CERT.", valueName: "file"))
+    var certFile: String?
+
+    @Option(
+        name: .customLong("etcd-key"),
+        help: ArgumentHelp("The client certificate's private key (PEM). Defaults to $KGIT_ETCD_KEY.", valueName: "file"))
+    var keyFile: String?
+
+    /// The endpoints from the flag or `$KGIT_ETCD_ENDPOINTS`; nil when neither names any.
+    var endpointList: [String]? {
+        guard let text = endpoints ?? ProcessInfo.processInfo.environment["KGIT_ETCD_ENDPOINTS"], !text.isEmpty else {
+            return nil
+        }
+        return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// The TLS files from the flags or their environment variables; nil when none is given.
+    var tls: EtcdTLS? {
+        let env = ProcessInfo.processInfo.environment
+        let ca = caFile ?? env["KGIT_ETCD_CACERT"], cert = certFile ?? env["KGIT_ETCD_CERT"], key = keyFile ?? env["KGIT_ETCD_KEY"]
+        if ca == nil && cert == nil && key == nil { return nil }
+        return EtcdTLS(caFile: ca, certFile: cert, keyFile: key)
+    }
+
+    /// Connects (lazily) to the endpoints. Throws `.invalidRequest` for bad URLs or TLS files.
+    func open() throws -> EtcdStore {
+        guard let urls = endpointList else { throw StoreError.invalidRequest("no etcd endpoints given (--etcd-endpoints)") }
+        return try EtcdStore(endpoints: urls, tls: tls)
     }
 }
 

@@ -12,6 +12,7 @@ struct StoreSnapshotCommand: AsyncParsableCommand {
               kgit store snapshot save --data-dir ./data backup.db
               kgit store snapshot restore --data-dir ./restored backup.db
               kgit store snapshot save --etcd-endpoints http://127.0.0.1:2379 etcd.snap
+              etcdctl snapshot status etcd.snap        # an etcd snapshot is etcd's own file
             """,
         subcommands: [Save.self, Restore.self])
 
@@ -67,7 +68,7 @@ struct StoreSnapshotCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await exitingOnStoreError {
-                if store.etcdEndpoints != nil {
+                if store.etcd.endpoints != nil {
                     throw StoreCommandError.usage(
                         "restore an etcd snapshot with `etcdctl snapshot restore \(file)`, then start etcd on it")
                 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KgitKGL
 import KgitSchema
 
 /// `kgit validate`: checks Kubernetes manifests against the Kubernetes schemas, the rules the API server
@@ -16,12 +17,18 @@ struct ValidateCommand: AsyncParsableCommand {
 
             PATH is a file, a directory (searched recursively for *.yaml and *.yml), or - for standard input.
 
+            KGL: when a kgit.kgl file is at the repository root (the nearest directory above the given \
+            paths that has one), its `bind` rules check the documents they select against KGL types, its \
+            own errors are reported, and --env NAME validates that environment rendered over the base (the \
+            manifests outside envs/), reporting each problem where its value came from.
+
             Exit status: 0 when every document is valid, 1 when any is invalid, 2 for usage or I/O errors.
 
             Examples:
               kgit validate manifests/
               kgit validate --output github deploy/ crds/          # annotate a pull request
               kgit validate --schema vendor/crds/ --summary apps/
+              kgit validate --env prod manifests/examples/shop-kgl  # an environment of a KGL repository
               helm template chart | kgit validate -
               kgit explain unknown-field                           # what an error code means
             """
@@ -54,6 +61,9 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Accept fields the schema does not know (the API server's fieldValidation=Ignore).")
     var allowUnknownFields = false
 
+    @Option(help: ArgumentHelp("Validate this environment of kgit.kgl, rendered over the base.", valueName: "name"))
+    var env: String?
+
     @Flag(help: "Color the text output (default: when standard output is a terminal).")
     var color = false
 
@@ -78,15 +88,41 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         let options = ValidationOptions(
             kubernetesVersion: kubernetesVersion, skipKinds: Set(skipKinds), allowUnknownFields: allowUnknownFields)
-        let validator: Validator
-        do {
-            validator = try Validator(options: options, schemaFiles: schemaFiles)
-        } catch {
-            throw ExitWith(message: "kgit validate: \(error)", code: 2)
+        var report: ValidationReport
+        var sources = files + schemaFiles
+        if let root = KGLRepository.root(for: paths) {
+            let repository: KGLRepository
+            let everything: [SourceFile]
+            do {
+                repository = try loadRepository(root)
+                everything = env == nil ? [] : try collector.collect([root])
+            } catch let error as InputError {
+                throw ExitWith(message: "kgit validate: \(error)", code: 2)
+            }
+            sources.append(SourceFile(path: repository.kglFile, bytes: Array(repository.source.utf8)))
+            do {
+                report = try repository.validate(
+                    files, files: everything, environment: env, options: options, schemaFiles: schemaFiles)
+            } catch {
+                throw ExitWith(message: "kgit validate: \(error)", code: 2)
+            }
+            sources += everything
+        } else {
+            if let env {
+                throw ExitWith(
+                    message: "kgit validate: --env \(env) needs a kgit.kgl file at the repository root, and none was found above \(paths.joined(separator: ", "))",
+                    code: 2)
+            }
+            let validator: Validator
+            do {
+                validator = try Validator(options: options, schemaFiles: schemaFiles)
+            } catch {
+                throw ExitWith(message: "kgit validate: \(error)", code: 2)
+            }
+            report = validator.validate(files)
         }
-        let report = validator.validate(files)
         let useColor = !noColor && (color || (output == .text && isatty(STDOUT_FILENO) != 0))
-        let rendered = output.render(report, sources: SourceLines(files + schemaFiles), color: useColor)
+        let rendered = output.render(report, sources: SourceLines(sources), color: useColor)
         FileHandle.standardOutput.write(Data(rendered.utf8))
         if summary {
             let line = ValidationSummary(report).line + "\n"
@@ -97,5 +133,13 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         if !report.isValid { throw ExitCode(1) }
+    }
+
+    private func loadRepository(_ root: String) throws -> KGLRepository {
+        let path = (root.hasSuffix("/") ? root : root + "/") + KGLRepository.fileName
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(description: "\(path): cannot read file")
+        }
+        return KGLRepository(root: root, source: String(decoding: data, as: UTF8.self))
     }
 }

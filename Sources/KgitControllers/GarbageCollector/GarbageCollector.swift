@@ -110,6 +110,6 @@ public enum GarbageCollector {
         let remaining = m.finalizers.filter { $0 != finalizer }
         var metadata: [String: JSONValue] = ["finalizers": remaining.isEmpty ? .null : .array(remaining.map { .string($0) })]
         if let rv = m.resourceVersion { metadata["resourceVersion"] = .string(rv) }
-        return .patch(m.key, .object(metadata == [:] ? [:] : ["metadata": .object(metadata)]), status: false)
+        return .patch(m.key, ["metadata": .object(metadata)], status: false)
     }
 }

@@ -141,7 +141,8 @@ struct SchemaCompiler {
         }
         return Schema(
             shape, nullable: nullable, description: description, enumValues: enumValues, allOf: allOf, anyOf: anyOf,
-            oneOf: oneOf, not: not, validations: validations, checks: checks, patchStrategy: patchStrategy,
+            oneOf: oneOf, not: not, validations: validations,
+            checks: validations.isEmpty ? checks : checks + [CELRuleCheck.check(validations)], patchStrategy: patchStrategy,
             patchMergeKey: patchMergeKey, definitionName: property == nil ? definition : nil)
     }
 

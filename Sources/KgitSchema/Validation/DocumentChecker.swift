@@ -118,7 +118,7 @@ enum DocumentChecker {
             }
             let kind = GroupVersionKind(apiVersion: apiVersion, kind: kindName)
             if options.skips(kind) { return true }
-            guard let schema = registry.schema(for: kind) else {
+            guard let schema = options.typeOverride?(file, kind) ?? registry.schema(for: kind) else {
                 var notes: [String] = []
                 let served = registry.groupVersions(servingKind: kindName)
                 if let last = served.last {

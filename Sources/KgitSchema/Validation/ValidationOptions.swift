@@ -7,6 +7,9 @@ public struct ValidationOptions: Sendable {
     public var skipKinds: Set<String>
     /// When true, fields not in the schema are accepted instead of reported as `unknown-field`.
     public var allowUnknownFields: Bool
+    /// The schema to check a document of `kind` in `file` against instead of the kind's own, when the
+    /// closure returns one (KGL bindings: `bind "apps/**" { apps.Deployment => shop.Web }`).
+    public var typeOverride: (@Sendable (_ file: String, _ kind: GroupVersionKind) -> Schema?)? = nil
 
     public init(kubernetesVersion: String = "1.33", skipKinds: Set<String> = [], allowUnknownFields: Bool = false) {
         self.kubernetesVersion = kubernetesVersion

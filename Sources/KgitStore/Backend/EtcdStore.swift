@@ -7,22 +7,30 @@ import Synchronization
 /// Endpoints fail over in order (see `EtcdClient`); watches reconnect to the next endpoint and resume from the
 /// revision after the last one delivered. Errors: etcd's error messages are mapped to `StoreError` cases; for
 /// a compacted range etcd does not report the compaction revision, so `.compacted(compactRevision: 0)` is
-/// thrown (a compacted watch does report it). Plain `http://host:port` endpoints only (no TLS yet).
+/// thrown (a compacted watch does report it). Endpoints are `http://host:port`, or `https://host:port` with
+/// `EtcdTLS` settings (CA, client certificate and key) for an etcd serving TLS with `--client-cert-auth`.
 public final class EtcdStore: Store {
     private let client: EtcdClient
     private let encoder = JSONEncoder()
 
-    /// Connects lazily to `endpoints` (`http://host:port`, tried in order). `maxConcurrency` bounds the
-    /// in-flight unary requests (one connection and thread each). Throws `.invalidRequest` for a bad URL.
-    public init(endpoints: [String], maxConcurrency: Int = 64) throws {
+    /// Connects lazily to `endpoints` (`http://host:port` or `https://host:port`, tried in order).
+    /// `tls` gives the CA and client certificate for `https` endpoints (without it, the system's CAs are
+    /// trusted and no client certificate is sent). `maxConcurrency` bounds the in-flight unary requests (one
+    /// connection and thread each). Throws `.invalidRequest` for a bad URL, TLS files that cannot be used,
+    /// or TLS settings given for plain `http` endpoints.
+    public init(endpoints: [String], tls: EtcdTLS? = nil, maxConcurrency: Int = 64) throws {
         let parsed = try endpoints.map { url in
             guard let e = HTTPConnection.Endpoint(url) else {
-                throw StoreError.invalidRequest("bad etcd endpoint \(url) (want http://host:port)")
+                throw StoreError.invalidRequest("bad etcd endpoint \(url) (want http://host:port or https://host:port)")
             }
             return e
         }
         if parsed.isEmpty { throw StoreError.invalidRequest("no etcd endpoints") }
-        client = EtcdClient(endpoints: parsed, maxConcurrency: max(1, maxConcurrency))
+        if tls != nil, let plain = parsed.first(where: { !$0.tls }) {
+            throw StoreError.invalidRequest("TLS settings given, but the etcd endpoint \(plain) is not https://")
+        }
+        let context = parsed.contains(where: \.tls) ? try TLSClientContext(tls ?? EtcdTLS()) : nil
+        client = EtcdClient(endpoints: parsed, tls: context, maxConcurrency: max(1, maxConcurrency))
     }
 
     // MARK: - Plumbing

@@ -144,6 +144,7 @@ public final class MemoryStore: Store {
             if revision <= s.compactRevision { throw StoreError.compacted(compactRevision: s.compactRevision) }
             if revision > s.revision { throw StoreError.futureRevision(requested: revision, current: s.revision) }
             s.compactRevision = revision
+            hub.compacted(at: revision)
             for key in s.keys {
                 guard var records = s.history[key] else { continue }
                 if let keep = records.lastIndex(where: { $0.revision <= revision }) {

@@ -24,6 +24,10 @@ import Synchronization
 public final class SQLiteStore: Store {
     /// Where the store lives.
     public let directory: String
+    /// The most log rows one compaction step examines or deletes inside a write transaction.
+    public static let compactionRowsPerStep = SQLiteWriter.compactionStep
+    /// WAL pages waiting to be copied into the database that start a checkpoint.
+    public static let checkpointFrames = SQLiteCheckpointer.defaultThreshold
     private let writer: SQLiteWriter
     private let hub: WatchHub
     private let leases = LeaseTable()
@@ -55,20 +59,23 @@ public final class SQLiteStore: Store {
         dbPath = directory + "/store.db"
         do {
             let connection = try SQLiteConnection(path: dbPath, create: true)
-            try connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")
+            try connection.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536")
             try connection.exec("BEGIN IMMEDIATE; \(SQLiteQueries.schema) COMMIT")
             let (metaRev, compact) = try SQLiteQueries.revisions(connection)
             let logRev = try connection.scalar("SELECT MAX(rev) FROM log") ?? 0
             let revision = max(metaRev, logRev, 1)
             try connection.query("SELECT id, ttl FROM leases") { [leases] r in leases.insert(r.int(0), ttl: r.int(1)) }
             hub = WatchHub(revision: revision)
-            let frames = WALFrameCounter()
+            hub.compacted(at: compact)
+            let statistics = SQLiteStatisticsRecorder()
+            let frames = WALFrameCounter(statistics: statistics)
             try connection.reportWALFrames(to: frames)
+            try connection.waitBrieflyWhenBusy(recorder: statistics)
             let writer = try SQLiteWriter(
                 connection: connection, hub: hub, leases: leases, limits: limits, revision: revision,
-                compactRevision: compact, walFrames: frames)
+                compactRevision: compact, walFrames: frames, statistics: statistics)
             self.writer = writer
-            checkpointer = try SQLiteCheckpointer(path: dbPath, frames: frames) { writer.commits }
+            checkpointer = try SQLiteCheckpointer(path: dbPath, frames: frames, statistics: statistics) { writer.commits }
         } catch {
             Glibc.close(fd)
             throw error
@@ -217,11 +224,11 @@ public final class SQLiteStore: Store {
         try withReader { try $0.backup(to: path) }
     }
 
-    /// Commits (fsyncs), write jobs and WAL pages written since open: `jobs / commits` is the mean
-    /// group-commit batch size, `pages / jobs` the write amplification. For benchmarks and diagnostics.
-    public var writeStatistics: (commits: Int, jobs: Int, pages: Int) {
-        (writer.commits, writer.jobs, writer.framesWritten)
-    }
+    /// What the writer and checkpointer have done since open: commits (fsyncs), jobs and WAL pages
+    /// (`jobs / commits` is the mean group-commit batch size, `walPages / jobs` the write amplification),
+    /// compaction steps and checkpoints with the most rows or pages any one of them handled, and the longest
+    /// times seen. For benchmarks, diagnostics and tests of the stall bound.
+    public var statistics: SQLiteStoreStatistics { writer.statistics.snapshot }
 
     /// Runs SQLite's `PRAGMA integrity_check`; returns "ok" for a sound database, else the problems found.
     public func integrityCheck() throws -> String {

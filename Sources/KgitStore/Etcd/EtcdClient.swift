@@ -10,6 +10,8 @@ import Synchronization
 /// not have been applied.
 final class EtcdClient: Sendable {
     let endpoints: [HTTPConnection.Endpoint]
+    /// TLS settings for `https` endpoints.
+    let tls: TLSClientContext?
     private let maxConcurrency: Int
     private let preferred = Atomic<Int>(0)
     private let idle: Mutex<[[HTTPConnection]]>
@@ -23,8 +25,9 @@ final class EtcdClient: Sendable {
         var done: @Sendable (Result<[UInt8], any Error>) -> Void
     }
 
-    init(endpoints: [HTTPConnection.Endpoint], maxConcurrency: Int) {
+    init(endpoints: [HTTPConnection.Endpoint], tls: TLSClientContext?, maxConcurrency: Int) {
         self.endpoints = endpoints
+        self.tls = tls
         self.maxConcurrency = maxConcurrency
         idle = Mutex(Array(repeating: [], count: endpoints.count))
     }
@@ -90,7 +93,7 @@ final class EtcdClient: Sendable {
             if connection == nil {
                 pooled = false
                 do {
-                    connection = try HTTPConnection(endpoints[index], readTimeoutSeconds: 30)
+                    connection = try HTTPConnection(endpoints[index], tls: tls, readTimeoutSeconds: 30)
                 } catch {
                     lastError = "\(error)"
                     failed(index)
@@ -117,7 +120,7 @@ final class EtcdClient: Sendable {
                 lastError = "\(endpoints[index]): \(error)"
                 if pooled, case HTTPConnection.HTTPError.io = error, job.idempotent {
                     // A stale keep-alive connection: try this endpoint once more with a fresh one.
-                    if let fresh = try? HTTPConnection(endpoints[index], readTimeoutSeconds: 30),
+                    if let fresh = try? HTTPConnection(endpoints[index], tls: tls, readTimeoutSeconds: 30),
                         (try? fresh.post(job.path, body: job.body)) != nil,
                         let (head, body) = try? fresh.readResponse()
                     {

@@ -10,6 +10,8 @@ import Synchronization
 /// On a broken connection it reconnects to the next endpoint and resumes from the revision after the last
 /// event it delivered (so nothing is lost or repeated), giving up with `StoreError.unavailable` after every
 /// endpoint failed three times in a row. Cancelling the consumer shuts the socket down, which ends the thread.
+/// A consumer more than the request's `bufferLimit` responses behind is cancelled with
+/// `StoreError.watchCancelled` (the watch stops reading from etcd).
 enum EtcdWatch {
     /// Cancellation state shared by the consumer and the reading thread.
     final class Control: Sendable {
@@ -36,7 +38,7 @@ enum EtcdWatch {
 
     /// Starts the watch and returns once etcd confirmed its creation.
     static func start(_ request: WatchRequest, client: EtcdClient) async throws -> WatchStream {
-        let (stream, continuation) = WatchStream.makeStream(bufferingPolicy: .unbounded)
+        let (stream, continuation) = WatchStream.makeStream(bufferingPolicy: .bufferingOldest(request.bufferLimit))
         let control = Control()
         continuation.onTermination = { _ in control.cancel() }
         try await withCheckedThrowingContinuation { (created: CheckedContinuation<Void, any Error>) in
@@ -60,7 +62,7 @@ enum EtcdWatch {
             let index = client.preferredEndpoint
             let connection: HTTPConnection
             do {
-                connection = try HTTPConnection(client.endpoints[index])
+                connection = try HTTPConnection(client.endpoints[index], tls: client.tls)
             } catch {
                 lastError = "\(error)"
                 client.failed(index)
@@ -127,7 +129,16 @@ enum EtcdWatch {
                                 prevKV: e.prev_kv?.keyValue)
                         }
                         if let last = events.last { next = last.kv.modRevision + 1 }
-                        continuation.yield(WatchResponse(revision: revision, events: events))
+                        if case .dropped = continuation.yield(WatchResponse(revision: revision, events: events)),
+                            let first = events.first?.kv.modRevision
+                        {
+                            // The consumer fell too far behind: stop watching (the connection closes on
+                            // return) and tell it where to resume once it has read what is buffered.
+                            _ = control.attach(nil)
+                            continuation.finish(
+                                throwing: StoreError.watchCancelled(resumeRevision: first, limit: request.bufferLimit))
+                            return
+                        }
                     }
                 }
                 lastError = "watch stream ended"
@@ -160,7 +171,7 @@ enum EtcdWatch {
     }
 
     private static func readSnapshot(client: EtcdClient) throws -> [UInt8] {
-        let connection = try HTTPConnection(client.endpoints[client.preferredEndpoint], readTimeoutSeconds: 60)
+        let connection = try HTTPConnection(client.endpoints[client.preferredEndpoint], tls: client.tls, readTimeoutSeconds: 60)
         try connection.post("/v3/maintenance/snapshot", body: Array("{}".utf8), keepAlive: false)
         let (head, body) = try connection.readResponse()
         if head.status != 200 { throw StoreError.unavailable("snapshot: HTTP \(head.status)") }

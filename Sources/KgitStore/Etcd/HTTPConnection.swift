@@ -4,36 +4,53 @@ import Glibc
 import Darwin
 #endif
 
-/// A blocking HTTP/1.1 client connection over a POSIX TCP socket: just enough HTTP for etcd's JSON gateway
-/// (POST with a JSON body; responses with `Content-Length` or chunked, read whole or streamed line by line).
+/// A blocking HTTP/1.1 client connection over a POSIX TCP socket, or TLS over one for `https://` endpoints:
+/// just enough HTTP for etcd's JSON gateway (POST with a JSON body; responses with `Content-Length` or
+/// chunked, read whole or streamed line by line).
 ///
 /// Not thread-safe: one thread uses a connection at a time (an `EtcdClient` worker or a watch thread).
 /// Every failure throws `HTTPError`, saying whether the request could have reached the server.
 final class HTTPConnection: @unchecked Sendable {
     let endpoint: Endpoint
     private(set) var fd: Int32
+    private var tls: TLSSession?
     private var buffer: [UInt8] = []
     private var start = 0
 
-    /// A host and port parsed from `http://host:port`.
+    /// A host and port parsed from `http://host:port` or `https://host:port`.
     struct Endpoint: Sendable, Hashable, CustomStringConvertible {
+        /// The address connected to (`localhost` becomes 127.0.0.1).
         var host: String
         var port: UInt16
+        /// Whether the endpoint speaks TLS (`https://`).
+        var tls: Bool
+        /// The host as written, which the server's certificate must name.
+        var serverName: String
 
-        /// Parses `http://host:port` (or `host:port`). Returns nil for anything else (https is not supported).
+        /// Parses `http://host:port`, `https://host:port` or `host:port`. Returns nil for anything else.
         init?(_ url: String) {
             var rest = Substring(url)
-            if rest.hasPrefix("http://") { rest = rest.dropFirst(7) } else if rest.contains("://") { return nil }
+            tls = false
+            if rest.hasPrefix("http://") {
+                rest = rest.dropFirst(7)
+            } else if rest.hasPrefix("https://") {
+                rest = rest.dropFirst(8)
+                tls = true
+            } else if rest.contains("://") {
+                return nil
+            }
             while rest.hasSuffix("/") { rest = rest.dropLast() }
             guard let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]) else {
                 return nil
             }
             host = String(rest[..<colon])
+            if host.isEmpty || host.contains("/") { return nil }
+            serverName = host
             if host == "localhost" { host = "127.0.0.1" }
             self.port = port
         }
 
-        var description: String { "http://\(host):\(port)" }
+        var description: String { "\(tls ? "https" : "http")://\(serverName):\(port)" }
     }
 
     /// Why an exchange failed.
@@ -54,8 +71,9 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
-    /// Connects to `endpoint` (IPv4 literal or resolvable name), with a timeout for each later read.
-    init(_ endpoint: Endpoint, readTimeoutSeconds: Int = 0) throws {
+    /// Connects to `endpoint` (IPv4 literal or resolvable name), with a timeout for each later read; for an
+    /// `https` endpoint, runs the TLS handshake with `tls` (its failure is a `.connect` error saying why).
+    init(_ endpoint: Endpoint, tls context: TLSClientContext?, readTimeoutSeconds: Int = 0) throws {
         self.endpoint = endpoint
         var hints = addrinfo()
         hints.ai_family = AF_INET
@@ -70,20 +88,31 @@ final class HTTPConnection: @unchecked Sendable {
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        if readTimeoutSeconds > 0 {
-            var tv = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        }
+        if readTimeoutSeconds > 0 { setTimeout(fd, seconds: readTimeoutSeconds) }
         if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) != 0 {
             let why = String(cString: strerror(errno))
             close(fd)
             fd = -1  // deinit runs for a fully initialised object even when init throws: never close twice
             throw HTTPError.connect("\(endpoint): \(why)")
         }
+        if endpoint.tls {
+            guard let context else { throw HTTPError.connect("\(endpoint): no TLS settings for an https endpoint") }
+            if readTimeoutSeconds == 0 { setTimeout(fd, seconds: 10) }  // a handshake must not hang a watch
+            do {
+                tls = try context.handshake(fd: fd, host: endpoint.serverName)
+            } catch {
+                close(fd)
+                fd = -1
+                throw HTTPError.connect("TLS handshake with \(endpoint) failed: \(error)")
+            }
+            if readTimeoutSeconds == 0 { setTimeout(fd, seconds: 0) }
+        }
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit {
+        tls = nil  // frees the TLS session before its socket closes
+        if fd >= 0 { close(fd) }
+    }
 
     /// Interrupts a blocked read from another thread (used to cancel a watch).
     func shutdownNow() { shutdown(fd, Int32(SHUT_RDWR)) }
@@ -96,9 +125,20 @@ final class HTTPConnection: @unchecked Sendable {
         head += "\r\n"
         var bytes = Array(head.utf8)
         bytes += body
+        if let tls {
+            do {
+                try bytes.withUnsafeBytes { try tls.write($0) }
+            } catch {
+                throw HTTPError.io("send: \(error)")
+            }
+            return
+        }
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return send(fd, base + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 {
                 if n < 0 && errno == EINTR { continue }
                 throw HTTPError.io("send: \(String(cString: strerror(errno)))")
@@ -180,8 +220,25 @@ final class HTTPConnection: @unchecked Sendable {
             start = 0
         }
         var chunk = [UInt8](repeating: 0, count: 65536)
+        if let tls {
+            let n: Int
+            do {
+                n = try chunk.withUnsafeMutableBytes { raw in
+                    guard let base = raw.baseAddress else { return 0 }
+                    return try tls.read(base, raw.count)
+                }
+            } catch {
+                throw HTTPError.io("recv: \(error)")
+            }
+            if n == 0 { return nil }
+            buffer += chunk[0..<n]
+            return n
+        }
         while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            let n = chunk.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return recv(fd, base, raw.count, 0)
+            }
             if n > 0 {
                 buffer += chunk[0..<n]
                 return n
@@ -213,6 +270,13 @@ final class HTTPConnection: @unchecked Sendable {
         start += count
         return out
     }
+}
+
+/// Sets a socket's send and receive timeouts (0: none).
+private func setTimeout(_ fd: Int32, seconds: Int) {
+    var tv = timeval(tv_sec: seconds, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
 }
 
 extension Substring {

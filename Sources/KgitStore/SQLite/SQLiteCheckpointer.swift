@@ -18,13 +18,18 @@ final class SQLiteCheckpointer: Sendable {
     private let threshold: Int
     private let commits: @Sendable () -> Int
     private let frames: WALFrameCounter
+    private let statistics: SQLiteStatisticsRecorder
 
     /// `commits` reports how many commits the writer has made so far; `frames` the WAL size the writer's
     /// connection reported after its last commit.
-    init(path: String, frames: WALFrameCounter, threshold: Int = 4096, commits: @escaping @Sendable () -> Int)
-        throws
+    /// WAL pages waiting to be copied that start a checkpoint: 4 MiB of 4 KiB pages.
+    static let defaultThreshold = 1024
+
+    init(path: String, frames: WALFrameCounter, statistics: SQLiteStatisticsRecorder, threshold: Int = defaultThreshold,
+         commits: @escaping @Sendable () -> Int) throws
     {
         connection = try SQLiteConnection(path: path, create: false)
+        self.statistics = statistics
         self.threshold = threshold
         self.commits = commits
         self.frames = frames
@@ -34,12 +39,21 @@ final class SQLiteCheckpointer: Sendable {
         startThread { [self] in
             var done = commits()
             var idleTicks = 0
+            var backfilled = 0
             while !stopped.load(ordering: .relaxed) {
                 usleep(20_000)
                 let now = commits()
                 idleTicks += 1
-                if frames.load() >= threshold || (now != done && idleTicks >= 25) {
-                    try? connection.exec("PRAGMA wal_checkpoint(PASSIVE)")
+                let wal = frames.load()
+                if wal < backfilled { backfilled = 0 }  // the WAL restarted
+                if wal - backfilled >= threshold || (now != done && idleTicks >= 25) {
+                    statistics.checkpointing.store(max(1, wal - backfilled), ordering: .relaxed)
+                    let start = monotonicMicros()
+                    if let (_, checkpointed) = try? connection.checkpointPassive() {
+                        statistics.checkpoint(frames: max(0, checkpointed - backfilled), micros: monotonicMicros() - start)
+                        backfilled = checkpointed
+                    }
+                    statistics.checkpointing.store(0, ordering: .relaxed)
                     done = now
                     idleTicks = 0
                 }

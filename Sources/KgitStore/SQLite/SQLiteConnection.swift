@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 internal import CSQLite
 
 /// One SQLite connection with a prepared-statement cache. Not thread-safe: one thread uses it at a time
@@ -132,6 +137,32 @@ final class SQLiteConnection: @unchecked Sendable {
             return SQLITE_OK
         }
         sqlite3_wal_hook(try db, hook, Unmanaged.passUnretained(counter).toOpaque())
+    }
+
+    /// Runs a PASSIVE checkpoint (copies what it can without waiting for readers or the writer) and returns
+    /// the WAL's size and how many of its frames are now in the database file.
+    ///
+    /// Through the pragma rather than `sqlite3_wal_checkpoint_v2`: the pragma reads the schema first, so a
+    /// connection that has not yet touched the database learns that it is in WAL mode; the C call on such a
+    /// connection is a silent no-op.
+    func checkpointPassive() throws -> (walFrames: Int, checkpointed: Int) {
+        var result = (0, 0)
+        try query("PRAGMA wal_checkpoint(PASSIVE)") { r in result = (Int(max(r.int(1), 0)), Int(max(r.int(2), 0))) }
+        return result
+    }
+
+    /// Replaces the busy timeout with short sleeps (100 us, up to 10 s in all) that `recorder` counts: SQLite's
+    /// own timeout sleeps 1, 2, 5, 10, 15, 20, 25... ms, so one lock conflict could cost a write 50 ms or more.
+    func waitBrieflyWhenBusy(recorder: SQLiteStatisticsRecorder) throws {
+        let handler: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Int32 = { context, attempts in
+            if let context {
+                Unmanaged<SQLiteStatisticsRecorder>.fromOpaque(context).takeUnretainedValue().update { $0.busyWaits += 1 }
+            }
+            if attempts >= 100_000 { return 0 }
+            usleep(100)
+            return 1
+        }
+        sqlite3_busy_handler(try db, handler, Unmanaged.passUnretained(recorder).toOpaque())
     }
 
     /// The SQLite library version.

@@ -23,6 +23,7 @@ final class SQLiteWriter: @unchecked Sendable {
         case close(CheckedContinuation<Void, Never>?)
     }
 
+    /// Rows one compaction step may examine or delete while it holds the write lock.
     static let compactionStep = 64
     static let maxBatch = 1024
 
@@ -37,18 +38,19 @@ final class SQLiteWriter: @unchecked Sendable {
     private var compactCursor: Int64 = 0
     private var compactScanDone = false
     private var compactNewest: [[UInt8]: (id: Int64, rev: Int64, deleted: Bool)] = [:]
-    private var compactTombstones: [([UInt8], Int64)] = []
+    /// Where the tombstone pass over `compactNewest` has got to (nil: not started).
+    private var compactTombstoneCursor: Dictionary<[UInt8], (id: Int64, rev: Int64, deleted: Bool)>.Index?
     private let size: Atomic<Int64>
-    private let commitCount = Atomic<Int>(0)
-    private let jobCount = Atomic<Int>(0)
+    let statistics: SQLiteStatisticsRecorder
     private let pageSize: Int64
 
     /// Opens the writer over an initialised connection; `revision` is the recovered current revision.
     /// `walFrames` receives the connection's WAL hook reports; the writer keeps it alive as long as the
     /// connection can call the hook.
     init(connection: SQLiteConnection, hub: WatchHub, leases: LeaseTable, limits: StoreLimits, revision: Int64,
-         compactRevision: Int64, walFrames: WALFrameCounter) throws {
+         compactRevision: Int64, walFrames: WALFrameCounter, statistics: SQLiteStatisticsRecorder) throws {
         self.connection = connection
+        self.statistics = statistics
         self.walFrames = walFrames
         self.hub = hub
         self.leases = leases
@@ -64,13 +66,7 @@ final class SQLiteWriter: @unchecked Sendable {
     var databaseSize: Int64 { size.load(ordering: .relaxed) }
 
     /// Commits made so far (each one fsync).
-    var commits: Int { commitCount.load(ordering: .relaxed) }
-
-    /// Pages written to the WAL so far.
-    var framesWritten: Int { walFrames.framesWritten }
-
-    /// Jobs committed so far; `jobs / commits` is the mean group-commit batch size.
-    var jobs: Int { jobCount.load(ordering: .relaxed) }
+    var commits: Int { statistics.snapshot.commits }
 
     /// Starts the writer thread.
     func start() {
@@ -101,11 +97,16 @@ final class SQLiteWriter: @unchecked Sendable {
         var revoked: [(Int64, Int64)] = []
         var newCompact: Int64?
         var fatal: (any Error)?
+        var compactionRows: Int?
+        var compactionMicros: Int64 = 0
+        let began = monotonicMicros()
+        let checkpointAtBegin = statistics.checkpointing.load(ordering: .relaxed)
         do {
             try connection.query("BEGIN IMMEDIATE")
         } catch {
             fatal = error
         }
+        let locked = monotonicMicros()
         if fatal == nil {
             for job in jobs {
                 do {
@@ -152,11 +153,15 @@ final class SQLiteWriter: @unchecked Sendable {
                             compactCursor = 0
                             compactScanDone = false
                             compactNewest = [:]
-                            compactTombstones = []
+                            compactTombstoneCursor = nil
                             outcomes.append(.void(c, .success(())))
                         }
                     case .compactStep(let rev, let c):
-                        outcomes.append(.bool(c, .success(try compactStep(upTo: rev))))
+                        let stepStart = monotonicMicros()
+                        let (done, rows) = try compactStep(upTo: rev)
+                        compactionRows = (compactionRows ?? 0) + rows
+                        compactionMicros += monotonicMicros() - stepStart
+                        outcomes.append(.bool(c, .success(done)))
                     case .close(let c):
                         closing.append(c)
                     }
@@ -166,6 +171,7 @@ final class SQLiteWriter: @unchecked Sendable {
                 }
             }
         }
+        let applied = monotonicMicros()
         if fatal == nil {
             do {
                 if revision != start {
@@ -186,9 +192,14 @@ final class SQLiteWriter: @unchecked Sendable {
                 if case .close(let c) = job { closing.append(c) } else { Self.fail(job, error) }
             }
         } else {
-            commitCount.add(1, ordering: .relaxed)
-            jobCount.add(jobs.count, ordering: .relaxed)
-            if let newCompact { compactRevision = newCompact }
+            let synced = monotonicMicros()
+            statistics.commit(
+                jobs: jobs.count, lockWait: locked - began, apply: applied - locked, sync: synced - applied,
+                compactionRows: compactionRows, compactionMicros: compactionMicros, checkpointAtBegin: checkpointAtBegin)
+            if let newCompact {
+                compactRevision = newCompact
+                hub.compacted(at: newCompact)
+            }
             if let pages = try? connection.scalar("PRAGMA page_count"), let free = try? connection.scalar("PRAGMA freelist_count") {
                 size.store((pages - free) * pageSize, ordering: .relaxed)
             }
@@ -233,13 +244,15 @@ final class SQLiteWriter: @unchecked Sendable {
         return (response, events)
     }
 
-    /// Deletes up to `compactionStep` rows made obsolete by compacting at `rev`; true when none remain.
+    /// Examines or deletes up to `compactionStep` rows made obsolete by compacting at `rev`; returns whether
+    /// compaction is done and how many rows this step touched.
     ///
     /// Walks the log in id (= revision) order up to `rev`, remembering each key's newest row so far: a row
-    /// is obsolete once a newer row of its key at or below `rev` is seen. At the end, keys whose newest row
-    /// below `rev` is a delete lose that row and their `current` tombstone. State lives in the writer, so a
-    /// compaction interrupted by a restart leaves garbage the next compaction removes.
-    private func compactStep(upTo rev: Int64) throws -> Bool {
+    /// is obsolete once a newer row of its key at or below `rev` is seen. Then walks the keys remembered, a
+    /// step at a time: those whose newest row below `rev` is a delete lose that row and their `current`
+    /// tombstone. State lives in the writer, so a compaction interrupted by a restart leaves garbage the next
+    /// compaction removes.
+    private func compactStep(upTo rev: Int64) throws -> (done: Bool, rows: Int) {
         var budget = Self.compactionStep
         if !compactScanDone {
             var rows: [(id: Int64, key: [UInt8], rev: Int64, deleted: Bool)] = []
@@ -257,18 +270,26 @@ final class SQLiteWriter: @unchecked Sendable {
                 }
             }
             if rows.count < budget { compactScanDone = true }
-            if !compactScanDone { return false }
-            compactTombstones = compactNewest.compactMap { key, row in
-                row.deleted && row.rev < rev ? (key, row.id) : nil
+            // The scan and the tombstone pass never share a step, so no step touches more than the budget.
+            return (false, rows.count)
+        }
+        var index = compactTombstoneCursor ?? compactNewest.startIndex
+        var touched = 0
+        while touched < budget, index != compactNewest.endIndex {
+            let (key, row) = compactNewest[index]
+            if row.deleted && row.rev < rev {
+                try connection.query("DELETE FROM log WHERE id = ?1", [.int(row.id)])
+                try connection.query("DELETE FROM current WHERE key = ?1 AND log_id = ?2", [.blob(key), .int(row.id)])
             }
+            touched += 1
+            index = compactNewest.index(after: index)
+        }
+        compactTombstoneCursor = index
+        if index == compactNewest.endIndex {
             compactNewest = [:]
-            budget = Self.compactionStep
+            compactTombstoneCursor = nil
+            return (true, touched)
         }
-        while budget > 0, let (key, id) = compactTombstones.popLast() {
-            try connection.query("DELETE FROM log WHERE id = ?1", [.int(id)])
-            try connection.query("DELETE FROM current WHERE key = ?1 AND log_id = ?2", [.blob(key), .int(id)])
-            budget -= 1
-        }
-        return compactTombstones.isEmpty
+        return (false, touched)
     }
 }

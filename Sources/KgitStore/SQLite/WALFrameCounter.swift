@@ -4,17 +4,19 @@ import Synchronization
 /// SQLite's WAL hook on the writer connection.
 final class WALFrameCounter: Sendable {
     private let value = Atomic<Int>(0)
-    private let written = Atomic<Int>(0)
+    private let statistics: SQLiteStatisticsRecorder
+
+    init(statistics: SQLiteStatisticsRecorder) { self.statistics = statistics }
 
     /// Records the WAL size after a commit; a size below the previous one means the WAL restarted.
     func store(_ frames: Int) {
         let before = value.exchange(frames, ordering: .relaxed)
-        written.add(frames >= before ? frames - before : frames, ordering: .relaxed)
+        statistics.update { s in
+            s.walPages += frames >= before ? frames - before : frames
+            if frames < before { s.walRestarts += 1 }
+        }
     }
 
     /// The WAL size after the last commit.
     func load() -> Int { value.load(ordering: .relaxed) }
-
-    /// Frames (pages) written to the WAL since open.
-    var framesWritten: Int { written.load(ordering: .relaxed) }
 }

@@ -112,9 +112,12 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Runs `kubectl --kubeconfig DIR/kubeconfig ARGS` with a private discovery cache.
     @discardableResult
-    func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+    func kubectl(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws
+        -> Result
+    {
         try await ServerProcess.run("/usr/bin/env", ["kubectl", "--kubeconfig", kubeconfig] + arguments, stdin: stdin,
-                              environment: ["KUBECACHEDIR": cacheDirectory.path, "HOME": cacheDirectory.path])
+                                    environment: ["KUBECACHEDIR": cacheDirectory.path, "HOME": cacheDirectory.path]
+                                        .merging(environment) { $1 })
     }
 
     /// Runs curl against the server trusting the cluster CA, without client credentials unless given.

@@ -11,7 +11,8 @@ struct TestAPI {
     static let admin = UserInfo(name: "admin", groups: ["system:masters"])
 
     init(historyLimit: Int = 10_000, tokens: [String: UserInfo] = [:], bookmarkInterval: Duration = .seconds(15),
-         defaultWatchTimeout: Duration = .seconds(60))
+         defaultWatchTimeout: Duration = .seconds(60), encryption: EncryptionAtRest? = nil,
+         rateLimits: ClientRateLimiter.Limits = .standard, clock: @escaping @Sendable () -> Date = Date.init)
         async throws
     {
         store = MemoryStore(historyLimit: historyLimit)
@@ -20,7 +21,8 @@ struct TestAPI {
         handler = APIHandler(store: store, authenticator: authenticator,
                              authorizer: AuthorizerChain([PrivilegedGroupAuthorizer(), rbac]),
                              serverAddress: "127.0.0.1:6443", defaultWatchTimeout: defaultWatchTimeout,
-                             bookmarkInterval: bookmarkInterval)
+                             bookmarkInterval: bookmarkInterval, clock: clock, encryption: encryption,
+                             rateLimits: rateLimits)
         try await handler.bootstrap()
     }
 

@@ -1,31 +1,97 @@
 import Foundation
 import KgitStore
+import KgitTesting
 
 /// A real etcd 3.4 member (or cluster) started by a test on free loopback ports with a temporary data dir.
 /// The suite never skips when etcd is missing: `scripts/install-deps.sh` installs it.
+///
+/// Each member runs under `watchdogScript`, so it dies with the test process even when that is killed with
+/// SIGKILL (no deinit or defer runs then). Stopping and killing wait for the member off the cooperative pool.
 final class EtcdProcess: @unchecked Sendable {
     let name: String
     let clientURL: String
     let peerURL: String
     let dataDir: TemporaryDirectory
+    /// What a client uses to reach this member when it serves TLS (nil: plain http).
+    let clientTLS: EtcdTLS?
     private let process: Process
 
-    private init(name: String, clientURL: String, peerURL: String, dataDir: TemporaryDirectory, process: Process) {
+    private init(
+        name: String, clientURL: String, peerURL: String, dataDir: TemporaryDirectory, clientTLS: EtcdTLS?,
+        process: Process
+    ) {
         self.name = name
         self.clientURL = clientURL
         self.peerURL = peerURL
         self.dataDir = dataDir
+        self.clientTLS = clientTLS
         self.process = process
     }
 
     static let binary = ["/usr/bin/etcd", "/usr/local/bin/etcd"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "etcd"
 
+    /// Runs its arguments (`exec "$@"`, so etcd keeps the shell's process ID) after starting a watchdog that
+    /// SIGKILLs that process once its parent, the process that started it, is gone: `/proc/PID/stat`'s
+    /// fourth field, the parent's ID, changes when the parent dies and etcd is reparented. The watchdog
+    /// ends by itself when etcd exits first. It closes every descriptor it inherited first: Foundation's
+    /// `Process` learns that its child exited when the child's end of a socket pair closes, and a watchdog
+    /// holding it would keep etcd an unreaped zombie forever.
+    static let watchdogScript = """
+        starter=$PPID
+        (
+            exec </dev/null >/dev/null 2>&1
+            for fd in $(ls /proc/$BASHPID/fd); do if [ "$fd" -gt 2 ]; then exec {fd}>&-; fi; done
+            while [ "$(cut -d' ' -f4 /proc/$$/stat 2>/dev/null)" = "$starter" ]; do sleep 0.3; done
+            if [ -n "$(cut -d' ' -f4 /proc/$$/stat 2>/dev/null)" ]; then kill -9 $$; fi
+        ) &
+        exec "$@"
+        """
+
+    /// The command line that runs `arguments` under the watchdog.
+    static func guarded(_ arguments: [String]) -> (executable: String, arguments: [String]) {
+        ("/bin/bash", ["-c", watchdogScript, "etcd-watchdog"] + arguments)
+    }
+
+    /// Runs `body` with a fresh single-member etcd (TLS with client certificates when `tls`), then stops it.
+    static func withMember<T>(
+        quotaBytes: Int64? = nil, tls: EtcdPKI? = nil, _ body: (EtcdProcess) async throws -> T
+    ) async throws -> T {
+        let member = try await start(quotaBytes: quotaBytes, tls: tls)
+        do {
+            let result = try await body(member)
+            await member.stop()
+            return result
+        } catch {
+            await member.stop()
+            throw error
+        }
+    }
+
+    /// Runs `body` with a fresh cluster of `count` members, then stops them all.
+    static func withCluster<T>(_ count: Int, _ body: ([EtcdProcess]) async throws -> T) async throws -> T {
+        let members = try await startCluster(count)
+        do {
+            let result = try await body(members)
+            for m in members { await m.stop() }
+            return result
+        } catch {
+            for m in members { await m.stop() }
+            throw error
+        }
+    }
+
     /// Starts a single-member cluster and waits until it serves requests.
-    static func start(quotaBytes: Int64? = nil) async throws -> EtcdProcess {
+    static func start(quotaBytes: Int64? = nil, tls: EtcdPKI? = nil) async throws -> EtcdProcess {
         let ports = try freePorts(2)
         let member = try launch(
-            name: "m0", client: ports[0], peer: ports[1], cluster: "m0=http://127.0.0.1:\(ports[1])", quotaBytes: quotaBytes)
-        try await member.waitUntilHealthy()
+            name: "m0", client: ports[0], peer: ports[1], cluster: "m0=http://127.0.0.1:\(ports[1])", quotaBytes: quotaBytes,
+            tls: tls)
+        do {
+            try await member.waitUntilHealthy()
+        } catch {
+            await member.stop()
+            throw error
+        }
         return member
     }
 
@@ -34,42 +100,68 @@ final class EtcdProcess: @unchecked Sendable {
         let ports = try freePorts(2 * count)
         let cluster = (0..<count).map { "m\($0)=http://127.0.0.1:\(ports[2 * $0 + 1])" }.joined(separator: ",")
         let members = try (0..<count).map {
-            try launch(name: "m\($0)", client: ports[2 * $0], peer: ports[2 * $0 + 1], cluster: cluster, quotaBytes: nil)
+            try launch(name: "m\($0)", client: ports[2 * $0], peer: ports[2 * $0 + 1], cluster: cluster, quotaBytes: nil, tls: nil)
         }
-        for m in members { try await m.waitUntilHealthy() }
+        do {
+            for m in members { try await m.waitUntilHealthy() }
+        } catch {
+            for m in members { await m.stop() }
+            throw error
+        }
         return members
     }
 
-    private static func launch(name: String, client: Int, peer: Int, cluster: String, quotaBytes: Int64?) throws
-        -> EtcdProcess
-    {
-        let dir = try TemporaryDirectory()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+    /// etcd's command line for one member (plain http peers; clients over TLS with client certificates
+    /// required when `tls` is given).
+    static func arguments(
+        name: String, dataDir: String, client: Int, peer: Int, cluster: String, quotaBytes: Int64?, tls: EtcdPKI?
+    ) -> [String] {
+        let scheme = tls == nil ? "http" : "https"
         var args = [
-            "--name", name, "--data-dir", dir.path + "/data",
-            "--listen-client-urls", "http://127.0.0.1:\(client)", "--advertise-client-urls", "http://127.0.0.1:\(client)",
+            binary, "--name", name, "--data-dir", dataDir,
+            "--listen-client-urls", "\(scheme)://127.0.0.1:\(client)", "--advertise-client-urls", "\(scheme)://127.0.0.1:\(client)",
             "--listen-peer-urls", "http://127.0.0.1:\(peer)", "--initial-advertise-peer-urls", "http://127.0.0.1:\(peer)",
             "--initial-cluster", cluster, "--initial-cluster-state", "new",
             "--heartbeat-interval", "50", "--election-timeout", "500",
             "--experimental-watch-progress-notify-interval", "300ms", "--log-level", "error",
         ]
         if let quotaBytes { args += ["--quota-backend-bytes", String(quotaBytes)] }
-        p.arguments = args
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try p.run()
-        return EtcdProcess(
-            name: name, clientURL: "http://127.0.0.1:\(client)", peerURL: "http://127.0.0.1:\(peer)", dataDir: dir,
-            process: p)
+        if let tls {
+            args += [
+                "--cert-file", tls.serverCert, "--key-file", tls.serverKey, "--trusted-ca-file", tls.caFile,
+                "--client-cert-auth",
+            ]
+        }
+        return args
     }
 
-    /// Polls `/health` until it answers true (10 s at most).
+    private static func launch(name: String, client: Int, peer: Int, cluster: String, quotaBytes: Int64?, tls: EtcdPKI?)
+        throws -> EtcdProcess
+    {
+        let dir = try TemporaryDirectory()
+        let command = guarded(
+            arguments(
+                name: name, dataDir: dir.path + "/data", client: client, peer: peer, cluster: cluster,
+                quotaBytes: quotaBytes, tls: tls))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: command.executable)
+        p.arguments = command.arguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let scheme = tls == nil ? "http" : "https"
+        return EtcdProcess(
+            name: name, clientURL: "\(scheme)://127.0.0.1:\(client)", peerURL: "http://127.0.0.1:\(peer)", dataDir: dir,
+            clientTLS: tls?.clientTLS, process: p)
+    }
+
+    /// Polls with a read until the member answers (10 s at most).
     func waitUntilHealthy() async throws {
-        let store = try EtcdStore(endpoints: [clientURL], maxConcurrency: 1)
+        let store = try EtcdStore(endpoints: [clientURL], tls: clientTLS, maxConcurrency: 1)
         defer { Task { await store.close() } }
         for _ in 0..<500 {
             if (try? await store.range(RangeRequest(.key("health")))) != nil { return }
+            if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw EtcdNotHealthy(url: clientURL)
@@ -78,23 +170,20 @@ final class EtcdProcess: @unchecked Sendable {
     /// The process ID, for killing it.
     var pid: Int32 { process.processIdentifier }
 
-    /// Kills the member with SIGKILL (no clean shutdown).
-    func kill() {
-        if process.isRunning {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+    /// Kills the member with SIGKILL (no clean shutdown) and waits for it to be gone.
+    func kill() async {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        await offPool { [process] in process.waitUntilExit() }
     }
 
-    /// Stops the member.
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+    /// Stops the member (SIGTERM) and waits for it to exit.
+    func stop() async {
+        if process.isRunning { process.terminate() }
+        await offPool { [process] in process.waitUntilExit() }
     }
 
-    deinit { stop() }
+    /// Never waits: a member still running here is killed and left for the system to reap.
+    deinit { if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) } }
 
     /// Loopback ports that were free a moment ago (bound to port 0, then released).
     static func freePorts(_ count: Int) throws -> [Int] {

@@ -7,6 +7,13 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case memory
     case sqlite
     case etcd
+    /// etcd serving its clients over TLS with client certificates required.
+    case etcdTLS = "etcd-tls"
+
+    /// The three backends the whole suite runs on.
+    static var allCases: [Backend] { [.memory, .sqlite, .etcd] }
+    /// The backends of the part of the suite that also runs over TLS.
+    static var withTLS: [Backend] { allCases + [.etcdTLS] }
 
     var testDescription: String { rawValue }
 
@@ -32,19 +39,21 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 withExtendedLifetime(dir) {}
                 throw error
             }
-        case .etcd:
+        case .etcd, .etcdTLS:
+            let pki = self == .etcdTLS ? try await EtcdPKI.shared() : nil
             await EtcdGate.shared.enter()
             defer { Task { await EtcdGate.shared.leave() } }
-            let etcd = try await EtcdProcess.start(quotaBytes: limits.quotaBytes < StoreLimits.etcd.quotaBytes ? limits.quotaBytes : nil)
-            let store = try EtcdStore(endpoints: [etcd.clientURL])
+            let etcd = try await EtcdProcess.start(
+                quotaBytes: limits.quotaBytes < StoreLimits.etcd.quotaBytes ? limits.quotaBytes : nil, tls: pki)
+            let store = try EtcdStore(endpoints: [etcd.clientURL], tls: etcd.clientTLS)
             do {
                 let result = try await body(store)
                 await store.close()
-                etcd.stop()
+                await etcd.stop()
                 return result
             } catch {
                 await store.close()
-                etcd.stop()
+                await etcd.stop()
                 throw error
             }
         }
