@@ -277,8 +277,8 @@ struct SyncCommandTests {
         #expect(prod.stdout.contains("-  replicas: 2\n+  replicas: 4"))
         // Each changed field traces to where it was written: the KGL patch, or the manifest an env adds.
         let traced = try await fixture.kgit("diff", ["--env", "prod", "--show-source"], source: repository.path)
-        #expect(traced.stdout.contains("+  replicas: 4  # from kgit.kgl:13\n"), "\(traced)")
-        #expect(traced.stdout.contains("+            memory: \"512Mi\"  # from kgit.kgl:14\n"))
+        #expect(traced.stdout.contains("+  replicas: 4  # from kgit.kgl:34\n"), "\(traced)")
+        #expect(traced.stdout.contains("+            memory: \"512Mi\"  # from kgit.kgl:35\n"))
         #expect(traced.stdout.contains("+  minAvailable: 2  # from envs/prod/pdb.yaml:7\n"))
         let unknown = try await fixture.kgit("sync", ["--env", "qa"], source: repository.path)
         #expect(unknown.status == 1)
