@@ -97,6 +97,11 @@ struct ApplicationControllerTests {
         let revision = try await Self.poll(
             server, ["get", "application", "shop", "-o", "jsonpath={.status.syncedRevision}"]) { $0 == second }
         #expect(revision == second)
+
+        // kgit status reads the Application's inventory like any sync's.
+        let status = try await KgitBinary.run(["status", "--name", "app-default-shop", "--kubeconfig", server.kubeconfig])
+        #expect(status.status == 0, "\(status)")
+        #expect(status.stdout.contains("ConfigMap/shop/settings  Healthy"), "\(status)")
     }
 
     @Test("without selfHeal, drift is reported OutOfSync and left alone; a refresh annotation fetches at once")
