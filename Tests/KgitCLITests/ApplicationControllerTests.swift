@@ -104,6 +104,44 @@ struct ApplicationControllerTests {
         #expect(status.stdout.contains("ConfigMap/shop/settings  Healthy"), "\(status)")
     }
 
+    @Test("with selfHeal, kubectl scale of a managed Deployment is scaled back to what git says")
+    func scaleIsReverted() async throws {
+        let server = try await KgitServerProcess.start()
+        defer { server.stop() }
+        let repository = try await Self.repository()
+        try repository.write("web.yaml", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: shop
+            spec:
+              replicas: 2
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                    - name: web
+                      image: nginx:1.27
+            """)
+        try await repository.commit("the web tier")
+        _ = try await Self.poll(server, ["get", "crd", "applications.kgit.dev", "-o", "name"]) { !$0.isEmpty }
+        let applied = try await server.kubectl(
+            ["apply", "-f", "-"], stdin: Self.application(source: repository.path, selfHeal: true))
+        #expect(applied.status == 0, "\(applied)")
+        let created = try await Self.poll(
+            server, ["get", "deployment", "web", "-n", "shop", "-o", "jsonpath={.spec.replicas}"]) { $0 == "2" }
+        #expect(created == "2", "\(server.serverLog)")
+        let scaled = try await server.kubectl(["scale", "deployment", "web", "-n", "shop", "--replicas", "7"])
+        #expect(scaled.status == 0, "\(scaled)")
+        let healed = try await Self.poll(
+            server, ["get", "deployment", "web", "-n", "shop", "-o", "jsonpath={.spec.replicas}"]) { $0 == "2" }
+        #expect(healed == "2", "the scale was not reverted")
+    }
+
     @Test("without selfHeal, drift is reported OutOfSync and left alone; a refresh annotation fetches at once")
     func reportOnlyApplication() async throws {
         let server = try await KgitServerProcess.start()
