@@ -134,11 +134,21 @@ public final class DynamicClient: Sendable {
 
     // MARK: - Writing
 
-    /// Creates `object` (its namespace, or the default one).
+    /// Creates `object` (its namespace, or the default one), named by `metadata.name` or, without one, by the
+    /// server from `metadata.generateName`.
     public func create(_ object: JSONValue, options: WriteOptions = WriteOptions()) async throws -> JSONValue {
-        let reference = try ObjectReference(object: object)
-        let resource = try await resource(apiVersion: reference.apiVersion, kind: reference.kind)
-        let path = resource.collectionPath(namespace: namespace(reference.namespace, resource)) + writeQuery(options)
+        guard let apiVersion = object["apiVersion"]?.stringValue, !apiVersion.isEmpty,
+            let kind = object["kind"]?.stringValue, !kind.isEmpty
+        else { throw ClientError.invalidObject("the object needs apiVersion and kind") }
+        let named = object["metadata"]?["name"]?.stringValue ?? ""
+        let generated = object["metadata"]?["generateName"]?.stringValue ?? ""
+        guard !named.isEmpty || !generated.isEmpty else {
+            throw ClientError.invalidObject("\(apiVersion) \(kind) needs metadata.name or metadata.generateName")
+        }
+        let resource = try await resource(apiVersion: apiVersion, kind: kind)
+        let path =
+            resource.collectionPath(namespace: namespace(object["metadata"]?["namespace"]?.stringValue, resource))
+            + writeQuery(options)
         return try await request("POST", path, body: object.serializedBytes(), contentType: "application/json")
     }
 
@@ -152,14 +162,14 @@ public final class DynamicClient: Sendable {
         return try await request("PUT", path, body: object.serializedBytes(), contentType: "application/json")
     }
 
-    /// Patches the object `reference` names.
-    public func patch(_ reference: ObjectReference, _ patch: Patch, options: WriteOptions = WriteOptions())
-        async throws -> JSONValue
-    {
+    /// Patches the object `reference` names, or its `subresource` (`status`, `scale`).
+    public func patch(
+        _ reference: ObjectReference, _ patch: Patch, subresource: String? = nil, options: WriteOptions = WriteOptions()
+    ) async throws -> JSONValue {
         let resource = try await resource(apiVersion: reference.apiVersion, kind: reference.kind)
         let path =
             resource.objectPath(namespace: namespace(reference.namespace, resource), name: reference.name)
-            + writeQuery(options)
+            + (subresource.map { "/" + PathEncoding.segment($0) } ?? "") + writeQuery(options)
         return try await request("PATCH", path, body: patch.body, contentType: patch.contentType)
     }
 
@@ -174,17 +184,28 @@ public final class DynamicClient: Sendable {
             options: WriteOptions(dryRun: dryRun, fieldManager: fieldManager, force: force))
     }
 
-    /// Deletes the object; returns what the server answered (the object, or a `Status`).
+    /// Deletes the object; returns what the server answered (the object, or a `Status`). With `preconditionUID` or
+    /// `preconditionResourceVersion`, only that incarnation or version is deleted (otherwise a 409 Conflict).
     @discardableResult
     public func delete(
-        _ reference: ObjectReference, propagationPolicy: PropagationPolicy? = nil, dryRun: Bool = false
+        _ reference: ObjectReference, propagationPolicy: PropagationPolicy? = nil, dryRun: Bool = false,
+        preconditionUID: String? = nil, preconditionResourceVersion: String? = nil
     ) async throws -> JSONValue {
         let resource = try await resource(apiVersion: reference.apiVersion, kind: reference.kind)
         let query = PathEncoding.query([
             ("propagationPolicy", propagationPolicy?.rawValue), ("dryRun", dryRun ? "All" : nil),
         ])
         let path = resource.objectPath(namespace: namespace(reference.namespace, resource), name: reference.name)
-        return try await request("DELETE", path + query)
+        guard preconditionUID != nil || preconditionResourceVersion != nil else {
+            return try await request("DELETE", path + query)
+        }
+        var preconditions: [String: JSONValue] = [:]
+        if let preconditionUID { preconditions["uid"] = .string(preconditionUID) }
+        if let preconditionResourceVersion { preconditions["resourceVersion"] = .string(preconditionResourceVersion) }
+        let options: JSONValue = [
+            "apiVersion": "v1", "kind": "DeleteOptions", "preconditions": .object(preconditions),
+        ]
+        return try await request("DELETE", path + query, body: options.serializedBytes(), contentType: "application/json")
     }
 
     // MARK: - Watching

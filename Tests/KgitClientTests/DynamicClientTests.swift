@@ -178,4 +178,27 @@ struct DynamicClientTests {
             #expect(error.isExpired)
         }
     }
+
+    @Test("create accepts generateName; status patches go to the subresource; delete can carry preconditions")
+    func controllerShapes() async throws {
+        let fake = FakeTransport(handler: FakeTransport.withDiscovery { _ in FakeTransport.json(Self.configMap) })
+        let client = DynamicClient(transport: fake)
+        _ = try await client.create([
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["generateName": "web-", "namespace": "shop"],
+        ])
+        let reference = ObjectReference(apiVersion: "apps/v1", kind: "Deployment", namespace: "shop", name: "web")
+        _ = try await client.patch(reference, .merge(["status": ["replicas": 1]]), subresource: "status")
+        try await client.delete(reference, propagationPolicy: .foreground, preconditionUID: "u-1")
+        let requests = fake.requests.filter { $0.path != "/apis/apps/v1" }
+        #expect(requests.map(\.path) == [
+            "/apis/apps/v1/namespaces/shop/deployments",
+            "/apis/apps/v1/namespaces/shop/deployments/web/status",
+            "/apis/apps/v1/namespaces/shop/deployments/web?propagationPolicy=Foreground",
+        ])
+        let options = try JSONParser.parse(requests[2].body)
+        #expect(options["preconditions"]?["uid"] == "u-1")
+        await #expect(throws: ClientError.self) {
+            _ = try await client.create(["apiVersion": "v1", "kind": "ConfigMap", "metadata": [:]])
+        }
+    }
 }

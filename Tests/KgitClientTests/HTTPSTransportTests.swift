@@ -62,6 +62,22 @@ struct HTTPSTransportTests {
             #expect(error.isNotFound)
             #expect(error.status?.message.contains("c0") == true)
         }
+        // A delete whose precondition names another incarnation is refused.
+        let applied2 = try await client.get(ObjectReference(apiVersion: "v1", kind: "ConfigMap", name: "applied"))
+        do {
+            try await client.delete(
+                ObjectReference(apiVersion: "v1", kind: "ConfigMap", name: "applied"), preconditionUID: "not-its-uid")
+            Issue.record("a delete with a wrong uid precondition succeeded")
+        } catch let error as ClientError {
+            #expect(error.isConflict)
+        }
+        let uid = applied2["metadata"]?["uid"]?.stringValue
+        try await client.delete(
+            ObjectReference(apiVersion: "v1", kind: "ConfigMap", name: "applied"), preconditionUID: uid)
+        let generated = try await client.create([
+            "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["generateName": "gen-"],
+        ])
+        #expect(generated["metadata"]?["name"]?.stringValue?.hasPrefix("gen-") == true)
         #expect(transport.connectionsOpened == 1)
         await transport.shutdown()
     }

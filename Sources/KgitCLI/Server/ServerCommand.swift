@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KgitAPIServer
+import KgitClient
 import KgitStore
 
 /// `kgit server`: runs the Kubernetes-compatible API server.
@@ -26,6 +27,12 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: "The address to listen on, HOST:PORT (port 0 picks a free port).")
     var listen: String = "127.0.0.1:6443"
+
+    @Option(name: .customLong("git-cache-dir"), help: "Where the Application controller keeps git mirrors (default: DIR/git).")
+    var gitCacheDirectory: String?
+
+    @Flag(help: "Do not install the Application definition nor run its controller.")
+    var noApplications = false
 
     @OptionGroup(title: "Storage in etcd (default: embedded under DIR/store)")
     var etcd: EtcdOptions
@@ -55,6 +62,11 @@ struct ServerCommand: AsyncParsableCommand {
         // SIGTERM and SIGINT stop the server gracefully (connections closed, store closed); if that
         // takes more than 5 seconds, the process says so and exits with status 1.
         let serving = Task { try await server.run() }
+        let applications = noApplications ? nil : Task {
+            await Self.runApplications(
+                kubeconfig: directory.appendingPathComponent("kubeconfig").path,
+                cacheDirectory: gitCacheDirectory ?? directory.appendingPathComponent("git").path)
+        }
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
@@ -69,9 +81,24 @@ struct ServerCommand: AsyncParsableCommand {
             source.resume()
             sources.append(source)
         }
+        defer { applications?.cancel() }
         try await serving.value
         withExtendedLifetime(sources) {}
         FileHandle.standardError.write(Data("kgit server stopped\n".utf8))
+    }
+}
+
+extension ServerCommand {
+    /// Installs the `Application` definition and runs its controller, as the admin the kubeconfig names, until
+    /// cancelled. A failure to install is reported and leaves the server serving without it.
+    static func runApplications(kubeconfig: String, cacheDirectory: String) async {
+        do {
+            let client = try DynamicClient(connection: Kubeconfig.load(explicitPath: kubeconfig).connection())
+            try await ApplicationController.install(client: client)
+            await ApplicationController(client: client, cacheDirectory: cacheDirectory).run()
+        } catch {
+            FileHandle.standardError.write(Data("kgit server: Applications are not reconciled: \(error)\n".utf8))
+        }
     }
 }
 

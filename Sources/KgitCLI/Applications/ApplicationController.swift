@@ -1,0 +1,252 @@
+import Foundation
+import KgitAPIMachinery
+import KgitClient
+import KgitSync
+import Synchronization
+
+/// Keeps every `Application` synced: `kgit server` runs one, talking to itself over HTTPS with its admin
+/// kubeconfig.
+///
+/// ```
+/// every second: list Applications ─▶ for each one that is due (its interval passed, its spec changed, or a
+/// refresh was asked for):
+///     fetch the revision ─▶ diff against live ─▶ apply when the commit is new, or when live drifted and selfHeal
+///     is on (prune when the policy says so) ─▶ record status (sync, revision, out-of-sync objects, health,
+///     conditions, last error)
+/// ```
+///
+/// A refresh (an immediate fetch, within a second) is asked for by setting annotation `kgit.dev/refresh` to a
+/// new value: the webhook is one authenticated merge patch of the Application
+/// (`PATCH /apis/kgit.dev/v1alpha1/namespaces/NS/applications/NAME`), which is what
+/// `kubectl annotate --overwrite application NAME kgit.dev/refresh=$(date +%s)`.
+actor ApplicationController {
+    let client: DynamicClient
+    let cacheDirectory: String
+    /// What each Application was last reconciled against, by `namespace/name`.
+    var seen: [String: Seen] = [:]
+
+    struct Seen {
+        var generation: String
+        var refresh: String
+        var at: ContinuousClock.Instant
+    }
+
+    static let refreshAnnotation = "kgit.dev/refresh"
+    static let defaultInterval: Duration = .seconds(180)
+
+    init(client: DynamicClient, cacheDirectory: String) {
+        self.client = client
+        self.cacheDirectory = cacheDirectory
+    }
+
+    /// Installs the CustomResourceDefinition, retrying while the server is starting.
+    static func install(client: DynamicClient) async throws {
+        var attempt = 0
+        while true {
+            do {
+                _ = try await client.apply(
+                    ApplicationDefinition.customResourceDefinition, fieldManager: "kgit-server", force: true)
+                client.invalidateDiscovery()
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 50 { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// Reconciles until cancelled.
+    func run() async {
+        while !Task.isCancelled {
+            await pass()
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// One look at every Application.
+    func pass() async {
+        let items: [JSONValue]
+        do {
+            items = try await client.listAll(apiVersion: ApplicationDefinition.apiVersion, kind: ApplicationDefinition.kind).items
+        } catch {
+            client.invalidateDiscovery()
+            return
+        }
+        let now = ContinuousClock.now
+        var present = Set<String>()
+        for item in items {
+            guard let application = Application(item) else { continue }
+            present.insert(application.key)
+            let previous = seen[application.key]
+            let due: Bool
+            if let previous {
+                due = previous.generation != application.generation || previous.refresh != application.refresh
+                    || now - previous.at >= application.interval
+            } else {
+                due = true
+            }
+            guard due, !Task.isCancelled else { continue }
+            seen[application.key] = Seen(generation: application.generation, refresh: application.refresh, at: now)
+            await reconcile(application)
+        }
+        seen = seen.filter { present.contains($0.key) }
+    }
+
+    /// Fetches, compares, applies when needed, and records status.
+    func reconcile(_ application: Application) async {
+        var status = application.status
+        status["lastRefreshTime"] = .string(Self.timestamp())
+        var arguments = [application.source, "--revision", application.revision, "--cache-dir", cacheDirectory]
+        if !application.path.isEmpty { arguments += ["--path", application.path] }
+        if let env = application.env { arguments += ["--env", env] }
+        let loaded: LoadedRevision
+        do {
+            let options = try GitOpsOptions.parse(arguments)
+            loaded = try await options.load(defaultNamespace: application.namespace)
+        } catch {
+            let message: String
+            switch error {
+            case LoadFailure.unreachable(let text): message = text
+            case LoadFailure.invalid(let report): message = "the revision is invalid:\n\(report)"
+            default: message = "\(error)"
+            }
+            status["lastError"] = .string(message)
+            status["conditions"] = Self.conditions(status, fetched: (false, "FetchFailed", message))
+            await record(application, status: status)
+            return
+        }
+        status["revision"] = .string(loaded.commit)
+        let engine = SyncEngine(
+            client: KubernetesClusterClient(client: client),
+            options: SyncOptions(name: application.inventoryName, prune: application.prune))
+        do {
+            let diffs = try await engine.diff(loaded.state, includePrunable: application.prune)
+            var outOfSync = diffs.filter(\.isDifferent).map(\.identity.path)
+            let newRevision = status["syncedRevision"]?.stringValue != loaded.commit
+            var lastError = ""
+            if newRevision || (application.selfHeal && !outOfSync.isEmpty) {
+                let result = try await engine.sync(loaded.state, revision: loaded.commit)
+                let failures = result.report.entries.filter(\.outcome.isFailure)
+                if failures.isEmpty {
+                    status["syncedRevision"] = .string(loaded.commit)
+                    status["lastSyncTime"] = .string(Self.timestamp())
+                    outOfSync = []
+                } else {
+                    lastError = failures.map { "\($0.identity.path) \($0.outcome.text)" }.joined(separator: "\n")
+                    outOfSync = failures.map(\.identity.path)
+                }
+            }
+            status["outOfSync"] = .array(outOfSync.sorted().map { .string($0) })
+            status["sync"] = .string(outOfSync.isEmpty && status["syncedRevision"]?.stringValue == loaded.commit ? "Synced" : "OutOfSync")
+            let (_, health) = try await engine.status()
+            let combined = HealthAssessment.combined(health)
+            status["health"] = .string(combined.status.rawValue)
+            status["lastError"] = .string(lastError)
+            var conditions = Self.conditions(status, fetched: (true, "Fetched", "fetched \(loaded.commit)"))
+            conditions = Self.set(conditions, "Synced", status["sync"]?.stringValue == "Synced",
+                                  lastError.isEmpty ? "Compared" : "SyncFailed",
+                                  lastError.isEmpty ? "\(outOfSync.count) objects differ from git" : lastError)
+            conditions = Self.set(conditions, "Healthy", combined.status == .healthy, combined.status.rawValue, combined.description)
+            status["conditions"] = conditions
+        } catch {
+            status["lastError"] = .string("\(error)")
+            status["sync"] = "OutOfSync"
+            status["conditions"] = Self.set(
+                Self.conditions(status, fetched: (true, "Fetched", "fetched \(loaded.commit)")), "Synced", false,
+                "SyncFailed", "\(error)")
+        }
+        await record(application, status: status)
+    }
+
+    /// Writes `status` through the status subresource (a failure is retried at the next pass).
+    func record(_ application: Application, status: JSONValue) async {
+        let reference = ObjectReference(
+            apiVersion: ApplicationDefinition.apiVersion, kind: ApplicationDefinition.kind,
+            namespace: application.namespace, name: application.name)
+        do {
+            _ = try await client.patch(reference, .merge(["status": status]), subresource: "status")
+        } catch {
+            seen[application.key] = nil
+        }
+    }
+
+    static func conditions(_ status: JSONValue, fetched: (Bool, String, String)) -> JSONValue {
+        set(status["conditions"] ?? [], "Fetched", fetched.0, fetched.1, fetched.2)
+    }
+
+    /// `conditions` with the one of `type` set, its transition time kept unless its status changed.
+    static func set(_ conditions: JSONValue, _ type: String, _ value: Bool, _ reason: String, _ message: String) -> JSONValue {
+        var list = conditions.arrayValue ?? []
+        let text = value ? "True" : "False"
+        var condition: JSONValue = [
+            "type": .string(type), "status": .string(text), "reason": .string(reason),
+            "message": .string(message), "lastTransitionTime": .string(timestamp()),
+        ]
+        if let index = list.firstIndex(where: { $0["type"]?.stringValue == type }) {
+            if list[index]["status"]?.stringValue == text, let time = list[index]["lastTransitionTime"] {
+                condition["lastTransitionTime"] = time
+            }
+            list[index] = condition
+        } else {
+            list.append(condition)
+        }
+        return .array(list)
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+}
+
+/// The fields of an Application the controller reads.
+struct Application: Sendable {
+    var namespace: String
+    var name: String
+    var generation: String
+    var refresh: String
+    var source: String
+    var revision: String
+    var path: String
+    var env: String?
+    var interval: Duration
+    var prune: Bool
+    var selfHeal: Bool
+    var status: JSONValue
+
+    var key: String { "\(namespace)/\(name)" }
+    /// The inventory: `kgit-inventory-app-NAMESPACE-NAME`, so two namespaces' Applications never share one.
+    var inventoryName: String { "app-\(namespace)-\(name)" }
+
+    init?(_ object: JSONValue) {
+        guard let name = object["metadata"]?["name"]?.stringValue,
+            let source = object["spec"]?["source"]?.stringValue, !source.isEmpty
+        else { return nil }
+        self.name = name
+        self.source = source
+        namespace = object["metadata"]?["namespace"]?.stringValue ?? "default"
+        generation = object["metadata"]?["generation"].map { "\($0)" } ?? ""
+        refresh = object["metadata"]?["annotations"]?[ApplicationController.refreshAnnotation]?.stringValue ?? ""
+        let spec = object["spec"]
+        revision = spec?["revision"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "HEAD"
+        path = spec?["path"]?.stringValue ?? ""
+        env = spec?["env"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let policy = spec?["syncPolicy"]
+        interval = policy?["interval"]?.stringValue.flatMap(Self.duration) ?? ApplicationController.defaultInterval
+        prune = policy?["prune"]?.boolValue ?? false
+        selfHeal = policy?["selfHeal"]?.boolValue ?? false
+        status = object["status"] ?? [:]
+    }
+
+    /// `30s`, `5m`, `1h`, `500ms` (at least one second: the controller looks once a second).
+    static func duration(_ text: String) -> Duration? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let number = Double(text.dropLast(suffix.count)), number >= 0 else { return nil }
+            return .milliseconds(Int(max(1, number * scale) * 1000))
+        }
+        return nil
+    }
+}
