@@ -97,13 +97,13 @@ struct KubectlDescribeTests {
             """, "\(namespace)")
 
         try await server.kubectl(["apply", "-f", "-"], stdin: KubectlCustomResourceTests.crd)
-        try await server.kubectl(["wait", "--for", "condition=established", "crd/applications.kgit.dev"])
-        try await server.kubectl(["apply", "-f", "-"], stdin: KubectlCustomResourceTests.application)
-        try await server.kubectl(["scale", "application", "shop", "--replicas=2"])
-        let custom = Self.squeezed(try await server.kubectl(["describe", "application", "shop"]).stdout)
+        try await server.kubectl(["wait", "--for", "condition=established", "crd/storefronts.shop.example.com"])
+        try await server.kubectl(["apply", "-f", "-"], stdin: KubectlCustomResourceTests.storefront)
+        try await server.kubectl(["scale", "storefront", "shop", "--replicas=2"])
+        let custom = Self.squeezed(try await server.kubectl(["describe", "storefront", "shop"]).stdout)
         #expect(custom.prefix(2) == ["Name: shop", "Namespace: default"], "\(custom)")
-        #expect(custom.contains("Kind: Application"), "\(custom)")
+        #expect(custom.contains("Kind: Storefront"), "\(custom)")
         #expect(custom.contains("Repo: https://example.com/shop.git"), "\(custom)")
-        #expect(custom.last?.hasSuffix("kgit-apiserver Scaled application shop from 1 to 2 replicas") == true, "\(custom)")
+        #expect(custom.last?.hasSuffix("kgit-apiserver Scaled storefront shop from 1 to 2 replicas") == true, "\(custom)")
     }
 }
