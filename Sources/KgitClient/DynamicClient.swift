@@ -152,14 +152,14 @@ public final class DynamicClient: Sendable {
         return try await request("PUT", path, body: object.serializedBytes(), contentType: "application/json")
     }
 
-    /// Patches the object `reference` names.
-    public func patch(_ reference: ObjectReference, _ patch: Patch, options: WriteOptions = WriteOptions())
-        async throws -> JSONValue
-    {
+    /// Patches the object `reference` names, or its `subresource` (`status`).
+    public func patch(
+        _ reference: ObjectReference, _ patch: Patch, subresource: String? = nil, options: WriteOptions = WriteOptions()
+    ) async throws -> JSONValue {
         let resource = try await resource(apiVersion: reference.apiVersion, kind: reference.kind)
         let path =
             resource.objectPath(namespace: namespace(reference.namespace, resource), name: reference.name)
-            + writeQuery(options)
+            + (subresource.map { "/" + PathEncoding.segment($0) } ?? "") + writeQuery(options)
         return try await request("PATCH", path, body: patch.body, contentType: patch.contentType)
     }
 
@@ -174,17 +174,21 @@ public final class DynamicClient: Sendable {
             options: WriteOptions(dryRun: dryRun, fieldManager: fieldManager, force: force))
     }
 
-    /// Deletes the object; returns what the server answered (the object, or a `Status`).
+    /// Deletes the object; returns what the server answered (the object, or a `Status`). With `uid`, only the
+    /// incarnation with that UID is deleted (a precondition: another UID fails with 409 Conflict).
     @discardableResult
     public func delete(
-        _ reference: ObjectReference, propagationPolicy: PropagationPolicy? = nil, dryRun: Bool = false
+        _ reference: ObjectReference, propagationPolicy: PropagationPolicy? = nil, dryRun: Bool = false,
+        uid: String? = nil
     ) async throws -> JSONValue {
         let resource = try await resource(apiVersion: reference.apiVersion, kind: reference.kind)
         let query = PathEncoding.query([
             ("propagationPolicy", propagationPolicy?.rawValue), ("dryRun", dryRun ? "All" : nil),
         ])
         let path = resource.objectPath(namespace: namespace(reference.namespace, resource), name: reference.name)
-        return try await request("DELETE", path + query)
+        guard let uid else { return try await request("DELETE", path + query) }
+        let options: JSONValue = ["kind": "DeleteOptions", "apiVersion": "v1", "preconditions": ["uid": .string(uid)]]
+        return try await request("DELETE", path + query, body: options.serializedBytes(), contentType: "application/json")
     }
 
     // MARK: - Watching
