@@ -11,7 +11,9 @@
 //   4  KgitClient                         kubeconfig, HTTPS transport, dynamic client <- KgitAPIMachinery, KgitYAML
 //   5  KgitSync                           GitOps: desired state, diff, health, plan, engine <- KgitGit KgitSchema KgitYAML KgitClient
 //   5  KgitControllers                    reconcilers as pure decisions, a driver  <- KgitAPIMachinery
-//   6  KgitCLI, then the `kgit` executable
+//   6  KgitControlPlane                   in-process transport, controller manager, nodes, `kgit up`
+//                                         <- KgitAPIServer KgitClient KgitControllers
+//   7  KgitCLI, then the `kgit` executable
 import PackageDescription
 
 let package = Package(
@@ -69,9 +71,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "KgitControlPlane",
+            dependencies: ["KgitAPIServer", "KgitClient", "KgitControllers", "KgitAPIMachinery"]
+        ),
+        .target(
             name: "KgitCLI",
             dependencies: [
                 "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer", "KgitClient", "KgitSync", "KgitGit",
+                "KgitControlPlane",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -92,6 +99,10 @@ let package = Package(
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
         .testTarget(name: "KgitControllersTests", dependencies: ["KgitControllers", "KgitAPIMachinery"]),
         .testTarget(name: "KgitClientTests", dependencies: ["KgitClient", "KgitAPIMachinery", "KgitTesting"]),
+        .testTarget(
+            name: "KgitControlPlaneTests",
+            dependencies: ["KgitControlPlane", "KgitAPIServer", "KgitClient", "KgitControllers", "KgitAPIMachinery", "KgitTesting"]
+        ),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
     swiftLanguageModes: [.v6]
