@@ -18,7 +18,7 @@ public struct Kgit: AsyncParsableCommand {
         version: KgitVersion.string,
         subcommands: [
             ValidateCommand.self, RenderCommand.self, FmtCommand.self, ExplainCommand.self, SyncCommand.self,
-            DiffCommand.self, StatusCommand.self, ServerCommand.self, StoreCommand.self,
+            DiffCommand.self, StatusCommand.self, ServerCommand.self, UpCommand.self, StoreCommand.self,
         ]
     )
 
