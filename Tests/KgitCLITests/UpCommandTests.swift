@@ -25,9 +25,12 @@ struct UpCommandTests {
         defer { cluster.stop() }
         #expect(cluster.serverLog.contains("controllers: replicaset, deployment"))
 
-        let nodes = try await eventually(cluster, ["get", "nodes", "--no-headers"]) { $0.split(separator: "\n").count == 2 }
-        #expect(nodes.contains("kgit-node-1"))
-        #expect(nodes.split(separator: "\n").allSatisfy { $0.contains(" Ready ") })
+        let readiness = [
+            "get", "nodes", "-o",
+            "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}",
+        ]
+        let nodes = try await eventually(cluster, readiness) { $0.split(separator: "\n").count == 2 }
+        #expect(podNames(nodes) == ["kgit-node-1=True", "kgit-node-2=True"])
 
         let created = try await cluster.kubectl(["create", "deployment", "web", "--image=nginx:1.27", "--replicas=2"])
         #expect(created.status == 0, "\(created)")
