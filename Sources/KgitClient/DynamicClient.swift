@@ -135,10 +135,19 @@ public final class DynamicClient: Sendable {
     // MARK: - Writing
 
     /// Creates `object` (its namespace, or the default one).
+    /// A name may be left to the server with `metadata.generateName`.
     public func create(_ object: JSONValue, options: WriteOptions = WriteOptions()) async throws -> JSONValue {
-        let reference = try ObjectReference(object: object)
-        let resource = try await resource(apiVersion: reference.apiVersion, kind: reference.kind)
-        let path = resource.collectionPath(namespace: namespace(reference.namespace, resource)) + writeQuery(options)
+        guard let apiVersion = object["apiVersion"]?.stringValue, !apiVersion.isEmpty,
+            let kind = object["kind"]?.stringValue, !kind.isEmpty
+        else { throw ClientError.invalidObject("the object needs apiVersion and kind") }
+        let named = !(object["metadata"]?["name"]?.stringValue ?? "").isEmpty
+        let generated = !(object["metadata"]?["generateName"]?.stringValue ?? "").isEmpty
+        guard named || generated else {
+            throw ClientError.invalidObject("\(apiVersion) \(kind) needs metadata.name or metadata.generateName")
+        }
+        let resource = try await resource(apiVersion: apiVersion, kind: kind)
+        let given = object["metadata"]?["namespace"]?.stringValue
+        let path = resource.collectionPath(namespace: namespace(given, resource)) + writeQuery(options)
         return try await request("POST", path, body: object.serializedBytes(), contentType: "application/json")
     }
 
