@@ -13,8 +13,8 @@ deps: ## install missing system packages (apt-get)
 build: deps ## build the kgit binary
 	$(SWIFT) build
 
-run: build ## the main job: validate the bundled example manifests
-	$(BIN) validate --summary manifests/examples
+run: build ## the main job: kgit up, sync the example shop into it, show the cluster, stop it
+	BIN=$(BIN) scripts/run.sh
 
 test: deps ## run every test
 	$(SWIFT) build --build-tests

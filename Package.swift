@@ -13,7 +13,9 @@
 //   5  KgitControllers                    reconcilers as pure decisions, a driver  <- KgitAPIMachinery
 //   5  KgitScheduler                      scheduling queue, framework, plugins, preemption <- KgitAPIMachinery
 //   5  KgitAgent                          simulated nodes: node objects, lease schedule, pod lifecycle <- KgitAPIMachinery
-//   6  KgitCLI, then the `kgit` executable
+//   6  KgitControlPlane                   in-process transport, controller manager, nodes, `kgit up`
+//                                         <- KgitAPIServer KgitClient KgitControllers
+//   7  KgitCLI, then the `kgit` executable
 import PackageDescription
 
 let package = Package(
@@ -73,9 +75,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "KgitControlPlane",
+            dependencies: ["KgitAPIServer", "KgitClient", "KgitControllers", "KgitAPIMachinery"]
+        ),
+        .target(
             name: "KgitCLI",
             dependencies: [
                 "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer", "KgitClient", "KgitSync", "KgitGit",
+                "KgitControlPlane",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -101,6 +108,10 @@ let package = Package(
         .testTarget(name: "KgitClientTests", dependencies: ["KgitClient", "KgitAPIMachinery", "KgitTesting"]),
         .testTarget(name: "KgitSchedulerTests", dependencies: ["KgitScheduler", "KgitAPIMachinery"]),
         .testTarget(name: "KgitAgentTests", dependencies: ["KgitAgent", "KgitAPIMachinery"]),
+        .testTarget(
+            name: "KgitControlPlaneTests",
+            dependencies: ["KgitControlPlane", "KgitAPIServer", "KgitClient", "KgitControllers", "KgitAPIMachinery", "KgitTesting"]
+        ),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],
     swiftLanguageModes: [.v6]

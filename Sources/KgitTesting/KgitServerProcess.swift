@@ -29,12 +29,15 @@ public final class KgitServerProcess: @unchecked Sendable {
     /// What the server wrote to standard error so far.
     public var serverLog: String { log.text }
 
-    /// Starts `kgit server --data-dir DIR --listen 127.0.0.1:0 EXTRA` and waits until it listens.
-    public static func start(extraArguments: [String] = []) async throws -> KgitServerProcess {
-        try await offPool { try KgitServerProcess(extraArguments: extraArguments) }
+    /// Starts `kgit server --data-dir DIR --listen 127.0.0.1:0 EXTRA` (or `kgit up ...` with `command: "up"`)
+    /// and waits until it listens.
+    public static func start(command: String = "server", extraArguments: [String] = []) async throws
+        -> KgitServerProcess
+    {
+        try await offPool { try KgitServerProcess(command: command, extraArguments: extraArguments) }
     }
 
-    private init(extraArguments: [String]) throws {
+    private init(command: String, extraArguments: [String]) throws {
         scratch = try Scratch("kgit-server")
         dataDirectory = scratch.url("data")
         kubectlCache = scratch.url("kube-cache")
@@ -42,7 +45,7 @@ public final class KgitServerProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: kubectlCache, withIntermediateDirectories: true)
         process = Process()
         process.executableURL = URL(fileURLWithPath: KgitBinary.path)
-        process.arguments = ["server", "--data-dir", dataDirectory, "--listen", "127.0.0.1:0"] + extraArguments
+        process.arguments = [command, "--data-dir", dataDirectory, "--listen", "127.0.0.1:0"] + extraArguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import KgitAPIServer
+import KgitControlPlane
+
+/// `kgit up`: the whole cluster in one process.
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Run a whole cluster in one process: API server, controller manager and nodes.",
+        discussion: """
+            Starts what `kgit server` starts (same data directory, certificates and DIR/kubeconfig), and beside it,
+            talking to it in-process: the controller manager (Deployments, ReplicaSets, Endpoints, Jobs, CronJobs,
+            garbage collection) and N simulated nodes, registered with capacity and a Ready condition and kept
+            alive by heartbeats. Then `kubectl --kubeconfig DIR/kubeconfig get nodes,pods -A` shows the cluster.
+            SIGTERM or SIGINT stops it.
+            """
+    )
+
+    @Option(name: .customLong("data-dir"), help: "The directory holding certificates, the kubeconfig and the store.")
+    var dataDirectory: String
+
+    @Option(help: "The address to listen on, HOST:PORT (port 0 picks a free port).")
+    var listen: String = "127.0.0.1:6443"
+
+    @Option(help: "How many simulated nodes to register.")
+    var nodes: Int = 3
+
+    func validate() throws {
+        guard ListenAddress(listen) != nil else {
+            throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:6443 or [::1]:6443")
+        }
+        guard nodes >= 0 && nodes <= 100_000 else { throw ValidationError("--nodes must be between 0 and 100000") }
+    }
+
+    func run() async throws {
+        guard let address = ListenAddress(listen) else { throw ValidationError("invalid --listen \(listen)") }
+        let directory = URL(fileURLWithPath: dataDirectory)
+        let cluster: LocalCluster
+        do {
+            cluster = try await LocalCluster.start(
+                .init(dataDirectory: directory, host: address.host, port: address.port), nodes: nodes,
+                log: { FileHandle.standardError.write(Data("kgit up: \($0)\n".utf8)) })
+        } catch {
+            throw ExitWith(message: "kgit up: cannot start: \(error)", code: 2)
+        }
+        FileHandle.standardError.write(Data("""
+            kgit up listening on https://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(cluster.server.port)
+            kubeconfig: \(directory.appendingPathComponent("kubeconfig").path)
+            controllers: \(cluster.controllerManager.controllers.map(\.name).joined(separator: ", "))
+            nodes: \(nodes)
+
+            """.utf8))
+        let running = Task { try await cluster.run() }
+        let sources = stopOnSignals(running, name: "kgit up")
+        try await running.value
+        withExtendedLifetime(sources) {}
+        FileHandle.standardError.write(Data("kgit up stopped\n".utf8))
+    }
+}
+
+/// Cancels `task` on SIGTERM or SIGINT; if it has not finished 5 seconds later, says so and exits with status 1.
+func stopOnSignals(_ task: Task<Void, any Error>, name: String) -> [DispatchSourceSignal] {
+    var sources: [DispatchSourceSignal] = []
+    for signalNumber in [SIGTERM, SIGINT] {
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler {
+            task.cancel()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
+                FileHandle.standardError.write(Data("\(name): graceful shutdown took over 5 s; exiting\n".utf8))
+                Foundation.exit(1)
+            }
+        }
+        source.resume()
+        sources.append(source)
+    }
+    return sources
+}

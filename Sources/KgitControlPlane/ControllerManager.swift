@@ -1,0 +1,242 @@
+import Foundation
+import KgitAPIMachinery
+import KgitClient
+import KgitControllers
+
+/// The controller manager: KgitControllers' reconcilers driven by shared informers and work queues, writing
+/// through a ``ClientClusterWriter``.
+///
+/// ```
+/// InformerFactory (one list+watch per kind) ──handlers──▶ keys ──▶ WorkQueue per controller
+///   ──workers──▶ listers + pure reconcile ──▶ [ControllerAction] ──ControllerDriver──▶ DynamicClient
+/// ```
+///
+/// Controllers: ReplicaSet, Deployment, Endpoints, EndpointSlice (when the server serves
+/// `discovery.k8s.io/v1`), Job, CronJob, and the garbage collector. Everything goes through the API, so the
+/// manager runs the same in `kgit up` (in-process transport) and against a remote server (HTTPS).
+public final class ControllerManager: Sendable {
+    /// The client every informer and write uses.
+    public let client: DynamicClient
+    /// The shared informers.
+    public let informers: InformerFactory
+    /// The running controllers, by name.
+    public let controllers: [Controller]
+    private let log: @Sendable (String) -> Void
+
+    /// The kinds the garbage collector sees: owners and dependents of the built-in controllers.
+    static let graphKinds: [(apiVersion: String, kind: String)] = [
+        ("apps/v1", "Deployment"), ("apps/v1", "ReplicaSet"), ("v1", "Pod"), ("batch/v1", "Job"),
+        ("batch/v1", "CronJob"), ("v1", "Service"), ("v1", "Endpoints"), ("apps/v1", "StatefulSet"),
+        ("apps/v1", "DaemonSet"),
+    ]
+
+    private init(client: DynamicClient, informers: InformerFactory, controllers: [Controller],
+                 log: @escaping @Sendable (String) -> Void) {
+        self.client = client
+        self.informers = informers
+        self.controllers = controllers
+        self.log = log
+    }
+
+    /// A manager over `client`, with every controller wired to its informers. Discovery decides whether the
+    /// EndpointSlice controller runs.
+    public static func make(
+        client: DynamicClient, informerOptions: Informer.Options = Informer.Options(),
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) async -> ControllerManager {
+        let factory = InformerFactory(client: client, options: informerOptions)
+        let writer = ClientClusterWriter(client: client)
+        let owner = [Indexers.ownerUID: Indexers.byOwnerUID]
+        let pods = factory.informer(apiVersion: "v1", kind: "Pod", indexers: owner)
+        let replicaSets = factory.informer(apiVersion: "apps/v1", kind: "ReplicaSet", indexers: owner)
+        let deployments = factory.informer(apiVersion: "apps/v1", kind: "Deployment")
+        let services = factory.informer(apiVersion: "v1", kind: "Service")
+        let endpoints = factory.informer(apiVersion: "v1", kind: "Endpoints")
+        let jobs = factory.informer(apiVersion: "batch/v1", kind: "Job", indexers: owner)
+        let cronJobs = factory.informer(apiVersion: "batch/v1", kind: "CronJob")
+        var controllers: [Controller] = []
+
+        // ReplicaSet: its pods are the namespace's pods (adoption needs the orphans too).
+        let replicaSet = Controller(name: "replicaset", component: ReplicaSetController.component, writer: writer, log: log) {
+            key, now in
+            guard let rs = replicaSets.cache.get(key) else { return [] }
+            let namespace = rs["metadata"]?["namespace"]?.stringValue ?? ""
+            return try ReplicaSetController.reconcile(rs, pods: pods.lister.list(namespace: namespace), now: now)
+        }
+        replicaSets.addHandler { replicaSet.queue.add(cacheKey(of: $0.object)) }
+        pods.addHandler { event in
+            for key in ownerKeys(event, kind: "ReplicaSet", orAll: replicaSets) { replicaSet.queue.add(key) }
+        }
+        controllers.append(replicaSet)
+
+        // Deployment: its ReplicaSets and pods, from the namespace.
+        let deployment = Controller(name: "deployment", component: DeploymentController.component, writer: writer, log: log) {
+            key, now in
+            guard let d = deployments.cache.get(key) else { return [] }
+            let namespace = d["metadata"]?["namespace"]?.stringValue ?? ""
+            return try DeploymentController.reconcile(
+                d, replicaSets: replicaSets.lister.list(namespace: namespace),
+                pods: pods.lister.list(namespace: namespace), now: now)
+        }
+        deployments.addHandler { deployment.queue.add(cacheKey(of: $0.object)) }
+        replicaSets.addHandler { event in
+            for key in ownerKeys(event, kind: "Deployment", orAll: deployments) { deployment.queue.add(key) }
+        }
+        pods.addHandler { event in
+            // A pod's owning ReplicaSet's owning Deployment.
+            for rsKey in ownerKeys(event, kind: "ReplicaSet", orAll: nil) {
+                guard let rs = replicaSets.cache.get(rsKey) else { continue }
+                for key in ownerKeys(.added(rs), kind: "Deployment", orAll: nil) { deployment.queue.add(key) }
+            }
+        }
+        controllers.append(deployment)
+
+        // Endpoints: one per Service; any pod change in the namespace may change it.
+        let endpointsController = Controller(name: "endpoints", component: EndpointsController.component, writer: writer, log: log) {
+            key, _ in
+            let (namespace, name) = splitKey(key)
+            return try EndpointsController.reconcile(
+                namespace: namespace, name: name, service: services.cache.get(key),
+                pods: pods.lister.list(namespace: namespace), endpoints: endpoints.cache.get(key))
+        }
+        services.addHandler { endpointsController.queue.add(cacheKey(of: $0.object)) }
+        endpoints.addHandler { endpointsController.queue.add(cacheKey(of: $0.object)) }
+        pods.addHandler { event in
+            let namespace = event.object["metadata"]?["namespace"]?.stringValue ?? ""
+            for service in services.lister.list(namespace: namespace) { endpointsController.queue.add(cacheKey(of: service)) }
+        }
+        controllers.append(endpointsController)
+
+        // EndpointSlice, when served.
+        if (try? await client.resource(apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice")) != nil {
+            let slices = factory.informer(
+                apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice",
+                indexers: ["service": { [$0["metadata"]?["labels"]?["kubernetes.io/service-name"]?.stringValue ?? ""] }])
+            let sliceController = Controller(name: "endpointslice", component: EndpointSliceController.component, writer: writer, log: log) {
+                key, _ in
+                guard let service = services.cache.get(key) else { return [] }
+                let (namespace, name) = splitKey(key)
+                let owned = slices.cache.byIndex("service", name).filter {
+                    $0["metadata"]?["namespace"]?.stringValue == namespace
+                }
+                return try EndpointSliceController.reconcile(
+                    service: service, pods: pods.lister.list(namespace: namespace), slices: owned)
+            }
+            services.addHandler { sliceController.queue.add(cacheKey(of: $0.object)) }
+            slices.addHandler { event in
+                let namespace = event.object["metadata"]?["namespace"]?.stringValue ?? ""
+                if let service = event.object["metadata"]?["labels"]?["kubernetes.io/service-name"]?.stringValue {
+                    sliceController.queue.add(cacheKey(namespace: namespace, name: service))
+                }
+            }
+            pods.addHandler { event in
+                let namespace = event.object["metadata"]?["namespace"]?.stringValue ?? ""
+                for service in services.lister.list(namespace: namespace) { sliceController.queue.add(cacheKey(of: service)) }
+            }
+            controllers.append(sliceController)
+        }
+
+        // Job.
+        let job = Controller(name: "job", component: JobController.component, writer: writer, log: log) { key, now in
+            guard let j = jobs.cache.get(key) else { return [] }
+            let uid = j["metadata"]?["uid"]?.stringValue ?? ""
+            return try JobController.reconcile(j, pods: pods.cache.byIndex(Indexers.ownerUID, uid), now: now)
+        }
+        jobs.addHandler { job.queue.add(cacheKey(of: $0.object)) }
+        pods.addHandler { event in for key in ownerKeys(event, kind: "Job", orAll: nil) { job.queue.add(key) } }
+        controllers.append(job)
+
+        // CronJob.
+        let cronJob = Controller(name: "cronjob", component: CronJobController.component, writer: writer, log: log) { key, now in
+            guard let c = cronJobs.cache.get(key) else { return [] }
+            let uid = c["metadata"]?["uid"]?.stringValue ?? ""
+            return try CronJobController.reconcile(c, jobs: jobs.cache.byIndex(Indexers.ownerUID, uid), now: now)
+        }
+        cronJobs.addHandler { cronJob.queue.add(cacheKey(of: $0.object)) }
+        jobs.addHandler { event in for key in ownerKeys(event, kind: "CronJob", orAll: nil) { cronJob.queue.add(key) } }
+        controllers.append(cronJob)
+
+        // The garbage collector: one key for the whole graph of the kinds it knows.
+        var graph = [pods, replicaSets, deployments, services, endpoints, jobs, cronJobs]
+        for extra in graphKinds where !graph.contains(where: { $0.apiVersion == extra.apiVersion && $0.kind == extra.kind }) {
+            if (try? await client.resource(apiVersion: extra.apiVersion, kind: extra.kind)) != nil {
+                graph.append(factory.informer(apiVersion: extra.apiVersion, kind: extra.kind))
+            }
+        }
+        let known = Set(graph.map { "\(group(of: $0.apiVersion))/\($0.kind)" })
+        let graphInformers = graph
+        let collector = Controller(name: "garbagecollector", component: GarbageCollector.component, writer: writer, workers: 1, log: log) {
+            _, _ in
+            // Only objects whose every owner is of a kind seen here: an owner of an unseen kind must never look gone.
+            let objects = graphInformers.flatMap { $0.cache.list() }.filter { object in
+                (object["metadata"]?["ownerReferences"]?.arrayValue ?? []).allSatisfy { ref in
+                    known.contains("\(group(of: ref["apiVersion"]?.stringValue ?? ""))/\(ref["kind"]?.stringValue ?? "")")
+                }
+            }
+            return try GarbageCollector.reconcile(objects: objects)
+        }
+        for informer in graph {
+            informer.addHandler { event in
+                // Only changes that can matter: deletions, and objects with owners or being deleted.
+                let meta = event.object["metadata"]
+                if case .deleted = event {
+                    collector.queue.add("graph")
+                } else if meta?["ownerReferences"] != nil || meta?["deletionTimestamp"] != nil {
+                    collector.queue.add("graph")
+                }
+            }
+        }
+        controllers.append(collector)
+
+        return ControllerManager(client: client, informers: factory, controllers: controllers, log: log)
+    }
+
+    /// Starts the informers, waits for their first lists, and runs every controller until the task is cancelled.
+    public func run() async {
+        informers.start()
+        await informers.waitForSync()
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for controller in controllers { group.addTask { await controller.run() } }
+            }
+        } onCancel: {
+            for controller in controllers { controller.queue.shutDown() }
+            informers.shutdown()
+        }
+        informers.shutdown()
+    }
+}
+
+/// The keys of `event`'s object's owners of `kind` in its namespace; for an object without a controller
+/// owner, every object of `all` in the namespace (they may adopt it).
+func ownerKeys(_ event: InformerEvent, kind: String, orAll all: Informer?) -> [String] {
+    var objects = [event.object]
+    if case .updated(let old, _) = event { objects.append(old) }
+    var keys: Set<String> = []
+    var orphan = false
+    for object in objects {
+        let namespace = object["metadata"]?["namespace"]?.stringValue
+        let refs = object["metadata"]?["ownerReferences"]?.arrayValue ?? []
+        if !refs.contains(where: { $0["controller"]?.boolValue == true }) { orphan = true }
+        for ref in refs where ref["kind"]?.stringValue == kind {
+            if let name = ref["name"]?.stringValue { keys.insert(cacheKey(namespace: namespace, name: name)) }
+        }
+    }
+    if orphan, let all {
+        let namespace = event.object["metadata"]?["namespace"]?.stringValue ?? ""
+        for candidate in all.lister.list(namespace: namespace) { keys.insert(cacheKey(of: candidate)) }
+    }
+    return keys.sorted()
+}
+
+/// `namespace/name` split; a key without a slash is a cluster-scoped name.
+func splitKey(_ key: String) -> (namespace: String, name: String) {
+    guard let slash = key.firstIndex(of: "/") else { return ("", key) }
+    return (String(key[..<slash]), String(key[key.index(after: slash)...]))
+}
+
+/// The group of `apps/v1` (empty for `v1`).
+func group(of apiVersion: String) -> String {
+    guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+    return String(apiVersion[..<slash])
+}

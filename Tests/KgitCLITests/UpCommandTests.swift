@@ -1,0 +1,60 @@
+import Foundation
+import KgitTesting
+import Testing
+
+/// `kgit up` driven as a user would: the built binary, and real kubectl against it.
+@Suite("kgit up: a whole cluster in one process", .timeLimit(.minutes(4)),
+       .enabled(if: KgitServerProcess.hasKubectl, "kubectl is not installed"))
+struct UpCommandTests {
+    /// Polls kubectl until `accept` is satisfied with its standard output (the time limit bounds the wait).
+    func eventually(_ cluster: KgitServerProcess, _ arguments: [String], _ accept: (String) -> Bool) async throws -> String {
+        while true {
+            let result = try await cluster.kubectl(arguments)
+            if result.status == 0 && accept(result.stdout) { return result.stdout }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    func podNames(_ output: String) -> [String] {
+        output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
+    }
+
+    @Test("nodes register Ready, and a Deployment rolls out, scales, replaces a deleted pod and is deleted with its pods")
+    func deploymentLifecycle() async throws {
+        let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "2"])
+        defer { cluster.stop() }
+        #expect(cluster.serverLog.contains("controllers: replicaset, deployment"))
+
+        let readiness = [
+            "get", "nodes", "-o",
+            "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}",
+        ]
+        let nodes = try await eventually(cluster, readiness) { $0.split(separator: "\n").count == 2 }
+        #expect(podNames(nodes) == ["kgit-node-1=True", "kgit-node-2=True"])
+
+        let created = try await cluster.kubectl(["create", "deployment", "web", "--image=nginx:1.27", "--replicas=2"])
+        #expect(created.status == 0, "\(created)")
+        let podsQuery = ["get", "pods", "-l", "app=web", "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"]
+        let first = podNames(try await eventually(cluster, podsQuery) { podNames($0).count == 2 })
+        #expect(first.allSatisfy { $0.hasPrefix("web-") })
+        let rs = try await cluster.kubectl(["get", "replicasets", "-l", "app=web", "--no-headers"])
+        #expect(rs.stdout.split(separator: "\n").count == 1)
+
+        let scaled = try await cluster.kubectl(["scale", "deployment", "web", "--replicas=3"])
+        #expect(scaled.status == 0, "\(scaled)")
+        _ = try await eventually(cluster, podsQuery) { podNames($0).count == 3 }
+
+        let victim = first[0]
+        let deleted = try await cluster.kubectl(["delete", "pod", victim, "--wait=false"])
+        #expect(deleted.status == 0, "\(deleted)")
+        let after = podNames(try await eventually(cluster, podsQuery) { out in
+            podNames(out).count == 3 && !podNames(out).contains(victim)
+        })
+        #expect(!after.contains(victim))
+
+        let gone = try await cluster.kubectl(["delete", "deployment", "web", "--wait=false"])
+        #expect(gone.status == 0, "\(gone)")
+        _ = try await eventually(cluster, podsQuery) { podNames($0).isEmpty }
+        _ = try await eventually(cluster, ["get", "replicasets", "-o", "name"]) { $0.isEmpty }
+    }
+}
