@@ -56,36 +56,8 @@ extension Validator {
             report.fileDiagnostics += crdProblems[source.path]?.values.flatMap { $0 } ?? []
         }
 
-        struct Work: Sendable {
-            var file: String
-            var document: Document
-        }
         let work = sources.flatMap { source in source.documents.map { Work(file: source.path, document: $0) } }
-        let options = self.options
-        let finalRegistry = registry
-        let results = ConcurrentMap.map(work) { item in
-            DocumentChecker.check(item.document, file: item.file, registry: finalRegistry, options: options)
-        }
-        var firstDefinition: [ObjectIdentity: (file: String, line: Int)] = [:]
-        for (item, result) in zip(work, results) {
-            guard var result else { continue }
-            result.diagnostics += crdProblems[item.file]?[item.document.index] ?? []
-            if let identity = ObjectIdentity(result), let root = item.document.root {
-                if let first = firstDefinition[identity] {
-                    result.diagnostics.append(
-                        Diagnostic(
-                            .warning, code: DiagnosticCode.duplicateObject.rawValue,
-                            message: "\(identity.kind) \(identity.namespace.isEmpty ? "" : identity.namespace + "/")\(identity.name) is defined twice; the later definition replaces the earlier one when applied",
-                            file: item.file, start: root.start, end: root.end, document: item.document.index,
-                            object: result.objectDescription, notes: ["first defined at \(first.file):\(first.line)"]))
-                } else {
-                    firstDefinition[identity] = (item.file, root.start.line)
-                }
-            }
-            result.diagnostics.sort(by: Diagnostic.sortedOrder)
-            report.documents.append(result)
-        }
-        report.fileDiagnostics.sort(by: Diagnostic.sortedOrder)
+        checkDocuments(work, registry: registry, crdProblems: crdProblems, into: &report)
         return report
     }
 }

@@ -63,20 +63,29 @@ public struct Validator: Sendable {
         }
 
         // Then every document of the inputs, in parallel.
-        struct Work: Sendable {
-            var file: String
-            var document: Document
-        }
         var work: [Work] = []
         for (offset, file) in files.enumerated() {
             let stream = parsed[schemaFiles.count + offset]
             report.fileDiagnostics += stream.errors.map { Self.diagnostic($0, file: file.path) }
             for document in stream.documents { work.append(Work(file: file.path, document: document)) }
         }
+        checkDocuments(work, registry: registry, crdProblems: crdProblems, into: &report)
+        return report
+    }
+
+    /// One document of one file, to be checked.
+    struct Work: Sendable {
+        var file: String
+        var document: Document
+    }
+
+    /// Checks every document (in parallel), adds the CRD problems found for it and a warning for an object
+    /// defined twice, and appends the results to `report` in input order.
+    func checkDocuments(_ work: [Work], registry: SchemaRegistry, crdProblems: [String: [Int: [Diagnostic]]],
+                        into report: inout ValidationReport) {
         let options = self.options
-        let finalRegistry = registry
         let results = ConcurrentMap.map(work) { item in
-            DocumentChecker.check(item.document, file: item.file, registry: finalRegistry, options: options)
+            DocumentChecker.check(item.document, file: item.file, registry: registry, options: options)
         }
         var firstDefinition: [ObjectIdentity: (file: String, line: Int)] = [:]
         for (item, result) in zip(work, results) {
@@ -98,7 +107,6 @@ public struct Validator: Sendable {
             report.documents.append(result)
         }
         report.fileDiagnostics.sort(by: Diagnostic.sortedOrder)
-        return report
     }
 
     /// Validates one node against a schema, as KGL does for values it type-checks: every problem, with
