@@ -28,6 +28,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
     case unionNotDiscriminable = "kgl-union-not-discriminable"
     case lockMismatch = "kgl-lock-mismatch"
     case refinementWidens = "kgl-refinement-widens"
+    case unsupportedSchema = "kgl-unsupported-schema"
 
     case duplicateEnvironment = "kgl-duplicate-environment"
     case unknownEnvironment = "kgl-unknown-environment"
@@ -69,6 +70,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .unionNotDiscriminable: return "union not discriminable"
         case .lockMismatch: return "import does not match its pin"
         case .refinementWidens: return "refinement widens"
+        case .unsupportedSchema: return "schema keyword not supported"
         case .unknownPatchField: return "unknown field in patch"
         case .invalidPatchValue: return "invalid patch value"
         case .missingObject: return "patched object not found"
@@ -189,7 +191,11 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
             return """
                 The import path is not in a form kgit knows. Built-in Kubernetes API packs are \
                 imported as "kgit:k8s@<minor>/<group>/<version>", for example "kgit:k8s@1.33/apps/v1", \
-                with "core" as the group of the legacy core API ("kgit:k8s@1.33/core/v1").
+                with "core" as the group of the legacy core API ("kgit:k8s@1.33/core/v1"). Files are \
+                imported as "crd:<file>" (the kinds of CustomResourceDefinitions), "openapi:<file>" \
+                (the components.schemas of an OpenAPI 3 document), "jsonschema:<file>" (a JSON Schema: \
+                its root as Root, and its $defs/definitions) or "<file>.kgl", relative to the \
+                repository root; each is pinned by its SHA-256 in kgit.lock or with `sha256 "..."`.
                 """
         case .invalidBinding:
             return """
@@ -218,6 +224,17 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
                 An imported file's SHA-256 is not the one pinned for it (by `sha256 "..."` on the \
                 import, or in kgit.lock), so the file changed since it was pinned. Review the change, \
                 then update the pin with `kgit lock` (which rewrites kgit.lock), or fix the import.
+                """
+        case .unsupportedSchema:
+            return """
+                An `openapi:` or `jsonschema:` import uses a JSON Schema keyword that kgit's schema model \
+                cannot express (`if`/`then`/`else`, `patternProperties`, `prefixItems`, \
+                `dependentRequired`, `unevaluatedProperties`, a `$ref` to another file, a type list \
+                such as [string, integer], `items` as a list...). Rather than check less than the \
+                document says, kgit refuses the import; the message gives the file, line and column, \
+                the keyword and its JSON pointer. Rewrite the schema with supported keywords (anyOf \
+                for several types, additionalProperties for typed extra fields), or describe the \
+                type in KGL instead.
                 """
         case .refinementWidens:
             return """
@@ -308,7 +325,7 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
             .invalidPattern, .notSupportedYet, .invalidDefault, .duplicateEnvironment, .unknownEnvironment, .environmentCycle,
             .invalidPatchPath, .conflictingPatch, .finalOverridden, .invalidImport, .invalidBinding, .unknownPatchField,
             .invalidPatchValue, .missingObject, .missingFile, .patchNotApplicable, .invalidRule, .unionNotDiscriminable,
-            .lockMismatch, .refinementWidens:
+            .lockMismatch, .refinementWidens, .unsupportedSchema:
             return true
         default: return false
         }

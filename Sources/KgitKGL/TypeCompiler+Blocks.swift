@@ -153,6 +153,42 @@ extension TypeCompiler {
         }
     }
 
+    /// Reports a refinement whose enumeration admits a value the base's enumeration excludes: a
+    /// refinement may only remove members. The message names both declarations.
+    mutating func checkEnumNarrows(_ base: Schema, _ refined: Schema, field: Block.Field) {
+        guard let old = base.enumValues ?? base.resolved?.enumValues, let new = refined.enumValues ?? refined.resolved?.enumValues
+        else { return }
+        let added = new.filter { value in !old.contains { TypeCompiler.sameValue($0, value) } }
+        guard !added.isEmpty else { return }
+        let shown = added.map(TypeCompiler.describe).joined(separator: ", ")
+        let baseOrigin = base.origin ?? base.resolved?.origin
+        let declared = baseOrigin.map { "the enumeration declared at \($0)" } ?? "the base's enumeration"
+        report(
+            .refinementWidens,
+            "\(pathText(field.path)): the refinement at \(file):\(field.range.start) allows \(shown), which \(declared) excludes; a refinement may only remove members",
+            at: field.type.range,
+            notes: ["the base allows \(old.map(TypeCompiler.describe).joined(separator: ", "))"])
+    }
+
+    /// Equal scalars, with 1 and 1.0 the same number.
+    static func sameValue(_ a: ScalarValue, _ b: ScalarValue) -> Bool {
+        switch (a, b) {
+        case (.int(let x), .float(let y)), (.float(let y), .int(let x)): return Double(x) == y
+        default: return a == b
+        }
+    }
+
+    /// A scalar as KGL writes it: strings quoted.
+    static func describe(_ value: ScalarValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return "\(b)"
+        case .int(let i): return "\(i)"
+        case .float(let f): return NumberText.format(f)
+        case .string(let s): return s.debugDescription
+        }
+    }
+
     /// A path as written (`spec.template.spec.containers[*]`), for messages.
     func pathText(_ path: Path) -> String { text(path.range) }
 
@@ -228,6 +264,12 @@ extension TypeCompiler {
 
     /// `schema` with the field at `steps` narrowed by `field`'s type (and made required unless `?`).
     private mutating func narrow(_ schema: Schema, along steps: ArraySlice<Path.Step>, field: Block.Field) -> Schema? {
+        if steps.count == field.path.steps.count, case .message(let inner, let message) = field.type.kind {
+            // `path: T else "message"`: the message covers the refined field.
+            var unwrapped = field
+            unwrapped.type = inner
+            return narrow(schema, along: steps, field: unwrapped)?.with(errorMessage: message.value)
+        }
         guard let step = steps.first else {
             let terms: [TypeExpr]
             if case .intersection(let all) = field.type.kind { terms = all } else { terms = [field.type] }
@@ -242,6 +284,7 @@ extension TypeCompiler {
                 return refine(schema, named: name, with: block)
             }
             guard let narrower = compileType(field.type) else { return nil }
+            checkEnumNarrows(schema, narrower, field: field)
             return rebuilt(schema, allOf: [narrower])
         }
         let resolved = schema.resolved ?? schema
@@ -250,6 +293,14 @@ extension TypeCompiler {
             // A key of a map (`limits.memory`) narrows the map's value type for that key.
             if object.properties[label.name] == nil, case .typed(let values) = object.additionalProperties {
                 guard let narrowed = narrow(values, along: steps.dropFirst(), field: field) else { return nil }
+                object.properties[label.name] = narrowed
+                object.propertyNames.append(label.name)
+                if steps.count == 1, !field.optional { object.required.append(label.name) }
+                return rebuilt(resolved, shape: .object(object))
+            }
+            // An open struct has every field: naming one constrains it.
+            if object.properties[label.name] == nil, case .preserveUnknown = object.additionalProperties {
+                guard let narrowed = narrow(Schema(.any, nullable: true), along: steps.dropFirst(), field: field) else { return nil }
                 object.properties[label.name] = narrowed
                 object.propertyNames.append(label.name)
                 if steps.count == 1, !field.optional { object.required.append(label.name) }

@@ -64,8 +64,10 @@ extension TypeCompiler {
         // A constraint on a named type does not change that type: it is checked alongside it.
         if case .reference = schema.shape {
             guard let target = schema.resolved else { return schema }
-            guard let alone = apply(constraint, to: Schema(target.shape)) else { return nil }
-            return rebuilt(schema, allOf: [Schema(alone.shape, not: alone.not, checks: alone.checks)])
+            // The constraint alone, on a value of the same kind: added to the named type's own
+            // constraints (a pattern never replaces the type's pattern), not merged into them.
+            guard let alone = apply(constraint, to: Schema(TypeCompiler.unconstrained(target.shape))) else { return nil }
+            return rebuilt(schema, allOf: [alone])
         }
         switch constraint.kind {
         case .paren(let inner), .message(let inner, _):
@@ -88,12 +90,14 @@ extension TypeCompiler {
                 report(.invalidPattern, "invalid regular expression \(pattern.text)", at: pattern.range)
                 return nil
             }
-            if negated { return rebuilt(schema, not: Schema(.string(StringSchema(pattern: compiled)))) }
+            let origin = "\(file):\(constraint.range.start)"
+            if negated { return rebuilt(schema, not: Schema(.string(StringSchema(pattern: compiled)), origin: origin)) }
             if string.pattern == nil {
                 string.pattern = compiled
-                return rebuilt(schema, shape: .string(string))
+                return rebuilt(schema, shape: .string(string)).with(origin: origin)
             }
-            return rebuilt(schema, allOf: [Schema(.string(StringSchema(pattern: compiled)))])
+            // The value must match both: the pattern already there (an imported one) and this one.
+            return rebuilt(schema, allOf: [Schema(.string(StringSchema(pattern: compiled)), origin: origin)])
         case .call(let name, let args):
             return call(name, args, on: schema, at: constraint.range)
         default:
@@ -199,6 +203,18 @@ extension TypeCompiler {
         }
     }
 
+    /// A shape of the same kind as `shape` with none of its constraints.
+    static func unconstrained(_ shape: Schema.Shape) -> Schema.Shape {
+        switch shape {
+        case .string(let s): return .string(StringSchema(format: s.format))
+        case .integer(let n): return .integer(NumericSchema(format: n.format))
+        case .number(let n): return .number(NumericSchema(format: n.format))
+        case .array: return .array(ArraySchema(items: Schema(.any, nullable: true)))
+        case .object: return .object(ObjectSchema(additionalProperties: .preserveUnknown))
+        default: return shape
+        }
+    }
+
     /// A copy of `schema` with a new shape, more `allOf` schemas, a `not`, or more rules.
     func rebuilt(
         _ s: Schema, shape: Schema.Shape? = nil, allOf extra: [Schema] = [], not: Schema? = nil,
@@ -208,6 +224,6 @@ extension TypeCompiler {
             shape ?? s.shape, nullable: s.nullable, description: s.description, enumValues: s.enumValues,
             allOf: s.allOf + extra, anyOf: s.anyOf, oneOf: s.oneOf, not: not ?? s.not,
             validations: s.validations + validations, checks: s.checks + checks, patchStrategy: s.patchStrategy,
-            patchMergeKey: s.patchMergeKey, definitionName: s.definitionName)
+            patchMergeKey: s.patchMergeKey, definitionName: s.definitionName, errorMessage: s.errorMessage, origin: s.origin)
     }
 }

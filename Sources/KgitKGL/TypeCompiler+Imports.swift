@@ -1,23 +1,27 @@
 import KgitSchema
 import KgitYAML
 
-// Imports of files: other KGL files and CRD files, each pinned by its SHA-256.
+// Imports of files: other KGL files, CRD files, OpenAPI documents and JSON Schemas, each pinned by
+// its SHA-256.
 extension TypeCompiler {
-    /// Loads `import x "crd:<file>"` or `import x "<file>.kgl"`, after checking its pin.
+    /// The prefixes of file imports that are not KGL, and what each reads.
+    enum ForeignImport: String, CaseIterable {
+        case crd = "crd:"
+        case openAPI = "openapi:"
+        case jsonSchema = "jsonschema:"
+    }
+
+    /// Loads `import x "crd:<file>"`, `"openapi:<file>"`, `"jsonschema:<file>"` or `"<file>.kgl"`,
+    /// after checking its pin.
     mutating func importFile(_ decl: Module.ImportDecl) {
         let written = decl.path.value
-        let isCRD = written.hasPrefix("crd:")
-        if written.hasPrefix("openapi:") || written.hasPrefix("jsonschema:") {
-            report(
-                .notSupportedYet, "openapi: and jsonschema: imports are not supported yet; import CRDs with crd:<file>",
-                at: decl.path.range)
-            return
-        }
-        let path = ImportLoader.normalized(isCRD ? String(written.dropFirst(4)) : written)
-        guard isCRD || path.hasSuffix(".kgl") else {
+        let foreign = ForeignImport.allCases.first { written.hasPrefix($0.rawValue) }
+        let isCRD = foreign == .crd
+        let path = ImportLoader.normalized(foreign.map { String(written.dropFirst($0.rawValue.count)) } ?? written)
+        guard foreign != nil || path.hasSuffix(".kgl") else {
             report(
                 .invalidImport,
-                "an import is kgit:k8s@<version>/<group>/<version>, crd:<file>, or a KGL file such as ./types.kgl",
+                "an import is kgit:k8s@<version>/<group>/<version>, crd:<file>, openapi:<file>, jsonschema:<file>, or a KGL file such as ./types.kgl",
                 at: decl.path.range)
             return
         }
@@ -60,7 +64,7 @@ extension TypeCompiler {
             return
         }
         if isCRD {
-            let loaded = CustomResourceSchemas.load(bytes)
+            let loaded = CustomResourceSchemas.load(bytes, file: path)
             for problem in loaded.problems {
                 report(.invalidImport, "\(path): \(problem)", at: decl.path.range)
             }
@@ -72,6 +76,15 @@ extension TypeCompiler {
                 report(.invalidImport, "\(path) defines no CustomResourceDefinition", at: decl.path.range)
             }
             customKinds[decl.name.name] = kinds
+            return
+        }
+        if let foreign, foreign != .crd {
+            let loaded = SchemaDocument.load(bytes, kind: foreign == .openAPI ? .openAPI : .jsonSchema, file: path)
+            for problem in loaded.problems {
+                report(
+                    .unsupportedSchema, "\(path):\(problem.mark): \(problem.message) (at \(problem.pointer))", at: decl.path.range)
+            }
+            modules[decl.name.name] = loaded.types
             return
         }
         let source = String(decoding: bytes, as: UTF8.self)

@@ -200,9 +200,12 @@ struct TypeCompiler {
         case .number(let n): return literal(n)
         case .block(let block): return compileBlock(block)
         case .paren(let inner): return compileType(inner)
-        case .message(let inner, _): return compileType(inner)
+        case .message(let inner, let message): return compileType(inner)?.with(errorMessage: message.value)
         case .list(let element, let modifiers): return compileList(element, modifiers)
-        case .union(let terms): return compileUnion(terms)
+        case .union(let terms):
+            guard let union = compileUnion(terms) else { return nil }
+            // An enumeration names where it was declared, for refinements and diagnostics.
+            return union.enumValues == nil || union.origin != nil ? union : union.with(origin: "\(file):\(type.range.start)")
         case .intersection(let terms): return compileIntersection(terms)
         case .call, .range, .bound, .match:
             // A constraint alone constrains whatever value it meets.

@@ -14,8 +14,10 @@ struct CustomResourceDefinition {
 
     /// Reads a CRD document; problems (a name that is not `<plural>.<group>`, a schema that does not
     /// compile) are appended to `problems` with the node they are at and their path.
+    /// `file`, when given, names the file in the `origin` of enumerations and patterns.
     static func compile(
-        _ root: Node, catalog: KubernetesCatalog, problems: inout [(node: Node, path: [PathComponent], message: String)]
+        _ root: Node, catalog: KubernetesCatalog, problems: inout [(node: Node, path: [PathComponent], message: String)],
+        file: String? = nil
     ) -> CustomResourceDefinition? {
         guard let spec = root.member("spec"), let group = spec.member("group")?.string, let names = spec.member("names"),
             let kind = names.member("kind")?.string, !kind.isEmpty
@@ -44,6 +46,12 @@ struct CustomResourceDefinition {
                 continue
             }
             var compiler = SchemaCompiler(dialect: .structural)
+            if let file {
+                var reader = SchemaDocument.Reader(kind: .jsonSchema)
+                reader.check(schemaNode, pointer: "", path: "")
+                let marks = reader.marks
+                compiler.origin = { path in marks[path].map { "\(file):\($0)" } }
+            }
             let compiled = compiler.compile(JSONValue(schemaNode), path: "")
             for problem in compiler.problems {
                 problems.append((schemaNode, basePath, "\(problem.message) (at \(problem.path.isEmpty ? "the root" : problem.path))"))

@@ -14,8 +14,11 @@ public enum CustomResourceSchemas {
     }
 
     /// The kinds the CRDs in `bytes` (a YAML stream) define, and the problems found, as messages
-    /// with their line.
-    public static func load(_ bytes: [UInt8], kubernetesVersion: String = "1.33") -> (kinds: [Kind], problems: [String]) {
+    /// with their line. `file`, when given, names the file in the `origin` of enumerations and
+    /// patterns (for diagnostics that name where a constraint was declared).
+    public static func load(
+        _ bytes: [UInt8], kubernetesVersion: String = "1.33", file: String? = nil
+    ) -> (kinds: [Kind], problems: [String]) {
         let documents: [Document]
         do {
             documents = try YAMLParser.parse(bytes)
@@ -33,7 +36,7 @@ public enum CustomResourceSchemas {
         for document in documents {
             guard let root = document.root, root.member("kind")?.string == "CustomResourceDefinition" else { continue }
             var found: [(node: Node, path: [PathComponent], message: String)] = []
-            guard let crd = CustomResourceDefinition.compile(root, catalog: catalog, problems: &found) else { continue }
+            guard let crd = CustomResourceDefinition.compile(root, catalog: catalog, problems: &found, file: file) else { continue }
             problems += found.map { "\($0.node.start): \($0.message)" }
             let storageVersions = Set((root.member("spec")?.member("versions")?.sequence ?? []).compactMap { version -> String? in
                 version.member("storage")?.scalar?.value == .bool(true) ? version.member("name")?.string : nil

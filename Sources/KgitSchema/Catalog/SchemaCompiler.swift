@@ -10,6 +10,9 @@ struct SchemaCompiler {
     enum Dialect {
         case kubernetesDefinitions
         case structural
+        /// JSON Schema and OpenAPI documents (`openapi:` and `jsonschema:` imports): an object is open
+        /// unless `additionalProperties` says otherwise, and a schema without a type accepts null.
+        case jsonSchema
     }
 
     let dialect: Dialect
@@ -21,6 +24,9 @@ struct SchemaCompiler {
     private(set) var unlinked: [String] = []
     /// Problems found while compiling (a bad pattern), as (JSON path, message).
     private(set) var problems: [(path: String, message: String)] = []
+    /// Where the schema at a compiler path (`Widget.spec.size`) was declared, for schemas with an
+    /// enumeration or a pattern; nil when positions are not known.
+    var origin: ((String) -> String?)?
 
     init(dialect: Dialect, rules: KubernetesRules? = nil, references: [String: SchemaReference] = [:]) {
         self.dialect = dialect
@@ -58,6 +64,7 @@ struct SchemaCompiler {
         }
         let description = json["description"]?.string
         var enumValues = json["enum"]?.array.map { $0.compactMap(Self.scalarValue) }
+        if let constant = json["const"].flatMap(Self.scalarValue) { enumValues = [constant] }
         var checks: [SchemaCheck] = []
         if let rules, let definition {
             if let property {
@@ -116,7 +123,7 @@ struct SchemaCompiler {
                     shape = .array(compileArray(json, path: path, definition: definition, property: property))
                 } else {
                     shape = .any
-                    if dialect == .kubernetesDefinitions || inCombinator { nullable = true }
+                    if dialect != .structural || inCombinator { nullable = true }
                 }
             }
         }
@@ -143,7 +150,8 @@ struct SchemaCompiler {
             shape, nullable: nullable, description: description, enumValues: enumValues, allOf: allOf, anyOf: anyOf,
             oneOf: oneOf, not: not, validations: validations,
             checks: validations.isEmpty ? checks : checks + [CELRuleCheck.check(validations)], patchStrategy: patchStrategy,
-            patchMergeKey: patchMergeKey, definitionName: property == nil ? definition : nil)
+            patchMergeKey: patchMergeKey, definitionName: property == nil ? definition : nil,
+            origin: enumValues != nil || json["pattern"] != nil ? origin?(path) : nil)
     }
 
     // MARK: - Shapes
@@ -173,6 +181,8 @@ struct SchemaCompiler {
                 additional = properties.isEmpty ? .preserveUnknown : .closed
             case .structural:
                 additional = .closed
+            case .jsonSchema:
+                additional = .preserveUnknown
             }
         }
         var unions: [DiscriminatedUnion] = []
@@ -227,15 +237,20 @@ struct SchemaCompiler {
         switch json["exclusiveMinimum"] {
         case .bool(let exclusive)?: schema.exclusiveMinimum = exclusive
         case .number(let bound)?:
-            schema.minimum = bound
-            schema.exclusiveMinimum = true
+            // With both, the tighter bound holds.
+            if schema.minimum.map({ bound >= $0 }) ?? true {
+                schema.minimum = bound
+                schema.exclusiveMinimum = true
+            }
         default: break
         }
         switch json["exclusiveMaximum"] {
         case .bool(let exclusive)?: schema.exclusiveMaximum = exclusive
         case .number(let bound)?:
-            schema.maximum = bound
-            schema.exclusiveMaximum = true
+            if schema.maximum.map({ bound <= $0 }) ?? true {
+                schema.maximum = bound
+                schema.exclusiveMaximum = true
+            }
         default: break
         }
         schema.multipleOf = json["multipleOf"]?.number

@@ -64,13 +64,19 @@ public final class Schema: Sendable {
     public let patchMergeKey: String?
     /// The name of the definition this schema was compiled from (`io.k8s.api.core.v1.Container`), if any.
     public let definitionName: String?
+    /// A message that replaces the validator's own when a value violates this schema (KGL's
+    /// `T else "message"`); the validator's message is kept as a note.
+    public let errorMessage: String?
+    /// Where this schema's enumeration or pattern was declared (`types.kgl:3:12`,
+    /// `api/openapi.yaml:14:11`), when known; diagnostics about them name it.
+    public let origin: String?
 
     /// Creates a schema; every argument but `shape` has a neutral default.
     public init(
         _ shape: Shape, nullable: Bool = false, description: String? = nil, enumValues: [ScalarValue]? = nil,
         allOf: [Schema] = [], anyOf: [Schema] = [], oneOf: [Schema] = [], not: Schema? = nil,
         validations: [ValidationRule] = [], checks: [SchemaCheck] = [], patchStrategy: PatchStrategy = [],
-        patchMergeKey: String? = nil, definitionName: String? = nil
+        patchMergeKey: String? = nil, definitionName: String? = nil, errorMessage: String? = nil, origin: String? = nil
     ) {
         self.shape = shape
         self.nullable = nullable
@@ -85,18 +91,22 @@ public final class Schema: Sendable {
         self.patchStrategy = patchStrategy
         self.patchMergeKey = patchMergeKey
         self.definitionName = definitionName
+        self.errorMessage = errorMessage
+        self.origin = origin
     }
 
     /// A copy of this schema with some annotations replaced (the shape is shared, not copied).
     public func with(
         description: String?? = nil, enumValues: [ScalarValue]?? = nil, checks: [SchemaCheck]? = nil,
-        patchStrategy: PatchStrategy? = nil, patchMergeKey: String?? = nil, nullable: Bool? = nil
+        patchStrategy: PatchStrategy? = nil, patchMergeKey: String?? = nil, nullable: Bool? = nil,
+        errorMessage: String?? = nil, origin: String?? = nil
     ) -> Schema {
         Schema(
             shape, nullable: nullable ?? self.nullable, description: description ?? self.description,
             enumValues: enumValues ?? self.enumValues, allOf: allOf, anyOf: anyOf, oneOf: oneOf, not: not,
             validations: validations, checks: checks ?? self.checks, patchStrategy: patchStrategy ?? self.patchStrategy,
-            patchMergeKey: patchMergeKey ?? self.patchMergeKey, definitionName: definitionName)
+            patchMergeKey: patchMergeKey ?? self.patchMergeKey, definitionName: definitionName,
+            errorMessage: errorMessage ?? self.errorMessage, origin: origin ?? self.origin)
     }
 
     /// The schema with references followed (at most 64 hops, so a reference cycle cannot hang the

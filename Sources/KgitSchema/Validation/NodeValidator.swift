@@ -45,6 +45,26 @@ struct NodeValidator {
     /// Validates `node` against `schema`; `typeName` names the type for messages (a definition's full
     /// name, shortened only when a message needs it).
     mutating func validate(_ node: Node, _ schema: Schema, typeName: String? = nil) {
+        guard let message = schema.errorMessage else {
+            validateValue(node, schema, typeName: typeName)
+            return
+        }
+        // `T else "message"`: the author's message replaces the checker's, which becomes a note. A
+        // message nearer the value (an inner `else`) was applied first and is kept.
+        let before = diagnostics.count
+        validateValue(node, schema, typeName: typeName)
+        for index in diagnostics.indices.dropFirst(before)
+        where diagnostics[index].severity == .error && diagnostics[index].notes.first?.hasPrefix(Self.replacedNote) != true {
+            let original = diagnostics[index].message
+            diagnostics[index].message = message
+            diagnostics[index].notes.insert(Self.replacedNote + original, at: 0)
+        }
+    }
+
+    /// The note that keeps the checker's message when an `else` message replaced it.
+    static let replacedNote = "the value violates the type: "
+
+    private mutating func validateValue(_ node: Node, _ schema: Schema, typeName: String?) {
         if case .reference(let reference) = schema.shape {
             guard let target = reference.target else { return }
             if schema.nullable, node.isNull { return }
@@ -70,7 +90,7 @@ struct NodeValidator {
         case .array(let array):
             collectionMatched = validateArray(node, array, schema: schema)
         case .string(let constraints):
-            validateString(node, constraints)
+            validateString(node, constraints, origin: schema.origin)
         case .integer(let constraints):
             validateInteger(node, constraints)
         case .number(let constraints):
@@ -121,6 +141,7 @@ struct NodeValidator {
             if let suggestion = Suggestion.closest(to: scalar.text, among: candidates) {
                 notes.append("did you mean `\(suggestion)`?")
             }
+            if let origin = schema.origin { notes.append("enumeration declared at \(origin)") }
             report(
                 .enumValue, "unsupported value \(Self.describeValue(scalar)); expected one of \(shown.joined(separator: ", "))",
                 at: node, notes: notes)
@@ -286,7 +307,7 @@ struct NodeValidator {
 
     // MARK: - Scalars
 
-    private mutating func validateString(_ node: Node, _ constraints: StringSchema) {
+    private mutating func validateString(_ node: Node, _ constraints: StringSchema, origin: String?) {
         guard let scalar = node.scalar, case .string = scalar.value else {
             mismatch(node, expected: "string")
             return
@@ -302,7 +323,9 @@ struct NodeValidator {
             }
         }
         if let pattern = constraints.pattern, !pattern.matches(text) {
-            report(.pattern, "\(Self.describe(scalar)) does not match the pattern `\(pattern.source)`", at: node)
+            report(
+                .pattern, "\(Self.describe(scalar)) does not match the pattern `\(pattern.source)`", at: node,
+                notes: origin.map { ["pattern declared at \($0)"] } ?? [])
         }
         switch constraints.format {
         case "date-time"?:
