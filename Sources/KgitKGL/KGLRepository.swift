@@ -144,8 +144,8 @@ public struct KGLRepository: Sendable {
         _ inputs: [SourceFile], files: [SourceFile] = [], environment: String? = nil, options: ValidationOptions,
         schemaFiles: [SourceFile] = []
     ) throws(CatalogError) -> ValidationReport {
-        let validator = try Validator(options: self.options(options), schemaFiles: schemaFiles)
         guard let environment else {
+            let validator = try Validator(options: self.options(options), schemaFiles: schemaFiles)
             var report = validator.validate(inputs)
             for index in report.documents.indices {
                 let document = report.documents[index]
@@ -158,6 +158,18 @@ public struct KGLRepository: Sendable {
             report.fileDiagnostics.sort(by: Diagnostic.sortedOrder)
             return report
         }
+        return try render(inputs, files: files, environment: environment, options: options, schemaFiles: schemaFiles).report
+    }
+
+    /// Renders `environment` over `inputs` (the manifests outside envs/ are the base; `files` are
+    /// those an `add` may name) and validates the result with the bindings in force: the rendered
+    /// documents with the report `validate(_:environment:)` gives for them. `kgit render` prints
+    /// the documents only when the report is valid.
+    public func render(
+        _ inputs: [SourceFile], files: [SourceFile] = [], environment: String, options: ValidationOptions,
+        schemaFiles: [SourceFile] = []
+    ) throws(CatalogError) -> (report: ValidationReport, rendered: RenderedEnvironment) {
+        let validator = try Validator(options: self.options(options), schemaFiles: schemaFiles)
         let base = inputs.filter { !isEnvironmentFile($0.path) }
         let rendered = RenderedEnvironment(
             kgl: source, kglFile: kglFile, environment: environment, base: base, files: files + inputs, root: root,
@@ -181,7 +193,7 @@ public struct KGLRepository: Sendable {
         report.fileDiagnostics = report.fileDiagnostics.filter {
             seen.insert("\($0.file):\($0.start):\($0.code):\($0.message)").inserted
         }.sorted(by: Diagnostic.sortedOrder)
-        return report
+        return (report, rendered)
     }
 
     /// `diagnostic` with the declaration in the bound type that constrains its field, when there is one.

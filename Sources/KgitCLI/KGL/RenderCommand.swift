@@ -15,7 +15,9 @@ struct RenderCommand: AsyncParsableCommand {
             environment (`env prod extends staging { patch ... }`) to the base manifests (the YAML files under \
             PATH outside envs/; `add "prod/pdb.yaml"` brings in files from envs/), checks every \
             `require` block, and prints the resulting documents. Nothing is printed when the KGL file or a patch \
-            has an error; the errors name the file, line and column where the offending value came from.
+            has an error, or when a rendered document breaks its bound KGL type or its Kubernetes schema: the \
+            errors are those `kgit validate --env NAME PATH` reports, and name the file, line and column \
+            where the offending value came from.
 
             Exit status: 0 rendered, 1 the configuration has errors, 2 usage or I/O errors.
 
@@ -48,18 +50,21 @@ struct RenderCommand: AsyncParsableCommand {
             throw ExitWith(message: "kgit render: \(error)", code: 2)
         }
         let kgl = String(decoding: kglData, as: UTF8.self)
-        // The base is every manifest outside envs/; an environment's `add` may name any manifest.
-        let base = manifests.filter { !$0.path.hasPrefix(root + "/envs/") }
-        let rendered = RenderedEnvironment(
-            kgl: kgl, kglFile: kglPath, environment: env, base: base, files: manifests, root: root,
-            loader: ImportLoader(root: root))
-        let errors = rendered.diagnostics.filter { $0.severity == .error }
-        if !rendered.diagnostics.isEmpty {
-            let report = ValidationReport(fileDiagnostics: rendered.diagnostics)
-            let sources = SourceLines(manifests + [SourceFile(path: kglPath, bytes: Array(kglData))])
+        // Rendered and validated exactly as `kgit validate --env NAME PATH` does, bound types and
+        // Kubernetes schemas alike: invalid output is not printed.
+        let repository = KGLRepository(root: root, source: kgl, loader: ImportLoader(root: root))
+        let report: ValidationReport
+        let rendered: RenderedEnvironment
+        do {
+            (report, rendered) = try repository.render(manifests, files: manifests, environment: env, options: ValidationOptions())
+        } catch {
+            throw ExitWith(message: "kgit render: \(error)", code: 2)
+        }
+        if !report.diagnostics.isEmpty {
+            let sources = SourceLines(manifests + [SourceFile(path: repository.kglFile, bytes: Array(kglData))])
             FileHandle.standardError.write(Data(OutputFormat.text.render(report, sources: sources).utf8))
         }
-        if !errors.isEmpty { throw ExitCode(1) }
+        if !report.isValid { throw ExitCode(1) }
         switch output {
         case .yaml:
             print(rendered.yaml, terminator: "")

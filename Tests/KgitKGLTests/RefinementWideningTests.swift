@@ -1,0 +1,75 @@
+import KgitSchema
+import KgitYAML
+import Testing
+
+@testable import KgitKGL
+
+/// Refinements may only narrow enumerations and add patterns; `else` messages replace the checker's.
+@Suite struct RefinementWideningTests {
+    static let base = """
+        type Base = {
+          size: "small" | "medium" | "large"
+          name: string & =~"^[a-z]+$"
+        }
+
+        """
+
+    static func diagnostics(_ kgl: String) -> [String] {
+        CompiledTypes(source: kgl, file: "t.kgl").diagnostics.map { "\($0.start) \($0.code): \($0.message)" }
+    }
+
+    /// The messages and notes of checking `yaml` against type `name`.
+    static func check(_ kgl: String, _ name: String, _ yaml: String) throws -> [String] {
+        let compiled = CompiledTypes(source: kgl, file: "t.kgl")
+        #expect(compiled.diagnostics.map(\.message) == [])
+        let schema = try #require(compiled.types[name])
+        let root = try #require(try YAMLParser.parse(yaml).first?.root)
+        return Validator.validate(root, against: schema).map { ([$0.message] + $0.notes).joined(separator: " | ") }
+    }
+
+    @Test func aRefinementMayRemoveEnumerationMembers() throws {
+        let kgl = Self.base + "type Small = Base { size: \"small\" | \"medium\" }\n"
+        #expect(Self.diagnostics(kgl) == [])
+        #expect(try Self.check(kgl, "Small", "{size: large, name: a}").count == 1)
+    }
+
+    @Test func aRefinementThatAddsAnEnumerationMemberNamesBothDeclarations() {
+        let kgl = Self.base + "type Huge = Base { size: \"small\" | \"huge\" }\n"
+        #expect(Self.diagnostics(kgl) == [
+            "6:26 kgl-refinement-widens: size: the refinement at t.kgl:6:20 allows \"huge\", which the enumeration declared at t.kgl:2:9 excludes; a refinement may only remove members"
+        ])
+    }
+
+    @Test func aRefinedPatternIsCheckedBesideTheBasePatternNeverInsteadOfIt() throws {
+        let kgl = Self.base + "type A = Base { name: =~\"^a\" }\n"
+        #expect(Self.diagnostics(kgl) == [])
+        #expect(try Self.check(kgl, "A", "{size: small, name: abc}") == [])
+        // Matches the base's pattern, not the refinement's.
+        #expect(try Self.check(kgl, "A", "{size: small, name: zed}") == [
+            "string \"zed\" does not match the pattern `^a` | pattern declared at t.kgl:6:23"
+        ])
+        // Matches the refinement's pattern, not the base's.
+        #expect(try Self.check(kgl, "A", "{size: small, name: a1}") == [
+            "string \"a1\" does not match the pattern `^[a-z]+$` | pattern declared at t.kgl:3:18"
+        ])
+    }
+
+    @Test func anElseMessageReplacesTheCheckersMessageAndKeepsItAsANote() throws {
+        let kgl = "type Image = string & =~\"@sha256:\" else \"pin images by digest\"\ntype Pod = { image: Image, tag?: =~\"^v\" else \"tags start with v\" }\n"
+        #expect(try Self.check(kgl, "Image", "web@sha256:00") == [])
+        #expect(try Self.check(kgl, "Image", "web:latest") == [
+            "pin images by digest | the value violates the type: string \"web:latest\" does not match the pattern `@sha256:` | pattern declared at t.kgl:1:23"
+        ])
+        #expect(try Self.check(kgl, "Pod", "{image: web, tag: x}") == [
+            "pin images by digest | the value violates the type: string \"web\" does not match the pattern `@sha256:` | pattern declared at t.kgl:1:23",
+            "tags start with v | the value violates the type: string \"x\" does not match the pattern `^v` | pattern declared at t.kgl:2:34",
+        ])
+    }
+
+    @Test func anElseMessageOnARefinedFieldCoversIt() throws {
+        let kgl = Self.base + "type A = Base { name: =~\"^a\" else \"names start with a\" }\n"
+        #expect(try Self.check(kgl, "A", "{size: small, name: zed}") == [
+            "names start with a | the value violates the type: string \"zed\" does not match the pattern `^a` | pattern declared at t.kgl:6:23"
+        ])
+    }
+}

@@ -1,0 +1,149 @@
+import KgitSchema
+import KgitYAML
+import Testing
+
+/// OpenAPI documents and JSON Schemas read into the schema model: what maps, what is refused.
+@Suite struct SchemaDocumentTests {
+    static func load(_ text: String, _ kind: SchemaDocument.Kind = .jsonSchema) -> (types: [String: Schema], problems: [String]) {
+        let loaded = SchemaDocument.load(Array(text.utf8), kind: kind, file: "s.json")
+        return (loaded.types, loaded.problems.map { "\($0.mark) \($0.pointer): \($0.message)" })
+    }
+
+    /// The codes of checking `yaml` against `schema`.
+    static func codes(_ schema: Schema?, _ yaml: String) throws -> [String] {
+        let schema = try #require(schema)
+        let root = try #require(try YAMLParser.parse(yaml).first?.root)
+        return Validator.validate(root, against: schema).map(\.code)
+    }
+
+    static let values = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "type": "object",
+          "required": ["image"],
+          "properties": {
+            "image": {"$ref": "#/$defs/Image"},
+            "replicas": {"type": "integer", "exclusiveMinimum": 0, "maximum": 10},
+            "ratio": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+            "tier": {"const": "web"},
+            "mode": {"enum": ["fast", "safe"]},
+            "tags": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": true, "maxItems": 2},
+            "labels": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 3}},
+            "either": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+%$"}]},
+            "one": {"oneOf": [{"type": "integer", "maximum": 5}, {"type": "integer", "minimum": 3}]},
+            "both": {"allOf": [{"type": "string", "minLength": 2}, {"type": "string", "maxLength": 3}]},
+            "note": {"type": ["string", "null"]}
+          },
+          "additionalProperties": false,
+          "$defs": {
+            "Image": {
+              "type": "object",
+              "required": ["repository"],
+              "properties": {"repository": {"type": "string", "pattern": "^[a-z./-]+$"}, "tag": {"type": "string"}}
+            }
+          }
+        }
+        """
+
+    @Test func aJSONSchemaRootAndItsDefsBecomeTypes() throws {
+        let loaded = Self.load(Self.values)
+        #expect(loaded.problems == [])
+        #expect(Set(loaded.types.keys) == ["Root", "Image"])
+        #expect(try Self.codes(loaded.types["Root"], "image: {repository: example.com/web}") == [])
+        #expect(try Self.codes(loaded.types["Image"], "{tag: v1}") == ["required"])
+    }
+
+    @Test func everySupportedKeywordConstrainsTheValue() throws {
+        let root = Self.load(Self.values).types["Root"]
+        let ok = "image: {repository: web}\n"
+        #expect(try Self.codes(root, ok + "replicas: 10\nratio: 0.5\ntier: web\nmode: safe\ntags: [a, b]\nlabels: {a: xyz}\neither: 50%\none: 1\nboth: ab\nnote: null") == [])
+        #expect(try Self.codes(root, "{}") == ["required"])
+        #expect(try Self.codes(root, ok + "replicas: 0") == ["minimum"])
+        #expect(try Self.codes(root, ok + "replicas: 11") == ["maximum"])
+        #expect(try Self.codes(root, ok + "ratio: 1") == ["maximum"])
+        #expect(try Self.codes(root, ok + "tier: api") == ["enum"])
+        #expect(try Self.codes(root, ok + "mode: slow") == ["enum"])
+        #expect(try Self.codes(root, ok + "tags: [a, a]") == ["duplicate-item"])
+        #expect(try Self.codes(root, ok + "tags: [a, b, c]") == ["max-items"])
+        #expect(try Self.codes(root, ok + "tags: ['']") == ["min-length"])
+        #expect(try Self.codes(root, ok + "labels: {a: long}") == ["max-length"])
+        #expect(try Self.codes(root, ok + "either: fifty") == ["any-of"])
+        #expect(try Self.codes(root, ok + "one: 4") == ["one-of"])
+        #expect(try Self.codes(root, ok + "both: abcd") == ["max-length"])
+        #expect(try Self.codes(root, ok + "extra: 1") == ["unknown-field"])
+        #expect(try Self.codes(root, "image: {repository: Web}") == ["pattern"])
+    }
+
+    @Test func objectsWithoutAdditionalPropertiesAdmitOtherFields() throws {
+        let loaded = Self.load(#"{"type": "object", "properties": {"a": {"type": "integer"}}}"#)
+        #expect(try Self.codes(loaded.types["Root"], "{a: 1, b: 2}") == [])
+        #expect(try Self.codes(loaded.types["Root"], "{a: x}") == ["type-mismatch"])
+    }
+
+    @Test func anOpenAPIDocumentsComponentSchemasBecomeTypes() throws {
+        let loaded = Self.load(
+            """
+            openapi: 3.0.3
+            info: {title: t, version: "1"}
+            paths: {}
+            components:
+              schemas:
+                Config:
+                  type: object
+                  required: [port]
+                  additionalProperties: false
+                  properties:
+                    port: {type: integer, minimum: 1, maximum: 65535, exclusiveMaximum: true}
+                    mode: {$ref: '#/components/schemas/Mode'}
+                    owner: {type: string, nullable: true}
+                Mode: {type: string, enum: [fast, safe]}
+            """, .openAPI)
+        #expect(loaded.problems == [])
+        #expect(try Self.codes(loaded.types["Config"], "{port: 80, mode: fast, owner: null}") == [])
+        #expect(try Self.codes(loaded.types["Config"], "{port: 65535}") == ["maximum"])
+        #expect(try Self.codes(loaded.types["Config"], "{port: 1, mode: slow}") == ["enum"])
+    }
+
+    @Test func anEnumerationAndAPatternRememberWhereTheyWereDeclared() throws {
+        let loaded = Self.load("openapi: 3.1.0\ncomponents:\n  schemas:\n    Mode: {type: string, enum: [a]}\n", .openAPI)
+        #expect(loaded.types["Mode"]?.origin == "s.json:4:29")
+    }
+
+    @Test func keywordsTheModelCannotExpressAreRefusedWithTheirPointer() {
+        #expect(Self.load(#"{"properties": {"a": {"if": {"type": "string"}, "then": {}}}}"#).problems == [
+            "1:23 /properties/a/if: keyword `if` is not supported: the schema model cannot express it",
+            "1:47 /properties/a/then: keyword `then` is not supported: the schema model cannot express it",
+        ])
+        #expect(Self.load(#"{"patternProperties": {"^a": {}}}"#).problems == [
+            "1:2 /patternProperties: keyword `patternProperties` is not supported: the schema model cannot express it"
+        ])
+        #expect(Self.load(#"{"items": [{"type": "string"}]}"#).problems == [
+            "1:11 /items: keyword `items` as a list (tuple validation) is not supported"
+        ])
+        #expect(Self.load(#"{"type": ["string", "integer"]}"#).problems == [
+            "1:10 /type: keyword `type` with several types (string, integer) is not supported: use anyOf"
+        ])
+        #expect(Self.load(#"{"$ref": "other.json#/$defs/A"}"#).problems == [
+            "1:10 /$ref: keyword `$ref` to \"other.json#/$defs/A\" is not supported: only references to #/$defs/<name> or #/definitions/<name> of the same file are imported"
+        ])
+        #expect(Self.load(##"{"$ref": "#/$defs/Missing"}"##).problems == [
+            "1:10 /$ref: keyword `$ref` names \"#/$defs/Missing\", which the document does not define"
+        ])
+        #expect(Self.load(#"{"pattern": "(?=a)"}"#).problems.count == 1)
+        #expect(Self.load(#"{"enum": [{"a": 1}]}"#).problems == [
+            "1:11 /enum: keyword `enum` with mapping values is not supported: only scalars can be compared"
+        ])
+        #expect(Self.load("swagger: '2.0'\n", .openAPI).problems == ["1:1 /openapi: expected an OpenAPI 3.x document, found swagger 2.0"])
+    }
+
+    @Test func aRefusedDocumentYieldsNoTypes() {
+        #expect(Self.load(#"{"$defs": {"A": {"type": "string"}, "B": {"not": {"if": {}}}}}"#).types.isEmpty)
+    }
+
+    @Test func aRecursiveReferenceToTheRootIsLinked() throws {
+        let loaded = Self.load(##"{"type": "object", "properties": {"child": {"$ref": "#"}, "n": {"type": "integer"}}}"##)
+        #expect(loaded.problems == [])
+        #expect(try Self.codes(loaded.types["Root"], "child: {child: {n: 1}}") == [])
+        #expect(try Self.codes(loaded.types["Root"], "child: {child: {n: x}}") == ["type-mismatch"])
+    }
+}
