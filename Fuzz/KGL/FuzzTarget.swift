@@ -1,7 +1,7 @@
 // The KGL fuzz target: arbitrary bytes as a kgit.kgl file, through every stage a user's file goes
 // through: parsing, formatting, type compilation (with the built-in Kubernetes definitions), the
 // environment checks, rendering over a small base and validating the result; and the same bytes as
-// a CEL rule, evaluated with a small budget. Built by scripts/fuzz.sh; any trap is a finding, and
+// a CEL rule, evaluated with a small budget, and as an `openapi:`/`jsonschema:` import. Built by scripts/fuzz.sh; any trap is a finding, and
 // so is a diagnostic outside the input or a formatter that is not idempotent.
 import KgitKGL
 import KgitSchema
@@ -53,6 +53,12 @@ public func fuzzKGL(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 }
             }
         }
+    }
+    // The same bytes as an imported OpenAPI document and JSON Schema: read, refused or compiled,
+    // never trapped; a refused document yields no types.
+    for kind in [SchemaDocument.Kind.openAPI, .jsonSchema] {
+        let loaded = SchemaDocument.load(Array(source.utf8), kind: kind, file: "schema.json")
+        precondition(loaded.problems.isEmpty || loaded.types.isEmpty, "a refused schema document yielded types")
     }
     if length <= 512, let expression = try? CELParser.parse(source) {
         var evaluator = CELEvaluator(budget: 10_000, quantityComparisons: true)

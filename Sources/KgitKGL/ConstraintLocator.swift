@@ -75,6 +75,11 @@ struct ConstraintLocator {
                 return location(of: field.range, label: label)
             }
             if let found = locate(rest, in: field.type, depth: depth + 1) { return found }
+            // Inside a type of another package (an imported schema), the field that names it is the
+            // nearest declaration in this file.
+            if case .named(let name, nil) = field.type.kind, name.parts.count > 1 {
+                return location(of: field.range, label: text(field.range))
+            }
         }
         return nil
     }

@@ -134,6 +134,14 @@ public struct KGLRepository: Sendable {
         return options
     }
 
+    /// `files` without the OpenAPI documents and JSON Schemas the KGL file imports: they hold
+    /// types, not objects.
+    public func manifests(_ files: [SourceFile]) -> [SourceFile] {
+        let skipped = types.schemaDocuments
+        guard !skipped.isEmpty else { return files }
+        return files.filter { !skipped.contains(relative($0.path)) }
+    }
+
     /// True when `file` is under the root's `envs/` directory (manifests only environments add).
     public func isEnvironmentFile(_ file: String) -> Bool { relative(file).hasPrefix("envs/") }
 
@@ -144,6 +152,7 @@ public struct KGLRepository: Sendable {
         _ inputs: [SourceFile], files: [SourceFile] = [], environment: String? = nil, options: ValidationOptions,
         schemaFiles: [SourceFile] = []
     ) throws(CatalogError) -> ValidationReport {
+        let inputs = manifests(inputs)
         guard let environment else {
             let validator = try Validator(options: self.options(options), schemaFiles: schemaFiles)
             var report = validator.validate(inputs)
@@ -170,6 +179,8 @@ public struct KGLRepository: Sendable {
         schemaFiles: [SourceFile] = []
     ) throws(CatalogError) -> (report: ValidationReport, rendered: RenderedEnvironment) {
         let validator = try Validator(options: self.options(options), schemaFiles: schemaFiles)
+        let inputs = manifests(inputs)
+        let files = manifests(files)
         let base = inputs.filter { !isEnvironmentFile($0.path) }
         let rendered = RenderedEnvironment(
             kgl: source, kglFile: kglFile, environment: environment, base: base, files: files + inputs, root: root,

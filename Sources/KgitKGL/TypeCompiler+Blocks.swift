@@ -264,13 +264,13 @@ extension TypeCompiler {
 
     /// `schema` with the field at `steps` narrowed by `field`'s type (and made required unless `?`).
     private mutating func narrow(_ schema: Schema, along steps: ArraySlice<Path.Step>, field: Block.Field) -> Schema? {
-        if steps.count == field.path.steps.count, case .message(let inner, let message) = field.type.kind {
-            // `path: T else "message"`: the message covers the refined field.
-            var unwrapped = field
-            unwrapped.type = inner
-            return narrow(schema, along: steps, field: unwrapped)?.with(errorMessage: message.value)
-        }
         guard let step = steps.first else {
+            if case .message(let inner, let message) = field.type.kind {
+                // `path: T else "message"`: the message covers the refined field (not its parents).
+                var unwrapped = field
+                unwrapped.type = inner
+                return narrow(schema, along: steps, field: unwrapped)?.with(errorMessage: message.value)
+            }
             let terms: [TypeExpr]
             if case .intersection(let all) = field.type.kind { terms = all } else { terms = [field.type] }
             if terms.allSatisfy(TypeCompiler.isConstraint) {

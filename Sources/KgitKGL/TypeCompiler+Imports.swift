@@ -25,6 +25,7 @@ extension TypeCompiler {
                 at: decl.path.range)
             return
         }
+        if let foreign, foreign != .crd { schemaDocuments.append(path) }
         guard let loader else {
             report(.notSupportedYet, "file imports are read only in a repository (kgit validate, render, lock)", at: decl.path.range)
             return
@@ -85,6 +86,7 @@ extension TypeCompiler {
                     .unsupportedSchema, "\(path):\(problem.mark): \(problem.message) (at \(problem.pointer))", at: decl.path.range)
             }
             modules[decl.name.name] = loaded.types
+            if !loaded.problems.isEmpty { refusedModules.insert(decl.name.name) }
             return
         }
         let source = String(decoding: bytes, as: UTF8.self)
@@ -101,6 +103,7 @@ extension TypeCompiler {
         let types = nested.compile(parsed.module)
         diagnostics += nested.diagnostics
         importedFiles += nested.importedFiles
+        schemaDocuments += nested.schemaDocuments
         modules[decl.name.name] = types
     }
 }

@@ -8,6 +8,9 @@ public struct CompiledTypes: Sendable {
     public let types: [String: Schema]
     /// The `bind` rules whose both sides resolved, in source order.
     public let bindings: [Binding]
+    /// The files imported with `openapi:` or `jsonschema:` (relative to the repository root), which
+    /// `kgit validate` does not read as manifests.
+    public let schemaDocuments: Set<String>
     /// Syntax errors, then checking errors, in source order.
     public let diagnostics: [Diagnostic]
 
@@ -23,6 +26,7 @@ public struct CompiledTypes: Sendable {
         guard parsed.isValid else {
             self.types = [:]
             self.bindings = []
+            self.schemaDocuments = []
             self.diagnostics = parsed.diagnostics
             return
         }
@@ -30,6 +34,7 @@ public struct CompiledTypes: Sendable {
         compiler.loader = loader
         self.types = compiler.compile(parsed.module)
         self.bindings = compiler.bindings(parsed.module)
+        self.schemaDocuments = Set(compiler.schemaDocuments)
         self.diagnostics = compiler.diagnostics.sorted(by: Diagnostic.sortedOrder)
     }
 }
@@ -79,14 +84,19 @@ struct TypeCompiler {
     var loader: ImportLoader?
     /// The files being imported, outermost first, to refuse import cycles.
     var importStack: [String] = []
-    /// The types of imported KGL files, by alias.
+    /// The types of imported KGL files, OpenAPI documents and JSON Schemas, by alias.
     var modules: [String: [String: Schema]] = [:]
+    /// Aliases of schema documents that were refused (reported at the import, not at each use).
+    var refusedModules: Set<String> = []
     /// The custom resource kinds of imported CRD files, by alias and kind name.
     var customKinds: [String: [String: CustomResourceSchemas.Kind]] = [:]
     /// When true, file imports are read without checking pins (`kgit lock` computes them).
     var acceptUnpinned = false
     /// Every file import read (path and bytes), for `kgit lock`.
     var importedFiles: [(path: String, bytes: [UInt8])] = []
+    /// The OpenAPI documents and JSON Schemas imported (paths relative to the root): schema
+    /// inputs, not manifests.
+    var schemaDocuments: [String] = []
     private var references: [String: SchemaReference] = [:]
     private var compiled: [String: Schema] = [:]
     private var inProgress: Set<String> = []
@@ -227,6 +237,7 @@ struct TypeCompiler {
         }
         if name.parts.count == 2, let types = modules[name.parts[0].name] {
             if let schema = types[name.parts[1].name] { return schema }
+            if refusedModules.contains(name.parts[0].name) { return nil }
             let notes = NameSuggestion.closest(to: name.parts[1].name, among: Array(types.keys)).map { ["did you mean \($0)?"] } ?? []
             report(.unknownType, "package \(name.parts[0].name) has no type \(name.parts[1].name)", at: name.parts[1].range, notes: notes)
             return nil

@@ -28,9 +28,11 @@ import Testing
         #expect(result.status == 1)
         #expect(
             result.stdout == """
-                ./base/web.yaml:20:18: error[pattern]: string "docker.io/shop/web:latest" does not match the pattern `^registry[.]example[.]com/shop/` (apps/v1 Deployment storefront/web, at .spec.template.spec.containers[name="web"].image)
+                ./base/web.yaml:20:18: error[pattern]: images come from the shop's registry (apps/v1 Deployment storefront/web, at .spec.template.spec.containers[name="web"].image)
                   20 |           image: docker.io/shop/web:latest
                      |                  ^^^^^^^^^^^^^^^^^^^^^^^^^
+                     = the value violates the type: string "docker.io/shop/web:latest" does not match the pattern `^registry[.]example[.]com/shop/`
+                     = pattern declared at ./kgit.kgl:12:21
                      = layers: base < staging < prod
                      = constraint declared at ./kgit.kgl:12:5 (image: string & =~"^registry[.]example[.]com/shop/" else "images come from the shop's registry")
                      = checked as Storefront, bound to base/*.yaml

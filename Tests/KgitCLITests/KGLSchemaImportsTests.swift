@@ -95,8 +95,8 @@ import Testing
         let dir = try TemporaryDirectory()
         try dir.write("kgit.kgl", kgl)
         try dir.write("vendor/widget-crd.yaml", crd)
-        try dir.write("api/openapi.yaml", openAPI)
-        try dir.write("charts/web/values.schema.json", valuesSchema)
+        if kgl.contains("openapi:") { try dir.write("api/openapi.yaml", openAPI) }
+        if kgl.contains("jsonschema:") { try dir.write("charts/web/values.schema.json", valuesSchema) }
         try dir.write("base/widget.yaml", manifests)
         let lock = try await KgitBinary.run(["lock", "."], in: dir.url)
         #expect(lock.status == 0, "\(lock.stderr)")
@@ -124,20 +124,20 @@ import Testing
         let result = try await KgitBinary.run(["validate", "."], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdout == """
-            ./base/widget.yaml:5:19: error[maximum]: 70000 is greater than the maximum 65535 (shop.example.com/v1 Widget shop/w, at .spec.config.port)
+            ./base/widget.yaml:5:18: error[maximum]: 70000 is greater than the maximum 65535 (shop.example.com/v1 Widget shop/w, at .spec.config.port)
                5 |   config: {port: 70000, mode: slow, debug: true}
                  |                  ^^^^^
                  = constraint declared at ./kgit.kgl:6:3 (spec.config?: api.WidgetConfig)
                  = checked as Widget, bound to base/*.yaml
-            ./base/widget.yaml:5:32: error[enum]: unsupported value "slow"; expected one of "fast", "safe"
+            ./base/widget.yaml:5:31: error[enum]: unsupported value "slow"; expected one of "fast", "safe" (shop.example.com/v1 Widget shop/w, at .spec.config.mode)
                5 |   config: {port: 70000, mode: slow, debug: true}
-                 |                                ^^^^
+                 |                               ^^^^
                  = enumeration declared at api/openapi.yaml:15:7
                  = constraint declared at ./kgit.kgl:6:3 (spec.config?: api.WidgetConfig)
                  = checked as Widget, bound to base/*.yaml
-            ./base/widget.yaml:5:38: error[unknown-field]: unknown field `debug` in WidgetConfig
+            ./base/widget.yaml:5:37: error[unknown-field]: unknown field `debug` in WidgetConfig (shop.example.com/v1 Widget shop/w, at .spec.config.debug)
                5 |   config: {port: 70000, mode: slow, debug: true}
-                 |                                      ^^^^^
+                 |                                     ^^^^^
                  = constraint declared at ./kgit.kgl:6:3 (spec.config?: api.WidgetConfig)
                  = checked as Widget, bound to base/*.yaml
 
@@ -149,15 +149,15 @@ import Testing
         let result = try await KgitBinary.run(["validate", "."], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdout == """
-            ./base/widget.yaml:5:23: error[minimum]: 0 is less than the minimum (exclusive) 0 (shop.example.com/v1 Widget shop/w, at .spec.values.replicas)
+            ./base/widget.yaml:5:22: error[minimum]: 0 is less than the minimum (exclusive) 0 (shop.example.com/v1 Widget shop/w, at .spec.values.replicas)
                5 |   values: {replicas: 0, image: {repository: Web}}
                  |                      ^
                  = constraint declared at ./kgit.kgl:7:3 (spec.values?: chart.Root)
                  = checked as Widget, bound to base/*.yaml
-            ./base/widget.yaml:5:46: error[pattern]: string "Web" does not match the pattern `^[a-z./-]+$` (shop.example.com/v1 Widget shop/w, at .spec.values.image.repository)
+            ./base/widget.yaml:5:45: error[pattern]: string "Web" does not match the pattern `^[a-z./-]+$` (shop.example.com/v1 Widget shop/w, at .spec.values.image.repository)
                5 |   values: {replicas: 0, image: {repository: Web}}
-                 |                                              ^^^
-                 = pattern declared at charts/web/values.schema.json:14:52
+                 |                                             ^^^
+                 = pattern declared at charts/web/values.schema.json:14:55
                  = constraint declared at ./kgit.kgl:7:3 (spec.values?: chart.Root)
                  = checked as Widget, bound to base/*.yaml
 
@@ -185,7 +185,8 @@ import Testing
             ./kgit.kgl:3:14: error[kgl-unsupported-schema]: charts/web/values.schema.json:4:54: keyword `then` is not supported: the schema model cannot express it (at /properties/mode/then)
             """), "\(result.stdout)")
         #expect(result.stdout.contains(
-            "error[kgl-unsupported-schema]: charts/web/values.schema.json:5:33: keyword `prefixItems` is not supported: the schema model cannot express it (at /properties/ports/prefixItems)"))
+            "error[kgl-unsupported-schema]: charts/web/values.schema.json:5:32: keyword `prefixItems` is not supported: the schema model cannot express it (at /properties/ports/prefixItems)"))
+        #expect(!result.stdout.contains("kgl-unknown-type"), "a refused import is reported once, at the import")
         let explain = try await KgitBinary.run(["explain", "kgl-unsupported-schema"])
         #expect(explain.status == 0)
         #expect(explain.stdout.contains("patternProperties"))
@@ -202,7 +203,7 @@ import Testing
         let result = try await KgitBinary.run(["validate", "."], in: dir.url)
         #expect(result.status == 1)
         #expect(result.stdout.hasPrefix("""
-            ./kgit.kgl:3:14: error[kgl-refinement-widens]: spec.size: the refinement at ./kgit.kgl:3:3 allows "huge", which the enumeration declared at vendor/widget-crd.yaml:18:29 excludes; a refinement may only remove members
+            ./kgit.kgl:3:14: error[kgl-refinement-widens]: spec.size: the refinement at ./kgit.kgl:3:3 allows "huge", which the enumeration declared at vendor/widget-crd.yaml:19:36 excludes; a refinement may only remove members
             """), "\(result.stdout)")
     }
 
@@ -224,14 +225,14 @@ import Testing
                5 |   handle: zed
                  |           ^^^
                  = the value violates the type: string "zed" does not match the pattern `^a`
-                 = pattern declared at ./kgit.kgl:3:19
+                 = pattern declared at ./kgit.kgl:3:16
                  = constraint declared at ./kgit.kgl:3:3 (spec.handle: =~"^a" else "widget handles start with a")
                  = checked as Widget, bound to base/*.yaml
             ./base/widget.yaml:11:11: error[pattern]: widget handles start with a (shop.example.com/v1 Widget shop/two, at .spec.handle)
               11 |   handle: a1
                  |           ^^
                  = the value violates the type: string "a1" does not match the pattern `^[a-z]+$`
-                 = pattern declared at vendor/widget-crd.yaml:19:31
+                 = pattern declared at vendor/widget-crd.yaml:20:38
                  = constraint declared at ./kgit.kgl:3:3 (spec.handle: =~"^a" else "widget handles start with a")
                  = checked as Widget, bound to base/*.yaml
 
@@ -297,6 +298,7 @@ import Testing
                  |                                       ^^^^^^^^^^^^^^^
                  = the value violates the type: string "docker.io/web:1" does not match the pattern `^registry[.]example[.]com/`
                  = pattern declared at ./kgit.kgl:6:21
+                 = layers: base < prod
                  = constraint declared at ./kgit.kgl:6:5 (image: string & =~"^registry[.]example[.]com/" else "images come from registry.example.com")
                  = checked as Web, bound to base/*.yaml
             ./kgit.kgl:13:54: error[maximum]: 9 is greater than the maximum 5 (apps/v1 Deployment shop/web, at .spec.replicas)

@@ -36,7 +36,7 @@ import Testing
     @Test func aRefinementThatAddsAnEnumerationMemberNamesBothDeclarations() {
         let kgl = Self.base + "type Huge = Base { size: \"small\" | \"huge\" }\n"
         #expect(Self.diagnostics(kgl) == [
-            "6:26 kgl-refinement-widens: size: the refinement at t.kgl:6:20 allows \"huge\", which the enumeration declared at t.kgl:2:9 excludes; a refinement may only remove members"
+            "5:26 kgl-refinement-widens: size: the refinement at t.kgl:5:20 allows \"huge\", which the enumeration declared at t.kgl:2:9 excludes; a refinement may only remove members"
         ])
     }
 
@@ -46,7 +46,7 @@ import Testing
         #expect(try Self.check(kgl, "A", "{size: small, name: abc}") == [])
         // Matches the base's pattern, not the refinement's.
         #expect(try Self.check(kgl, "A", "{size: small, name: zed}") == [
-            "string \"zed\" does not match the pattern `^a` | pattern declared at t.kgl:6:23"
+            "string \"zed\" does not match the pattern `^a` | pattern declared at t.kgl:5:23"
         ])
         // Matches the refinement's pattern, not the base's.
         #expect(try Self.check(kgl, "A", "{size: small, name: a1}") == [
@@ -69,7 +69,7 @@ import Testing
     @Test func anElseMessageOnARefinedFieldCoversIt() throws {
         let kgl = Self.base + "type A = Base { name: =~\"^a\" else \"names start with a\" }\n"
         #expect(try Self.check(kgl, "A", "{size: small, name: zed}") == [
-            "names start with a | the value violates the type: string \"zed\" does not match the pattern `^a` | pattern declared at t.kgl:6:23"
+            "names start with a | the value violates the type: string \"zed\" does not match the pattern `^a` | pattern declared at t.kgl:5:23"
         ])
     }
 }
