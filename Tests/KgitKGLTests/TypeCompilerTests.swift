@@ -174,8 +174,8 @@ import Testing
             .finalOverridden, .invalidImport, .unknownPatchField, .invalidPatchValue, .invalidBinding,
             // Rendering codes: RenderedEnvironmentTests.
             .missingObject, .missingFile, .patchNotApplicable,
-            // Import pins need files: the CLI's KGLImports.
-            .lockMismatch,
+            // Import pins and schema documents need files: the CLI's KGLImports and KGLSchemaImports.
+            .lockMismatch, .unsupportedSchema,
         ]
         for code in KGLDiagnosticCode.allCases where code.isCheck && !environmentCodes.contains(code) {
             #expect(shown.contains(code.code), "\(code.code)")
