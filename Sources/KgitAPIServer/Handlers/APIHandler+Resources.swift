@@ -213,6 +213,11 @@ extension APIHandler {
             } else if object.value(at: ["metadata", "resourceVersion"])?.stringValue == String(current.revision) {
                 precondition = true
             }
+            if precondition && expected != current.revision {
+                // A stale resourceVersion is a conflict even when nothing would change (upstream
+                // checks the precondition before comparing).
+                throw Registry.apiError(.conflict(current: current.revision), info: info, name: name)
+            }
             try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
             let custom = served.custom(info)
             if let custom { object = StructuralPruning.prune(object, schema: custom.schema).object }
