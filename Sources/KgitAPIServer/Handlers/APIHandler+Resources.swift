@@ -259,7 +259,13 @@ extension APIHandler {
             try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
             let custom = served.custom(info)
             if let custom { object = StructuralPruning.prune(object, schema: custom.schema).object }
-            try validation.check(object, info: info, validator: custom?.validator)
+            var causes = validation.causes(for: object, validator: custom?.validator)
+            if let custom {
+                causes += TransitionRules.causes(new: object, old: current.object, schema: custom.schema)
+            }
+            if !causes.isEmpty {
+                throw APIError.invalid(kind: info.kind, group: info.group, name: name, causes: causes)
+            }
             try await admission.validate(
                 AdmissionRequest(operation: .update, info: info, subresource: subresource,
                                  namespace: info.namespaced ? namespace : nil, name: name, object: object,
