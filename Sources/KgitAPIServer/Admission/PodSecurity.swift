@@ -1,10 +1,11 @@
 import KgitAPIMachinery
 
 /// Upstream's `PodSecurity`: the Pod Security Standards (`privileged`, `baseline`, `restricted`)
-/// that a namespace's `pod-security.kubernetes.io/enforce` and `/warn` labels choose. A pod that
-/// violates the enforced level is refused (403 `violates PodSecurity "restricted:latest": …`);
+/// that a namespace's `pod-security.kubernetes.io/enforce`, `/warn` and `/audit` labels choose. A pod
+/// that violates the enforced level is refused (403 `violates PodSecurity "restricted:latest": …`);
 /// violations of the warned level, and a workload's pod template that violates either, become
-/// `Warning: would violate PodSecurity …` headers.
+/// `Warning: would violate PodSecurity …` headers; violations of the audited level become the
+/// `pod-security.kubernetes.io/audit-violations` annotation of the request's audit event.
 struct PodSecurity: AdmissionPlugin {
     var name: String { "PodSecurity" }
 
@@ -51,7 +52,15 @@ struct PodSecurity: AdmissionPlugin {
         func version(_ mode: String) -> String {
             labels["pod-security.kubernetes.io/\(mode)-version"]?.stringValue ?? "latest"
         }
-        let enforce = level("enforce"), warn = level("warn")
+        let enforce = level("enforce"), warn = level("warn"), audit = level("audit")
+        if audit > .privileged {
+            let problems = PodSecurity.violations(podSpec, level: audit, annotations: podAnnotations)
+            if !problems.isEmpty {
+                context.annotateAudit(
+                    "pod-security.kubernetes.io/audit-violations",
+                    "would violate PodSecurity \"\(audit.rawValue):\(version("audit"))\": \(problems.joined(separator: ", "))")
+            }
+        }
         if enforce > .privileged {
             let problems = PodSecurity.violations(podSpec, level: enforce, annotations: podAnnotations)
             if !problems.isEmpty {

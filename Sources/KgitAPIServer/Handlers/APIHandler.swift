@@ -94,7 +94,7 @@ public final class APIHandler: Sendable {
         response = response.warning(warnings.all)
         if let audit {
             await audit.record(request, route: route, user: user, status: response.status, received: received,
-                               completed: clock())
+                               completed: clock(), annotations: warnings.auditAnnotations)
         }
         return response
     }

@@ -79,4 +79,39 @@ struct PodSecurityStandardsTests {
         #expect(answer.status == 403)
         #expect(answer.json["message"] == #"pods "p" is forbidden: violates PodSecurity "baseline:latest": forbidden sysctls (kernel.msgmax)"#)
     }
+
+    @Test("an audited level annotates the request's audit event, and kubectl warns for the warned level",
+          .timeLimit(.minutes(2)), .enabled(if: Tools.endToEnd))
+    func auditAndWarn() async throws {
+        let server = try await KgitServerProcess.start()
+        defer { server.stop() }
+        let namespace = """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: team
+              labels: {pod-security.kubernetes.io/audit: restricted, pod-security.kubernetes.io/warn: baseline}
+            """
+        #expect(try await server.kubectl(["apply", "-f", "-"], stdin: namespace).status == 0)
+        let pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: team}
+            spec:
+              securityContext: {sysctls: [{name: kernel.msgmax, value: "1"}]}
+              containers: [{name: app, image: nginx}]
+            """
+        let created = try await server.kubectl(["apply", "-f", "-"], stdin: pod)
+        #expect(created.status == 0, "\(created)")
+        #expect(created.stderr.contains(#"Warning: would violate PodSecurity "baseline:latest": forbidden sysctls (kernel.msgmax)"#),
+                "\(created)")
+        let log = try String(contentsOfFile: server.dataDirectory + "/audit.log", encoding: .utf8)
+        let annotated = log.split(separator: "\n").compactMap { try? JSONParser.parse(Array($0.utf8)) }.first {
+            $0.value(at: ["objectRef", "resource"]) == "pods" && $0["verb"] == "create"
+        }
+        let violations = annotated?.value(at: ["annotations", "pod-security.kubernetes.io/audit-violations"])?.stringValue ?? ""
+        #expect(violations.hasPrefix(#"would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false"#),
+                "\(annotated.map { $0.serialized() } ?? "no create event")")
+        #expect(violations.contains("forbidden sysctls (kernel.msgmax)"))
+    }
 }
