@@ -77,6 +77,8 @@ struct AdmissionContext: Sendable {
 
     /// Adds a `Warning` header to the current response.
     func warn(_ text: String) { WarningSink.current?.add(text) }
+    /// Adds an annotation to the request's audit event.
+    func annotateAudit(_ key: String, _ value: String) { WarningSink.current?.annotate(key, value) }
 }
 
 /// The plugins in order (upstream's recommended order, for the ones kgit has).
@@ -103,6 +105,12 @@ final class WarningSink: Sendable {
     /// The sink of the request being handled.
     @TaskLocal static var current: WarningSink?
 
+    private let annotations = Mutex<[String: String]>([:])
+
     func add(_ text: String) { warnings.withLock { if !$0.contains(text) { $0.append(text) } } }
     var all: [String] { warnings.withLock { $0 } }
+    /// Records an audit annotation of the request (e.g. `pod-security.kubernetes.io/audit-violations`).
+    func annotate(_ key: String, _ value: String) { annotations.withLock { $0[key] = value } }
+    /// The request's audit annotations.
+    var auditAnnotations: [String: String] { annotations.withLock { $0 } }
 }

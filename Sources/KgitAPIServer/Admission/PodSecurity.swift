@@ -1,10 +1,11 @@
 import KgitAPIMachinery
 
 /// Upstream's `PodSecurity`: the Pod Security Standards (`privileged`, `baseline`, `restricted`)
-/// that a namespace's `pod-security.kubernetes.io/enforce` and `/warn` labels choose. A pod that
-/// violates the enforced level is refused (403 `violates PodSecurity "restricted:latest": …`);
+/// that a namespace's `pod-security.kubernetes.io/enforce`, `/warn` and `/audit` labels choose. A pod
+/// that violates the enforced level is refused (403 `violates PodSecurity "restricted:latest": …`);
 /// violations of the warned level, and a workload's pod template that violates either, become
-/// `Warning: would violate PodSecurity …` headers.
+/// `Warning: would violate PodSecurity …` headers; violations of the audited level become the
+/// `pod-security.kubernetes.io/audit-violations` annotation of the request's audit event.
 struct PodSecurity: AdmissionPlugin {
     var name: String { "PodSecurity" }
 
@@ -36,6 +37,8 @@ struct PodSecurity: AdmissionPlugin {
         guard isPod || templatePath != nil else { return }
         let podSpec = isPod ? request.object["spec"] : templatePath.flatMap { request.object.value(at: $0) }
         guard let podSpec else { return }
+        let metadataPath = isPod ? ["metadata"] : (templatePath ?? []).dropLast(2) + ["template", "metadata"]
+        let podAnnotations = request.object.value(at: Array(metadataPath) + ["annotations"])?.objectValue ?? [:]
         if request.operation == .update, let old = request.oldObject,
            (isPod ? old["spec"] : templatePath.flatMap { old.value(at: $0) }) == podSpec
         {
@@ -49,9 +52,17 @@ struct PodSecurity: AdmissionPlugin {
         func version(_ mode: String) -> String {
             labels["pod-security.kubernetes.io/\(mode)-version"]?.stringValue ?? "latest"
         }
-        let enforce = level("enforce"), warn = level("warn")
+        let enforce = level("enforce"), warn = level("warn"), audit = level("audit")
+        if audit > .privileged {
+            let problems = PodSecurity.violations(podSpec, level: audit, annotations: podAnnotations)
+            if !problems.isEmpty {
+                context.annotateAudit(
+                    "pod-security.kubernetes.io/audit-violations",
+                    "would violate PodSecurity \"\(audit.rawValue):\(version("audit"))\": \(problems.joined(separator: ", "))")
+            }
+        }
         if enforce > .privileged {
-            let problems = PodSecurity.violations(podSpec, level: enforce)
+            let problems = PodSecurity.violations(podSpec, level: enforce, annotations: podAnnotations)
             if !problems.isEmpty {
                 let text = "PodSecurity \"\(enforce.rawValue):\(version("enforce"))\": \(problems.joined(separator: ", "))"
                 if isPod { throw request.forbidden("violates \(text)") }
@@ -59,7 +70,7 @@ struct PodSecurity: AdmissionPlugin {
             }
         }
         if warn > .privileged, warn != enforce || !isPod {
-            let problems = PodSecurity.violations(podSpec, level: warn)
+            let problems = PodSecurity.violations(podSpec, level: warn, annotations: podAnnotations)
             if !problems.isEmpty {
                 context.warn("would violate PodSecurity \"\(warn.rawValue):\(version("warn"))\": \(problems.joined(separator: ", "))")
             }
@@ -78,7 +89,7 @@ struct PodSecurity: AdmissionPlugin {
     ]
 
     /// Every violation of `level` by a pod spec, in upstream's check order, as upstream words them.
-    static func violations(_ spec: JSONValue, level: Level) -> [String] {
+    static func violations(_ spec: JSONValue, level: Level, annotations: [String: JSONValue] = [:]) -> [String] {
         guard level > .privileged else { return [] }
         let restricted = level == .restricted
         var found: [(id: String, text: String)] = []
@@ -131,6 +142,8 @@ struct PodSecurity: AdmissionPlugin {
         if unconfined && !restricted {
             found.append(("seccompProfile_baseline", "seccompProfile (pod or containers must not set securityContext.seccompProfile.type to \"Unconfined\")"))
         }
+
+        found += baselineExtras(spec, containers: containers, annotations: annotations)
 
         // Restricted.
         if restricted {
@@ -192,5 +205,99 @@ struct PodSecurity: AdmissionPlugin {
             }
         }
         return found.sorted { $0.id < $1.id }.map(\.text)
+    }
+
+    /// Sysctls baseline pods may set (upstream's safe set, latest version).
+    static let safeSysctls: Set<String> = [
+        "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
+        "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
+        "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
+        "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
+    ]
+
+    /// SELinux types baseline pods may use.
+    static let allowedSELinuxTypes: Set<String> = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]
+
+    /// The baseline checks beyond host namespaces, privilege, capabilities, hostPath, host ports and
+    /// seccomp: Windows host processes, AppArmor, SELinux, /proc mount type and sysctls.
+    static func baselineExtras(_ spec: JSONValue, containers: [JSONValue], annotations: [String: JSONValue])
+        -> [(id: String, text: String)]
+    {
+        var found: [(id: String, text: String)] = []
+        func quoted(_ names: [String]) -> String { names.map { "\"\($0)\"" }.joined(separator: ", ") }
+        func word(_ names: [String]) -> String { names.count == 1 ? "container" : "containers" }
+        let podContext = spec["securityContext"] ?? [:]
+        func containerNames(_ matching: (JSONValue) -> Bool) -> [String] {
+            containers.filter(matching).compactMap { $0["name"]?.stringValue }
+        }
+
+        // hostProcess
+        let podHostProcess = podContext.value(at: ["windowsOptions", "hostProcess"])?.boolValue == true
+        let hostProcess = containerNames { $0.value(at: ["securityContext", "windowsOptions", "hostProcess"])?.boolValue == true }
+        if podHostProcess || !hostProcess.isEmpty {
+            let subject = podHostProcess && hostProcess.isEmpty ? "pod"
+                : podHostProcess ? "pod and \(word(hostProcess)) \(quoted(hostProcess))"
+                : "\(word(hostProcess)) \(quoted(hostProcess))"
+            found.append(("hostProcess", "hostProcess (\(subject) must not set securityContext.windowsOptions.hostProcess=true)"))
+        }
+
+        // AppArmor: annotations and fields may only ask for the runtime default or a local profile.
+        var badProfiles: [String] = []
+        for (key, value) in annotations.sorted(by: { $0.key < $1.key })
+        where key.hasPrefix("container.apparmor.security.beta.kubernetes.io/") {
+            let profile = value.stringValue ?? ""
+            if !(profile.isEmpty || profile == "runtime/default" || profile.hasPrefix("localhost/")) {
+                badProfiles.append("\(key)=\"\(profile)\"")
+            }
+        }
+        let profileTypes = [podContext.value(at: ["appArmorProfile", "type"])?.stringValue]
+            + containers.map { $0.value(at: ["securityContext", "appArmorProfile", "type"])?.stringValue }
+        for type in profileTypes.compactMap({ $0 }) where type == "Unconfined" && !badProfiles.contains("\"\(type)\"") {
+            badProfiles.append("\"\(type)\"")
+        }
+        if !badProfiles.isEmpty {
+            found.append(("appArmorProfile",
+                          "\(badProfiles.count == 1 ? "forbidden AppArmor profile" : "forbidden AppArmor profiles") (\(badProfiles.joined(separator: ", ")))"))
+        }
+
+        // SELinux: no custom user or role, and only the container types.
+        var setters: [String] = []
+        var badTypes: [String] = [], badUsers: [String] = [], badRoles: [String] = []
+        func inspect(_ options: JSONValue?) -> Bool {
+            guard let options else { return false }
+            var bad = false
+            if let type = options["type"]?.stringValue, !allowedSELinuxTypes.contains(type) { badTypes.append(type); bad = true }
+            if let user = options["user"]?.stringValue, !user.isEmpty { badUsers.append(user); bad = true }
+            if let role = options["role"]?.stringValue, !role.isEmpty { badRoles.append(role); bad = true }
+            return bad
+        }
+        if inspect(podContext["seLinuxOptions"]) { setters.append("pod") }
+        let seLinuxContainers = containerNames { inspect($0.value(at: ["securityContext", "seLinuxOptions"])) }
+        if !seLinuxContainers.isEmpty { setters.append("\(word(seLinuxContainers)) \(quoted(seLinuxContainers))") }
+        if !setters.isEmpty {
+            var data: [String] = []
+            let types = Array(Set(badTypes)).sorted(), users = Array(Set(badUsers)).sorted(), roles = Array(Set(badRoles)).sorted()
+            if !types.isEmpty { data.append("\(types.count == 1 ? "type" : "types") \(quoted(types))") }
+            if !users.isEmpty { data.append("\(users.count == 1 ? "user" : "users") \(quoted(users))") }
+            if !roles.isEmpty { data.append("\(roles.count == 1 ? "role" : "roles") \(quoted(roles))") }
+            found.append(("seLinuxOptions", "seLinuxOptions (\(setters.joined(separator: " and ")) set forbidden securityContext.seLinuxOptions: \(data.joined(separator: "; ")))"))
+        }
+
+        // /proc mount type
+        let unmasked = containerNames { container in
+            let mount = container.value(at: ["securityContext", "procMount"])?.stringValue ?? "Default"
+            return mount != "Default"
+        }
+        if !unmasked.isEmpty {
+            let types = Array(Set(containers.compactMap { $0.value(at: ["securityContext", "procMount"])?.stringValue }
+                .filter { $0 != "Default" })).sorted()
+            found.append(("procMount", "procMount (\(word(unmasked)) \(quoted(unmasked)) must not set securityContext.procMount to \(quoted(types)))"))
+        }
+
+        // sysctls
+        let sysctls = (podContext["sysctls"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+            .filter { !safeSysctls.contains($0) }
+        if !sysctls.isEmpty { found.append(("sysctls", "forbidden sysctls (\(sysctls.joined(separator: ", ")))")) }
+        return found
     }
 }

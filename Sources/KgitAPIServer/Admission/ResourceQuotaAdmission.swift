@@ -7,9 +7,11 @@ import KgitSchema
 /// say how much of a constrained compute resource it needs (`failed quota: … must specify …`).
 ///
 /// Usage is counted from the stored objects at admission: object counts (`pods`, `configmaps`,
-/// `count/deployments.apps`, …) and the requests and limits of non-terminal pods. Concurrent creates
-/// may together overshoot a quota by the number in flight; upstream serialises them through the
-/// quota's status instead.
+/// `count/deployments.apps`, …), the requests and limits of non-terminal pods and PVCs'
+/// `requests.storage`. Updates are charged for what they add. The API server holds the namespace's
+/// lock (``NamespaceLocks``) from this check to the write, so concurrent writes cannot together
+/// overshoot a quota (upstream compare-and-swaps the quota's status instead; one server per store
+/// makes the lock enough).
 struct ResourceQuotaAdmission: AdmissionPlugin {
     var name: String { "ResourceQuota" }
 
@@ -28,6 +30,12 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
                 if info.group.isEmpty && info.resource == "pods" && !isActivePod(object) { continue }
                 used[name] = 1
             }
+        }
+        if info.group.isEmpty && info.resource == "persistentvolumeclaims" {
+            for name in names where name == "requests.storage" {
+                used[name] = LimitRanger.quantity(object.value(at: ["spec", "resources", "requests", "storage"]))?.value ?? 0
+            }
+            return used
         }
         guard info.group.isEmpty && info.resource == "pods" && isActivePod(object) else { return used }
         let containers = object.value(at: ["spec", "containers"])?.arrayValue ?? []
@@ -60,6 +68,7 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
             let counted = names.contains("count/\(info.qualifiedResource)")
                 || (info.group.isEmpty && shortCounts.values.contains(info.resource) && names.contains(info.resource))
                 || (info.group.isEmpty && info.resource == "pods")
+                || (info.group.isEmpty && info.resource == "persistentvolumeclaims" && names.contains("requests.storage"))
             guard counted, seen.insert(info.storagePrefix).inserted else { continue }
             for object in try await context.registry.list(info, namespace: namespace, options: ListOptions()).items {
                 for (name, value) in usage(of: object, info: info, names: names) { total[name, default: 0] += value }
@@ -70,20 +79,32 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
     }
 
     func validate(_ request: AdmissionRequest, _ context: AdmissionContext) async throws(APIError) {
-        guard request.operation == .create, request.subresource == nil, let namespace = request.namespace else { return }
+        guard request.operation == .create || request.operation == .update, request.subresource == nil,
+              let namespace = request.namespace
+        else { return }
         let quotas = try await context.list("resourcequotas", namespace: namespace)
         guard !quotas.isEmpty else { return }
         for quota in quotas.sorted(by: { ($0.value(at: ["metadata", "name"])?.stringValue ?? "") < ($1.value(at: ["metadata", "name"])?.stringValue ?? "") }) {
             let quotaName = quota.value(at: ["metadata", "name"])?.stringValue ?? ""
             let hard = quota.value(at: ["spec", "hard"])?.objectValue ?? [:]
             let names = Set(hard.keys)
-            let requested = ResourceQuotaAdmission.usage(of: request.object, info: request.info, names: names)
-                .filter { $0.value > 0 }
-            if request.isCore("pods") {
+            var requested = ResourceQuotaAdmission.usage(of: request.object, info: request.info, names: names)
+            if let old = request.oldObject {
+                // An update is charged only for what it adds (a grown PVC request, a pod that
+                // counts again); the old object's usage is already in the namespace's total.
+                for (name, amount) in ResourceQuotaAdmission.usage(of: old, info: request.info, names: names) {
+                    requested[name, default: 0] -= amount
+                }
+            }
+            requested = requested.filter { $0.value > 1e-12 }
+            if request.isCore("pods") && request.operation == .create {
                 var missing: [String] = []
                 for name in names.sorted() where name.hasPrefix("requests.") || name.hasPrefix("limits.") || name == "cpu" || name == "memory" {
                     let kind = name.hasPrefix("limits.") ? "limits" : "requests"
                     let resource = name.split(separator: ".").last.map(String.init) ?? name
+                    // Only compute resources are a pod's to state (requests.storage belongs to PVCs).
+                    guard ["cpu", "memory", "ephemeral-storage"].contains(resource) || resource.hasPrefix("hugepages-")
+                    else { continue }
                     let lacking = (request.object.value(at: ["spec", "containers"])?.arrayValue ?? []).filter {
                         $0.value(at: ["resources", kind, resource]) == nil
                     }.compactMap { $0["name"]?.stringValue }

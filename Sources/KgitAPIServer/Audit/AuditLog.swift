@@ -23,7 +23,7 @@ public actor AuditLog {
 
     /// The event for one request (pure; exposed for tests).
     static func event(_ request: APIRequest, route: Route, user: UserInfo?, status: Int, received: Date,
-                      completed: Date) -> JSONValue? {
+                      completed: Date, annotations: [String: String] = [:]) -> JSONValue? {
         if case .health = route { return nil }
         var verb = request.method.lowercased()
         var objectRef: JSONValue?
@@ -57,6 +57,7 @@ public actor AuditLog {
         if let address = request.remoteAddress { event["sourceIPs"] = [.string(address)] }
         if let agent = request.header("User-Agent") { event["userAgent"] = .string(agent) }
         if let objectRef { event["objectRef"] = objectRef }
+        if !annotations.isEmpty { event["annotations"] = .object(annotations.mapValues(JSONValue.string)) }
         return event
     }
 
@@ -68,9 +69,10 @@ public actor AuditLog {
     }
 
     /// Appends the event for one request.
-    func record(_ request: APIRequest, route: Route, user: UserInfo?, status: Int, received: Date, completed: Date) {
+    func record(_ request: APIRequest, route: Route, user: UserInfo?, status: Int, received: Date, completed: Date,
+                annotations: [String: String] = [:]) {
         guard let event = AuditLog.event(request, route: route, user: user, status: status, received: received,
-                                         completed: completed)
+                                         completed: completed, annotations: annotations)
         else { return }
         do {
             try handle.write(contentsOf: Data((event.serialized() + "\n").utf8))

@@ -18,31 +18,18 @@ extension APIHandler {
     func delete(_ request: APIRequest, info: ResourceInfo, namespace: String?, name: String, dryRun: Bool)
         async throws(APIError) -> APIResponse
     {
-        var dryRun = dryRun
-        var expectedRevision: Int64?
-        var expectedUID: String?
-        if !request.body.isEmpty {
-            let options = try decodeBody(request)
-            if let values = options["dryRun"]?.arrayValue {
-                for v in values where v.stringValue != "All" {
-                    throw APIError.badRequest("unsupported dryRun value: \(v.serialized())")
-                }
-                if !values.isEmpty { dryRun = true }
-            }
-            if let rv = options.value(at: ["preconditions", "resourceVersion"])?.stringValue {
-                expectedRevision = Int64(rv)
-            }
-            expectedUID = options.value(at: ["preconditions", "uid"])?.stringValue
-        }
+        let options = try DeleteOptions(body: request.body.isEmpty ? nil : try decodeBody(request),
+                                        query: request.query, dryRun: dryRun)
+        let dryRun = options.dryRun
         guard let current = try await registry.read(info, namespace: namespace, name: name) else {
             throw APIError.notFound(resource: info.resource, group: info.group, name: name)
         }
         let uid = current.object.value(at: ["metadata", "uid"])?.stringValue ?? ""
-        if let expectedUID, expectedUID != uid {
+        if let expectedUID = options.preconditionUID, expectedUID != uid {
             throw APIError.conflict(resource: info.resource, group: info.group, name: name,
                                     message: "Precondition failed: UID in precondition: \(expectedUID), UID in object meta: \(uid)")
         }
-        if let expectedRevision, expectedRevision != current.revision {
+        if let expectedRevision = options.preconditionResourceVersion, expectedRevision != current.revision {
             throw APIError.conflict(resource: info.resource, group: info.group, name: name,
                                     message: "Precondition failed: ResourceVersion in precondition: \(expectedRevision), ResourceVersion in object meta: \(current.revision)")
         }
@@ -55,18 +42,71 @@ extension APIHandler {
             if !dryRun { startNamespaceFinalizer(name) }
             return respond(request, info: info, object: terminating)
         }
-        if APIHandler.hasFinalizers(current.object) {
-            let marked = try await markForDeletion(info, current, dryRun: dryRun, terminating: false)
-            return respond(request, info: info, object: marked)
+        if let pending = try await markForGracefulDeletion(info, current, options: options) {
+            return respond(request, info: info, object: pending)
         }
         if APIHandler.isCRD(info) && !dryRun { try await deleteCustomResources(of: current.object) }
         _ = try await registry.delete(info, namespace: namespace, name: name,
-                                      expectedRevision: expectedRevision ?? current.revision, dryRun: dryRun)
+                                      expectedRevision: options.preconditionResourceVersion ?? current.revision,
+                                      dryRun: dryRun)
         if APIHandler.isCRD(info) && !dryRun { try await reconcileCustomResourceDefinitions() }
         if let namespace, !dryRun { await refreshQuotas(in: namespace) }
         var details: JSONValue = ["name": .string(name), "kind": .string(info.resource), "uid": .string(uid)]
         if !info.group.isEmpty { details["group"] = .string(info.group) }
         return .json(["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details])
+    }
+
+    /// The grace period a pod deletion gets (upstream's pod strategy `CheckGracefulDelete`): the
+    /// requested one, else `spec.terminationGracePeriodSeconds` (default 30); 0 for a pod no node
+    /// runs (unbound, or finished), which therefore goes at once.
+    static func podGracePeriod(_ pod: JSONValue, requested: Int64?) -> Int64 {
+        let nodeName = pod.value(at: ["spec", "nodeName"])?.stringValue ?? ""
+        let phase = pod.value(at: ["status", "phase"])?.stringValue ?? ""
+        if nodeName.isEmpty || phase == "Succeeded" || phase == "Failed" { return 0 }
+        return max(0, requested ?? pod.value(at: ["spec", "terminationGracePeriodSeconds"])?.intValue ?? 30)
+    }
+
+    /// Upstream's `BeforeDelete` for everything but namespaces: adds the finalizer the propagation
+    /// policy asks for (`foregroundDeletion`, `orphan`), and, for a pod on a node, starts its grace
+    /// period (`deletionTimestamp` = now + grace, `deletionGracePeriodSeconds`; a later delete may
+    /// only shorten it). Returns the object as it now waits, or nil when it is to be removed now (no
+    /// finalizers and no grace period left).
+    func markForGracefulDeletion(_ info: ResourceInfo, _ current: (object: JSONValue, revision: Int64),
+                                 options: DeleteOptions) async throws(APIError) -> JSONValue?
+    {
+        var object = current.object
+        var finalizers = (object.value(at: ["metadata", "finalizers"])?.arrayValue ?? []).compactMap(\.stringValue)
+        switch options.propagationPolicy {
+        case "Foreground":
+            finalizers.removeAll { $0 == "orphan" }
+            if !finalizers.contains("foregroundDeletion") { finalizers.append("foregroundDeletion") }
+        case "Orphan":
+            finalizers.removeAll { $0 == "foregroundDeletion" }
+            if !finalizers.contains("orphan") { finalizers.append("orphan") }
+        case "Background":
+            finalizers.removeAll { $0 == "orphan" || $0 == "foregroundDeletion" }
+        default:
+            break
+        }
+        object.setValue(finalizers.isEmpty ? nil : .array(finalizers.map(JSONValue.string)), at: ["metadata", "finalizers"])
+        let grace = info.group.isEmpty && info.resource == "pods"
+            ? APIHandler.podGracePeriod(object, requested: options.gracePeriodSeconds) : 0
+        let now = clock()
+        if object.value(at: ["metadata", "deletionTimestamp"]) == nil {
+            if finalizers.isEmpty && grace == 0 { return nil }
+            object.setValue(.string(RFC3339.format(now.addingTimeInterval(TimeInterval(grace)))),
+                            at: ["metadata", "deletionTimestamp"])
+            object.setValue(.int(grace), at: ["metadata", "deletionGracePeriodSeconds"])
+        } else if let existing = object.value(at: ["metadata", "deletionGracePeriodSeconds"])?.intValue, grace < existing {
+            // A shorter grace period replaces a longer one (e.g. the node confirming with 0).
+            object.setValue(.string(RFC3339.format(now.addingTimeInterval(TimeInterval(grace)))),
+                            at: ["metadata", "deletionTimestamp"])
+            object.setValue(.int(grace), at: ["metadata", "deletionGracePeriodSeconds"])
+        }
+        let remainingGrace = object.value(at: ["metadata", "deletionGracePeriodSeconds"])?.intValue ?? 0
+        if finalizers.isEmpty && remainingGrace == 0 { return nil }
+        if object == current.object { return current.object }
+        return try await registry.update(info, object: object, expectedRevision: current.revision, dryRun: options.dryRun)
     }
 
     static func isNamespace(_ info: ResourceInfo) -> Bool {
@@ -96,6 +136,7 @@ extension APIHandler {
     func finishDeletionIfFinalized(_ info: ResourceInfo, _ object: JSONValue) async throws(APIError) -> JSONValue {
         guard !APIHandler.isNamespace(info), object.value(at: ["metadata", "deletionTimestamp"]) != nil,
               !APIHandler.hasFinalizers(object),
+              (object.value(at: ["metadata", "deletionGracePeriodSeconds"])?.intValue ?? 0) == 0,
               let rv = object.value(at: ["metadata", "resourceVersion"])?.stringValue.flatMap(Int64.init)
         else { return object }
         let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
@@ -115,10 +156,8 @@ extension APIHandler {
         else { return true }
         let namespace = object.value(at: ["metadata", "namespace"])?.stringValue
         do {
-            if APIHandler.hasFinalizers(object) {
-                _ = try await markForDeletion(info, (object, rv), dryRun: dryRun, terminating: false)
-                return false
-            }
+            let options = DeleteOptions(dryRun: dryRun)
+            if try await markForGracefulDeletion(info, (object, rv), options: options) != nil { return false }
             _ = try await registry.delete(info, namespace: namespace, name: name, expectedRevision: nil, dryRun: dryRun)
             if let namespace, !dryRun { await refreshQuotas(in: namespace) }
             return true

@@ -89,6 +89,34 @@ extension APIHandler {
     func create(_ info: ResourceInfo, object: JSONValue, namespace: String?, dryRun: Bool) async throws(APIError)
         -> JSONValue
     {
+        try await quotaSerialized(info, namespace: namespace) { () async throws(APIError) -> JSONValue in
+            try await createUnserialized(info, object: object, namespace: namespace, dryRun: dryRun)
+        }
+    }
+
+    /// Runs a write of a namespaced object while holding its namespace's quota lock, when the
+    /// namespace has ResourceQuotas: the quota check and the write then happen as one step, so
+    /// concurrent creates cannot together exceed a quota. Must not nest.
+    func quotaSerialized<T>(_ info: ResourceInfo, namespace: String?,
+                            _ body: () async throws(APIError) -> T) async throws(APIError) -> T
+    {
+        guard info.namespaced, let namespace, !namespace.isEmpty,
+              !(try await admissionContext.list("resourcequotas", namespace: namespace)).isEmpty
+        else { return try await body() }
+        await quotaLocks.lock(namespace)
+        do {
+            let result = try await body()
+            await quotaLocks.unlock(namespace)
+            return result
+        } catch {
+            await quotaLocks.unlock(namespace)
+            throw error
+        }
+    }
+
+    func createUnserialized(_ info: ResourceInfo, object: JSONValue, namespace: String?, dryRun: Bool)
+        async throws(APIError) -> JSONValue
+    {
         var object = object
         if info.namespaced {
             guard let namespace, !namespace.isEmpty else {
@@ -192,6 +220,16 @@ extension APIHandler {
                 transform: (JSONValue) throws(APIError) -> JSONValue) async throws(APIError)
         -> JSONValue
     {
+        try await quotaSerialized(info, namespace: namespace) { () async throws(APIError) -> JSONValue in
+            try await updateUnserialized(info, namespace: namespace, name: name, subresource: subresource,
+                                         dryRun: dryRun, transform: transform)
+        }
+    }
+
+    func updateUnserialized(_ info: ResourceInfo, namespace: String?, name: String, subresource: String?, dryRun: Bool,
+                            transform: (JSONValue) throws(APIError) -> JSONValue) async throws(APIError)
+        -> JSONValue
+    {
         for _ in 0..<8 {
             guard let current = try await registry.read(info, namespace: namespace, name: name) else {
                 throw APIError.notFound(resource: info.resource, group: info.group, name: name)
@@ -213,10 +251,21 @@ extension APIHandler {
             } else if object.value(at: ["metadata", "resourceVersion"])?.stringValue == String(current.revision) {
                 precondition = true
             }
+            if precondition && expected != current.revision {
+                // A stale resourceVersion is a conflict even when nothing would change (upstream
+                // checks the precondition before comparing).
+                throw Registry.apiError(.conflict(current: current.revision), info: info, name: name)
+            }
             try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
             let custom = served.custom(info)
             if let custom { object = StructuralPruning.prune(object, schema: custom.schema).object }
-            try validation.check(object, info: info, validator: custom?.validator)
+            var causes = validation.causes(for: object, validator: custom?.validator)
+            if let custom {
+                causes += TransitionRules.causes(new: object, old: current.object, schema: custom.schema)
+            }
+            if !causes.isEmpty {
+                throw APIError.invalid(kind: info.kind, group: info.group, name: name, causes: causes)
+            }
             try await admission.validate(
                 AdmissionRequest(operation: .update, info: info, subresource: subresource,
                                  namespace: info.namespaced ? namespace : nil, name: name, object: object,
@@ -240,7 +289,7 @@ extension APIHandler {
                 return (try await registry.read(info, namespace: nil, name: name))?.object ?? updated
             }
             if dryRun { return updated }
-            if info.group.isEmpty && info.resource == "resourcequotas", let namespace { await refreshQuotas(in: namespace) }
+            if info.namespaced, let namespace { await refreshQuotas(in: namespace) }
             return try await finishDeletionIfFinalized(info, updated)
         }
         throw APIError.conflict(resource: info.resource, group: info.group, name: name,

@@ -38,6 +38,8 @@ public final class APIHandler: Sendable {
     var admissionContext: AdmissionContext { AdmissionContext(registry: registry, clock: clock) }
     /// Namespaces whose finalizer task is running.
     let finalizingNamespaces = Mutex<Set<String>>([])
+    /// Serialises quota-checked writes per namespace (see ``ResourceQuotaAdmission``).
+    let quotaLocks = NamespaceLocks()
 
     /// The `/version` document; `minor` must be "32" for kubectl's dispatcher to pick kubectl 1.32.
     static let versionInfo: JSONValue = [
@@ -92,7 +94,7 @@ public final class APIHandler: Sendable {
         response = response.warning(warnings.all)
         if let audit {
             await audit.record(request, route: route, user: user, status: response.status, received: received,
-                               completed: clock())
+                               completed: clock(), annotations: warnings.auditAnnotations)
         }
         return response
     }

@@ -177,8 +177,19 @@ enum ManagedFields {
                 merged = remove(path, from: merged)
             }
         }
-        managed.removeAll { $0["manager"]?.stringValue == manager && $0["operation"]?.stringValue == "Apply" }
-        managed.append(entry)
+        if let index = managed.firstIndex(where: {
+            $0["manager"]?.stringValue == manager && $0["operation"]?.stringValue == "Apply"
+        }) {
+            // An apply that owns the same fields as before keeps its entry (and time), so a
+            // repeated apply is a no-op that writes nothing.
+            let old = managed[index]
+            if old["fieldsV1"] != entry["fieldsV1"] || old["apiVersion"] != entry["apiVersion"] {
+                managed.remove(at: index)
+                managed.append(entry)
+            }
+        } else {
+            managed.append(entry)
+        }
         merged.setValue(.array(managed), at: ["metadata", "managedFields"])
         return merged
     }

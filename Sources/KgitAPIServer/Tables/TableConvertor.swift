@@ -148,11 +148,11 @@ struct TableConvertor: Sendable {
         case ("", "services"):
             return [
                 name, col("Type") { $0.value(at: ["spec", "type"]) ?? "ClusterIP" },
-                col("Cluster-IP") { $0.value(at: ["spec", "clusterIP"]) ?? "<none>" },
-                col("External-IP") { o in
-                    let ips = (o.value(at: ["spec", "externalIPs"])?.arrayValue ?? []).compactMap(\.stringValue)
-                    return .string(ips.isEmpty ? "<none>" : ips.joined(separator: ","))
+                col("Cluster-IP") { o in
+                    let ip = o.value(at: ["spec", "clusterIP"])?.stringValue ?? ""
+                    return .string(ip.isEmpty ? "<none>" : ip)
                 },
+                col("External-IP") { .string(serviceExternalIP($0)) },
                 col("Port(s)") { o in
                     let ports = (o.value(at: ["spec", "ports"])?.arrayValue ?? []).map { p -> String in
                         let port = p["port"]?.intValue ?? 0
@@ -178,23 +178,47 @@ struct TableConvertor: Sendable {
                         .filter { $0["ready"]?.boolValue == true }.count
                     return .string("\(ready)/\(total)")
                 },
-                col("Status", "The aggregate status of the containers in this pod.") { o in
-                    if o.value(at: ["metadata", "deletionTimestamp"]) != nil { return "Terminating" }
-                    return o.value(at: ["status", "reason"]) ?? o.value(at: ["status", "phase"]) ?? "Pending"
-                },
-                col("Restarts", type: "integer", "The number of times the containers in this pod have been restarted.") { o in
-                    .int((o.value(at: ["status", "containerStatuses"])?.arrayValue ?? [])
-                        .reduce(0) { $0 + ($1["restartCount"]?.intValue ?? 0) })
+                col("Status", "The aggregate status of the containers in this pod.") { .string(podStatus($0)) },
+                Column(name: "Restarts", type: "string", format: "", priority: 0,
+                       description: "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.") {
+                    o, now in .string(podRestarts(o, now: now))
                 },
                 age,
-                col("IP", priority: 1, "IP address allocated to the pod.") { $0.value(at: ["status", "podIP"]) ?? "<none>" },
-                col("Node", priority: 1, "Name of the Node this pod is assigned to.") {
-                    $0.value(at: ["spec", "nodeName"]) ?? "<none>"
+                col("IP", priority: 1, "IP address allocated to the pod.") { o in
+                    let ip = o.value(at: ["status", "podIP"])?.stringValue ?? ""
+                    return .string(ip.isEmpty ? "<none>" : ip)
                 },
-                col("Nominated Node", priority: 1) { $0.value(at: ["status", "nominatedNodeName"]) ?? "<none>" },
-                col("Readiness Gates", priority: 1) { o in
-                    let gates = o.value(at: ["spec", "readinessGates"])?.arrayValue ?? []
-                    return .string(gates.isEmpty ? "<none>" : "0/\(gates.count)")
+                col("Node", priority: 1, "Name of the Node this pod is assigned to.") { o in
+                    let node = o.value(at: ["spec", "nodeName"])?.stringValue ?? ""
+                    return .string(node.isEmpty ? "<none>" : node)
+                },
+                col("Nominated Node", priority: 1, "Name of the Node this pod is nominated to run on.") { o in
+                    let node = o.value(at: ["status", "nominatedNodeName"])?.stringValue ?? ""
+                    return .string(node.isEmpty ? "<none>" : node)
+                },
+                col("Readiness Gates", priority: 1, "The readiness gates of this pod that are true, of all of them.") { o in
+                    let gates = (o.value(at: ["spec", "readinessGates"])?.arrayValue ?? []).compactMap { $0["conditionType"]?.stringValue }
+                    guard !gates.isEmpty else { return "<none>" }
+                    let conditions = o.value(at: ["status", "conditions"])?.arrayValue ?? []
+                    let met = gates.filter { gate in
+                        conditions.contains { $0["type"]?.stringValue == gate && $0["status"]?.stringValue == "True" }
+                    }.count
+                    return .string("\(met)/\(gates.count)")
+                },
+            ]
+        case ("", "nodes"):
+            return [
+                name,
+                col("Status", "The status of the node") { .string(nodeStatus($0)) },
+                col("Roles", "The roles of the node") { .string(nodeRoles($0)) },
+                age,
+                col("Version", "Kubelet Version reported by the node.") { $0.value(at: ["status", "nodeInfo", "kubeletVersion"]) ?? "" },
+                col("Internal-IP", priority: 1, "List of internal IPs for the node.") { .string(nodeAddress($0, type: "InternalIP")) },
+                col("External-IP", priority: 1, "List of external IPs for the node.") { .string(nodeAddress($0, type: "ExternalIP")) },
+                col("OS-Image", priority: 1, "OS image reported by the node.") { .string(nodeInfo($0, "osImage")) },
+                col("Kernel-Version", priority: 1, "Kernel version reported by the node.") { .string(nodeInfo($0, "kernelVersion")) },
+                col("Container-Runtime", priority: 1, "Container runtime version reported by the node.") {
+                    .string(nodeInfo($0, "containerRuntimeVersion"))
                 },
             ]
         case ("apps", "deployments"):
@@ -233,18 +257,36 @@ struct TableConvertor: Sendable {
             ]
         case ("", "events"):
             return [
-                Column(name: "Last Seen", type: "string", format: "", priority: 0, description: "") { o, now in
-                    let text = o["lastTimestamp"]?.stringValue ?? o["eventTime"]?.stringValue
-                        ?? o.value(at: ["metadata", "creationTimestamp"])?.stringValue ?? ""
-                    guard let t = RFC3339.parse(text) else { return "<unknown>" }
-                    return .string(HumanDuration.format(seconds: Int64(now.timeIntervalSince(t))))
-                },
-                col("Type") { $0["type"] ?? "" }, col("Reason") { $0["reason"] ?? "" },
-                col("Object") { o in
+                Column(name: "Last Seen", type: "string", format: "", priority: 0,
+                       description: "Time when last this event was seen.") { o, now in .string(eventLastSeen(o, now: now)) },
+                col("Type", "Type of this event (Normal, Warning), new types could be added in the future.") { $0["type"] ?? "" },
+                col("Reason", "The reason this event was generated; short, machine understandable string.") { $0["reason"] ?? "" },
+                col("Object", "The object this event is about.") { o in
                     let kind = o.value(at: ["involvedObject", "kind"])?.stringValue?.lowercased() ?? ""
                     return .string("\(kind)/\(o.value(at: ["involvedObject", "name"])?.stringValue ?? "")")
                 },
-                col("Message") { $0["message"] ?? "" },
+                col("Subobject", priority: 1, "The subobject (field path) this event is about.") {
+                    $0.value(at: ["involvedObject", "fieldPath"]) ?? ""
+                },
+                col("Source", priority: 1, "The component reporting this event.") { o in
+                    func first(_ a: [String], _ b: [String]) -> String {
+                        let x = o.value(at: a)?.stringValue ?? ""
+                        return x.isEmpty ? (o.value(at: b)?.stringValue ?? "") : x
+                    }
+                    let component = first(["source", "component"], ["reportingComponent"])
+                    let instance = first(["source", "host"], ["reportingInstance"])
+                    return .string(instance.isEmpty ? component : "\(component), \(instance)")
+                },
+                col("Message", "A human-readable description of the status of this operation.") { $0["message"] ?? "" },
+                Column(name: "First Seen", type: "string", format: "", priority: 1,
+                       description: "The time at which the event was first recorded.") { o, now in
+                    .string(since(o["firstTimestamp"]?.stringValue, now: now))
+                },
+                col("Count", priority: 1, "The number of times this event has occurred.") { o in
+                    .string(String(o["count"]?.intValue ?? 0))
+                },
+                Column(name: "Name", type: "string", format: "name", priority: 1,
+                       description: "Name must be unique within a namespace.") { o, _ in o.value(at: ["metadata", "name"]) ?? "" },
             ]
         default:
             return [name, Column(name: "Created At", type: "date", format: "", priority: 0,
@@ -252,5 +294,159 @@ struct TableConvertor: Sendable {
                 o.value(at: ["metadata", "creationTimestamp"]) ?? .null
             }]
         }
+    }
+
+    // MARK: - Cells as upstream's printers compute them
+
+    /// `now - timestamp` as kubectl prints ages; `<unknown>` for a missing or bad time.
+    static func since(_ timestamp: String?, now: Date) -> String {
+        guard let timestamp, let time = RFC3339.parse(timestamp) else { return "<unknown>" }
+        return HumanDuration.format(seconds: Int64(now.timeIntervalSince(time).rounded(.down)))
+    }
+
+    /// A pod's STATUS (upstream `printPod`): the phase or reason, overridden by an init container
+    /// still running (`Init:N/M`, `Init:<reason>`) or a container's waiting or terminated reason;
+    /// `Terminating` while it is being deleted.
+    static func podStatus(_ o: JSONValue) -> String {
+        var reason = o.value(at: ["status", "phase"])?.stringValue ?? ""
+        if let r = o.value(at: ["status", "reason"])?.stringValue, !r.isEmpty { reason = r }
+        let initSpecs = o.value(at: ["spec", "initContainers"])?.arrayValue ?? []
+        var initializing = false
+        for (i, status) in (o.value(at: ["status", "initContainerStatuses"])?.arrayValue ?? []).enumerated() {
+            if let terminated = status.value(at: ["state", "terminated"]), terminated["exitCode"]?.intValue == 0 { continue }
+            if let terminated = status.value(at: ["state", "terminated"]) {
+                if let r = terminated["reason"]?.stringValue, !r.isEmpty {
+                    reason = "Init:" + r
+                } else if let signal = terminated["signal"]?.intValue, signal != 0 {
+                    reason = "Init:Signal:\(signal)"
+                } else {
+                    reason = "Init:ExitCode:\(terminated["exitCode"]?.intValue ?? 0)"
+                }
+            } else if let r = status.value(at: ["state", "waiting", "reason"])?.stringValue, !r.isEmpty, r != "PodInitializing" {
+                reason = "Init:" + r
+            } else {
+                reason = "Init:\(i)/\(initSpecs.count)"
+            }
+            initializing = true
+            break
+        }
+        if !initializing {
+            var hasRunning = false
+            for status in (o.value(at: ["status", "containerStatuses"])?.arrayValue ?? []).reversed() {
+                if let r = status.value(at: ["state", "waiting", "reason"])?.stringValue, !r.isEmpty {
+                    reason = r
+                } else if let terminated = status.value(at: ["state", "terminated"]) {
+                    if let r = terminated["reason"]?.stringValue, !r.isEmpty {
+                        reason = r
+                    } else if let signal = terminated["signal"]?.intValue, signal != 0 {
+                        reason = "Signal:\(signal)"
+                    } else {
+                        reason = "ExitCode:\(terminated["exitCode"]?.intValue ?? 0)"
+                    }
+                } else if status["ready"]?.boolValue == true, status.value(at: ["state", "running"]) != nil {
+                    hasRunning = true
+                }
+            }
+            if reason == "Completed" && hasRunning {
+                let ready = (o.value(at: ["status", "conditions"])?.arrayValue ?? [])
+                    .contains { $0["type"]?.stringValue == "Ready" && $0["status"]?.stringValue == "True" }
+                reason = ready ? "Running" : "NotReady"
+            }
+        }
+        if o.value(at: ["metadata", "deletionTimestamp"]) != nil {
+            reason = o.value(at: ["status", "reason"])?.stringValue == "NodeLost" ? "Unknown" : "Terminating"
+        }
+        return reason.isEmpty ? "Pending" : reason
+    }
+
+    /// A pod's RESTARTS: the sum of its containers' restart counts, with how long ago the last one
+    /// ended (`3 (2m ago)`), as upstream prints it.
+    static func podRestarts(_ o: JSONValue, now: Date) -> String {
+        var restarts: Int64 = 0
+        var last: Date?
+        for status in o.value(at: ["status", "containerStatuses"])?.arrayValue ?? [] {
+            restarts += status["restartCount"]?.intValue ?? 0
+            if let text = status.value(at: ["lastState", "terminated", "finishedAt"])?.stringValue,
+               let finished = RFC3339.parse(text), last.map({ finished > $0 }) ?? true
+            {
+                last = finished
+            }
+        }
+        guard restarts > 0, let last else { return String(restarts) }
+        return "\(restarts) (\(HumanDuration.format(seconds: Int64(now.timeIntervalSince(last).rounded(.down)))) ago)"
+    }
+
+    /// A node's STATUS: `Ready`/`NotReady` from its Ready condition (`Unknown` without one), plus
+    /// `SchedulingDisabled` when cordoned.
+    static func nodeStatus(_ o: JSONValue) -> String {
+        var parts: [String] = []
+        if let ready = (o.value(at: ["status", "conditions"])?.arrayValue ?? []).first(where: { $0["type"]?.stringValue == "Ready" }) {
+            parts.append(ready["status"]?.stringValue == "True" ? "Ready" : "NotReady")
+        }
+        if parts.isEmpty { parts.append("Unknown") }
+        if o.value(at: ["spec", "unschedulable"])?.boolValue == true { parts.append("SchedulingDisabled") }
+        return parts.joined(separator: ",")
+    }
+
+    /// A node's ROLES, from `node-role.kubernetes.io/<role>` labels and `kubernetes.io/role`.
+    static func nodeRoles(_ o: JSONValue) -> String {
+        var roles = Set<String>()
+        for (key, value) in o.value(at: ["metadata", "labels"])?.objectValue ?? [:] {
+            if key.hasPrefix("node-role.kubernetes.io/") {
+                let role = String(key.dropFirst("node-role.kubernetes.io/".count))
+                if !role.isEmpty { roles.insert(role) }
+            } else if key == "kubernetes.io/role", let role = value.stringValue, !role.isEmpty {
+                roles.insert(role)
+            }
+        }
+        return roles.isEmpty ? "<none>" : roles.sorted().joined(separator: ",")
+    }
+
+    /// The node's first address of `type`, or `<none>`.
+    static func nodeAddress(_ o: JSONValue, type: String) -> String {
+        let address = (o.value(at: ["status", "addresses"])?.arrayValue ?? [])
+            .first { $0["type"]?.stringValue == type }?["address"]?.stringValue ?? ""
+        return address.isEmpty ? "<none>" : address
+    }
+
+    /// A `status.nodeInfo` field, or `<unknown>`.
+    static func nodeInfo(_ o: JSONValue, _ field: String) -> String {
+        let value = o.value(at: ["status", "nodeInfo", field])?.stringValue ?? ""
+        return value.isEmpty ? "<unknown>" : value
+    }
+
+    /// A service's EXTERNAL-IP: external IPs, load-balancer ingress (`<pending>` until there is
+    /// one) or the external name.
+    static func serviceExternalIP(_ o: JSONValue) -> String {
+        let external = (o.value(at: ["spec", "externalIPs"])?.arrayValue ?? []).compactMap(\.stringValue)
+        switch o.value(at: ["spec", "type"])?.stringValue ?? "ClusterIP" {
+        case "LoadBalancer":
+            let ingress = (o.value(at: ["status", "loadBalancer", "ingress"])?.arrayValue ?? []).compactMap {
+                $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue
+            }
+            let all = ingress + external
+            return all.isEmpty ? "<pending>" : all.joined(separator: ",")
+        case "ExternalName":
+            return o.value(at: ["spec", "externalName"])?.stringValue ?? "<none>"
+        default:
+            return external.isEmpty ? "<none>" : external.joined(separator: ",")
+        }
+    }
+
+    /// An event's LAST SEEN, with `(xN over AGE)` for repeated events.
+    static func eventLastSeen(_ o: JSONValue, now: Date) -> String {
+        if let series = o["series"], let count = series["count"]?.intValue {
+            let last = since(series["lastObservedTime"]?.stringValue, now: now)
+            let first = since(o["eventTime"]?.stringValue, now: now)
+            return "\(last) (x\(count) over \(first))"
+        }
+        let last = o["lastTimestamp"]?.stringValue ?? o["eventTime"]?.stringValue
+            ?? o.value(at: ["metadata", "creationTimestamp"])?.stringValue
+        let count = o["count"]?.intValue ?? 1
+        if count > 1 {
+            let first = o["firstTimestamp"]?.stringValue ?? last
+            return "\(since(last, now: now)) (x\(count) over \(since(first, now: now)))"
+        }
+        return since(last, now: now)
     }
 }

@@ -21,8 +21,15 @@ struct ObjectValidation: Sendable {
         return report.diagnostics
             .filter { $0.severity == .error && $0.code != DiagnosticCode.unknownField.rawValue }
             .map { diagnostic in
-                APIError.Cause(type: ObjectValidation.causeType(diagnostic.code), message: diagnostic.message,
-                               field: diagnostic.path.hasPrefix(".") ? String(diagnostic.path.dropFirst()) : diagnostic.path)
+                let field = diagnostic.path.hasPrefix(".") ? String(diagnostic.path.dropFirst()) : diagnostic.path
+                var message = diagnostic.message
+                if diagnostic.code == DiagnosticCode.celRule.rawValue {
+                    // Upstream names the failing value's type before the rule's message.
+                    let value = ObjectValidation.value(at: field, in: object)
+                    message = "Invalid value: \"\(value.map(TransitionRules.jsonTypeName) ?? "object")\": \(message)"
+                }
+                return APIError.Cause(type: ObjectValidation.causeType(diagnostic.code), message: message,
+                                      field: field)
             }
     }
 
@@ -32,6 +39,13 @@ struct ObjectValidation: Sendable {
         guard !causes.isEmpty else { return }
         throw APIError.invalid(kind: info.kind, group: info.group,
                                name: object.value(at: ["metadata", "name"])?.stringValue ?? "", causes: causes)
+    }
+
+    /// The value at a dotted field path (`spec.replicas`); nil when a step is missing or indexes a list.
+    static func value(at field: String, in object: JSONValue) -> JSONValue? {
+        guard !field.contains("[") else { return nil }
+        if field.isEmpty { return object }
+        return object.value(at: field.split(separator: ".").map(String.init))
     }
 
     /// Upstream's `CauseType` for a KgitSchema diagnostic code.

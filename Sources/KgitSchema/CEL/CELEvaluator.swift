@@ -39,6 +39,16 @@ public struct CELEvaluator {
         return try eval(expression)
     }
 
+    /// Evaluates a transition rule: `self` bound to the new value and `oldSelf` to the stored one
+    /// (what the API server does on update).
+    public mutating func evaluate(_ expression: CELExpression, self value: CELValue, oldSelf: CELValue)
+        throws(CELError) -> CELValue
+    {
+        scopes = [("self", value), ("oldSelf", oldSelf)]
+        cost = 0
+        return try eval(expression)
+    }
+
     private mutating func spend(_ amount: Int, at offset: Int) throws(CELError) {
         cost += max(1, amount)
         if cost > budget {
