@@ -1,6 +1,7 @@
 import Foundation
 import KgitAPIMachinery
 import KgitClient
+import KgitGit
 import KgitSync
 import Synchronization
 
@@ -32,6 +33,8 @@ actor ApplicationController {
     }
 
     static let refreshAnnotation = "kgit.dev/refresh"
+    /// Held by every Application until what it applied is pruned (or, with `deletionPolicy: Orphan`, released).
+    static let finalizer = "kgit.dev/resources"
     static let defaultInterval: Duration = .seconds(180)
 
     init(client: DynamicClient, cacheDirectory: String) {
@@ -77,6 +80,10 @@ actor ApplicationController {
         var present = Set<String>()
         for item in items {
             guard let application = Application(item) else { continue }
+            if application.deleting {
+                if application.finalizers.contains(Self.finalizer), !Task.isCancelled { await finalize(application) }
+                continue
+            }
             present.insert(application.key)
             let previous = seen[application.key]
             let due: Bool
@@ -96,14 +103,49 @@ actor ApplicationController {
     /// Fetches, compares, applies when needed, and records status.
     func reconcile(_ application: Application) async {
         var status = application.status
+        // The finalizer goes on before anything is applied, so nothing this Application applies outlives it
+        // unnoticed.
+        if !application.finalizers.contains(Self.finalizer) {
+            do {
+                _ = try await client.patch(application.reference, .merge([
+                    "metadata": [
+                        "finalizers": .array((application.finalizers + [Self.finalizer]).map { .string($0) }),
+                        "resourceVersion": .string(application.resourceVersion),
+                    ]
+                ]))
+            } catch {
+                seen[application.key] = nil
+                return
+            }
+        }
         status["lastRefreshTime"] = .string(Self.timestamp())
         var arguments = [application.source, "--revision", application.revision, "--cache-dir", cacheDirectory]
         if !application.path.isEmpty { arguments += ["--path", application.path] }
         if let env = application.env { arguments += ["--env", env] }
+        var signers: AllowedSigners?
+        if let verify = application.verify {
+            do {
+                signers = try await allowedSigners(verify, of: application)
+            } catch {
+                let message = "spec.verify: \(error)"
+                status["lastError"] = .string(message)
+                status["conditions"] = Self.set(status["conditions"] ?? [], "Verified", false, "AllowedSignersUnreadable", message)
+                await record(application, status: status)
+                return
+            }
+        }
         let loaded: LoadedRevision
         do {
             let options = try GitOpsOptions.parse(arguments)
-            loaded = try await options.load(defaultNamespace: application.namespace)
+            loaded = try await options.load(defaultNamespace: application.namespace, signers: signers)
+        } catch LoadFailure.refused(let message) {
+            // Nothing from an unverified commit is read or applied: the cluster keeps the last verified state.
+            status["lastError"] = .string("refused, nothing was applied: \(message)")
+            status["sync"] = "OutOfSync"
+            status["conditions"] = Self.set(
+                Self.conditions(status, fetched: (true, "Fetched", "fetched")), "Verified", false, "SignatureRefused", message)
+            await record(application, status: status)
+            return
         } catch {
             let message: String
             switch error {
@@ -117,6 +159,11 @@ actor ApplicationController {
             return
         }
         status["revision"] = .string(loaded.commit)
+        if signers != nil {
+            status["conditions"] = Self.set(
+                status["conditions"] ?? [], "Verified", true, "SignatureVerified",
+                "commit \(loaded.commit.prefix(12)) is signed by an allowed key")
+        }
         let engine = SyncEngine(
             client: KubernetesClusterClient(client: client),
             options: SyncOptions(name: application.inventoryName, prune: application.prune))
@@ -157,6 +204,67 @@ actor ApplicationController {
                 "SyncFailed", "\(error)")
         }
         await record(application, status: status)
+    }
+
+    /// Cleans up after a deleted Application: with `spec.deletionPolicy: Delete` (the default) prunes every object
+    /// its inventory records, then deletes the inventory and removes the finalizer; with `Orphan` leaves the
+    /// objects in place. A failed prune is recorded in status and retried at the next pass; the Application stays
+    /// (terminating) until it succeeds.
+    func finalize(_ application: Application) async {
+        var status = application.status
+        let cluster = KubernetesClusterClient(client: client)
+        if application.deletionPolicy != "Orphan" {
+            let engine = SyncEngine(
+                client: cluster, options: SyncOptions(name: application.inventoryName, prune: true, allowEmpty: true))
+            do {
+                let result = try await engine.sync(DesiredState(objects: []), revision: "")
+                let failures = result.report.entries.filter(\.outcome.isFailure)
+                guard failures.isEmpty else {
+                    status["lastError"] = .string("deleting: " + failures.map { "\($0.identity.path) \($0.outcome.text)" }.joined(separator: "\n"))
+                    await record(application, status: status)
+                    return
+                }
+            } catch {
+                status["lastError"] = .string("deleting: \(error)")
+                await record(application, status: status)
+                return
+            }
+        }
+        do {
+            let inventory = SyncEngine(client: cluster, options: SyncOptions(name: application.inventoryName)).inventoryStore
+            do {
+                try await client.delete(ObjectReference(
+                    apiVersion: "v1", kind: "ConfigMap", namespace: InventoryStore.namespace, name: inventory.configMapName))
+            } catch let error as ClientError where error.isNotFound {}
+            _ = try await client.patch(application.reference, .merge([
+                "metadata": [
+                    "finalizers": .array(application.finalizers.filter { $0 != Self.finalizer }.map { .string($0) }),
+                    "resourceVersion": .string(application.resourceVersion),
+                ]
+            ]))
+        } catch {
+            // Retried at the next pass.
+        }
+    }
+
+    /// The allowed signers `spec.verify` names: inline (`allowedSigners`) or in a Secret of the Application's
+    /// namespace (`allowedSignersSecretRef: {name, key}`, key default `allowed_signers`).
+    func allowedSigners(_ verify: JSONValue, of application: Application) async throws -> AllowedSigners {
+        if let inline = verify["allowedSigners"]?.stringValue {
+            return try AllowedSigners(
+                parsing: inline, source: "Application \(application.key) spec.verify.allowedSigners")
+        }
+        guard let reference = verify["allowedSignersSecretRef"], let name = reference["name"]?.stringValue else {
+            throw ApplicationError(message: "set allowedSigners or allowedSignersSecretRef.name")
+        }
+        let key = reference["key"]?.stringValue ?? "allowed_signers"
+        let secret = try await client.get(ObjectReference(
+            apiVersion: "v1", kind: "Secret", namespace: application.namespace, name: name))
+        guard let encoded = secret["data"]?[key]?.stringValue, let data = Data(base64Encoded: encoded) else {
+            throw ApplicationError(message: "Secret \(application.namespace)/\(name) has no key \(key)")
+        }
+        return try AllowedSigners(
+            parsing: String(decoding: data, as: UTF8.self), source: "Secret \(application.namespace)/\(name) key \(key)")
     }
 
     /// Writes `status` through the status subresource (a failure is retried at the next pass).
@@ -214,9 +322,20 @@ struct Application: Sendable {
     var interval: Duration
     var prune: Bool
     var selfHeal: Bool
+    /// `metadata.deletionTimestamp` is set: the Application is being deleted.
+    var deleting: Bool
+    var finalizers: [String]
+    var resourceVersion: String
+    /// `spec.deletionPolicy`: `Delete` (prune what it applied when deleted, the default) or `Orphan`.
+    var deletionPolicy: String
+    /// `spec.verify`: the allowed signers commits must be signed by; nil when signatures are not checked.
+    var verify: JSONValue?
     var status: JSONValue
 
     var key: String { "\(namespace)/\(name)" }
+    var reference: ObjectReference {
+        ObjectReference(apiVersion: ApplicationDefinition.apiVersion, kind: ApplicationDefinition.kind, namespace: namespace, name: name)
+    }
     /// The inventory: `kgit-inventory-app-NAMESPACE-NAME`, so two namespaces' Applications never share one.
     var inventoryName: String { "app-\(namespace)-\(name)" }
 
@@ -237,6 +356,11 @@ struct Application: Sendable {
         interval = policy?["interval"]?.stringValue.flatMap(Self.duration) ?? ApplicationController.defaultInterval
         prune = policy?["prune"]?.boolValue ?? false
         selfHeal = policy?["selfHeal"]?.boolValue ?? false
+        verify = spec?["verify"]
+        deleting = object["metadata"]?["deletionTimestamp"]?.stringValue != nil
+        finalizers = object["metadata"]?["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        resourceVersion = object["metadata"]?["resourceVersion"]?.stringValue ?? ""
+        deletionPolicy = spec?["deletionPolicy"]?.stringValue ?? "Delete"
         status = object["status"] ?? [:]
     }
 
@@ -249,4 +373,10 @@ struct Application: Sendable {
         }
         return nil
     }
+}
+
+/// A problem with an Application's spec, in the controller's words.
+struct ApplicationError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
