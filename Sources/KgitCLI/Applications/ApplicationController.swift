@@ -25,6 +25,8 @@ actor ApplicationController {
     let cacheDirectory: String
     /// What each Application was last reconciled against, by `namespace/name`.
     var seen: [String: Seen] = [:]
+    /// Applications a webhook asked to fetch at the next pass.
+    var requested: Set<String> = []
 
     struct Seen {
         var generation: String
@@ -67,6 +69,16 @@ actor ApplicationController {
         }
     }
 
+    /// Makes every Application whose `spec.source` is one of `urls` (compared as `GitWebhook.normalized`) due at
+    /// the next pass (within a second); returns their `namespace/name`s.
+    func refresh(repositories urls: [String]) async throws -> [String] {
+        let wanted = Set(urls.map(GitWebhook.normalized))
+        let items = try await client.listAll(apiVersion: ApplicationDefinition.apiVersion, kind: ApplicationDefinition.kind).items
+        let matching = items.compactMap(Application.init).filter { wanted.contains(GitWebhook.normalized($0.source)) }
+        for application in matching { requested.insert(application.key) }
+        return matching.map(\.key).sorted()
+    }
+
     /// One look at every Application.
     func pass() async {
         let items: [JSONValue]
@@ -89,12 +101,13 @@ actor ApplicationController {
             let due: Bool
             if let previous {
                 due = previous.generation != application.generation || previous.refresh != application.refresh
-                    || now - previous.at >= application.interval
+                    || now - previous.at >= application.interval || requested.contains(application.key)
             } else {
                 due = true
             }
             guard due, !Task.isCancelled else { continue }
             seen[application.key] = Seen(generation: application.generation, refresh: application.refresh, at: now)
+            requested.remove(application.key)
             await reconcile(application)
         }
         seen = seen.filter { present.contains($0.key) }
