@@ -147,10 +147,23 @@ actor ApplicationController {
                 return
             }
         }
+        var credentials: Credentials?
+        if let name = application.secretRef {
+            do {
+                credentials = try await self.credentials(secret: name, of: application)
+            } catch {
+                let message = "spec.secretRef: \(error)"
+                status["lastError"] = .string(message)
+                status["conditions"] = Self.conditions(status, fetched: (false, "CredentialsUnreadable", message))
+                await record(application, status: status)
+                return
+            }
+        }
         let loaded: LoadedRevision
         do {
             let options = try GitOpsOptions.parse(arguments)
-            loaded = try await options.load(defaultNamespace: application.namespace, signers: signers)
+            loaded = try await options.load(
+                defaultNamespace: application.namespace, signers: signers, credentials: credentials)
         } catch LoadFailure.refused(let message) {
             // Nothing from an unverified commit is read or applied: the cluster keeps the last verified state.
             status["lastError"] = .string("refused, nothing was applied: \(message)")
@@ -260,6 +273,29 @@ actor ApplicationController {
         }
     }
 
+    /// The git credentials in Secret `name` of the Application's namespace: `username` with `password` or
+    /// `token` for HTTPS. Only their presence is ever reported, never their values. `sshPrivateKey` is refused
+    /// for now: libgit2 1.5 does not check SSH host keys, and a key is not offered to an unverified host.
+    func credentials(secret name: String, of application: Application) async throws -> Credentials {
+        let secret = try await client.get(ObjectReference(
+            apiVersion: "v1", kind: "Secret", namespace: application.namespace, name: name))
+        func value(_ key: String) -> String? {
+            guard let encoded = secret["data"]?[key]?.stringValue, let data = Data(base64Encoded: encoded) else { return nil }
+            let text = String(decoding: data, as: UTF8.self)
+            return text.isEmpty ? nil : text
+        }
+        if value("sshPrivateKey") != nil {
+            throw ApplicationError(message: """
+                Secret \(application.namespace)/\(name): sshPrivateKey is not supported yet (kgit cannot check the \
+                server's host key against knownHosts with libgit2 1.5); use an https URL with username and password or token
+                """)
+        }
+        guard let password = value("password") ?? value("token") else {
+            throw ApplicationError(message: "Secret \(application.namespace)/\(name) has neither password nor token")
+        }
+        return Credentials(username: value("username") ?? "kgit", password: password)
+    }
+
     /// The allowed signers `spec.verify` names: inline (`allowedSigners`) or in a Secret of the Application's
     /// namespace (`allowedSignersSecretRef: {name, key}`, key default `allowed_signers`).
     func allowedSigners(_ verify: JSONValue, of application: Application) async throws -> AllowedSigners {
@@ -341,6 +377,8 @@ struct Application: Sendable {
     var resourceVersion: String
     /// `spec.deletionPolicy`: `Delete` (prune what it applied when deleted, the default) or `Orphan`.
     var deletionPolicy: String
+    /// `spec.secretRef.name`: the Secret holding git credentials for `source`.
+    var secretRef: String?
     /// `spec.verify`: the allowed signers commits must be signed by; nil when signatures are not checked.
     var verify: JSONValue?
     var status: JSONValue
@@ -370,6 +408,7 @@ struct Application: Sendable {
         prune = policy?["prune"]?.boolValue ?? false
         selfHeal = policy?["selfHeal"]?.boolValue ?? false
         verify = spec?["verify"]
+        secretRef = spec?["secretRef"]?["name"]?.stringValue
         deleting = object["metadata"]?["deletionTimestamp"]?.stringValue != nil
         finalizers = object["metadata"]?["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
         resourceVersion = object["metadata"]?["resourceVersion"]?.stringValue ?? ""

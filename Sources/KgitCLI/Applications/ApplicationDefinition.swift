@@ -38,6 +38,12 @@ enum ApplicationDefinition {
                 "path": string("The directory of the repository holding the manifests (default: the root)."),
                 "env": string("The KGL environment to render."),
                 "syncPolicy": syncPolicy,
+                "secretRef": [
+                    "type": "object",
+                    "description": "A Secret in the Application's namespace with git credentials for source: username and password or token (https).",
+                    "required": ["name"],
+                    "properties": ["name": string("The Secret's name.")],
+                ],
                 "deletionPolicy": [
                     "type": "string", "enum": ["Delete", "Orphan"],
                     "description": "When the Application is deleted: Delete (default) prunes what it applied first (finalizer kgit.dev/resources); Orphan leaves it.",

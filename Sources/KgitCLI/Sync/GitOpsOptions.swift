@@ -144,8 +144,10 @@ extension GitOpsOptions {
     /// Fetches `revision` (default `--revision`), reads the manifests under the directory, renders `--env`, and
     /// validates the whole revision. With a signature policy (`signers`, else `--verify-signatures`), the commit
     /// must be signed by an allowed key before anything is read from it.
+    /// `credentials` replaces what the environment offers the remote (an Application's `spec.secretRef`).
     func load(
-        revision: String? = nil, defaultNamespace: String, fetch: Bool = true, signers: AllowedSigners? = nil
+        revision: String? = nil, defaultNamespace: String, fetch: Bool = true, signers: AllowedSigners? = nil,
+        credentials: Credentials? = nil
     ) async throws -> LoadedRevision {
         let (url, directory, _) = try location()
         let cache = cacheDirectory
@@ -155,7 +157,8 @@ extension GitOpsOptions {
         do {
             snapshot = try await onThread {
                 try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
-                let git = try Libgit2Source(url: url, cacheDirectory: cache, credentials: .fromProcessEnvironment())
+                let git = try Libgit2Source(
+                    url: url, cacheDirectory: cache, credentials: credentials ?? .fromProcessEnvironment())
                 let source = try ManifestSource(git: git, revision: revision, directory: directory)
                 if let policy {
                     if fetch { try git.fetch() }
