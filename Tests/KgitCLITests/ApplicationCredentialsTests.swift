@@ -21,8 +21,9 @@ struct ApplicationCredentialsTests {
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("KgitGitTests/Support/git-http-auth-server.py").path
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, root, username, password]
+            // The interpreter itself, not a wrapper script, so terminate() stops the server.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = [script, root, username, password]
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -35,14 +36,15 @@ struct ApplicationCredentialsTests {
                 return String(decoding: bytes, as: UTF8.self)
             }
             guard let port = Int(line) else {
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
                 throw SigningKeyFailed(description: "the git HTTP server did not start: \(line)")
             }
             return HTTPGitServer(process: process, port: port)
         }
 
         func stop() {
-            process.terminate()
+            // SIGKILL: the server script does not stop on SIGTERM.
+            kill(process.processIdentifier, SIGKILL)
         }
     }
 
