@@ -9,17 +9,17 @@ import Synchronization
 /// kubeconfig.
 ///
 /// ```
-/// every second: list Applications ─▶ for each one that is due (its interval passed, its spec changed, or a
-/// refresh was asked for):
-///     fetch the revision ─▶ diff against live ─▶ apply when the commit is new, or when live drifted and selfHeal
-///     is on (prune when the policy says so) ─▶ record status (sync, revision, out-of-sync objects, health,
-///     conditions, last error)
+/// informer (list + watch Applications) ─▶ work queue (a key per Application; spec, refresh annotation or
+/// deletion changed; a webhook; the interval passed; a failure's backoff) ─▶ workers, one at a time per key:
+///     fetch the revision ─▶ verify its signature (spec.verify) ─▶ diff against live ─▶ apply when the commit is
+///     new, or when live drifted and selfHeal is on (prune when the policy says so) ─▶ record status (sync,
+///     revision, out-of-sync objects, health, conditions, last error) ─▶ queue again after the interval
+/// deleted (finalizer kgit.dev/resources) ─▶ prune the inventory unless deletionPolicy is Orphan ─▶ release
 /// ```
 ///
-/// A refresh (an immediate fetch, within a second) is asked for by setting annotation `kgit.dev/refresh` to a
-/// new value: the webhook is one authenticated merge patch of the Application
-/// (`PATCH /apis/kgit.dev/v1alpha1/namespaces/NS/applications/NAME`), which is what
-/// `kubectl annotate --overwrite application NAME kgit.dev/refresh=$(date +%s)`.
+/// A refresh (an immediate fetch) is asked for by setting annotation `kgit.dev/refresh` to a new value
+/// (`kubectl annotate --overwrite application NAME kgit.dev/refresh=$(date +%s)`), or by a push to
+/// `POST /webhooks/git` (`GitWebhook`).
 actor ApplicationController {
     let client: DynamicClient
     let cacheDirectory: String
@@ -61,56 +61,102 @@ actor ApplicationController {
         }
     }
 
-    /// Reconciles until cancelled.
-    func run() async {
-        while !Task.isCancelled {
-            await pass()
-            try? await Task.sleep(for: .seconds(1))
+    /// Reconciles until cancelled: an informer watches Applications and queues the key of each one whose spec,
+    /// refresh annotation or deletion changed; `workers` workers take keys from the queue (one at a time per
+    /// key), reconcile, and queue the key again after its interval, or after a backoff (doubling from a second,
+    /// at most the interval) when the reconcile failed.
+    func run(workers: Int = 2) async {
+        let informer = Informer(
+            client: client, apiVersion: ApplicationDefinition.apiVersion, kind: ApplicationDefinition.kind)
+        let queue = WorkQueue(rateLimiter: ExponentialBackoffRateLimiter(base: .seconds(1), max: .seconds(300)))
+        self.queue = queue
+        informer.addHandler { event in
+            switch event {
+            case .added(let object), .deleted(let object):
+                queue.add(cacheKey(of: object))
+            case .updated(let old, let new):
+                // Status writes (the controller's own) do not queue; what a user changes does.
+                if Self.trigger(old) != Self.trigger(new) { queue.add(cacheKey(of: new)) }
+            }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await informer.run() }
+            for _ in 0..<max(1, workers) {
+                group.addTask { [self] in
+                    while let key = await queue.get() {
+                        await process(key, cache: informer.cache, queue: queue)
+                        queue.done(key)
+                    }
+                }
+            }
+            await group.next()
+            queue.shutDown()
+            group.cancelAll()
         }
     }
 
-    /// Makes every Application whose `spec.source` is one of `urls` (compared as `GitWebhook.normalized`) due at
-    /// the next pass (within a second); returns their `namespace/name`s.
+    /// What makes an update worth a reconcile: the spec's generation, the refresh annotation, deletion.
+    static func trigger(_ object: JSONValue) -> [String] {
+        let metadata = object["metadata"]
+        return [
+            metadata?["generation"].map { "\($0)" } ?? "",
+            metadata?["annotations"]?[refreshAnnotation]?.stringValue ?? "",
+            metadata?["deletionTimestamp"]?.stringValue ?? "",
+        ]
+    }
+
+    /// The work queue `run` feeds (nil before it starts).
+    var queue: WorkQueue?
+    /// Whether the last reconcile of each key failed (its status has a `lastError`).
+    var failed: Set<String> = []
+
+    /// Reconciles the Application `key` names if it is due (its spec or refresh annotation changed, a webhook
+    /// asked, or its interval passed since the last reconcile), then schedules its next look.
+    func process(_ key: String, cache: ObjectCache, queue: WorkQueue) async {
+        guard let object = cache.get(key), let application = Application(object) else {
+            seen[key] = nil
+            requested.remove(key)
+            queue.forget(key)
+            return
+        }
+        if application.deleting {
+            guard application.finalizers.contains(Self.finalizer) else { return }
+            await finalize(application)
+            // Looked at again until the finalizer is gone (the deletion event then ends the chain).
+            queue.add(key, after: .seconds(1))
+            return
+        }
+        let now = ContinuousClock.now
+        if let previous = seen[key] {
+            let due = previous.generation != application.generation || previous.refresh != application.refresh
+                || now - previous.at >= application.interval - .milliseconds(50) || requested.contains(key)
+            // Not due: a look already scheduled by the last reconcile will come.
+            guard due else { return }
+        }
+        seen[key] = Seen(generation: application.generation, refresh: application.refresh, at: now)
+        requested.remove(key)
+        await reconcile(application)
+        if failed.contains(key) {
+            // Retried sooner than the interval, backing off; the retry is due whatever the interval.
+            requested.insert(key)
+            queue.add(key, after: min(queue.rateLimiter.when(key), application.interval))
+        } else {
+            queue.forget(key)
+            queue.add(key, after: application.interval)
+        }
+    }
+
+    /// Makes every Application whose `spec.source` is one of `urls` (compared as `GitWebhook.normalized`) reconcile
+    /// at once; returns their `namespace/name`s.
     func refresh(repositories urls: [String]) async throws -> [String] {
         let wanted = Set(urls.map(GitWebhook.normalized))
         let items = try await client.listAll(apiVersion: ApplicationDefinition.apiVersion, kind: ApplicationDefinition.kind).items
         let matching = items.compactMap(Application.init).filter { wanted.contains(GitWebhook.normalized($0.source)) }
-        for application in matching { requested.insert(application.key) }
+        for application in matching {
+            requested.insert(application.key)
+            queue?.add(application.key)
+        }
         return matching.map(\.key).sorted()
-    }
-
-    /// One look at every Application.
-    func pass() async {
-        let items: [JSONValue]
-        do {
-            items = try await client.listAll(apiVersion: ApplicationDefinition.apiVersion, kind: ApplicationDefinition.kind).items
-        } catch {
-            client.invalidateDiscovery()
-            return
-        }
-        let now = ContinuousClock.now
-        var present = Set<String>()
-        for item in items {
-            guard let application = Application(item) else { continue }
-            if application.deleting {
-                if application.finalizers.contains(Self.finalizer), !Task.isCancelled { await finalize(application) }
-                continue
-            }
-            present.insert(application.key)
-            let previous = seen[application.key]
-            let due: Bool
-            if let previous {
-                due = previous.generation != application.generation || previous.refresh != application.refresh
-                    || now - previous.at >= application.interval || requested.contains(application.key)
-            } else {
-                due = true
-            }
-            guard due, !Task.isCancelled else { continue }
-            seen[application.key] = Seen(generation: application.generation, refresh: application.refresh, at: now)
-            requested.remove(application.key)
-            await reconcile(application)
-        }
-        seen = seen.filter { present.contains($0.key) }
     }
 
     /// Fetches, compares, applies when needed, and records status.
@@ -128,6 +174,7 @@ actor ApplicationController {
                 ]))
             } catch {
                 seen[application.key] = nil
+                failed.insert(application.key)
                 return
             }
         }
@@ -323,8 +370,14 @@ actor ApplicationController {
             namespace: application.namespace, name: application.name)
         do {
             _ = try await client.patch(reference, .merge(["status": status]), subresource: "status")
+            if (status["lastError"]?.stringValue ?? "").isEmpty {
+                failed.remove(application.key)
+            } else {
+                failed.insert(application.key)
+            }
         } catch {
             seen[application.key] = nil
+            failed.insert(application.key)
         }
     }
 
@@ -416,7 +469,7 @@ struct Application: Sendable {
         status = object["status"] ?? [:]
     }
 
-    /// `30s`, `5m`, `1h`, `500ms` (at least one second: the controller looks once a second).
+    /// `30s`, `5m`, `1h`, `500ms` (at least one second).
     static func duration(_ text: String) -> Duration? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
