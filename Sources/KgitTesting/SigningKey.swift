@@ -40,8 +40,10 @@ public struct SigningKey: Sendable {
 
 /// `ssh-keygen` failed in a test's setup.
 public struct SigningKeyFailed: Error, CustomStringConvertible {
+    /// What failed, with the command's output.
     public var description: String
 
+    /// An error saying `description`.
     public init(description: String) {
         self.description = description
     }

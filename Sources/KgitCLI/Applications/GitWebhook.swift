@@ -5,7 +5,7 @@ import KgitAPIServer
 import Synchronization
 
 /// `POST /webhooks/git` on `kgit server`: a git host's push notification makes every Application whose
-/// `spec.source` is the pushed repository fetch at once instead of at its next interval.
+/// `spec.source` is the pushed repository fetch at once (its key is queued) instead of at its next interval.
 ///
 /// Callers prove they know the shared secret (`kgit server --webhook-secret-file FILE`) in one of three ways:
 /// - GitHub (and Gitea, Forgejo): `X-Hub-Signature-256: sha256=HEX`, the HMAC-SHA256 of the body;

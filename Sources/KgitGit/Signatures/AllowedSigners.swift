@@ -2,11 +2,14 @@
 public struct AllowedSignersError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file (or the field it came from).
     public let source: String
-    /// 1-based line and column.
+    /// The 1-based line.
     public let line: Int
+    /// The 1-based column of the field at fault.
     public let column: Int
+    /// What is wrong with the line.
     public let message: String
 
+    /// `source:line:column: message`.
     public var description: String { "\(source):\(line):\(column): \(message)" }
 }
 

@@ -25,6 +25,7 @@ public struct CommitSignatureError: Error, Sendable, CustomStringConvertible {
     /// The details.
     public let reason: String
 
+    /// One line naming the commit, the committer, the signer and why.
     public var description: String {
         let head = "commit \(commit.abbreviated(12)) (committed by \(committer))"
         switch kind {

@@ -16,6 +16,7 @@ public enum SSHSignatureError: Error, Equatable, Sendable, CustomStringConvertib
         }
     }
 
+    /// The kind and the explanation, as one line.
     public var description: String {
         switch self {
         case .malformed(let text): "malformed SSH signature: \(text)"
