@@ -88,11 +88,9 @@ enum GitBench {
             guard update?.isEmpty == true else { throw BenchFailure("the no-op re-sync reported changes") }
             gitNoop.append(try clock.measure { try git(["fetch", "-q"], in: clone) })
 
-            // One file changes upstream; both sides catch up. kgit also parses, validates and diffs what changed
-            // against the objects the previous version of the file declared (the live objects of a synced cluster).
+            // One file changes upstream; both sides catch up. Then it changes again, and kgit also parses,
+            // validates and diffs it against the object the first change declared (what a synced cluster holds).
             let changed = "d\(run % 100)/m\(run).yaml"
-            let before = current.files[changed].map { SourceFile(path: $0.path, bytes: $0.bytes) }
-            let live = before.flatMap { try? DesiredState.load([$0]).get().objects.map(\.body) } ?? []
             try Data("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: changed-\(run)\n  namespace: team-0\ndata:\n  run: \"\(run)\"\n".utf8)
                 .write(to: URL(fileURLWithPath: remote + "/" + changed))
             try git(["commit", "-q", "-am", "Change \(changed)"], in: remote)
@@ -100,20 +98,28 @@ enum GitBench {
             guard let one = update, one.changed.map(\.path) == [changed], one.removed.isEmpty else {
                 throw BenchFailure("the one-file re-sync did not report exactly \(changed)")
             }
+            // The cluster holds what the first change declared; the second changes one value of it.
+            let live = one.changed.flatMap { file in
+                (try? DesiredState.load([SourceFile(path: file.path, bytes: file.bytes)]).get().objects.map(\.body)) ?? []
+            }
             try Data("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: changed-\(run)\n  namespace: team-0\ndata:\n  run: \"\(run)-b\"\n".utf8)
                 .write(to: URL(fileURLWithPath: remote + "/" + changed))
             try git(["commit", "-q", "-am", "Change \(changed) again"], in: remote)
             var diffs: [ObjectDiff] = []
             kgitOneDiffed.append(
                 try clock.measure {
-                    guard let next = try? source.update(from: one.snapshot) else { return }
+                    let next = try source.update(from: one.snapshot)
                     let files = next.changed.map { SourceFile(path: $0.path, bytes: $0.bytes) }
-                    guard case .success(let state) = DesiredState.load(files) else { return }
-                    diffs = ObjectDiffer(catalog: nil).diff(desired: state.objects, live: live)
+                    switch DesiredState.load(files) {
+                    case .success(let state): diffs = ObjectDiffer(catalog: nil).diff(desired: state.objects, live: live)
+                    case .failure(let error): throw BenchFailure("the changed file is invalid: \(error.diagnostics)")
+                    }
                     update = next
                 })
-            guard let again = update, again.changed.map(\.path) == [changed], diffs.count == 1 else {
-                throw BenchFailure("the one-file re-sync with diff did not find, parse and diff exactly \(changed)")
+            guard let again = update, again.changed.map(\.path) == [changed], diffs.count == 1, diffs[0].isDifferent else {
+                throw BenchFailure(
+                    "the one-file re-sync with diff did not find, parse and diff exactly \(changed): "
+                        + "\(update?.changed.map(\.path) ?? []), \(diffs.count) diffs")
             }
             current = again.snapshot
             gitOne.append(try clock.measure { try git(["pull", "-q", "--ff-only"], in: clone) })
