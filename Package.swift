@@ -3,7 +3,7 @@
 //
 // Module layering (a module imports only from lower layers):
 //   0  CYAML CSQLite CGit2 COpenSSL       C headers and link flags only (COpenSSL: TLS to etcd)
-//   1  KgitYAML KgitStore KgitGit         each wraps one thing (KgitStore <- CSQLite COpenSSL)
+//   1  KgitYAML KgitStore KgitGit         each wraps one thing (KgitStore <- CSQLite COpenSSL; KgitGit <- CGit2 COpenSSL)
 //   2  KgitSchema                         schema model, built-in kinds, validator   <- KgitYAML
 //   3  KgitKGL                            the configuration language               <- KgitSchema
 //   3  KgitAPIMachinery                   JSON values, Status errors, selectors, protobuf envelopes
@@ -41,7 +41,7 @@ let package = Package(
 
         .target(name: "KgitYAML", dependencies: ["CYAML"]),
         .target(name: "KgitStore", dependencies: ["CSQLite", "COpenSSL"]),
-        .target(name: "KgitGit", dependencies: ["CGit2"]),
+        .target(name: "KgitGit", dependencies: ["CGit2", "COpenSSL"]),
         // Test support shared by test targets (real git repositories, a git daemon, scratch directories).
         .target(name: "KgitTesting"),
         .target(name: "KgitSync", dependencies: ["KgitGit", "KgitYAML", "KgitSchema", "KgitClient", "KgitAPIMachinery"]),
@@ -84,6 +84,7 @@ let package = Package(
                 "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer", "KgitClient", "KgitSync", "KgitGit",
                 "KgitControlPlane",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(name: "kgit", dependencies: ["KgitCLI"]),

@@ -3,7 +3,7 @@
 # Idempotent: a machine that has them all is left alone (no apt-get update, no network).
 set -euo pipefail
 
-packages=(pkg-config libyaml-dev libsqlite3-dev libgit2-dev libssl-dev etcd-server etcd-client git python3 curl openssl)
+packages=(pkg-config libyaml-dev libsqlite3-dev libgit2-dev libssl-dev etcd-server etcd-client git python3 curl openssl openssh-client)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,6 @@
 import Foundation
 import KgitGit
+import KgitSchema
 import KgitSync
 
 /// `git-sync`: loading desired state from git with KgitSync (libgit2, bare mirror, no checkout) against the git
@@ -9,6 +10,8 @@ import KgitSync
 ///     cold fetch only    Libgit2Source.fetch() into an empty cache   vs  git clone --bare (no work tree)
 ///     no-op re-sync      ManifestSource.update(from:)                 vs  git fetch
 ///     one-file re-sync   update(from:) after a one-file commit        vs  git pull --ff-only
+///     one file + diff    the same, then parse, validate and diff the changed file against the objects it
+///                        declared before                              vs  git pull --ff-only
 ///
 /// Prints the median of each and the ratio kgit/git (below 1 means kgit is faster).
 /// Options: `--files N` (default 10000 manifests in 100 directories), `--runs R` (default 5).
@@ -56,6 +59,7 @@ enum GitBench {
         var gitNoop: [Duration] = []
         var kgitOne: [Duration] = []
         var gitOne: [Duration] = []
+        var kgitOneDiffed: [Duration] = []
         var loadedFiles = 0
 
         for run in 0..<runs {
@@ -84,16 +88,40 @@ enum GitBench {
             guard update?.isEmpty == true else { throw BenchFailure("the no-op re-sync reported changes") }
             gitNoop.append(try clock.measure { try git(["fetch", "-q"], in: clone) })
 
-            // One file changes upstream; both sides catch up.
+            // One file changes upstream; both sides catch up. Then it changes again, and kgit also parses,
+            // validates and diffs it against the object the first change declared (what a synced cluster holds).
             let changed = "d\(run % 100)/m\(run).yaml"
-            try Data("kind: ConfigMap\nmetadata:\n  name: changed-\(run)\n".utf8)
+            try Data("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: changed-\(run)\n  namespace: team-0\ndata:\n  run: \"\(run)\"\n".utf8)
                 .write(to: URL(fileURLWithPath: remote + "/" + changed))
             try git(["commit", "-q", "-am", "Change \(changed)"], in: remote)
             kgitOne.append(try clock.measure { update = try source.update(from: current) })
             guard let one = update, one.changed.map(\.path) == [changed], one.removed.isEmpty else {
                 throw BenchFailure("the one-file re-sync did not report exactly \(changed)")
             }
-            current = one.snapshot
+            // The cluster holds what the first change declared; the second changes one value of it.
+            let live = one.changed.flatMap { file in
+                (try? DesiredState.load([SourceFile(path: file.path, bytes: file.bytes)]).get().objects.map(\.body)) ?? []
+            }
+            try Data("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: changed-\(run)\n  namespace: team-0\ndata:\n  run: \"\(run)-b\"\n".utf8)
+                .write(to: URL(fileURLWithPath: remote + "/" + changed))
+            try git(["commit", "-q", "-am", "Change \(changed) again"], in: remote)
+            var diffs: [ObjectDiff] = []
+            kgitOneDiffed.append(
+                try clock.measure {
+                    let next = try source.update(from: one.snapshot)
+                    let files = next.changed.map { SourceFile(path: $0.path, bytes: $0.bytes) }
+                    switch DesiredState.load(files) {
+                    case .success(let state): diffs = ObjectDiffer(catalog: nil).diff(desired: state.objects, live: live)
+                    case .failure(let error): throw BenchFailure("the changed file is invalid: \(error.diagnostics)")
+                    }
+                    update = next
+                })
+            guard let again = update, again.changed.map(\.path) == [changed], diffs.count == 1, diffs[0].isDifferent else {
+                throw BenchFailure(
+                    "the one-file re-sync with diff did not find, parse and diff exactly \(changed): "
+                        + "\(update?.changed.map(\.path) ?? []), \(diffs.count) diffs")
+            }
+            current = again.snapshot
             gitOne.append(try clock.measure { try git(["pull", "-q", "--ff-only"], in: clone) })
             for leftover in [cache, cache + "-fetch-only", clone, clone + "-bare"] {
                 try? FileManager.default.removeItem(atPath: leftover)
@@ -107,6 +135,8 @@ enum GitBench {
             gitLabel: "git clone --bare")
         report("no-op re-sync", kgit: kgitNoop, kgitLabel: "update(from:)", git: gitNoop, gitLabel: "git fetch")
         report("one-file re-sync", kgit: kgitOne, kgitLabel: "update(from:)", git: gitOne, gitLabel: "git pull")
+        report(
+            "one file + diff", kgit: kgitOneDiffed, kgitLabel: "update+parse+diff", git: gitOne, gitLabel: "git pull")
     }
 
     // MARK: - Reporting

@@ -25,6 +25,9 @@ public final class APIServer: Sendable {
         public var compactionInterval: Duration = .seconds(300)
         /// The store to use; nil keeps objects in KgitStore's SQLite store under `DIR/store`.
         public var store: (any KeyValueStore)?
+        /// Extra endpoints by exact path (`/webhooks/git`), answered before authentication: each handler
+        /// authenticates its callers itself (a webhook checks a shared secret's signature).
+        public var routes: [String: @Sendable (APIRequest) async -> APIResponse] = [:]
 
         public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 6443,
                     maxRequestBodyBytes: Int = 3 * 1024 * 1024, store: (any KeyValueStore)? = nil) {
@@ -87,8 +90,9 @@ public final class APIServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         let box = HandlerBox()
         let http = HTTPServer(host: configuration.host, port: configuration.port, tls: sslContext,
-                              maxBodyBytes: configuration.maxRequestBodyBytes, group: group) { request in
-            await box.handler?.handle(request) ?? .error(.internalError("the server is starting"))
+                              maxBodyBytes: configuration.maxRequestBodyBytes, group: group) { [routes = configuration.routes] request in
+            if let route = routes[request.path] { return await route(request) }
+            return await box.handler?.handle(request) ?? .error(.internalError("the server is starting"))
         }
         let (channel, port) = try await http.bind()
         let displayHost = configuration.host == "0.0.0.0" || configuration.host == "::" ? "127.0.0.1" : configuration.host

@@ -38,12 +38,38 @@ enum ApplicationDefinition {
                 "path": string("The directory of the repository holding the manifests (default: the root)."),
                 "env": string("The KGL environment to render."),
                 "syncPolicy": syncPolicy,
+                "secretRef": [
+                    "type": "object",
+                    "description": "A Secret in the Application's namespace with git credentials for source: username and password or token (https).",
+                    "required": ["name"],
+                    "properties": ["name": string("The Secret's name.")],
+                ],
+                "deletionPolicy": [
+                    "type": "string", "enum": ["Delete", "Orphan"],
+                    "description": "When the Application is deleted: Delete (default) prunes what it applied first (finalizer kgit.dev/resources); Orphan leaves it.",
+                ],
+                "verify": [
+                    "type": "object",
+                    "description": "Require every commit applied to carry an SSH signature (git's gpg.format=ssh) by an allowed key.",
+                    "properties": [
+                        "allowedSigners": string("The allowed signers, in git's gpg.ssh.allowedSignersFile format."),
+                        "allowedSignersSecretRef": [
+                            "type": "object",
+                            "description": "A Secret in the Application's namespace holding the allowed signers.",
+                            "required": ["name"],
+                            "properties": [
+                                "name": string("The Secret's name."),
+                                "key": string("The key in its data (default allowed_signers)."),
+                            ],
+                        ],
+                    ],
+                ],
             ],
         ]
         let condition: JSONValue = [
             "type": "object",
             "properties": [
-                "type": string("Synced, Healthy or Fetched."),
+                "type": string("Synced, Healthy, Fetched or Verified."),
                 "status": string("True, False or Unknown."),
                 "reason": string("A CamelCase reason."),
                 "message": string("What happened."),

@@ -34,6 +34,11 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Do not install the Application definition nor run its controller.")
     var noApplications = false
 
+    @Option(help: ArgumentHelp(
+        "A file holding the shared secret of POST /webhooks/git (GitHub X-Hub-Signature-256, GitLab X-Gitlab-Token, or a bearer token); without it webhooks are off.",
+        valueName: "file"))
+    var webhookSecretFile: String?
+
     @OptionGroup(title: "Storage in etcd (default: embedded under DIR/store)")
     var etcd: EtcdOptions
 
@@ -46,11 +51,21 @@ struct ServerCommand: AsyncParsableCommand {
     func run() async throws {
         guard let address = ListenAddress(listen) else { throw ValidationError("invalid --listen \(listen)") }
         let directory = URL(fileURLWithPath: dataDirectory)
+        var secret: [UInt8]?
+        if let webhookSecretFile {
+            guard let data = FileManager.default.contents(atPath: webhookSecretFile) else {
+                throw ExitWith(message: "kgit server: cannot read --webhook-secret-file \(webhookSecretFile)", code: 2)
+            }
+            secret = Array(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+        }
+        let webhook = GitWebhook(secret: secret)
         let server: APIServer
         do {
             let store: (any KeyValueStore)? = etcd.endpointList == nil ? nil : KgitStoreBackend(try etcd.open())
-            server = try await APIServer.start(
-                .init(dataDirectory: directory, host: address.host, port: address.port, store: store))
+            var configuration = APIServer.Configuration(
+                dataDirectory: directory, host: address.host, port: address.port, store: store)
+            configuration.routes[GitWebhook.path] = { request in await webhook.handle(request) }
+            server = try await APIServer.start(configuration)
         } catch {
             throw ExitWith(message: "kgit server: cannot start: \(error)", code: 2)
         }
@@ -65,7 +80,7 @@ struct ServerCommand: AsyncParsableCommand {
         let applications = noApplications ? nil : Task {
             await Self.runApplications(
                 kubeconfig: directory.appendingPathComponent("kubeconfig").path,
-                cacheDirectory: gitCacheDirectory ?? directory.appendingPathComponent("git").path)
+                cacheDirectory: gitCacheDirectory ?? directory.appendingPathComponent("git").path, webhook: webhook)
         }
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
@@ -91,11 +106,13 @@ struct ServerCommand: AsyncParsableCommand {
 extension ServerCommand {
     /// Installs the `Application` definition and runs its controller, as the admin the kubeconfig names, until
     /// cancelled. A failure to install is reported and leaves the server serving without it.
-    static func runApplications(kubeconfig: String, cacheDirectory: String) async {
+    static func runApplications(kubeconfig: String, cacheDirectory: String, webhook: GitWebhook) async {
         do {
             let client = try DynamicClient(connection: Kubeconfig.load(explicitPath: kubeconfig).connection())
             try await ApplicationController.install(client: client)
-            await ApplicationController(client: client, cacheDirectory: cacheDirectory).run()
+            let controller = ApplicationController(client: client, cacheDirectory: cacheDirectory)
+            webhook.attach(controller)
+            await controller.run()
         } catch {
             FileHandle.standardError.write(Data("kgit server: Applications are not reconciled: \(error)\n".utf8))
         }

@@ -71,6 +71,8 @@ struct DiffCommand: AsyncParsableCommand {
         } catch LoadFailure.invalid(let report) {
             FileHandle.standardError.write(Data(report.utf8))
             throw ExitWith(message: "kgit diff: the revision is invalid", code: 2)
+        } catch LoadFailure.refused(let message) {
+            throw ExitWith(message: "kgit diff: refused: \(message)", code: 2)
         }
         var state = loaded.state
         var includePrunable = prune

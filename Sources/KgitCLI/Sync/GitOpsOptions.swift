@@ -35,6 +35,32 @@ struct GitOpsOptions: ParsableArguments {
     @Option(help: "Where git mirrors are kept (default: $KGIT_CACHE_DIR, then ~/.cache/kgit/git).")
     var cacheDir: String?
 
+    @Flag(help: "Refuse a commit that is not signed (an SSH signature, git's gpg.format=ssh) by a key in --allowed-signers.")
+    var verifySignatures = false
+
+    @Option(help: ArgumentHelp(
+        "With --verify-signatures: the keys allowed to sign, in git's gpg.ssh.allowedSignersFile format.",
+        valueName: "file"))
+    var allowedSigners: String?
+
+    /// The signature policy of `--verify-signatures --allowed-signers FILE`: nil when signatures are not checked.
+    func signaturePolicy() throws -> AllowedSigners? {
+        switch (verifySignatures, allowedSigners) {
+        case (false, nil): return nil
+        case (false, .some): throw ExitWith(message: "--allowed-signers goes with --verify-signatures", code: 2)
+        case (true, nil): throw ExitWith(message: "--verify-signatures needs --allowed-signers FILE", code: 2)
+        case (true, .some(let file)):
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ExitWith(message: "\(file): cannot read the allowed signers file", code: 2)
+            }
+            do {
+                return try AllowedSigners(parsing: String(decoding: data, as: UTF8.self), source: file)
+            } catch {
+                throw ExitWith(message: "\(error)", code: 2)
+            }
+        }
+    }
+
     /// The remote URL and the directory within it, from `source` and `--path`.
     func location() throws -> (url: String, directory: String, displayName: String) {
         if source.contains("://") || (source.contains("@") && source.contains(":")) {
@@ -110,23 +136,44 @@ enum LoadFailure: Error {
     case unreachable(String)
     /// Some document is invalid: the rendered report (exit 1).
     case invalid(String)
+    /// The commit's signature was required and is missing, bad or by a key that is not allowed (exit 1).
+    case refused(String)
 }
 
 extension GitOpsOptions {
     /// Fetches `revision` (default `--revision`), reads the manifests under the directory, renders `--env`, and
-    /// validates the whole revision.
-    func load(revision: String? = nil, defaultNamespace: String, fetch: Bool = true) async throws -> LoadedRevision {
+    /// validates the whole revision. With a signature policy (`signers`, else `--verify-signatures`), the commit
+    /// must be signed by an allowed key before anything is read from it.
+    /// `credentials` replaces what the environment offers the remote (an Application's `spec.secretRef`).
+    func load(
+        revision: String? = nil, defaultNamespace: String, fetch: Bool = true, signers: AllowedSigners? = nil,
+        credentials: Credentials? = nil
+    ) async throws -> LoadedRevision {
         let (url, directory, _) = try location()
         let cache = cacheDirectory
         let revision = revision ?? self.revision
+        let policy = try signers ?? signaturePolicy()
         let snapshot: ManifestSnapshot
         do {
             snapshot = try await onThread {
                 try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
-                let git = try Libgit2Source(url: url, cacheDirectory: cache, credentials: .fromProcessEnvironment())
+                let git = try Libgit2Source(
+                    url: url, cacheDirectory: cache, credentials: credentials ?? .fromProcessEnvironment())
                 let source = try ManifestSource(git: git, revision: revision, directory: directory)
+                if let policy {
+                    if fetch { try git.fetch() }
+                    let resolved = try git.resolve(revision)
+                    _ = try git.repository.verifySignature(of: resolved.commit, allowedSigners: policy)
+                    let snapshot = try source.load(fetch: false)
+                    guard snapshot.revision.commit == resolved.commit else {
+                        throw GitError(.other, operation: "loading \(revision)", reason: "the revision moved while it was verified")
+                    }
+                    return snapshot
+                }
                 return try source.load(fetch: fetch)
             }
+        } catch let error as CommitSignatureError {
+            throw LoadFailure.refused("\(error)")
         } catch {
             throw LoadFailure.unreachable("cannot load \(url) at \(revision): \(error)")
         }

@@ -19,6 +19,11 @@ struct SyncCommand: AsyncParsableCommand {
             with --prune, objects recorded there that git no longer declares are deleted. A revision that \
             declares nothing never prunes everything unless --allow-empty is given.
 
+            With --verify-signatures --allowed-signers FILE, the commit must carry an SSH signature (git's \
+            gpg.format=ssh) made for namespace git by a key FILE lists (git's gpg.ssh.allowedSignersFile format); \
+            an unsigned commit, a bad signature or an unknown key is refused, naming the commit and the signer, \
+            and nothing is applied.
+
             Output: one line per object (created, configured, unchanged, pruned, skipped: why, failed: why) and a \
             summary on standard output; progress on standard error.
 
@@ -64,6 +69,8 @@ struct SyncCommand: AsyncParsableCommand {
         } catch LoadFailure.invalid(let report) {
             FileHandle.standardError.write(Data(report.utf8))
             throw ExitWith(message: "kgit sync: the revision is invalid; nothing was applied", code: 1)
+        } catch LoadFailure.refused(let message) {
+            throw ExitWith(message: "kgit sync: refused, nothing was applied: \(message)", code: 1)
         }
         let name = options.syncName(repositoryName: repositoryName)
         printError("applying \(loaded.state.objects.count) objects from \(loaded.commit.prefix(12)) as sync \"\(name)\"\(dryRun ? " (dry run)" : "")")

@@ -45,9 +45,23 @@ final class SyncRepository: @unchecked Sendable {
         return try await git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// `git add -A && git commit -S` signed with `key` (git's gpg.format=ssh); returns the commit id.
+    @discardableResult
+    func commit(_ message: String, signedWith key: SigningKey) async throws -> String {
+        try await git("add", "-A")
+        try await git(arguments: key.gitOptions + ["commit", "-q", "--allow-empty", "-S", "-m", message])
+        return try await git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Runs git in the work tree with a fixed identity; throws on failure.
     @discardableResult
     func git(_ arguments: String...) async throws -> String {
+        try await git(arguments: arguments)
+    }
+
+    /// Runs git in the work tree with a fixed identity; throws on failure.
+    @discardableResult
+    func git(arguments: [String]) async throws -> String {
         let result = try await Subprocess.run(
             "git", arguments, directory: URL(fileURLWithPath: path),
             environment: [
