@@ -7,11 +7,11 @@ import KgitControlPlane
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Run a whole cluster in one process: API server, controller manager and nodes.",
+        abstract: "Run a whole cluster in one process: API server, controller manager, scheduler and nodes.",
         discussion: """
             Starts what `kgit server` starts (same data directory, certificates and DIR/kubeconfig), and beside it,
             talking to it in-process: the controller manager (Deployments, ReplicaSets, Endpoints, Jobs, CronJobs,
-            garbage collection) and N simulated nodes, registered with capacity and a Ready condition and kept
+            garbage collection), the scheduler (binds pending pods to nodes) and N simulated nodes, registered with capacity and a Ready condition and kept
             alive by heartbeats. Then `kubectl --kubeconfig DIR/kubeconfig get nodes,pods -A` shows the cluster.
             SIGTERM or SIGINT stops it.
             """
@@ -48,6 +48,7 @@ struct UpCommand: AsyncParsableCommand {
             kgit up listening on https://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(cluster.server.port)
             kubeconfig: \(directory.appendingPathComponent("kubeconfig").path)
             controllers: \(cluster.controllerManager.controllers.map(\.name).joined(separator: ", "))
+            scheduler: \(SchedulerRunner.defaultName)
             nodes: \(nodes)
 
             """.utf8))
