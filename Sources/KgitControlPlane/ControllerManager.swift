@@ -12,7 +12,7 @@ import KgitControllers
 /// ```
 ///
 /// Controllers: ReplicaSet, Deployment, Endpoints, EndpointSlice (when the server serves
-/// `discovery.k8s.io/v1`), Job, CronJob, and the garbage collector. Everything goes through the API, so the
+/// `discovery.k8s.io/v1`), Job, CronJob, StatefulSet, DaemonSet, and the garbage collector. Everything goes through the API, so the
 /// manager runs the same in `kgit up` (in-process transport) and against a remote server (HTTPS).
 public final class ControllerManager: Sendable {
     /// The client every informer and write uses.
@@ -156,8 +156,44 @@ public final class ControllerManager: Sendable {
         jobs.addHandler { event in for key in ownerKeys(event, kind: "CronJob", orAll: nil) { cronJob.queue.add(key) } }
         controllers.append(cronJob)
 
+        // StatefulSet: ordered pods with stable names, from the namespace's pods.
+        let statefulSets = factory.informer(apiVersion: "apps/v1", kind: "StatefulSet")
+        let statefulSet = Controller(name: "statefulset", component: StatefulSetController.component, writer: writer, log: log) {
+            key, now in
+            guard let set = statefulSets.cache.get(key) else { return [] }
+            let namespace = set["metadata"]?["namespace"]?.stringValue ?? ""
+            return try StatefulSetController.reconcile(set, pods: pods.lister.list(namespace: namespace), now: now)
+        }
+        statefulSets.addHandler { statefulSet.queue.add(cacheKey(of: $0.object)) }
+        pods.addHandler { event in
+            for key in ownerKeys(event, kind: "StatefulSet", orAll: nil) { statefulSet.queue.add(key) }
+        }
+        controllers.append(statefulSet)
+
+        // DaemonSet: one pod per eligible node; every node change may change which nodes those are.
+        let daemonSets = factory.informer(apiVersion: "apps/v1", kind: "DaemonSet")
+        let nodes = factory.informer(apiVersion: "v1", kind: "Node")
+        let daemonSet = Controller(name: "daemonset", component: DaemonSetController.component, writer: writer, log: log) {
+            key, now in
+            guard let set = daemonSets.cache.get(key) else { return [] }
+            let namespace = set["metadata"]?["namespace"]?.stringValue ?? ""
+            return try DaemonSetController.reconcile(
+                set, nodes: nodes.cache.list(), pods: pods.lister.list(namespace: namespace), now: now)
+        }
+        daemonSets.addHandler { daemonSet.queue.add(cacheKey(of: $0.object)) }
+        pods.addHandler { event in
+            for key in ownerKeys(event, kind: "DaemonSet", orAll: nil) { daemonSet.queue.add(key) }
+        }
+        nodes.addHandler { event in
+            // Heartbeats change only status; labels, taints and membership decide eligibility.
+            if case .updated(let old, let new) = event, old["metadata"]?["labels"] == new["metadata"]?["labels"],
+               old["spec"] == new["spec"] { return }
+            for set in daemonSets.cache.list() { daemonSet.queue.add(cacheKey(of: set)) }
+        }
+        controllers.append(daemonSet)
+
         // The garbage collector: one key for the whole graph of the kinds it knows.
-        var graph = [pods, replicaSets, deployments, services, endpoints, jobs, cronJobs]
+        var graph = [pods, replicaSets, deployments, services, endpoints, jobs, cronJobs, statefulSets, daemonSets]
         for extra in graphKinds where !graph.contains(where: { $0.apiVersion == extra.apiVersion && $0.kind == extra.kind }) {
             if (try? await client.resource(apiVersion: extra.apiVersion, kind: extra.kind)) != nil {
                 graph.append(factory.informer(apiVersion: extra.apiVersion, kind: extra.kind))

@@ -144,4 +144,40 @@ struct SchedulingEndToEndTests {
         let picky = try await cluster.kubectl(["get", "pod", "picky", "-o", "jsonpath={.spec.nodeName}"])
         #expect(picky.stdout.isEmpty)
     }
+
+    @Test("a DaemonSet gets one pod bound to each node, and a StatefulSet's first pod web-0 gets a node")
+    func daemonSetAndStatefulSet() async throws {
+        let cluster = try await startCluster()
+        defer { cluster.stop() }
+        #expect(cluster.serverLog.contains("statefulset, daemonset"), "\(cluster.serverLog)")
+        let manifests = """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: agent}}
+                spec: {containers: [{name: agent, image: busybox:1.36}]}
+            ---
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec:
+              serviceName: db
+              replicas: 2
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec: {containers: [{name: db, image: postgres:16}]}
+            """
+        let applied = try await cluster.kubectl(["apply", "-f", "-"], stdin: manifests)
+        #expect(applied.status == 0, "\(applied)")
+        let placed = try await eventually(cluster, [
+            "get", "pods", "-l", "app=agent", "-o", "jsonpath={range .items[*]}{.spec.nodeName}{\"\\n\"}{end}",
+        ]) { out in lines(out).count == 3 }
+        #expect(Set(lines(placed)) == ["kgit-node-1", "kgit-node-2", "kgit-node-3"])
+        let first = try await eventually(cluster, ["get", "pod", "db-0", "-o", "jsonpath={.spec.nodeName}"]) { !$0.isEmpty }
+        #expect(first.hasPrefix("kgit-node-"))
+    }
 }
