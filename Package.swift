@@ -82,7 +82,7 @@ let package = Package(
             name: "KgitCLI",
             dependencies: [
                 "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer", "KgitClient", "KgitSync", "KgitGit",
-                "KgitControlPlane",
+                "KgitControlPlane", "KgitControllers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

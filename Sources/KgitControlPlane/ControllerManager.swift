@@ -40,9 +40,12 @@ public final class ControllerManager: Sendable {
 
     /// A manager over `client`, with every controller wired to its informers. Discovery decides whether the
     /// EndpointSlice controller runs.
+    ///
+    /// With a `cloud` provider (`kgit up`'s local one), the cloud controller manager's controllers run too:
+    /// load balancer addresses for `type: LoadBalancer` Services from its pool, InternalIPs for nodes.
     public static func make(
         client: DynamicClient, informerOptions: Informer.Options = Informer.Options(),
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        cloud: LocalCloudProvider? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) async -> ControllerManager {
         let factory = InformerFactory(client: client, options: informerOptions)
         let writer = ClientClusterWriter(client: client)
@@ -192,6 +195,25 @@ public final class ControllerManager: Sendable {
         }
         controllers.append(daemonSet)
 
+        // The cloud controller manager, with the local provider: one key for all Services, one for all nodes,
+        // so that one pass never hands an address out twice.
+        if let cloud {
+            let lb = Controller(name: "service-lb", component: LoadBalancerController.component, writer: writer, workers: 1, log: log) {
+                _, _ in try LoadBalancerController.reconcile(services: services.cache.list(), pool: cloud.loadBalancerPool)
+            }
+            services.addHandler { _ in lb.queue.add("services") }
+            controllers.append(lb)
+            let cloudNode = Controller(name: "cloud-node", component: CloudNodeController.component, writer: writer, workers: 1, log: log) {
+                _, _ in try CloudNodeController.reconcile(nodes: nodes.cache.list(), pool: cloud.nodePool)
+            }
+            nodes.addHandler { event in
+                if case .updated(let old, let new) = event, old["status"]?["addresses"] == new["status"]?["addresses"],
+                   old["spec"] == new["spec"] { return }
+                cloudNode.queue.add("nodes")
+            }
+            controllers.append(cloudNode)
+        }
+
         // The garbage collector: one key for the whole graph of the kinds it knows.
         var graph = [pods, replicaSets, deployments, services, endpoints, jobs, cronJobs, statefulSets, daemonSets]
         for extra in graphKinds where !graph.contains(where: { $0.apiVersion == extra.apiVersion && $0.kind == extra.kind }) {
@@ -275,4 +297,19 @@ func splitKey(_ key: String) -> (namespace: String, name: String) {
 func group(of apiVersion: String) -> String {
     guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
     return String(apiVersion[..<slash])
+}
+
+/// A cloud provider for a cluster on one machine: load balancer addresses and node addresses come from
+/// local pools instead of a cloud's API.
+public struct LocalCloudProvider: Sendable {
+    /// Where `type: LoadBalancer` Services get their `status.loadBalancer.ingress` addresses.
+    public var loadBalancerPool: AddressPool
+    /// Where nodes without an InternalIP get one.
+    public var nodePool: AddressPool
+
+    /// A provider with these pools (node addresses default to 10.0.0.0/16, as `NodeRegistrar` numbers them).
+    public init(loadBalancerPool: AddressPool, nodePool: AddressPool? = nil) {
+        self.loadBalancerPool = loadBalancerPool
+        self.nodePool = nodePool ?? (try? AddressPool(parsing: "10.0.0.0/16")) ?? loadBalancerPool
+    }
 }

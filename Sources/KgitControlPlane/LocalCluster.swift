@@ -40,14 +40,15 @@ public final class LocalCluster: Sendable {
         self.log = log
     }
 
-    /// Starts the API server (binding its port, writing `DIR/kubeconfig`) and prepares the components.
+    /// Starts the API server (binding its port, writing `DIR/kubeconfig`) and prepares the components; with
+    /// `cloud`, the controller manager also runs the cloud controllers (load balancer and node addresses).
     public static func start(
-        _ configuration: APIServer.Configuration, nodes count: Int, components: [Component] = [],
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        _ configuration: APIServer.Configuration, nodes count: Int, cloud: LocalCloudProvider? = nil,
+        components: [Component] = [], log: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> LocalCluster {
         let server = try await APIServer.start(configuration)
         let client = DynamicClient(transport: InProcessTransport(handler: server.handler))
-        let manager = await ControllerManager.make(client: client, log: log)
+        let manager = await ControllerManager.make(client: client, cloud: cloud, log: log)
         let nodes = NodeRegistrar(client: client, count: count)
         let scheduler = SchedulerRunner(client: client, log: log)
         return LocalCluster(server: server, client: client, controllerManager: manager, nodes: nodes,

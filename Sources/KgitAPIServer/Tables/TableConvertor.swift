@@ -150,8 +150,21 @@ struct TableConvertor: Sendable {
                 name, col("Type") { $0.value(at: ["spec", "type"]) ?? "ClusterIP" },
                 col("Cluster-IP") { $0.value(at: ["spec", "clusterIP"]) ?? "<none>" },
                 col("External-IP") { o in
-                    let ips = (o.value(at: ["spec", "externalIPs"])?.arrayValue ?? []).compactMap(\.stringValue)
-                    return .string(ips.isEmpty ? "<none>" : ips.joined(separator: ","))
+                    // As kubectl prints it: load balancer ingress first for LoadBalancers (<pending> until one is
+                    // assigned), then spec.externalIPs; the external name for ExternalName Services.
+                    let external = (o.value(at: ["spec", "externalIPs"])?.arrayValue ?? []).compactMap(\.stringValue)
+                    switch o.value(at: ["spec", "type"])?.stringValue ?? "ClusterIP" {
+                    case "LoadBalancer":
+                        let ingress = (o.value(at: ["status", "loadBalancer", "ingress"])?.arrayValue ?? []).compactMap {
+                            $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue
+                        }
+                        let all = ingress + external
+                        return .string(all.isEmpty ? "<pending>" : all.joined(separator: ","))
+                    case "ExternalName":
+                        return o.value(at: ["spec", "externalName"]) ?? "<none>"
+                    default:
+                        return .string(external.isEmpty ? "<none>" : external.joined(separator: ","))
+                    }
                 },
                 col("Port(s)") { o in
                     let ports = (o.value(at: ["spec", "ports"])?.arrayValue ?? []).map { p -> String in
