@@ -37,6 +37,11 @@ final class TopologyIndex: @unchecked Sendable {
         var carriedBuckets: [String: Set<PodAffinityTerm>] = [:]
         var carriedBuilt = false
         var domains: [String: [String: Int]] = [:]
+        /// Assigned pods by each of their `key=value` labels, with their node's labels: a new query with a
+        /// `key=value` bucket is counted from these instead of from every pod.
+        var podsByLabel: [String: [String: (pod: Pod, nodeLabels: [String: String])]] = [:]
+        /// Whether `podsByLabel` holds every assigned pod (false after a reset, until the next count rebuilds it).
+        var labelIndexBuilt = true
     }
 
     private let state: Mutex<State>
@@ -68,6 +73,17 @@ final class TopologyIndex: @unchecked Sendable {
     /// Counts (delta 1) or uncounts (−1) a pod assigned to a node with these labels.
     func update(_ pod: Pod, nodeLabels: [String: String], delta: Int) {
         state.withLock { s in
+            if s.labelIndexBuilt {
+                for (key, value) in pod.labels {
+                    let bucket = key + "=" + value
+                    if delta > 0 {
+                        s.podsByLabel[bucket, default: [:]][pod.key] = (pod, nodeLabels)
+                    } else {
+                        s.podsByLabel[bucket]?[pod.key] = nil
+                        if s.podsByLabel[bucket]?.isEmpty == true { s.podsByLabel[bucket] = nil }
+                    }
+                }
+            }
             if !s.counts.isEmpty {
                 for bucket in TopologyIndex.buckets(of: pod) {
                     for query in s.queryBuckets[bucket] ?? [] where query.selects(pod) {
@@ -93,7 +109,12 @@ final class TopologyIndex: @unchecked Sendable {
     }
 
     /// Forgets everything (node labels changed or a node left); the next reads rebuild what they need.
-    func reset() { state.withLock { $0 = State() } }
+    func reset() {
+        state.withLock { s in
+            s = State()
+            s.labelIndexBuilt = false
+        }
+    }
 
     /// Forgets the domain tables (a node joined).
     func nodesChanged() { state.withLock { $0.domains = [:] } }
@@ -104,12 +125,30 @@ final class TopologyIndex: @unchecked Sendable {
     func counts(_ query: Query, nodes: [NodeInfo]) -> [String: Int] {
         state.withLock { s in
             if let known = s.counts[query] { return known }
+            if !s.labelIndexBuilt {
+                for info in nodes {
+                    for pod in info.pods {
+                        for (key, value) in pod.labels {
+                            s.podsByLabel[key + "=" + value, default: [:]][pod.key] = (pod, info.node.labels)
+                        }
+                    }
+                }
+                s.labelIndexBuilt = true
+            }
             var table: [String: Int] = [:]
-            for info in nodes {
-                guard let domain = info.node.labels[query.topologyKey] else { continue }
-                var n = 0
-                for pod in info.pods where query.selects(pod) { n += 1 }
-                if n > 0 { table[domain, default: 0] += n }
+            let bucket = TopologyIndex.bucket(query.selector)
+            if bucket.isEmpty {
+                for info in nodes {
+                    guard let domain = info.node.labels[query.topologyKey] else { continue }
+                    var n = 0
+                    for pod in info.pods where query.selects(pod) { n += 1 }
+                    if n > 0 { table[domain, default: 0] += n }
+                }
+            } else {
+                // Only pods carrying the selector's key=value label can match it.
+                for (_, entry) in s.podsByLabel[bucket] ?? [:] where query.selects(entry.pod) {
+                    if let domain = entry.nodeLabels[query.topologyKey] { table[domain, default: 0] += 1 }
+                }
             }
             s.counts[query] = table
             s.queryBuckets[TopologyIndex.bucket(query.selector), default: []].append(query)
