@@ -13,8 +13,8 @@
 //   5  KgitControllers                    reconcilers as pure decisions, a driver  <- KgitAPIMachinery
 //   5  KgitScheduler                      scheduling queue, framework, plugins, preemption <- KgitAPIMachinery
 //   5  KgitAgent                          simulated nodes: node objects, lease schedule, pod lifecycle <- KgitAPIMachinery
-//   6  KgitControlPlane                   in-process transport, controller manager, nodes, `kgit up`
-//                                         <- KgitAPIServer KgitClient KgitControllers
+//   6  KgitControlPlane                   in-process transport, controller manager, scheduler runtime, nodes,
+//                                         `kgit up` <- KgitAPIServer KgitClient KgitControllers KgitScheduler
 //   7  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -76,13 +76,13 @@ let package = Package(
         ),
         .target(
             name: "KgitControlPlane",
-            dependencies: ["KgitAPIServer", "KgitClient", "KgitControllers", "KgitAPIMachinery"]
+            dependencies: ["KgitAPIServer", "KgitClient", "KgitControllers", "KgitScheduler", "KgitAPIMachinery"]
         ),
         .target(
             name: "KgitCLI",
             dependencies: [
                 "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer", "KgitClient", "KgitSync", "KgitGit",
-                "KgitControlPlane",
+                "KgitControlPlane", "KgitControllers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -111,7 +111,10 @@ let package = Package(
         .testTarget(name: "KgitAgentTests", dependencies: ["KgitAgent", "KgitAPIMachinery"]),
         .testTarget(
             name: "KgitControlPlaneTests",
-            dependencies: ["KgitControlPlane", "KgitAPIServer", "KgitClient", "KgitControllers", "KgitAPIMachinery", "KgitTesting"]
+            dependencies: [
+                "KgitControlPlane", "KgitAPIServer", "KgitClient", "KgitControllers", "KgitScheduler", "KgitAPIMachinery",
+                "KgitTesting",
+            ]
         ),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],

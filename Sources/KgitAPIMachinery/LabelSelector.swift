@@ -2,9 +2,9 @@
 ///
 /// Grammar (as upstream `k8s.io/apimachinery/pkg/labels`): comma-separated requirements, each one of
 /// `k=v`, `k==v`, `k!=v`, `k`, `!k`, `k in (a,b)`, `k notin (a,b)`. An empty selector matches everything.
-public struct LabelSelector: Sendable, Equatable {
+public struct LabelSelector: Sendable, Hashable {
     /// One requirement.
-    public enum Requirement: Sendable, Equatable {
+    public enum Requirement: Sendable, Hashable {
         case equals(String, String)
         case notEquals(String, String)
         case exists(String)

@@ -152,6 +152,19 @@ public final class DynamicClient: Sendable {
         return try await request("POST", path, body: object.serializedBytes(), contentType: "application/json")
     }
 
+    /// POSTs `object` to a subresource of the object `reference` names, as `pods/NAME/binding` or
+    /// `serviceaccounts/NAME/token` take it; returns the server's answer.
+    @discardableResult
+    public func create(
+        _ object: JSONValue, subresource: String, of reference: ObjectReference, options: WriteOptions = WriteOptions()
+    ) async throws -> JSONValue {
+        let resource = try await resource(apiVersion: reference.apiVersion, kind: reference.kind)
+        let path =
+            resource.objectPath(namespace: namespace(reference.namespace, resource), name: reference.name)
+            + "/" + PathEncoding.segment(subresource) + writeQuery(options)
+        return try await request("POST", path, body: object.serializedBytes(), contentType: "application/json")
+    }
+
     /// Replaces `object` (optimistically: a stale `metadata.resourceVersion` fails with a 409 Conflict).
     public func update(_ object: JSONValue, options: WriteOptions = WriteOptions()) async throws -> JSONValue {
         let reference = try ObjectReference(object: object)

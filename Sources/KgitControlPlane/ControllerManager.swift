@@ -12,7 +12,7 @@ import KgitControllers
 /// ```
 ///
 /// Controllers: ReplicaSet, Deployment, Endpoints, EndpointSlice (when the server serves
-/// `discovery.k8s.io/v1`), Job, CronJob, and the garbage collector. Everything goes through the API, so the
+/// `discovery.k8s.io/v1`), Job, CronJob, StatefulSet, DaemonSet, and the garbage collector. Everything goes through the API, so the
 /// manager runs the same in `kgit up` (in-process transport) and against a remote server (HTTPS).
 public final class ControllerManager: Sendable {
     /// The client every informer and write uses.
@@ -40,9 +40,12 @@ public final class ControllerManager: Sendable {
 
     /// A manager over `client`, with every controller wired to its informers. Discovery decides whether the
     /// EndpointSlice controller runs.
+    ///
+    /// With a `cloud` provider (`kgit up`'s local one), the cloud controller manager's controllers run too:
+    /// load balancer addresses for `type: LoadBalancer` Services from its pool, InternalIPs for nodes.
     public static func make(
         client: DynamicClient, informerOptions: Informer.Options = Informer.Options(),
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        cloud: LocalCloudProvider? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) async -> ControllerManager {
         let factory = InformerFactory(client: client, options: informerOptions)
         let writer = ClientClusterWriter(client: client)
@@ -156,8 +159,63 @@ public final class ControllerManager: Sendable {
         jobs.addHandler { event in for key in ownerKeys(event, kind: "CronJob", orAll: nil) { cronJob.queue.add(key) } }
         controllers.append(cronJob)
 
+        // StatefulSet: ordered pods with stable names, from the namespace's pods.
+        let statefulSets = factory.informer(apiVersion: "apps/v1", kind: "StatefulSet")
+        let statefulSet = Controller(name: "statefulset", component: StatefulSetController.component, writer: writer, log: log) {
+            key, now in
+            guard let set = statefulSets.cache.get(key) else { return [] }
+            let namespace = set["metadata"]?["namespace"]?.stringValue ?? ""
+            return try StatefulSetController.reconcile(set, pods: pods.lister.list(namespace: namespace), now: now)
+        }
+        statefulSets.addHandler { statefulSet.queue.add(cacheKey(of: $0.object)) }
+        pods.addHandler { event in
+            for key in ownerKeys(event, kind: "StatefulSet", orAll: nil) { statefulSet.queue.add(key) }
+        }
+        controllers.append(statefulSet)
+
+        // DaemonSet: one pod per eligible node; every node change may change which nodes those are.
+        let daemonSets = factory.informer(apiVersion: "apps/v1", kind: "DaemonSet")
+        let nodes = factory.informer(apiVersion: "v1", kind: "Node")
+        let daemonSet = Controller(name: "daemonset", component: DaemonSetController.component, writer: writer, log: log) {
+            key, now in
+            guard let set = daemonSets.cache.get(key) else { return [] }
+            let namespace = set["metadata"]?["namespace"]?.stringValue ?? ""
+            return try DaemonSetController.reconcile(
+                set, nodes: nodes.cache.list(), pods: pods.lister.list(namespace: namespace), now: now)
+        }
+        daemonSets.addHandler { daemonSet.queue.add(cacheKey(of: $0.object)) }
+        pods.addHandler { event in
+            for key in ownerKeys(event, kind: "DaemonSet", orAll: nil) { daemonSet.queue.add(key) }
+        }
+        nodes.addHandler { event in
+            // Heartbeats change only status; labels, taints and membership decide eligibility.
+            if case .updated(let old, let new) = event, old["metadata"]?["labels"] == new["metadata"]?["labels"],
+               old["spec"] == new["spec"] { return }
+            for set in daemonSets.cache.list() { daemonSet.queue.add(cacheKey(of: set)) }
+        }
+        controllers.append(daemonSet)
+
+        // The cloud controller manager, with the local provider: one key for all Services, one for all nodes,
+        // so that one pass never hands an address out twice.
+        if let cloud {
+            let lb = Controller(name: "service-lb", component: LoadBalancerController.component, writer: writer, workers: 1, log: log) {
+                _, _ in try LoadBalancerController.reconcile(services: services.cache.list(), pool: cloud.loadBalancerPool)
+            }
+            services.addHandler { _ in lb.queue.add("services") }
+            controllers.append(lb)
+            let cloudNode = Controller(name: "cloud-node", component: CloudNodeController.component, writer: writer, workers: 1, log: log) {
+                _, _ in try CloudNodeController.reconcile(nodes: nodes.cache.list(), pool: cloud.nodePool)
+            }
+            nodes.addHandler { event in
+                if case .updated(let old, let new) = event, old["status"]?["addresses"] == new["status"]?["addresses"],
+                   old["spec"] == new["spec"] { return }
+                cloudNode.queue.add("nodes")
+            }
+            controllers.append(cloudNode)
+        }
+
         // The garbage collector: one key for the whole graph of the kinds it knows.
-        var graph = [pods, replicaSets, deployments, services, endpoints, jobs, cronJobs]
+        var graph = [pods, replicaSets, deployments, services, endpoints, jobs, cronJobs, statefulSets, daemonSets]
         for extra in graphKinds where !graph.contains(where: { $0.apiVersion == extra.apiVersion && $0.kind == extra.kind }) {
             if (try? await client.resource(apiVersion: extra.apiVersion, kind: extra.kind)) != nil {
                 graph.append(factory.informer(apiVersion: extra.apiVersion, kind: extra.kind))
@@ -239,4 +297,19 @@ func splitKey(_ key: String) -> (namespace: String, name: String) {
 func group(of apiVersion: String) -> String {
     guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
     return String(apiVersion[..<slash])
+}
+
+/// A cloud provider for a cluster on one machine: load balancer addresses and node addresses come from
+/// local pools instead of a cloud's API.
+public struct LocalCloudProvider: Sendable {
+    /// Where `type: LoadBalancer` Services get their `status.loadBalancer.ingress` addresses.
+    public var loadBalancerPool: AddressPool
+    /// Where nodes without an InternalIP get one.
+    public var nodePool: AddressPool
+
+    /// A provider with these pools (node addresses default to 10.0.0.0/16, as `NodeRegistrar` numbers them).
+    public init(loadBalancerPool: AddressPool, nodePool: AddressPool? = nil) {
+        self.loadBalancerPool = loadBalancerPool
+        self.nodePool = nodePool ?? (try? AddressPool(parsing: "10.0.0.0/16")) ?? loadBalancerPool
+    }
 }

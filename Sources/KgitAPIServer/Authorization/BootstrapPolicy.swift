@@ -3,7 +3,7 @@ import KgitAPIMachinery
 /// The default ClusterRoles and ClusterRoleBindings every cluster starts with (a subset of
 /// upstream's bootstrap policy): `cluster-admin` for `system:masters`, the `admin`/`edit`/`view`
 /// user-facing roles, and the discovery, self-review and public-info roles for every
-/// authenticated user.
+/// authenticated user, and `system:kube-scheduler` for the scheduler's user.
 enum BootstrapPolicy {
     static let readVerbs = ["get", "list", "watch"]
     static let writeVerbs = ["create", "delete", "deletecollection", "patch", "update"]
@@ -46,8 +46,34 @@ enum BootstrapPolicy {
             ("system:public-info-viewer", [
                 RBACRule(verbs: ["get"], nonResourceURLs: ["/healthz", "/livez", "/readyz", "/version", "/version/"]),
             ]),
+            ("system:kube-scheduler", schedulerRules),
         ]
     }
+
+    /// What a scheduler reads and writes, as upstream's `system:kube-scheduler` role grants: it watches pods,
+    /// nodes and what plugins read, binds pods, writes their status and events, deletes preemption victims and
+    /// holds its leader-election Lease.
+    static let schedulerRules: [RBACRule] = [
+        RBACRule(verbs: ["create", "patch", "update"], apiGroups: ["", "events.k8s.io"], resources: ["events"]),
+        RBACRule(verbs: ["create"], apiGroups: ["coordination.k8s.io"], resources: ["leases"]),
+        RBACRule(verbs: ["get", "update"], apiGroups: ["coordination.k8s.io"], resources: ["leases"],
+                 resourceNames: ["kube-scheduler"]),
+        RBACRule(verbs: readVerbs, apiGroups: [""], resources: ["nodes", "namespaces"]),
+        RBACRule(verbs: ["delete"] + readVerbs, apiGroups: [""], resources: ["pods"]),
+        RBACRule(verbs: ["create"], apiGroups: [""], resources: ["bindings", "pods/binding"]),
+        RBACRule(verbs: ["patch", "update"], apiGroups: [""], resources: ["pods/status"]),
+        RBACRule(verbs: readVerbs, apiGroups: [""],
+                 resources: ["replicationcontrollers", "services", "persistentvolumeclaims", "persistentvolumes"]),
+        RBACRule(verbs: readVerbs, apiGroups: ["apps"], resources: ["replicasets", "statefulsets"]),
+        RBACRule(verbs: readVerbs, apiGroups: ["policy"], resources: ["poddisruptionbudgets"]),
+        RBACRule(verbs: ["create"], apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"]),
+        RBACRule(verbs: ["create"], apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"]),
+    ]
+
+    /// Bindings of bootstrap roles to single users: the scheduler's identity.
+    static let userBindings: [(name: String, role: String, user: String)] = [
+        ("system:kube-scheduler", "system:kube-scheduler", "system:kube-scheduler"),
+    ]
 
     static let clusterRoleBindings: [(name: String, role: String, groups: [String])] = [
         ("cluster-admin", "cluster-admin", ["system:masters"]),
@@ -75,6 +101,14 @@ enum BootstrapPolicy {
                 "subjects": .array(binding.groups.map {
                     ["apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": .string($0)]
                 }),
+            ]))
+        }
+        for binding in userBindings {
+            out.append(("clusterrolebindings", [
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                "metadata": ["name": .string(binding.name), "labels": bootstrapLabels],
+                "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": .string(binding.role)],
+                "subjects": [["apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": .string(binding.user)]],
             ]))
         }
         return out

@@ -20,6 +20,8 @@ public struct ResourceCatalog: Sendable {
                                  verbs: ["create"])
                 case "log":
                     return .init(name: "log", group: "", version: "v1", kind: "Pod", verbs: ["get"])
+                case "binding":
+                    return .init(name: "binding", group: "", version: "v1", kind: "Binding", verbs: ["create"])
                 case "scale":
                     return .init(name: "scale", group: "autoscaling", version: "v1", kind: "Scale",
                                  verbs: ["get", "patch", "update"])
@@ -41,7 +43,7 @@ public struct ResourceCatalog: Sendable {
         make("", "v1", "services", "service", "Service", namespaced: true, short: ["svc"], categories: ["all"],
              subresources: ["status"]),
         make("", "v1", "pods", "pod", "Pod", namespaced: true, short: ["po"], categories: ["all"],
-             subresources: ["status", "log"]),
+             subresources: ["status", "log", "binding"]),
         make("", "v1", "events", "event", "Event", namespaced: true, short: ["ev"]),
         make("", "v1", "endpoints", "endpoints", "Endpoints", namespaced: true, short: ["ep"]),
         make("", "v1", "nodes", "node", "Node", namespaced: false, short: ["no"], subresources: ["status"]),

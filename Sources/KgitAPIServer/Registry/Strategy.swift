@@ -104,7 +104,8 @@ enum Strategy {
         {
             object.setValue(old.value(at: ["metadata", key]), at: ["metadata", key])
         }
-        if hasStatusSubresource(info) { object["status"] = old["status"] }
+        // A binding (pods/binding) sets the PodScheduled condition along with spec.nodeName.
+        if hasStatusSubresource(info) && subresource != "binding" { object["status"] = old["status"] }
         Strategy.dropEmptyMetadataMaps(&object)
         Defaults.apply(to: &object, info: info)
         if object["spec"] != old["spec"], object["spec"] != nil {

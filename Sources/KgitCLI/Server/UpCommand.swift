@@ -2,17 +2,19 @@ import ArgumentParser
 import Foundation
 import KgitAPIServer
 import KgitControlPlane
+import KgitControllers
 
 /// `kgit up`: the whole cluster in one process.
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Run a whole cluster in one process: API server, controller manager and nodes.",
+        abstract: "Run a whole cluster in one process: API server, controller manager, scheduler and nodes.",
         discussion: """
             Starts what `kgit server` starts (same data directory, certificates and DIR/kubeconfig), and beside it,
             talking to it in-process: the controller manager (Deployments, ReplicaSets, Endpoints, Jobs, CronJobs,
-            garbage collection) and N simulated nodes, registered with capacity and a Ready condition and kept
-            alive by heartbeats. Then `kubectl --kubeconfig DIR/kubeconfig get nodes,pods -A` shows the cluster.
+            garbage collection), the scheduler (binds pending pods to nodes) and N simulated nodes, registered with capacity and a Ready condition and kept
+            alive by heartbeats, and a cloud controller manager with a local provider: type: LoadBalancer Services get an
+            EXTERNAL-IP from --lb-pool, nodes without an InternalIP get one. Then `kubectl --kubeconfig DIR/kubeconfig get nodes,pods -A` shows the cluster.
             SIGTERM or SIGINT stops it.
             """
     )
@@ -26,11 +28,20 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "How many simulated nodes to register.")
     var nodes: Int = 3
 
+    @Option(name: .customLong("lb-pool"),
+            help: "Addresses for type: LoadBalancer Services, a CIDR or FIRST-LAST (IPv4).")
+    var loadBalancerPool: String = AddressPool.defaultPool
+
     func validate() throws {
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:6443 or [::1]:6443")
         }
         guard nodes >= 0 && nodes <= 100_000 else { throw ValidationError("--nodes must be between 0 and 100000") }
+        do {
+            _ = try AddressPool(parsing: loadBalancerPool)
+        } catch {
+            throw ValidationError("--lb-pool: \(error)")
+        }
     }
 
     func run() async throws {
@@ -40,6 +51,7 @@ struct UpCommand: AsyncParsableCommand {
         do {
             cluster = try await LocalCluster.start(
                 .init(dataDirectory: directory, host: address.host, port: address.port), nodes: nodes,
+                cloud: LocalCloudProvider(loadBalancerPool: try AddressPool(parsing: loadBalancerPool)),
                 log: { FileHandle.standardError.write(Data("kgit up: \($0)\n".utf8)) })
         } catch {
             throw ExitWith(message: "kgit up: cannot start: \(error)", code: 2)
@@ -48,6 +60,8 @@ struct UpCommand: AsyncParsableCommand {
             kgit up listening on https://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(cluster.server.port)
             kubeconfig: \(directory.appendingPathComponent("kubeconfig").path)
             controllers: \(cluster.controllerManager.controllers.map(\.name).joined(separator: ", "))
+            scheduler: \(SchedulerRunner.defaultName)
+            load balancer pool: \(loadBalancerPool)
             nodes: \(nodes)
 
             """.utf8))

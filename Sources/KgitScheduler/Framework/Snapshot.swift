@@ -18,6 +18,11 @@ public struct Snapshot: Sendable {
     public private(set) var podsWithRequiredAntiAffinity = 0
     /// How many assigned pods have any pod affinity or anti-affinity rules.
     public private(set) var podsWithAffinity = 0
+    /// How many assigned pods have rules InterPodAffinity's scoring reads from existing pods (required
+    /// affinity, preferred affinity or anti-affinity); required anti-affinity alone only filters.
+    public private(set) var podsWithScoringAffinity = 0
+    /// Per-domain counts kept current as pods come and go (PodTopologySpread, InterPodAffinity).
+    private var index = TopologyIndex()
 
     /// A snapshot of these nodes and the pods assigned to them.
     public init(nodes: [Node] = [], pods: [Pod] = [], namespaceLabels: [String: [String: String]] = [:]) {
@@ -53,10 +58,12 @@ public struct Snapshot: Sendable {
     /// Adds a node, or replaces the node of that name keeping its pods.
     public mutating func upsert(_ node: Node) {
         if let i = indexByName[node.name] {
+            if nodes[i].node.labels != node.labels { mutableIndex().reset() }
             mutableNode(i).node = node
         } else {
             indexByName[node.name] = nodes.count
             nodes.append(NodeInfo(node: node))
+            mutableIndex().nodesChanged()
         }
     }
 
@@ -68,6 +75,7 @@ public struct Snapshot: Sendable {
             count(pod, -1)
         }
         nodes.remove(at: i)
+        mutableIndex().reset()
         indexByName = [:]
         for (position, info) in nodes.enumerated() { indexByName[info.name] = position }
     }
@@ -79,6 +87,7 @@ public struct Snapshot: Sendable {
         guard let nodeName = pod.nodeName, let i = indexByName[nodeName] else { return false }
         removePod(key: pod.key)
         mutableNode(i).add(pod)
+        mutableIndex().update(pod, nodeLabels: nodes[i].node.labels, delta: 1)
         nodeByPod[pod.key] = nodeName
         count(pod, 1)
         return true
@@ -95,7 +104,10 @@ public struct Snapshot: Sendable {
     /// Removes an assigned pod by `namespace/name`.
     public mutating func removePod(key: String) {
         guard let nodeName = nodeByPod[key], let i = indexByName[nodeName] else { return }
-        if let pod = nodes[i].pods.first(where: { $0.key == key }) { count(pod, -1) }
+        if let pod = nodes[i].pods.first(where: { $0.key == key }) {
+            count(pod, -1)
+            mutableIndex().update(pod, nodeLabels: nodes[i].node.labels, delta: -1)
+        }
         mutableNode(i).remove(podKey: key)
         nodeByPod[key] = nil
     }
@@ -106,8 +118,26 @@ public struct Snapshot: Sendable {
         return nodes[i]
     }
 
+    private mutating func mutableIndex() -> TopologyIndex {
+        if !isKnownUniquelyReferenced(&index) { index = index.copy() }
+        return index
+    }
+
+    /// The assigned pods `query` selects, per domain of its topology key (counted once, then kept current).
+    func podCounts(_ query: TopologyIndex.Query) -> [String: Int] { index.counts(query, nodes: nodes) }
+
+    /// How many nodes carry each value of the label `key`.
+    func nodesPerDomain(_ key: String) -> [String: Int] { index.domains(key, nodes: nodes) }
+
+    /// Each required anti-affinity term carried by assigned pods that may select `pod`, with how many
+    /// carriers sit in each domain.
+    func forEachCarriedAntiAffinityTerm(mayMatch pod: Pod, _ body: (PodAffinityTerm, [String: Int]) -> Void) {
+        index.forEachCarriedTerm(mayMatch: pod, nodes: nodes, body)
+    }
+
     private mutating func count(_ pod: Pod, _ delta: Int) {
         if pod.hasPodAffinityRules { podsWithAffinity += delta }
+        if !pod.podAffinity.isEmpty || !pod.podAntiAffinity.preferred.isEmpty { podsWithScoringAffinity += delta }
         if !pod.podAntiAffinity.required.isEmpty { podsWithRequiredAntiAffinity += delta }
     }
 

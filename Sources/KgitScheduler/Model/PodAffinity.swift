@@ -35,7 +35,7 @@ extension LabelSelector {
 }
 
 /// A pod (anti-)affinity term: the pods it selects and the topology domain they are counted in.
-public struct PodAffinityTerm: Sendable, Equatable {
+public struct PodAffinityTerm: Sendable, Hashable {
     /// Which pods the term selects; nil selects none.
     public var labelSelector: LabelSelector?
     /// The namespaces searched; resolved at decoding to the owning pod's namespace when neither

@@ -75,6 +75,33 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, ScorePlugin {
     public func preFilter(_ pod: Pod, state: CycleState, snapshot: Snapshot) -> Status {
         let ownRules = !pod.podAffinity.required.isEmpty || !pod.podAntiAffinity.required.isEmpty
         if !ownRules && snapshot.podsWithRequiredAntiAffinity == 0 { return Status(.skip) }
+        // Without required affinity and namespace selectors, the snapshot's incremental counts answer.
+        if pod.podAffinity.required.isEmpty,
+           pod.podAntiAffinity.required.allSatisfy({ $0.namespaceSelector == nil && $0.labelSelector != nil })
+        {
+            var s = FilterState()
+            let podNamespaceLabels = snapshot.namespaceLabels[pod.namespace] ?? [:]
+            if snapshot.podsWithRequiredAntiAffinity > 0 {
+                snapshot.forEachCarriedAntiAffinityTerm(mayMatch: pod) { term, domains in
+                    guard term.matches(pod, namespaceLabels: podNamespaceLabels) else { return }
+                    for (domain, n) in domains where n > 0 {
+                        s.existingAntiAffinity[Pair(key: term.topologyKey, value: domain), default: 0] += n
+                    }
+                }
+            }
+            for term in pod.podAntiAffinity.required {
+                guard let selector = term.labelSelector else { continue }
+                let counts = snapshot.podCounts(TopologyIndex.Query(
+                    namespaces: term.namespaces, selector: selector, topologyKey: term.topologyKey,
+                    excludeTerminating: false))
+                for (domain, n) in counts where n > 0 {
+                    s.antiAffinity[Pair(key: term.topologyKey, value: domain), default: 0] += n
+                }
+            }
+            if !ownRules && s.existingAntiAffinity.isEmpty { return Status(.skip) }
+            state.write(InterPodAffinity.filterKey, s)
+            return .success
+        }
         var s = FilterState()
         var anyExistingAnti = false
         for info in snapshot.nodes {
@@ -147,7 +174,7 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, ScorePlugin {
     /// Sums, per domain (topology key, then value), the weights of the preferred rules that apply.
     public func preScore(_ pod: Pod, feasible: [Int], state: CycleState, snapshot: Snapshot) -> Status {
         let ownPreferred = !pod.podAffinity.preferred.isEmpty || !pod.podAntiAffinity.preferred.isEmpty
-        if !ownPreferred && snapshot.podsWithAffinity == 0 { return Status(.skip) }
+        if !ownPreferred && snapshot.podsWithScoringAffinity == 0 { return Status(.skip) }
         var scores: [String: [String: Int64]] = [:]
         func add(_ key: String, _ node: Node, _ weight: Int64) {
             guard let value = node.labels[key] else { return }

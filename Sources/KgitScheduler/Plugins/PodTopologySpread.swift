@@ -88,11 +88,28 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, ScorePlugin {
         return Counts(constraints: constraints, counts: tables)
     }
 
+    /// The counts from the snapshot's incremental index when every node with the topology key is a domain
+    /// for this pod (one constraint; no node selector or required affinity to honor; taints not honored);
+    /// nil when the nodes must be checked one by one.
+    static func indexedCounts(for pod: Pod, constraints: [TopologySpreadConstraint], snapshot: Snapshot) -> Counts? {
+        guard constraints.count == 1, let constraint = constraints.first, let selector = constraint.labelSelector,
+              !constraint.honorNodeTaints,
+              !constraint.honorNodeAffinity || (pod.nodeSelector.isEmpty && pod.nodeAffinity?.required == nil)
+        else { return nil }
+        let matched = snapshot.podCounts(TopologyIndex.Query(
+            namespaces: [pod.namespace], selector: selector, topologyKey: constraint.topologyKey, excludeTerminating: true))
+        var table: [String: Int] = [:]
+        for domain in snapshot.nodesPerDomain(constraint.topologyKey).keys { table[domain] = matched[domain] ?? 0 }
+        return Counts(constraints: constraints, counts: [table])
+    }
+
     /// Counts matching pods per domain for the `DoNotSchedule` constraints; skips pods without any.
     public func preFilter(_ pod: Pod, state: CycleState, snapshot: Snapshot) -> Status {
         let hard = pod.topologySpreadConstraints.filter { $0.whenUnsatisfiable == .doNotSchedule }
         if hard.isEmpty { return Status(.skip) }
-        state.write(PodTopologySpread.filterKey, PodTopologySpread.counts(for: pod, constraints: hard, nodes: snapshot.nodes))
+        let counts = PodTopologySpread.indexedCounts(for: pod, constraints: hard, snapshot: snapshot)
+            ?? PodTopologySpread.counts(for: pod, constraints: hard, nodes: snapshot.nodes)
+        state.write(PodTopologySpread.filterKey, counts)
         return .success
     }
 
@@ -147,7 +164,8 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, ScorePlugin {
     public func preScore(_ pod: Pod, feasible: [Int], state: CycleState, snapshot: Snapshot) -> Status {
         let soft = pod.topologySpreadConstraints.filter { $0.whenUnsatisfiable == .scheduleAnyway }
         if soft.isEmpty { return Status(.skip) }
-        let counts = PodTopologySpread.counts(for: pod, constraints: soft, nodes: snapshot.nodes)
+        let counts = PodTopologySpread.indexedCounts(for: pod, constraints: soft, snapshot: snapshot)
+            ?? PodTopologySpread.counts(for: pod, constraints: soft, nodes: snapshot.nodes)
         var weights: [Double] = []
         for constraint in soft {
             var domains = Set<String>()

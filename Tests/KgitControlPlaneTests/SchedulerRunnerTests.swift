@@ -1,0 +1,66 @@
+import Foundation
+import KgitAPIMachinery
+import KgitClient
+import KgitControlPlane
+import Testing
+
+/// The scheduler runtime against a real in-process API server: informers in, bindings, status and events out.
+@Suite("SchedulerRunner: the scheduler against the API", .timeLimit(.minutes(2)))
+struct SchedulerRunnerTests {
+    static func pod(_ name: String, cpu: String, priority: Int? = nil, scheduler: String? = nil) -> JSONValue {
+        var spec: JSONValue = [
+            "containers": [["name": "app", "image": "nginx", "resources": ["requests": ["cpu": .string(cpu)]]]],
+        ]
+        if let priority { spec["priority"] = .int(Int64(priority)) }
+        if let scheduler { spec["schedulerName"] = .string(scheduler) }
+        return ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": .string(name), "namespace": "default"], "spec": spec]
+    }
+
+    func get(_ cluster: InProcessCluster, _ name: String) async throws -> JSONValue? {
+        try await cluster.client.getIfPresent(ObjectReference(apiVersion: "v1", kind: "Pod", namespace: "default", name: name))
+    }
+
+    @Test("pending pods are bound through pods/binding; pods for another scheduler are left alone")
+    func bindsPendingPods() async throws {
+        let cluster = try await InProcessCluster(controllers: false)
+        try await NodeRegistrar(client: cluster.client, count: 2).register()
+        let runner = SchedulerRunner(client: cluster.client)
+        let running = Task { await runner.run() }
+        defer { running.cancel() }
+        for i in 1...4 { _ = try await cluster.client.create(Self.pod("p\(i)", cpu: "1")) }
+        _ = try await cluster.client.create(Self.pod("other", cpu: "1", scheduler: "someone-else"))
+        let nodes = try await cluster.eventually("all bound") { () async throws -> [String]? in
+            var names: [String] = []
+            for i in 1...4 {
+                guard let node = try await get(cluster, "p\(i)")?["spec"]?["nodeName"]?.stringValue else { return nil }
+                names.append(node)
+            }
+            return names
+        }
+        #expect(Set(nodes) == ["kgit-node-1", "kgit-node-2"], "2 cpu on each of two 4-cpu nodes: \(nodes)")
+        #expect(runner.scheduledCount == 4)
+        #expect(try await get(cluster, "other")?["spec"]?["nodeName"] == nil)
+    }
+
+    @Test("preemption sets nominatedNodeName, deletes the lower-priority victim, and then binds the pod")
+    func preemptsLowerPriority() async throws {
+        let cluster = try await InProcessCluster(controllers: false)
+        try await NodeRegistrar(client: cluster.client, count: 1, capacity: .init(cpu: "2")).register()
+        let runner = SchedulerRunner(client: cluster.client)
+        let running = Task { await runner.run() }
+        defer { running.cancel() }
+        _ = try await cluster.client.create(Self.pod("low", cpu: "2", priority: 0))
+        _ = try await cluster.eventually("low bound") { try await get(cluster, "low")?["spec"]?["nodeName"]?.stringValue }
+
+        _ = try await cluster.client.create(Self.pod("high", cpu: "2", priority: 1000))
+        let bound = try await cluster.eventually("high bound") { try await get(cluster, "high")?["spec"]?["nodeName"]?.stringValue }
+        #expect(bound == "kgit-node-1")
+        #expect(try await get(cluster, "low") == nil, "the victim was deleted")
+        let high = try await get(cluster, "high")
+        #expect(high?["status"]?["nominatedNodeName"] == "kgit-node-1")
+        let events = try await cluster.client.list(apiVersion: "v1", kind: "Event", namespace: "default").items
+        let preempted = events.first { $0["reason"] == "Preempted" }
+        #expect(preempted?["involvedObject"]?["name"] == "low")
+        #expect(preempted?["message"]?.stringValue?.hasSuffix("on node kgit-node-1") == true)
+    }
+}
