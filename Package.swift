@@ -14,7 +14,7 @@
 //   5  KgitScheduler                      scheduling queue, framework, plugins, preemption <- KgitAPIMachinery
 //   5  KgitAgent                          simulated nodes: node objects, lease schedule, pod lifecycle <- KgitAPIMachinery
 //   6  KgitControlPlane                   in-process transport, controller manager, nodes, `kgit up`
-//                                         <- KgitAPIServer KgitClient KgitControllers
+//                                         <- KgitAPIServer KgitClient KgitControllers KgitAgent
 //   7  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -76,13 +76,13 @@ let package = Package(
         ),
         .target(
             name: "KgitControlPlane",
-            dependencies: ["KgitAPIServer", "KgitClient", "KgitControllers", "KgitAPIMachinery"]
+            dependencies: ["KgitAPIServer", "KgitClient", "KgitControllers", "KgitAgent", "KgitAPIMachinery"]
         ),
         .target(
             name: "KgitCLI",
             dependencies: [
                 "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer", "KgitClient", "KgitSync", "KgitGit",
-                "KgitControlPlane",
+                "KgitControlPlane", "KgitAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "KgitAgentTests", dependencies: ["KgitAgent", "KgitAPIMachinery"]),
         .testTarget(
             name: "KgitControlPlaneTests",
-            dependencies: ["KgitControlPlane", "KgitAPIServer", "KgitClient", "KgitControllers", "KgitAPIMachinery", "KgitTesting"]
+            dependencies: ["KgitControlPlane", "KgitAPIServer", "KgitClient", "KgitControllers", "KgitAgent", "KgitAPIMachinery", "KgitTesting"]
         ),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),
     ],

@@ -12,7 +12,8 @@ import KgitControllers
 /// ```
 ///
 /// Controllers: ReplicaSet, Deployment, Endpoints, EndpointSlice (when the server serves
-/// `discovery.k8s.io/v1`), Job, CronJob, and the garbage collector. Everything goes through the API, so the
+/// `discovery.k8s.io/v1`), Job, CronJob, node lifecycle (Lease heartbeats, NotReady, taints, eviction),
+/// and the garbage collector. Everything goes through the API, so the
 /// manager runs the same in `kgit up` (in-process transport) and against a remote server (HTTPS).
 public final class ControllerManager: Sendable {
     /// The client every informer and write uses.
@@ -38,10 +39,22 @@ public final class ControllerManager: Sendable {
         self.log = log
     }
 
+    /// Tunables of the controllers.
+    public struct Options: Sendable {
+        /// How long a node may go without renewing its Lease before it is marked NotReady
+        /// (`--node-monitor-grace-period`).
+        public var nodeMonitorGracePeriod: Duration = .seconds(40)
+        /// How long a new node may go before its first heartbeat.
+        public var nodeStartupGracePeriod: Duration = .seconds(60)
+
+        /// The defaults.
+        public init() {}
+    }
+
     /// A manager over `client`, with every controller wired to its informers. Discovery decides whether the
     /// EndpointSlice controller runs.
     public static func make(
-        client: DynamicClient, informerOptions: Informer.Options = Informer.Options(),
+        client: DynamicClient, informerOptions: Informer.Options = Informer.Options(), options: Options = Options(),
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) async -> ControllerManager {
         let factory = InformerFactory(client: client, options: informerOptions)
@@ -156,6 +169,39 @@ public final class ControllerManager: Sendable {
         jobs.addHandler { event in for key in ownerKeys(event, kind: "CronJob", orAll: nil) { cronJob.queue.add(key) } }
         controllers.append(cronJob)
 
+        // Node lifecycle: one key per node; its Lease, its pods (by node name).
+        pods.cache.addIndexer(Indexers.nodeName, Indexers.byNodeName)
+        let nodes = factory.informer(apiVersion: "v1", kind: "Node")
+        let leases = factory.informer(apiVersion: "coordination.k8s.io/v1", kind: "Lease", namespace: "kube-node-lease")
+        var lifecycleConfiguration = NodeLifecycleController.Configuration()
+        lifecycleConfiguration.monitorGracePeriod = seconds(options.nodeMonitorGracePeriod)
+        lifecycleConfiguration.startupGracePeriod = seconds(options.nodeStartupGracePeriod)
+        let nodeLifecycle = Controller(
+            name: "nodelifecycle", component: NodeLifecycleController.component, writer: writer, log: log
+        ) { [lifecycleConfiguration] key, now in
+            guard let node = nodes.cache.get(key) else { return [] }
+            return try NodeLifecycleController.reconcile(
+                node: node, lease: leases.cache.get(cacheKey(namespace: NodeLifecycleController.leaseNamespace, name: key)),
+                pods: pods.cache.byIndex(Indexers.nodeName, key), now: now, configuration: lifecycleConfiguration)
+        }
+        nodes.addHandler { nodeLifecycle.queue.add(cacheKey(of: $0.object)) }
+        leases.addHandler { event in
+            // Renewals only matter to a node not Ready (the controller requeues itself for staleness).
+            let name = event.object["metadata"]?["name"]?.stringValue ?? ""
+            if case .updated = event, let node = nodes.cache.get(name), isReady(node) { return }
+            nodeLifecycle.queue.add(name)
+        }
+        pods.addHandler { event in
+            // A pod newly on a node (a tainted one must be evicted).
+            guard let node = event.object["spec"]?["nodeName"]?.stringValue, !node.isEmpty else { return }
+            switch event {
+            case .added: nodeLifecycle.queue.add(node)
+            case .updated(let old, _) where old["spec"]?["nodeName"]?.stringValue != node: nodeLifecycle.queue.add(node)
+            default: break
+            }
+        }
+        controllers.append(nodeLifecycle)
+
         // The garbage collector: one key for the whole graph of the kinds it knows.
         var graph = [pods, replicaSets, deployments, services, endpoints, jobs, cronJobs]
         for extra in graphKinds where !graph.contains(where: { $0.apiVersion == extra.apiVersion && $0.kind == extra.kind }) {
@@ -227,6 +273,16 @@ func ownerKeys(_ event: InformerEvent, kind: String, orAll all: Informer?) -> [S
         for candidate in all.lister.list(namespace: namespace) { keys.insert(cacheKey(of: candidate)) }
     }
     return keys.sorted()
+}
+
+/// Whether the node's Ready condition is True.
+func isReady(_ node: JSONValue) -> Bool {
+    (node["status"]?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Ready" && $0["status"] == "True" }
+}
+
+/// A duration in seconds.
+func seconds(_ duration: Duration) -> TimeInterval {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 /// `namespace/name` split; a key without a slash is a cluster-scoped name.

@@ -1,5 +1,6 @@
 import Foundation
 import KgitAPIServer
+import KgitAgent
 import KgitClient
 
 /// The whole cluster in one process, as `kgit up` runs it: the API server (HTTPS for kubectl and other
@@ -8,7 +9,7 @@ import KgitClient
 ///
 /// ```
 /// kubectl ──HTTPS──▶ APIServer ◀──InProcessTransport── DynamicClient ◀── ControllerManager
-///                                                                     ◀── NodeRegistrar (N nodes)
+///                                                                     ◀── SimulatedNodeAgent (N nodes)
 ///                                                                     ◀── more components (scheduler, agents)
 /// ```
 public final class LocalCluster: Sendable {
@@ -21,12 +22,12 @@ public final class LocalCluster: Sendable {
     public let client: DynamicClient
     /// The controller manager.
     public let controllerManager: ControllerManager
-    /// The simulated nodes' registration.
-    public let nodes: NodeRegistrar
+    /// The simulated nodes (their kubelets).
+    public let nodes: SimulatedNodeAgent
     private let components: [Component]
     private let log: @Sendable (String) -> Void
 
-    private init(server: APIServer, client: DynamicClient, controllerManager: ControllerManager, nodes: NodeRegistrar,
+    private init(server: APIServer, client: DynamicClient, controllerManager: ControllerManager, nodes: SimulatedNodeAgent,
                  components: [Component], log: @escaping @Sendable (String) -> Void) {
         self.server = server
         self.client = client
@@ -36,15 +37,22 @@ public final class LocalCluster: Sendable {
         self.log = log
     }
 
-    /// Starts the API server (binding its port, writing `DIR/kubeconfig`) and prepares the components.
+    /// Starts the API server (binding its port, writing `DIR/kubeconfig`) and prepares the components:
+    /// `count` simulated nodes `kgit-node-1` ... with `agent` options, and the controller manager with
+    /// `controllers` options.
     public static func start(
         _ configuration: APIServer.Configuration, nodes count: Int, components: [Component] = [],
+        agent: SimulatedNodeAgent.Options = .init(), controllers: ControllerManager.Options = .init(),
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> LocalCluster {
         let server = try await APIServer.start(configuration)
         let client = DynamicClient(transport: InProcessTransport(handler: server.handler))
-        let manager = await ControllerManager.make(client: client, log: log)
-        let nodes = NodeRegistrar(client: client, count: count)
+        let manager = await ControllerManager.make(client: client, options: controllers, log: log)
+        let nodes = SimulatedNodeAgent(
+            client: client,
+            nodes: SimulatedNodeAgent.fleet(
+                prefix: "kgit-node", count: count, capacity: ["cpu": "4", "memory": "16Gi", "pods": "110"]),
+            options: agent, log: log)
         return LocalCluster(server: server, client: client, controllerManager: manager, nodes: nodes,
                             components: components, log: log)
     }
@@ -54,7 +62,7 @@ public final class LocalCluster: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [server] in try await server.run() }
             group.addTask { [controllerManager] in await controllerManager.run() }
-            group.addTask { [nodes, log] in await nodes.run(log: log) }
+            group.addTask { [nodes] in await nodes.run() }
             for component in components {
                 group.addTask { [client] in await component(client) }
             }

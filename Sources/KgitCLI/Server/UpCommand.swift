@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KgitAPIServer
+import KgitAgent
 import KgitControlPlane
 
 /// `kgit up`: the whole cluster in one process.
@@ -26,20 +27,45 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "How many simulated nodes to register.")
     var nodes: Int = 3
 
+    @Option(name: .customLong("node-monitor-grace-period"),
+            help: "How long a node may miss Lease renewals before it is marked NotReady (40s, 5s).")
+    var nodeMonitorGracePeriod: String = "40s"
+
+    @Option(name: .customLong("startup-delay"), help: "How long a simulated pod takes from binding to Running.")
+    var startupDelay: String = "1s"
+
+    @Option(name: .customLong("failure-rate"), help: "The share of simulated pods (0 to 1) whose containers crash.")
+    var failureRate: Double = 0
+
     func validate() throws {
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:6443 or [::1]:6443")
         }
         guard nodes >= 0 && nodes <= 100_000 else { throw ValidationError("--nodes must be between 0 and 100000") }
+        guard SimulatedPod.parseDuration(nodeMonitorGracePeriod) != nil else {
+            throw ValidationError("--node-monitor-grace-period must be a duration such as 40s")
+        }
+        guard SimulatedPod.parseDuration(startupDelay) != nil else {
+            throw ValidationError("--startup-delay must be a duration such as 1s or 500ms")
+        }
+        guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be between 0 and 1") }
     }
 
     func run() async throws {
         guard let address = ListenAddress(listen) else { throw ValidationError("invalid --listen \(listen)") }
         let directory = URL(fileURLWithPath: dataDirectory)
         let cluster: LocalCluster
+        var agent = SimulatedNodeAgent.Options()
+        agent.startupDelay = SimulatedPod.parseDuration(startupDelay) ?? .seconds(1)
+        agent.failureRate = failureRate
+        var controllers = ControllerManager.Options()
+        controllers.nodeMonitorGracePeriod = SimulatedPod.parseDuration(nodeMonitorGracePeriod) ?? .seconds(40)
+        // Renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
+        agent.renewInterval = min(.seconds(10), controllers.nodeMonitorGracePeriod / 4)
         do {
             cluster = try await LocalCluster.start(
                 .init(dataDirectory: directory, host: address.host, port: address.port), nodes: nodes,
+                agent: agent, controllers: controllers,
                 log: { FileHandle.standardError.write(Data("kgit up: \($0)\n".utf8)) })
         } catch {
             throw ExitWith(message: "kgit up: cannot start: \(error)", code: 2)
