@@ -13,7 +13,7 @@ import KgitControllers
 ///
 /// Controllers: ReplicaSet, Deployment, Endpoints, EndpointSlice (when the server serves
 /// `discovery.k8s.io/v1`), Job, CronJob, node lifecycle (Lease heartbeats, NotReady, taints, eviction),
-/// and the garbage collector. Everything goes through the API, so the
+/// disruption (PodDisruptionBudget status), and the garbage collector. Everything goes through the API, so the
 /// manager runs the same in `kgit up` (in-process transport) and against a remote server (HTTPS).
 public final class ControllerManager: Sendable {
     /// The client every informer and write uses.
@@ -201,6 +201,30 @@ public final class ControllerManager: Sendable {
             }
         }
         controllers.append(nodeLifecycle)
+
+        // Disruption: PodDisruptionBudget status from the pods it selects and their controllers' replicas.
+        if (try? await client.resource(apiVersion: "policy/v1", kind: "PodDisruptionBudget")) != nil {
+            let budgets = factory.informer(apiVersion: "policy/v1", kind: "PodDisruptionBudget")
+            let statefulSets = factory.informer(apiVersion: "apps/v1", kind: "StatefulSet")
+            let disruption = Controller(name: "disruption", component: DisruptionController.component, writer: writer, log: log) {
+                key, now in
+                guard let budget = budgets.cache.get(key) else { return [] }
+                let namespace = budget["metadata"]?["namespace"]?.stringValue ?? ""
+                var replicas: [String: Int] = [:]
+                for owner in replicaSets.lister.list(namespace: namespace) + statefulSets.lister.list(namespace: namespace) {
+                    guard let uid = owner["metadata"]?["uid"]?.stringValue else { continue }
+                    replicas[uid] = Int(owner["spec"]?["replicas"]?.intValue ?? 1)
+                }
+                return try DisruptionController.reconcile(
+                    budget, pods: pods.lister.list(namespace: namespace), replicasByOwnerUID: replicas, now: now)
+            }
+            budgets.addHandler { disruption.queue.add(cacheKey(of: $0.object)) }
+            pods.addHandler { event in
+                let namespace = event.object["metadata"]?["namespace"]?.stringValue ?? ""
+                for budget in budgets.lister.list(namespace: namespace) { disruption.queue.add(cacheKey(of: budget)) }
+            }
+            controllers.append(disruption)
+        }
 
         // The garbage collector: one key for the whole graph of the kinds it knows.
         var graph = [pods, replicaSets, deployments, services, endpoints, jobs, cronJobs]
