@@ -143,7 +143,7 @@ public final class SimulatedNodeAgent: Sendable {
             group.addTask { [self] in await register() }
             group.addTask { [pods] in await pods.run() }
             group.addTask { [self] in await podLoop() }
-            await group.next()  // registration done
+            // Leases from the start: a node registered late in a large fleet must not look stale.
             group.addTask { [self] in await leaseLoop() }
             group.addTask { [self] in await statusLoop() }
             await group.waitForAll()
@@ -152,10 +152,9 @@ public final class SimulatedNodeAgent: Sendable {
 
     /// Creates the nodes that are missing and posts every node's status once.
     public func register() async {
-        let at = timestamp(now)
         await concurrently(nodes) { [self] node in
             do {
-                try await registerNode(node, at: at)
+                try await registerNode(node, at: timestamp(now))
             } catch {
                 if !Task.isCancelled { log("node \(node.name): cannot register: \(error)") }
             }

@@ -12,8 +12,9 @@ struct UpCommand: AsyncParsableCommand {
         discussion: """
             Starts what `kgit server` starts (same data directory, certificates and DIR/kubeconfig), and beside it,
             talking to it in-process: the controller manager (Deployments, ReplicaSets, Endpoints, Jobs, CronJobs,
-            garbage collection) and N simulated nodes, registered with capacity and a Ready condition and kept
-            alive by heartbeats. Then `kubectl --kubeconfig DIR/kubeconfig get nodes,pods -A` shows the cluster.
+            node lifecycle, PodDisruptionBudgets, garbage collection) and N simulated nodes kgit-node-1 ... (the
+            agent `kgit agent --simulate` runs: Leases, node status, pods moved through their phases). Then
+            `kubectl --kubeconfig DIR/kubeconfig get nodes,pods -A` shows the cluster.
             SIGTERM or SIGINT stops it.
             """
     )
