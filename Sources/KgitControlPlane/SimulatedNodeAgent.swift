@@ -50,7 +50,7 @@ public final class SimulatedNodeAgent: Sendable {
 
     /// One write the agent sends.
     enum Write: Sendable {
-        case podStatus(ObjectReference, JSONValue)
+        case podStatus(ObjectReference, uid: String, JSONValue)
         case confirmDeletion(ObjectReference, uid: String)
     }
 
@@ -333,20 +333,26 @@ public final class SimulatedNodeAgent: Sendable {
                 if let due = pod.lifecycle.nextTransition, due <= at {
                     let transitions = pod.lifecycle.advance(to: at)
                     if let code = transitions.last(where: { $0.exitCode != nil })?.exitCode { pod.lastExitCode = code }
-                    if pod.lifecycle.state != pod.posted {
+                    s.pods[key] = pod
+                }
+                if pod.lifecycle.state != pod.posted, pod.lifecycle.state != .pending {
+                    do {
                         pod.posted = pod.lifecycle.state
                         let placement = SimulatedPod.Placement(
                             hostIP: byName[pod.node]?.internalIP, podIP: pod.podIP, startTime: pod.startTime,
                             since: timestamp(pod.lifecycle.since), restartCount: pod.lifecycle.restartCount,
                             lastExitCode: pod.lastExitCode)
                         let object = pods.cache.get(key) ?? [:]
-                        writes.append(.podStatus(reference, [
+                        writes.append(.podStatus(reference, uid: pod.uid, [
                             "status": SimulatedPod.status(object, state: pod.lifecycle.state, placement: placement)
                         ]))
                     }
                     s.pods[key] = pod
                 }
                 if let due = pod.lifecycle.nextTransition { nextDue = min(nextDue ?? due, due) }
+                if pod.posted == nil && pod.lifecycle.state != .pending {
+                    nextDue = min(nextDue ?? at + .seconds(1), at + .seconds(1))  // a failed write, retried
+                }
             }
             s.nextPodDue = nextDue
             return writes
@@ -356,8 +362,17 @@ public final class SimulatedNodeAgent: Sendable {
     private func perform(_ write: Write) async {
         do {
             switch write {
-            case .podStatus(let reference, let patch):
-                _ = try await retryingConflicts { try await client.patch(reference, .merge(patch), subresource: "status") }
+            case .podStatus(let reference, let uid, let patch):
+                do {
+                    _ = try await retryingConflicts { try await client.patch(reference, .merge(patch), subresource: "status") }
+                } catch let error as ClientError where error.isNotFound {
+                    throw error
+                } catch {
+                    // Not written: post the pod's state again on a later turn.
+                    let key = cacheKey(namespace: reference.namespace, name: reference.name)
+                    state.withLock { s in if s.pods[key]?.uid == uid { s.pods[key]?.posted = nil } }
+                    throw error
+                }
             case .confirmDeletion(let reference, let uid):
                 _ = try await client.delete(reference, preconditionUID: uid, gracePeriodSeconds: 0)
             }
