@@ -13,8 +13,9 @@
 //   5  KgitControllers                    reconcilers as pure decisions, a driver  <- KgitAPIMachinery
 //   5  KgitScheduler                      scheduling queue, framework, plugins, preemption <- KgitAPIMachinery
 //   5  KgitAgent                          simulated nodes: node objects, lease schedule, pod lifecycle <- KgitAPIMachinery
-//   6  KgitControlPlane                   in-process transport, controller manager, scheduler runtime, nodes,
-//                                         `kgit up` <- KgitAPIServer KgitClient KgitControllers KgitScheduler
+//   6  KgitControlPlane                   in-process transport, controller manager, scheduler runtime, simulated
+//                                         node agents, `kgit up`
+//                                         <- KgitAPIServer KgitClient KgitControllers KgitScheduler KgitAgent
 //   7  KgitCLI, then the `kgit` executable
 import PackageDescription
 
@@ -76,13 +77,13 @@ let package = Package(
         ),
         .target(
             name: "KgitControlPlane",
-            dependencies: ["KgitAPIServer", "KgitClient", "KgitControllers", "KgitScheduler", "KgitAPIMachinery"]
+            dependencies: ["KgitAPIServer", "KgitClient", "KgitControllers", "KgitScheduler", "KgitAgent", "KgitAPIMachinery"]
         ),
         .target(
             name: "KgitCLI",
             dependencies: [
                 "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitAPIServer", "KgitClient", "KgitSync", "KgitGit",
-                "KgitControlPlane", "KgitControllers",
+                "KgitControlPlane", "KgitControllers", "KgitAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -112,8 +113,8 @@ let package = Package(
         .testTarget(
             name: "KgitControlPlaneTests",
             dependencies: [
-                "KgitControlPlane", "KgitAPIServer", "KgitClient", "KgitControllers", "KgitScheduler", "KgitAPIMachinery",
-                "KgitTesting",
+                "KgitControlPlane", "KgitAPIServer", "KgitClient", "KgitControllers", "KgitScheduler", "KgitAgent",
+                "KgitAPIMachinery", "KgitTesting",
             ]
         ),
         .testTarget(name: "KgitAPIServerTests", dependencies: ["KgitAPIServer", "KgitAPIMachinery", "KgitStore", "KgitTesting"]),

@@ -33,6 +33,10 @@ let benchmarks: [Benchmark] = [
         name: "scheduler",
         summary: "scheduling core: pods/s placing 10,000 pods on 5,000 nodes (plain, spread, anti-affinity)",
         run: SchedulerBench.run),
+    Benchmark(
+        name: "cluster",
+        summary: "kgit up: idle memory/CPU, 1,000-replica Deployment to all Running, idle with 1,000 and 5,000 nodes",
+        run: ClusterBench.run),
 ] + schemaBenchmarks
 
 let args = Array(CommandLine.arguments.dropFirst())

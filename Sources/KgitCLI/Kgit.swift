@@ -18,7 +18,8 @@ public struct Kgit: AsyncParsableCommand {
         version: KgitVersion.string,
         subcommands: [
             ValidateCommand.self, RenderCommand.self, FmtCommand.self, LockCommand.self, ExplainCommand.self,
-            SyncCommand.self, DiffCommand.self, StatusCommand.self, ServerCommand.self, UpCommand.self, SchedulerCommand.self, StoreCommand.self,
+            SyncCommand.self, DiffCommand.self, StatusCommand.self, ServerCommand.self, UpCommand.self,
+            SchedulerCommand.self, AgentCommand.self, StoreCommand.self,
         ]
     )
 

@@ -199,14 +199,16 @@ public final class DynamicClient: Sendable {
 
     /// Deletes the object; returns what the server answered (the object, or a `Status`). With `preconditionUID` or
     /// `preconditionResourceVersion`, only that incarnation or version is deleted (otherwise a 409 Conflict).
+    /// `gracePeriodSeconds` overrides the object's grace period (0: at once, as a kubelet confirms a pod's end).
     @discardableResult
     public func delete(
         _ reference: ObjectReference, propagationPolicy: PropagationPolicy? = nil, dryRun: Bool = false,
-        preconditionUID: String? = nil, preconditionResourceVersion: String? = nil
+        preconditionUID: String? = nil, preconditionResourceVersion: String? = nil, gracePeriodSeconds: Int? = nil
     ) async throws -> JSONValue {
         let resource = try await resource(apiVersion: reference.apiVersion, kind: reference.kind)
         let query = PathEncoding.query([
             ("propagationPolicy", propagationPolicy?.rawValue), ("dryRun", dryRun ? "All" : nil),
+            ("gracePeriodSeconds", gracePeriodSeconds.map(String.init)),
         ])
         let path = resource.objectPath(namespace: namespace(reference.namespace, resource), name: reference.name)
         guard preconditionUID != nil || preconditionResourceVersion != nil else {
@@ -215,9 +217,10 @@ public final class DynamicClient: Sendable {
         var preconditions: [String: JSONValue] = [:]
         if let preconditionUID { preconditions["uid"] = .string(preconditionUID) }
         if let preconditionResourceVersion { preconditions["resourceVersion"] = .string(preconditionResourceVersion) }
-        let options: JSONValue = [
+        var options: JSONValue = [
             "apiVersion": "v1", "kind": "DeleteOptions", "preconditions": .object(preconditions),
         ]
+        if let gracePeriodSeconds { options["gracePeriodSeconds"] = .int(Int64(gracePeriodSeconds)) }
         return try await request("DELETE", path + query, body: options.serializedBytes(), contentType: "application/json")
     }
 

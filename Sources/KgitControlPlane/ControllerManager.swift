@@ -12,7 +12,8 @@ import KgitControllers
 /// ```
 ///
 /// Controllers: ReplicaSet, Deployment, Endpoints, EndpointSlice (when the server serves
-/// `discovery.k8s.io/v1`), Job, CronJob, StatefulSet, DaemonSet, and the garbage collector. Everything goes through the API, so the
+/// `discovery.k8s.io/v1`), Job, CronJob, StatefulSet, DaemonSet, node lifecycle (Lease heartbeats, NotReady,
+/// taints, eviction), disruption (PodDisruptionBudget status), and the garbage collector. Everything goes through the API, so the
 /// manager runs the same in `kgit up` (in-process transport) and against a remote server (HTTPS).
 public final class ControllerManager: Sendable {
     /// The client every informer and write uses.
@@ -38,13 +39,25 @@ public final class ControllerManager: Sendable {
         self.log = log
     }
 
+    /// Tunables of the controllers.
+    public struct Options: Sendable {
+        /// How long a node may go without renewing its Lease before it is marked NotReady
+        /// (`--node-monitor-grace-period`).
+        public var nodeMonitorGracePeriod: Duration = .seconds(40)
+        /// How long a new node may go before its first heartbeat.
+        public var nodeStartupGracePeriod: Duration = .seconds(60)
+
+        /// The defaults.
+        public init() {}
+    }
+
     /// A manager over `client`, with every controller wired to its informers. Discovery decides whether the
     /// EndpointSlice controller runs.
     ///
     /// With a `cloud` provider (`kgit up`'s local one), the cloud controller manager's controllers run too:
     /// load balancer addresses for `type: LoadBalancer` Services from its pool, InternalIPs for nodes.
     public static func make(
-        client: DynamicClient, informerOptions: Informer.Options = Informer.Options(),
+        client: DynamicClient, informerOptions: Informer.Options = Informer.Options(), options: Options = Options(),
         cloud: LocalCloudProvider? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) async -> ControllerManager {
         let factory = InformerFactory(client: client, options: informerOptions)
@@ -195,6 +208,61 @@ public final class ControllerManager: Sendable {
         }
         controllers.append(daemonSet)
 
+        // Node lifecycle: one key per node; its Lease, its pods (by node name).
+        pods.cache.addIndexer(Indexers.nodeName, Indexers.byNodeName)
+        let leases = factory.informer(apiVersion: "coordination.k8s.io/v1", kind: "Lease", namespace: "kube-node-lease")
+        var lifecycleConfiguration = NodeLifecycleController.Configuration()
+        lifecycleConfiguration.monitorGracePeriod = seconds(options.nodeMonitorGracePeriod)
+        lifecycleConfiguration.startupGracePeriod = seconds(options.nodeStartupGracePeriod)
+        let nodeLifecycle = Controller(
+            name: "nodelifecycle", component: NodeLifecycleController.component, writer: writer, log: log
+        ) { [lifecycleConfiguration] key, now in
+            guard let node = nodes.cache.get(key) else { return [] }
+            return try NodeLifecycleController.reconcile(
+                node: node, lease: leases.cache.get(cacheKey(namespace: NodeLifecycleController.leaseNamespace, name: key)),
+                pods: pods.cache.byIndex(Indexers.nodeName, key), now: now, configuration: lifecycleConfiguration)
+        }
+        nodes.addHandler { nodeLifecycle.queue.add(cacheKey(of: $0.object)) }
+        leases.addHandler { event in
+            // Renewals only matter to a node not Ready (the controller requeues itself for staleness).
+            let name = event.object["metadata"]?["name"]?.stringValue ?? ""
+            if case .updated = event, let node = nodes.cache.get(name), isReady(node) { return }
+            nodeLifecycle.queue.add(name)
+        }
+        pods.addHandler { event in
+            // A pod newly on a node (a tainted one must be evicted).
+            guard let node = event.object["spec"]?["nodeName"]?.stringValue, !node.isEmpty else { return }
+            switch event {
+            case .added: nodeLifecycle.queue.add(node)
+            case .updated(let old, _) where old["spec"]?["nodeName"]?.stringValue != node: nodeLifecycle.queue.add(node)
+            default: break
+            }
+        }
+        controllers.append(nodeLifecycle)
+
+        // Disruption: PodDisruptionBudget status from the pods it selects and their controllers' replicas.
+        if (try? await client.resource(apiVersion: "policy/v1", kind: "PodDisruptionBudget")) != nil {
+            let budgets = factory.informer(apiVersion: "policy/v1", kind: "PodDisruptionBudget")
+            let disruption = Controller(name: "disruption", component: DisruptionController.component, writer: writer, log: log) {
+                key, now in
+                guard let budget = budgets.cache.get(key) else { return [] }
+                let namespace = budget["metadata"]?["namespace"]?.stringValue ?? ""
+                var replicas: [String: Int] = [:]
+                for owner in replicaSets.lister.list(namespace: namespace) + statefulSets.lister.list(namespace: namespace) {
+                    guard let uid = owner["metadata"]?["uid"]?.stringValue else { continue }
+                    replicas[uid] = Int(owner["spec"]?["replicas"]?.intValue ?? 1)
+                }
+                return try DisruptionController.reconcile(
+                    budget, pods: pods.lister.list(namespace: namespace), replicasByOwnerUID: replicas, now: now)
+            }
+            budgets.addHandler { disruption.queue.add(cacheKey(of: $0.object)) }
+            pods.addHandler { event in
+                let namespace = event.object["metadata"]?["namespace"]?.stringValue ?? ""
+                for budget in budgets.lister.list(namespace: namespace) { disruption.queue.add(cacheKey(of: budget)) }
+            }
+            controllers.append(disruption)
+        }
+
         // The cloud controller manager, with the local provider: one key for all Services, one for all nodes,
         // so that one pass never hands an address out twice.
         if let cloud {
@@ -287,6 +355,16 @@ func ownerKeys(_ event: InformerEvent, kind: String, orAll all: Informer?) -> [S
     return keys.sorted()
 }
 
+/// Whether the node's Ready condition is True.
+func isReady(_ node: JSONValue) -> Bool {
+    (node["status"]?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Ready" && $0["status"] == "True" }
+}
+
+/// A duration in seconds.
+func seconds(_ duration: Duration) -> TimeInterval {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
 /// `namespace/name` split; a key without a slash is a cluster-scoped name.
 func splitKey(_ key: String) -> (namespace: String, name: String) {
     guard let slash = key.firstIndex(of: "/") else { return ("", key) }
@@ -307,7 +385,7 @@ public struct LocalCloudProvider: Sendable {
     /// Where nodes without an InternalIP get one.
     public var nodePool: AddressPool
 
-    /// A provider with these pools (node addresses default to 10.0.0.0/16, as `NodeRegistrar` numbers them).
+    /// A provider with these pools (node addresses default to 10.0.0.0/16, for nodes registered without one).
     public init(loadBalancerPool: AddressPool, nodePool: AddressPool? = nil) {
         self.loadBalancerPool = loadBalancerPool
         self.nodePool = nodePool ?? (try? AddressPool(parsing: "10.0.0.0/16")) ?? loadBalancerPool

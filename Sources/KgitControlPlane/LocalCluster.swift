@@ -1,5 +1,6 @@
 import Foundation
 import KgitAPIServer
+import KgitAgent
 import KgitClient
 
 /// The whole cluster in one process, as `kgit up` runs it: the API server (HTTPS for kubectl and other
@@ -9,7 +10,7 @@ import KgitClient
 /// ```
 /// kubectl ──HTTPS──▶ APIServer ◀──InProcessTransport── DynamicClient ◀── ControllerManager
 ///                                                                     ◀── SchedulerRunner
-///                                                                     ◀── NodeRegistrar (N nodes)
+///                                                                     ◀── SimulatedNodeAgent (N nodes)
 ///                                                                     ◀── more components (agents)
 /// ```
 public final class LocalCluster: Sendable {
@@ -22,14 +23,14 @@ public final class LocalCluster: Sendable {
     public let client: DynamicClient
     /// The controller manager.
     public let controllerManager: ControllerManager
-    /// The simulated nodes' registration.
-    public let nodes: NodeRegistrar
+    /// The simulated nodes (their kubelets).
+    public let nodes: SimulatedNodeAgent
     /// The scheduler.
     public let scheduler: SchedulerRunner
     private let components: [Component]
     private let log: @Sendable (String) -> Void
 
-    private init(server: APIServer, client: DynamicClient, controllerManager: ControllerManager, nodes: NodeRegistrar,
+    private init(server: APIServer, client: DynamicClient, controllerManager: ControllerManager, nodes: SimulatedNodeAgent,
                  scheduler: SchedulerRunner, components: [Component], log: @escaping @Sendable (String) -> Void) {
         self.scheduler = scheduler
         self.server = server
@@ -40,16 +41,23 @@ public final class LocalCluster: Sendable {
         self.log = log
     }
 
-    /// Starts the API server (binding its port, writing `DIR/kubeconfig`) and prepares the components; with
-    /// `cloud`, the controller manager also runs the cloud controllers (load balancer and node addresses).
+    /// Starts the API server (binding its port, writing `DIR/kubeconfig`) and prepares the components:
+    /// `count` simulated nodes `kgit-node-1` ... with `agent` options, the scheduler, and the controller manager
+    /// with `controllers` options; with `cloud`, the controller manager also runs the cloud controllers (load
+    /// balancer and node addresses).
     public static func start(
         _ configuration: APIServer.Configuration, nodes count: Int, cloud: LocalCloudProvider? = nil,
-        components: [Component] = [], log: @escaping @Sendable (String) -> Void = { _ in }
+        components: [Component] = [], agent: SimulatedNodeAgent.Options = .init(),
+        controllers: ControllerManager.Options = .init(), log: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> LocalCluster {
         let server = try await APIServer.start(configuration)
         let client = DynamicClient(transport: InProcessTransport(handler: server.handler))
-        let manager = await ControllerManager.make(client: client, cloud: cloud, log: log)
-        let nodes = NodeRegistrar(client: client, count: count)
+        let manager = await ControllerManager.make(client: client, options: controllers, cloud: cloud, log: log)
+        let nodes = SimulatedNodeAgent(
+            client: client,
+            nodes: SimulatedNodeAgent.fleet(
+                prefix: "kgit-node", count: count, capacity: ["cpu": "4", "memory": "16Gi", "pods": "110"]),
+            options: agent, log: log)
         let scheduler = SchedulerRunner(client: client, log: log)
         return LocalCluster(server: server, client: client, controllerManager: manager, nodes: nodes,
                             scheduler: scheduler, components: components, log: log)
@@ -60,7 +68,7 @@ public final class LocalCluster: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [server] in try await server.run() }
             group.addTask { [controllerManager] in await controllerManager.run() }
-            group.addTask { [nodes, log] in await nodes.run(log: log) }
+            group.addTask { [nodes] in await nodes.run() }
             group.addTask { [scheduler] in await scheduler.run() }
             for component in components {
                 group.addTask { [client] in await component(client) }

@@ -29,7 +29,9 @@ struct UpCommandTests {
             "get", "nodes", "-o",
             "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}",
         ]
-        let nodes = try await eventually(cluster, readiness) { $0.split(separator: "\n").count == 2 }
+        let nodes = try await eventually(cluster, readiness) { out in
+            out.split(separator: "\n").count == 2 && out.split(separator: "\n").allSatisfy { $0.hasSuffix("=True") }
+        }
         #expect(podNames(nodes) == ["kgit-node-1=True", "kgit-node-2=True"])
 
         let created = try await cluster.kubectl(["create", "deployment", "web", "--image=nginx:1.27", "--replicas=2"])

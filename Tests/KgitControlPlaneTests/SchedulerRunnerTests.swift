@@ -23,7 +23,10 @@ struct SchedulerRunnerTests {
     @Test("pending pods are bound through pods/binding; pods for another scheduler are left alone")
     func bindsPendingPods() async throws {
         let cluster = try await InProcessCluster(controllers: false)
-        try await NodeRegistrar(client: cluster.client, count: 2).register()
+        await SimulatedNodeAgent(
+            client: cluster.client,
+            nodes: SimulatedNodeAgent.fleet(prefix: "kgit-node", count: 2, capacity: ["cpu": "4", "memory": "16Gi", "pods": "110"])
+        ).register()
         let runner = SchedulerRunner(client: cluster.client)
         let running = Task { await runner.run() }
         defer { running.cancel() }
@@ -45,7 +48,15 @@ struct SchedulerRunnerTests {
     @Test("preemption sets nominatedNodeName, deletes the lower-priority victim, and then binds the pod")
     func preemptsLowerPriority() async throws {
         let cluster = try await InProcessCluster(controllers: false)
-        try await NodeRegistrar(client: cluster.client, count: 1, capacity: .init(cpu: "2")).register()
+        // A running agent: it confirms the victim's graceful deletion, as a kubelet would.
+        let agent = SimulatedNodeAgent(
+            client: cluster.client,
+            nodes: SimulatedNodeAgent.fleet(prefix: "kgit-node", count: 1, capacity: ["cpu": "2", "memory": "16Gi", "pods": "110"]))
+        let agentRunning = Task { await agent.run() }
+        defer { agentRunning.cancel() }
+        _ = try await cluster.eventually("node registered") {
+            try await cluster.client.getIfPresent(ObjectReference(apiVersion: "v1", kind: "Node", name: "kgit-node-1"))
+        }
         let runner = SchedulerRunner(client: cluster.client)
         let running = Task { await runner.run() }
         defer { running.cancel() }

@@ -77,7 +77,8 @@ struct JobControllerTests {
         let second = try reconcile(recorded, [released])
         let counted = try #require(second.statusPatch(of: "batch"))
         #expect(counted.value(at: ["status", "succeeded"]) == 1)
-        #expect(counted.value(at: ["status", "uncountedTerminatedPods"]) == [:])
+        // Explicit empty lists: as a merge patch, `{}` would leave the counted UID listed (and count it again).
+        #expect(counted.value(at: ["status", "uncountedTerminatedPods"]) == ["succeeded": [], "failed": []])
 
         var settled = recorded
         settled["status"] = counted["status"]

@@ -86,7 +86,8 @@ struct AdmissionChain: Sendable {
     let plugins: [any AdmissionPlugin]
 
     static let standard = AdmissionChain(plugins: [
-        NamespaceLifecycle(), LimitRanger(), ServiceAccountAdmission(), PodSecurity(), ResourceQuotaAdmission(),
+        NamespaceLifecycle(), LimitRanger(), ServiceAccountAdmission(), DefaultTolerationSeconds(), PodSecurity(),
+        ResourceQuotaAdmission(),
     ])
 
     func admit(_ request: inout AdmissionRequest, _ context: AdmissionContext) async throws(APIError) {

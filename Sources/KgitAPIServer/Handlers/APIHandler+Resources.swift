@@ -55,6 +55,9 @@ extension APIHandler {
             if let name = r.name, r.subresource == "binding", info.resource == "pods", info.group.isEmpty {
                 return try await bindPod(request, namespace: r.namespace ?? "", name: name, dryRun: dryRun)
             }
+            if let name = r.name, r.subresource == "eviction", info.resource == "pods", info.group.isEmpty {
+                return try await eviction(request, namespace: r.namespace ?? "", name: name, dryRun: dryRun)
+            }
             if r.name != nil { throw APIError.methodNotAllowed() }
             if !info.stored { return try await review(request, info: info, user: user) }
             var object = try decodeBody(request)

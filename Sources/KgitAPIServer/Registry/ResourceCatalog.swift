@@ -18,6 +18,8 @@ public struct ResourceCatalog: Sendable {
                 case "token":
                     return .init(name: "token", group: "authentication.k8s.io", version: "v1", kind: "TokenRequest",
                                  verbs: ["create"])
+                case "eviction":
+                    return .init(name: "eviction", group: "policy", version: "v1", kind: "Eviction", verbs: ["create"])
                 case "log":
                     return .init(name: "log", group: "", version: "v1", kind: "Pod", verbs: ["get"])
                 case "binding":
@@ -43,7 +45,7 @@ public struct ResourceCatalog: Sendable {
         make("", "v1", "services", "service", "Service", namespaced: true, short: ["svc"], categories: ["all"],
              subresources: ["status"]),
         make("", "v1", "pods", "pod", "Pod", namespaced: true, short: ["po"], categories: ["all"],
-             subresources: ["status", "log", "binding"]),
+             subresources: ["status", "log", "binding", "eviction"]),
         make("", "v1", "events", "event", "Event", namespaced: true, short: ["ev"]),
         make("", "v1", "endpoints", "endpoints", "Endpoints", namespaced: true, short: ["ep"]),
         make("", "v1", "nodes", "node", "Node", namespaced: false, short: ["no"], subresources: ["status"]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KgitAPIServer
+import KgitAgent
 import KgitControlPlane
 import KgitControllers
 
@@ -12,9 +13,11 @@ struct UpCommand: AsyncParsableCommand {
         discussion: """
             Starts what `kgit server` starts (same data directory, certificates and DIR/kubeconfig), and beside it,
             talking to it in-process: the controller manager (Deployments, ReplicaSets, Endpoints, Jobs, CronJobs,
-            garbage collection), the scheduler (binds pending pods to nodes) and N simulated nodes, registered with capacity and a Ready condition and kept
-            alive by heartbeats, and a cloud controller manager with a local provider: type: LoadBalancer Services get an
-            EXTERNAL-IP from --lb-pool, nodes without an InternalIP get one. Then `kubectl --kubeconfig DIR/kubeconfig get nodes,pods -A` shows the cluster.
+            garbage collection, node lifecycle, PodDisruptionBudgets), the scheduler (binds pending pods to nodes),
+            N simulated nodes kgit-node-1 ... (the agent `kgit agent --simulate` runs: Leases, node status, pods moved
+            through their phases), and a cloud controller manager with a local provider: type: LoadBalancer Services
+            get an EXTERNAL-IP from --lb-pool, nodes without an InternalIP get one. Then
+            `kubectl --kubeconfig DIR/kubeconfig get nodes,pods -A` shows the cluster.
             SIGTERM or SIGINT stops it.
             """
     )
@@ -32,6 +35,16 @@ struct UpCommand: AsyncParsableCommand {
             help: "Addresses for type: LoadBalancer Services, a CIDR or FIRST-LAST (IPv4).")
     var loadBalancerPool: String = AddressPool.defaultPool
 
+    @Option(name: .customLong("node-monitor-grace-period"),
+            help: "How long a node may miss Lease renewals before it is marked NotReady (40s, 5s).")
+    var nodeMonitorGracePeriod: String = "40s"
+
+    @Option(name: .customLong("startup-delay"), help: "How long a simulated pod takes from binding to Running.")
+    var startupDelay: String = "1s"
+
+    @Option(name: .customLong("failure-rate"), help: "The share of simulated pods (0 to 1) whose containers crash.")
+    var failureRate: Double = 0
+
     func validate() throws {
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:6443 or [::1]:6443")
@@ -42,16 +55,31 @@ struct UpCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--lb-pool: \(error)")
         }
+        guard SimulatedPod.parseDuration(nodeMonitorGracePeriod) != nil else {
+            throw ValidationError("--node-monitor-grace-period must be a duration such as 40s")
+        }
+        guard SimulatedPod.parseDuration(startupDelay) != nil else {
+            throw ValidationError("--startup-delay must be a duration such as 1s or 500ms")
+        }
+        guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be between 0 and 1") }
     }
 
     func run() async throws {
         guard let address = ListenAddress(listen) else { throw ValidationError("invalid --listen \(listen)") }
         let directory = URL(fileURLWithPath: dataDirectory)
         let cluster: LocalCluster
+        var agent = SimulatedNodeAgent.Options()
+        agent.startupDelay = SimulatedPod.parseDuration(startupDelay) ?? .seconds(1)
+        agent.failureRate = failureRate
+        var controllers = ControllerManager.Options()
+        controllers.nodeMonitorGracePeriod = SimulatedPod.parseDuration(nodeMonitorGracePeriod) ?? .seconds(40)
+        // Renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
+        agent.renewInterval = min(.seconds(10), controllers.nodeMonitorGracePeriod / 4)
         do {
             cluster = try await LocalCluster.start(
                 .init(dataDirectory: directory, host: address.host, port: address.port), nodes: nodes,
                 cloud: LocalCloudProvider(loadBalancerPool: try AddressPool(parsing: loadBalancerPool)),
+                agent: agent, controllers: controllers,
                 log: { FileHandle.standardError.write(Data("kgit up: \($0)\n".utf8)) })
         } catch {
             throw ExitWith(message: "kgit up: cannot start: \(error)", code: 2)

@@ -199,7 +199,7 @@ public enum JobController {
             "succeeded": .array(uncountedSucceeded.sorted().map { .string($0) }),
             "failed": .array(uncountedFailed.sorted().map { .string($0) }),
         ]
-        if uncountedSucceeded.isEmpty && uncountedFailed.isEmpty { status["uncountedTerminatedPods"] = .object([:]) }
+        // Empty lists, not `{}`: a merge patch of `{}` would leave the counted UIDs in place and count them again.
         status["conditions"] = conditions.isEmpty ? nil : .array(conditions)
         if j.startTime == nil && !j.suspend && !j.isFinished { status["startTime"] = .string(RFC3339.format(now)) }
         if let completionTime { status["completionTime"] = .string(RFC3339.format(completionTime)) }

@@ -88,6 +88,14 @@ public enum NodeLifecycleController {
             effectiveReady = "Unknown"
         }
 
+        // A new node that has not posted a Ready condition yet: nothing to decide until it does or its
+        // startup grace period ends.
+        if readyStatus == nil && !stale {
+            let created = meta.creationTimestamp ?? now
+            let wait = created.addingTimeInterval(configuration.startupGracePeriod).timeIntervalSince(now)
+            return actions + [.requeue(after: .seconds(max(1, Int(wait.rounded(.up)) + 1)))]
+        }
+
         // 2. Taints by the Ready condition.
         var taints: [Taint] = []
         for t in try r.elements(["spec", "taints"]) { taints.append(try Taint(t)) }

@@ -15,14 +15,14 @@ final class InProcessCluster: @unchecked Sendable {
     private let running: Task<Void, Never>?
     private let scratch: Scratch
 
-    init(controllers: Bool = true) async throws {
+    init(controllers: Bool = true, options: ControllerManager.Options = .init()) async throws {
         scratch = try Scratch("kgit-controlplane")
         server = try await APIServer.start(
             .init(dataDirectory: URL(fileURLWithPath: scratch.url("data")), port: 0, store: MemoryStore()))
         client = DynamicClient(transport: InProcessTransport(handler: server.handler))
         if controllers {
             let manager = await ControllerManager.make(
-                client: client, informerOptions: Informer.Options(initialBackoff: .milliseconds(10)),
+                client: client, informerOptions: Informer.Options(initialBackoff: .milliseconds(10)), options: options,
                 log: { message in FileHandle.standardError.write(Data("controller: \(message)\n".utf8)) })
             self.manager = manager
             running = Task { await manager.run() }

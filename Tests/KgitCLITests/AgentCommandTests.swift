@@ -1,0 +1,175 @@
+import Foundation
+import KgitTesting
+import Testing
+
+/// Simulated nodes, node lifecycle, eviction and drain, driven as a user would: `kgit up`, `kgit agent` and
+/// real kubectl.
+@Suite("kgit agent and simulated nodes in kgit up", .timeLimit(.minutes(4)),
+       .enabled(if: KgitServerProcess.hasKubectl, "kubectl is not installed"))
+struct AgentCommandTests {
+    /// Polls kubectl until `accept` is satisfied with its standard output (the time limit bounds the wait).
+    func eventually(_ cluster: KgitServerProcess, _ arguments: [String], _ accept: (String) -> Bool) async throws -> String {
+        while true {
+            let result = try await cluster.kubectl(arguments)
+            if result.status == 0 && accept(result.stdout) { return result.stdout }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    func lines(_ output: String) -> [String] {
+        output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
+    }
+
+    /// A Deployment whose pods are bound to `node` by their template (no scheduler needed), tolerating the
+    /// unreachable taint for `toleration` seconds.
+    func deployment(_ name: String, replicas: Int, node: String, toleration: Int = 300) -> String {
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: \(name)}
+        spec:
+          replicas: \(replicas)
+          selector: {matchLabels: {app: \(name)}}
+          template:
+            metadata: {labels: {app: \(name)}}
+            spec:
+              nodeName: \(node)
+              tolerations:
+              - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: \(toleration)}
+              containers: [{name: main, image: nginx:1.27}]
+        """
+    }
+
+    static let phases = ["get", "pods", "-o", "jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.status.podIP}{\"\\n\"}{end}"]
+
+    @Test("pods bound to kgit up's nodes reach Running with pod IPs, a Job's pod Succeeds, and a deleted pod is replaced")
+    func podsRun() async throws {
+        let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "2", "--startup-delay", "300ms"])
+        defer { cluster.stop() }
+        let applied = try await cluster.kubectl(["apply", "-f", "-"], stdin: deployment("web", replicas: 3, node: "kgit-node-2"))
+        #expect(applied.status == 0, "\(applied)")
+        let running = try await eventually(cluster, Self.phases) { out in
+            let rows = lines(out)
+            return rows.count == 3 && rows.allSatisfy { $0.contains(" Running 10.128.1.") }
+        }
+        #expect(lines(running).count == 3)
+
+        let job = try await cluster.kubectl(["apply", "-f", "-"], stdin: """
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: once}
+            spec:
+              template:
+                spec:
+                  nodeName: kgit-node-1
+                  restartPolicy: Never
+                  containers: [{name: main, image: busybox, command: [sh, -c, "sleep 1"]}]
+            """)
+        #expect(job.status == 0, "\(job)")
+        _ = try await eventually(cluster, ["get", "job", "once", "-o", "jsonpath={.status.succeeded}"]) { $0 == "1" }
+
+        let victim = lines(running)[0].split(separator: " ")[0]
+        let deleted = try await cluster.kubectl(["delete", "pod", String(victim)])
+        #expect(deleted.status == 0, "\(deleted)")
+        let after = try await eventually(cluster, Self.phases) { out in
+            let rows = lines(out).filter { !$0.contains("once-") }
+            return rows.count == 3 && rows.allSatisfy { $0.contains(" Running ") } && !out.contains(String(victim))
+        }
+        #expect(!after.contains(String(victim)))
+    }
+
+    @Test("cordon makes a node unschedulable, and drain evicts its pods, waiting while a PodDisruptionBudget forbids it")
+    func cordonAndDrain() async throws {
+        let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "2", "--startup-delay", "200ms"])
+        defer { cluster.stop() }
+        _ = try await cluster.kubectl(["apply", "-f", "-"], stdin: deployment("web", replicas: 2, node: "kgit-node-1") + """
+
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata: {name: web}
+            spec:
+              minAvailable: 2
+              selector: {matchLabels: {app: web}}
+            """)
+        let first = try await eventually(cluster, Self.phases) { out in
+            lines(out).count == 2 && lines(out).allSatisfy { $0.contains(" Running ") }
+        }
+        _ = try await eventually(cluster, ["get", "pdb", "web", "-o", "jsonpath={.status.currentHealthy}"]) { $0 == "2" }
+
+        let cordoned = try await cluster.kubectl(["cordon", "kgit-node-1"])
+        #expect(cordoned.status == 0, "\(cordoned)")
+        let unschedulable = try await cluster.kubectl(["get", "node", "kgit-node-1", "-o", "jsonpath={.spec.unschedulable}"])
+        #expect(unschedulable.stdout == "true")
+
+        // minAvailable 2 of 2: every eviction is refused with upstream's 429, so drain gives up at its timeout.
+        let refused = try await cluster.kubectl(["drain", "kgit-node-1", "--ignore-daemonsets", "--timeout=6s"])
+        #expect(refused.status != 0)
+        #expect((refused.stdout + refused.stderr).contains("Cannot evict pod as it would violate the pod's disruption budget."))
+        #expect(lines(try await cluster.kubectl(Self.phases).stdout) == lines(first))
+
+        let relaxed = try await cluster.kubectl(["patch", "pdb", "web", "--type", "merge", "-p", "{\"spec\":{\"minAvailable\":1}}"])
+        #expect(relaxed.status == 0, "\(relaxed)")
+        let drained = try await cluster.kubectl(["drain", "kgit-node-1", "--ignore-daemonsets", "--timeout=90s"])
+        #expect(drained.status == 0, "\(drained)")
+        #expect(drained.stdout.contains("evicted"))
+        #expect(drained.stdout.contains("drained"))
+        for name in lines(first).map({ String($0.split(separator: " ")[0]) }) {
+            #expect(!(try await cluster.kubectl(Self.phases).stdout.contains(name)))
+        }
+        let uncordoned = try await cluster.kubectl(["uncordon", "kgit-node-1"])
+        #expect(uncordoned.status == 0, "\(uncordoned)")
+    }
+
+    @Test("a node whose kgit agent is killed is marked NotReady with the unreachable taint, and its pods are evicted and replaced")
+    func heartbeatLoss() async throws {
+        let cluster = try await KgitServerProcess.start(
+            command: "up", extraArguments: ["--nodes", "1", "--node-monitor-grace-period", "4s", "--startup-delay", "200ms"])
+        defer { cluster.stop() }
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: KgitBinary.path)
+        agent.arguments = [
+            "agent", "--simulate", "1", "--kubeconfig", cluster.kubeconfig, "--name-prefix", "lost", "--heartbeat", "500ms",
+            "--labels", "pool=lost", "--startup-delay", "200ms",
+        ]
+        agent.standardOutput = FileHandle.nullDevice
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
+
+        let ready = ["get", "node", "lost-1", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.metadata.labels.pool}"]
+        _ = try await eventually(cluster, ready) { $0 == "True lost" }
+        _ = try await cluster.kubectl(["apply", "-f", "-"], stdin: deployment("web", replicas: 2, node: "lost-1", toleration: 1))
+        let before = try await eventually(cluster, Self.phases) { out in
+            lines(out).count == 2 && lines(out).allSatisfy { $0.contains(" Running ") }
+        }
+        let lease = try await cluster.kubectl(["get", "lease", "lost-1", "-n", "kube-node-lease", "-o", "jsonpath={.spec.holderIdentity}"])
+        #expect(lease.stdout == "lost-1")
+
+        kill(agent.processIdentifier, SIGKILL)
+        _ = try await eventually(cluster, ready) { $0.hasPrefix("Unknown") }
+        let taints = try await eventually(cluster, ["get", "node", "lost-1", "-o", "jsonpath={.spec.taints[*].key}"]) {
+            $0.contains("node.kubernetes.io/unreachable")
+        }
+        #expect(taints.contains("node.kubernetes.io/unreachable"))
+        let oldNames = lines(before).map { String($0.split(separator: " ")[0]) }
+        let replaced = try await eventually(cluster, ["get", "pods", "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"]) { out in
+            let names = lines(out)
+            return names.count == 2 && oldNames.allSatisfy { !names.contains($0) }
+        }
+        #expect(lines(replaced).count == 2)
+        let events = try await cluster.kubectl(["get", "events", "-A", "-o", "jsonpath={.items[*].reason}"])
+        #expect(events.stdout.contains("NodeNotReady"))
+        #expect(events.stdout.contains("TaintManagerEviction"))
+    }
+
+    @Test("kgit agent refuses malformed taints and labels with the reason")
+    func badFlags() async throws {
+        let taint = try await KgitBinary.run(["agent", "--simulate", "1", "--taints", "dedicated=gpu"])
+        #expect(taint.status != 0)
+        #expect(taint.stderr.contains("needs an effect"))
+        let label = try await KgitBinary.run(["agent", "--simulate", "1", "--labels", "novalue"])
+        #expect(label.status != 0)
+        #expect(label.stderr.contains("is not key=value"))
+    }
+}

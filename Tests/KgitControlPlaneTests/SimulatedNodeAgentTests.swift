@@ -1,0 +1,171 @@
+import Foundation
+import KgitAPIMachinery
+import KgitAgent
+import KgitClient
+import KgitControlPlane
+import Testing
+
+@Suite("SimulatedNodeAgent: simulated kubelets through the API", .timeLimit(.minutes(3)))
+struct SimulatedNodeAgentTests {
+    static func agent(_ cluster: InProcessCluster, prefix: String = "sim", count: Int = 2,
+                      renew: Duration = .seconds(10)) -> SimulatedNodeAgent {
+        var options = SimulatedNodeAgent.Options()
+        options.startupDelay = .milliseconds(200)
+        options.jobRunTime = .milliseconds(300)
+        options.renewInterval = renew
+        return SimulatedNodeAgent(
+            client: cluster.client,
+            nodes: SimulatedNodeAgent.fleet(prefix: prefix, count: count, capacity: ["cpu": "4", "memory": "16Gi", "pods": "110"],
+                                            labels: ["pool": "a"]),
+            options: options, informerOptions: Informer.Options(initialBackoff: .milliseconds(10)))
+    }
+
+    static func pod(_ name: String, node: String, restartPolicy: String = "Always", command: [String] = ["nginx"],
+                    tolerations: JSONValue? = nil, labels: [String: String] = [:]) -> JSONValue {
+        var spec: JSONValue = [
+            "nodeName": .string(node), "restartPolicy": .string(restartPolicy),
+            "containers": [["name": "main", "image": "busybox", "command": .array(command.map { .string($0) })]],
+        ]
+        if let tolerations { spec["tolerations"] = tolerations }
+        return [
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": ["name": .string(name), "namespace": "default", "labels": .object(labels.mapValues { .string($0) })],
+            "spec": spec,
+        ]
+    }
+
+    /// Polls `probe` until it returns a value other than JSON null (`nil` in a JSONValue context is `.null`).
+    func until(_ cluster: InProcessCluster, _ what: String, _ probe: @escaping () async throws -> JSONValue?) async throws
+        -> JSONValue
+    {
+        try await cluster.eventually(what) { () async throws -> JSONValue? in
+            guard let value = try await probe(), value != .null else { return nil }
+            return value
+        }
+    }
+
+    func get(_ cluster: InProcessCluster, _ kind: String, _ name: String, namespace: String? = nil,
+             apiVersion: String = "v1") async throws -> JSONValue? {
+        try await cluster.client.getIfPresent(ObjectReference(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name))
+    }
+
+    @Test("nodes register Ready with capacity, pod CIDR, addresses and node info, and renew Leases in kube-node-lease")
+    func registration() async throws {
+        let cluster = try await InProcessCluster(controllers: false)
+        let agent = Self.agent(cluster, renew: .milliseconds(300))
+        let running = Task { await agent.run() }
+        defer { running.cancel() }
+        let node = try await until(cluster, "node registered") {
+            try await get(cluster, "Node", "sim-2").flatMap { $0["status"]?["nodeInfo"] != nil ? $0 : nil }
+        }
+        #expect(node["spec"]?["podCIDR"] == "10.128.1.0/24")
+        #expect(node["metadata"]?["labels"]?["pool"] == "a")
+        #expect(node["status"]?["allocatable"]?["memory"] == "16Gi")
+        #expect(node["status"]?["nodeInfo"]?["kubeletVersion"] == .string(SimulatedNode.kubeletVersion))
+        #expect(node["status"]?["addresses"]?.arrayValue?.contains { $0["type"] == "InternalIP" } == true)
+        let ready = node["status"]?["conditions"]?.arrayValue?.first { $0["type"] == "Ready" }
+        #expect(ready?["status"] == "True")
+        let first = try await until(cluster, "lease") {
+            try await get(cluster, "Lease", "sim-1", namespace: "kube-node-lease", apiVersion: "coordination.k8s.io/v1")?["spec"]?["renewTime"]
+        }
+        let renewed = try await until(cluster, "lease renewed") {
+            let now = try await get(cluster, "Lease", "sim-1", namespace: "kube-node-lease", apiVersion: "coordination.k8s.io/v1")?["spec"]?["renewTime"]
+            return now != first ? now : nil
+        }
+        #expect(renewed != first)
+    }
+
+    @Test("a pod bound to a simulated node goes Running with an IP from the node's CIDR; a Job's pod Succeeds; other nodes' pods are left alone")
+    func podPhases() async throws {
+        let cluster = try await InProcessCluster(controllers: false)
+        let agent = Self.agent(cluster)
+        let running = Task { await agent.run() }
+        defer { running.cancel() }
+        _ = try await until(cluster, "node") { try await get(cluster, "Node", "sim-1")?["status"]?["nodeInfo"] }
+        _ = try await cluster.client.create(Self.pod("web", node: "sim-1"))
+        _ = try await cluster.client.create(Self.pod("task", node: "sim-2", restartPolicy: "Never", command: ["sh", "-c", "sleep 0.5"]))
+        _ = try await cluster.client.create(Self.pod("elsewhere", node: "other-1"))
+        let web = try await until(cluster, "web running") {
+            try await get(cluster, "Pod", "web", namespace: "default").flatMap { $0["status"]?["phase"] == "Running" ? $0 : nil }
+        }
+        #expect(web["status"]?["podIP"]?.stringValue?.hasPrefix("10.128.0.") == true)
+        #expect(web["status"]?["hostIP"] != nil)
+        #expect(web["status"]?["containerStatuses"]?.arrayValue?.first?["ready"] == true)
+        let task = try await until(cluster, "task succeeded") {
+            try await get(cluster, "Pod", "task", namespace: "default").flatMap { $0["status"]?["phase"] == "Succeeded" ? $0 : nil }
+        }
+        #expect(task["status"]?["containerStatuses"]?.arrayValue?.first?["state"]?["terminated"]?["reason"] == "Completed")
+        let elsewhere = try await get(cluster, "Pod", "elsewhere", namespace: "default")
+        #expect(elsewhere?["status"]?["phase"] == nil || elsewhere?["status"]?["phase"] == "Pending")
+        #expect(elsewhere?["status"]?["hostIP"] == nil)
+    }
+
+    @Test("a node whose agent stops becomes Ready=Unknown with the unreachable taint, and pods not tolerating it long are evicted")
+    func heartbeatLoss() async throws {
+        var options = ControllerManager.Options()
+        options.nodeMonitorGracePeriod = .seconds(6)  // 20 renewals' worth: only a stopped agent misses it
+        let cluster = try await InProcessCluster(options: options)
+        defer { cluster.stop() }
+        let agent = Self.agent(cluster, prefix: "lost", count: 1, renew: .milliseconds(300))
+        let running = Task { await agent.run() }
+        let unreachable: JSONValue = [
+            ["key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 1],
+        ]
+        let forever: JSONValue = [["key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"]]
+        _ = try await until(cluster, "node") { try await get(cluster, "Node", "lost-1")?["status"]?["nodeInfo"] }
+        _ = try await cluster.client.create(Self.pod("short", node: "lost-1", tolerations: unreachable))
+        _ = try await cluster.client.create(Self.pod("patient", node: "lost-1", tolerations: forever))
+        _ = try await until(cluster, "running") {
+            try await get(cluster, "Pod", "short", namespace: "default").flatMap { $0["status"]?["phase"] == "Running" ? $0 : nil }
+        }
+        // The node stays Ready while the agent runs, past the grace period.
+        try await Task.sleep(for: .seconds(7))
+        let alive = try await get(cluster, "Node", "lost-1")
+        #expect(alive?["status"]?["conditions"]?.arrayValue?.first { $0["type"] == "Ready" }?["status"] == "True")
+
+        running.cancel()
+        _ = try await until(cluster, "node unknown") {
+            try await get(cluster, "Node", "lost-1").flatMap { node in
+                node["status"]?["conditions"]?.arrayValue?.first { $0["type"] == "Ready" }?["status"] == "Unknown" ? node : nil
+            }
+        }
+        let tainted = try await until(cluster, "tainted") {
+            try await get(cluster, "Node", "lost-1").flatMap { n in
+                (n["spec"]?["taints"]?.arrayValue ?? []).contains {
+                    $0["key"] == "node.kubernetes.io/unreachable" && $0["effect"] == "NoExecute"
+                } ? n : nil
+            }
+        }
+        #expect(tainted["spec"]?["taints"]?.arrayValue?.contains { $0["effect"] == "NoSchedule" } == true)
+        _ = try await until(cluster, "short evicted") {
+            try await get(cluster, "Pod", "short", namespace: "default") == nil ? JSONValue.bool(true) : nil
+        }
+        #expect(try await get(cluster, "Pod", "patient", namespace: "default") != nil)
+    }
+
+    @Test("a PodDisruptionBudget's status counts expected, healthy and desired pods and the disruptions allowed")
+    func disruptionBudgetStatus() async throws {
+        let cluster = try await InProcessCluster()
+        defer { cluster.stop() }
+        let agent = Self.agent(cluster, prefix: "pdb", count: 1)
+        let running = Task { await agent.run() }
+        defer { running.cancel() }
+        var deployment = InProcessCluster.deployment("web", replicas: 3)
+        deployment.setValue("pdb-1", at: ["spec", "template", "spec", "nodeName"])
+        _ = try await cluster.client.create(deployment)
+        _ = try await cluster.client.create([
+            "apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+            "metadata": ["name": "web", "namespace": "default"],
+            "spec": ["maxUnavailable": "34%", "selector": ["matchLabels": ["app": "web"]]],
+        ])
+        let status = try await until(cluster, "pdb status") {
+            try await get(cluster, "PodDisruptionBudget", "web", namespace: "default", apiVersion: "policy/v1")
+                .flatMap { $0["status"]?["currentHealthy"] == .int(3) ? $0["status"] : nil }
+        }
+        #expect(status["expectedPods"] == .int(3))
+        #expect(status["desiredHealthy"] == .int(1))  // 34% of 3 rounds up to 2 unavailable
+        #expect(status["disruptionsAllowed"] == .int(2))
+        #expect(status["observedGeneration"] == .int(1))
+        #expect(status["conditions"]?.arrayValue?.first?["reason"] == "SufficientPods")
+    }
+}
