@@ -137,10 +137,14 @@ struct SimulatedNodeAgentTests {
             }
         }
         #expect(tainted["spec"]?["taints"]?.arrayValue?.contains { $0["effect"] == "NoSchedule" } == true)
+        // Evicted as upstream evicts: a graceful delete, so with no kubelet left to confirm it the pod stays
+        // Terminating (deletionTimestamp set) rather than vanishing.
         _ = try await until(cluster, "short evicted") {
-            try await get(cluster, "Pod", "short", namespace: "default") == nil ? JSONValue.bool(true) : nil
+            let pod = try await get(cluster, "Pod", "short", namespace: "default")
+            return pod == nil || pod?["metadata"]?["deletionTimestamp"] != nil ? JSONValue.bool(true) : nil
         }
-        #expect(try await get(cluster, "Pod", "patient", namespace: "default") != nil)
+        let patient = try await get(cluster, "Pod", "patient", namespace: "default")
+        #expect(patient != nil && patient?["metadata"]?["deletionTimestamp"] == nil)
     }
 
     @Test("a PodDisruptionBudget's status counts expected, healthy and desired pods and the disruptions allowed")
