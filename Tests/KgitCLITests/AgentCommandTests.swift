@@ -79,11 +79,13 @@ struct AgentCommandTests {
         #expect(!after.contains(String(victim)))
     }
 
-    @Test("cordon makes a node unschedulable, and drain evicts its pods, waiting while a PodDisruptionBudget forbids it")
+    @Test("cordon makes a node unschedulable, and drain moves its pods to another node, waiting while a PodDisruptionBudget forbids it")
     func cordonAndDrain() async throws {
         let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "2", "--startup-delay", "200ms"])
         defer { cluster.stop() }
-        _ = try await cluster.kubectl(["apply", "-f", "-"], stdin: deployment("web", replicas: 2, node: "kgit-node-1") + """
+        // The scheduler puts both pods on kgit-node-1 while kgit-node-2 is cordoned.
+        #expect(try await cluster.kubectl(["cordon", "kgit-node-2"]).status == 0)
+        _ = try await cluster.kubectl(["apply", "-f", "-"], stdin: deployment("web", replicas: 2, node: nil) + """
 
             ---
             apiVersion: policy/v1
@@ -97,6 +99,9 @@ struct AgentCommandTests {
             lines(out).count == 2 && lines(out).allSatisfy { $0.contains(" Running ") }
         }
         _ = try await eventually(cluster, ["get", "pdb", "web", "-o", "jsonpath={.status.currentHealthy}"]) { $0 == "2" }
+        let nodesOf = ["get", "pods", "-o", "jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName} {.status.phase}{\"\\n\"}{end}"]
+        #expect(lines(try await cluster.kubectl(nodesOf).stdout).allSatisfy { $0.contains(" kgit-node-1 ") })
+        #expect(try await cluster.kubectl(["uncordon", "kgit-node-2"]).status == 0)
 
         let cordoned = try await cluster.kubectl(["cordon", "kgit-node-1"])
         #expect(cordoned.status == 0, "\(cordoned)")
@@ -118,6 +123,11 @@ struct AgentCommandTests {
         for name in lines(first).map({ String($0.split(separator: " ")[0]) }) {
             #expect(!(try await cluster.kubectl(Self.phases).stdout.contains(name)))
         }
+        // The replacements run on the node that is left.
+        let moved = try await eventually(cluster, nodesOf) { out in
+            lines(out).count == 2 && lines(out).allSatisfy { $0.hasSuffix(" kgit-node-2 Running") }
+        }
+        #expect(lines(moved).count == 2)
         let uncordoned = try await cluster.kubectl(["uncordon", "kgit-node-1"])
         #expect(uncordoned.status == 0, "\(uncordoned)")
     }
