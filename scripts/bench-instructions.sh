@@ -45,10 +45,12 @@ setup=$(count setup)
 scan=$(( $(count scan) - setup ))
 parse=$(( $(count parse) - setup ))
 validate=$(( $(count validate) - setup ))
+parallel=$(( $(count validate-parallel) - setup ))
 per_doc() { echo $(( $1 / (documents * repeat) )); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "corpus: $documents documents x $repeat repeats (kgit-bench validate-cost), instructions counted by callgrind"
 printf '%-28s %15s instructions  %9s per document\n' "raw libyaml event scan" "$scan" "$(per_doc "$scan")"
 printf '%-28s %15s instructions  %9s per document  %sx the scan\n' "KgitYAML parse" "$parse" "$(per_doc "$parse")" "$(ratio "$parse" "$scan")"
-printf '%-28s %15s instructions  %9s per document  %sx the scan (target <= 2x)\n' "kgit validate" "$validate" "$(per_doc "$validate")" "$(ratio "$validate" "$scan")"
+printf '%-28s %15s instructions  %9s per document  %sx the scan (target <= 2x)\n' "kgit validate, one thread" "$validate" "$(per_doc "$validate")" "$(ratio "$validate" "$scan")"
+printf '%-28s %15s instructions  %9s per document  %sx the scan (every thread counted)\n' "kgit validate, parallel" "$parallel" "$(per_doc "$parallel")" "$(ratio "$parallel" "$scan")"
 [ -z "$profile" ] || echo "callgrind files in $profile: callgrind_annotate --inclusive=yes $profile/callgrind.validate"

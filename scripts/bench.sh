@@ -22,5 +22,14 @@ fi
 for name in "${names[@]}"; do
     echo "== kgit-bench $name"
     "$BIN/kgit-bench" "$name"
+    # The validate target is also checked in instructions, which a busy machine does not change.
+    if [ "$name" = validate ]; then
+        if command -v valgrind >/dev/null 2>&1; then
+            echo "-- validate in instructions (scripts/bench-instructions.sh)"
+            scripts/bench-instructions.sh --no-build
+        else
+            echo "bench: valgrind is not installed; skipping the instruction-count ratio"
+        fi
+    fi
     echo
 done

@@ -13,14 +13,16 @@ import KgitYAML
 /// callgrind and subtracts the `setup` run: what remains is the cost of the side itself.
 ///
 /// Options: `--documents N` (default 2,200: 200 of each kind), `--repeat R` (default 1).
-/// `validate` is `Validator.validate` one file at a time, as the `validate` benchmark's one-core figure.
+/// `validate` is `Validator.validate` one file at a time on this thread only (`ValidationOptions.parallel`
+/// off), as the `validate` benchmark's one-core figure; `validate-parallel` is the same with documents checked
+/// on every core (callgrind counts every thread's instructions, so it shows what the parallel split costs).
 ///
 /// `--only wall` instead times the sides by the clock, alternating them `--repeat` rounds (default 5) and
 /// keeping each side's best, with the process CPU time beside the wall time, and prints the ratios.
 var validateCostBenchmark: Benchmark {
     Benchmark(
         name: "validate-cost",
-        summary: "run one side (--only setup|scan|parse|validate) for instruction counts; see scripts/bench-instructions.sh",
+        summary: "run one side (--only setup|scan|parse|validate|validate-parallel) for instruction counts; see scripts/bench-instructions.sh",
         run: runValidateCost)
 }
 
@@ -29,7 +31,10 @@ private func runValidateCost(_ args: [String]) throws {
     let repeats = ValidateBench.intOption(args, "--repeat") ?? 1
     let only = ValidateBench.stringOption(args, "--only") ?? "setup"
     let files = ManifestCorpus.generate(documents: documents).map { SourceFile(path: $0.name, bytes: Array($0.text.utf8)) }
-    let validator = try Validator(options: ValidationOptions(), schemaFiles: [])
+    var serial = ValidationOptions()
+    serial.parallel = false
+    let validator = try Validator(options: serial, schemaFiles: [])
+    let parallelValidator = try Validator(options: ValidationOptions(), schemaFiles: [])
     var checksum = 0
     for file in files {
         checksum += validator.validate([file]).documents.filter { !$0.isValid }.count
@@ -45,8 +50,9 @@ private func runValidateCost(_ args: [String]) throws {
         case "scan": checksum += try measuredScan(files)
         case "parse": checksum += try measuredParse(files)
         case "validate": checksum += measuredValidate(files, validator)
+        case "validate-parallel": checksum += measuredValidate(files, parallelValidator)
         default:
-            print("validate-cost: --only takes setup, scan, parse, validate or wall")
+            print("validate-cost: --only takes setup, scan, parse, validate, validate-parallel or wall")
             return
         }
     }

@@ -312,24 +312,25 @@ struct Composer {
     private mutating func add(
         _ node: consuming Node, size: Int, height: Int, isAlias: Bool = false, print: UInt64? = nil
     ) throws(YAMLError) {
+        // Each branch moves `node` where it goes (`consume`), so building a tree copies no node.
         if !isAlias, let name = node.anchor {
             anchors[name] = Anchored(node: copy node, size: size, height: height)
         }
         guard depth > 0 else {
-            root = node
+            root = consume node
             return
         }
         current.size += size
         if height > current.childHeight { current.childHeight = height }
         guard current.isMapping else {
-            current.items.append(node)
+            current.items.append(consume node)
             return
         }
         guard current.hasPendingKey, let key = pendingKeys.popLast() else {
             current.pendingKeyIsMerge = Self.isMergeKey(node)
             current.pendingKeyPrint = print
             current.hasPendingKey = true
-            pendingKeys.append(node)
+            pendingKeys.append(consume node)
             return
         }
         current.hasPendingKey = false
@@ -341,7 +342,7 @@ struct Composer {
         if let keyPrint = current.pendingKeyPrint {
             try checkDuplicate(keyPrint, key: key)
         }
-        current.pairs.append(Node.Pair(key: key, value: node))
+        current.pairs.append(Node.Pair(key: key, value: consume node))
     }
 
     private static func isMergeKey(_ node: borrowing Node) -> Bool {

@@ -34,3 +34,46 @@ import Testing
         #expect(error.code.rawValue == "yaml-duplicate-key")
     }
 }
+
+@Suite struct ScalarStorageTests {
+    @Test func aStringValueIsTheScalarsText() throws {
+        let root = try parseRoot("a: 'quoted'\nb: plain text\nc: \"esc\\taped\"\n")
+        for key in ["a", "b", "c"] {
+            let scalar = try #require(root[key]?.scalar)
+            #expect(scalar.isString)
+            #expect(scalar.value == .string(scalar.text))
+        }
+        #expect(root["c"]?.scalar?.text == "esc\taped")
+    }
+
+    @Test func resolvedValuesKeepTheTextAsWritten() throws {
+        let root = try parseRoot("i: 0x1F\nf: 1.5e+3\nb: yes\nn: ~\n")
+        #expect(root["i"]?.scalar?.value == .int(31))
+        #expect(root["i"]?.scalar?.text == "0x1F")
+        #expect(root["f"]?.scalar?.value == .float(1500))
+        #expect(root["b"]?.scalar?.value == .bool(true))
+        #expect(root["b"]?.scalar?.yaml11Coerced == true)
+        #expect(root["n"]?.scalar?.value == .null)
+        #expect(root["n"]?.scalar?.text == "~")
+        #expect(root["i"]?.scalar?.isString == false)
+    }
+
+    @Test func settingAValueUpdatesTextOnlyForStrings() {
+        var scalar = Node.Scalar(text: "8080", style: .plain, value: .int(8080))
+        scalar.value = .string("http")
+        #expect(scalar.text == "http")
+        #expect(scalar.value == .string("http"))
+        scalar.value = .bool(false)
+        #expect(scalar.text == "http")
+        #expect(scalar.value == .bool(false))
+        #expect(!scalar.isString)
+    }
+
+    @Test func scalarsCompareByTextStyleAndValue() {
+        let a = Node.Scalar(text: "1", style: .plain, value: .int(1))
+        #expect(a == Node.Scalar(text: "1", style: .plain, value: .int(1)))
+        #expect(a != Node.Scalar(text: "1", style: .plain, value: .string("1")))
+        #expect(a != Node.Scalar(text: "1", style: .singleQuoted, value: .int(1)))
+        #expect(Set([a, Node.Scalar(text: "1", style: .plain, value: .int(1))]).count == 1)
+    }
+}

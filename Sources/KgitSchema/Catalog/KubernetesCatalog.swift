@@ -31,6 +31,8 @@ public final class KubernetesCatalog: Sendable {
     private struct State: ~Copyable {
         var compiler: SchemaCompiler
         var compiled: [String: Schema] = [:]
+        /// Kinds already looked up: one hash of the kind instead of two of the definition's long name.
+        var kinds: [GroupVersionKind: Schema] = [:]
     }
 
     private static let cache = Mutex<[String: KubernetesCatalog]>([:])
@@ -149,8 +151,10 @@ public final class KubernetesCatalog: Sendable {
 
     /// The schema of a kind, or nil when the version does not serve it.
     public func schema(for kind: GroupVersionKind) -> Schema? {
-        guard let name = kindIndex[kind] else { return nil }
-        return definition(named: name)
+        if let known = state.withLock({ $0.kinds[kind] }) { return known }
+        guard let name = kindIndex[kind], let schema = definition(named: name) else { return nil }
+        state.withLock { $0.kinds[kind] = schema }
+        return schema
     }
 
     /// The schema of a definition by its full name (`io.k8s.api.core.v1.Container`).

@@ -308,7 +308,7 @@ struct NodeValidator {
     // MARK: - Scalars
 
     private mutating func validateString(_ node: Node, _ constraints: StringSchema, origin: String?) {
-        guard let scalar = node.scalar, case .string = scalar.value else {
+        guard let scalar = node.scalar, scalar.isString else {
             mismatch(node, expected: "string")
             return
         }
@@ -464,7 +464,7 @@ struct NodeValidator {
 
     /// A scalar as written: strings quoted, other values bare.
     static func describeValue(_ scalar: Node.Scalar) -> String {
-        if case .string = scalar.value { return scalar.text.debugDescription }
+        if scalar.isString { return scalar.text.debugDescription }
         return scalar.text
     }
 

@@ -5,7 +5,8 @@ struct SchemaRegistry: Sendable {
     var customResources: [GroupVersionKind: Schema] = [:]
 
     func schema(for kind: GroupVersionKind) -> Schema? {
-        customResources[kind] ?? catalog.schema(for: kind)
+        // (Without CRDs in the run, the kind is not hashed for the empty table.)
+        (customResources.isEmpty ? nil : customResources[kind]) ?? catalog.schema(for: kind)
     }
 
     /// The group/versions that serve `kind` (built-in or custom), for notes on an unknown apiVersion.

@@ -10,6 +10,10 @@ public struct ValidationOptions: Sendable {
     /// The schema to check a document of `kind` in `file` against instead of the kind's own, when the
     /// closure returns one (KGL bindings: `bind "apps/**" { apps.Deployment => shop.Web }`).
     public var typeOverride: (@Sendable (_ file: String, _ kind: GroupVersionKind) -> Schema?)? = nil
+    /// When true (the default), files are parsed and documents checked on every core; when false,
+    /// everything runs on the calling thread, one document after another (the benchmarks' one-core
+    /// figure, and callers that already spread work over threads). The report is the same either way.
+    public var parallel = true
 
     public init(kubernetesVersion: String = "1.33", skipKinds: Set<String> = [], allowUnknownFields: Bool = false) {
         self.kubernetesVersion = kubernetesVersion

@@ -32,7 +32,7 @@ public struct Validator: Sendable {
     public func validate(_ files: [SourceFile]) -> ValidationReport {
         let allFiles = schemaFiles + files
         // A file with a YAML error still has its other documents validated (see `YAMLParser.parseAll`).
-        let parsed = ConcurrentMap.map(allFiles) { file in YAMLParser.parseAll(file.bytes) }
+        let parsed = ConcurrentMap.map(allFiles, parallel: options.parallel) { file in YAMLParser.parseAll(file.bytes) }
         var report = ValidationReport()
 
         // CustomResourceDefinitions first, from the schema files and the inputs.
@@ -84,13 +84,15 @@ public struct Validator: Sendable {
     func checkDocuments(_ work: [Work], registry: SchemaRegistry, crdProblems: [String: [Int: [Diagnostic]]],
                         into report: inout ValidationReport) {
         let options = self.options
-        let results = ConcurrentMap.map(work) { item in
+        let results = ConcurrentMap.map(work, parallel: options.parallel) { item in
             DocumentChecker.check(item.document, file: item.file, registry: registry, options: options)
         }
         var firstDefinition: [ObjectIdentity: (file: String, line: Int)] = [:]
+        firstDefinition.reserveCapacity(work.count)
         for (item, result) in zip(work, results) {
             guard var result else { continue }
-            result.diagnostics += crdProblems[item.file]?[item.document.index] ?? []
+            // (Most runs have no CRD problems: skip hashing the file name then.)
+            if !crdProblems.isEmpty { result.diagnostics += crdProblems[item.file]?[item.document.index] ?? [] }
             if let identity = ObjectIdentity(result), let root = item.document.root {
                 if let first = firstDefinition[identity] {
                     result.diagnostics.append(
@@ -147,10 +149,10 @@ struct ObjectIdentity: Hashable {
     }
 }
 
-/// Maps an array on all cores, keeping the order.
+/// Maps an array on all cores (or, with `parallel` false, on the calling thread), keeping the order.
 enum ConcurrentMap {
-    static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-        guard items.count > 1 else { return items.map(transform) }
+    static func map<T: Sendable, R: Sendable>(_ items: [T], parallel: Bool = true, _ transform: @Sendable (T) -> R) -> [R] {
+        guard parallel, items.count > 1 else { return items.map(transform) }
         let slots = Slots<R>(count: items.count)
         // A few chunks per core balance uneven work without much scheduling overhead.
         let chunkCount = min(items.count, 64)
