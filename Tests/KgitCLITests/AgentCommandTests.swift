@@ -135,7 +135,7 @@ struct AgentCommandTests {
     @Test("a node whose kgit agent is killed is marked NotReady with the unreachable taint, and its pods are evicted and replaced elsewhere")
     func heartbeatLoss() async throws {
         let cluster = try await KgitServerProcess.start(
-            command: "up", extraArguments: ["--nodes", "1", "--node-monitor-grace-period", "4s", "--startup-delay", "200ms"])
+            command: "up", extraArguments: ["--nodes", "1", "--node-monitor-grace-period", "8s", "--startup-delay", "200ms"])
         defer { cluster.stop() }
         let agent = Process()
         agent.executableURL = URL(fileURLWithPath: KgitBinary.path)
