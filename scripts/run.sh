@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make run: validate the bundled examples, start `kgit up` (API server, controller manager, 3 simulated nodes) in
+# make run: validate the bundled examples, start `kgit up` (API server, controller manager, scheduler, 3 simulated
+# nodes running the pods) in
 # the background with a data directory under /tmp, sync manifests/examples/shop into it with `kgit sync`, show
 # the cluster, then stop it.
 set -uo pipefail
@@ -40,10 +41,13 @@ echo "== kgit sync manifests/examples/shop"
 status=$?
 [ $status -eq 0 ] || echo "(kgit sync exited with status $status)"
 
-# Give the controllers a moment to create the pods the Deployments ask for.
-for _ in $(seq 1 50); do
+# Give the controllers, the scheduler and the simulated nodes a moment: until pods exist and none is still
+# starting and kgit status shows nothing still progressing (at most about 30 s).
+for _ in $(seq 1 150); do
     if command -v kubectl >/dev/null; then
-        [ "$(kubectl get pods -A --no-headers 2>/dev/null | wc -l)" -gt 0 ] && break
+        pods=$(kubectl get pods -A --no-headers 2>/dev/null)
+        if [ -n "$pods" ] && ! grep -qE "Pending|ContainerCreating" <<<"$pods" \
+            && ! "$BIN" status 2>/dev/null | grep -qE "Progressing|Missing"; then break; fi
     fi
     sleep 0.2
 done

@@ -174,11 +174,13 @@ public final class ControllerManager: Sendable {
 
         // StatefulSet: ordered pods with stable names, from the namespace's pods.
         let statefulSets = factory.informer(apiVersion: "apps/v1", kind: "StatefulSet")
+        let claims = factory.informer(apiVersion: "v1", kind: "PersistentVolumeClaim")
         let statefulSet = Controller(name: "statefulset", component: StatefulSetController.component, writer: writer, log: log) {
             key, now in
             guard let set = statefulSets.cache.get(key) else { return [] }
             let namespace = set["metadata"]?["namespace"]?.stringValue ?? ""
-            return try StatefulSetController.reconcile(set, pods: pods.lister.list(namespace: namespace), now: now)
+            return try StatefulSetController.reconcile(
+                set, pods: pods.lister.list(namespace: namespace), claims: claims.lister.list(namespace: namespace), now: now)
         }
         statefulSets.addHandler { statefulSet.queue.add(cacheKey(of: $0.object)) }
         pods.addHandler { event in

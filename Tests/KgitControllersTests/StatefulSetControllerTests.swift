@@ -67,6 +67,39 @@ struct StatefulSetControllerTests {
         #expect(actions.creates.map(\.name) == ["db-0", "db-1", "db-2"])
     }
 
+    static func withClaimTemplate(_ set: JSONValue) -> JSONValue {
+        var set = set
+        set.setValue([["metadata": ["name": "data"],
+                       "spec": ["accessModes": ["ReadWriteOnce"], "resources": ["requests": ["storage": "1Gi"]]]]],
+                     at: ["spec", "volumeClaimTemplates"])
+        return set
+    }
+
+    @Test("each pod mounts its own claim <template>-<set>-<ordinal>, created before the pod when missing")
+    func volumeClaimTemplates() throws {
+        let set = Self.withClaimTemplate(Self.statefulSet(replicas: 2, parallel: true))
+        let actions = try StatefulSetController.reconcile(set, pods: [], now: Fixture.t0)
+        let created = actions.compactMap { action -> JSONValue? in if case .create(let o, _) = action { o } else { nil } }
+        #expect(created.map { "\($0["kind"]?.stringValue ?? "")/\($0.name)" }
+                == ["PersistentVolumeClaim/data-db-0", "Pod/db-0", "PersistentVolumeClaim/data-db-1", "Pod/db-1"])
+        #expect(created[0].value(at: ["spec", "resources", "requests", "storage"]) == "1Gi")
+        #expect(created[0].value(at: ["metadata", "labels", "app"]) == "db")
+        #expect(created[1].value(at: ["spec", "volumes"]) == [["name": "data", "persistentVolumeClaim": ["claimName": "data-db-0"]]])
+
+        let existing: JSONValue = ["apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                                   "metadata": ["name": "data-db-0", "namespace": "shop"]]
+        let again = try StatefulSetController.reconcile(set, pods: [], claims: [existing], now: Fixture.t0)
+        let kinds = again.compactMap { action -> String? in if case .create(let o, _) = action { "\(o["kind"]?.stringValue ?? "")/\(o.name)" } else { nil } }
+        #expect(kinds == ["Pod/db-0", "PersistentVolumeClaim/data-db-1", "Pod/db-1"])
+    }
+
+    @Test("a volume claim template without a name is refused, naming the field")
+    func unnamedClaimTemplate() {
+        var set = Self.statefulSet()
+        set.setValue([["spec": [:]]], at: ["spec", "volumeClaimTemplates"])
+        #expect(throws: ObjectDecodingError.self) { _ = try StatefulSetController.reconcile(set, pods: [], now: Fixture.t0) }
+    }
+
     @Test("scaling down removes the highest ordinal first, one at a time")
     func orderedScaleDown() async throws {
         let cluster = InMemoryCluster()

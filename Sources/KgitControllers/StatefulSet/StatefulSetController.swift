@@ -23,6 +23,8 @@ public struct StatefulSet: Sendable, Equatable {
     public var minReadySeconds: Int
     /// `status.currentRevision`.
     public var currentRevision: String?
+    /// `spec.volumeClaimTemplates`: each pod gets a claim `<template>-<set>-<ordinal>` from each.
+    public var volumeClaimTemplates: [JSONValue]
 
     /// Decodes a StatefulSet.
     public init(_ object: JSONValue) throws(ObjectDecodingError) {
@@ -38,6 +40,10 @@ public struct StatefulSet: Sendable, Equatable {
         partition = try r.int(["spec", "updateStrategy", "rollingUpdate", "partition"]) ?? 0
         minReadySeconds = try r.int(["spec", "minReadySeconds"]) ?? 0
         currentRevision = try r.string(["status", "currentRevision"])
+        volumeClaimTemplates = try r.array(["spec", "volumeClaimTemplates"])
+        for (i, claim) in volumeClaimTemplates.enumerated() where (claim["metadata"]?["name"]?.stringValue ?? "").isEmpty {
+            throw r.fail(["spec", "volumeClaimTemplates", "[\(i)]", "metadata", "name"], "a volume claim template needs a name")
+        }
     }
 }
 
@@ -48,8 +54,10 @@ public struct StatefulSet: Sendable, Equatable {
 /// from the new template.
 ///
 /// A revision is named `<name>-<hash of the template>` and pods carry it in the
-/// `controller-revision-hash` label. Persistent volume claims from `volumeClaimTemplates` and the
-/// ControllerRevision history objects are not managed yet, so a pod below the partition that has to
+/// `controller-revision-hash` label. Each pod mounts a PersistentVolumeClaim
+/// `<template>-<set>-<ordinal>` per `volumeClaimTemplates` entry, created before the pod when missing
+/// and kept when the pod or the set goes (upstream's default `Retain`). ControllerRevision history
+/// objects are not managed yet, so a pod below the partition that has to
 /// be recreated gets the current template rather than its old revision's.
 public enum StatefulSetController {
     /// The `source.component` of this controller's events.
@@ -70,8 +78,10 @@ public enum StatefulSetController {
     }
 
     /// Decides what to do for `statefulSet` given the pods of its namespace, at `now`.
-    public static func reconcile(_ statefulSet: JSONValue, pods: [JSONValue], now: Date) throws(ObjectDecodingError)
-        -> [ControllerAction]
+    ///
+    /// `claims` are the namespace's PersistentVolumeClaims, so that only missing claims are created.
+    public static func reconcile(_ statefulSet: JSONValue, pods: [JSONValue], claims: [JSONValue] = [], now: Date)
+        throws(ObjectDecodingError) -> [ControllerAction]
     {
         let set = try StatefulSet(statefulSet)
         var decoded: [Pod] = []
@@ -92,7 +102,7 @@ public enum StatefulSetController {
             podActions = decide(set, byOrdinal: byOrdinal, updateRevision: updateRevision, currentRevision: currentRevision,
                                 healthy: healthy)
         }
-        actions += podActions
+        actions += withClaims(podActions, for: set, existing: claims)
 
         let live = owned.filter { !$0.meta.isBeingDeleted }
         let updated = live.filter { $0.meta.labels[revisionLabel] == updateRevision }.count
@@ -166,6 +176,45 @@ public enum StatefulSetController {
 
     /// The pod for ordinal `n`: the template, stable name and identity labels, DNS hostname and
     /// subdomain, controlled by the StatefulSet.
+    /// The name of the claim `template` gives the pod of `ordinal`: `<template>-<set>-<ordinal>`.
+    public static func claimName(_ template: JSONValue, set: String, ordinal: Int) -> String {
+        "\(template["metadata"]?["name"]?.stringValue ?? "")-\(set)-\(ordinal)"
+    }
+
+    /// `actions` with a create of each missing claim put before the create of the pod that mounts it.
+    static func withClaims(_ actions: [ControllerAction], for set: StatefulSet, existing: [JSONValue]) -> [ControllerAction] {
+        guard !set.volumeClaimTemplates.isEmpty else { return actions }
+        let have = Set(existing.compactMap { claim -> String? in
+            guard claim["metadata"]?["namespace"]?.stringValue == set.meta.namespace else { return nil }
+            return claim["metadata"]?["name"]?.stringValue
+        })
+        var result: [ControllerAction] = []
+        for action in actions {
+            if case .create(let pod, _) = action, pod["kind"] == "Pod", let name = pod["metadata"]?["name"]?.stringValue,
+               let n = ordinal(of: name, in: set.meta.name) {
+                for template in set.volumeClaimTemplates where !have.contains(claimName(template, set: set.meta.name, ordinal: n)) {
+                    result.append(.create(makeClaim(template, for: set, ordinal: n)))
+                }
+            }
+            result.append(action)
+        }
+        return result
+    }
+
+    /// The PersistentVolumeClaim `template` gives the pod of `ordinal`, labelled with the set's selector labels.
+    static func makeClaim(_ template: JSONValue, for set: StatefulSet, ordinal n: Int) -> JSONValue {
+        var labels = template["metadata"]?["labels"]?.objectValue ?? [:]
+        for case .equals(let key, let value) in set.selector.requirements { labels[key] = .string(value) }
+        var metadata: [String: JSONValue] = [
+            "name": .string(claimName(template, set: set.meta.name, ordinal: n)),
+            "namespace": .string(set.meta.namespace),
+        ]
+        if !labels.isEmpty { metadata["labels"] = .object(labels) }
+        if let annotations = template["metadata"]?["annotations"] { metadata["annotations"] = annotations }
+        return ["apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": .object(metadata),
+                "spec": template["spec"] ?? .object([:])]
+    }
+
     static func makePod(for set: StatefulSet, ordinal n: Int, revision: String) -> JSONValue {
         var pod = ReplicaSetController.podFromTemplate(set.template, owner: set.meta)
         let name = "\(set.meta.name)-\(n)"
@@ -178,6 +227,18 @@ public enum StatefulSetController {
         pod.setValue(.object(labels), at: ["metadata", "labels"])
         pod.setValue(.string(name), at: ["spec", "hostname"])
         if !set.serviceName.isEmpty { pod.setValue(.string(set.serviceName), at: ["spec", "subdomain"]) }
+        if !set.volumeClaimTemplates.isEmpty {
+            // One volume per claim template, named as the template, replacing a pod volume of that name.
+            let claimNames = Set(set.volumeClaimTemplates.compactMap { $0["metadata"]?["name"]?.stringValue })
+            var volumes = (pod.value(at: ["spec", "volumes"])?.arrayValue ?? []).filter {
+                !claimNames.contains($0["name"]?.stringValue ?? "")
+            }
+            for template in set.volumeClaimTemplates {
+                volumes.append(["name": template["metadata"]?["name"] ?? "",
+                                "persistentVolumeClaim": ["claimName": .string(claimName(template, set: set.meta.name, ordinal: n))]])
+            }
+            pod.setValue(.array(volumes), at: ["spec", "volumes"])
+        }
         return pod
     }
 }
