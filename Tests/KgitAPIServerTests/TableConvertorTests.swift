@@ -72,6 +72,7 @@ struct TableConvertorTests {
         ("deployments", "apps", ["Name", "Ready", "Up-to-date", "Available", "Age", "Containers", "Images", "Selector"]),
         ("replicasets", "apps", ["Name", "Desired", "Current", "Ready", "Age", "Containers", "Images", "Selector"]),
         ("services", "", ["Name", "Type", "Cluster-IP", "External-IP", "Port(s)", "Age", "Selector"]),
+        ("endpoints", "", ["Name", "Endpoints", "Age"]),
         ("events", "", ["Last Seen", "Type", "Reason", "Object", "Subobject", "Source", "Message", "First Seen", "Count", "Name"]),
     ])
     func columnNames(resource: String, group: String, expected: [String]) throws {
@@ -91,5 +92,15 @@ struct TableConvertorTests {
         #expect(TableConvertor.serviceExternalIP(["spec": ["type": "LoadBalancer"]]) == "<pending>")
         #expect(TableConvertor.serviceExternalIP(["spec": ["type": "ExternalName", "externalName": "db.example.com"]]) == "db.example.com")
         #expect(TableConvertor.serviceExternalIP(["spec": ["type": "ClusterIP"]]) == "<none>")
+    }
+
+    @Test("ENDPOINTS lists ready ip:port pairs, the first three then + N more..., or <none>")
+    func endpointsText() {
+        #expect(TableConvertor.endpointsText(["subsets": []]) == "<none>")
+        let two: JSONValue = ["subsets": [["addresses": [["ip": "10.0.0.1"], ["ip": "10.0.0.2"]], "ports": [["port": 8080]]]]]
+        #expect(TableConvertor.endpointsText(two) == "10.0.0.1:8080,10.0.0.2:8080")
+        let five: JSONValue = ["subsets": [["addresses": [["ip": "10.0.0.1"], ["ip": "10.0.0.2"], ["ip": "10.0.0.3"],
+                                                          ["ip": "10.0.0.4"], ["ip": "10.0.0.5"]], "ports": [["port": 80]]]]]
+        #expect(TableConvertor.endpointsText(five) == "10.0.0.1:80,10.0.0.2:80,10.0.0.3:80 + 2 more...")
     }
 }

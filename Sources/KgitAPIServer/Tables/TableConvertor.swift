@@ -140,6 +140,8 @@ struct TableConvertor: Sendable {
             return [name, col("Data", type: "integer", "Number of data in the configmap") { o in
                 .int(Int64((o["data"]?.objectValue?.count ?? 0) + (o["binaryData"]?.objectValue?.count ?? 0)))
             }, age]
+        case ("", "endpoints"):
+            return [name, col("Endpoints", "Endpoints of the service") { .string(Self.endpointsText($0)) }, age]
         case ("", "secrets"):
             return [name, col("Type", "The type of the secret") { $0["type"] ?? "" },
                     col("Data", type: "integer", "The number of data in the secret") { count($0, ["data"]) }, age]
@@ -413,6 +415,22 @@ struct TableConvertor: Sendable {
     static func nodeInfo(_ o: JSONValue, _ field: String) -> String {
         let value = o.value(at: ["status", "nodeInfo", field])?.stringValue ?? ""
         return value.isEmpty ? "<unknown>" : value
+    }
+
+    /// An Endpoints object's ENDPOINTS as kubectl prints it: `ip:port` pairs of ready addresses, the first
+    /// three then ` + N more...`, or `<none>`.
+    static func endpointsText(_ o: JSONValue) -> String {
+        var pairs: [String] = []
+        for subset in o["subsets"]?.arrayValue ?? [] {
+            let ips = (subset["addresses"]?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue }
+            let ports = (subset["ports"]?.arrayValue ?? []).compactMap { $0["port"]?.intValue }
+            for ip in ips {
+                if ports.isEmpty { pairs.append(ip) } else { pairs += ports.map { "\(ip):\($0)" } }
+            }
+        }
+        if pairs.isEmpty { return "<none>" }
+        if pairs.count > 3 { return pairs.prefix(3).joined(separator: ",") + " + \(pairs.count - 3) more..." }
+        return pairs.joined(separator: ",")
     }
 
     /// A service's EXTERNAL-IP: external IPs, load-balancer ingress (`<pending>` until there is
