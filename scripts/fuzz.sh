@@ -92,7 +92,7 @@ SWIFT
 # run_target NAME: runs the fuzzer for $seconds; returns non-zero on a finding.
 run_target() {
     local name="$1" dir="Fuzz/$1" out=".build/fuzz/$1"
-    local MODULES="" CMODULES="" LIBS="" FUZZ_FLAGS="" RESOURCES=""
+    local MODULES="" CMODULES="" LIBS="" FUZZ_FLAGS="" RESOURCES="" ASAN_OPTIONS_TARGET=""
     # shellcheck source=/dev/null
     source "$dir/fuzz.conf"
     local artifacts="fuzz-artifacts/$name"
@@ -108,7 +108,8 @@ run_target() {
     echo "fuzz: running $name for ${seconds}s (log: $log)"
     local status=0
     # Output goes to a file, not a pipe: sanitizer helpers may keep a pipe open after the fuzzer exits.
-    "$out/fuzz-$name" "${flags[@]}" "$out/corpus" "$dir/corpus" >"$log" 2>&1 || status=$?
+    ASAN_OPTIONS="${ASAN_OPTIONS_TARGET:-${ASAN_OPTIONS:-}}" \
+        "$out/fuzz-$name" "${flags[@]}" "$out/corpus" "$dir/corpus" >"$log" 2>&1 || status=$?
     grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb)" "$log" || true
     if [ "$status" -ne 0 ]; then
         echo "fuzz: $name FAILED (exit $status). The end of the log:" >&2

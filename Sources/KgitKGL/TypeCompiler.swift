@@ -217,6 +217,11 @@ struct TypeCompiler {
             // An enumeration names where it was declared, for refinements and diagnostics.
             return union.enumValues == nil || union.origin != nil ? union : union.with(origin: "\(file):\(type.range.start)")
         case .intersection(let terms): return compileIntersection(terms)
+        case .call(let name, _) where !TypeCompiler.isConstraint(type):
+            // A dotted name with arguments is neither a type nor a constraint (constraints are single names
+            // such as len or format); compiling it as an intersection would recurse forever.
+            report(.unknownType, "unknown constraint \(name.dotted)", at: name.range)
+            return nil
         case .call, .range, .bound, .match:
             // A constraint alone constrains whatever value it meets.
             return compileIntersection([type])

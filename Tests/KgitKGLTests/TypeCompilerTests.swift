@@ -133,6 +133,9 @@ import Testing
         ("import apps \"crd:vendor/apps.yaml\"\ntype T = apps.Deployment", "1:13 kgl-not-supported-yet"),
         ("type T = { items[*]: int }", "1:12 kgl-not-supported-yet"),
         ("type T = int & between(1, 2)", "1:16 kgl-unknown-type"),
+        // Found by the KGL fuzzer: a dotted call alone recursed until the stack overflowed.
+        ("type T = a.map(1)", "1:10 kgl-unknown-type"),
+        ("type T = a.map(n(1, 10) & x, \"b\")", "1:10 kgl-unknown-type"),
     ])
     func mistakesAreReportedWithTheirPositionAndCode(_ kgl: String, _ want: String) {
         #expect(Self.errors(kgl).first == want, "all: \(Self.errors(kgl))")
