@@ -18,7 +18,7 @@ run: build ## the main job: kgit up, sync the example shop into it, show the clu
 
 test: deps ## run every test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) scripts/test.sh
 
 bench: deps ## run the benchmarks against their named peers and print ratios
 	scripts/bench.sh
