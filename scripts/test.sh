@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # make test: run the whole suite (already built by `swift build --build-tests`).
 #
-# A hang guard, not a retry of failures: the suite takes about 2 minutes, but once (session 3) the test
-# runner sometimes stalls for good (2 of 6 runs in session 3) when swift-corelibs-foundation stopped reaping exited `kgit` children
-# (`Process.waitUntilExit` spun on zombies). If a run is still going after TEST_TIMEOUT seconds it is
-# killed, reported, and run again, up to TEST_ATTEMPTS (3) times; any test failure still fails at once.
+# A hang guard, not a retry of failures. The suite takes 2 to 5 minutes, but in 2 of 6 runs in session 3 the
+# test runner stalled for good: swift-corelibs-foundation stopped reaping exited `kgit` children, and
+# `Process.waitUntilExit` spun on the zombies. A run still going after TEST_TIMEOUT seconds is killed (with
+# its process group), reported, and run again, up to TEST_ATTEMPTS (3) times. A failing test still fails at
+# once.
 set -uo pipefail
 SWIFT=${SWIFT:-swift}
 limit=${TEST_TIMEOUT:-480}
