@@ -8,14 +8,6 @@ import Testing
        .enabled(if: KgitServerProcess.hasKubectl, "kubectl is not installed"))
 struct AgentCommandTests {
     /// Polls kubectl until `accept` is satisfied with its standard output (the time limit bounds the wait).
-    func eventually(_ cluster: KgitServerProcess, _ arguments: [String], _ accept: (String) -> Bool) async throws -> String {
-        while true {
-            let result = try await cluster.kubectl(arguments)
-            if result.status == 0 && accept(result.stdout) { return result.stdout }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-    }
-
     func lines(_ output: String) -> [String] {
         output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
     }

@@ -7,14 +7,6 @@ import Testing
        .enabled(if: KgitServerProcess.hasKubectl || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1",
                 "kubectl is not installed"))
 struct CloudControllerEndToEndTests {
-    func eventually(_ cluster: KgitServerProcess, _ arguments: [String], _ accept: (String) -> Bool) async throws -> String {
-        while true {
-            let result = try await cluster.kubectl(arguments)
-            if result.status == 0 && accept(result.stdout) { return result.stdout }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-    }
-
     func externalIP(_ cluster: KgitServerProcess, _ name: String) async throws -> String {
         try await eventually(cluster, ["get", "svc", name, "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"]) { !$0.isEmpty }
     }

@@ -7,14 +7,6 @@ import Testing
        .enabled(if: KgitServerProcess.hasKubectl || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1",
                 "kubectl is not installed"))
 struct SchedulerCommandTests {
-    func eventually(_ server: KgitServerProcess, _ arguments: [String], _ accept: (String) -> Bool) async throws -> String {
-        while true {
-            let result = try await server.kubectl(arguments)
-            if result.status == 0 && accept(result.stdout) { return result.stdout }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-    }
-
     @Test("it takes the kube-scheduler Lease and binds a pending pod to the only node that fits")
     func bindsOverHTTPS() async throws {
         let server = try await KgitServerProcess.start()

@@ -9,14 +9,6 @@ import Testing
                 "kubectl is not installed"))
 struct SchedulingEndToEndTests {
     /// Polls kubectl until `accept` holds for its standard output (the suite's time limit bounds the wait).
-    func eventually(_ cluster: KgitServerProcess, _ arguments: [String], _ accept: (String) -> Bool) async throws -> String {
-        while true {
-            let result = try await cluster.kubectl(arguments)
-            if result.status == 0 && accept(result.stdout) { return result.stdout }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-    }
-
     func lines(_ output: String) -> [String] {
         output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
     }
