@@ -98,6 +98,7 @@ let package = Package(
             path: "Benchmarks/KgitBench"
         ),
 
+        .testTarget(name: "KgitTestingTests", dependencies: ["KgitTesting"]),
         .testTarget(name: "KgitYAMLTests", dependencies: ["KgitYAML"]),
         .testTarget(name: "KgitSchemaTests", dependencies: ["KgitSchema", "KgitYAML"], exclude: ["Fixtures"]),
         .testTarget(name: "KgitKGLTests", dependencies: ["KgitKGL", "KgitSchema", "KgitYAML"]),

@@ -4,29 +4,27 @@ import Foundation
 /// `deinit` (and by `stop()`).
 public final class GitDaemon {
     public let port: UInt16
-    private let process: Process
+    private let process: ChildProcess
 
     /// Starts the daemon and waits until it accepts connections.
     public init(basePath: String) throws {
         var lastError: Error?
         for _ in 0..<5 {
             let port = try Self.freePort()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
-            process.arguments = [
-                "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all",
-                "--informative-errors", "--base-path=\(basePath)", basePath,
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(
+                "/usr/lib/git-core/git-daemon",
+                [
+                    "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all",
+                    "--informative-errors", "--base-path=\(basePath)", basePath,
+                ],
+                standardOutput: .null, standardError: .null, processGroup: true)
             if Self.waitUntilListening(port: port, process: process) {
                 self.port = port
                 self.process = process
                 return
             }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signalGroup(SIGKILL)
+            process.killBlocking()
             lastError = DaemonDidNotStart(port: port)
         }
         throw lastError ?? DaemonDidNotStart(port: 0)
@@ -37,13 +35,10 @@ public final class GitDaemon {
     /// `git://127.0.0.1:<port>/<relative>`.
     public func url(_ relative: String) -> String { "git://127.0.0.1:\(port)/\(relative)" }
 
-    /// Kills the daemon with SIGKILL: processes spawned from test threads inherit their blocked signal mask,
-    /// which includes SIGTERM, so `Process.terminate()` would not stop it.
+    /// Kills the daemon and the connections it forked (its process group) and waits until it is reaped.
     public func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.signalGroup(SIGKILL)
+        process.killBlocking()
     }
 
     /// A loopback TCP port nothing listens on right now (bound to port 0, then released).
@@ -67,7 +62,7 @@ public final class GitDaemon {
         return UInt16(bigEndian: address.sin_port)
     }
 
-    private static func waitUntilListening(port: UInt16, process: Process) -> Bool {
+    private static func waitUntilListening(port: UInt16, process: ChildProcess) -> Bool {
         for _ in 0..<200 {
             if !process.isRunning { return false }
             if canConnect(port: port) { return true }

@@ -54,39 +54,19 @@ public final class GitWorkTree {
 
     @discardableResult
     public static func run(_ args: [String], in directory: String, input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = args
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_AUTHOR_NAME"] = "Ada Author"
         environment["GIT_AUTHOR_EMAIL"] = "ada@example.com"
         environment["GIT_COMMITTER_NAME"] = "Ada Author"
         environment["GIT_COMMITTER_EMAIL"] = "ada@example.com"
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        if let input {
-            let stdin = Pipe()
-            process.standardInput = stdin
-            try process.run()
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-        } else {
-            try process.run()
+        let result = try Subprocess.runBlocking(
+            "/usr/bin/git", args, stdin: input, directory: URL(fileURLWithPath: directory), environment: environment)
+        guard result.status == 0 else {
+            throw GitCommandFailed(args: args, status: result.status, stderr: result.stderr)
         }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw GitCommandFailed(
-                args: args, status: process.terminationStatus,
-                stderr: String(decoding: err, as: UTF8.self))
-        }
-        return String(decoding: out, as: UTF8.self)
+        let out = result.stdout
+        return out
     }
 }
 

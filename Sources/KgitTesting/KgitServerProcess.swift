@@ -19,8 +19,8 @@ public final class KgitServerProcess: @unchecked Sendable {
     /// A private discovery cache for kubectl, so tests do not share `~/.kube/cache`.
     public let kubectlCache: String
     private let scratch: Scratch
-    private let process: Process
-    private let log: Log
+    private let process: ChildProcess
+    private let log: PipeCollector
 
     /// `DIR/kubeconfig`, written by the server for its admin user.
     public var kubeconfig: String { dataDirectory + "/kubeconfig" }
@@ -43,19 +43,10 @@ public final class KgitServerProcess: @unchecked Sendable {
         kubectlCache = scratch.url("kube-cache")
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: kubectlCache, withIntermediateDirectories: true)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: KgitBinary.path)
-        process.arguments = [command, "--data-dir", dataDirectory, "--listen", "127.0.0.1:0"] + extraArguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        let log = Log()
-        self.log = log
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil } else { log.append(chunk) }
-        }
-        try process.run()
+        process = try ChildProcess(
+            KgitBinary.path, [command, "--data-dir", dataDirectory, "--listen", "127.0.0.1:0"] + extraArguments,
+            standardOutput: .null, standardError: .pipe)
+        log = PipeCollector(process.standardError ?? FileHandle.nullDevice)
         // The server prints "listening on https://127.0.0.1:PORT" once it is bound and bootstrapped.
         var found: Int?
         for _ in 0..<1200 {
@@ -68,7 +59,7 @@ public final class KgitServerProcess: @unchecked Sendable {
             usleep(50_000)
         }
         guard let found, FileManager.default.fileExists(atPath: dataDirectory + "/kubeconfig") else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.killBlocking()
             throw ServerDidNotStart(log: log.text)
         }
         port = found
@@ -76,12 +67,15 @@ public final class KgitServerProcess: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// Kills the server (SIGKILL: test threads block SIGTERM in children) and waits for it.
+    /// Kills the server with SIGKILL and waits until it is reaped (only the kernel's work, so this may run in a
+    /// `defer` on the cooperative pool).
     public func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.killBlocking()
+    }
+
+    /// Kills the server and waits for it without holding a thread.
+    public func stopped() async {
+        await process.kill()
     }
 
     /// Runs `kubectl --kubeconfig DIR/kubeconfig ARGS` with a private cache.
@@ -95,14 +89,6 @@ public final class KgitServerProcess: @unchecked Sendable {
     /// Whether kubectl is on PATH (end-to-end suites that need it are skipped without it).
     public static var hasKubectl: Bool {
         (try? Subprocess.runBlocking("/bin/sh", ["-c", "command -v kubectl"]).status) == 0
-    }
-
-    /// The server's standard error, collected by a background reader.
-    final class Log: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
-        func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
-        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
     }
 }
 

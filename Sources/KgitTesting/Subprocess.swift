@@ -29,48 +29,22 @@ public enum Subprocess {
     /// The blocking form of `run`, for code that already runs on a thread of its own.
     public static func runBlocking(_ executable: String, _ arguments: [String], stdin: String? = nil,
                                    directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        if executable.contains("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable] + arguments
-        }
-        if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
+        let child = try ChildProcess(
+            executable, arguments, environment: env, directory: directory?.path,
+            standardInput: stdin == nil ? .null : .pipe, standardOutput: .pipe, standardError: .pipe)
         // Both pipes are drained at once so a child that fills one cannot deadlock against us.
-        let outText = Drain(out.fileHandleForReading), errText = Drain(err.fileHandleForReading)
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: outText.wait(), stderr: errText.wait())
-    }
-
-    /// Reads a pipe to its end on a thread of its own.
-    final class Drain: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private var data = Data()
-
-        init(_ handle: FileHandle) {
-            let thread = Thread { [self] in
-                data = handle.readDataToEndOfFile()
-                done.signal()
-            }
-            thread.start()
+        let out = child.standardOutput.map(PipeCollector.init), err = child.standardError.map(PipeCollector.init)
+        if let stdin, let input = child.standardInput {
+            try? input.write(contentsOf: Data(stdin.utf8))
+            try? input.close()
         }
-
-        func wait() -> String {
-            done.wait()
-            return String(decoding: data, as: UTF8.self)
-        }
+        let ended = child.waitBlocking()
+        return Result(
+            status: ended?.status ?? -1,
+            stdout: out.map { String(decoding: $0.waitForEnd(), as: UTF8.self) } ?? "",
+            stderr: err.map { String(decoding: $0.waitForEnd(), as: UTF8.self) } ?? "")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KgitTesting
 import Testing
 
 /// The real kubectl (1.32 via the dispatcher) against a real `kgit server` over HTTPS, checking
@@ -220,24 +221,14 @@ struct KubectlTests {
     func watch() async throws {
         let server = try await ServerProcess.start()
         defer { server.cleanUp() }
-        let watcher = Process()
-        watcher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        watcher.arguments = ["kubectl", "--kubeconfig", server.kubeconfig, "get", "configmaps", "-w", "--output-watch-events"]
-        watcher.environment = ProcessInfo.processInfo.environment.merging(
-            ["KUBECACHEDIR": server.cacheDirectory.path]) { $1 }
-        let output = Pipe()
-        watcher.standardOutput = output
-        watcher.standardError = FileHandle.nullDevice
-        let buffer = ServerProcess.OutputBuffer()
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil } else { buffer.append(chunk) }
-        }
-        try watcher.run()
-        defer {
-            watcher.terminate()
-            watcher.waitUntilExit()
-        }
+        let watcher = try ChildProcess(
+            "kubectl",
+            ["--kubeconfig", server.kubeconfig, "get", "configmaps", "-w", "--output-watch-events"],
+            environment: ProcessInfo.processInfo.environment.merging(
+                ["KUBECACHEDIR": server.cacheDirectory.path]) { $1 },
+            standardOutput: .pipe, standardError: .null)
+        let buffer = PipeCollector(watcher.standardOutput ?? FileHandle.nullDevice)
+        defer { watcher.killBlocking() }
         try await Task.sleep(for: .milliseconds(1500))
         try await server.kubectl(["create", "configmap", "w1", "--from-literal=x=1"])
         try await server.kubectl(["label", "configmap", "w1", "t=1"])

@@ -1,4 +1,5 @@
 import Foundation
+import KgitTesting
 import Testing
 
 /// `kgit server` as a process: PKI and kubeconfig on first start, reuse on restart, TLS and
@@ -70,19 +71,15 @@ struct ServerStartupTests {
     func gracefulShutdown() async throws {
         let server = try await ServerProcess.start()
         defer { server.cleanUp() }
-        let watcher = Process()
-        watcher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        watcher.arguments = ["kubectl", "--kubeconfig", server.kubeconfig, "get", "configmaps", "-w"]
-        watcher.environment = ProcessInfo.processInfo.environment.merging(["KUBECACHEDIR": server.cacheDirectory.path]) { $1 }
-        watcher.standardOutput = FileHandle.nullDevice
-        watcher.standardError = FileHandle.nullDevice
-        try watcher.run()
-        defer { if watcher.isRunning { watcher.terminate() } }
+        let watcher = try ChildProcess(
+            "kubectl", ["--kubeconfig", server.kubeconfig, "get", "configmaps", "-w"],
+            environment: ProcessInfo.processInfo.environment.merging(["KUBECACHEDIR": server.cacheDirectory.path]) { $1 },
+            standardOutput: .null, standardError: .null)
+        defer { watcher.killBlocking() }
         try await Task.sleep(for: .seconds(1))
-        server.process.terminate()
-        let process = server.process
-        try await ServerProcess.offPool { process.waitUntilExit() }
-        #expect(process.terminationStatus == 0, "exit 1 means the 5 s fallback had to force the exit")
+        server.process.signal(SIGTERM)
+        let ended = await server.process.exit()
+        #expect(ended == .exited(0), "exit 1 means the 5 s fallback had to force the exit")
         #expect(server.serverLog.contains("kgit server stopped"), "\(server.serverLog)")
     }
 

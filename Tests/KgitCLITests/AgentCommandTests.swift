@@ -129,16 +129,14 @@ struct AgentCommandTests {
         let cluster = try await KgitServerProcess.start(
             command: "up", extraArguments: ["--nodes", "1", "--node-monitor-grace-period", "8s", "--startup-delay", "200ms"])
         defer { cluster.stop() }
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: KgitBinary.path)
-        agent.arguments = [
-            "agent", "--simulate", "1", "--kubeconfig", cluster.kubeconfig, "--name-prefix", "lost", "--heartbeat", "500ms",
-            "--labels", "pool=lost", "--startup-delay", "200ms",
-        ]
-        agent.standardOutput = FileHandle.nullDevice
-        agent.standardError = FileHandle.nullDevice
-        try agent.run()
-        defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
+        let agent = try ChildProcess(
+            KgitBinary.path,
+            [
+                "agent", "--simulate", "1", "--kubeconfig", cluster.kubeconfig, "--name-prefix", "lost",
+                "--heartbeat", "500ms", "--labels", "pool=lost", "--startup-delay", "200ms",
+            ],
+            standardOutput: .null, standardError: .null)
+        defer { agent.killBlocking() }
 
         let ready = ["get", "node", "lost-1", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.metadata.labels.pool}"]
         _ = try await eventually(cluster, ready) { $0 == "True lost" }
@@ -153,7 +151,7 @@ struct AgentCommandTests {
         let lease = try await cluster.kubectl(["get", "lease", "lost-1", "-n", "kube-node-lease", "-o", "jsonpath={.spec.holderIdentity}"])
         #expect(lease.stdout == "lost-1")
 
-        kill(agent.processIdentifier, SIGKILL)
+        await agent.kill()
         _ = try await eventually(cluster, ready) { $0.hasPrefix("Unknown") }
         let taints = try await eventually(cluster, ["get", "node", "lost-1", "-o", "jsonpath={.spec.taints[*].key}"]) {
             $0.contains("node.kubernetes.io/unreachable")

@@ -9,10 +9,10 @@ import Testing
 struct ApplicationCredentialsTests {
     /// The Basic-auth git server KgitGitTests use, started without blocking the pool; stopped by `stop()`.
     final class HTTPGitServer: @unchecked Sendable {
-        let process: Process
+        let process: ChildProcess
         let port: Int
 
-        init(process: Process, port: Int) {
+        init(process: ChildProcess, port: Int) {
             self.process = process
             self.port = port
         }
@@ -20,23 +20,18 @@ struct ApplicationCredentialsTests {
         static func start(root: String, username: String, password: String) async throws -> HTTPGitServer {
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("KgitGitTests/Support/git-http-auth-server.py").path
-            let process = Process()
-            // The interpreter itself, not a wrapper script, so terminate() stops the server.
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = [script, root, username, password]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(
+                "/usr/bin/python3", [script, root, username, password], standardOutput: .pipe, standardError: .null)
+            let output = process.standardOutput ?? FileHandle.nullDevice
             let line = await offPool { () -> String in
                 var bytes = Data()
-                while let chunk = try? output.fileHandleForReading.read(upToCount: 1), let byte = chunk.first, byte != 10 {
+                while let chunk = try? output.read(upToCount: 1), let byte = chunk.first, byte != 10 {
                     bytes.append(byte)
                 }
                 return String(decoding: bytes, as: UTF8.self)
             }
             guard let port = Int(line) else {
-                kill(process.processIdentifier, SIGKILL)
+                await process.kill()
                 throw SigningKeyFailed(description: "the git HTTP server did not start: \(line)")
             }
             return HTTPGitServer(process: process, port: port)
@@ -44,7 +39,7 @@ struct ApplicationCredentialsTests {
 
         func stop() {
             // SIGKILL: the server script does not stop on SIGTERM.
-            kill(process.processIdentifier, SIGKILL)
+            process.killBlocking()
         }
     }
 

@@ -11,19 +11,14 @@ struct SchedulerCommandTests {
     func bindsOverHTTPS() async throws {
         let server = try await KgitServerProcess.start()
         defer { server.stop() }
-        let scheduler = Process()
-        scheduler.executableURL = URL(fileURLWithPath: KgitBinary.path)
-        scheduler.arguments = ["scheduler", "--kubeconfig", server.kubeconfig]
-        scheduler.standardOutput = FileHandle.nullDevice
-        scheduler.standardError = FileHandle.nullDevice
-        try scheduler.run()
+        let scheduler = try ChildProcess(
+            KgitBinary.path, ["scheduler", "--kubeconfig", server.kubeconfig], standardOutput: .null, standardError: .null)
         do {
             try await exercise(server)
         } catch {
             Issue.record(error)
         }
-        kill(scheduler.processIdentifier, SIGKILL)
-        await offPool { scheduler.waitUntilExit() }
+        await scheduler.kill()
     }
 
     func exercise(_ server: KgitServerProcess) async throws {

@@ -18,16 +18,13 @@ struct EtcdProcessTests {
                 cluster: "orphan=http://127.0.0.1:\(ports[1])", quotaBytes: nil, tls: nil))
         // A stand-in for a test runner: it starts etcd the way the tests do, prints etcd's process ID (the
         // watchdog execs etcd, so it keeps the ID), then waits until it is killed.
-        let runner = Process()
-        runner.executableURL = URL(fileURLWithPath: "/bin/sh")
-        runner.arguments = ["-c", "\"$0\" \"$@\" & echo $!; exec sleep 600", etcd.executable] + etcd.arguments
-        let out = Pipe()
-        runner.standardOutput = out
-        runner.standardError = FileHandle.nullDevice
-        try runner.run()
+        let runner = try ChildProcess(
+            "/bin/sh", ["-c", "\"$0\" \"$@\" & echo $!; exec sleep 600", etcd.executable] + etcd.arguments,
+            standardOutput: .pipe, standardError: .null)
+        let out = try #require(runner.standardOutput)
         let line = await offPool { () -> String in
             var bytes: [UInt8] = []
-            while let byte = try? out.fileHandleForReading.read(upToCount: 1)?.first, byte != 10 { bytes.append(byte) }
+            while let byte = try? out.read(upToCount: 1)?.first, byte != 10 { bytes.append(byte) }
             return String(decoding: bytes, as: UTF8.self)
         }
         let pid = try #require(Int32(line), "the runner printed \(line)")
@@ -41,8 +38,7 @@ struct EtcdProcessTests {
         #expect(served, "etcd came up under the watchdog")
         #expect(Self.isAlive(pid))
 
-        kill(runner.processIdentifier, SIGKILL)
-        await offPool { runner.waitUntilExit() }
+        await runner.kill()
         while Self.isAlive(pid) { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!Self.isAlive(pid), "etcd went with its starter")
         withExtendedLifetime(dir) {}

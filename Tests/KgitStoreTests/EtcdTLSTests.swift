@@ -114,12 +114,8 @@ struct EtcdTLSTests {
                 "--etcd-endpoints", etcd.clientURL, "--etcd-cacert", pki.caFile, "--etcd-cert", pki.clientCert,
                 "--etcd-key", pki.clientKey,
             ])
-            let server = Process()
-            server.executableURL = URL(fileURLWithPath: command.executable)
-            server.arguments = command.arguments
-            server.standardOutput = FileHandle.nullDevice
-            server.standardError = FileHandle.nullDevice
-            try server.run()
+            let server = try ChildProcess(
+                command.executable, command.arguments, standardOutput: .null, standardError: .null)
             let store = try EtcdStore(endpoints: [etcd.clientURL], tls: pki.clientTLS)
             var namespaces: [String] = []
             // The server seeds the default namespaces when it starts; they land in etcd.
@@ -129,8 +125,8 @@ struct EtcdTLSTests {
                 if namespaces.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(namespaces.contains("/registry/core/namespaces/default"), "keys: \(namespaces)")
-            server.terminate()
-            await offPool { server.waitUntilExit() }
+            server.signal(SIGTERM)
+            await server.exit()
             await store.close()
             withExtendedLifetime(dir) {}
         }

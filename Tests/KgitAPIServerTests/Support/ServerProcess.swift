@@ -11,20 +11,12 @@ final class ServerProcess: @unchecked Sendable {
     let cacheDirectory: URL
     /// The temporary directory holding the cache (and the data directory unless one was passed in).
     let root: URL
-    let process: Process
+    let process: ChildProcess
     let port: Int
-    private let stderrBuffer: OutputBuffer
+    private let stderrBuffer: PipeCollector
 
     var kubeconfig: String { dataDirectory.appendingPathComponent("kubeconfig").path }
     var baseURL: String { "https://127.0.0.1:\(port)" }
-
-    /// Accumulates a pipe's output from a background reader.
-    final class OutputBuffer: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
-        func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
-        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
-    }
 
     static var binaryPath: String {
         if let explicit = ProcessInfo.processInfo.environment["KGIT_BIN"] { return explicit }
@@ -59,19 +51,11 @@ final class ServerProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         try prepare(dataDirectory)
 
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binaryPath)
-        process.arguments = ["server", "--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0"]
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        process.standardOutput = FileHandle.nullDevice
-        let buffer = OutputBuffer()
+        process = try ChildProcess(
+            ServerProcess.binaryPath, ["server", "--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0"],
+            standardOutput: .null, standardError: .pipe)
+        let buffer = PipeCollector(process.standardError ?? FileHandle.nullDevice)
         stderrBuffer = buffer
-        errorPipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil } else { buffer.append(chunk) }
-        }
-        try process.run()
 
         // The server prints "listening on https://127.0.0.1:PORT" once bound and bootstrapped.
         let deadline = Date().addingTimeInterval(30)
@@ -87,7 +71,7 @@ final class ServerProcess: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.05)
         }
         guard let found else {
-            process.terminate()
+            process.killBlocking()
             throw ServerError.didNotStart(buffer.text)
         }
         port = found
@@ -133,20 +117,16 @@ final class ServerProcess: @unchecked Sendable {
                          "--key", pki.appendingPathComponent("admin.key").path] + arguments)
     }
 
-    /// Kills the server (SIGKILL: quick enough for cleanup in a `defer`; the store is crash-safe).
+    /// Kills the server (SIGKILL: the kernel reaps it at once, so this is quick enough for a `defer`, even on the
+    /// cooperative pool; the store is crash-safe).
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.killBlocking()
     }
 
-    /// Stops the server with SIGTERM and waits, off the cooperative threads, until it has exited.
+    /// Stops the server with SIGTERM and waits, without holding a thread, until it has exited.
     func stopGracefully() async throws {
-        guard process.isRunning else { return }
-        process.terminate()
-        let process = self.process
-        try await ServerProcess.offPool { process.waitUntilExit() }
+        process.signal(SIGTERM)
+        await process.exit()
     }
 
     /// Removes the temporary directories (the data directory too unless it was passed in).
@@ -170,33 +150,7 @@ final class ServerProcess: @unchecked Sendable {
 
     static func runBlocking(_ executable: String, _ arguments: [String], stdin: String? = nil,
                             environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        let group = DispatchGroup()
-        let outBuffer = OutputBuffer(), errBuffer = OutputBuffer()
-        group.enter()
-        DispatchQueue.global().async {
-            outBuffer.append(out.fileHandleForReading.readDataToEndOfFile())
-            group.leave()
-        }
-        group.enter()
-        DispatchQueue.global().async {
-            errBuffer.append(err.fileHandleForReading.readDataToEndOfFile())
-            group.leave()
-        }
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        group.wait()
-        return Result(status: process.terminationStatus, stdout: outBuffer.text, stderr: errBuffer.text)
+        let result = try Subprocess.runBlocking(executable, arguments, stdin: stdin, environment: environment)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }

@@ -4,35 +4,30 @@ import Foundation
 /// credentials, on a free loopback port; killed in `deinit`.
 final class GitHTTPServer {
     let port: Int
-    private let process: Process
+    private let process: ChildProcess
     /// Values that must live as long as the server (the repositories it serves).
     var keepAlive: [AnyObject] = []
 
     init(basePath: String, username: String, password: String) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("git-http-auth-server.py").path
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, basePath, username, password]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            "/usr/bin/python3", [script, basePath, username, password], standardOutput: .pipe, standardError: .null)
+        let output = process.standardOutput ?? FileHandle.nullDevice
         // The server prints its port on the first line once it listens.
         var line = Data()
-        while let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != 10 {
+        while let byte = try output.read(upToCount: 1), let first = byte.first, first != 10 {
             line.append(first)
         }
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            kill(process.processIdentifier, SIGKILL)
+            process.killBlocking()
             throw DaemonDidNotStart(port: 0)
         }
         self.port = port
     }
 
     deinit {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.killBlocking()
     }
 
     /// `http://127.0.0.1:<port>/<relative>`.

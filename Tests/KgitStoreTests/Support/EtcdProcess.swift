@@ -14,11 +14,11 @@ final class EtcdProcess: @unchecked Sendable {
     let dataDir: TemporaryDirectory
     /// What a client uses to reach this member when it serves TLS (nil: plain http).
     let clientTLS: EtcdTLS?
-    private let process: Process
+    private let process: ChildProcess
 
     private init(
         name: String, clientURL: String, peerURL: String, dataDir: TemporaryDirectory, clientTLS: EtcdTLS?,
-        process: Process
+        process: ChildProcess
     ) {
         self.name = name
         self.clientURL = clientURL
@@ -143,12 +143,7 @@ final class EtcdProcess: @unchecked Sendable {
             arguments(
                 name: name, dataDir: dir.path + "/data", client: client, peer: peer, cluster: cluster,
                 quotaBytes: quotaBytes, tls: tls))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: command.executable)
-        p.arguments = command.arguments
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try ChildProcess(command.executable, command.arguments, standardOutput: .null, standardError: .null)
         let scheme = tls == nil ? "http" : "https"
         return EtcdProcess(
             name: name, clientURL: "\(scheme)://127.0.0.1:\(client)", peerURL: "http://127.0.0.1:\(peer)", dataDir: dir,
@@ -172,18 +167,17 @@ final class EtcdProcess: @unchecked Sendable {
 
     /// Kills the member with SIGKILL (no clean shutdown) and waits for it to be gone.
     func kill() async {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        await offPool { [process] in process.waitUntilExit() }
+        await process.kill()
     }
 
     /// Stops the member (SIGTERM) and waits for it to exit.
     func stop() async {
-        if process.isRunning { process.terminate() }
-        await offPool { [process] in process.waitUntilExit() }
+        process.signal(SIGTERM)
+        await process.exit()
     }
 
     /// Never waits: a member still running here is killed and left for the system to reap.
-    deinit { if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) } }
+    deinit { process.signal(SIGKILL) }
 
     /// Loopback ports that were free a moment ago (bound to port 0, then released).
     static func freePorts(_ count: Int) throws -> [Int] {
