@@ -53,6 +53,12 @@ extension APIHandler {
         let updated = try await update(info, namespace: namespace, name: name, subresource: subresource,
                                        dryRun: dryRun) { current throws(APIError) in
             var patched = try APIHandler.applyPatch(type, body, to: current, schema: schema, manager: manager)
+            if !APIHandler.patchNamesResourceVersion(type, body) {
+                // The resourceVersion the patched object carries is the one just read, not a precondition the
+                // client asked for: without this a concurrent write would fail the patch with 409 instead of
+                // being retried against the newer object, as upstream retries it.
+                patched.setValue(nil, at: ["metadata", "resourceVersion"])
+            }
             try Strategy.checkIdentity(&patched, info: info, namespace: namespace)
             if fieldValidation == .strict { _ = try fieldValidation.check(patched, info: info, custom: custom) }
             if fieldValidation == .warn, custom != nil {
@@ -64,6 +70,19 @@ extension APIHandler {
         let warnings = custom != nil ? patchWarnings
             : fieldValidation == .warn ? ((try? fieldValidation.check(updated, info: info)) ?? []) : []
         return respond(request, info: info, object: updated).warning(warnings)
+    }
+
+    /// Whether a patch sets `metadata.resourceVersion` itself, making it an optimistic-concurrency precondition.
+    static func patchNamesResourceVersion(_ type: PatchType, _ patch: JSONValue) -> Bool {
+        switch type {
+        case .json:
+            guard case .array(let operations) = patch else { return false }
+            return operations.contains { operation in
+                operation.value(at: ["path"])?.stringValue.map { $0.hasPrefix("/metadata/resourceVersion") } ?? false
+            }
+        case .merge, .strategic, .apply:
+            return patch.value(at: ["metadata", "resourceVersion"]) != nil
+        }
     }
 
     /// Applies one patch document to an object.
