@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # make test: run the whole suite (already built by `swift build --build-tests`).
 #
-# A hang guard, not a retry of failures. The suite takes 2 to 5 minutes, but in 2 of 6 runs in session 3 the
-# test runner stalled for good: swift-corelibs-foundation stopped reaping exited `kgit` children, and
-# `Process.waitUntilExit` spun on the zombies. A run still going after TEST_TIMEOUT seconds is killed (with
-# its process group), reported, and run again, up to TEST_ATTEMPTS (3) times. A failing test still fails at
-# once.
+# A hang guard, not a retry of failures. The suite takes 2 to 5 minutes. In session 3 the test runner stalled
+# for good in about one run in three: swift-corelibs-foundation's Process stopped reaping exited children and
+# `waitUntilExit` spun on the zombies. The cause is gone (tests start programs with KgitTesting's
+# `ChildProcess`, which reaps its own children), but a stalled run must still not hold CI for 90 minutes: a
+# run still going after TEST_TIMEOUT seconds is killed (with its process group), reported, and run again, up
+# to TEST_ATTEMPTS (3) times. A failing test still fails at once.
 set -uo pipefail
 SWIFT=${SWIFT:-swift}
 limit=${TEST_TIMEOUT:-480}

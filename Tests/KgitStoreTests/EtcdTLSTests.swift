@@ -5,7 +5,7 @@ import Testing
 
 /// etcd serving its clients over TLS with client certificates required (`--cert-file --key-file
 /// --trusted-ca-file --client-cert-auth`), with certificates the test makes with openssl.
-@Suite("etcd over TLS", .timeLimit(.minutes(2)))
+@Suite("etcd over TLS", .timeLimit(.minutes(5)))
 struct EtcdTLSTests {
     @Test("with the cluster's CA and a client certificate, reads, writes and watches work over https")
     func trustedClient() async throws {

@@ -3,7 +3,7 @@ import Testing
 
 /// One suite, run unchanged against every backend: the in-memory twin, SQLite and a real etcd 3.4; the tests
 /// with `Backend.withTLS` also run against etcd serving TLS with client certificates.
-@Suite("Store conformance", .timeLimit(.minutes(2)))
+@Suite("Store conformance", .timeLimit(.minutes(5)))
 struct StoreConformanceTests {
     // MARK: - Revisions
 

@@ -4,7 +4,7 @@ import Testing
 
 /// Concurrent clients hammer one key with reads, writes and compare-and-sets; the recorded history must be
 /// linearizable, and write revisions must be unique and follow real time.
-@Suite("Store linearizability", .timeLimit(.minutes(2)))
+@Suite("Store linearizability", .timeLimit(.minutes(5)))
 struct StoreLinearizabilityTests {
     static let clients = 4
     static let opsPerClient = 10
