@@ -223,6 +223,7 @@ struct StoreConformanceTests {
             try await store.put("w/a", "2")
             try await store.delete("w/a")
             let events = try await stream.events(3)
+            try #require(events.count == 3, "\(events)")
             #expect(events.map(\.kind) == [.put, .put, .delete])
             #expect(events.map(\.kv.modRevision) == [2, 4, 5])
             #expect(events[1].prevKV?.value.s == "1")

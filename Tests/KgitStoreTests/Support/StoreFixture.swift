@@ -90,6 +90,8 @@ extension WatchStream {
                     got.append(batch)
                     if done(got) { break }
                 }
+                // A cancelled test (its time limit) ends the stream early: that is not a result.
+                try Task.checkCancellation()
                 return got
             }
             group.addTask {
