@@ -53,6 +53,12 @@ extension APIHandler {
         let updated = try await update(info, namespace: namespace, name: name, subresource: subresource,
                                        dryRun: dryRun) { current throws(APIError) in
             var patched = try APIHandler.applyPatch(type, body, to: current, schema: schema, manager: manager)
+            if !APIHandler.patchNamesResourceVersion(type, body) {
+                // The resourceVersion came from the object read, not from the client: no precondition,
+                // so a concurrent write makes the update loop read again and re-apply the patch
+                // (upstream's GuaranteedUpdate) instead of answering 409.
+                patched.setValue(nil, at: ["metadata", "resourceVersion"])
+            }
             try Strategy.checkIdentity(&patched, info: info, namespace: namespace)
             if fieldValidation == .strict { _ = try fieldValidation.check(patched, info: info, custom: custom) }
             if fieldValidation == .warn, custom != nil {
@@ -64,6 +70,18 @@ extension APIHandler {
         let warnings = custom != nil ? patchWarnings
             : fieldValidation == .warn ? ((try? fieldValidation.check(updated, info: info)) ?? []) : []
         return respond(request, info: info, object: updated).warning(warnings)
+    }
+
+    /// Whether a patch sets or tests `metadata.resourceVersion` itself (then it is a precondition).
+    static func patchNamesResourceVersion(_ type: PatchType, _ patch: JSONValue) -> Bool {
+        switch type {
+        case .merge, .strategic, .apply:
+            return patch.value(at: ["metadata", "resourceVersion"]).map { !$0.isNull } ?? false
+        case .json:
+            return (patch.arrayValue ?? []).contains { operation in
+                ["path", "from"].contains { operation[$0]?.stringValue == "/metadata/resourceVersion" }
+            }
+        }
     }
 
     /// Applies one patch document to an object.

@@ -30,37 +30,51 @@ enum StoredJSON {
         bytes.withUnsafeBufferPointer { buffer in
             var scanner = Scanner(buffer)
             guard let plan = scanner.plan() else { return false }
-            var resourceVersion: [UInt8] = []
-            resourceVersion.reserveCapacity(40)
-            resourceVersion += Array(#""resourceVersion":""#.utf8)
-            resourceVersion += Array(String(revision).utf8)
-            resourceVersion.append(UInt8(ascii: "\""))
-            out.reserveCapacity(out.count + buffer.count + resourceVersion.count + 2)
-            var position = 0
-            func copy(upTo end: Int) {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<end]))
-                position = end
-            }
-            // Splices in order of position: the apiVersion value always precedes metadata's members
-            // ("apiVersion" < "metadata"), but the scan does not rely on it.
-            var splices: [(at: Int, end: Int, insert: [UInt8])] = []
-            if let groupVersion, !buffer[plan.apiVersion].elementsEqual(groupVersion) {
-                splices.append((plan.apiVersion.lowerBound, plan.apiVersion.upperBound, groupVersion))
-            }
+            let insertAt: Int
             switch plan.insertion {
-            case .beforeMember(let at):
-                splices.append((at, at, resourceVersion + [UInt8(ascii: ",")]))
-            case .atEnd(let at, let empty):
-                splices.append((at, at, empty ? resourceVersion : [UInt8(ascii: ",")] + resourceVersion))
+            case .beforeMember(let at), .atEnd(let at, _): insertAt = at
             }
-            splices.sort { $0.at < $1.at }
-            for splice in splices {
-                copy(upTo: splice.at)
-                out += splice.insert
-                position = splice.end
+            // The registry's keys are sorted, so apiVersion's value comes before metadata's members.
+            guard plan.apiVersion.upperBound <= insertAt else { return false }
+            out.reserveCapacity(out.count + buffer.count + 48)
+            if let groupVersion, !UnsafeBufferPointer(rebasing: buffer[plan.apiVersion]).elementsEqual(groupVersion) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<plan.apiVersion.lowerBound]))
+                out.append(contentsOf: groupVersion)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[plan.apiVersion.upperBound..<insertAt]))
+            } else {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<insertAt]))
             }
-            copy(upTo: buffer.count)
+            if case .atEnd(_, let empty) = plan.insertion, !empty { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: resourceVersionKey)
+            appendDecimal(revision, to: &out)
+            out.append(UInt8(ascii: "\""))
+            if case .beforeMember = plan.insertion { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[insertAt...]))
             return true
+        }
+    }
+
+    /// `"resourceVersion":"`, the start of the spliced member.
+    static let resourceVersionKey = Array(#""resourceVersion":""#.utf8)
+
+    /// Appends the decimal digits of `value` (as `String(value)` spells it).
+    static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 {
+            out += Array(String(value).utf8)
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = UInt64(value)
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            out.append(contentsOf: raw[(20 - count)...])
         }
     }
 
@@ -172,6 +186,17 @@ enum StoredJSON {
 
         func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
+        /// Whether `b` stands for itself inside a string the encoder wrote: printable ASCII other than
+        /// `"`, `\\`, `<`, `>` and `&` (a bitmap per 64 byte values).
+        @inline(__always)
+        static func isPlain(_ b: UInt8) -> Bool {
+            let low: UInt64 = 0xFFFF_FFFF_0000_0000 & ~(1 << 0x22 | 1 << 0x26 | 1 << 0x3C | 1 << 0x3E)
+            let high: UInt64 = ~(1 << (0x5C - 64))
+            if b < 64 { return (low >> UInt64(b)) & 1 == 1 }
+            if b < 128 { return (high >> UInt64(b - 64)) & 1 == 1 }
+            return false
+        }
+
         /// Skips one value of any type.
         mutating func skipValue(depth: Int) -> Bool {
             guard depth < StoredJSON.maximumDepth, let first = peek() else { return false }
@@ -256,6 +281,10 @@ enum StoredJSON {
             index += 1
             while index < bytes.count {
                 let b = bytes[index]
+                if Scanner.isPlain(b) {
+                    index += 1
+                    continue
+                }
                 if b == UInt8(ascii: "\"") {
                     index += 1
                     return start..<index
