@@ -12,13 +12,16 @@ struct Registry: Sendable {
     let clock: @Sendable () -> Date
     /// Encrypts the values of secrets at rest, when set.
     let encryption: EncryptionAtRest?
+    /// The bytes served for objects lately, when the registry keeps them (the API handler's does).
+    let servedBytes: ServedBytesCache?
 
     init(store: any KeyValueStore, catalog: ResourceCatalog, clock: @escaping @Sendable () -> Date = Date.init,
-         encryption: EncryptionAtRest? = nil) {
+         encryption: EncryptionAtRest? = nil, servedBytes: ServedBytesCache? = nil) {
         self.store = store
         self.catalog = catalog
         self.clock = clock
         self.encryption = encryption
+        self.servedBytes = servedBytes
     }
 
     /// The bytes stored for an object of `info` (sealed when the resource is encrypted).
@@ -170,12 +173,20 @@ struct Registry: Sendable {
     func appendServed(_ value: StoredValue, as info: ResourceInfo, groupVersion: [UInt8]?, to out: inout [UInt8])
         throws(APIError)
     {
-        if !value.value.starts(with: Registry.sealedPrefix),
-           StoredJSON.append(value.value, revision: value.modRevision, groupVersion: groupVersion, to: &out)
-        {
-            return
+        if !value.value.starts(with: Registry.sealedPrefix) {
+            if let cache = servedBytes {
+                if cache.append(value.key, revision: value.modRevision, groupVersion: groupVersion, to: &out) { return }
+                var served: [UInt8] = []
+                if StoredJSON.append(value.value, revision: value.modRevision, groupVersion: groupVersion, to: &served) {
+                    out += served
+                    cache.insert(value.key, revision: value.modRevision, groupVersion: groupVersion, bytes: served)
+                    return
+                }
+            } else if StoredJSON.append(value.value, revision: value.modRevision, groupVersion: groupVersion, to: &out) {
+                return
+            }
         }
-        out += try decode(value, as: info).serializedBytes()
+        try decode(value, as: info).write(to: &out)
     }
 
     /// The quoted apiVersion ``appendServed(_:as:groupVersion:to:)`` writes for `info`.
