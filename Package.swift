@@ -93,7 +93,7 @@ let package = Package(
             name: "kgit-bench",
             dependencies: [
                 "KgitYAML", "KgitSchema", "KgitKGL", "KgitStore", "KgitGit", "KgitSync", "KgitScheduler", "KgitAPIServer",
-                "KgitAPIMachinery",
+                "KgitAPIMachinery", "KgitClient",
             ],
             path: "Benchmarks/KgitBench"
         ),

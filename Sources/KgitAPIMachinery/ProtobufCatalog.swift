@@ -129,6 +129,17 @@ public enum ProtobufCatalog {
             1: F("metadata", .message(objectMeta)),
             4: F("automountServiceAccountToken", .bool, keepZero: true),
         ]),
+        "ResourceQuota": ProtobufMessage([
+            1: F("metadata", .message(objectMeta)),
+            2: F("spec", .message(ProtobufMessage([
+                1: F("hard", .quantityMap), 2: F("scopes", .string, repeated: true),
+                3: F("scopeSelector", .message(ProtobufMessage([
+                    1: F("matchExpressions", .message(ProtobufMessage([
+                        1: F("scopeName", .string), 2: F("operator", .string), 3: F("values", .string, repeated: true),
+                    ])), repeated: true),
+                ]))),
+            ]))),
+        ]),
         "Deployment": ProtobufMessage([1: F("metadata", .message(objectMeta)), 2: F("spec", .message(deploymentSpec))]),
         "Service": ProtobufMessage([1: F("metadata", .message(objectMeta)), 2: F("spec", .message(serviceSpec))]),
         "Job": ProtobufMessage([1: F("metadata", .message(objectMeta)), 2: F("spec", .message(jobSpec))]),

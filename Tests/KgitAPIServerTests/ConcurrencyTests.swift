@@ -41,35 +41,6 @@ struct ConcurrencyTests {
         #expect(answer.status == 409, "\(answer.text)")
     }
 
-    @Test("concurrent merge, strategic and JSON patches that name no resourceVersion all succeed: a conflict is retried, not returned")
-    func concurrentPatchesRetry() async throws {
-        let api = try await TestAPI()
-        let created = await api.request("POST", Self.path, json: TestAPI.configMap("cm"))
-        #expect(created.status == 201)
-        let patches: [(type: String, body: String)] = (0..<24).map { i in
-            switch i % 3 {
-            case 0: ("application/merge-patch+json", #"{"metadata":{"labels":{"m\#(i)":"x"}}}"#)
-            case 1: ("application/strategic-merge-patch+json", #"{"metadata":{"labels":{"s\#(i)":"x"}}}"#)
-            default: ("application/json-patch+json", #"[{"op":"add","path":"/data/j\#(i)","value":"x"}]"#)
-            }
-        }
-        let statuses = await withTaskGroup(of: Int.self) { group in
-            for (type, body) in patches {
-                group.addTask {
-                    await api.request("PATCH", "\(Self.path)/cm", body: Array(body.utf8),
-                                      headers: [("Content-Type", type)]).status
-                }
-            }
-            return await group.reduce(into: [Int]()) { $0.append($1) }
-        }
-        #expect(statuses == Array(repeating: 200, count: 24), "\(statuses)")
-        let final = await api.request("GET", "\(Self.path)/cm").json
-        let labels = final.value(at: ["metadata", "labels"])?.objectValue?.keys.sorted() ?? []
-        let data = final.value(at: ["data"])?.objectValue?.keys.filter { $0.hasPrefix("j") }.sorted() ?? []
-        #expect(labels.count == 16, "\(labels)")
-        #expect(data.count == 8, "\(data)")
-    }
-
     @Test("no-op PUT, merge, JSON and strategic patches and a repeated apply keep the resourceVersion and emit no event")
     func noOps() async throws {
         let api = try await TestAPI()

@@ -58,4 +58,18 @@ struct KubectlAdmissionTests {
         #expect(noAccount.stderr.contains(#"pods "robot" is forbidden: error looking up service account default/robot: serviceaccount "robot" not found"#),
                 "\(noAccount)")
     }
+
+    @Test("kubectl create quota (a protobuf body) creates the ResourceQuota it describes", .timeLimit(.minutes(3)))
+    func createQuota() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.cleanUp() }
+        let created = try await server.kubectl(["create", "quota", "best", "--hard=pods=3,requests.cpu=500m,count/deployments.apps=2"])
+        #expect(created.status == 0, "\(created)")
+        #expect(created.stdout.contains("resourcequota/best created"), "\(created)")
+        let json = try await server.kubectl(["get", "quota", "best", "-o", "jsonpath={.spec.hard.pods} {.spec.hard.requests\\.cpu} {.spec.hard.count/deployments\\.apps}"])
+        #expect(json.stdout == "3 500m 2", "\(json)")
+        let scoped = try await server.kubectl(["create", "quota", "idle", "--hard=pods=1", "--scopes=BestEffort",
+                                               "--dry-run=server", "-o", "jsonpath={.spec.scopes}"])
+        #expect(scoped.status == 0 && scoped.stdout.contains("BestEffort"), "\(scoped)")
+    }
 }

@@ -51,6 +51,35 @@ struct PatchHandlerTests {
         #expect(failed.status == 422)
     }
 
+    @Test("concurrent merge patches without a resourceVersion all apply: a conflict is retried, not 409",
+          arguments: ["application/merge-patch+json", "application/strategic-merge-patch+json"])
+    func concurrentPatchesRetry(_ type: String) async throws {
+        let api = try await Self.withDeployment()
+        let count = 24
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for i in 0..<count {
+                group.addTask {
+                    await Self.patch(api, type, #"{"metadata":{"labels":{"p\#(i)":"x"}}}"#).status
+                }
+            }
+            var all: [Int] = []
+            for await status in group { all.append(status) }
+            return all
+        }
+        #expect(statuses.filter { $0 != 200 }.isEmpty, "statuses: \(statuses.sorted())")
+        let labels = await api.request("GET", Self.path).json.value(at: ["metadata", "labels"])?.objectValue ?? [:]
+        #expect(labels.count == count + 1)
+    }
+
+    @Test("a JSON patch testing resourceVersion keeps it as a precondition")
+    func jsonPatchNamesVersion() {
+        let test: JSONValue = [["op": "test", "path": "/metadata/resourceVersion", "value": "3"]]
+        #expect(APIHandler.patchNamesResourceVersion(.json, test))
+        #expect(!APIHandler.patchNamesResourceVersion(.json, [["op": "add", "path": "/metadata/labels/a", "value": "b"]]))
+        #expect(APIHandler.patchNamesResourceVersion(.merge, ["metadata": ["resourceVersion": "3"]]))
+        #expect(!APIHandler.patchNamesResourceVersion(.merge, ["metadata": ["resourceVersion": nil]]))
+    }
+
     @Test("a patch carrying a stale resourceVersion is 409 Conflict")
     func patchPrecondition() async throws {
         let api = try await Self.withDeployment()

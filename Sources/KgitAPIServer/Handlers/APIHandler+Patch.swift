@@ -54,9 +54,9 @@ extension APIHandler {
                                        dryRun: dryRun) { current throws(APIError) in
             var patched = try APIHandler.applyPatch(type, body, to: current, schema: schema, manager: manager)
             if !APIHandler.patchNamesResourceVersion(type, body) {
-                // The resourceVersion the patched object carries is the one just read, not a precondition the
-                // client asked for: without this a concurrent write would fail the patch with 409 instead of
-                // being retried against the newer object, as upstream retries it.
+                // The resourceVersion came from the object read, not from the client: no precondition,
+                // so a concurrent write makes the update loop read again and re-apply the patch
+                // (upstream's GuaranteedUpdate) instead of answering 409.
                 patched.setValue(nil, at: ["metadata", "resourceVersion"])
             }
             try Strategy.checkIdentity(&patched, info: info, namespace: namespace)
@@ -72,16 +72,15 @@ extension APIHandler {
         return respond(request, info: info, object: updated).warning(warnings)
     }
 
-    /// Whether a patch sets `metadata.resourceVersion` itself, making it an optimistic-concurrency precondition.
+    /// Whether a patch sets or tests `metadata.resourceVersion` itself (then it is a precondition).
     static func patchNamesResourceVersion(_ type: PatchType, _ patch: JSONValue) -> Bool {
         switch type {
-        case .json:
-            guard case .array(let operations) = patch else { return false }
-            return operations.contains { operation in
-                operation.value(at: ["path"])?.stringValue.map { $0.hasPrefix("/metadata/resourceVersion") } ?? false
-            }
         case .merge, .strategic, .apply:
-            return patch.value(at: ["metadata", "resourceVersion"]) != nil
+            return patch.value(at: ["metadata", "resourceVersion"]).map { !$0.isNull } ?? false
+        case .json:
+            return (patch.arrayValue ?? []).contains { operation in
+                ["path", "from"].contains { operation[$0]?.stringValue == "/metadata/resourceVersion" }
+            }
         }
     }
 

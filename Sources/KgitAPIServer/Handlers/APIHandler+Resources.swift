@@ -32,6 +32,10 @@ extension APIHandler {
         switch r.verb {
         case "get":
             guard let name = r.name else { throw APIError.pathNotFound() }
+            if r.subresource == nil, !TableConvertor.wantsTable(request.header("Accept")) {
+                // The object as stored, with resourceVersion spliced in (no decoding; see StoredJSON).
+                return try await getStored(info, namespace: r.namespace, name: name)
+            }
             let object = try await registry.get(info, namespace: r.namespace, name: name)
             if r.subresource == "scale" { return .json(Scale.from(object, info: info, paths: scalePaths(info))) }
             if r.subresource == "log" {
@@ -306,16 +310,48 @@ extension APIHandler {
 
     func list(_ request: APIRequest, info: ResourceInfo, namespace: String?) async throws(APIError) -> APIResponse {
         let options = try ListOptions(query: request.query, resource: info.resource)
-        let page = try await registry.list(info, namespace: namespace, options: options)
-        var listMeta: JSONValue = ["resourceVersion": .string(String(page.revision))]
-        if let token = page.continueToken { listMeta["continue"] = .string(token) }
+        let page = try await registry.listStored(info, namespace: namespace, options: options)
         if TableConvertor.wantsTable(request.header("Accept")) {
+            var listMeta: JSONValue = ["resourceVersion": .string(String(page.revision))]
+            if let token = page.continueToken { listMeta["continue"] = .string(token) }
+            var objects = page.objects ?? []
+            if page.objects == nil {
+                objects.reserveCapacity(page.values.count)
+                for value in page.values { objects.append(try registry.decode(value, as: info)) }
+            }
             let include = TableConvertor.IncludeObject(rawValue: request.query["includeObject"] ?? "") ?? .metadata
-            return .json(TableConvertor.table(for: info, objects: page.items, listMeta: listMeta, include: include,
+            return .json(TableConvertor.table(for: info, objects: objects, listMeta: listMeta, include: include,
                                               now: clock(), printerColumns: served.custom(info)?.printerColumns))
         }
-        return .json(["kind": .string("\(info.kind)List"), "apiVersion": .string(info.groupVersion),
-                      "metadata": listMeta, "items": .array(page.items)])
+        return APIResponse(status: 200, headers: [("Content-Type", "application/json")],
+                           body: .bytes(try listBody(info: info, page: page)))
+    }
+
+    /// The JSON of a list response, `{"apiVersion":…,"items":[…],"kind":"…List","metadata":{…}}` with
+    /// keys in the encoder's order, the items spliced from their stored bytes (``StoredJSON``).
+    func listBody(info: ResourceInfo, page: Registry.StoredPage) throws(APIError) -> [UInt8] {
+        let groupVersion = Registry.servedGroupVersion(info)
+        var out: [UInt8] = []
+        out.reserveCapacity(page.values.reduce(256) { $0 + $1.value.count + 48 })
+        out += Array(#"{"apiVersion":"#.utf8)
+        out += StoredJSON.quoted(info.groupVersion)
+        out += Array(#","items":["#.utf8)
+        for (index, value) in page.values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            try registry.appendServed(value, as: info, groupVersion: groupVersion, to: &out)
+        }
+        out += Array(#"],"kind":"#.utf8)
+        out += StoredJSON.quoted("\(info.kind)List")
+        out += Array(#","metadata":{"#.utf8)
+        if let token = page.continueToken {
+            out += Array(#""continue":"#.utf8)
+            out += StoredJSON.quoted(token)
+            out.append(UInt8(ascii: ","))
+        }
+        out += Array(#""resourceVersion":""#.utf8)
+        out += Array(String(page.revision).utf8)
+        out += Array(#""}}"#.utf8)
+        return out
     }
 
     // MARK: - Encoding
@@ -323,6 +359,20 @@ extension APIHandler {
     /// Where the Scale view of `info` reads and writes (custom resources name their paths).
     func scalePaths(_ info: ResourceInfo) -> CustomResource.ScalePaths? {
         served.custom(info)?.scale
+    }
+
+    /// Answers a plain GET of one object from its stored bytes.
+    func getStored(_ info: ResourceInfo, namespace: String?, name: String) async throws(APIError) -> APIResponse {
+        let value: StoredValue?
+        do {
+            value = try await registry.store.get(info.storageKey(namespace: namespace, name: name))
+        } catch {
+            throw Registry.apiError(error, info: info, name: name)
+        }
+        guard let value else { throw APIError.notFound(resource: info.resource, group: info.group, name: name) }
+        var out: [UInt8] = []
+        try registry.appendServed(value, as: info, groupVersion: Registry.servedGroupVersion(info), to: &out)
+        return APIResponse(status: 200, headers: [("Content-Type", "application/json")], body: .bytes(out))
     }
 
     /// Sends one object, as a one-row Table when the client asked for tables.

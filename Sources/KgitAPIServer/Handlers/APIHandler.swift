@@ -58,7 +58,8 @@ public final class APIHandler: Sendable {
         self.audit = audit
         self.bookmarkInterval = bookmarkInterval
         self.served = ServedResources(builtIn: catalog)
-        self.registry = Registry(store: store, catalog: catalog, clock: clock, encryption: encryption)
+        self.registry = Registry(store: store, catalog: catalog, clock: clock, encryption: encryption,
+                                 servedBytes: ServedBytesCache())
         self.discovery = Discovery(served: served, serverAddress: serverAddress)
         self.authenticator = authenticator
         self.authorizer = authorizer

@@ -54,6 +54,9 @@ struct ListOptions: Sendable {
         sendInitialEvents = query.flag("sendInitialEvents")
     }
 
+    /// Whether a label or field selector is set (objects must be looked at to match them).
+    var selects: Bool { !labelSelector.isEmpty || !fieldSelector.isEmpty }
+
     /// Whether an object passes the label and field selectors.
     func matches(_ object: JSONValue) -> Bool {
         if !labelSelector.isEmpty {

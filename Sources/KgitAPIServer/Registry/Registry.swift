@@ -12,13 +12,16 @@ struct Registry: Sendable {
     let clock: @Sendable () -> Date
     /// Encrypts the values of secrets at rest, when set.
     let encryption: EncryptionAtRest?
+    /// The bytes served for objects lately, when the registry keeps them (the API handler's does).
+    let servedBytes: ServedBytesCache?
 
     init(store: any KeyValueStore, catalog: ResourceCatalog, clock: @escaping @Sendable () -> Date = Date.init,
-         encryption: EncryptionAtRest? = nil) {
+         encryption: EncryptionAtRest? = nil, servedBytes: ServedBytesCache? = nil) {
         self.store = store
         self.catalog = catalog
         self.clock = clock
         self.encryption = encryption
+        self.servedBytes = servedBytes
     }
 
     /// The bytes stored for an object of `info` (sealed when the resource is encrypted).
@@ -69,8 +72,31 @@ struct Registry: Sendable {
         var remaining: Int64?
     }
 
+    /// One page of a list as stored, after selectors: what a JSON list response is made of without
+    /// decoding the objects (``StoredJSON``).
+    struct StoredPage {
+        /// The matching values, in key order.
+        var values: [StoredValue]
+        /// The decoded objects of `values`, when the selectors needed them.
+        var objects: [JSONValue]?
+        var revision: Int64
+        var continueToken: String?
+    }
+
     /// Lists objects in `namespace` (nil: all) matching the options.
     func list(_ info: ResourceInfo, namespace: String?, options: ListOptions) async throws(APIError) -> ListResult {
+        let page = try await listStored(info, namespace: namespace, options: options)
+        var items = page.objects ?? []
+        if page.objects == nil {
+            items.reserveCapacity(page.values.count)
+            for value in page.values { items.append(try decode(value, as: info)) }
+        }
+        return ListResult(items: items, revision: page.revision, continueToken: page.continueToken, remaining: nil)
+    }
+
+    /// Lists the stored values in `namespace` (nil: all) matching the options; values are decoded
+    /// only when a selector needs to look at them.
+    func listStored(_ info: ResourceInfo, namespace: String?, options: ListOptions) async throws(APIError) -> StoredPage {
         let prefix = info.listPrefix(namespace: namespace)
         var startAfter: String?
         var revision: Int64?
@@ -95,7 +121,9 @@ struct Registry: Sendable {
                                details: .init(retryAfterSeconds: 1))
             }
         }
-        var items: [JSONValue] = []
+        let selects = options.selects
+        var values: [StoredValue] = []
+        var objects: [JSONValue] = []
         var more = false
         var lastKey: String?
         var servedRevision: Int64 = 0
@@ -104,7 +132,7 @@ struct Registry: Sendable {
             let page: StoreListResult
             do {
                 page = try await store.list(prefix: prefix, startAfter: startAfter,
-                                            limit: limit.map { max($0 - items.count, 1) + 1 }, at: revision)
+                                            limit: limit.map { max($0 - values.count, 1) + 1 }, at: revision)
             } catch {
                 if case .compacted = error {
                     throw APIError.expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
@@ -113,17 +141,20 @@ struct Registry: Sendable {
             }
             servedRevision = page.revision
             revision = page.revision
+            if values.isEmpty { values.reserveCapacity(page.items.count) }
             for value in page.items {
-                if let limit, items.count >= limit {
+                if let limit, values.count >= limit {
                     more = true
                     break pages
                 }
                 startAfter = value.key
-                let object = try decode(value, as: info)
-                if options.matches(object) {
-                    items.append(object)
-                    lastKey = value.key
+                if selects {
+                    let object = try decode(value, as: info)
+                    guard options.matches(object) else { continue }
+                    objects.append(object)
                 }
+                values.append(value)
+                lastKey = value.key
             }
             if !page.more { break }
         }
@@ -131,8 +162,40 @@ struct Registry: Sendable {
         if more, let lastKey {
             token = ContinueToken(revision: servedRevision, key: lastKey).encoded()
         }
-        return ListResult(items: items, revision: servedRevision, continueToken: token, remaining: nil)
+        return StoredPage(values: values, objects: selects ? objects : nil, revision: servedRevision,
+                          continueToken: token)
     }
+
+    /// Appends a stored object to `out` as a read through `info` serves it (resourceVersion filled
+    /// in, `info`'s apiVersion): spliced into the stored bytes when they are in the registry's form,
+    /// else decoded and encoded again. `groupVersion` is ``StoredJSON/quoted(_:)`` of
+    /// `info.groupVersion` (nil for an unversioned `info`), passed in so a list quotes it once.
+    func appendServed(_ value: StoredValue, as info: ResourceInfo, groupVersion: [UInt8]?, to out: inout [UInt8])
+        throws(APIError)
+    {
+        if !value.value.starts(with: Registry.sealedPrefix) {
+            if let cache = servedBytes {
+                if cache.append(value.key, revision: value.modRevision, groupVersion: groupVersion, to: &out) { return }
+                var served: [UInt8] = []
+                if StoredJSON.append(value.value, revision: value.modRevision, groupVersion: groupVersion, to: &served) {
+                    out += served
+                    cache.insert(value.key, revision: value.modRevision, groupVersion: groupVersion, bytes: served)
+                    return
+                }
+            } else if StoredJSON.append(value.value, revision: value.modRevision, groupVersion: groupVersion, to: &out) {
+                return
+            }
+        }
+        try decode(value, as: info).write(to: &out)
+    }
+
+    /// The quoted apiVersion ``appendServed(_:as:groupVersion:to:)`` writes for `info`.
+    static func servedGroupVersion(_ info: ResourceInfo) -> [UInt8]? {
+        info.version.isEmpty ? nil : StoredJSON.quoted(info.groupVersion)
+    }
+
+    /// How sealed (encrypted) values start.
+    static let sealedPrefix = Array("k8s:enc:".utf8)
 
     // MARK: - Writes
 
@@ -208,7 +271,7 @@ struct Registry: Sendable {
         throws(APIError) -> JSONValue
     {
         var bytes = value.value
-        if bytes.starts(with: Array("k8s:enc:".utf8)) {
+        if bytes.starts(with: Registry.sealedPrefix) {
             guard let encryption else {
                 throw APIError.internalError("stored object \(value.key) is encrypted and no key is configured")
             }

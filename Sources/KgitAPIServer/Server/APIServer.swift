@@ -28,6 +28,9 @@ public final class APIServer: Sendable {
         /// Extra endpoints by exact path (`/webhooks/git`), answered before authentication: each handler
         /// authenticates its callers itself (a webhook checks a shared secret's signature).
         public var routes: [String: @Sendable (APIRequest) async -> APIResponse] = [:]
+        /// Per-client request limits (``ClientRateLimiter``); benchmarks that drive the server from one
+        /// identity far above a client's fair share raise them.
+        public var rateLimits: ClientRateLimiter.Limits = .standard
 
         public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 6443,
                     maxRequestBodyBytes: Int = 3 * 1024 * 1024, store: (any KeyValueStore)? = nil) {
@@ -107,7 +110,7 @@ public final class APIServer: Sendable {
                 PrivilegedGroupAuthorizer(), RBACAuthorizer(registry: Registry(store: store, catalog: .builtIn)),
             ]),
             serverAddress: hostPort, audit: try AuditLog(url: dir.appendingPathComponent("audit.log")),
-            encryption: encryption)
+            encryption: encryption, rateLimits: configuration.rateLimits)
         box.handler = handler
         // Build the OpenAPI documents off the request path, so the first `kubectl apply` is quick.
         Task.detached(priority: .background) { _ = handler.openAPI.root }

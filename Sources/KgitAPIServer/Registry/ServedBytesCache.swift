@@ -1,0 +1,59 @@
+import Synchronization
+
+/// The bytes recently served for stored objects, by storage key and modRevision, so repeated lists
+/// copy them instead of scanning and splicing each object again (``StoredJSON``).
+///
+/// A key's modRevision names one write, so an entry is either exactly right or not used: a list
+/// that reads a newer revision of the key splices it again and replaces the entry. Sealed values
+/// (secrets) are never cached, so no plaintext outlives the request that decrypted it. The cache
+/// holds at most `capacity` bytes of objects; when a new entry would exceed that, it starts over
+/// empty (lists of more than `capacity` bytes then cost what they cost without it).
+final class ServedBytesCache: Sendable {
+    private struct Entry {
+        var revision: Int64
+        var groupVersion: [UInt8]?
+        var bytes: [UInt8]
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var total = 0
+    }
+
+    /// The most bytes of objects held.
+    let capacity: Int
+    private let state = Mutex(State())
+
+    init(capacity: Int = 64 << 20) {
+        self.capacity = capacity
+    }
+
+    /// Appends the cached bytes of `key` at `revision` served as `groupVersion` to `out`; false when
+    /// there are none.
+    func append(_ key: String, revision: Int64, groupVersion: [UInt8]?, to out: inout [UInt8]) -> Bool {
+        state.withLock { state in
+            guard let entry = state.entries[key], entry.revision == revision, entry.groupVersion == groupVersion else {
+                return false
+            }
+            out.append(contentsOf: entry.bytes)
+            return true
+        }
+    }
+
+    /// Remembers the bytes served for `key` at `revision`.
+    func insert(_ key: String, revision: Int64, groupVersion: [UInt8]?, bytes: [UInt8]) {
+        guard bytes.count <= capacity else { return }
+        state.withLock { state in
+            if let old = state.entries[key] { state.total -= old.bytes.count }
+            if state.total + bytes.count > capacity {
+                state.entries.removeAll(keepingCapacity: true)
+                state.total = 0
+            }
+            state.entries[key] = Entry(revision: revision, groupVersion: groupVersion, bytes: bytes)
+            state.total += bytes.count
+        }
+    }
+
+    /// How many objects and bytes are held (for tests).
+    var usage: (count: Int, bytes: Int) { state.withLock { ($0.entries.count, $0.total) } }
+}

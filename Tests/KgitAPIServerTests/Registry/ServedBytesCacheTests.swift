@@ -1,0 +1,69 @@
+import Crypto
+import KgitAPIMachinery
+import Testing
+@testable import KgitAPIServer
+
+@Suite("ServedBytesCache: lists copy the bytes served before while the object is unchanged")
+struct ServedBytesCacheTests {
+    @Test("a repeated list is served from the cache and is the same; an update is served anew")
+    func repeatedListsAndUpdates() async throws {
+        let api = try await TestAPI()
+        for i in 1...4 {
+            _ = await api.request("POST", "/api/v1/namespaces/default/configmaps", json: TestAPI.configMap("c\(i)"))
+        }
+        let cache = try #require(api.handler.registry.servedBytes)
+        let before = cache.usage.count
+        let first = await api.request("GET", "/api/v1/namespaces/default/configmaps")
+        #expect(cache.usage.count == before + 4)
+        let second = await api.request("GET", "/api/v1/namespaces/default/configmaps")
+        #expect(second.text == first.text)
+        #expect(cache.usage.count == before + 4)
+
+        let patched = await api.request("PATCH", "/api/v1/namespaces/default/configmaps/c2",
+                                        body: Array(#"{"data":{"k":"changed"}}"#.utf8),
+                                        headers: [("Content-Type", "application/merge-patch+json")])
+        #expect(patched.status == 200)
+        let third = await api.request("GET", "/api/v1/namespaces/default/configmaps")
+        let items = third.json["items"]?.arrayValue ?? []
+        let c2 = items.first { $0.value(at: ["metadata", "name"]) == "c2" }
+        #expect(c2?.value(at: ["data", "k"]) == "changed")
+        #expect(c2?.value(at: ["metadata", "resourceVersion"]) == patched.json.value(at: ["metadata", "resourceVersion"]))
+        #expect(cache.usage.count == before + 4)
+    }
+
+    @Test("entries match only their revision and apiVersion")
+    func entriesMatchExactly() {
+        let cache = ServedBytesCache()
+        cache.insert("/k", revision: 3, groupVersion: Array(#""v1""#.utf8), bytes: [1, 2])
+        var out: [UInt8] = []
+        #expect(!cache.append("/k", revision: 4, groupVersion: Array(#""v1""#.utf8), to: &out))
+        #expect(!cache.append("/k", revision: 3, groupVersion: Array(#""v2""#.utf8), to: &out))
+        #expect(!cache.append("/other", revision: 3, groupVersion: Array(#""v1""#.utf8), to: &out))
+        #expect(out.isEmpty)
+        #expect(cache.append("/k", revision: 3, groupVersion: Array(#""v1""#.utf8), to: &out))
+        #expect(out == [1, 2])
+    }
+
+    @Test("past its capacity the cache starts over instead of growing")
+    func capacity() {
+        let cache = ServedBytesCache(capacity: 10)
+        cache.insert("/a", revision: 1, groupVersion: nil, bytes: Array(repeating: 0, count: 6))
+        cache.insert("/b", revision: 1, groupVersion: nil, bytes: Array(repeating: 0, count: 6))
+        #expect(cache.usage.count == 1 && cache.usage.bytes == 6)
+        cache.insert("/c", revision: 1, groupVersion: nil, bytes: Array(repeating: 0, count: 11))
+        #expect(cache.usage.bytes <= 10)
+    }
+
+    @Test("decrypted secrets are never kept")
+    func secretsAreNotCached() async throws {
+        let api = try await TestAPI(encryption: EncryptionAtRest(key: SymmetricKey(size: .bits256)))
+        let secret: JSONValue = ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": "s"],
+                                 "stringData": ["password": "hunter2"]]
+        #expect(await api.request("POST", "/api/v1/namespaces/default/secrets", json: secret).status == 201)
+        let cache = try #require(api.handler.registry.servedBytes)
+        let before = cache.usage
+        let list = await api.request("GET", "/api/v1/namespaces/default/secrets")
+        #expect(list.text.contains("aHVudGVyMg=="))
+        #expect(cache.usage.count == before.count && cache.usage.bytes == before.bytes)
+    }
+}
