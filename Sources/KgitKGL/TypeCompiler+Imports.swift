@@ -85,7 +85,12 @@ extension TypeCompiler {
                 report(
                     .unsupportedSchema, "\(path):\(problem.mark): \(problem.message) (at \(problem.pointer))", at: decl.path.range)
             }
-            modules[decl.name.name] = loaded.types
+            // The types are entry points of the document's graph: keep them, and use what they stand for.
+            graph.retain(loaded.types.values)
+            modules[decl.name.name] = loaded.types.mapValues { entry in
+                if case .reference(let reference) = entry.shape, let target = reference.target { return target }
+                return entry
+            }
             if !loaded.problems.isEmpty { refusedModules.insert(decl.name.name) }
             return
         }
@@ -101,6 +106,8 @@ extension TypeCompiler {
         nested.importStack = importStack + [path]
         nested.acceptUnpinned = acceptUnpinned
         let types = nested.compile(parsed.module)
+        graph.retain(nested.graph)
+        declaredBounds.merge(nested.declaredBounds) { mine, _ in mine }
         diagnostics += nested.diagnostics
         importedFiles += nested.importedFiles
         schemaDocuments += nested.schemaDocuments

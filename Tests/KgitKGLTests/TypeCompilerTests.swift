@@ -221,4 +221,17 @@ import Testing
     func aDefaultOutsideItsTypeIsReportedAtTheDefault(_ kgl: String, _ want: String) {
         #expect(Self.errors(kgl).first == want, "all: \(Self.errors(kgl))")
     }
+
+    @Test func recursiveTypesAreFreedWithTheirLastUser() throws {
+        weak var tree: Schema?
+        do {
+            let kept = try #require(CompiledTypes(source: "type Tree = { n: int, children?: [Tree], parent?: Node }\ntype Node = { tree?: Tree }\n").types["Tree"])
+            tree = kept.resolved
+            #expect(tree != nil)
+            // The compiled types are gone; the type handed out still reaches every type it names.
+            let root = try #require(try YAMLParser.parse("n: 1\nchildren: [{n: 2, parent: {tree: {n: x}}}]").first?.root)
+            #expect(Validator.validate(root, against: kept).map(\.path) == [".children[0].parent.tree.n"])
+        }
+        #expect(tree == nil, "a recursive type was never freed")
+    }
 }

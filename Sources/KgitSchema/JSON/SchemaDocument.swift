@@ -111,11 +111,13 @@ public enum SchemaDocument {
             }
             types[definition.name] = compiler.compile(Reader.normalized(json), path: definition.name, definition: definition.name)
         }
+        // `$ref`s may be recursive: the graph owns the definitions, the types handed out keep it.
+        let graph = SchemaGraph()
         for (name, reference) in compiler.references {
             let target = name == "#" ? types[rootName] : types[name]
-            if let target { reference.link(target) }
+            if let target { graph.link(reference, to: target) }
         }
-        return (types, [])
+        return (Dictionary(uniqueKeysWithValues: types.map { ($0.key, graph.entry($0.value, name: $0.key)) }), [])
     }
 
     /// Checks the keywords of a document's schemas and records where enumerations and patterns are.

@@ -146,4 +146,24 @@ import Testing
         #expect(try Self.codes(loaded.types["Root"], "child: {child: {n: 1}}") == [])
         #expect(try Self.codes(loaded.types["Root"], "child: {child: {n: x}}") == ["type-mismatch"])
     }
+
+    @Test func aRecursiveDocumentIsFreedWithTheLastTypeUsingIt() throws {
+        let text = ##"{"properties": {"child": {"$ref": "#"}, "next": {"$ref": "#/$defs/Node"}}, "$defs": {"Node": {"properties": {"next": {"$ref": "#/$defs/Node"}}}}}"##
+        weak var root: Schema?
+        weak var node: Schema?
+        do {
+            // A type outlives the rest of what load returned: it keeps the document's graph.
+            func load() -> Schema? {
+                let loaded = SchemaDocument.load(Array(text.utf8), kind: .jsonSchema, file: "s.json")
+                root = loaded.types["Root"]?.resolved
+                node = loaded.types["Node"]?.resolved
+                return loaded.types["Root"]
+            }
+            let kept = try #require(load())
+            #expect(root != nil && node != nil)
+            #expect(try Self.codes(kept, "next: {next: {next: 1}}") == ["type-mismatch"])
+        }
+        #expect(root == nil, "the root schema refers to itself and was never freed")
+        #expect(node == nil, "a $defs entry refers to itself and was never freed")
+    }
 }
