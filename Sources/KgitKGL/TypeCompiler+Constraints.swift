@@ -228,6 +228,7 @@ extension TypeCompiler {
             shape ?? s.shape, nullable: s.nullable, description: s.description, enumValues: s.enumValues,
             allOf: s.allOf + extra, anyOf: s.anyOf, oneOf: s.oneOf, not: not ?? s.not,
             validations: s.validations + validations, checks: s.checks + checks, patchStrategy: s.patchStrategy,
-            patchMergeKey: s.patchMergeKey, definitionName: s.definitionName, errorMessage: s.errorMessage, origin: s.origin)
+            patchMergeKey: s.patchMergeKey, definitionName: s.definitionName, errorMessage: s.errorMessage, origin: s.origin,
+            conditional: s.conditional)
     }
 }

@@ -83,18 +83,18 @@ import Testing
 
     @Test func aLooserBoundOnAFieldWhoseTypeIsNamedNamesTheNamedTypesBound() {
         #expect(Self.diagnostics(Self.named + "type W = Base { replicas: <=50 }\n") == [
-            "6:27 kgl-refinement-widens: replicas: the refinement sets the maximum to 50, looser than the base's 10 declared at t.kgl:1:23; a refinement may only narrow its base"
+            "5:27 kgl-refinement-widens: replicas: the refinement sets the maximum to 50, looser than the base's 10 declared at t.kgl:1:23; a refinement may only narrow its base"
         ])
         #expect(Self.diagnostics(Self.named + "type W = Base { memory: <=2Gi, name: len(1..20) }\n") == [
-            "6:25 kgl-refinement-widens: memory: the refinement sets the maximum to 2Gi, looser than the base's 1Gi declared at t.kgl:2:23; a refinement may only narrow its base",
-            "6:38 kgl-refinement-widens: name: the refinement sets the minimum length to 1, looser than the base's 3 declared at t.kgl:3:22; a refinement may only narrow its base",
+            "5:25 kgl-refinement-widens: memory: the refinement sets the maximum to 2Gi, looser than the base's 1Gi declared at t.kgl:2:23; a refinement may only narrow its base",
+            "5:38 kgl-refinement-widens: name: the refinement sets the minimum length to 1, looser than the base's 3 declared at t.kgl:3:22; a refinement may only narrow its base",
         ])
     }
 
     @Test func aNamedTypeInTheRefinementIsComparedByItsOwnDeclaredBounds() {
-        let kgl = Self.named + "type Many = int & >0 & <100\ntype W = Base { replicas: Many }\n"
+        let kgl = Self.named + "type Many = int & 1..100\ntype W = Base { replicas: Many }\n"
         #expect(Self.diagnostics(kgl) == [
-            "7:27 kgl-refinement-widens: replicas: the refinement sets the maximum to 100 (declared at t.kgl:6:24), looser than the base's 10 declared at t.kgl:1:23; a refinement may only narrow its base"
+            "6:27 kgl-refinement-widens: replicas: the refinement sets the maximum to 100 (declared at t.kgl:5:19), looser than the base's 10 declared at t.kgl:1:23; a refinement may only narrow its base"
         ])
     }
 
@@ -102,7 +102,7 @@ import Testing
         // Small narrows Replicas to <=5; refining Small's field to <=8 widens Small's bound, not Replicas'.
         let kgl = Self.named + "type Small = Base { replicas: <=5 }\ntype W = Small { replicas: <=8 }\n"
         #expect(Self.diagnostics(kgl) == [
-            "7:28 kgl-refinement-widens: replicas: the refinement sets the maximum to 8, looser than the base's 5 declared at t.kgl:6:31; a refinement may only narrow its base"
+            "6:28 kgl-refinement-widens: replicas: the refinement sets the maximum to 8, looser than the base's 5 declared at t.kgl:5:31; a refinement may only narrow its base"
         ])
     }
 

@@ -1,0 +1,117 @@
+import Foundation
+import KgitTesting
+import Testing
+
+/// JSON Schema imports that `$ref` other files, `patternProperties` and `if`/`then`/`else`, from the
+/// user's side: schema files, a kgit.kgl and YAML on disk, `kgit lock` and `kgit validate` run.
+@Suite struct KGLSchemaReferences {
+    static let values = """
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "image": {"$ref": "../common/image.schema.json#/$defs/Image"},
+            "tier": {"enum": ["dev", "prod"]},
+            "replicas": {"type": "integer"},
+            "env": {
+              "type": "object",
+              "patternProperties": {"^[A-Z_]+$": {"type": "string"}},
+              "additionalProperties": false
+            }
+          },
+          "if": {"properties": {"tier": {"const": "prod"}}, "required": ["tier"]},
+          "then": {"required": ["replicas"], "properties": {"replicas": {"minimum": 2}}},
+          "else": {"properties": {"replicas": {"maximum": 1}}}
+        }
+        """
+
+    static let image = """
+        {
+          "$defs": {
+            "Image": {
+              "type": "object",
+              "required": ["repository"],
+              "properties": {
+                "repository": {"type": "string", "pattern": "^registry[.]example[.]com/"},
+                "tag": {"$ref": "#/$defs/Tag"}
+              }
+            },
+            "Tag": {"type": "string", "minLength": 1}
+          }
+        }
+        """
+
+    static let kgl = """
+        import wd "crd:vendor/widget-crd.yaml"
+        import chart "jsonschema:charts/web/values.schema.json"
+
+        type Widget = wd.Widget {
+          spec.values?: chart.Root
+        }
+
+        bind "base/*.yaml" { wd.Widget => Widget }
+        """
+
+    static func repository(values: String) async throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory()
+        try dir.write("kgit.kgl", kgl)
+        try dir.write("vendor/widget-crd.yaml", KGLSchemaImports.crd)
+        try dir.write("charts/web/values.schema.json", Self.values)
+        try dir.write("charts/common/image.schema.json", image)
+        try dir.write("base/widget.yaml", KGLSchemaImports.widget("  values:\n" + values))
+        let lock = try await KgitBinary.run(["lock", "."], in: dir.url)
+        #expect(lock.status == 0, "\(lock.stderr)")
+        return dir
+    }
+
+    static let good = """
+            image: {repository: registry.example.com/web, tag: v1}
+            tier: prod
+            replicas: 3
+            env: {LOG_LEVEL: debug}
+        """
+
+    @Test func aReferencedFileIsPinnedAndItsSchemasCheckTheValues() async throws {
+        let dir = try await Self.repository(values: Self.good)
+        let lock = try String(contentsOf: dir.url.appendingPathComponent("kgit.lock"), encoding: .utf8)
+        let hash = try await KGLImports.sha256(Self.image)
+        #expect(lock.contains("sha256 \(hash) charts/common/image.schema.json\n"), "\(lock)")
+        let result = try await KgitBinary.run(["validate", "."], in: dir.url)
+        #expect(result.status == 0, "\(result.stdout)")
+    }
+
+    @Test func patternPropertiesIfThenElseAndReferencedSchemasReportExactly() async throws {
+        let dir = try await Self.repository(values: """
+                image: {repository: docker.io/web, tag: ""}
+                tier: prod
+                env: {LOG_LEVEL: debug, lower: x, PORT: 80}
+            """)
+        let result = try await KgitBinary.run(["validate", "-o", "github", "."], in: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdout == "", "\(result.stdout)")
+    }
+
+    @Test func elseAppliesWhenTheConditionFails() async throws {
+        let dir = try await Self.repository(values: "    tier: dev\n    replicas: 2\n    image: {repository: registry.example.com/web}\n")
+        let result = try await KgitBinary.run(["validate", "-o", "github", "."], in: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdout == "", "\(result.stdout)")
+    }
+
+    @Test func aChangedReferencedFileIsALockMismatchAtTheReference() async throws {
+        let dir = try await Self.repository(values: Self.good)
+        try dir.write("charts/common/image.schema.json", Self.image + "\n")
+        let result = try await KgitBinary.run(["validate", "-o", "github", "."], in: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdout == "", "\(result.stdout)")
+    }
+
+    @Test func aReferenceOutsideTheRepositoryIsRefused() async throws {
+        let dir = try await Self.repository(values: Self.good)
+        try dir.write("charts/web/values.schema.json", Self.values.replacingOccurrences(of: "../common/", with: "../../../"))
+        _ = try await KgitBinary.run(["lock", "."], in: dir.url)
+        let result = try await KgitBinary.run(["validate", "-o", "github", "."], in: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stdout == "", "\(result.stdout)")
+    }
+}
