@@ -113,7 +113,8 @@ import Testing
 
     @Test func rulesAreKeptAsCELWithTheirGuardAndBlamedPath() throws {
         let kgl = "type T = { a?: int, rule \"a is small\" at a when has(self.a) { self.a < 10 } }"
-        let schema = try #require(CompiledTypes(source: kgl).types["T"])
+        let type = try #require(CompiledTypes(source: kgl).types["T"])
+        let schema = try #require(type.resolved)
         #expect(schema.validations.map(\.rule) == ["!(has(self.a)) || (self.a < 10)"])
         #expect(schema.validations.map(\.message) == ["a is small"])
         #expect(schema.validations.map(\.fieldPath) == ["a"])
