@@ -120,39 +120,6 @@ extension TypeCompiler {
         return ValidationRule(rule: body, message: rule.message.value, fieldPath: rule.at.map { text($0.range) })
     }
 
-    /// Reports a refinement's constraint that admits values the base rejects: a looser numeric
-    /// bound or length limit than the base's.
-    mutating func checkNarrows(_ base: Schema, _ refined: Schema, field: Block.Field) {
-        func looser(_ what: String, _ old: Double?, _ new: Double?, lower: Bool) -> String? {
-            guard let old else { return nil }
-            guard let new else { return "drops the base's \(what) \(NumberText.format(old))" }
-            let wider = lower ? new < old : new > old
-            return wider ? "sets the \(what) to \(NumberText.format(new)), looser than the base's \(NumberText.format(old))" : nil
-        }
-        var problems: [String] = []
-        switch (base.resolved?.shape, refined.resolved?.shape) {
-        case (.integer(let a)?, .integer(let b)?), (.number(let a)?, .number(let b)?):
-            problems += [looser("minimum", a.minimum, b.minimum, lower: true), looser("maximum", a.maximum, b.maximum, lower: false)].compactMap { $0 }
-        case (.string(let a)?, .string(let b)?):
-            problems += [
-                looser("minimum length", a.minLength.map(Double.init), b.minLength.map(Double.init), lower: true),
-                looser("maximum length", a.maxLength.map(Double.init), b.maxLength.map(Double.init), lower: false),
-            ].compactMap { $0 }
-        case (.array(let a)?, .array(let b)?):
-            problems += [
-                looser("minimum number of items", a.minItems.map(Double.init), b.minItems.map(Double.init), lower: true),
-                looser("maximum number of items", a.maxItems.map(Double.init), b.maxItems.map(Double.init), lower: false),
-            ].compactMap { $0 }
-        default:
-            break
-        }
-        for problem in problems {
-            report(
-                .refinementWidens, "\(pathText(field.path)): the refinement \(problem); a refinement may only narrow its base",
-                at: field.type.range)
-        }
-    }
-
     /// Reports a refinement whose enumeration admits a value the base's enumeration excludes: a
     /// refinement may only remove members. The message names both declarations.
     mutating func checkEnumNarrows(_ base: Schema, _ refined: Schema, field: Block.Field) {
@@ -269,13 +236,14 @@ extension TypeCompiler {
                 // `path: T else "message"`: the message covers the refined field (not its parents).
                 var unwrapped = field
                 unwrapped.type = inner
-                return narrow(schema, along: steps, field: unwrapped)?.with(errorMessage: message.value)
+                guard let narrowed = narrow(schema, along: steps, field: unwrapped) else { return nil }
+                return carryBounds(from: narrowed, to: narrowed.with(errorMessage: message.value))
             }
             let terms: [TypeExpr]
             if case .intersection(let all) = field.type.kind { terms = all } else { terms = [field.type] }
             if terms.allSatisfy(TypeCompiler.isConstraint) {
                 guard let narrowed = compileIntersection(terms, seed: schema) else { return nil }
-                checkNarrows(schema, narrowed, field: field)
+                checkNarrows(schema, refinement: termBounds(terms, quantity: Self.isQuantity(schema)), field: field)
                 return narrowed
             }
             // A block at a path of a refinement refines what is there (`containers[*]: { rule ... }`).
@@ -284,6 +252,7 @@ extension TypeCompiler {
                 return refine(schema, named: name, with: block)
             }
             guard let narrower = compileType(field.type) else { return nil }
+            checkNarrows(schema, refinement: effectiveBounds(narrower), field: field)
             checkEnumNarrows(schema, narrower, field: field)
             return rebuilt(schema, allOf: [narrower])
         }

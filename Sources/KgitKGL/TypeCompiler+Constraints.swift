@@ -38,10 +38,13 @@ extension TypeCompiler {
         } else {
             return Schema(.any)
         }
+        // The constraints fold into the shape of the seed or first type (rebuilt above, so look that one up).
+        let base = seed ?? bases.first ?? schema
         for constraint in constraints {
             guard let next = apply(constraint, to: schema) else { return nil }
             schema = next
         }
+        if !constraints.isEmpty { recordBounds(of: schema, base: base, terms: constraints) }
         return schema
     }
 
@@ -113,17 +116,18 @@ extension TypeCompiler {
                 return nil
             }
             switch schema.shape {
+            // An open end keeps the limit already there (`len(..10)` narrows, never drops a minimum).
             case .string(var s):
-                s.minLength = low
-                s.maxLength = high
+                s.minLength = low ?? s.minLength
+                s.maxLength = high ?? s.maxLength
                 return rebuilt(schema, shape: .string(s))
             case .array(var a):
-                a.minItems = low
-                a.maxItems = high
+                a.minItems = low ?? a.minItems
+                a.maxItems = high ?? a.maxItems
                 return rebuilt(schema, shape: .array(a))
             case .object(var o):
-                o.minProperties = low
-                o.maxProperties = high
+                o.minProperties = low ?? o.minProperties
+                o.maxProperties = high ?? o.maxProperties
                 return rebuilt(schema, shape: .object(o))
             default:
                 report(.invalidConstraint, "len applies to strings, lists and maps, not to \(schema.typeDescription)", at: range)
@@ -224,6 +228,7 @@ extension TypeCompiler {
             shape ?? s.shape, nullable: s.nullable, description: s.description, enumValues: s.enumValues,
             allOf: s.allOf + extra, anyOf: s.anyOf, oneOf: s.oneOf, not: not ?? s.not,
             validations: s.validations + validations, checks: s.checks + checks, patchStrategy: s.patchStrategy,
-            patchMergeKey: s.patchMergeKey, definitionName: s.definitionName, errorMessage: s.errorMessage, origin: s.origin)
+            patchMergeKey: s.patchMergeKey, definitionName: s.definitionName, errorMessage: s.errorMessage, origin: s.origin,
+            conditional: s.conditional)
     }
 }

@@ -80,12 +80,39 @@ extension TypeCompiler {
             return
         }
         if let foreign, foreign != .crd {
-            let loaded = SchemaDocument.load(bytes, kind: foreign == .openAPI ? .openAPI : .jsonSchema, file: path)
+            // Files its `$ref`s name are pinned like imports (in kgit.lock) and read through the loader.
+            let pins = loader.pins
+            let unpinned = acceptUnpinned
+            var referenced: [(path: String, bytes: [UInt8])] = []
+            let read: (String) -> Result<[UInt8], SchemaDocument.ReadError> = { file in
+                guard let bytes = loader.bytes(file) else {
+                    return .failure(.init("cannot read \(file) (relative to \(loader.root))"))
+                }
+                referenced.append((file, bytes))
+                let actual = ImportLoader.sha256(bytes)
+                if unpinned { return .success(bytes) }
+                guard let pinned = pins[file] else {
+                    return .failure(.init("\(file) is not pinned: kgit.lock has no entry for it (run `kgit lock`; its SHA-256 is \(actual))"))
+                }
+                guard pinned == actual else {
+                    return .failure(.init("\(file) does not match kgit.lock: the file's SHA-256 is \(actual), kgit.lock pins \(pinned)"))
+                }
+                return .success(bytes)
+            }
+            let loaded = SchemaDocument.load(bytes, kind: foreign == .openAPI ? .openAPI : .jsonSchema, file: path, read: read)
+            importedFiles += referenced
+            schemaDocuments += referenced.map(\.path)
             for problem in loaded.problems {
                 report(
-                    .unsupportedSchema, "\(path):\(problem.mark): \(problem.message) (at \(problem.pointer))", at: decl.path.range)
+                    .unsupportedSchema, "\(problem.file):\(problem.mark): \(problem.message) (at \(problem.pointer))",
+                    at: decl.path.range)
             }
-            modules[decl.name.name] = loaded.types
+            // The types are entry points of the document's graph: keep them, and use what they stand for.
+            graph.retain(loaded.types.values)
+            modules[decl.name.name] = loaded.types.mapValues { entry in
+                if case .reference(let reference) = entry.shape, let target = reference.target { return target }
+                return entry
+            }
             if !loaded.problems.isEmpty { refusedModules.insert(decl.name.name) }
             return
         }
@@ -101,6 +128,8 @@ extension TypeCompiler {
         nested.importStack = importStack + [path]
         nested.acceptUnpinned = acceptUnpinned
         let types = nested.compile(parsed.module)
+        graph.retain(nested.graph)
+        declaredBounds.merge(nested.declaredBounds) { mine, _ in mine }
         diagnostics += nested.diagnostics
         importedFiles += nested.importedFiles
         schemaDocuments += nested.schemaDocuments

@@ -32,8 +32,12 @@ public struct CompiledTypes: Sendable {
         }
         var compiler = TypeCompiler(file: file, source: Array(source.utf8))
         compiler.loader = loader
-        self.types = compiler.compile(parsed.module)
-        self.bindings = compiler.bindings(parsed.module)
+        // Handed out as entry points of the compiler's graph, which they keep alive (see SchemaGraph).
+        let graph = compiler.graph
+        self.types = Dictionary(uniqueKeysWithValues: compiler.compile(parsed.module).map { ($0.key, graph.entry($0.value, name: $0.key)) })
+        self.bindings = compiler.bindings(parsed.module).map {
+            Binding(glob: $0.glob, kind: $0.kind, typeName: $0.typeName, type: graph.entry($0.type, name: $0.typeName))
+        }
         self.schemaDocuments = Set(compiler.schemaDocuments)
         self.diagnostics = compiler.diagnostics.sorted(by: Diagnostic.sortedOrder)
     }
@@ -97,7 +101,13 @@ struct TypeCompiler {
     /// The OpenAPI documents and JSON Schemas imported (paths relative to the root): schema
     /// inputs, not manifests.
     var schemaDocuments: [String] = []
+    /// Owns the compiled declarations, which may refer to each other in cycles (recursive types),
+    /// and keeps the graphs of imported files alive.
+    let graph = SchemaGraph()
     private var references: [String: SchemaReference] = [:]
+    /// Where the bounds of compiled schemas were declared (by schema identity; the schema is kept so
+    /// the identity stays its own), for refinements that must not widen them.
+    var declaredBounds: [ObjectIdentifier: (schema: Schema, bounds: DeclaredBounds)] = [:]
     private var compiled: [String: Schema] = [:]
     private var inProgress: Set<String> = []
     /// Declarations that failed to compile (reported once, not retried).
@@ -144,7 +154,7 @@ struct TypeCompiler {
             return nil
         }
         compiled[name] = schema
-        references[name]?.link(schema)
+        if let reference = references[name] { graph.link(reference, to: schema) }
         if schema.resolved == nil {
             report(.invalidConstraint, "type \(name) is only an alias of itself, through other aliases", at: decl.name.range)
             compiled[name] = nil
@@ -210,7 +220,9 @@ struct TypeCompiler {
         case .number(let n): return literal(n)
         case .block(let block): return compileBlock(block)
         case .paren(let inner): return compileType(inner)
-        case .message(let inner, let message): return compileType(inner)?.with(errorMessage: message.value)
+        case .message(let inner, let message):
+            guard let schema = compileType(inner) else { return nil }
+            return carryBounds(from: schema, to: schema.with(errorMessage: message.value))
         case .list(let element, let modifiers): return compileList(element, modifiers)
         case .union(let terms):
             guard let union = compileUnion(terms) else { return nil }
@@ -305,7 +317,7 @@ struct TypeCompiler {
         let nonNull = compiled.filter { $0.enumValues != [.null] }
         // `T | null`: T, nullable.
         if nonNull.count == 1, compiled.count > 1 {
-            return nonNull[0].with(nullable: true)
+            return carryBounds(from: nonNull[0], to: nonNull[0].with(nullable: true))
         }
         // A union of literals is an enumeration.
         if compiled.allSatisfy({ $0.enumValues != nil }) {

@@ -113,7 +113,8 @@ import Testing
 
     @Test func rulesAreKeptAsCELWithTheirGuardAndBlamedPath() throws {
         let kgl = "type T = { a?: int, rule \"a is small\" at a when has(self.a) { self.a < 10 } }"
-        let schema = try #require(CompiledTypes(source: kgl).types["T"])
+        let type = try #require(CompiledTypes(source: kgl).types["T"])
+        let schema = try #require(type.resolved)
         #expect(schema.validations.map(\.rule) == ["!(has(self.a)) || (self.a < 10)"])
         #expect(schema.validations.map(\.message) == ["a is small"])
         #expect(schema.validations.map(\.fieldPath) == ["a"])
@@ -220,5 +221,18 @@ import Testing
     ])
     func aDefaultOutsideItsTypeIsReportedAtTheDefault(_ kgl: String, _ want: String) {
         #expect(Self.errors(kgl).first == want, "all: \(Self.errors(kgl))")
+    }
+
+    @Test func recursiveTypesAreFreedWithTheirLastUser() throws {
+        weak var tree: Schema?
+        do {
+            let kept = try #require(CompiledTypes(source: "type Tree = { n: int, children?: [Tree], parent?: Node }\ntype Node = { tree?: Tree }\n").types["Tree"])
+            tree = kept.resolved
+            #expect(tree != nil)
+            // The compiled types are gone; the type handed out still reaches every type it names.
+            let root = try #require(try YAMLParser.parse("n: 1\nchildren: [{n: 2, parent: {tree: {n: x}}}]").first?.root)
+            #expect(Validator.validate(root, against: kept).map(\.path) == [".children[0].parent.tree.n"])
+        }
+        #expect(tree == nil, "a recursive type was never freed")
     }
 }

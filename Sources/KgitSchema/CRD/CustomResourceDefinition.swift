@@ -47,10 +47,10 @@ struct CustomResourceDefinition {
             }
             var compiler = SchemaCompiler(dialect: .structural)
             if let file {
-                var reader = SchemaDocument.Reader(kind: .jsonSchema)
+                var reader = SchemaDocument.Reader(kind: .jsonSchema, rootFile: file)
                 reader.check(schemaNode, pointer: "", path: "")
                 let marks = reader.marks
-                compiler.origin = { path in marks[path].map { "\(file):\($0)" } }
+                compiler.origin = { path in marks[path] }
             }
             let compiled = compiler.compile(JSONValue(schemaNode), path: "")
             for problem in compiler.problems {

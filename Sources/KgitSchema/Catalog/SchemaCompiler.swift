@@ -117,7 +117,9 @@ struct SchemaCompiler {
             case "boolean"?:
                 shape = .boolean
             default:
-                if json["properties"] != nil || json["required"] != nil || json["additionalProperties"] != nil {
+                if json["properties"] != nil || json["required"] != nil || json["additionalProperties"] != nil
+                    || json["patternProperties"] != nil
+                {
                     shape = .object(compileObject(json, path: path, definition: definition, preserveUnknown: preserveUnknown, inCombinator: inCombinator))
                 } else if json["items"] != nil {
                     shape = .array(compileArray(json, path: path, definition: definition, property: property))
@@ -139,6 +141,12 @@ struct SchemaCompiler {
             compile(sub, path: "\(path).oneOf[\(index)]", inCombinator: true)
         }
         let not = json["not"].map { compile($0, path: "\(path).not", inCombinator: true) }
+        let conditional = json["if"].map { condition in
+            Schema.Conditional(
+                if: compile(condition, path: "\(path).if", inCombinator: true),
+                then: json["then"].map { compile($0, path: "\(path).then", inCombinator: true) },
+                else: json["else"].map { compile($0, path: "\(path).else", inCombinator: true) })
+        }
         let validations: [ValidationRule] = (json["x-kubernetes-validations"]?.array ?? []).compactMap { rule in
             guard let text = rule["rule"]?.string else { return nil }
             return ValidationRule(
@@ -151,7 +159,7 @@ struct SchemaCompiler {
             oneOf: oneOf, not: not, validations: validations,
             checks: validations.isEmpty ? checks : checks + [CELRuleCheck.check(validations)], patchStrategy: patchStrategy,
             patchMergeKey: patchMergeKey, definitionName: property == nil ? definition : nil,
-            origin: enumValues != nil || json["pattern"] != nil ? origin?(path) : nil)
+            origin: enumValues != nil || json["pattern"] != nil ? origin?(path) : nil, conditional: conditional)
     }
 
     // MARK: - Shapes
@@ -185,6 +193,16 @@ struct SchemaCompiler {
                 additional = .preserveUnknown
             }
         }
+        var patternProperties: [ObjectSchema.PatternProperty] = []
+        for (source, sub) in json["patternProperties"]?.members ?? [] {
+            do {
+                let pattern = try SchemaPattern(source)
+                let schema = compile(sub, path: "\(path).patternProperties[\(source)]")
+                patternProperties.append(ObjectSchema.PatternProperty(pattern: pattern, schema: schema))
+            } catch {
+                problems.append((path, "\(error) (patterns are read as RE2 regular expressions)"))
+            }
+        }
         var unions: [DiscriminatedUnion] = []
         for union in json["x-kubernetes-unions"]?.array ?? [] {
             var fields: [String: String] = [:]
@@ -200,7 +218,7 @@ struct SchemaCompiler {
             mapType: json["x-kubernetes-map-type"]?.string.flatMap(ObjectSchema.MapType.init(rawValue:)),
             minProperties: json["minProperties"]?.count,
             maxProperties: json["maxProperties"]?.count,
-            unions: unions)
+            unions: unions, patternProperties: patternProperties)
     }
 
     private mutating func compileArray(_ json: JSONValue, path: String, definition: String?, property: String?) -> ArraySchema {

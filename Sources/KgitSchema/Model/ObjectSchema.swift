@@ -10,6 +10,20 @@ public struct ObjectSchema: Sendable {
         case preserveUnknown
     }
 
+    /// Keys matching `pattern` have values of `schema` (JSON Schema `patternProperties`).
+    public struct PatternProperty: Sendable {
+        /// The pattern a key must match (unanchored, as in JSON Schema).
+        public var pattern: SchemaPattern
+        /// The schema of the values of matching keys.
+        public var schema: Schema
+
+        /// Values of keys matching `pattern` must match `schema`.
+        public init(pattern: SchemaPattern, schema: Schema) {
+            self.pattern = pattern
+            self.schema = schema
+        }
+    }
+
     /// How a map is merged by server-side apply (`x-kubernetes-map-type`).
     public enum MapType: String, Sendable {
         case granular, atomic
@@ -29,6 +43,7 @@ public struct ObjectSchema: Sendable {
         var minProperties: Int?
         var maxProperties: Int?
         var unions: [DiscriminatedUnion]
+        var patternProperties: [PatternProperty] = []
 
         init(
             properties: [String: Schema], propertyNames: [String], required: [String],
@@ -48,10 +63,12 @@ public struct ObjectSchema: Sendable {
         }
 
         func copy() -> Storage {
-            Storage(
+            let copy = Storage(
                 properties: properties, propertyNames: propertyNames, required: required,
                 additionalProperties: additionalProperties, embeddedResource: embeddedResource, mapType: mapType,
                 minProperties: minProperties, maxProperties: maxProperties, unions: unions)
+            copy.patternProperties = patternProperties
+            return copy
         }
     }
 
@@ -110,17 +127,26 @@ public struct ObjectSchema: Sendable {
         set { unique().unions = newValue }
     }
 
+    /// Schemas for the values of undeclared keys that match a pattern (JSON Schema
+    /// `patternProperties`): a key matching any is checked against each it matches, and only keys
+    /// matching none are `additionalProperties`.
+    public var patternProperties: [PatternProperty] {
+        get { storage.patternProperties }
+        set { unique().patternProperties = newValue }
+    }
+
     /// Creates an object shape; `propertyNames` defaults to the sorted keys of `properties`.
     public init(
         properties: [String: Schema] = [:], propertyNames: [String]? = nil, required: [String] = [],
         additionalProperties: AdditionalProperties = .closed, embeddedResource: Bool = false,
         mapType: MapType? = nil, minProperties: Int? = nil, maxProperties: Int? = nil,
-        unions: [DiscriminatedUnion] = []
+        unions: [DiscriminatedUnion] = [], patternProperties: [PatternProperty] = []
     ) {
         storage = Storage(
             properties: properties, propertyNames: propertyNames ?? properties.keys.sorted(), required: required,
             additionalProperties: additionalProperties, embeddedResource: embeddedResource, mapType: mapType,
             minProperties: minProperties, maxProperties: maxProperties, unions: unions)
+        storage.patternProperties = patternProperties
     }
 
     /// The declared property named `key`: the same answer as `properties[key]`, found without hashing

@@ -38,6 +38,24 @@ public final class Schema: Sendable {
         case reference(SchemaReference)
     }
 
+    /// JSON Schema `if`/`then`/`else`: a value that matches `if` must match `then`, any other
+    /// value must match `else` (either may be absent).
+    public struct Conditional: Sendable {
+        /// The condition; checking a value against it reports nothing.
+        public var `if`: Schema
+        /// What a value matching the condition must also match.
+        public var then: Schema?
+        /// What a value not matching the condition must match.
+        public var `else`: Schema?
+
+        /// A conditional with the given branches.
+        public init(if condition: Schema, then: Schema?, else otherwise: Schema?) {
+            self.if = condition
+            self.then = then
+            self.else = otherwise
+        }
+    }
+
     /// What kind of value is expected.
     public let shape: Shape
     /// True when `null` is accepted in place of the value.
@@ -70,13 +88,16 @@ public final class Schema: Sendable {
     /// Where this schema's enumeration or pattern was declared (`types.kgl:3:12`,
     /// `api/openapi.yaml:14:11`), when known; diagnostics about them name it.
     public let origin: String?
+    /// A value validation applied by condition (JSON Schema `if`/`then`/`else`).
+    public let conditional: Conditional?
 
     /// Creates a schema; every argument but `shape` has a neutral default.
     public init(
         _ shape: Shape, nullable: Bool = false, description: String? = nil, enumValues: [ScalarValue]? = nil,
         allOf: [Schema] = [], anyOf: [Schema] = [], oneOf: [Schema] = [], not: Schema? = nil,
         validations: [ValidationRule] = [], checks: [SchemaCheck] = [], patchStrategy: PatchStrategy = [],
-        patchMergeKey: String? = nil, definitionName: String? = nil, errorMessage: String? = nil, origin: String? = nil
+        patchMergeKey: String? = nil, definitionName: String? = nil, errorMessage: String? = nil, origin: String? = nil,
+        conditional: Conditional? = nil
     ) {
         self.shape = shape
         self.nullable = nullable
@@ -93,6 +114,7 @@ public final class Schema: Sendable {
         self.definitionName = definitionName
         self.errorMessage = errorMessage
         self.origin = origin
+        self.conditional = conditional
     }
 
     /// A copy of this schema with some annotations replaced (the shape is shared, not copied).
@@ -106,7 +128,7 @@ public final class Schema: Sendable {
             enumValues: enumValues ?? self.enumValues, allOf: allOf, anyOf: anyOf, oneOf: oneOf, not: not,
             validations: validations, checks: checks ?? self.checks, patchStrategy: patchStrategy ?? self.patchStrategy,
             patchMergeKey: patchMergeKey ?? self.patchMergeKey, definitionName: definitionName,
-            errorMessage: errorMessage ?? self.errorMessage, origin: origin ?? self.origin)
+            errorMessage: errorMessage ?? self.errorMessage, origin: origin ?? self.origin, conditional: conditional)
     }
 
     /// The schema with references followed (at most 64 hops, so a reference cycle cannot hang the

@@ -164,6 +164,13 @@ struct NodeValidator {
         if let not = schema.not, matches(node, not) {
             report(.not, "the value matches a schema it must not match (not)", at: node)
         }
+        if let conditional = schema.conditional {
+            if matches(node, conditional.if) {
+                if let then = conditional.then { validate(node, then) }
+            } else if let otherwise = conditional.else {
+                validate(node, otherwise)
+            }
+        }
     }
 
     /// True when `node` satisfies `schema` (used for combinators; diagnostics are discarded).
@@ -183,6 +190,7 @@ struct NodeValidator {
             return false
         }
         let additionalProperties = object.additionalProperties
+        let patternProperties = object.patternProperties
         let embeddedResource = object.embeddedResource
         // Elements are read through a buffer pointer so that each key and value is borrowed, not copied.
         pairs.withUnsafeBufferPointer { entries in
@@ -197,6 +205,16 @@ struct NodeValidator {
                     validate(entries[index].value, property)
                     path.removeLast()
                     continue
+                }
+                if !patternProperties.isEmpty {
+                    var matched = false
+                    for entry in patternProperties where entry.pattern.matches(key) {
+                        matched = true
+                        path.append(.field(key))
+                        validate(entries[index].value, entry.schema)
+                        path.removeLast()
+                    }
+                    if matched { continue }
                 }
                 switch additionalProperties {
                 case .typed(let values):

@@ -110,12 +110,8 @@ import Testing
     }
 
     @Test func keywordsTheModelCannotExpressAreRefusedWithTheirPointer() {
-        #expect(Self.load(#"{"properties": {"a": {"if": {"type": "string"}, "then": {}}}}"#).problems == [
-            "1:23 /properties/a/if: keyword `if` is not supported: the schema model cannot express it",
-            "1:49 /properties/a/then: keyword `then` is not supported: the schema model cannot express it",
-        ])
-        #expect(Self.load(#"{"patternProperties": {"^a": {}}}"#).problems == [
-            "1:2 /patternProperties: keyword `patternProperties` is not supported: the schema model cannot express it"
+        #expect(Self.load(#"{"properties": {"a": {"prefixItems": [{"type": "string"}]}}}"#).problems == [
+            "1:23 /properties/a/prefixItems: keyword `prefixItems` is not supported: the schema model cannot express it"
         ])
         #expect(Self.load(#"{"items": [{"type": "string"}]}"#).problems == [
             "1:11 /items: keyword `items` as a list (tuple validation) is not supported"
@@ -124,7 +120,10 @@ import Testing
             "1:10 /type: keyword `type` with several types (string, integer) is not supported: use anyOf"
         ])
         #expect(Self.load(#"{"$ref": "other.json#/$defs/A"}"#).problems == [
-            "1:10 /$ref: keyword `$ref` to \"other.json#/$defs/A\" is not supported: only references to #/$defs/<name> or #/definitions/<name> of the same file are imported"
+            "1:10 /$ref: keyword `$ref` to another file (other.json) is read only in a repository, where the file is pinned"
+        ])
+        #expect(Self.load(#"{"$ref": "https://example.com/a.json"}"#).problems == [
+            "1:10 /$ref: keyword `$ref` to \"https://example.com/a.json\" is not supported: a reference names a schema of this file (#/$defs/<name>) or, by a relative path inside the repository, of another (common.json#/$defs/<name>)"
         ])
         #expect(Self.load(##"{"$ref": "#/$defs/Missing"}"##).problems == [
             "1:10 /$ref: keyword `$ref` names \"#/$defs/Missing\", which the document does not define"
@@ -137,7 +136,7 @@ import Testing
     }
 
     @Test func aRefusedDocumentYieldsNoTypes() {
-        #expect(Self.load(#"{"$defs": {"A": {"type": "string"}, "B": {"not": {"if": {}}}}}"#).types.isEmpty)
+        #expect(Self.load(#"{"$defs": {"A": {"type": "string"}, "B": {"not": {"prefixItems": []}}}}"#).types.isEmpty)
     }
 
     @Test func aRecursiveReferenceToTheRootIsLinked() throws {
@@ -145,5 +144,74 @@ import Testing
         #expect(loaded.problems == [])
         #expect(try Self.codes(loaded.types["Root"], "child: {child: {n: 1}}") == [])
         #expect(try Self.codes(loaded.types["Root"], "child: {child: {n: x}}") == ["type-mismatch"])
+    }
+
+    @Test func aRecursiveDocumentIsFreedWithTheLastTypeUsingIt() throws {
+        let text = ##"{"properties": {"child": {"$ref": "#"}, "next": {"$ref": "#/$defs/Node"}}, "$defs": {"Node": {"properties": {"next": {"$ref": "#/$defs/Node"}}}}}"##
+        weak var root: Schema?
+        weak var node: Schema?
+        do {
+            // A type outlives the rest of what load returned: it keeps the document's graph.
+            func load() -> Schema? {
+                let loaded = SchemaDocument.load(Array(text.utf8), kind: .jsonSchema, file: "s.json")
+                root = loaded.types["Root"]?.resolved
+                node = loaded.types["Node"]?.resolved
+                return loaded.types["Root"]
+            }
+            let kept = try #require(load())
+            #expect(root != nil && node != nil)
+            #expect(try Self.codes(kept, "next: {next: {next: 1}}") == ["type-mismatch"])
+        }
+        #expect(root == nil, "the root schema refers to itself and was never freed")
+        #expect(node == nil, "a $defs entry refers to itself and was never freed")
+    }
+
+    @Test func patternPropertiesTypeTheKeysTheyMatchAndOnlyOthersAreAdditional() throws {
+        let root = Self.load(#"{"patternProperties": {"^x-": {"type": "string"}, "[0-9]$": {"type": "integer"}}, "additionalProperties": false}"#).types["Root"]
+        #expect(try Self.codes(root, "{x-a: s, n1: 1}") == [])
+        // A key matching both patterns is checked against both.
+        #expect(try Self.codes(root, "{x-1: s}") == ["type-mismatch"])
+        #expect(try Self.codes(root, "{x-a: 1, other: 1}") == ["type-mismatch", "unknown-field"])
+    }
+
+    @Test func ifThenElseAppliesThenToMatchingValuesAndElseToOthers() throws {
+        let root = Self.load(#"{"if": {"properties": {"kind": {"const": "a"}}}, "then": {"required": ["a"]}, "else": {"required": ["b"]}}"#).types["Root"]
+        #expect(try Self.codes(root, "{kind: a, a: 1}") == [])
+        #expect(try Self.codes(root, "{kind: a, b: 1}") == ["required"])
+        #expect(try Self.codes(root, "{kind: c, b: 1}") == [])
+        #expect(try Self.codes(root, "{kind: c, a: 1}") == ["required"])
+    }
+
+    /// Loads `files["main.json"]` reading the others from `files`.
+    static func loadFiles(_ files: [String: String]) -> (types: [String: Schema], problems: [String]) {
+        let loaded = SchemaDocument.load(Array((files["schemas/main.json"] ?? "").utf8), kind: .jsonSchema, file: "schemas/main.json") { path in
+            guard let text = files[path] else { return .failure(.init("no such file")) }
+            return .success(Array(text.utf8))
+        }
+        return (loaded.types, loaded.problems.map { "\($0.file):\($0.mark) \($0.pointer): \($0.message)" })
+    }
+
+    @Test func aReferenceToAnotherFileReadsItRelativeToTheReferringFile() throws {
+        let loaded = Self.loadFiles([
+            "schemas/main.json": ##"{"properties": {"a": {"$ref": "common/defs.json#/$defs/A"}, "r": {"$ref": "../root.json"}}}"##,
+            "schemas/common/defs.json": ##"{"$defs": {"A": {"type": "integer", "maximum": 3}, "B": {"$ref": "../main.json"}}}"##,
+            "root.json": ##"{"type": "object", "properties": {"up": {"$ref": "schemas/main.json"}, "n": {"enum": [1]}}}"##,
+        ])
+        #expect(loaded.problems == [])
+        #expect(Set(loaded.types.keys) == ["Root"])
+        #expect(try Self.codes(loaded.types["Root"], "{a: 3, r: {n: 1, up: {a: 2}}}") == [])
+        #expect(try Self.codes(loaded.types["Root"], "{a: 4, r: {n: 2, up: {a: x}}}") == ["maximum", "enum", "type-mismatch"])
+    }
+
+    @Test func problemsInReferencedFilesNameThatFile() {
+        #expect(Self.loadFiles([
+            "schemas/main.json": ##"{"properties": {"a": {"$ref": "defs.json#/$defs/A"}, "b": {"$ref": "defs.json#/$defs/Missing"}, "c": {"$ref": "gone.json"}, "d": {"$ref": "../../x.json"}}}"##,
+            "schemas/defs.json": ##"{"$defs": {"A": {"prefixItems": []}}}"##,
+        ]).problems == [
+            "schemas/main.json:1:139 /properties/d/$ref: keyword `$ref` to \"../../x.json\" is not supported: a reference names a schema of this file (#/$defs/<name>) or, by a relative path inside the repository, of another (common.json#/$defs/<name>)",
+            "schemas/defs.json:1:18 /$defs/A/prefixItems: keyword `prefixItems` is not supported: the schema model cannot express it",
+            "schemas/main.json:1:68 /properties/b/$ref: keyword `$ref` names /$defs/Missing of schemas/defs.json, which that file does not define",
+            "schemas/main.json:1:111 /properties/c/$ref: keyword `$ref` to schemas/gone.json: no such file",
+        ])
     }
 }
