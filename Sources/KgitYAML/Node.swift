@@ -112,6 +112,24 @@ public struct Node: Sendable {
             self.value = value
         }
 
+        /// A scalar of `text` that resolved to `value`, or to the string `text` itself when `value` is nil
+        /// (what the composer builds: no `.string(text)` to wrap and unwrap for the common case).
+        init(text: String, style: ScalarStyle, resolved value: ScalarValue?, yaml11Coerced: Bool) {
+            self.text = text
+            self.style = style
+            self.yaml11Coerced = yaml11Coerced
+            switch value {
+            case nil: resolved = .string
+            case .null?: resolved = .null
+            case .bool(let b)?: resolved = .bool(b)
+            case .int(let i)?: resolved = .int(i)
+            case .float(let d)?: resolved = .float(d)
+            case .string(let s)?:
+                resolved = .string
+                self.text = s
+            }
+        }
+
         /// True when the scalar resolved to a string (cheaper than matching `value`, which builds one).
         public var isString: Bool {
             if case .string = resolved { return true }
