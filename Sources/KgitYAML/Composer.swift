@@ -229,12 +229,14 @@ struct Composer {
             anchor = Self.string(event.data.sequence_start.anchor)
             tag = Self.shortTag(event.data.sequence_start.tag)
         }
-        if depth > 0 { stack.append(current) }
-        current = Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor)
-        current.printBase = keyPrints.count
+        var frame = Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor)
+        frame.printBase = keyPrints.count
         // Most collections in manifests hold a handful of entries: one allocation instead of growing
         // through capacities 1, 2 and 4.
-        if isMapping { current.pairs.reserveCapacity(4) } else { current.items.reserveCapacity(4) }
+        if isMapping { frame.pairs.reserveCapacity(4) } else { frame.items.reserveCapacity(4) }
+        // Swapped in, so that the enclosing frame is moved onto the stack rather than copied there.
+        swap(&frame, &current)
+        if depth > 0 { stack.append(consume frame) }
         depth += 1
     }
 

@@ -194,19 +194,6 @@ public struct Node: Sendable {
         set { packedDocument = UInt32(clamping: newValue) }
     }
 
-    /// A node with the given content and position (marks, tag and anchor as documented above).
-    public init(
-        content: Content, start: Mark, end: Mark, tag: String? = nil, anchor: String? = nil,
-        fromAlias: Bool = false, document: Int = 0
-    ) {
-        self.content = content
-        self.fromAlias = fromAlias
-        self.packedDocument = UInt32(clamping: document)
-        self.packedStart = PackedMark(start)
-        self.packedEnd = PackedMark(end)
-        self.names = Names.make(tag: tag, anchor: anchor)
-    }
-
     /// A `Mark` in 16 bytes: line and column saturate at 2^32-1.
     private struct PackedMark: Sendable {
         var line: UInt32
@@ -235,6 +222,22 @@ public struct Node: Sendable {
         static func make(tag: String?, anchor: String?) -> Names? {
             tag == nil && anchor == nil ? nil : Names(tag: tag, anchor: anchor)
         }
+    }
+}
+
+extension Node {
+    /// A node with the given content and position (marks, tag and anchor as documented above).
+    ///
+    /// Declared in an extension so that it can delegate to the memberwise initializer: built field by
+    /// field in its own body, the optimizer made the node in a stack slot, then copied it out and
+    /// destroyed the original (a retain and a release per node the composer builds).
+    public init(
+        content: Content, start: Mark, end: Mark, tag: String? = nil, anchor: String? = nil,
+        fromAlias: Bool = false, document: Int = 0
+    ) {
+        self.init(
+            content: content, fromAlias: fromAlias, packedDocument: UInt32(clamping: document),
+            packedStart: PackedMark(start), packedEnd: PackedMark(end), names: Names.make(tag: tag, anchor: anchor))
     }
 }
 
