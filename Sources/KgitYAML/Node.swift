@@ -103,33 +103,6 @@ public struct Node: Sendable {
         /// `value` without a string payload.
         private var resolved: Resolved
 
-        /// A scalar of `text`; a `.string` value replaces `text` with its string (they are one string).
-        public init(text: String, style: ScalarStyle, value: ScalarValue, yaml11Coerced: Bool = false) {
-            self.text = text
-            self.style = style
-            self.yaml11Coerced = yaml11Coerced
-            self.resolved = .string
-            self.value = value
-        }
-
-        /// A scalar of `text` that resolved to `value`, or to the string `text` itself when `value` is nil
-        /// (what the composer builds: no `.string(text)` to wrap and unwrap for the common case).
-        init(text: String, style: ScalarStyle, resolved value: ScalarValue?, yaml11Coerced: Bool) {
-            self.text = text
-            self.style = style
-            self.yaml11Coerced = yaml11Coerced
-            switch value {
-            case nil: resolved = .string
-            case .null?: resolved = .null
-            case .bool(let b)?: resolved = .bool(b)
-            case .int(let i)?: resolved = .int(i)
-            case .float(let d)?: resolved = .float(d)
-            case .string(let s)?:
-                resolved = .string
-                self.text = s
-            }
-        }
-
         /// True when the scalar resolved to a string (cheaper than matching `value`, which builds one).
         public var isString: Bool {
             if case .string = resolved { return true }
@@ -225,12 +198,32 @@ public struct Node: Sendable {
     }
 }
 
+// The initializers sit in extensions so that they can delegate to the memberwise initializers: a value
+// built field by field in its initializer's body was made in a stack slot, then copied out and the
+// original destroyed (a retain and a release per node and scalar the composer builds).
+
+extension Node.Scalar {
+    /// A scalar of `text`; a `.string` value replaces `text` with its string (they are one string).
+    public init(text: String, style: ScalarStyle, value: ScalarValue, yaml11Coerced: Bool = false) {
+        self.init(text: text, style: style, resolved: value, yaml11Coerced: yaml11Coerced)
+    }
+
+    /// A scalar of `text` that resolved to `value`, or to the string `text` itself when `value` is nil
+    /// (what the composer builds: no `.string(text)` to wrap and unwrap for the common case).
+    init(text: String, style: ScalarStyle, resolved value: ScalarValue?, yaml11Coerced: Bool) {
+        switch value {
+        case nil: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .string)
+        case .null?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .null)
+        case .bool(let b)?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .bool(b))
+        case .int(let i)?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .int(i))
+        case .float(let d)?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .float(d))
+        case .string(let s)?: self.init(text: s, style: style, yaml11Coerced: yaml11Coerced, resolved: .string)
+        }
+    }
+}
+
 extension Node {
     /// A node with the given content and position (marks, tag and anchor as documented above).
-    ///
-    /// Declared in an extension so that it can delegate to the memberwise initializer: built field by
-    /// field in its own body, the optimizer made the node in a stack slot, then copied it out and
-    /// destroyed the original (a retain and a release per node the composer builds).
     public init(
         content: Content, start: Mark, end: Mark, tag: String? = nil, anchor: String? = nil,
         fromAlias: Bool = false, document: Int = 0
