@@ -159,10 +159,11 @@ struct Composer {
         default: style = .plain
         }
         let tag = Self.shortTag(data.tag)
-        var value = ScalarValue.string(text)
+        // nil while the scalar is the string `text` (most are): no `.string(text)` is built for them.
+        var value: ScalarValue?
         var coerced = false
         if let tag {
-            if let resolved = try Self.resolveTagged(tag, bytes, text: text, at: start) { value = resolved }
+            value = try Self.resolveTagged(tag, bytes, text: text, at: start)
         } else if style == .plain {
             let resolution = ScalarResolver.resolvePlain(bytes)
             if let v = resolution.value {
@@ -173,15 +174,14 @@ struct Composer {
         // Only a mapping key needs a fingerprint (for the duplicate-key check).
         var keyPrint: UInt64?
         if depth > 0 && current.isMapping && !current.hasPendingKey {
-            if case .string = value {
-                keyPrint = Self.fingerprint(stringBytes: bytes)
-            } else {
-                keyPrint = Self.fingerprint(value)
+            switch value {
+            case nil, .string?: keyPrint = Self.fingerprint(stringBytes: bytes)
+            case let other?: keyPrint = Self.fingerprint(other)
             }
         }
         try add(
             Node(
-                content: .scalar(Node.Scalar(text: text, style: style, value: value, yaml11Coerced: coerced)),
+                content: .scalar(Node.Scalar(text: text, style: style, resolved: value, yaml11Coerced: coerced)),
                 start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: nextDocumentIndex),
             size: 1, height: 0, print: keyPrint)
     }
@@ -229,12 +229,14 @@ struct Composer {
             anchor = Self.string(event.data.sequence_start.anchor)
             tag = Self.shortTag(event.data.sequence_start.tag)
         }
-        if depth > 0 { stack.append(current) }
-        current = Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor)
-        current.printBase = keyPrints.count
+        var frame = Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor)
+        frame.printBase = keyPrints.count
         // Most collections in manifests hold a handful of entries: one allocation instead of growing
         // through capacities 1, 2 and 4.
-        if isMapping { current.pairs.reserveCapacity(4) } else { current.items.reserveCapacity(4) }
+        if isMapping { frame.pairs.reserveCapacity(4) } else { frame.items.reserveCapacity(4) }
+        // Swapped in, so that the enclosing frame is moved onto the stack rather than copied there.
+        swap(&frame, &current)
+        if depth > 0 { stack.append(consume frame) }
         depth += 1
     }
 
@@ -326,13 +328,15 @@ struct Composer {
             current.items.append(consume node)
             return
         }
-        guard current.hasPendingKey, let key = pendingKeys.popLast() else {
+        // `removeLast` moves the key out (`popLast` would copy it into an optional and destroy that).
+        guard current.hasPendingKey, !pendingKeys.isEmpty else {
             current.pendingKeyIsMerge = Self.isMergeKey(node)
             current.pendingKeyPrint = print
             current.hasPendingKey = true
             pendingKeys.append(consume node)
             return
         }
+        let key = pendingKeys.removeLast()
         current.hasPendingKey = false
         if current.pendingKeyIsMerge {
             let pairs = try Self.mergeSource(node)

@@ -103,15 +103,6 @@ public struct Node: Sendable {
         /// `value` without a string payload.
         private var resolved: Resolved
 
-        /// A scalar of `text`; a `.string` value replaces `text` with its string (they are one string).
-        public init(text: String, style: ScalarStyle, value: ScalarValue, yaml11Coerced: Bool = false) {
-            self.text = text
-            self.style = style
-            self.yaml11Coerced = yaml11Coerced
-            self.resolved = .string
-            self.value = value
-        }
-
         /// True when the scalar resolved to a string (cheaper than matching `value`, which builds one).
         public var isString: Bool {
             if case .string = resolved { return true }
@@ -176,19 +167,6 @@ public struct Node: Sendable {
         set { packedDocument = UInt32(clamping: newValue) }
     }
 
-    /// A node with the given content and position (marks, tag and anchor as documented above).
-    public init(
-        content: Content, start: Mark, end: Mark, tag: String? = nil, anchor: String? = nil,
-        fromAlias: Bool = false, document: Int = 0
-    ) {
-        self.content = content
-        self.fromAlias = fromAlias
-        self.packedDocument = UInt32(clamping: document)
-        self.packedStart = PackedMark(start)
-        self.packedEnd = PackedMark(end)
-        self.names = Names.make(tag: tag, anchor: anchor)
-    }
-
     /// A `Mark` in 16 bytes: line and column saturate at 2^32-1.
     private struct PackedMark: Sendable {
         var line: UInt32
@@ -217,6 +195,42 @@ public struct Node: Sendable {
         static func make(tag: String?, anchor: String?) -> Names? {
             tag == nil && anchor == nil ? nil : Names(tag: tag, anchor: anchor)
         }
+    }
+}
+
+// The initializers sit in extensions so that they can delegate to the memberwise initializers: a value
+// built field by field in its initializer's body was made in a stack slot, then copied out and the
+// original destroyed (a retain and a release per node and scalar the composer builds).
+
+extension Node.Scalar {
+    /// A scalar of `text`; a `.string` value replaces `text` with its string (they are one string).
+    public init(text: String, style: ScalarStyle, value: ScalarValue, yaml11Coerced: Bool = false) {
+        self.init(text: text, style: style, resolved: value, yaml11Coerced: yaml11Coerced)
+    }
+
+    /// A scalar of `text` that resolved to `value`, or to the string `text` itself when `value` is nil
+    /// (what the composer builds: no `.string(text)` to wrap and unwrap for the common case).
+    init(text: String, style: ScalarStyle, resolved value: ScalarValue?, yaml11Coerced: Bool) {
+        switch value {
+        case nil: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .string)
+        case .null?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .null)
+        case .bool(let b)?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .bool(b))
+        case .int(let i)?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .int(i))
+        case .float(let d)?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .float(d))
+        case .string(let s)?: self.init(text: s, style: style, yaml11Coerced: yaml11Coerced, resolved: .string)
+        }
+    }
+}
+
+extension Node {
+    /// A node with the given content and position (marks, tag and anchor as documented above).
+    public init(
+        content: Content, start: Mark, end: Mark, tag: String? = nil, anchor: String? = nil,
+        fromAlias: Bool = false, document: Int = 0
+    ) {
+        self.init(
+            content: content, fromAlias: fromAlias, packedDocument: UInt32(clamping: document),
+            packedStart: PackedMark(start), packedEnd: PackedMark(end), names: Names.make(tag: tag, anchor: anchor))
     }
 }
 

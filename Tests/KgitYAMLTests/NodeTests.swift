@@ -76,4 +76,29 @@ import Testing
         #expect(a != Node.Scalar(text: "1", style: .singleQuoted, value: .int(1)))
         #expect(Set([a, Node.Scalar(text: "1", style: .plain, value: .int(1))]).count == 1)
     }
+
+    @Test func theComposersInitializerReadsNoValueAsTheTextItselfAndAStringValueAsNewText() {
+        let text = Node.Scalar(text: "web", style: .doubleQuoted, resolved: nil, yaml11Coerced: false)
+        #expect(text.isString && text.value == .string("web") && text.style == .doubleQuoted)
+        let replaced = Node.Scalar(text: "raw", style: .plain, resolved: .string("cooked"), yaml11Coerced: false)
+        #expect(replaced.text == "cooked" && replaced.value == .string("cooked"))
+        let coerced = Node.Scalar(text: "on", style: .plain, resolved: .bool(true), yaml11Coerced: true)
+        #expect(coerced.text == "on" && coerced.value == .bool(true) && coerced.yaml11Coerced && !coerced.isString)
+        #expect(Node.Scalar(text: "~", style: .plain, resolved: .null, yaml11Coerced: false).value == .null)
+        #expect(Node.Scalar(text: "1.5", style: .plain, resolved: .float(1.5), yaml11Coerced: false).value == .float(1.5))
+        #expect(Node.Scalar(text: "7", style: .plain, resolved: .int(7), yaml11Coerced: false).value == .int(7))
+    }
+
+    @Test func aNodeKeepsEveryFieldItWasBuiltWith() throws {
+        let start = Mark(line: 3, column: 5, offset: 40)
+        let end = Mark(line: 3, column: 9, offset: 44)
+        let node = Node(
+            content: .scalar(Node.Scalar(text: "x", style: .plain, value: .string("x"))), start: start, end: end,
+            tag: "!!str", anchor: "a", fromAlias: true, document: 2)
+        #expect(node.start == start && node.end == end)
+        #expect(node.tag == "!!str" && node.anchor == "a" && node.fromAlias && node.document == 2)
+        #expect(node.string == "x")
+        let parsed = try parseRoot("k: &v !!str value\n")
+        #expect(parsed["k"]?.anchor == "v" && parsed["k"]?.tag == "!!str" && parsed["k"]?.start == Mark(line: 1, column: 4, offset: 3))
+    }
 }
