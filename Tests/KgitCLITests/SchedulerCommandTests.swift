@@ -7,13 +7,13 @@ import Testing
        .enabled(if: KgitServerProcess.hasKubectl || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1",
                 "kubectl is not installed"))
 struct SchedulerCommandTests {
-    @Test("it takes the kube-scheduler Lease and binds a pending pod to the only node that fits")
+    @Test("as system:kube-scheduler from DIR/scheduler.kubeconfig, it takes the kube-scheduler Lease and binds a pending pod to the only node that fits")
     func bindsOverHTTPS() async throws {
         let server = try await KgitServerProcess.start()
         defer { server.stop() }
         let scheduler = Process()
         scheduler.executableURL = URL(fileURLWithPath: KgitBinary.path)
-        scheduler.arguments = ["scheduler", "--kubeconfig", server.kubeconfig]
+        scheduler.arguments = ["scheduler", "--kubeconfig", server.dataDirectory + "/scheduler.kubeconfig"]
         scheduler.standardOutput = FileHandle.nullDevice
         scheduler.standardError = FileHandle.nullDevice
         try scheduler.run()
@@ -54,5 +54,49 @@ struct SchedulerCommandTests {
             "get", "lease", "kube-scheduler", "-n", "kube-system", "-o", "jsonpath={.spec.holderIdentity}",
         ]) { !$0.isEmpty }
         #expect(!holder.isEmpty)
+    }
+
+    /// kubectl with the scheduler's own kubeconfig.
+    func asScheduler(_ server: KgitServerProcess, _ arguments: [String], stdin: String? = nil) async throws -> Subprocess.Result {
+        try await Subprocess.run(
+            "kubectl", ["--kubeconfig", server.dataDirectory + "/scheduler.kubeconfig"] + arguments, stdin: stdin,
+            environment: ["KUBECACHEDIR": server.kubectlCache, "HOME": server.kubectlCache])
+    }
+
+    @Test("the server issues the scheduler its own certificate: it may bind pods and read nodes, but not read secrets or create pods")
+    func schedulerIdentityIsLimited() async throws {
+        let server = try await KgitServerProcess.start()
+        defer { server.stop() }
+        let whoami = try await asScheduler(server, ["auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"])
+        #expect(whoami.status == 0, "\(whoami)")
+        #expect(whoami.stdout == "system:kube-scheduler")
+        for (verb, resource, allowed) in [
+            ("create", "pods/binding", true), ("list", "nodes", true), ("patch", "pods/status", true),
+            ("get", "secrets", false), ("create", "pods", false), ("delete", "nodes", false),
+        ] {
+            let check = try await asScheduler(server, ["auth", "can-i", verb, resource, "-n", "default"])
+            #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == (allowed ? "yes" : "no"),
+                    "\(verb) \(resource): \(check)")
+        }
+        let secrets = try await asScheduler(server, ["get", "secrets", "-n", "kube-system"])
+        #expect(secrets.status != 0)
+        #expect(secrets.stderr.contains("Forbidden") || secrets.stderr.contains("forbidden"), "\(secrets)")
+        #expect(secrets.stderr.contains("system:kube-scheduler"), "\(secrets)")
+
+        // A real binding through the scheduler's credentials.
+        let node = try await server.kubectl(["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n")
+        #expect(node.status == 0, "\(node)")
+        let pod = try await server.kubectl(["apply", "-f", "-"], stdin: """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: manual}
+            spec: {schedulerName: nobody, containers: [{name: app, image: nginx:1.27}]}
+            """)
+        #expect(pod.status == 0, "\(pod)")
+        let bound = try await asScheduler(server, ["create", "--raw", "/api/v1/namespaces/default/pods/manual/binding", "-f", "-"],
+                                          stdin: #"{"apiVersion":"v1","kind":"Binding","metadata":{"name":"manual"},"target":{"kind":"Node","name":"n1"}}"#)
+        #expect(bound.status == 0, "\(bound)")
+        let placed = try await server.kubectl(["get", "pod", "manual", "-o", "jsonpath={.spec.nodeName}"])
+        #expect(placed.stdout == "n1")
     }
 }
