@@ -23,9 +23,7 @@ struct NodeMaintenanceEndToEndTests {
         let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "2", "--startup-delay", "200ms"])
         defer { cluster.stop() }
         _ = try await eventually(cluster, ["get", "nodes", "-o", "name"]) { lines($0).count == 2 }
-        // Every Deployment pod lands on kgit-node-1 while kgit-node-2 is cordoned.
-        #expect(try await cluster.kubectl(["cordon", "kgit-node-2"]).status == 0)
-        let applied = try await cluster.kubectl(["apply", "-f", "-"], stdin: """
+        let daemonSet = try await cluster.kubectl(["apply", "-f", "-"], stdin: """
             apiVersion: apps/v1
             kind: DaemonSet
             metadata: {name: logs}
@@ -34,7 +32,15 @@ struct NodeMaintenanceEndToEndTests {
               template:
                 metadata: {labels: {app: logs}}
                 spec: {containers: [{name: agent, image: busybox:1.36}]}
-            ---
+            """)
+        #expect(daemonSet.status == 0, "\(daemonSet)")
+        let daemons = try await eventually(cluster, placements("app=logs")) { out in
+            let rows = lines(out)
+            return rows.count == 2 && rows.allSatisfy { $0.contains(" Running") }
+        }
+        // Every Deployment pod lands on kgit-node-1 while kgit-node-2 is cordoned.
+        #expect(try await cluster.kubectl(["cordon", "kgit-node-2"]).status == 0)
+        let deployment = try await cluster.kubectl(["apply", "-f", "-"], stdin: """
             apiVersion: apps/v1
             kind: Deployment
             metadata: {name: web}
@@ -45,11 +51,7 @@ struct NodeMaintenanceEndToEndTests {
                 metadata: {labels: {app: web}}
                 spec: {containers: [{name: main, image: nginx:1.27}]}
             """)
-        #expect(applied.status == 0, "\(applied)")
-        let daemons = try await eventually(cluster, placements("app=logs")) { out in
-            let rows = lines(out)
-            return rows.count == 2 && rows.allSatisfy { $0.contains(" Running") }
-        }
+        #expect(deployment.status == 0, "\(deployment)")
         let web = try await eventually(cluster, placements("app=web")) { out in
             let rows = lines(out)
             return rows.count == 2 && rows.allSatisfy { $0.hasSuffix(" kgit-node-1 Running ") }

@@ -70,13 +70,16 @@ struct SchedulerCommandTests {
         let whoami = try await asScheduler(server, ["auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"])
         #expect(whoami.status == 0, "\(whoami)")
         #expect(whoami.stdout == "system:kube-scheduler")
-        for (verb, resource, allowed) in [
-            ("create", "pods/binding", true), ("list", "nodes", true), ("patch", "pods/status", true),
-            ("get", "secrets", false), ("create", "pods", false), ("delete", "nodes", false),
+        // kubectl reads TYPE/NAME, so subresources go in --subresource.
+        for (verb, resource, subresource, allowed) in [
+            ("create", "pods", "binding", true), ("list", "nodes", "", true), ("patch", "pods", "status", true),
+            ("get", "secrets", "", false), ("create", "pods", "", false), ("delete", "nodes", "", false),
+            ("update", "pods", "status", true), ("patch", "nodes", "status", false),
         ] {
-            let check = try await asScheduler(server, ["auth", "can-i", verb, resource, "-n", "default"])
+            let check = try await asScheduler(
+                server, ["auth", "can-i", verb, resource, "-n", "default"] + (subresource.isEmpty ? [] : ["--subresource", subresource]))
             #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == (allowed ? "yes" : "no"),
-                    "\(verb) \(resource): \(check)")
+                    "\(verb) \(resource) \(subresource): \(check)")
         }
         let secrets = try await asScheduler(server, ["get", "secrets", "-n", "kube-system"])
         #expect(secrets.status != 0)
