@@ -5,7 +5,7 @@ import Foundation
 /// 1. Idle: `kgit up --nodes 3`, once the nodes are Ready, resident memory (VmRSS) and CPU (utime + stime
 ///    over a window) of the process. Target: under 250 MB.
 /// 2. Rollout: time from `kubectl apply` of a Deployment with `--replicas` (1,000) pods until all are
-///    Running, placed by the scheduler in `kgit up`.
+///    Running, placed by the scheduler in `kgit up` on one node per 100 replicas (a node takes 110 pods).
 /// 3. Large: `kgit up --nodes N` (5,000): memory and CPU idle once every node is Ready, then with `--pods`
 ///    (50,000) pods Running on them (Deployments of 1,000 replicas each), with how long they took and the
 ///    peak resident memory (VmHWM).
@@ -38,25 +38,32 @@ enum ClusterBench {
             i += 1
         }
         let kgit = ProcessInfo.processInfo.environment["KGIT_BIN"] ?? "kgit"
-        print("cluster: kgit up (\(kgit)) as a process, measured with kubectl and /proc; load \(loadAverage())")
+        say("cluster: kgit up (\(kgit)) as a process, measured with kubectl and /proc; load \(loadAverage())")
 
         let small = try UpProcess(kgit: kgit, nodes: 3)
         defer { small.stop() }
         try small.waitForNodes(3)
         Thread.sleep(forTimeInterval: 3)
         let idle = small.usage(over: window)
-        print(String(format: "idle kgit up, 3 nodes: RSS %.0f MB, CPU %.1f%% of one core (load %@)",
+        say(String(format: "idle kgit up, 3 nodes: RSS %.0f MB, CPU %.1f%% of one core (load %@)",
                      idle.rssMB, idle.cpuPercent, loadAverage()))
-        print(verdict(String(format: "target: idle all-in-one RSS < %.0f MB", idleTargetMB), idle.rssMB < idleTargetMB))
+        say(verdict(String(format: "target: idle all-in-one RSS < %.0f MB", idleTargetMB), idle.rssMB < idleTargetMB))
 
-        let start = Date()
-        try small.kubectl(["apply", "-f", "-"], stdin: deployment(name: "bench", replicas: replicas))
-        try small.waitForRunning(replicas, label: "app=bench", timeout: 600)
-        let elapsed = Date().timeIntervalSince(start)
-        let busy = small.usage(over: min(window, 10))
-        print(String(format: "rollout: %d-replica Deployment applied to all Running in %.1f s (%.0f pods/s); then RSS %.0f MB, peak %.0f MB (load %@)",
-                     replicas, elapsed, Double(replicas) / elapsed, busy.rssMB, small.peakRSSMB(), loadAverage()))
         small.stop()
+
+        // A simulated node takes 110 pods, so the rollout gets enough nodes for its replicas.
+        let rolloutNodes = max(3, (replicas + 99) / 100)
+        let rollout = try UpProcess(kgit: kgit, nodes: rolloutNodes)
+        defer { rollout.stop() }
+        try rollout.waitForNodes(rolloutNodes)
+        let start = Date()
+        try rollout.kubectl(["apply", "-f", "-"], stdin: deployment(name: "bench", replicas: replicas))
+        try rollout.waitForRunning(replicas, label: "app=bench", timeout: 900)
+        let elapsed = Date().timeIntervalSince(start)
+        let busy = rollout.usage(over: min(window, 10))
+        say(String(format: "rollout on %d nodes: %d-replica Deployment applied to all Running in %.1f s (%.0f pods/s); then RSS %.0f MB, peak %.0f MB (load %@)",
+                     rolloutNodes, replicas, elapsed, Double(replicas) / elapsed, busy.rssMB, rollout.peakRSSMB(), loadAverage()))
+        rollout.stop()
 
         guard large else { return }
         let up = try UpProcess(kgit: kgit, nodes: nodes)
@@ -66,7 +73,7 @@ enum ClusterBench {
         let registered = Date().timeIntervalSince(registering)
         Thread.sleep(forTimeInterval: 5)
         let empty = up.usage(over: window)
-        print(String(format: "kgit up, %d nodes Ready in %.1f s, idle: RSS %.0f MB, CPU %.1f%% of one core (load %@)",
+        say(String(format: "kgit up, %d nodes Ready in %.1f s, idle: RSS %.0f MB, CPU %.1f%% of one core (load %@)",
                      nodes, registered, empty.rssMB, empty.cpuPercent, loadAverage()))
 
         let perDeployment = 1000
@@ -82,10 +89,13 @@ enum ClusterBench {
         let fillCPU = up.cpuSeconds() - cpuBefore
         Thread.sleep(forTimeInterval: 5)
         let full = up.usage(over: window)
-        print(String(format: "kgit up, %d nodes, %d pods Running after %.0f s (%.0f pods/s, %.0f CPU-seconds): RSS %.0f MB, peak %.0f MB, CPU %.1f%% of one core when settled (load %@)",
+        say(String(format: "kgit up, %d nodes, %d pods Running after %.0f s (%.0f pods/s, %.0f CPU-seconds): RSS %.0f MB, peak %.0f MB, CPU %.1f%% of one core when settled (load %@)",
                      nodes, pods, filled, Double(pods) / filled, fillCPU, full.rssMB, up.peakRSSMB(), full.cpuPercent, loadAverage()))
         up.stop()
     }
+
+    /// Writes a line at once (unbuffered), so a long run shows progress in a log file.
+    static func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
     static func verdict(_ line: String, _ met: Bool) -> String { "\(line): \(met ? "PASS" : "MISS")" }
 
@@ -197,7 +207,7 @@ enum ClusterBench {
                 running = out.split(separator: "\n").count
                 if running >= count { return }
                 if Date().timeIntervalSince(reported) > 60 {
-                    print(String(format: "  ... %d/%d Running after %.0f s", running, count, Date().timeIntervalSince(start)))
+                    say(String(format: "  ... %d/%d Running after %.0f s", running, count, Date().timeIntervalSince(start)))
                     reported = Date()
                 }
                 Thread.sleep(forTimeInterval: count > 5000 ? 5 : 0.5)
