@@ -15,6 +15,8 @@ import KgitScheduler
 enum SchedulerBench {
     /// The upstream scheduler's CI floor for the plain case, in pods per second (a published figure).
     static let upstreamFloor = 270.0
+    /// The issue's target for the plain case, in pods per second of wall-clock time.
+    static let plainTarget = 1_000.0
 
     static func run(_ args: [String]) async throws {
         var nodes = 5_000
@@ -43,6 +45,10 @@ enum SchedulerBench {
                     + "  (\(r.placed) placed, \(r.unschedulable) unschedulable)"
                     + "  ratio to the published 270 pods/s floor: \(String(format2: r.wallRate / upstreamFloor))x wall,"
                     + " \(String(format2: r.cpuRate / upstreamFloor))x CPU")
+            if workload == .plain {
+                let met = r.wallRate >= plainTarget
+                print("  target: plain >= \(Int(plainTarget)) pods/s wall: \(met ? "PASS" : "MISS")")
+            }
         }
     }
 

@@ -59,7 +59,8 @@ public struct Scheduler: Sendable {
         let wanted = numFeasibleNodesToFind(all)
         var feasible: [Int] = []
         feasible.reserveCapacity(min(wanted, all))
-        var statuses: [String: Status] = [:]
+        // Rejections by node index; named only when no node fits (a scheduled pod never reads them).
+        var rejected: [(index: Int, status: Status)] = []
         var processed = 0
         let start = nextStartNodeIndex % all
         let filters = framework.filterPlugins(skipping: skipped)
@@ -71,12 +72,15 @@ public struct Scheduler: Sendable {
                 feasible.append(index)
                 if feasible.count >= wanted { break }
             } else {
-                statuses[snapshot.nodes[index].name] = status
+                rejected.append((index, status))
             }
         }
         nextStartNodeIndex = (start + processed) % all
 
         if feasible.isEmpty {
+            var statuses: [String: Status] = [:]
+            statuses.reserveCapacity(rejected.count)
+            for (index, status) in rejected { statuses[snapshot.nodes[index].name] = status }
             var error = FitError(podKey: pod.key, numAllNodes: all, nodeStatuses: statuses)
             runPostFilter(pod, state: state, snapshot: snapshot, into: &error)
             return .unschedulable(error)

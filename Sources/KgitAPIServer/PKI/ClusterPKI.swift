@@ -12,6 +12,7 @@ import X509
 /// | `pki/ca.crt`, `pki/ca.key` | the cluster CA (P-256, 10 years) |
 /// | `pki/server.crt`, `pki/server.key` | the serving certificate (SANs: 127.0.0.1, localhost, the listen host) |
 /// | `pki/admin.crt`, `pki/admin.key` | the admin client certificate (CN `admin`, O `system:masters`) |
+/// | `pki/scheduler.crt`, `pki/scheduler.key` | the scheduler's client certificate (CN `system:kube-scheduler`, no group) |
 /// | `pki/sa.key` | the service-account token signing key |
 ///
 /// Later starts reuse the files; the serving certificate is reissued when it does not cover a
@@ -26,8 +27,14 @@ public struct ClusterPKI: Sendable {
     public var ca: KeyPair
     public var server: KeyPair
     public var admin: KeyPair
+    /// The scheduler's own identity (CN `system:kube-scheduler`): the default RBAC binds it to the
+    /// `system:kube-scheduler` ClusterRole and nothing more.
+    public var scheduler: KeyPair
     /// The key service-account tokens are signed with (`pki/sa.key`), PEM.
     public var serviceAccountKeyPEM: String
+
+    /// The user name of the scheduler's certificate, as upstream's kube-scheduler authenticates.
+    public static let schedulerUser = "system:kube-scheduler"
 
     /// Loads the PKI from `directory/pki`, creating whatever is missing.
     public static func loadOrCreate(in directory: URL, hosts: [String]) throws -> ClusterPKI {
@@ -87,6 +94,16 @@ public struct ClusterPKI: Sendable {
                 extraExtensions: try Certificate.Extensions { try ExtendedKeyUsage([.clientAuth]) })
             try store(admin, pki, "admin")
         }
+        let scheduler: KeyPair
+        if let existing = try load(pki, "scheduler") {
+            scheduler = existing
+        } else {
+            scheduler = try issue(
+                subject: try DistinguishedName { CommonName(schedulerUser) },
+                by: caCertificate, caKey: caKey, now: now, days: 365,
+                extraExtensions: try Certificate.Extensions { try ExtendedKeyUsage([.clientAuth]) })
+            try store(scheduler, pki, "scheduler")
+        }
         guard let server else { throw PKIError.missing("server") }
         let saKeyURL = pki.appendingPathComponent("sa.key")
         let saKey: String
@@ -96,7 +113,7 @@ public struct ClusterPKI: Sendable {
             saKey = P256.Signing.PrivateKey().pemRepresentation
             try SecureFile.write(saKey, to: saKeyURL, mode: 0o600)
         }
-        return ClusterPKI(ca: ca, server: server, admin: admin, serviceAccountKeyPEM: saKey)
+        return ClusterPKI(ca: ca, server: server, admin: admin, scheduler: scheduler, serviceAccountKeyPEM: saKey)
     }
 
     /// Issues a client certificate for `user` in `groups`, signed by this CA.

@@ -60,7 +60,8 @@ public final class APIServer: Sendable {
         self.handler = handler
     }
 
-    /// Prepares the data directory, binds the listener and writes `kubeconfig`.
+    /// Prepares the data directory, binds the listener and writes `kubeconfig` (the admin's) and
+    /// `scheduler.kubeconfig` (the `system:kube-scheduler` user's, for `kgit scheduler`).
     public static func start(_ configuration: Configuration) async throws -> APIServer {
         let dir = configuration.dataDirectory
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true,
@@ -119,6 +120,11 @@ public final class APIServer: Sendable {
         let kubeconfig = Kubeconfig(server: "https://\(hostPort)", caPEM: pki.ca.certificatePEM,
                                     clientCertificatePEM: pki.admin.certificatePEM, clientKeyPEM: pki.admin.privateKeyPEM)
         try SecureFile.write(kubeconfig.text, to: dir.appendingPathComponent("kubeconfig"), mode: 0o600)
+        var schedulerKubeconfig = Kubeconfig(
+            server: "https://\(hostPort)", caPEM: pki.ca.certificatePEM,
+            clientCertificatePEM: pki.scheduler.certificatePEM, clientKeyPEM: pki.scheduler.privateKeyPEM)
+        schedulerKubeconfig.userName = ClusterPKI.schedulerUser
+        try SecureFile.write(schedulerKubeconfig.text, to: dir.appendingPathComponent("scheduler.kubeconfig"), mode: 0o600)
         return APIServer(configuration: configuration, group: group, http: http, serverChannel: channel, port: port,
                          handler: handler)
     }

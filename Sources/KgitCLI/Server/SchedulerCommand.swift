@@ -14,6 +14,10 @@ struct SchedulerCommand: AsyncParsableCommand {
             Pending with a PodScheduled=False condition and a FailedScheduling event that explains why, node by
             node. Several replicas elect a leader on the Lease kube-system/kube-scheduler; only the leader
             schedules. SIGTERM or SIGINT stops it (and releases the Lease).
+
+            Against `kgit server --data-dir DIR` (or `kgit up`), run it as its own user with
+            --kubeconfig DIR/scheduler.kubeconfig: the server issues that client certificate (CN
+            system:kube-scheduler) from its CA, and the default RBAC grants it only what a scheduler needs.
             """
     )
 

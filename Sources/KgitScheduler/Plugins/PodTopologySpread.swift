@@ -33,6 +33,24 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, ScorePlugin {
         }
     }
 
+    /// What Filter reads, computed once per pod in PreFilter: the counts and, per constraint, the most
+    /// matching pods a domain may already hold (`maxSkew + minimum − (1 if the pod matches itself)`), so a
+    /// node costs one label lookup and one table lookup per constraint. A class, so reading it from the
+    /// cycle state does not copy the tables; it is never changed once written (preemption writes a new one).
+    final class Prepared: Sendable {
+        let counts: Counts
+        let limits: [Int]
+
+        init(_ counts: Counts, for pod: Pod) {
+            self.counts = counts
+            limits = counts.constraints.indices.map { c in
+                let constraint = counts.constraints[c]
+                let selfMatch = constraint.labelSelector?.matches(pod.labels) == true ? 1 : 0
+                return Int(constraint.maxSkew) + counts.minimum(c) - selfMatch
+            }
+        }
+    }
+
     static let filterKey = "PodTopologySpread/filter"
     static let scoreKey = "PodTopologySpread/score"
 
@@ -109,20 +127,21 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, ScorePlugin {
         if hard.isEmpty { return Status(.skip) }
         let counts = PodTopologySpread.indexedCounts(for: pod, constraints: hard, snapshot: snapshot)
             ?? PodTopologySpread.counts(for: pod, constraints: hard, nodes: snapshot.nodes)
-        state.write(PodTopologySpread.filterKey, counts)
+        state.write(PodTopologySpread.filterKey, Prepared(counts, for: pod))
         return .success
     }
 
     /// Rejects a node lacking a topology key (unresolvably), or whose domain would exceed `maxSkew`.
     public func filter(_ pod: Pod, node: NodeInfo, state: CycleState) -> Status {
-        guard let counts = state.read(PodTopologySpread.filterKey, as: Counts.self) else { return .success }
-        for (c, constraint) in counts.constraints.enumerated() {
-            guard let domain = node.node.labels[constraint.topologyKey] else {
+        guard let prepared = state.read(PodTopologySpread.filterKey, as: Prepared.self) else { return .success }
+        let constraints = prepared.counts.constraints
+        for c in constraints.indices {
+            guard let domain = node.node.labels[constraints[c].topologyKey] else {
                 return Status(.unschedulableAndUnresolvable, PodTopologySpread.missingLabelReason)
             }
-            let selfMatch = constraint.labelSelector?.matches(pod.labels) == true ? 1 : 0
-            let skew = (counts.counts[c][domain] ?? 0) + selfMatch - counts.minimum(c)
-            if skew > Int(constraint.maxSkew) { return Status(.unschedulable, PodTopologySpread.reason) }
+            if (prepared.counts.counts[c][domain] ?? 0) > prepared.limits[c] {
+                return Status(.unschedulable, PodTopologySpread.reason)
+            }
         }
         return .success
     }
@@ -140,7 +159,7 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, ScorePlugin {
     }
 
     private func update(_ other: Pod, on node: NodeInfo, for pod: Pod, state: CycleState, by delta: Int) {
-        guard var counts = state.read(PodTopologySpread.filterKey, as: Counts.self),
+        guard var counts = state.read(PodTopologySpread.filterKey, as: Prepared.self)?.counts,
             other.namespace == pod.namespace,
             PodTopologySpread.eligible(node, for: pod, constraints: counts.constraints)
         else { return }
@@ -150,7 +169,7 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, ScorePlugin {
             else { continue }
             counts.counts[c][domain, default: 0] += delta
         }
-        state.write(PodTopologySpread.filterKey, counts)
+        state.write(PodTopologySpread.filterKey, Prepared(counts, for: pod))
     }
 
     /// What Score reads: counts per domain for the `ScheduleAnyway` constraints, and each constraint's weight.
