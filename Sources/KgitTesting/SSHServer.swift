@@ -22,7 +22,7 @@ public final class SSHServer: @unchecked Sendable {
     public var clientKey: String { directory.url("client") }
     /// The server's public host key line (`ssh-ed25519 AAAA...`).
     public let hostPublicKey: String
-    private let process: Process
+    private let pid: Int32
 
     /// Why the server could not be started.
     public struct DidNotStart: Error, CustomStringConvertible {
@@ -58,37 +58,37 @@ public final class SSHServer: @unchecked Sendable {
                 PubkeyAuthentication yes
                 PermitRootLogin prohibit-password
                 LogLevel ERROR
+                MaxStartups 100
 
                 """
             try config.write(toFile: directory.url("sshd_config"), atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.sshd)
-            process.arguments = ["-D", "-e", "-f", directory.url("sshd_config")]
-            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: Self.touch(directory.url("sshd.log"))))
-            process.standardError = log
-            process.standardOutput = log
-            try process.run()
+            // sshd detaches itself (no -D): no long-lived child process for this one to wait on.
+            let started = try Subprocess.runBlocking(
+                Self.sshd, ["-f", directory.url("sshd_config"), "-E", directory.url("sshd.log")])
+            let pid = (try? String(contentsOfFile: directory.url("sshd.pid"), encoding: .utf8))
+                .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             // Wait until it answers a key scan (a hang guard, not a timing assumption).
             let deadline = Date().addingTimeInterval(60)
-            while process.isRunning && Date() < deadline {
-                if let scanned = try? Self.keyscan(port: port), scanned.contains("ssh-ed25519") {
+            while started.status == 0 && Date() < deadline {
+                if let pid = pid ?? (try? String(contentsOfFile: directory.url("sshd.pid"), encoding: .utf8))
+                    .flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }),
+                    let scanned = try? Self.keyscan(port: port), scanned.contains("ssh-ed25519")
+                {
                     self.port = port
-                    self.process = process
+                    self.pid = pid
                     return
                 }
                 usleep(100_000)
             }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            lastError = "sshd did not start on port \(port): "
+            if let pid { kill(pid, SIGKILL) }
+            lastError = "sshd did not start on port \(port): \(started) "
                 + ((try? String(contentsOfFile: directory.url("sshd.log"), encoding: .utf8)) ?? "")
         }
         throw DidNotStart(description: lastError)
     }
 
     deinit {
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        kill(pid, SIGTERM)
     }
 
     /// `ssh://USER@127.0.0.1:PORT/PATH` for a repository at absolute `path`.
