@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages kgit builds and tests against, when they are missing.
+# openssh-server: the ssh:// tests run their own sshd on a loopback port (the package's own service is not used).
 # Idempotent: a machine that has them all is left alone (no apt-get update, no network).
 set -euo pipefail
 
-packages=(pkg-config libyaml-dev libsqlite3-dev libgit2-dev libssl-dev etcd-server etcd-client git python3 curl openssl openssh-client)
+packages=(pkg-config libyaml-dev libsqlite3-dev libgit2-dev libssl-dev etcd-server etcd-client git python3 curl openssl openssh-client openssh-server)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

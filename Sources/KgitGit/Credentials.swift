@@ -10,8 +10,10 @@
 /// (`nextChoice`), and gives up when none is left, so a wrong password fails with `.authentication` instead of
 /// looping. The order is: for SSH, the agent then each key file; for HTTPS, the username and password.
 ///
-/// git:// and local remotes never ask. Host-key and certificate checks are libgit2's own: TLS certificates are
-/// verified against the system store; libgit2 1.5 does not consult `known_hosts` for SSH.
+/// git:// and local remotes never ask. TLS certificates are verified by libgit2 against the system store. SSH
+/// host keys are checked by kgit against `knownHosts` before anything is offered (libgit2 1.5 does not consult
+/// `known_hosts`): a host whose key is not listed, or listed with another key, is refused (`GitError.Kind.certificate`),
+/// and without `knownHosts` every SSH host is.
 public struct Credentials: Sendable, Equatable {
     /// An SSH key pair on disk.
     public struct SSHKey: Sendable, Equatable {
@@ -21,11 +23,21 @@ public struct Credentials: Sendable, Equatable {
         public var publicKeyPath: String?
         /// The private key's passphrase, when it has one.
         public var passphrase: String?
+        /// The private key itself (PEM or OpenSSH format), for a key that is not in a file (a Kubernetes Secret's);
+        /// `privateKeyPath` then only names it in messages.
+        public var privateKeyText: String?
 
         public init(privateKeyPath: String, publicKeyPath: String? = nil, passphrase: String? = nil) {
             self.privateKeyPath = privateKeyPath
             self.publicKeyPath = publicKeyPath
             self.passphrase = passphrase
+        }
+
+        /// A key held in memory; `name` says where it came from (`secret default/git-creds key identity`).
+        public init(name: String, privateKey: String, passphrase: String? = nil) {
+            self.privateKeyPath = name
+            self.passphrase = passphrase
+            self.privateKeyText = privateKey
         }
     }
 
@@ -37,12 +49,44 @@ public struct Credentials: Sendable, Equatable {
     public var useSSHAgent: Bool
     /// SSH key files, tried in order after the agent.
     public var sshKeys: [SSHKey]
+    /// The SSH host keys trusted; nil refuses every SSH host (no `known_hosts` was configured).
+    public var knownHosts: KnownHosts?
+    /// Why the configured `known_hosts` could not be read; every SSH host is refused with this reason.
+    public var knownHostsError: KnownHostsError?
 
-    public init(username: String? = nil, password: String? = nil, useSSHAgent: Bool = false, sshKeys: [SSHKey] = []) {
+    public init(
+        username: String? = nil, password: String? = nil, useSSHAgent: Bool = false, sshKeys: [SSHKey] = [],
+        knownHosts: KnownHosts? = nil
+    ) {
         self.username = username
         self.password = password
         self.useSSHAgent = useSSHAgent
         self.sshKeys = sshKeys
+        self.knownHosts = knownHosts
+    }
+
+    /// Reads `known_hosts` text into `knownHosts`, or records why it cannot be used in `knownHostsError`.
+    public mutating func trustHosts(in text: String, source: String) {
+        do {
+            let parsed = try KnownHosts(text: text, source: source)
+            knownHosts = knownHosts.map { KnownHosts(merging: [$0, parsed]) } ?? parsed
+        } catch {
+            knownHostsError = error
+        }
+    }
+
+    /// The refusal message for `key` offered by `host`, nil when `knownHosts` trusts it.
+    func hostKeyRefusal(host: String, port: Int?, key: SSHPublicKey) -> String? {
+        if let knownHosts {
+            if let knownHostsError { return "the known hosts cannot be read: \(knownHostsError)" }
+            return knownHosts.refusal(knownHosts.check(host: host, port: port, key: key), host: host, port: port, key: key)
+        }
+        let name = KnownHosts.name(host: host, port: port)
+        if let knownHostsError {
+            return "the SSH host key of \(name) (\(key)) cannot be checked: \(knownHostsError)"
+        }
+        return "the SSH host key of \(name) (\(key)) cannot be checked: no known_hosts is configured "
+            + "(KGIT_KNOWN_HOSTS, ~/.ssh/known_hosts, --known-hosts, or a Secret's known_hosts)"
     }
 
     /// No credentials: enough for public HTTPS, git:// and local remotes.
@@ -53,14 +97,17 @@ public struct Credentials: Sendable, Equatable {
     /// - `KGIT_GIT_USERNAME`, and `KGIT_GIT_PASSWORD` or `KGIT_GIT_TOKEN`, for HTTPS;
     /// - `SSH_AUTH_SOCK` set: use the SSH agent;
     /// - `KGIT_SSH_KEY` (a private key path, with `KGIT_SSH_KEY_PASSPHRASE`), else whichever of
-    ///   `~/.ssh/id_ed25519`, `~/.ssh/id_ecdsa` and `~/.ssh/id_rsa` exist.
+    ///   `~/.ssh/id_ed25519`, `~/.ssh/id_ecdsa` and `~/.ssh/id_rsa` exist;
+    /// - `KGIT_KNOWN_HOSTS` (a `known_hosts` file), else `~/.ssh/known_hosts` when it exists, for SSH host keys.
     ///
     /// - Parameters:
     ///   - environment: the variables to read (the process environment in production, a dictionary in tests).
     ///   - fileExists: whether a key file exists and is readable.
+    ///   - readFile: a text file's contents, nil when it cannot be read.
     public static func fromEnvironment(
         _ environment: [String: String],
-        fileExists: (String) -> Bool = Credentials.isReadable
+        fileExists: (String) -> Bool = Credentials.isReadable,
+        readFile: (String) -> String? = Credentials.readText
     ) -> Credentials {
         var credentials = Credentials()
         credentials.username = environment["KGIT_GIT_USERNAME"].nonEmpty
@@ -76,14 +123,40 @@ public struct Credentials: Sendable, Equatable {
                 .filter(fileExists)
                 .map { SSHKey(privateKeyPath: $0) }
         }
+        if let path = environment["KGIT_KNOWN_HOSTS"].nonEmpty {
+            if let text = readFile(path) {
+                credentials.trustHosts(in: text, source: path)
+            } else {
+                credentials.knownHostsError = KnownHostsError(source: path, line: 0, reason: "the file cannot be read")
+            }
+        } else if let home = environment["HOME"].nonEmpty, fileExists("\(home)/.ssh/known_hosts"),
+            let text = readFile("\(home)/.ssh/known_hosts")
+        {
+            credentials.trustHosts(in: text, source: "\(home)/.ssh/known_hosts")
+        }
         return credentials
+    }
+
+    /// The contents of a text file, nil when it cannot be read.
+    public static func readText(_ path: String) -> String? {
+        guard let handle = fopen(path, "rb") else { return nil }
+        defer { fclose(handle) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, handle)
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+            if bytes.count > 16 << 20 { return nil }  // not a known_hosts file
+        }
+        return ferror(handle) == 0 ? String(decoding: bytes, as: UTF8.self) : nil
     }
 
     /// The variables `fromEnvironment` reads, taken from this process's environment.
     public static func fromProcessEnvironment() -> Credentials {
         let names = [
             "KGIT_GIT_USERNAME", "KGIT_GIT_PASSWORD", "KGIT_GIT_TOKEN", "SSH_AUTH_SOCK", "KGIT_SSH_KEY",
-            "KGIT_SSH_KEY_PASSPHRASE", "HOME",
+            "KGIT_SSH_KEY_PASSPHRASE", "KGIT_KNOWN_HOSTS", "HOME",
         ]
         var environment: [String: String] = [:]
         for name in names {

@@ -28,6 +28,22 @@ enum RemoteURL {
         return (info.startIndex..<at, String(info[..<colon]), String(info[info.index(after: colon)...]))
     }
 
+    /// The port of an `ssh://` (or `ssh+git://`, `git+ssh://`) URL when it names one; nil for the default (22) and
+    /// for scp-like `user@host:path` remotes, which cannot name a port.
+    static func sshPort(_ url: String) -> Int? {
+        guard let scheme = url.firstRange(of: "://"), url[..<scheme.lowerBound].lowercased().contains("ssh") else {
+            return nil
+        }
+        let rest = url[scheme.upperBound...]
+        var authority = rest[..<(rest.firstIndex(of: "/") ?? rest.endIndex)]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            authority = authority[authority.index(after: close)...]  // [v6]:port
+        }
+        guard let colon = authority.lastIndex(of: ":") else { return nil }
+        return Int(authority[authority.index(after: colon)...])
+    }
+
     /// `%XX` escapes decoded as UTF-8; malformed escapes are kept as written.
     private static func percentDecoded(_ text: String) -> String {
         var bytes: [UInt8] = []

@@ -74,7 +74,7 @@ extension Repository {
         let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
         let operation = "fetching \(RemoteURL.redacted(url)) into \(path)"
 
-        let context = FetchContext(credentials: credentials)
+        let context = FetchContext(credentials: credentials, port: RemoteURL.sshPort(url))
         return try withExtendedLifetime(context) {
             var callbacks = git_remote_callbacks()
             git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION))
@@ -85,6 +85,11 @@ extension Repository {
                 return context.provideCredential(
                     out, usernameFromURL: usernameFromURL.map { String(cString: $0) },
                     allowed: allowedTypes)
+            }
+            callbacks.certificate_check = { cert, _, host, payload in
+                guard let cert, let payload else { return GIT_PASSTHROUGH.rawValue }
+                let context = Unmanaged<FetchContext>.fromOpaque(payload).takeUnretainedValue()
+                return context.checkHostKey(cert, host: host.map { String(cString: $0) } ?? "")
             }
             callbacks.update_tips = { name, old, new, payload in
                 guard let name, let payload else { return 0 }
@@ -98,6 +103,10 @@ extension Repository {
             }
 
             let connected = git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nil, nil)
+            if connected < 0, let refusal = context.hostKeyRefusal {
+                throw GitError(
+                    .certificate, operation: operation, reason: refusal, libgit2Code: connected, libgit2Message: nil)
+            }
             if connected < 0 {
                 var error = GitError.fromLibgit2(connected, operation: operation)
                 if ![.authentication, .certificate].contains(error.kind) {
@@ -139,9 +148,34 @@ private final class FetchContext {
     let credentials: Credentials
     var tried: [Credentials.Choice] = []
     var updates: [FetchResult.ReferenceUpdate] = []
+    /// The remote's SSH port when its URL names one.
+    let port: Int?
+    /// Why the SSH host key was refused, when it was.
+    var hostKeyRefusal: String?
 
-    init(credentials: Credentials) {
+    init(credentials: Credentials, port: Int?) {
         self.credentials = credentials
+        self.port = port
+    }
+
+    /// Checks an SSH host key against `credentials.knownHosts`: 0 to go on, `GIT_ECERTIFICATE` to refuse. TLS
+    /// certificates are left to libgit2 (`GIT_PASSTHROUGH`: accepted when the system store verifies them).
+    func checkHostKey(_ cert: UnsafeMutablePointer<git_cert>, host: String) -> Int32 {
+        guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return GIT_PASSTHROUGH.rawValue }
+        let refusal: String
+        let hostkey = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+        if hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey, hostkey.hostkey_len > 0,
+            let key = try? SSHPublicKey(blob: Array(UnsafeRawBufferPointer(start: raw, count: hostkey.hostkey_len)))
+        {
+            guard let message = credentials.hostKeyRefusal(host: host, port: port, key: key) else { return 0 }
+            refusal = message
+        } else {
+            refusal = "the SSH host key of \(KnownHosts.name(host: host, port: port)) cannot be checked: libgit2 "
+                + "did not pass the raw key"
+        }
+        hostKeyRefusal = refusal
+        git_error_set_str(Int32(GIT_ERROR_SSH.rawValue), refusal)
+        return GIT_ECERTIFICATE.rawValue
     }
 
     /// Answers one credentials request: 0 with `out` set, or `GIT_EAUTH` with a message when nothing is left to offer.
@@ -172,6 +206,9 @@ private final class FetchContext {
         case .sshAgent(let user):
             return git_credential_ssh_key_from_agent(out, user)
         case .sshKey(let user, let key):
+            if let text = key.privateKeyText {
+                return git_credential_ssh_key_memory_new(out, user, nil, text, key.passphrase)
+            }
             return git_credential_ssh_key_new(out, user, key.publicKeyPath, key.privateKeyPath, key.passphrase)
         case .userPassword(let user, let password):
             return git_credential_userpass_plaintext_new(out, user, password)

@@ -97,13 +97,13 @@ struct ApplicationCredentialsTests {
         #expect(!status.stdout.contains("right-password-42"), "the password reached the Application's status")
     }
 
-    @Test("an SSH key in the Secret is refused with a clear reason (host keys cannot be checked yet), never printed")
+    @Test("an SSH key in a Secret without known_hosts is refused with a clear reason, never printed")
     func sshKeySecretIsRefused() async throws {
         let server = try await KgitServerProcess.start()
         defer { server.stop() }
         _ = try await ApplicationControllerTests.poll(server, ["get", "crd", "applications.kgit.dev", "-o", "name"]) { !$0.isEmpty }
         let secret = try await server.kubectl(
-            ["create", "secret", "generic", "ssh-creds", "--from-literal=sshPrivateKey=PRIVATE-KEY-MATERIAL-91"])
+            ["create", "secret", "generic", "ssh-creds", "--from-literal=identity=PRIVATE-KEY-MATERIAL-91"])
         #expect(secret.status == 0, "\(secret)")
         let applied = try await server.kubectl(["apply", "-f", "-"], stdin: """
             apiVersion: kgit.dev/v1alpha1
@@ -120,7 +120,7 @@ struct ApplicationCredentialsTests {
         let error = try await ApplicationControllerTests.poll(
             server, ["get", "application", "shop", "-o", "jsonpath={.status.lastError}"]) { !$0.isEmpty }
         #expect(error.contains("spec.secretRef"), "\(error)")
-        #expect(error.contains("sshPrivateKey is not supported"), "\(error)")
+        #expect(error.contains("has an SSH key (identity) but no known_hosts"), "\(error)")
         #expect(!error.contains("PRIVATE-KEY-MATERIAL-91"), "the key was printed")
     }
 }

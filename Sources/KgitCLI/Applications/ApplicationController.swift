@@ -27,6 +27,9 @@ actor ApplicationController {
     var seen: [String: Seen] = [:]
     /// Applications a webhook asked to fetch at the next pass.
     var requested: Set<String> = []
+    /// Each Application's last good revision, per file, so a re-sync validates only the files that changed;
+    /// by `namespace/name`, dropped with the Application.
+    var desiredStates: [String: (source: String, cache: DesiredStateCache)] = [:]
 
     struct Seen {
         var generation: String
@@ -115,6 +118,7 @@ actor ApplicationController {
     func process(_ key: String, cache: ObjectCache, queue: WorkQueue) async {
         guard let object = cache.get(key), let application = Application(object) else {
             seen[key] = nil
+            desiredStates[key] = nil
             requested.remove(key)
             queue.forget(key)
             return
@@ -209,8 +213,15 @@ actor ApplicationController {
         let loaded: LoadedRevision
         do {
             let options = try GitOpsOptions.parse(arguments)
+            let sourceKey = arguments.joined(separator: " ")
+            if desiredStates[application.key]?.source != sourceKey {
+                desiredStates[application.key] = try? (
+                    sourceKey, DesiredStateCache(options: DesiredStateOptions(defaultNamespace: application.namespace))
+                )
+            }
             loaded = try await options.load(
-                defaultNamespace: application.namespace, signers: signers, credentials: credentials)
+                defaultNamespace: application.namespace, signers: signers, credentials: credentials,
+                desired: desiredStates[application.key]?.cache)
         } catch LoadFailure.refused(let message) {
             // Nothing from an unverified commit is read or applied: the cluster keeps the last verified state.
             status["lastError"] = .string("refused, nothing was applied: \(message)")
@@ -320,9 +331,11 @@ actor ApplicationController {
         }
     }
 
-    /// The git credentials in Secret `name` of the Application's namespace: `username` with `password` or
-    /// `token` for HTTPS. Only their presence is ever reported, never their values. `sshPrivateKey` is refused
-    /// for now: libgit2 1.5 does not check SSH host keys, and a key is not offered to an unverified host.
+    /// The git credentials in Secret `name` of the Application's namespace, under the keys Argo CD and Flux use:
+    /// `username` with `password` or `token` for HTTPS; `identity` (or `ssh-privatekey`, `sshPrivateKey`) with
+    /// `known_hosts` (or `knownHosts`) for SSH, and an optional `passphrase`. An SSH key without `known_hosts` is
+    /// refused: a key is only offered to a host whose key is listed. Only the keys' presence is ever reported,
+    /// never their values.
     func credentials(secret name: String, of application: Application) async throws -> Credentials {
         let secret = try await client.get(ObjectReference(
             apiVersion: "v1", kind: "Secret", namespace: application.namespace, name: name))
@@ -331,16 +344,36 @@ actor ApplicationController {
             let text = String(decoding: data, as: UTF8.self)
             return text.isEmpty ? nil : text
         }
-        if value("sshPrivateKey") != nil {
-            throw ApplicationError(message: """
-                Secret \(application.namespace)/\(name): sshPrivateKey is not supported yet (kgit cannot check the \
-                server's host key against knownHosts with libgit2 1.5); use an https URL with username and password or token
-                """)
+        let place = "Secret \(application.namespace)/\(name)"
+        if let (keyName, key) = ["identity", "ssh-privatekey", "sshPrivateKey"].lazy
+            .compactMap({ key in value(key).map { (key, $0) } }).first
+        {
+            guard let (hostsName, hosts) = ["known_hosts", "knownHosts"].lazy
+                .compactMap({ key in value(key).map { (key, $0) } }).first
+            else {
+                throw ApplicationError(message: """
+                    \(place) has an SSH key (\(keyName)) but no known_hosts: kgit offers a key only to a host whose \
+                    key is listed; add the host's key (ssh-keyscan HOST, checked against its published fingerprint) \
+                    under known_hosts
+                    """)
+            }
+            var credentials = Credentials(
+                username: value("username"),
+                sshKeys: [.init(name: "\(place) key \(keyName)", privateKey: key, passphrase: value("passphrase"))])
+            credentials.trustHosts(in: hosts, source: "\(place) key \(hostsName)")
+            if let error = credentials.knownHostsError {
+                throw ApplicationError(message: "\(error)")
+            }
+            return credentials
         }
         guard let password = value("password") ?? value("token") else {
-            throw ApplicationError(message: "Secret \(application.namespace)/\(name) has neither password nor token")
+            throw ApplicationError(message: "\(place) has neither password nor token, nor an SSH identity")
         }
-        return Credentials(username: value("username") ?? "kgit", password: password)
+        var credentials = Credentials(username: value("username") ?? "kgit", password: password)
+        if let hosts = value("known_hosts") ?? value("knownHosts") {
+            credentials.trustHosts(in: hosts, source: "\(place) key known_hosts")
+        }
+        return credentials
     }
 
     /// The allowed signers `spec.verify` names: inline (`allowedSigners`) or in a Secret of the Application's

@@ -43,6 +43,27 @@ struct GitOpsOptions: ParsableArguments {
         valueName: "file"))
     var allowedSigners: String?
 
+    @Option(help: ArgumentHelp(
+        "For ssh:// sources: the known_hosts file listing the server's host key (default: $KGIT_KNOWN_HOSTS, then ~/.ssh/known_hosts); an unlisted or changed host key is refused.",
+        valueName: "file"))
+    var knownHosts: String?
+
+    /// The credentials of the environment, with `--known-hosts FILE` as the trusted SSH host keys when given.
+    func environmentCredentials() -> Credentials {
+        var credentials = Credentials.fromProcessEnvironment()
+        if let knownHosts {
+            credentials.knownHosts = nil
+            credentials.knownHostsError = nil
+            if let text = Credentials.readText(knownHosts) {
+                credentials.trustHosts(in: text, source: knownHosts)
+            } else {
+                credentials.knownHostsError = KnownHostsError(
+                    source: knownHosts, line: 0, reason: "--known-hosts: the file cannot be read")
+            }
+        }
+        return credentials
+    }
+
     /// The signature policy of `--verify-signatures --allowed-signers FILE`: nil when signatures are not checked.
     func signaturePolicy() throws -> AllowedSigners? {
         switch (verifySignatures, allowedSigners) {
@@ -145,9 +166,11 @@ extension GitOpsOptions {
     /// validates the whole revision. With a signature policy (`signers`, else `--verify-signatures`), the commit
     /// must be signed by an allowed key before anything is read from it.
     /// `credentials` replaces what the environment offers the remote (an Application's `spec.secretRef`).
+    /// `desired` (a re-sync loop's cache for this source) re-validates only the files changed since its last good
+    /// load; the whole revision is still validated before anything is applied.
     func load(
         revision: String? = nil, defaultNamespace: String, fetch: Bool = true, signers: AllowedSigners? = nil,
-        credentials: Credentials? = nil
+        credentials: Credentials? = nil, desired: DesiredStateCache? = nil
     ) async throws -> LoadedRevision {
         let (url, directory, _) = try location()
         let cache = cacheDirectory
@@ -158,7 +181,7 @@ extension GitOpsOptions {
             snapshot = try await onThread {
                 try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
                 let git = try Libgit2Source(
-                    url: url, cacheDirectory: cache, credentials: credentials ?? .fromProcessEnvironment())
+                    url: url, cacheDirectory: cache, credentials: credentials ?? environmentCredentials())
                 let source = try ManifestSource(git: git, revision: revision, directory: directory)
                 if let policy {
                     if fetch { try git.fetch() }
@@ -210,13 +233,13 @@ extension GitOpsOptions {
                     return state
                 }
             } else {
-                result = DesiredState.load(base, revision: commit, options: options)
+                result = Self.validate(base, revision: commit, options: options, desired: desired)
             }
         } else {
             if let env {
                 throw LoadFailure.invalid("--env \(env): there is no kgit.kgl in \(directory.isEmpty ? "the repository root" : directory) at \(commit.prefix(12))\n")
             }
-            result = DesiredState.load(yamlFiles, revision: commit, options: options)
+            result = Self.validate(yamlFiles, revision: commit, options: options, desired: desired)
         }
         switch result {
         case .success(let state):
@@ -226,6 +249,18 @@ extension GitOpsOptions {
             let report = ValidationReport(fileDiagnostics: error.diagnostics)
             throw LoadFailure.invalid(OutputFormat.text.render(report, sources: SourceLines(files)))
         }
+    }
+}
+
+extension GitOpsOptions {
+    /// `DesiredState.load`, through `desired` when it was made with the same options.
+    static func validate(
+        _ files: [SourceFile], revision: String, options: DesiredStateOptions, desired: DesiredStateCache?
+    ) -> Result<DesiredState, DesiredStateError> {
+        guard let desired, desired.options.defaultNamespace == options.defaultNamespace else {
+            return DesiredState.load(files, revision: revision, options: options)
+        }
+        return desired.load(files, revision: revision).map(\.state)
     }
 }
 

@@ -120,7 +120,7 @@ public struct DesiredState: Sendable {
 }
 
 /// The state of one load: objects so far, where each identity was first declared, problems.
-private struct Loader {
+struct Loader {
     let options: DesiredStateOptions
     let catalog: KubernetesCatalog?
     var pending: [(String, [Document])] = []
