@@ -168,12 +168,22 @@ enum ConcurrentMap {
     }
 
     /// Result slots written by distinct iterations at distinct indices, then read once all are done.
+    ///
+    /// The slots are one buffer allocated up front, never an `Array` mutated from several threads: an array's
+    /// `withUnsafeMutableBufferPointer` is a mutating access of the whole array (the standard library may move
+    /// the buffer out for the duration), so concurrent calls on one array corrupted the heap.
     private final class Slots<R>: @unchecked Sendable {
-        private var storage: [R?]
-        init(count: Int) { storage = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ value: R) {
-            storage.withUnsafeMutableBufferPointer { $0[index] = value }
+        /// Invariant: `count` elements, each initialized to nil at creation; `set` touches only its own index.
+        private let storage: UnsafeMutableBufferPointer<R?>
+        init(count: Int) {
+            storage = .allocate(capacity: count)
+            storage.initialize(repeating: nil)
         }
+        deinit {
+            storage.deinitialize()
+            storage.deallocate()
+        }
+        func set(_ index: Int, _ value: R) { storage[index] = value }
         func values() -> [R] { storage.compactMap { $0 } }
     }
 }
