@@ -277,8 +277,9 @@ public final class ControllerManager: Sendable {
                 _, _ in try CloudNodeController.reconcile(nodes: nodes.cache.list(), pool: cloud.nodePool)
             }
             nodes.addHandler { event in
-                if case .updated(let old, let new) = event, old["status"]?["addresses"] == new["status"]?["addresses"],
-                   old["spec"] == new["spec"] { return }
+                if case .updated(let old, let new) = event, !CloudNodeController.isRelevantUpdate(old: old, new: new) {
+                    return
+                }
                 cloudNode.queue.add("nodes")
             }
             controllers.append(cloudNode)

@@ -98,6 +98,15 @@ public enum CloudNodeController {
     /// The taint kubelets started with `--cloud-provider=external` carry until the provider initializes them.
     public static let uninitializedTaint = "node.cloudprovider.kubernetes.io/uninitialized"
 
+    /// Whether a node's change from `old` to `new` can change what `reconcile` decides: its addresses, or an
+    /// uninitialized taint still to remove. Heartbeats, conditions and the node lifecycle's taints cannot; with
+    /// thousands of nodes, reconciling the whole fleet on each of those kept a core busy.
+    public static func isRelevantUpdate(old: JSONValue, new: JSONValue) -> Bool {
+        if old.value(at: ["status", "addresses"]) != new.value(at: ["status", "addresses"]) { return true }
+        let taints = new.value(at: ["spec", "taints"])?.arrayValue ?? []
+        return taints.contains { $0["key"]?.stringValue == uninitializedTaint }
+    }
+
     /// Decides the writes for `nodes`, handing out InternalIPs from `pool` to nodes that have none.
     public static func reconcile(nodes: [JSONValue], pool: AddressPool) throws(ObjectDecodingError) -> [ControllerAction] {
         func internalIP(_ node: JSONValue) -> String? {

@@ -114,4 +114,32 @@ struct LoadBalancerControllerTests {
         let specPatch = actions.patches.first { !$0.2 }
         #expect(specPatch?.1.value(at: ["spec", "taints"]) == .null)
     }
+
+    @Test("only a change of addresses or a remaining uninitialized taint wakes the node controller, not heartbeats or lifecycle taints",
+          arguments: [
+            ("a heartbeat: new condition times", false),
+            ("the node lifecycle adds the unreachable taint", false),
+            ("cordoned", false),
+            ("addresses changed", true),
+            ("the uninitialized taint is still there", true),
+          ])
+    func relevantNodeUpdates(_ change: String, _ relevant: Bool) {
+        let old: JSONValue = ["apiVersion": "v1", "kind": "Node", "metadata": ["name": "a"],
+                              "status": ["addresses": [["type": "InternalIP", "address": "10.0.0.1"]],
+                                         "conditions": [["type": "Ready", "status": "True", "lastHeartbeatTime": "t1"]]]]
+        var new = old
+        switch change {
+        case "a heartbeat: new condition times":
+            new.setValue([["type": "Ready", "status": "True", "lastHeartbeatTime": "t2"]], at: ["status", "conditions"])
+        case "the node lifecycle adds the unreachable taint":
+            new.setValue([["key": "node.kubernetes.io/unreachable", "effect": "NoExecute"]], at: ["spec", "taints"])
+        case "cordoned":
+            new.setValue(true, at: ["spec", "unschedulable"])
+        case "addresses changed":
+            new.setValue([["type": "InternalIP", "address": "10.0.0.9"]], at: ["status", "addresses"])
+        default:
+            new.setValue([["key": .string(CloudNodeController.uninitializedTaint), "effect": "NoSchedule"]], at: ["spec", "taints"])
+        }
+        #expect(CloudNodeController.isRelevantUpdate(old: old, new: new) == relevant, "\(change)")
+    }
 }
