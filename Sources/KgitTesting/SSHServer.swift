@@ -44,7 +44,7 @@ public final class SSHServer: @unchecked Sendable {
 
         var lastError = "sshd did not start"
         for _ in 0..<5 {
-            let port = try Self.freePort()
+            let port = Int(try GitDaemon.freePort())
             let config = """
                 Port \(port)
                 ListenAddress 127.0.0.1
@@ -110,21 +110,5 @@ public final class SSHServer: @unchecked Sendable {
     private static func touch(_ path: String) -> String {
         FileManager.default.createFile(atPath: path, contents: nil)
         return path
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard fd >= 0, ok else { throw DidNotStart(description: "no free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
