@@ -7,14 +7,8 @@ import Testing
 @Suite("kgit agent and simulated nodes in kgit up", .timeLimit(.minutes(4)),
        .enabled(if: KgitServerProcess.hasKubectl, "kubectl is not installed"))
 struct AgentCommandTests {
-    /// Polls kubectl until `accept` is satisfied with its standard output (the time limit bounds the wait).
-    func lines(_ output: String) -> [String] {
-        output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
-    }
-
-    /// A Deployment whose pods are bound to `node` by their template (no scheduler needed), tolerating the
-    /// unreachable taint for `toleration` seconds.
-    /// A Deployment whose pods are pinned to `node`, or left to the scheduler when `node` is nil.
+    /// A Deployment whose pods are bound to `node` by their template (no scheduler needed), or left to the
+    /// scheduler when `node` is nil, tolerating the unreachable taint for `toleration` seconds.
     func deployment(_ name: String, replicas: Int, node: String?, toleration: Int = 300) -> String {
         """
         apiVersion: apps/v1
@@ -42,10 +36,10 @@ struct AgentCommandTests {
         let applied = try await cluster.kubectl(["apply", "-f", "-"], stdin: deployment("web", replicas: 3, node: "kgit-node-2"))
         #expect(applied.status == 0, "\(applied)")
         let running = try await eventually(cluster, Self.phases) { out in
-            let rows = lines(out)
+            let rows = sortedLines(out)
             return rows.count == 3 && rows.allSatisfy { $0.contains(" Running 10.128.1.") }
         }
-        #expect(lines(running).count == 3)
+        #expect(sortedLines(running).count == 3)
 
         let job = try await cluster.kubectl(["apply", "-f", "-"], stdin: """
             apiVersion: batch/v1
@@ -61,11 +55,11 @@ struct AgentCommandTests {
         #expect(job.status == 0, "\(job)")
         _ = try await eventually(cluster, ["get", "job", "once", "-o", "jsonpath={.status.succeeded}"]) { $0 == "1" }
 
-        let victim = lines(running)[0].split(separator: " ")[0]
+        let victim = sortedLines(running)[0].split(separator: " ")[0]
         let deleted = try await cluster.kubectl(["delete", "pod", String(victim)])
         #expect(deleted.status == 0, "\(deleted)")
         let after = try await eventually(cluster, Self.phases) { out in
-            let rows = lines(out).filter { !$0.contains("once-") }
+            let rows = sortedLines(out).filter { !$0.contains("once-") }
             return rows.count == 3 && rows.allSatisfy { $0.contains(" Running ") } && !out.contains(String(victim))
         }
         #expect(!after.contains(String(victim)))
@@ -88,11 +82,11 @@ struct AgentCommandTests {
               selector: {matchLabels: {app: web}}
             """)
         let first = try await eventually(cluster, Self.phases) { out in
-            lines(out).count == 2 && lines(out).allSatisfy { $0.contains(" Running ") }
+            sortedLines(out).count == 2 && sortedLines(out).allSatisfy { $0.contains(" Running ") }
         }
         _ = try await eventually(cluster, ["get", "pdb", "web", "-o", "jsonpath={.status.currentHealthy}"]) { $0 == "2" }
         let nodesOf = ["get", "pods", "-o", "jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName} {.status.phase}{\"\\n\"}{end}"]
-        #expect(lines(try await cluster.kubectl(nodesOf).stdout).allSatisfy { $0.contains(" kgit-node-1 ") })
+        #expect(sortedLines(try await cluster.kubectl(nodesOf).stdout).allSatisfy { $0.contains(" kgit-node-1 ") })
         #expect(try await cluster.kubectl(["uncordon", "kgit-node-2"]).status == 0)
 
         let cordoned = try await cluster.kubectl(["cordon", "kgit-node-1"])
@@ -104,7 +98,7 @@ struct AgentCommandTests {
         let refused = try await cluster.kubectl(["drain", "kgit-node-1", "--ignore-daemonsets", "--timeout=6s"])
         #expect(refused.status != 0)
         #expect((refused.stdout + refused.stderr).contains("Cannot evict pod as it would violate the pod's disruption budget."))
-        #expect(lines(try await cluster.kubectl(Self.phases).stdout) == lines(first))
+        #expect(sortedLines(try await cluster.kubectl(Self.phases).stdout) == sortedLines(first))
 
         let relaxed = try await cluster.kubectl(["patch", "pdb", "web", "--type", "merge", "-p", "{\"spec\":{\"minAvailable\":1}}"])
         #expect(relaxed.status == 0, "\(relaxed)")
@@ -112,14 +106,14 @@ struct AgentCommandTests {
         #expect(drained.status == 0, "\(drained)")
         #expect(drained.stdout.contains("evicted"))
         #expect(drained.stdout.contains("drained"))
-        for name in lines(first).map({ String($0.split(separator: " ")[0]) }) {
+        for name in sortedLines(first).map({ String($0.split(separator: " ")[0]) }) {
             #expect(!(try await cluster.kubectl(Self.phases).stdout.contains(name)))
         }
         // The replacements run on the node that is left.
         let moved = try await eventually(cluster, nodesOf) { out in
-            lines(out).count == 2 && lines(out).allSatisfy { $0.hasSuffix(" kgit-node-2 Running") }
+            sortedLines(out).count == 2 && sortedLines(out).allSatisfy { $0.hasSuffix(" kgit-node-2 Running") }
         }
-        #expect(lines(moved).count == 2)
+        #expect(sortedLines(moved).count == 2)
         let uncordoned = try await cluster.kubectl(["uncordon", "kgit-node-1"])
         #expect(uncordoned.status == 0, "\(uncordoned)")
     }
@@ -145,7 +139,7 @@ struct AgentCommandTests {
         _ = try await cluster.kubectl(["apply", "-f", "-"], stdin: deployment("web", replicas: 2, node: nil, toleration: 1))
         let placed = ["get", "pods", "-o", "jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName} {.status.phase} {.metadata.deletionTimestamp}{\"\\n\"}{end}"]
         let before = try await eventually(cluster, placed) { out in
-            lines(out).count == 2 && lines(out).allSatisfy { $0.contains(" lost-1 Running") }
+            sortedLines(out).count == 2 && sortedLines(out).allSatisfy { $0.contains(" lost-1 Running") }
         }
         #expect(try await cluster.kubectl(["uncordon", "kgit-node-1"]).status == 0)
         let lease = try await cluster.kubectl(["get", "lease", "lost-1", "-n", "kube-node-lease", "-o", "jsonpath={.spec.holderIdentity}"])
@@ -159,15 +153,15 @@ struct AgentCommandTests {
         #expect(taints.contains("node.kubernetes.io/unreachable"))
         // As upstream: the evicted pods stay Terminating (nobody on lost-1 confirms), and two new pods run on
         // the node that is left.
-        let oldNames = lines(before).map { String($0.split(separator: " ")[0]) }
+        let oldNames = sortedLines(before).map { String($0.split(separator: " ")[0]) }
         let after = try await eventually(cluster, placed) { out in
-            let rows = lines(out).map { $0.split(separator: " ").map(String.init) }
+            let rows = sortedLines(out).map { $0.split(separator: " ").map(String.init) }
             let live = rows.filter { $0.count == 3 }
             let terminating = rows.filter { $0.count == 4 }.map { $0[0] }
             return live.count == 2 && live.allSatisfy { $0[1] == "kgit-node-1" && $0[2] == "Running" && !oldNames.contains($0[0]) }
                 && oldNames.allSatisfy { name in terminating.contains(name) || !rows.contains { $0[0] == name } }
         }
-        #expect(lines(after).count >= 2)
+        #expect(sortedLines(after).count >= 2)
         let events = try await cluster.kubectl(["get", "events", "-A", "-o", "jsonpath={.items[*].reason}"])
         #expect(events.stdout.contains("NodeNotReady"))
         #expect(events.stdout.contains("TaintManagerEviction"))

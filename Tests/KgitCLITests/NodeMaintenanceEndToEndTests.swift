@@ -8,10 +8,6 @@ import Testing
        .enabled(if: KgitServerProcess.hasKubectl || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1",
                 "kubectl is not installed"))
 struct NodeMaintenanceEndToEndTests {
-    func lines(_ output: String) -> [String] {
-        output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
-    }
-
     /// `NAME NODE PHASE DELETING` per pod with `label`.
     func placements(_ label: String) -> [String] {
         ["get", "pods", "-l", label, "-o",
@@ -22,7 +18,7 @@ struct NodeMaintenanceEndToEndTests {
     func drainKeepsDaemonSetPod() async throws {
         let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "2", "--startup-delay", "200ms"])
         defer { cluster.stop() }
-        _ = try await eventually(cluster, ["get", "nodes", "-o", "name"]) { lines($0).count == 2 }
+        _ = try await eventually(cluster, ["get", "nodes", "-o", "name"]) { sortedLines($0).count == 2 }
         let daemonSet = try await cluster.kubectl(["apply", "-f", "-"], stdin: """
             apiVersion: apps/v1
             kind: DaemonSet
@@ -35,7 +31,7 @@ struct NodeMaintenanceEndToEndTests {
             """)
         #expect(daemonSet.status == 0, "\(daemonSet)")
         let daemons = try await eventually(cluster, placements("app=logs")) { out in
-            let rows = lines(out)
+            let rows = sortedLines(out)
             return rows.count == 2 && rows.allSatisfy { $0.contains(" Running") }
         }
         // Every Deployment pod lands on kgit-node-1 while kgit-node-2 is cordoned.
@@ -53,11 +49,11 @@ struct NodeMaintenanceEndToEndTests {
             """)
         #expect(deployment.status == 0, "\(deployment)")
         let web = try await eventually(cluster, placements("app=web")) { out in
-            let rows = lines(out)
+            let rows = sortedLines(out)
             return rows.count == 2 && rows.allSatisfy { $0.hasSuffix(" kgit-node-1 Running ") }
         }
         #expect(try await cluster.kubectl(["uncordon", "kgit-node-2"]).status == 0)
-        let onFirst = lines(daemons).filter { $0.contains(" kgit-node-1 ") }
+        let onFirst = sortedLines(daemons).filter { $0.contains(" kgit-node-1 ") }
         #expect(onFirst.count == 1, "one DaemonSet pod per node: \(daemons)")
         let daemonPod = onFirst.first.map { String($0.split(separator: " ")[0]) } ?? ""
 
@@ -70,7 +66,7 @@ struct NodeMaintenanceEndToEndTests {
         #expect(drained.status == 0, "\(drained)")
         let output = drained.stdout + drained.stderr
         #expect(output.contains("Warning: ignoring DaemonSet-managed Pods: default/\(daemonPod)"), "\(drained)")
-        for row in lines(web) {
+        for row in sortedLines(web) {
             let name = String(row.split(separator: " ")[0])
             #expect(output.contains("pod/\(name) evicted"), "\(drained)")
         }
@@ -79,12 +75,12 @@ struct NodeMaintenanceEndToEndTests {
 
         // The Deployment's replacements run on kgit-node-2; the DaemonSet pod is untouched on kgit-node-1.
         let moved = try await eventually(cluster, placements("app=web")) { out in
-            let rows = lines(out)
+            let rows = sortedLines(out)
             return rows.count == 2 && rows.allSatisfy { $0.hasSuffix(" kgit-node-2 Running ") }
         }
-        #expect(Set(lines(moved).map { $0.split(separator: " ")[0] }).isDisjoint(with: lines(web).map { $0.split(separator: " ")[0] }))
+        #expect(Set(sortedLines(moved).map { $0.split(separator: " ")[0] }).isDisjoint(with: sortedLines(web).map { $0.split(separator: " ")[0] }))
         let kept = try await cluster.kubectl(placements("app=logs"))
-        #expect(lines(kept.stdout).contains("\(daemonPod) kgit-node-1 Running "), "\(kept)")
+        #expect(sortedLines(kept.stdout).contains("\(daemonPod) kgit-node-1 Running "), "\(kept)")
         #expect(try await cluster.kubectl(["uncordon", "kgit-node-1"]).status == 0)
     }
 
@@ -104,8 +100,8 @@ struct NodeMaintenanceEndToEndTests {
             """)
         #expect(job.status == 0, "\(job)")
         _ = try await eventually(cluster, ["get", "job", "once", "-o", "jsonpath={.status.succeeded}"]) { $0 == "1" }
-        let table = try await eventually(cluster, ["get", "pods", "-l", "job-name=once", "--no-headers"]) { !lines($0).isEmpty }
-        let columns = lines(table).first?.split(separator: " ", omittingEmptySubsequences: true).map(String.init) ?? []
+        let table = try await eventually(cluster, ["get", "pods", "-l", "job-name=once", "--no-headers"]) { !sortedLines($0).isEmpty }
+        let columns = sortedLines(table).first?.split(separator: " ", omittingEmptySubsequences: true).map(String.init) ?? []
         // NAME READY STATUS RESTARTS AGE
         #expect(columns.count == 5, "\(table)")
         #expect(columns.dropFirst().first == "0/1", "\(table)")

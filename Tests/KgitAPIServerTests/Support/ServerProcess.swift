@@ -87,12 +87,7 @@ final class ServerProcess: @unchecked Sendable {
     var serverLog: String { stderrBuffer.text }
 
     /// The result of a command.
-    struct Result: CustomStringConvertible, Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var description: String { "status \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
-    }
+    typealias Result = Subprocess.Result
 
     /// Runs `kubectl --kubeconfig DIR/kubeconfig ARGS` with a private discovery cache.
     @discardableResult
@@ -145,12 +140,11 @@ final class ServerProcess: @unchecked Sendable {
     /// Runs a command to completion without blocking the caller's thread.
     static func run(_ executable: String, _ arguments: [String], stdin: String? = nil,
                     environment: [String: String] = [:]) async throws -> Result {
-        try await offPool { try runBlocking(executable, arguments, stdin: stdin, environment: environment) }
+        try await Subprocess.run(executable, arguments, stdin: stdin, environment: environment)
     }
 
     static func runBlocking(_ executable: String, _ arguments: [String], stdin: String? = nil,
                             environment: [String: String] = [:]) throws -> Result {
-        let result = try Subprocess.runBlocking(executable, arguments, stdin: stdin, environment: environment)
-        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
+        try Subprocess.runBlocking(executable, arguments, stdin: stdin, environment: environment)
     }
 }

@@ -9,3 +9,8 @@ func eventually(_ cluster: KgitServerProcess, _ arguments: [String], _ accept: (
         try await Task.sleep(for: .milliseconds(250))
     }
 }
+
+/// The non-empty lines of kubectl's output, sorted, so rows can be compared whatever order they came in.
+func sortedLines(_ output: String) -> [String] {
+    output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
+}
