@@ -6,9 +6,8 @@ import NIOSSL
 import X509
 
 /// The HTTPS transport: accepts TLS connections, establishes the client-certificate identity,
-/// assembles HTTP/1.1 requests (with a body size limit) and writes ``APIResponse``s: whole bodies with a
-/// Content-Length, written in slices (``bodySliceBytes``) so a large list is encrypted and sent piece by
-/// piece, and chunked bodies for watches.
+/// assembles HTTP/1.1 requests (with a body size limit) and writes ``APIResponse``s, streaming
+/// chunked bodies for watches.
 ///
 /// ```
 /// TCP -> NIOSSLServerHandler -> HTTP/1.1 codec + pipelining -> NIOAsyncChannel
@@ -131,7 +130,7 @@ final class HTTPServer: Sendable {
             if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
             try await outbound.write(.head(HTTPResponseHead(version: request.version, status: status, headers: headers)))
             if !bytes.isEmpty && request.method != .HEAD {
-                try await HTTPServer.writeBody(bytes, to: outbound, allocator: channel.allocator)
+                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
             }
             try await outbound.write(.end(nil))
             return keepAlive
@@ -156,27 +155,6 @@ final class HTTPServer: Sendable {
             }
             try await outbound.write(.end(nil))
             return keepAlive
-        }
-    }
-
-    /// How many body bytes go into one write. NIOSSL encrypts everything written before a flush and only
-    /// then hands the records to the socket, so a large body written at once is encrypted whole before
-    /// its first byte leaves; in slices, encrypting, sending and the client's reading overlap, and each
-    /// slice's buffer is small enough to be reused from the allocator instead of faulted in fresh.
-    static let bodySliceBytes = 256 << 10
-
-    /// Writes `bytes` as body parts of at most ``bodySliceBytes`` each (each write waits while the
-    /// channel is not writable, so a slow client holds back the rest instead of piling it up in memory).
-    static func writeBody(_ bytes: [UInt8], to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
-                          allocator: ByteBufferAllocator) async throws
-    {
-        var start = 0
-        while start < bytes.count {
-            let end = min(start + bodySliceBytes, bytes.count)
-            var buffer = allocator.buffer(capacity: end - start)
-            buffer.writeBytes(bytes[start..<end])
-            try await outbound.write(.body(.byteBuffer(buffer)))
-            start = end
         }
     }
 
