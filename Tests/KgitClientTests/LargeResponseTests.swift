@@ -4,9 +4,9 @@ import KgitClient
 import KgitTesting
 import Testing
 
-/// Lists far larger than one of the server's body writes (it writes large bodies in slices so that TLS
-/// encryption, sending and the client's reading overlap) arrive whole, with a Content-Length that
-/// matches, through the client's transport and through real kubectl.
+/// Lists far larger than a TLS record, the socket buffers and the client's reads arrive whole, with a
+/// Content-Length that matches (the client reserves it up front), through the client's transport and
+/// through real kubectl.
 @Suite("Large list responses over HTTPS", .serialized, .timeLimit(.minutes(3)))
 struct LargeResponseTests {
     /// ConfigMaps whose data makes each object about `size` bytes, with a per-object marker at both
