@@ -72,12 +72,17 @@ public final class ControllerManager: Sendable {
         let cronJobs = factory.informer(apiVersion: "batch/v1", kind: "CronJob")
         var controllers: [Controller] = []
 
-        // ReplicaSet: its pods are the namespace's pods (adoption needs the orphans too).
+        // ReplicaSet: the pods it owns and the namespace's orphans (adoption candidates), from indexes: with
+        // 50,000 pods in a namespace, decoding all of them on every reconcile made filling it quadratic. Pods
+        // another controller owns are not its business, as in the reconciler.
+        pods.cache.addIndexer(orphanIndex, orphansByNamespace)
         let replicaSet = Controller(name: "replicaset", component: ReplicaSetController.component, writer: writer, log: log) {
             key, now in
             guard let rs = replicaSets.cache.get(key) else { return [] }
             let namespace = rs["metadata"]?["namespace"]?.stringValue ?? ""
-            return try ReplicaSetController.reconcile(rs, pods: pods.lister.list(namespace: namespace), now: now)
+            let owned = pods.cache.byIndex(Indexers.ownerUID, rs["metadata"]?["uid"]?.stringValue ?? "")
+            return try ReplicaSetController.reconcile(
+                rs, pods: unionByKey(owned, pods.cache.byIndex(orphanIndex, namespace)), now: now)
         }
         replicaSets.addHandler { replicaSet.queue.add(cacheKey(of: $0.object)) }
         pods.addHandler { event in
@@ -85,14 +90,22 @@ public final class ControllerManager: Sendable {
         }
         controllers.append(replicaSet)
 
-        // Deployment: its ReplicaSets and pods, from the namespace.
+        // Deployment: the namespace's ReplicaSets, and the pods of those it controls or may adopt (it looks at
+        // pods only through their ReplicaSets).
         let deployment = Controller(name: "deployment", component: DeploymentController.component, writer: writer, log: log) {
             key, now in
             guard let d = deployments.cache.get(key) else { return [] }
             let namespace = d["metadata"]?["namespace"]?.stringValue ?? ""
-            return try DeploymentController.reconcile(
-                d, replicaSets: replicaSets.lister.list(namespace: namespace),
-                pods: pods.lister.list(namespace: namespace), now: now)
+            let uid = d["metadata"]?["uid"]?.stringValue ?? ""
+            let sets = replicaSets.lister.list(namespace: namespace)
+            var setPods: [JSONValue] = []
+            for set in sets {
+                let controller = (set["metadata"]?["ownerReferences"]?.arrayValue ?? [])
+                    .first { $0["controller"]?.boolValue == true }?["uid"]?.stringValue
+                guard controller == nil || controller == uid, let setUID = set["metadata"]?["uid"]?.stringValue else { continue }
+                setPods += pods.cache.byIndex(Indexers.ownerUID, setUID)
+            }
+            return try DeploymentController.reconcile(d, replicaSets: sets, pods: setPods, now: now)
         }
         deployments.addHandler { deployment.queue.add(cacheKey(of: $0.object)) }
         replicaSets.addHandler { event in
@@ -111,9 +124,10 @@ public final class ControllerManager: Sendable {
         let endpointsController = Controller(name: "endpoints", component: EndpointsController.component, writer: writer, log: log) {
             key, _ in
             let (namespace, name) = splitKey(key)
+            let service = services.cache.get(key)
             return try EndpointsController.reconcile(
-                namespace: namespace, name: name, service: services.cache.get(key),
-                pods: pods.lister.list(namespace: namespace), endpoints: endpoints.cache.get(key))
+                namespace: namespace, name: name, service: service,
+                pods: hasSelector(service) ? pods.lister.list(namespace: namespace) : [], endpoints: endpoints.cache.get(key))
         }
         services.addHandler { endpointsController.queue.add(cacheKey(of: $0.object)) }
         endpoints.addHandler { endpointsController.queue.add(cacheKey(of: $0.object)) }
@@ -136,7 +150,7 @@ public final class ControllerManager: Sendable {
                     $0["metadata"]?["namespace"]?.stringValue == namespace
                 }
                 return try EndpointSliceController.reconcile(
-                    service: service, pods: pods.lister.list(namespace: namespace), slices: owned)
+                    service: service, pods: hasSelector(service) ? pods.lister.list(namespace: namespace) : [], slices: owned)
             }
             services.addHandler { sliceController.queue.add(cacheKey(of: $0.object)) }
             slices.addHandler { event in
@@ -220,9 +234,16 @@ public final class ControllerManager: Sendable {
             name: "nodelifecycle", component: NodeLifecycleController.component, writer: writer, log: log
         ) { [lifecycleConfiguration] key, now in
             guard let node = nodes.cache.get(key) else { return [] }
-            return try NodeLifecycleController.reconcile(
-                node: node, lease: leases.cache.get(cacheKey(namespace: NodeLifecycleController.leaseNamespace, name: key)),
+            let lease = leases.cache.get(cacheKey(namespace: NodeLifecycleController.leaseNamespace, name: key))
+            let actions = try NodeLifecycleController.reconcile(
+                node: node, lease: lease,
                 pods: pods.cache.byIndex(Indexers.nodeName, key), now: now, configuration: lifecycleConfiguration)
+            if actions.contains(where: { if case .event(let e) = $0 { e.reason == "NodeNotReady" } else { false } }) {
+                // Why, for whoever reads the log: the heartbeats this controller saw.
+                let renew = lease?["spec"]?["renewTime"]?.stringValue ?? "none"
+                log("nodelifecycle: node \(key) NotReady at \(RFC3339.format(now)): Lease renewTime \(renew) (Lease informer at resourceVersion \(leases.resourceVersion))")
+            }
+            return actions
         }
         nodes.addHandler { nodeLifecycle.queue.add(cacheKey(of: $0.object)) }
         leases.addHandler { event in
@@ -356,6 +377,29 @@ func ownerKeys(_ event: InformerEvent, kind: String, orAll all: Informer?) -> [S
         for candidate in all.lister.list(namespace: namespace) { keys.insert(cacheKey(of: candidate)) }
     }
     return keys.sorted()
+}
+
+/// Whether a Service selects pods (one without a selector, such as `default/kubernetes`, ignores them, so its
+/// reconcile need not be handed every pod of the namespace on each pod change).
+func hasSelector(_ service: JSONValue?) -> Bool {
+    service?["spec"]?["selector"]?.objectValue != nil
+}
+
+/// The pod index of orphans: pods without a controlling owner, filed under their namespace.
+let orphanIndex = "orphansByNamespace"
+
+/// Files an object without a controller owner reference under its namespace.
+let orphansByNamespace: IndexFunction = { object in
+    let refs = object["metadata"]?["ownerReferences"]?.arrayValue ?? []
+    if refs.contains(where: { $0["controller"]?.boolValue == true }) { return [] }
+    return [object["metadata"]?["namespace"]?.stringValue ?? ""]
+}
+
+/// `first` then the objects of `second` not in it (by namespace/name).
+func unionByKey(_ first: [JSONValue], _ second: [JSONValue]) -> [JSONValue] {
+    guard !first.isEmpty, !second.isEmpty else { return first + second }
+    let keys = Set(first.map { cacheKey(of: $0) })
+    return first + second.filter { !keys.contains(cacheKey(of: $0)) }
 }
 
 /// Whether the node's Ready condition is True.
