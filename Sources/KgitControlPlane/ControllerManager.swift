@@ -112,7 +112,9 @@ public final class ControllerManager: Sendable {
             for key in ownerKeys(event, kind: "Deployment", orAll: deployments) { deployment.queue.add(key) }
         }
         pods.addHandler { event in
-            // A pod's owning ReplicaSet's owning Deployment.
+            // A pod's owning ReplicaSet's owning Deployment, when the pod is gone (Recreate waits for that); other
+            // pod changes reach the Deployment through its ReplicaSets' status, as upstream.
+            guard case .deleted = event else { return }
             for rsKey in ownerKeys(event, kind: "ReplicaSet", orAll: nil) {
                 guard let rs = replicaSets.cache.get(rsKey) else { continue }
                 for key in ownerKeys(.added(rs), kind: "Deployment", orAll: nil) { deployment.queue.add(key) }
@@ -325,15 +327,12 @@ public final class ControllerManager: Sendable {
             }
             return try GarbageCollector.reconcile(objects: objects)
         }
+        var byKind: [String: Informer] = [:]
+        for informer in graph { byKind["\(group(of: informer.apiVersion))/\(informer.kind)"] = informer }
+        let owners = byKind
         for informer in graph {
             informer.addHandler { event in
-                // Only changes that can matter: deletions, and objects with owners or being deleted.
-                let meta = event.object["metadata"]
-                if case .deleted = event {
-                    collector.queue.add("graph")
-                } else if meta?["ownerReferences"] != nil || meta?["deletionTimestamp"] != nil {
-                    collector.queue.add("graph")
-                }
+                if mattersToCollector(event, owners: owners) { collector.queue.add("graph") }
             }
         }
         controllers.append(collector)
@@ -377,6 +376,32 @@ func ownerKeys(_ event: InformerEvent, kind: String, orAll all: Informer?) -> [S
         for candidate in all.lister.list(namespace: namespace) { keys.insert(cacheKey(of: candidate)) }
     }
     return keys.sorted()
+}
+
+/// Whether an informer event can change what the garbage collector decides (each run reads the whole graph, so
+/// with 50,000 pods it must not run for every status write): a deletion; a new object being deleted or with an
+/// owner that is not in the caches (by UID); a change of owner references, finalizers or deletionTimestamp.
+func mattersToCollector(_ event: InformerEvent, owners: [String: Informer]) -> Bool {
+    switch event {
+    case .deleted:
+        return true
+    case .updated(let old, let new):
+        let before = old["metadata"], after = new["metadata"]
+        return before?["ownerReferences"] != after?["ownerReferences"] || before?["finalizers"] != after?["finalizers"]
+            || before?["deletionTimestamp"] != after?["deletionTimestamp"]
+    case .added(let object):
+        let meta = object["metadata"]
+        if meta?["deletionTimestamp"] != nil { return true }
+        let namespace = meta?["namespace"]?.stringValue
+        for ref in meta?["ownerReferences"]?.arrayValue ?? [] {
+            let kind = "\(group(of: ref["apiVersion"]?.stringValue ?? ""))/\(ref["kind"]?.stringValue ?? "")"
+            guard let informer = owners[kind], let name = ref["name"]?.stringValue,
+                  let owner = informer.cache.get(cacheKey(namespace: namespace, name: name)),
+                  owner["metadata"]?["uid"] == ref["uid"]
+            else { return true }
+        }
+        return false
+    }
 }
 
 /// Whether a Service selects pods (one without a selector, such as `default/kubernetes`, ignores them, so its
