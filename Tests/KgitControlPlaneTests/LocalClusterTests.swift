@@ -54,17 +54,20 @@ struct LocalClusterTests {
         }
         let start = first ?? [:]
         let window = 3 * 5.0
-        while true {
+        var notReady: [String] = []
+        while notReady.isEmpty {  // a node marked NotReady ends the wait early: the test has failed
             let latest = await Self.renewTimes(client, count: nodes) ?? [:]
             let advanced = start.allSatisfy { name, at in (latest[name]?.timeIntervalSince(at) ?? 0) >= window }
             if advanced { break }
+            let events = (try? await client.list(apiVersion: "v1", kind: "Event", namespace: "default").items) ?? []
+            notReady = events.filter { $0["reason"] == "NodeNotReady" }
+                .compactMap { $0["involvedObject"]?["name"]?.stringValue }
             try await Task.sleep(for: .milliseconds(200))
         }
-
         let events = try await client.list(apiVersion: "v1", kind: "Event", namespace: "default").items
-        let notReady = events.filter { $0["reason"] == "NodeNotReady" }
+        notReady += events.filter { $0["reason"] == "NodeNotReady" }
             .compactMap { $0["involvedObject"]?["name"]?.stringValue }
-        #expect(notReady.isEmpty, "nodes marked NotReady: \(notReady.sorted())")
+        #expect(notReady.isEmpty, "nodes marked NotReady: \(Set(notReady).sorted())")
         let list = try await client.list(apiVersion: "v1", kind: "Node").items
         let ready = list.filter { node in
             node["status"]?["conditions"]?.arrayValue?.contains { $0["type"] == "Ready" && $0["status"] == "True" } == true
