@@ -135,7 +135,8 @@ enum DocumentChecker {
             }
             var validator = NodeValidator(
                 file: file, document: document, object: identity, kind: kind, allowUnknownFields: options.allowUnknownFields)
-            validator.path = path.map(PathStep.init)
+            // Appended, not assigned: the validator's path keeps the capacity it reserved.
+            for component in path { validator.path.append(PathStep(component)) }
             validator.validate(root, schema, typeName: kindName)
             var checks = CheckContext(kind: kind)
             ObjectNameRule.check(root: root, kind: kind, into: &checks)

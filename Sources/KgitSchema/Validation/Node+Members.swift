@@ -22,9 +22,16 @@ extension Array where Element == Node.Pair {
     /// The index of the entry whose key is the scalar `key`.
     func index(ofKey key: String) -> Int? {
         // Through a buffer pointer, so that no entry (two whole nodes) is copied to look at its key.
-        withUnsafeBufferPointer { entries in
+        // Lengths first: `==` on two different small strings calls into the runtime's comparison, and
+        // most keys a lookup passes differ in length from the one it wants.
+        let length = key.utf8.count
+        return withUnsafeBufferPointer { entries in
             for index in entries.indices {
-                if case .scalar(let scalar) = entries[index].key.content, scalar.text == key { return index }
+                if case .scalar(let scalar) = entries[index].key.content, scalar.text.utf8.count == length,
+                    scalar.text == key
+                {
+                    return index
+                }
             }
             return nil
         }

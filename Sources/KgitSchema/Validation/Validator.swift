@@ -84,13 +84,15 @@ public struct Validator: Sendable {
     func checkDocuments(_ work: [Work], registry: SchemaRegistry, crdProblems: [String: [Int: [Diagnostic]]],
                         into report: inout ValidationReport) {
         let options = self.options
-        let results = ConcurrentMap.map(work, parallel: options.parallel) { item in
+        var results = ConcurrentMap.map(work, parallel: options.parallel) { item in
             DocumentChecker.check(item.document, file: item.file, registry: registry, options: options)
         }
         var firstDefinition: [ObjectIdentity: (file: String, line: Int)] = [:]
         firstDefinition.reserveCapacity(work.count)
-        for (item, result) in zip(work, results) {
-            guard var result else { continue }
+        report.documents.reserveCapacity(report.documents.count + results.count)
+        for (index, item) in work.enumerated() {
+            // Taken out of `results`, so that the result is moved into the report rather than copied.
+            guard var result = results[index].take() else { continue }
             // (Most runs have no CRD problems: skip hashing the file name then.)
             if !crdProblems.isEmpty { result.diagnostics += crdProblems[item.file]?[item.document.index] ?? [] }
             if let identity = ObjectIdentity(result), let root = item.document.root {
