@@ -115,7 +115,13 @@ public final class Schema: Sendable {
         self.errorMessage = errorMessage
         self.origin = origin
         self.conditional = conditional
+        self.hasConstraints = !checks.isEmpty || enumValues != nil || !allOf.isEmpty || !anyOf.isEmpty
+            || !oneOf.isEmpty || not != nil || conditional != nil
     }
+
+    /// True when the schema has code checks, an enumeration or combinators: what the validator applies
+    /// after a value's shape (computed once, so that the common schema without any is passed by quickly).
+    let hasConstraints: Bool
 
     /// A copy of this schema with some annotations replaced (the shape is shared, not copied).
     public func with(

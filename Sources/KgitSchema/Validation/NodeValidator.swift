@@ -123,6 +123,7 @@ struct NodeValidator {
     /// right shape, so that an independent rule (a selector that does not match) is reported even when
     /// something else inside the object is wrong. Checks skip values of the wrong type themselves.
     private mutating func applyConstraints(_ node: Node, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool) {
+        guard schema.hasConstraints else { return }
         if shapeMatched, !schema.checks.isEmpty {
             var context = CheckContext(kind: kind)
             for check in schema.checks { check.run(node, &context) }
@@ -539,13 +540,15 @@ extension Node {
 
     /// True for a scalar that resolved to null (`~`, `null`, or nothing).
     var isNull: Bool {
-        if case .scalar(let scalar) = content, case .null = scalar.value { return true }
+        if case .scalar(let scalar) = content { return scalar.isNull }
         return false
     }
 }
 
 extension Node.Scalar {
+    /// True for a scalar that resolved to null (strings are ruled out first, without building a payload).
     var isNull: Bool {
+        if isString { return false }
         if case .null = value { return true }
         return false
     }
