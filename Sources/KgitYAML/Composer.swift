@@ -346,7 +346,7 @@ struct Composer {
         if let keyPrint = current.pendingKeyPrint {
             try checkDuplicate(keyPrint, key: key)
         }
-        current.pairs.append(Node.Pair(key: key, value: consume node))
+        current.pairs.append(Node.Pair(key: consume key, value: consume node))
     }
 
     private static func isMergeKey(_ node: borrowing Node) -> Bool {
