@@ -11,20 +11,19 @@ enum DocumentChecker {
     ) -> DocumentResult? {
         // `---` followed by nothing, or by a lone `null`, is an empty document.
         guard let root = document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
-        var result = DocumentResult(file: file, index: document.index, start: root.start)
         let identity = Identity(root)
-        result.apiVersion = identity.apiVersion
-        result.kind = identity.kind
-        result.name = identity.name
-        result.namespace = identity.namespace
         var context = Context(file: file, document: document.index, registry: registry, options: options)
+        var skipped = false
         if identity.apiVersion == "v1", identity.kind == "List", registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
             context.checkList(root, identity: identity)
         } else {
-            result.skipped = context.checkObject(root, identity: identity, path: [])
+            skipped = context.checkObject(root, identity: identity, path: [])
         }
-        result.diagnostics = context.diagnostics
-        return result
+        // Made once with every field, not filled in field by field (which copied the result on return).
+        return DocumentResult(
+            file: file, index: document.index, start: root.start, apiVersion: identity.apiVersion,
+            kind: identity.kind, namespace: identity.namespace, name: identity.name, skipped: skipped,
+            diagnostics: context.diagnostics)
     }
 
     /// What a document says it is.

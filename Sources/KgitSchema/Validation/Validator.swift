@@ -108,7 +108,7 @@ public struct Validator: Sendable {
                 }
             }
             result.diagnostics.sort(by: Diagnostic.sortedOrder)
-            report.documents.append(result)
+            report.documents.append(consume result)
         }
         report.fileDiagnostics.sort(by: Diagnostic.sortedOrder)
     }
