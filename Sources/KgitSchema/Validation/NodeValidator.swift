@@ -183,6 +183,14 @@ struct NodeValidator {
 
     // MARK: - Objects
 
+    /// True when `node` is a scalar that resolved to a string: against a schema that `acceptsAnyString`
+    /// such a value has nothing to report, and the validator skips it.
+    @inline(__always)
+    private static func isString(_ node: borrowing Node) -> Bool {
+        if case .scalar(let scalar) = node.content { return scalar.isString }
+        return false
+    }
+
     /// Returns false when the node is not a mapping at all.
     @discardableResult
     private mutating func validateObject(_ node: Node, _ object: ObjectSchema, typeName: String?) -> Bool {
@@ -202,6 +210,7 @@ struct NodeValidator {
                 }
                 let key = keyScalar.text
                 if let property = object.property(named: key) {
+                    if property.acceptsAnyString, Self.isString(entries[index].value) { continue }
                     path.append(.field(key))
                     validate(entries[index].value, property)
                     path.removeLast()
@@ -219,6 +228,7 @@ struct NodeValidator {
                 }
                 switch additionalProperties {
                 case .typed(let values):
+                    if values.acceptsAnyString, Self.isString(entries[index].value) { continue }
                     path.append(.field(key))
                     validate(entries[index].value, values)
                     path.removeLast()
@@ -276,7 +286,9 @@ struct NodeValidator {
         var keys = array.elementKeys
         if keys.isEmpty, let mergeKey = schema.patchMergeKey { keys = [mergeKey] }
         items.withUnsafeBufferPointer { elements in
+            let anyString = array.items.acceptsAnyString
             for index in elements.indices {
+                if anyString, Self.isString(elements[index]) { continue }
                 path.append(keys.isEmpty ? .index(index) : .element(index, items: items, keys: keys))
                 validate(elements[index], array.items)
                 path.removeLast()
