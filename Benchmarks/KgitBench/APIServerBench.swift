@@ -501,7 +501,7 @@ extension APIServerBench {
 
     static func fanOutAPI(_ handler: APIHandler, namespace: String, watchers: Int, writes: Int) async -> FanOutResult {
         let admin = UserInfo(name: "admin", groups: ["system:masters"])
-        func send(_ method: String, _ target: String, _ json: JSONValue? = nil) async -> APIResponse {
+        @Sendable func send(_ method: String, _ target: String, _ json: JSONValue? = nil) async -> APIResponse {
             await handler.handle(APIRequest(method: method, target: target,
                                             headers: json == nil ? [] : [("Content-Type", "application/json")],
                                             body: json?.serializedBytes() ?? [], transportUser: admin))
