@@ -362,16 +362,8 @@ actor WatchCache {
     /// buffer overflowed (its stream is then ended).
     private func sendSnapshot(to watcher: Watcher) -> Bool {
         let keys = objects.keys.filter { $0.hasPrefix(watcher.keyPrefix) }.sorted()
+        var chunks: [[UInt8]] = []
         var chunk: [UInt8] = []
-        func flush() -> Bool {
-            guard !chunk.isEmpty else { return true }
-            defer { chunk = [] }
-            if case .dropped = watcher.output.yield(chunk) {
-                watcher.output.finish()
-                return false
-            }
-            return true
-        }
         for key in keys {
             guard var entry = objects[key] else { continue }
             if !watcher.selectsAll && !watcher.options.matches(entry.object) { continue }
@@ -385,9 +377,19 @@ actor WatchCache {
             } else {
                 chunk += watcher.encode("ADDED", entry.object)
             }
-            if chunk.count >= Self.chunkBytes && !flush() { return false }
+            if chunk.count >= Self.chunkBytes {
+                chunks.append(chunk)
+                chunk = []
+            }
         }
-        return flush()
+        if !chunk.isEmpty { chunks.append(chunk) }
+        for piece in chunks {
+            if case .dropped = watcher.output.yield(piece) {
+                watcher.output.finish()
+                return false
+            }
+        }
+        return true
     }
 
     private func end(_ id: Int) {
