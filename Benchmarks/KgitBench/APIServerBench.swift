@@ -351,8 +351,13 @@ enum APIServerBench {
                      mutatingPass ? "PASS" : "MISS"))
         let listP50 = apiList.percentile(0.5), listP99 = apiList.percentile(0.99)
         let listPass = listP99 < 100 && apiList.failures == 0 && o.listObjects >= 10_000
-        print(String(format: "target: listing %d pods under 100 ms (HTTPS, whole list, %d runs): p50 %.2f ms, worst %.2f ms: %@",
-                     o.listObjects, o.lists, listP50, listP99, listPass ? "PASS" : "MISS"))
+        // A run counts from sending the request until the client holds every byte of the body in one
+        // buffer (the transport reads the whole response, as any client must); it does not include
+        // decoding the JSON, which kubectl would do after that. The first run is the cold one: nothing of
+        // the list has been served before.
+        let listFirst = (apiList.latencies.first ?? 0) * 1000
+        print(String(format: "target: listing %d pods under 100 ms (HTTPS, whole body received, not decoded; %d runs): p50 %.2f ms, first (cold) %.2f ms, worst %.2f ms: %@",
+                     o.listObjects, o.lists, listP50, listFirst, listP99, listPass ? "PASS" : "MISS"))
         if fill.failures > 0 { print("note: \(fill.failures) of the \(o.listObjects) pods to list failed to create") }
         let after = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
             .joined(separator: " ") ?? "?"

@@ -12,7 +12,7 @@ import Foundation
 ///
 /// Every figure is printed with the load average; a target line ends in PASS or MISS. Peer: upstream's
 /// kind/KWOK are not installed on the machine, so the figures stand against the targets rather
-/// than a peer measured in the same run. `--skip-large` leaves out step 3.
+/// than a peer measured in the same run. `--skip-large` leaves out step 3, `--only-large` steps 1 and 2.
 enum ClusterBench {
     /// The target for an idle all-in-one `kgit up`.
     static let idleTargetMB = 250.0
@@ -23,6 +23,7 @@ enum ClusterBench {
         var pods = 50_000
         var window = 20.0
         var large = true
+        var small = true
         var i = 0
         while i < args.count {
             let value = i + 1 < args.count ? args[i + 1] : ""
@@ -32,14 +33,22 @@ enum ClusterBench {
             case "--pods": i += 1; pods = Int(value) ?? pods
             case "--window": i += 1; window = Double(value) ?? window
             case "--skip-large": large = false
+            case "--only-large": small = false
             default:
-                throw BenchFailure("unknown option \(args[i]) (--replicas N, --nodes N, --pods N, --window SECONDS, --skip-large)")
+                throw BenchFailure("unknown option \(args[i]) (--replicas N, --nodes N, --pods N, --window SECONDS, --skip-large, --only-large)")
             }
             i += 1
         }
         let kgit = ProcessInfo.processInfo.environment["KGIT_BIN"] ?? "kgit"
         say("cluster: kgit up (\(kgit)) as a process, measured with kubectl and /proc; load \(loadAverage())")
 
+        if small { try runSmall(kgit: kgit, replicas: replicas, window: window) }
+        guard large else { return }
+        try runLarge(kgit: kgit, nodes: nodes, pods: pods, window: window)
+    }
+
+    /// Steps 1 and 2: idle with 3 nodes, then a `replicas`-replica rollout.
+    static func runSmall(kgit: String, replicas: Int, window: Double) throws {
         let small = try UpProcess(kgit: kgit, nodes: 3)
         defer { small.stop() }
         try small.waitForNodes(3)
@@ -64,8 +73,10 @@ enum ClusterBench {
         say(String(format: "rollout on %d nodes: %d-replica Deployment applied to all Running in %.1f s (%.0f pods/s); then RSS %.0f MB, peak %.0f MB (load %@)",
                      rolloutNodes, replicas, elapsed, Double(replicas) / elapsed, busy.rssMB, rollout.peakRSSMB(), loadAverage()))
         rollout.stop()
+    }
 
-        guard large else { return }
+    /// Step 3: `nodes` nodes idle, then `pods` pods Running on them.
+    static func runLarge(kgit: String, nodes: Int, pods: Int, window: Double) throws {
         let up = try UpProcess(kgit: kgit, nodes: nodes)
         defer { up.stop() }
         let registering = Date()
@@ -73,8 +84,8 @@ enum ClusterBench {
         let registered = Date().timeIntervalSince(registering)
         Thread.sleep(forTimeInterval: 5)
         let empty = up.usage(over: window)
-        say(String(format: "kgit up, %d nodes Ready in %.1f s, idle: RSS %.0f MB, CPU %.1f%% of one core (load %@)",
-                     nodes, registered, empty.rssMB, empty.cpuPercent, loadAverage()))
+        say(String(format: "kgit up, %d nodes Ready in %.1f s, idle: RSS %.0f MB, CPU %.1f%% of one core, %d nodes not Ready after (load %@)",
+                     nodes, registered, empty.rssMB, empty.cpuPercent, up.notReadyNodes(), loadAverage()))
 
         let perDeployment = 1000
         let deployments = (pods + perDeployment - 1) / perDeployment
@@ -84,9 +95,14 @@ enum ClusterBench {
             let count = min(perDeployment, pods - d * perDeployment)
             try up.kubectl(["apply", "-f", "-"], stdin: deployment(name: "fill-\(d)", replicas: count, label: "fill"))
         }
-        try up.waitForRunning(pods, label: "tier=fill", timeout: 3600)
+        // Deployments' ready replicas while filling (50 small objects a poll, not 50,000 pods), then one
+        // count of the Running pods themselves.
+        try up.waitForReadyReplicas(pods, timeout: 3600)
         let filled = Date().timeIntervalSince(filling)
         let fillCPU = up.cpuSeconds() - cpuBefore
+        try up.waitForRunning(pods, label: "tier=fill", timeout: 600)
+        let notReady = up.notReadyNodes()
+        say("  nodes not Ready after the fill: \(notReady)")
         Thread.sleep(forTimeInterval: 5)
         let full = up.usage(over: window)
         say(String(format: "kgit up, %d nodes, %d pods Running after %.0f s (%.0f pods/s, %.0f CPU-seconds): RSS %.0f MB, peak %.0f MB, CPU %.1f%% of one core when settled (load %@)",
@@ -195,6 +211,33 @@ enum ClusterBench {
                 Thread.sleep(forTimeInterval: interval)
             }
             throw BenchFailure("\(count) nodes did not become Ready in 20 minutes")
+        }
+
+        /// Waits until the Deployments in `default` report `count` ready replicas in all.
+        func waitForReadyReplicas(_ count: Int, timeout: Double) throws {
+            let start = Date()
+            var ready = 0
+            var reported = Date()
+            while Date().timeIntervalSince(start) < timeout {
+                let out = (try? kubectl(["get", "deployments", "-n", "default", "-o", "jsonpath={.items[*].status.readyReplicas}"])) ?? ""
+                ready = out.split(separator: " ").compactMap { Int($0) }.reduce(0, +)
+                if ready >= count { return }
+                if Date().timeIntervalSince(reported) > 30 {
+                    say(String(format: "  ... %d/%d ready after %.0f s; %d nodes not Ready; RSS %.0f MB (load %@)", ready, count,
+                               Date().timeIntervalSince(start), notReadyNodes(), rssKB() / 1024, loadAverage()))
+                    reported = Date()
+                }
+                Thread.sleep(forTimeInterval: 2)
+            }
+            throw BenchFailure("only \(ready)/\(count) replicas ready after \(Int(timeout)) s")
+        }
+
+        /// How many nodes are not Ready now.
+        func notReadyNodes() -> Int {
+            let out = (try? kubectl([
+                "get", "nodes", "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}",
+            ])) ?? ""
+            return out.split(separator: " ").filter { $0 != "True" }.count
         }
 
         /// Waits until `count` pods with `label` are Running (a server-side field selector, names only).

@@ -217,6 +217,9 @@ final class HTTPConnection: Sendable {
         var timeoutFlag: Flag?
     }
 
+    /// The most a response's Content-Length makes the connection reserve up front.
+    static let maximumReservedBody = 64 << 20
+
     let channel: Channel
     let endpoint: Endpoint
     let onIdle: @Sendable (HTTPConnection) -> Void
@@ -298,6 +301,11 @@ final class HTTPConnection: Sendable {
                         switch job.reply {
                         case .whole(let continuation):
                             var body: [UInt8] = []
+                            // One allocation for the announced length (bounded: the header is the server's word)
+                            // instead of regrowing and copying a large body as it arrives.
+                            if let length = head.headers.first(name: "Content-Length").flatMap({ Int($0) }), length > 0 {
+                                body.reserveCapacity(min(length, HTTPConnection.maximumReservedBody))
+                            }
                             reading: while let part = try await responses.next() {
                                 switch part {
                                 case .head: continue

@@ -72,12 +72,17 @@ public final class ControllerManager: Sendable {
         let cronJobs = factory.informer(apiVersion: "batch/v1", kind: "CronJob")
         var controllers: [Controller] = []
 
-        // ReplicaSet: its pods are the namespace's pods (adoption needs the orphans too).
+        // ReplicaSet: the pods it owns and the namespace's orphans (adoption candidates), from indexes: with
+        // 50,000 pods in a namespace, decoding all of them on every reconcile made filling it quadratic. Pods
+        // another controller owns are not its business, as in the reconciler.
+        pods.cache.addIndexer(orphanIndex, orphansByNamespace)
         let replicaSet = Controller(name: "replicaset", component: ReplicaSetController.component, writer: writer, log: log) {
             key, now in
             guard let rs = replicaSets.cache.get(key) else { return [] }
             let namespace = rs["metadata"]?["namespace"]?.stringValue ?? ""
-            return try ReplicaSetController.reconcile(rs, pods: pods.lister.list(namespace: namespace), now: now)
+            let owned = pods.cache.byIndex(Indexers.ownerUID, rs["metadata"]?["uid"]?.stringValue ?? "")
+            return try ReplicaSetController.reconcile(
+                rs, pods: unionByKey(owned, pods.cache.byIndex(orphanIndex, namespace)), now: now)
         }
         replicaSets.addHandler { replicaSet.queue.add(cacheKey(of: $0.object)) }
         pods.addHandler { event in
@@ -85,21 +90,31 @@ public final class ControllerManager: Sendable {
         }
         controllers.append(replicaSet)
 
-        // Deployment: its ReplicaSets and pods, from the namespace.
+        // Deployment: the namespace's ReplicaSets, and the pods of those it controls or may adopt (it looks at
+        // pods only through their ReplicaSets).
         let deployment = Controller(name: "deployment", component: DeploymentController.component, writer: writer, log: log) {
             key, now in
             guard let d = deployments.cache.get(key) else { return [] }
             let namespace = d["metadata"]?["namespace"]?.stringValue ?? ""
-            return try DeploymentController.reconcile(
-                d, replicaSets: replicaSets.lister.list(namespace: namespace),
-                pods: pods.lister.list(namespace: namespace), now: now)
+            let uid = d["metadata"]?["uid"]?.stringValue ?? ""
+            let sets = replicaSets.lister.list(namespace: namespace)
+            var setPods: [JSONValue] = []
+            for set in sets {
+                let controller = (set["metadata"]?["ownerReferences"]?.arrayValue ?? [])
+                    .first { $0["controller"]?.boolValue == true }?["uid"]?.stringValue
+                guard controller == nil || controller == uid, let setUID = set["metadata"]?["uid"]?.stringValue else { continue }
+                setPods += pods.cache.byIndex(Indexers.ownerUID, setUID)
+            }
+            return try DeploymentController.reconcile(d, replicaSets: sets, pods: setPods, now: now)
         }
         deployments.addHandler { deployment.queue.add(cacheKey(of: $0.object)) }
         replicaSets.addHandler { event in
             for key in ownerKeys(event, kind: "Deployment", orAll: deployments) { deployment.queue.add(key) }
         }
         pods.addHandler { event in
-            // A pod's owning ReplicaSet's owning Deployment.
+            // A pod's owning ReplicaSet's owning Deployment, when the pod is gone (Recreate waits for that); other
+            // pod changes reach the Deployment through its ReplicaSets' status, as upstream.
+            guard case .deleted = event else { return }
             for rsKey in ownerKeys(event, kind: "ReplicaSet", orAll: nil) {
                 guard let rs = replicaSets.cache.get(rsKey) else { continue }
                 for key in ownerKeys(.added(rs), kind: "Deployment", orAll: nil) { deployment.queue.add(key) }
@@ -111,9 +126,10 @@ public final class ControllerManager: Sendable {
         let endpointsController = Controller(name: "endpoints", component: EndpointsController.component, writer: writer, log: log) {
             key, _ in
             let (namespace, name) = splitKey(key)
+            let service = services.cache.get(key)
             return try EndpointsController.reconcile(
-                namespace: namespace, name: name, service: services.cache.get(key),
-                pods: pods.lister.list(namespace: namespace), endpoints: endpoints.cache.get(key))
+                namespace: namespace, name: name, service: service,
+                pods: hasSelector(service) ? pods.lister.list(namespace: namespace) : [], endpoints: endpoints.cache.get(key))
         }
         services.addHandler { endpointsController.queue.add(cacheKey(of: $0.object)) }
         endpoints.addHandler { endpointsController.queue.add(cacheKey(of: $0.object)) }
@@ -136,7 +152,7 @@ public final class ControllerManager: Sendable {
                     $0["metadata"]?["namespace"]?.stringValue == namespace
                 }
                 return try EndpointSliceController.reconcile(
-                    service: service, pods: pods.lister.list(namespace: namespace), slices: owned)
+                    service: service, pods: hasSelector(service) ? pods.lister.list(namespace: namespace) : [], slices: owned)
             }
             services.addHandler { sliceController.queue.add(cacheKey(of: $0.object)) }
             slices.addHandler { event in
@@ -220,9 +236,16 @@ public final class ControllerManager: Sendable {
             name: "nodelifecycle", component: NodeLifecycleController.component, writer: writer, log: log
         ) { [lifecycleConfiguration] key, now in
             guard let node = nodes.cache.get(key) else { return [] }
-            return try NodeLifecycleController.reconcile(
-                node: node, lease: leases.cache.get(cacheKey(namespace: NodeLifecycleController.leaseNamespace, name: key)),
+            let lease = leases.cache.get(cacheKey(namespace: NodeLifecycleController.leaseNamespace, name: key))
+            let actions = try NodeLifecycleController.reconcile(
+                node: node, lease: lease,
                 pods: pods.cache.byIndex(Indexers.nodeName, key), now: now, configuration: lifecycleConfiguration)
+            if actions.contains(where: { if case .event(let e) = $0 { e.reason == "NodeNotReady" } else { false } }) {
+                // Why, for whoever reads the log: the heartbeats this controller saw.
+                let renew = lease?["spec"]?["renewTime"]?.stringValue ?? "none"
+                log("nodelifecycle: node \(key) NotReady at \(RFC3339.format(now)): Lease renewTime \(renew) (Lease informer at resourceVersion \(leases.resourceVersion))")
+            }
+            return actions
         }
         nodes.addHandler { nodeLifecycle.queue.add(cacheKey(of: $0.object)) }
         leases.addHandler { event in
@@ -304,15 +327,12 @@ public final class ControllerManager: Sendable {
             }
             return try GarbageCollector.reconcile(objects: objects)
         }
+        var byKind: [String: Informer] = [:]
+        for informer in graph { byKind["\(group(of: informer.apiVersion))/\(informer.kind)"] = informer }
+        let owners = byKind
         for informer in graph {
             informer.addHandler { event in
-                // Only changes that can matter: deletions, and objects with owners or being deleted.
-                let meta = event.object["metadata"]
-                if case .deleted = event {
-                    collector.queue.add("graph")
-                } else if meta?["ownerReferences"] != nil || meta?["deletionTimestamp"] != nil {
-                    collector.queue.add("graph")
-                }
+                if mattersToCollector(event, owners: owners) { collector.queue.add("graph") }
             }
         }
         controllers.append(collector)
@@ -356,6 +376,55 @@ func ownerKeys(_ event: InformerEvent, kind: String, orAll all: Informer?) -> [S
         for candidate in all.lister.list(namespace: namespace) { keys.insert(cacheKey(of: candidate)) }
     }
     return keys.sorted()
+}
+
+/// Whether an informer event can change what the garbage collector decides (each run reads the whole graph, so
+/// with 50,000 pods it must not run for every status write): a deletion; a new object being deleted or with an
+/// owner that is not in the caches (by UID); a change of owner references, finalizers or deletionTimestamp.
+func mattersToCollector(_ event: InformerEvent, owners: [String: Informer]) -> Bool {
+    switch event {
+    case .deleted:
+        return true
+    case .updated(let old, let new):
+        let before = old["metadata"], after = new["metadata"]
+        return before?["ownerReferences"] != after?["ownerReferences"] || before?["finalizers"] != after?["finalizers"]
+            || before?["deletionTimestamp"] != after?["deletionTimestamp"]
+    case .added(let object):
+        let meta = object["metadata"]
+        if meta?["deletionTimestamp"] != nil { return true }
+        let namespace = meta?["namespace"]?.stringValue
+        for ref in meta?["ownerReferences"]?.arrayValue ?? [] {
+            let kind = "\(group(of: ref["apiVersion"]?.stringValue ?? ""))/\(ref["kind"]?.stringValue ?? "")"
+            guard let informer = owners[kind], let name = ref["name"]?.stringValue,
+                  let owner = informer.cache.get(cacheKey(namespace: namespace, name: name)),
+                  owner["metadata"]?["uid"] == ref["uid"]
+            else { return true }
+        }
+        return false
+    }
+}
+
+/// Whether a Service selects pods (one without a selector, such as `default/kubernetes`, ignores them, so its
+/// reconcile need not be handed every pod of the namespace on each pod change).
+func hasSelector(_ service: JSONValue?) -> Bool {
+    service?["spec"]?["selector"]?.objectValue != nil
+}
+
+/// The pod index of orphans: pods without a controlling owner, filed under their namespace.
+let orphanIndex = "orphansByNamespace"
+
+/// Files an object without a controller owner reference under its namespace.
+let orphansByNamespace: IndexFunction = { object in
+    let refs = object["metadata"]?["ownerReferences"]?.arrayValue ?? []
+    if refs.contains(where: { $0["controller"]?.boolValue == true }) { return [] }
+    return [object["metadata"]?["namespace"]?.stringValue ?? ""]
+}
+
+/// `first` then the objects of `second` not in it (by namespace/name).
+func unionByKey(_ first: [JSONValue], _ second: [JSONValue]) -> [JSONValue] {
+    guard !first.isEmpty, !second.isEmpty else { return first + second }
+    let keys = Set(first.map { cacheKey(of: $0) })
+    return first + second.filter { !keys.contains(cacheKey(of: $0)) }
 }
 
 /// Whether the node's Ready condition is True.

@@ -50,6 +50,10 @@ public final class LocalCluster: Sendable {
         components: [Component] = [], agent: SimulatedNodeAgent.Options = .init(),
         controllers: ControllerManager.Options = .init(), log: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> LocalCluster {
+        // The components below share the in-process identity; a per-client limit meant for outside clients
+        // would throttle thousands of nodes' Lease renewals as one client's flood.
+        var configuration = configuration
+        configuration.rateLimits.exemptClients.insert(InProcessTransport.controlPlaneUser.name)
         let server = try await APIServer.start(configuration)
         let client = DynamicClient(transport: InProcessTransport(handler: server.handler))
         let manager = await ControllerManager.make(client: client, options: controllers, cloud: cloud, log: log)

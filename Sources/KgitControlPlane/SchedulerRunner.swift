@@ -161,7 +161,7 @@ public final class SchedulerRunner: Sendable {
     // MARK: - The scheduling loop
 
     /// What one turn decided, computed under the lock and carried out (I/O) outside it.
-    enum Decision {
+    enum Decision: Sendable {
         case bind(QueuedPod, Placement)
         case unschedulable(QueuedPod, FitError, record: Bool)
     }
@@ -186,13 +186,36 @@ public final class SchedulerRunner: Sendable {
         }
     }
 
+    /// How many decisions (bindings with their events) are carried out at once. The scheduling cycle stays one
+    /// at a time: a placement is assumed in the snapshot before the next pod is scheduled, so bindings in
+    /// flight never double-book a node, as upstream's binding cycle runs beside the next scheduling cycle.
+    static let bindingConcurrency = 16
+
     private func loop() async {
-        while !Task.isCancelled {
-            guard let decision = next() else {
-                try? await Task.sleep(for: .milliseconds(20))
-                continue
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            while !Task.isCancelled {
+                if inFlight >= Self.bindingConcurrency {
+                    _ = await group.next()
+                    inFlight -= 1
+                    continue
+                }
+                guard let decision = next() else {
+                    if inFlight > 0 {
+                        _ = await group.next()
+                        inFlight -= 1
+                    } else {
+                        try? await Task.sleep(for: .milliseconds(20))
+                    }
+                    continue
+                }
+                if case .unschedulable(_, let error, _) = decision, error.nominatedNodeName != nil {
+                    await carryOut(decision)  // preemption: victims go before the next pod is placed
+                    continue
+                }
+                inFlight += 1
+                group.addTask { [self] in await carryOut(decision) }
             }
-            await carryOut(decision)
         }
     }
 

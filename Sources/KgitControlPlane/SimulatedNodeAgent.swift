@@ -72,7 +72,11 @@ public final class SimulatedNodeAgent: Sendable {
         var ipCounters: [String: Int] = [:]
         var leases: LeaseSchedule
         var reports: LeaseSchedule
-        var nextPodDue: Duration?
+        /// Pods to look at on the next turn: new, changed, or whose status write failed.
+        var dirty: Set<String> = []
+        /// When each pod's next transition (or write retry) is due; entries may be stale and are checked
+        /// against the pod when they come up, so a turn touches only the pods it has to, not all of them.
+        var timers = DueQueue()
     }
 
     /// The client every call goes through.
@@ -182,10 +186,12 @@ public final class SimulatedNodeAgent: Sendable {
         while !Task.isCancelled {
             let at = now
             let due = state.withLock { $0.leases.due(at: at) }
-            let renewTime = MicroTime.format(Date())
             await concurrently(due) { [self] name in
-                let ok = await renewLease(name, renewTime: renewTime)
-                state.withLock { ok ? $0.leases.renewed(name, at: at) : $0.leases.failed(name, at: at) }
+                // Stamped when this node's write goes out, not when the batch began: behind a long batch, an
+                // early stamp would make the Lease look older than it is.
+                let sent = now
+                let ok = await renewLease(name, renewTime: MicroTime.format(Date()))
+                state.withLock { ok ? $0.leases.renewed(name, at: sent) : $0.leases.failed(name, at: sent) }
             }
             let next = state.withLock { $0.leases.nextDue } ?? (now + .seconds(1))
             try? await Task.sleep(for: min(max(next - now, .milliseconds(10)), .seconds(1)))
@@ -270,6 +276,7 @@ public final class SimulatedNodeAgent: Sendable {
                 guard object["metadata"]?["deletionTimestamp"] != nil, !tracked.terminating else { return false }
                 tracked.terminating = true
                 s.pods[key] = tracked
+                s.dirty.insert(key)
                 return true
             }
             let phase = object["status"]?["phase"]?.stringValue
@@ -299,6 +306,7 @@ public final class SimulatedNodeAgent: Sendable {
             s.pods[key] = Tracked(
                 uid: uid, node: node, lifecycle: lifecycle, startTime: startTime, podIP: podIP, posted: posted,
                 terminating: deleting)
+            s.dirty.insert(key)
             return true
         }
         if changed { wakeup.signal() }
@@ -308,18 +316,21 @@ public final class SimulatedNodeAgent: Sendable {
         while !Task.isCancelled {
             let writes = collectWrites(at: now)
             await concurrently(writes) { [self] write in await perform(write) }
-            let next = state.withLock { $0.nextPodDue }
+            let next: Duration? = state.withLock { $0.dirty.isEmpty ? $0.timers.nextDue : .zero }
             let wait = next.map { max($0 - now, .zero) } ?? .seconds(1)
             if wait > .zero { await wakeup.wait(timeout: min(wait, .seconds(1))) }
         }
     }
 
-    /// Advances every pod due by `at`; returns the writes to send.
+    /// Advances every pod due by `at` (and every changed one); returns the writes to send.
     func collectWrites(at: Duration) -> [Write] {
         state.withLock { s in
             var writes: [Write] = []
-            var nextDue: Duration?
-            for (key, var pod) in s.pods {
+            var keys = s.dirty
+            s.dirty = []
+            for key in s.timers.popDue(at: at) { keys.insert(key) }
+            for key in keys {
+                guard var pod = s.pods[key] else { continue }
                 let (namespace, name) = splitKey(key)
                 let reference = ObjectReference(apiVersion: "v1", kind: "Pod", namespace: namespace, name: name)
                 if pod.terminating {
@@ -333,28 +344,21 @@ public final class SimulatedNodeAgent: Sendable {
                 if let due = pod.lifecycle.nextTransition, due <= at {
                     let transitions = pod.lifecycle.advance(to: at)
                     if let code = transitions.last(where: { $0.exitCode != nil })?.exitCode { pod.lastExitCode = code }
-                    s.pods[key] = pod
                 }
                 if pod.lifecycle.state != pod.posted, pod.lifecycle.state != .pending {
-                    do {
-                        pod.posted = pod.lifecycle.state
-                        let placement = SimulatedPod.Placement(
-                            hostIP: byName[pod.node]?.internalIP, podIP: pod.podIP, startTime: pod.startTime,
-                            since: timestamp(pod.lifecycle.since), restartCount: pod.lifecycle.restartCount,
-                            lastExitCode: pod.lastExitCode)
-                        let object = pods.cache.get(key) ?? [:]
-                        writes.append(.podStatus(reference, uid: pod.uid, [
-                            "status": SimulatedPod.status(object, state: pod.lifecycle.state, placement: placement)
-                        ]))
-                    }
-                    s.pods[key] = pod
+                    pod.posted = pod.lifecycle.state
+                    let placement = SimulatedPod.Placement(
+                        hostIP: byName[pod.node]?.internalIP, podIP: pod.podIP, startTime: pod.startTime,
+                        since: timestamp(pod.lifecycle.since), restartCount: pod.lifecycle.restartCount,
+                        lastExitCode: pod.lastExitCode)
+                    let object = pods.cache.get(key) ?? [:]
+                    writes.append(.podStatus(reference, uid: pod.uid, [
+                        "status": SimulatedPod.status(object, state: pod.lifecycle.state, placement: placement)
+                    ]))
                 }
-                if let due = pod.lifecycle.nextTransition { nextDue = min(nextDue ?? due, due) }
-                if pod.posted == nil && pod.lifecycle.state != .pending {
-                    nextDue = min(nextDue ?? at + .seconds(1), at + .seconds(1))  // a failed write, retried
-                }
+                s.pods[key] = pod
+                if let due = pod.lifecycle.nextTransition { s.timers.schedule(key, at: due) }
             }
-            s.nextPodDue = nextDue
             return writes
         }
     }
@@ -370,7 +374,12 @@ public final class SimulatedNodeAgent: Sendable {
                 } catch {
                     // Not written: post the pod's state again on a later turn.
                     let key = cacheKey(namespace: reference.namespace, name: reference.name)
-                    state.withLock { s in if s.pods[key]?.uid == uid { s.pods[key]?.posted = nil } }
+                    let retry = now + .seconds(1)
+                    state.withLock { s in
+                        guard s.pods[key]?.uid == uid else { return }
+                        s.pods[key]?.posted = nil
+                        s.timers.schedule(key, at: retry)
+                    }
                     throw error
                 }
             case .confirmDeletion(let reference, let uid):
@@ -463,5 +472,51 @@ final class Wakeup: Sendable {
                 waiter?.resume()
             }
         }
+    }
+}
+
+/// Pod keys by the time they are due, earliest first: a binary min-heap. A key may be in it more than once
+/// (each schedule adds an entry); the caller checks a popped key against its current state.
+struct DueQueue {
+    private var heap: [(due: Duration, key: String)] = []
+
+    /// The earliest due time, or nil when empty.
+    var nextDue: Duration? { heap.first?.due }
+
+    /// How many entries it holds.
+    var count: Int { heap.count }
+
+    /// Adds `key`, due at `due`.
+    mutating func schedule(_ key: String, at due: Duration) {
+        heap.append((due, key))
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].due < heap[parent].due else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// Removes and returns the keys due by `now`.
+    mutating func popDue(at now: Duration) -> [String] {
+        var keys: [String] = []
+        while let first = heap.first, first.due <= now {
+            keys.append(first.key)
+            let last = heap.removeLast()
+            guard !heap.isEmpty else { break }
+            heap[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < heap.count, heap[left].due < heap[smallest].due { smallest = left }
+                if right < heap.count, heap[right].due < heap[smallest].due { smallest = right }
+                if smallest == parent { break }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        return keys
     }
 }

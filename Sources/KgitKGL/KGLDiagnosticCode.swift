@@ -228,15 +228,14 @@ public enum KGLDiagnosticCode: String, Sendable, CaseIterable {
         case .unsupportedSchema:
             return """
                 An `openapi:` or `jsonschema:` import uses a JSON Schema keyword that kgit's schema model \
-                cannot express (`prefixItems`, `dependentRequired`, `unevaluatedProperties`, a type list \
-                such as [string, integer], `items` as a list...), or a `$ref` kgit cannot follow (a URL, \
-                an absolute path, a path outside the repository, a file that is missing or not pinned in \
-                kgit.lock, a pointer other than the root, #/$defs/<name>, #/definitions/<name> or \
-                #/components/schemas/<name>). Rather than check less than the document says, kgit \
+                cannot express (`prefixItems`, `dependentRequired`, `unevaluatedProperties`, `items` \
+                as a list...), or a `$ref` kgit cannot follow (a URL, an absolute path, a path outside the \
+                repository, a file that is missing or not pinned in kgit.lock, a pointer other than the root, \
+                #/$defs/<name>, #/definitions/<name> or #/components/schemas/<name>). Rather than check less than the document says, kgit \
                 refuses the import; the message gives the file, line and column, the keyword and its \
-                JSON pointer. Rewrite the schema with supported keywords (anyOf for several types, \
-                patternProperties or additionalProperties for typed extra fields, if/then/else for \
-                conditions), run `kgit lock` for a referenced file, or describe the type in KGL instead.
+                JSON pointer. Rewrite the schema with supported keywords (patternProperties or \
+                additionalProperties for typed extra fields, if/then/else for conditions), run \
+                `kgit lock` for a referenced file, or describe the type in KGL instead.
                 """
         case .refinementWidens:
             return """

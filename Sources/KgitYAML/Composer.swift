@@ -136,9 +136,29 @@ struct Composer {
         return String(cString: p)
     }
 
-    /// `tag:yaml.org,2002:str` as `!!str`; other tags as written.
+    /// The same string as `String(decoding:as:)` for at most 15 bytes (the size of an inline string),
+    /// built more cheaply: the bytes are copied straight into the inline string, and only when they are
+    /// not all ASCII (a mask over its two words) does the standard library validate them, with the same
+    /// repairing decoder `String(decoding:as:)` uses.
+    static func smallString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            let count = min(bytes.count, buffer.count)
+            for i in 0..<count { buffer[i] = bytes[i] }
+            return count
+        }
+    }
+
+    /// `tag:yaml.org,2002:str` as `!!str`; other tags as written. Inlined for the untagged case (most
+    /// nodes); the conversion of a tag is `tagText`.
+    @inline(__always)
     private static func shortTag(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-        guard let tag = string(p) else { return nil }
+        guard let p else { return nil }
+        return tagText(p)
+    }
+
+    @inline(never)
+    private static func tagText(_ p: UnsafeMutablePointer<yaml_char_t>) -> String {
+        let tag = String(cString: p)
         let prefix = "tag:yaml.org,2002:"
         if tag.hasPrefix(prefix) { return "!!" + tag.dropFirst(prefix.utf8.count) }
         return tag
@@ -149,7 +169,7 @@ struct Composer {
         let start = mark(event.start_mark)
         let end = mark(event.end_mark)
         let bytes = UnsafeBufferPointer(start: data.value, count: data.length)
-        let text = String(decoding: bytes, as: UTF8.self)
+        let text = bytes.count <= 15 ? Self.smallString(bytes) : String(decoding: bytes, as: UTF8.self)
         let style: ScalarStyle
         switch data.style {
         case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -183,7 +203,8 @@ struct Composer {
             Node(
                 content: .scalar(Node.Scalar(text: text, style: style, resolved: value, yaml11Coerced: coerced)),
                 start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: nextDocumentIndex),
-            size: 1, height: 0, print: keyPrint)
+            size: 1, height: 0, print: keyPrint,
+            mayBeMergeKey: bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<"))
     }
 
     /// Resolves a scalar with an explicit tag as go-yaml v2 does: `!!str`, `!!binary`, `!!timestamp` and
@@ -284,7 +305,7 @@ struct Composer {
         var copy = target.node
         Self.markAliased(&copy)
         let print = copy.scalar.map { Self.fingerprint($0.value) }
-        try add(copy, size: target.size, height: target.height, isAlias: true, print: print)
+        try add(copy, size: target.size, height: target.height, isAlias: true, print: print, mayBeMergeKey: true)
     }
 
     /// Marks a node and everything below it as an alias copy.
@@ -310,9 +331,12 @@ struct Composer {
     // MARK: - Building
 
     /// Attaches a finished node to its parent (or makes it the document root).
-    /// `print` is the fingerprint of a scalar node's value (nil for collections).
+    /// `print` is the fingerprint of a scalar node's value (nil for collections); `mayBeMergeKey` is false
+    /// when the node cannot be a `<<` key (its text is not `<<`, or it is a collection), so that most keys
+    /// skip `isMergeKey`.
     private mutating func add(
-        _ node: consuming Node, size: Int, height: Int, isAlias: Bool = false, print: UInt64? = nil
+        _ node: consuming Node, size: Int, height: Int, isAlias: Bool = false, print: UInt64? = nil,
+        mayBeMergeKey: Bool = false
     ) throws(YAMLError) {
         // Each branch moves `node` where it goes (`consume`), so building a tree copies no node.
         if !isAlias, let name = node.anchor {
@@ -330,7 +354,7 @@ struct Composer {
         }
         // `removeLast` moves the key out (`popLast` would copy it into an optional and destroy that).
         guard current.hasPendingKey, !pendingKeys.isEmpty else {
-            current.pendingKeyIsMerge = Self.isMergeKey(node)
+            current.pendingKeyIsMerge = mayBeMergeKey && Self.isMergeKey(node)
             current.pendingKeyPrint = print
             current.hasPendingKey = true
             pendingKeys.append(consume node)
@@ -346,7 +370,7 @@ struct Composer {
         if let keyPrint = current.pendingKeyPrint {
             try checkDuplicate(keyPrint, key: key)
         }
-        current.pairs.append(Node.Pair(key: key, value: consume node))
+        current.pairs.append(Node.Pair(key: consume key, value: consume node))
     }
 
     private static func isMergeKey(_ node: borrowing Node) -> Bool {
@@ -420,7 +444,8 @@ struct Composer {
     }
 
     /// A cheap summary of a resolved key: equal values always have equal fingerprints (different
-    /// values usually differ). Strings contribute their length and first and last bytes.
+    /// values usually differ). Strings contribute their length and their first, second, middle,
+    /// second-last and last bytes.
     static func fingerprint(_ value: ScalarValue) -> UInt64 {
         switch value {
         case .null: return 1
@@ -433,19 +458,16 @@ struct Composer {
         }
     }
 
-    /// The fingerprint of a string value from its UTF-8 bytes.
+    /// The fingerprint of a string value from its UTF-8 bytes (a few loads, no loop).
     static func fingerprint(stringBytes s: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var print = UInt64(truncatingIfNeeded: s.count) &* 0x1000_0000_01B3 ^ 6
-        var shift: UInt64 = 8
-        for i in 0..<min(4, s.count) {
-            print ^= UInt64(s[i]) << shift
-            shift += 8
-        }
-        for i in max(0, s.count - 3)..<s.count {
-            print ^= UInt64(s[i]) << shift
-            shift += 8
-        }
-        return print
+        let n = s.count
+        let print = UInt64(truncatingIfNeeded: n) &* 0x1000_0000_01B3 ^ 6
+        guard n > 0 else { return print }
+        let second = n > 1 ? 1 : 0
+        let sampled =
+            UInt64(s[0]) << 8 | UInt64(s[second]) << 16 | UInt64(s[n >> 1]) << 24 | UInt64(s[n - 1 - second]) << 32
+            | UInt64(s[n - 1]) << 40
+        return print ^ sampled
     }
 
     static func describeKey(_ key: Node) -> String {

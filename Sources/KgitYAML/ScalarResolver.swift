@@ -63,7 +63,8 @@ enum ScalarResolver {
 
     // MARK: - Words
 
-    private static let words: [(StaticString, ScalarValue)] = [
+    /// Every word with a non-string value, as the spec lists them (`lookupWord` encodes the same list).
+    static let words: [(StaticString, ScalarValue)] = [
         ("y", .bool(true)), ("Y", .bool(true)), ("yes", .bool(true)), ("Yes", .bool(true)), ("YES", .bool(true)),
         ("true", .bool(true)), ("True", .bool(true)), ("TRUE", .bool(true)),
         ("on", .bool(true)), ("On", .bool(true)), ("ON", .bool(true)),
@@ -77,15 +78,31 @@ enum ScalarResolver {
         ("-.inf", .float(-.infinity)), ("-.Inf", .float(-.infinity)), ("-.INF", .float(-.infinity)),
     ]
 
+    /// The value of `s` when it is one of `words`. The text (at most 5 bytes) is packed into an integer, its
+    /// bytes from the low end and its length in the top byte, and matched against the packed words: one
+    /// integer switch instead of comparing the text with each word. Tests check it against `words`.
     private static func lookupWord(_ s: UnsafeBufferPointer<UInt8>) -> ScalarValue? {
-        // Most scalars are not words: rule them out by length and first byte before comparing.
-        guard s.count <= 5, let first = s.first else { return nil }
-        switch (s.count, first | 0x20) {
-        case (1, _), (2, UInt8(ascii: "n")), (2, UInt8(ascii: "o")), (3, UInt8(ascii: "y")), (3, UInt8(ascii: "o")),
-            (4, UInt8(ascii: "t")), (4, UInt8(ascii: "n")), (4, UInt8(ascii: ".")), (5, UInt8(ascii: "f")),
-            (5, UInt8(ascii: "+")), (5, UInt8(ascii: "-")):
-            for (word, value) in words where equals(s, word) { return value }
-            return nil
+        guard s.count <= 5, !s.isEmpty else { return nil }
+        var packed = UInt64(s.count) << 56
+        for i in 0..<s.count { packed |= UInt64(s[i]) << UInt64(8 * i) }
+        switch packed {
+        case 0x0100000000000079, 0x0100000000000059, 0x0300000000736579, 0x0300000000736559, 0x0300000000534559,
+            0x0400000065757274, 0x0400000065757254, 0x0400000045555254, 0x0200000000006E6F, 0x0200000000006E4F,
+            0x0200000000004E4F:  // y Y yes Yes YES true True TRUE on On ON
+            return .bool(true)
+        case 0x010000000000006E, 0x010000000000004E, 0x0200000000006F6E, 0x0200000000006F4E, 0x0200000000004F4E,
+            0x05000065736C6166, 0x05000065736C6146, 0x05000045534C4146, 0x030000000066666F, 0x030000000066664F,
+            0x030000000046464F:  // n N no No NO false False FALSE off Off OFF
+            return .bool(false)
+        case 0x010000000000007E, 0x040000006C6C756E, 0x040000006C6C754E, 0x040000004C4C554E:  // ~ null Null NULL
+            return .null
+        case 0x040000006E616E2E, 0x040000004E614E2E, 0x040000004E414E2E:  // .nan .NaN .NAN
+            return .float(.nan)
+        case 0x04000000666E692E, 0x04000000666E492E, 0x04000000464E492E, 0x050000666E692E2B, 0x050000666E492E2B,
+            0x050000464E492E2B:  // .inf .Inf .INF +.inf +.Inf +.INF
+            return .float(.infinity)
+        case 0x050000666E692E2D, 0x050000666E492E2D, 0x050000464E492E2D:  // -.inf -.Inf -.INF
+            return .float(-.infinity)
         default:
             return nil
         }

@@ -23,6 +23,22 @@ struct ClientRateLimiterTests {
         #expect(limiter.acquire("a"), "half a second refills one token")
     }
 
+    @Test("an exempt client (the in-process control plane) is never limited, and leaves others' buckets alone")
+    func exemptClient() {
+        let now = Mutex<Date>(Date(timeIntervalSince1970: 0))
+        var limits = ClientRateLimiter.Limits(requestsPerSecond: 1, burst: 2, maxInFlight: 1)
+        limits.exemptClients = ["system:kgit-control-plane"]
+        let limiter = ClientRateLimiter(limits: limits, clock: { now.withLock { $0 } })
+        for _ in 0..<1000 { #expect(limiter.acquire("system:kgit-control-plane")) }
+        #expect(limiter.acquire("kubectl"))
+        #expect(!limiter.acquire("kubectl"), "an ordinary client still has its in-flight cap")
+        limiter.release("system:kgit-control-plane")
+        limiter.release("kubectl")
+        #expect(limiter.acquire("kubectl"), "its second token")
+        limiter.release("kubectl")
+        #expect(!limiter.acquire("kubectl"), "and then its bucket is empty")
+    }
+
     @Test("a flood from one client is cut off with 429 while another client's requests are all served")
     func floodDoesNotStarveOthers() async throws {
         let flooder = UserInfo(name: "flooder", groups: ["system:masters"])

@@ -56,7 +56,8 @@ import Testing
           "additionalProperties": false,
           "properties": {
             "image": {"$ref": "#/$defs/Image"},
-            "replicas": {"type": "integer", "exclusiveMinimum": 0, "maximum": 10}
+            "replicas": {"type": "integer", "exclusiveMinimum": 0, "maximum": 10},
+            "port": {"type": ["integer", "string"], "minimum": 1, "pattern": "^[a-z]+$"}
           },
           "$defs": {
             "Image": {
@@ -157,11 +158,27 @@ import Testing
             ./base/widget.yaml:5:45: error[pattern]: string "Web" does not match the pattern `^[a-z./-]+$` (shop.example.com/v1 Widget shop/w, at .spec.values.image.repository)
                5 |   values: {replicas: 0, image: {repository: Web}}
                  |                                             ^^^
-                 = pattern declared at charts/web/values.schema.json:14:55
+                 = pattern declared at charts/web/values.schema.json:15:55
                  = constraint declared at ./kgit.kgl:7:3 (spec.values?: chart.Root)
                  = checked as Widget, bound to base/*.yaml
 
             """, "\(result.stdout)")
+    }
+
+    @Test func aTypeListAdmitsEachTypeAndChecksItWithThatTypesKeywords() async throws {
+        let values = ["port: 8080", "port: http", "port: 0", "port: HTTP", "port: true"]
+        let manifests = values.enumerated().map { index, value in
+            Self.widget("  values: {image: {repository: web}, \(value)}", name: "w\(index)")
+        }.joined(separator: "\n---\n")
+        let dir = try await Self.repository(manifests: manifests)
+        let result = try await KgitBinary.run(["validate", "."], in: dir.url)
+        #expect(result.status == 1)
+        let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error[") }
+        #expect(errors == [
+            "./base/widget.yaml:17:44: error[minimum]: 0 is less than the minimum 1 (shop.example.com/v1 Widget shop/w2, at .spec.values.port)",
+            "./base/widget.yaml:23:44: error[pattern]: string \"HTTP\" does not match the pattern `^[a-z]+$` (shop.example.com/v1 Widget shop/w3, at .spec.values.port)",
+            "./base/widget.yaml:29:44: error[type-mismatch]: expected integer or string, found boolean `true` (shop.example.com/v1 Widget shop/w4, at .spec.values.port)",
+        ], "\(result.stdout)")
     }
 
     @Test func aKeywordTheModelCannotExpressIsRefusedWithItsPointer() async throws {

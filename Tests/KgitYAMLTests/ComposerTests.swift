@@ -130,10 +130,30 @@ import Testing
     }
 
     @Test func keysThatShareLengthAndEndsAreStillDistinct() throws {
-        // Same length, first four and last three bytes: equal fingerprints, different keys.
-        let root = try parseRoot("abcd-one-xyz: 1\nabcd-two-xyz: 2\n-0.0: a\n")
+        // Same length, first two, middle and last two bytes: equal fingerprints, different keys.
+        #expect(Composer.fingerprint(.string("ab1-m-xcd")) == Composer.fingerprint(.string("ab2-m-ycd")))
+        let root = try parseRoot("ab1-m-xcd: 1\nab2-m-ycd: 2\n-0.0: a\n")
         #expect(root.mapping?.count == 3)
-        #expect(parseError("abcd-one-xyz: 1\nabcd-two-xyz: 2\nabcd-one-xyz: 3\n")?.mark.line == 3)
+        #expect(parseError("ab1-m-xcd: 1\nab2-m-ycd: 2\nab1-m-xcd: 3\n")?.mark.line == 3)
+    }
+
+    @Test(arguments: ["", "a", "name", "containerPort", "fifteen-bytes-x", "sixteen-bytes-xy", "café", "日本語", "é\u{301}x"])
+    func shortScalarTextIsTheStringOfItsBytes(_ sample: String) throws {
+        let bytes = Array(sample.utf8)
+        let text = bytes.withUnsafeBufferPointer { Composer.smallString(UnsafeBufferPointer(rebasing: $0.prefix(15))) }
+        #expect(text == String(decoding: bytes.prefix(15), as: UTF8.self))
+        #expect(Array(text.utf8) == Array(bytes.prefix(15)) || bytes.count > 15)
+        // Through the parser, as a key and as a value.
+        let root = try parseRoot("'\(sample)': '\(sample)'\n")
+        #expect(root.mapping?.first?.key.scalar?.text == sample)
+        #expect(root.mapping?.first?.value.scalar?.text == sample)
+    }
+
+    @Test func invalidBytesAreRepairedAsStringDecodingRepairsThem() {
+        for bad: [UInt8] in [[0xff], [0x61, 0xc3], [0xe6, 0x97, 0x61], [0x61, 0x80, 0x62, 0x63]] {
+            let text = bad.withUnsafeBufferPointer { Composer.smallString($0) }
+            #expect(Array(text.utf8) == Array(String(decoding: bad, as: UTF8.self).utf8))
+        }
     }
 
     @Test func zeroAndNegativeZeroFloatKeysAreTheSameKey() throws {

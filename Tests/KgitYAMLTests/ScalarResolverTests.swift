@@ -35,6 +35,26 @@ private func plainValue(_ text: String) throws -> Node.Scalar {
         #expect(try plainValue(word).value == .string(word))
     }
 
+    @Test func everyListedWordResolvesToItsValueAndNearMissesStayStrings() throws {
+        func same(_ a: ScalarValue?, _ b: ScalarValue) -> Bool {
+            if case .float(let x)? = a, case .float(let y) = b, x.isNaN, y.isNaN { return true }
+            return a == b
+        }
+        for (word, value) in ScalarResolver.words {
+            let text = word.description
+            #expect(same(try plainValue(text).value, value), "\(text)")
+            // One byte changed, one dropped, one added: none of these is a word.
+            var bytes = Array(text.utf8)
+            let last = bytes.removeLast()
+            for variant in [bytes + [last ^ 0x01], bytes + [last, UInt8(ascii: "x")]] {
+                let other = String(decoding: variant, as: UTF8.self)
+                if ScalarResolver.words.contains(where: { $0.0.description == other }) { continue }
+                let resolved = variant.withUnsafeBufferPointer { ScalarResolver.resolveYAML11($0) }
+                #expect(resolved == nil, "\(other) resolved to \(String(describing: resolved))")
+            }
+        }
+    }
+
     @Test(arguments: ["~", "null", "Null", "NULL"])
     func nullWords(_ word: String) throws {
         let s = try plainValue(word)

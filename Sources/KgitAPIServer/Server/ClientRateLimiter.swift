@@ -15,6 +15,10 @@ public final class ClientRateLimiter: Sendable {
         public var burst: Double
         /// Requests of one client being handled at the same time (a watch counts only while it starts).
         public var maxInFlight: Int
+        /// Clients (user names) never limited: the server's own control plane in the same process, whose
+        /// components (thousands of simulated kubelets among them) share one identity, as upstream's API
+        /// Priority and Fairness exempts its loopback client.
+        public var exemptClients: Set<String> = []
 
         /// Generous enough for kubectl and informers; a flood hits it.
         public static let standard = Limits(requestsPerSecond: 500, burst: 1000, maxInFlight: 200)
@@ -44,8 +48,9 @@ public final class ClientRateLimiter: Sendable {
     /// Takes a token and an in-flight slot for `client`; false when the client is over its limits.
     /// Every `true` must be followed by one ``release(_:)``.
     func acquire(_ client: String) -> Bool {
-        let now = clock()
         let limits = self.limits
+        if limits.exemptClients.contains(client) { return true }
+        let now = clock()
         return buckets.withLock { buckets in
             var bucket = buckets[client] ?? Bucket(tokens: limits.burst, updated: now, inFlight: 0)
             let elapsed = max(0, now.timeIntervalSince(bucket.updated))
@@ -68,6 +73,7 @@ public final class ClientRateLimiter: Sendable {
 
     /// Gives back `client`'s in-flight slot.
     func release(_ client: String) {
+        if limits.exemptClients.contains(client) { return }
         buckets.withLock { buckets in
             if var bucket = buckets[client] {
                 bucket.inFlight = max(0, bucket.inFlight - 1)

@@ -31,22 +31,33 @@ public struct ControllerDriver<Writer: ClusterWriter>: Sendable {
         public var needsRetry: Bool { !failures.isEmpty }
     }
 
+    /// The most creates of one run sent at once (see ``perform(_:now:)``).
+    public static var maxParallelCreates: Int { 32 }
+
     /// Performs `actions` in order; `now` timestamps recorded events.
+    ///
+    /// A run of consecutive creates (a ReplicaSet's missing pods) goes out in parallel batches of 1, 2, 4, ...
+    /// up to ``maxParallelCreates``, as upstream's slow start: after a batch in which a create failed, the rest
+    /// of the run is not attempted (the failure asks for a retry, and the reconciler decides again).
     public func perform(_ actions: [ControllerAction], now: Date) async -> Outcome {
         var outcome = Outcome()
         outcome.requeueAfter = actions.requeueAfter
         var eventIndex = 0
-        for action in actions {
+        var position = 0
+        while position < actions.count {
+            var end = position
+            while end < actions.count, case .create = actions[end] { end += 1 }
+            if end > position {
+                await performCreates(actions[position..<end], now: now, eventIndex: &eventIndex, into: &outcome)
+                position = end
+                continue
+            }
+            let action = actions[position]
+            position += 1
             do {
                 switch action {
-                case .create(let object, let event):
-                    let created = try await writer.create(object)
-                    if var event {
-                        let name = created.value(at: ["metadata", "name"])?.stringValue ?? ""
-                        event.message = event.message.replacingOccurrences(of: ControllerEvent.createdName, with: name)
-                        await record(event, now: now, index: eventIndex, into: &outcome)
-                        eventIndex += 1
-                    }
+                case .create:
+                    continue  // performed above
                 case .patch(let key, let patch, let status):
                     _ = try await writer.patch(key, mergePatch: patch, status: status)
                 case .delete(let key, let propagation):
@@ -66,6 +77,48 @@ public struct ControllerDriver<Writer: ClusterWriter>: Sendable {
             }
         }
         return outcome
+    }
+
+    /// Performs a run of creates in slow-start batches, each create followed by its event.
+    private func performCreates(
+        _ creates: ArraySlice<ControllerAction>, now: Date, eventIndex: inout Int, into outcome: inout Outcome
+    ) async {
+        var batchStart = creates.startIndex
+        var batchSize = 1
+        while batchStart < creates.endIndex {
+            let batch = Array(creates[batchStart..<min(creates.endIndex, batchStart + batchSize)])
+            let firstIndex = eventIndex
+            eventIndex += batch.count
+            let results = await withTaskGroup(of: Outcome.self) { group in
+                for (offset, action) in batch.enumerated() {
+                    group.addTask { [self] in
+                        var one = Outcome()
+                        guard case .create(let object, let event) = action else { return one }
+                        do {
+                            let created = try await writer.create(object)
+                            if var event {
+                                let name = created.value(at: ["metadata", "name"])?.stringValue ?? ""
+                                event.message = event.message.replacingOccurrences(of: ControllerEvent.createdName, with: name)
+                                await record(event, now: now, index: firstIndex + offset, into: &one)
+                            }
+                        } catch {
+                            one.failures.append((action, String(describing: error)))
+                        }
+                        return one
+                    }
+                }
+                var all: [Outcome] = []
+                for await one in group { all.append(one) }
+                return all
+            }
+            for one in results {
+                outcome.failures += one.failures
+                outcome.eventFailures += one.eventFailures
+            }
+            if results.contains(where: { !$0.failures.isEmpty }) { return }
+            batchStart += batch.count
+            batchSize = min(batchSize * 2, Self.maxParallelCreates)
+        }
     }
 
     func record(_ event: ControllerEvent, now: Date, index: Int, into outcome: inout Outcome) async {

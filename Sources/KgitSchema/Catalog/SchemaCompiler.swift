@@ -100,8 +100,24 @@ struct SchemaCompiler {
         let preserveUnknown = json["x-kubernetes-preserve-unknown-fields"]?.bool == true
 
         let shape: Schema.Shape
+        var perType: [Schema] = []
         if json["x-kubernetes-int-or-string"]?.bool == true {
             shape = .intOrString
+        } else if dialect == .jsonSchema, let families = Self.typeFamilies(json, types: types) {
+            // JSON Schema applies a type's keywords (`minimum`, `maxLength`...) only to values of that type,
+            // and a list of types admits each of them: the schema accepts any value, with one conditional
+            // per type and, for a list, a check that the value has one of the listed types.
+            shape = .any
+            for family in families {
+                let typeOnly: JSONValue = .object([("type", .string(family))])
+                let keywords = (json.members ?? []).filter { Self.keywords(of: family).contains($0.0) }
+                guard !keywords.isEmpty else { continue }
+                let condition = Schema.Conditional(
+                    if: compile(typeOnly, path: path, inCombinator: true),
+                    then: compile(.object([("type", .string(family))] + keywords), path: path), else: nil)
+                perType.append(Schema(.any, nullable: true, conditional: condition))
+            }
+            if types.count > 1 { checks.append(Self.typeListCheck(types)) }
         } else {
             switch types.first {
             case "object"?:
@@ -133,7 +149,7 @@ struct SchemaCompiler {
 
         let allOf = (json["allOf"]?.array ?? []).enumerated().map { index, sub in
             compile(sub, path: "\(path).allOf[\(index)]", inCombinator: true)
-        }
+        } + perType
         let anyOf = (json["anyOf"]?.array ?? []).enumerated().map { index, sub in
             compile(sub, path: "\(path).anyOf[\(index)]", inCombinator: true)
         }
@@ -247,6 +263,58 @@ struct SchemaCompiler {
         return StringSchema(
             format: json["format"]?.string, pattern: pattern, minLength: json["minLength"]?.count,
             maxLength: json["maxLength"]?.count)
+    }
+
+    /// The types whose keywords a JSON Schema applies conditionally: every listed type when `type` lists
+    /// several, the types its keywords belong to when it has no `type` and nothing else gives it a shape,
+    /// nil otherwise (the schema has one shape).
+    static func typeFamilies(_ json: JSONValue, types: [String]) -> [String]? {
+        if types.count > 1 { return types }
+        guard types.isEmpty else { return nil }
+        for shaping in ["properties", "required", "additionalProperties", "patternProperties", "items"]
+        where json[shaping] != nil {
+            return nil
+        }
+        let families = ["number", "string", "array", "object"].filter { family in
+            keywords(of: family).contains { json[$0] != nil }
+        }
+        return families.isEmpty ? nil : families
+    }
+
+    /// The keywords that constrain only values of `family` (a JSON Schema type name).
+    static func keywords(of family: String) -> [String] {
+        switch family {
+        case "integer", "number": return ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "format"]
+        case "string": return ["minLength", "maxLength", "pattern", "format"]
+        case "array": return ["items", "minItems", "maxItems", "uniqueItems"]
+        case "object":
+            return ["properties", "required", "additionalProperties", "patternProperties", "minProperties", "maxProperties"]
+        default: return []
+        }
+    }
+
+    /// Reports a value whose type is none of `types` (a JSON Schema type list, `null` already removed).
+    static func typeListCheck(_ types: [String]) -> SchemaCheck {
+        let expected = types.count == 2
+            ? "\(types[0]) or \(types[1])"
+            : types.dropLast().joined(separator: ", ") + " or " + (types.last ?? "")
+        return SchemaCheck(name: "json-schema.type") { node, context in
+            let found: Set<String>
+            switch node.content {
+            case .mapping: found = ["object"]
+            case .sequence: found = ["array"]
+            case .scalar(let scalar):
+                switch scalar.value {
+                case .null: found = ["null"]
+                case .bool: found = ["boolean"]
+                case .int: found = ["integer", "number"]
+                case .float(let value): found = value == value.rounded() ? ["integer", "number"] : ["number"]
+                case .string: found = ["string"]
+                }
+            }
+            guard !types.contains(where: found.contains) else { return }
+            context.report(.typeMismatch, "expected \(expected), found \(NodeValidator.describe(node))", at: node, path: [])
+        }
     }
 
     private static func numeric(_ json: JSONValue) -> NumericSchema {

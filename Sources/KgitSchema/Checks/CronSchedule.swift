@@ -25,6 +25,8 @@ public enum CronSchedule {
 
     /// Why `schedule` is not a valid schedule, or nil when it is.
     public static func problem(_ schedule: String) -> String? {
+        var bytes = schedule
+        if bytes.withUTF8(isPlainValid) { return nil }
         let trimmed = schedule.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard let first = trimmed.first else { return "the schedule is empty" }
         if first.hasPrefix("TZ=") || first.hasPrefix("CRON_TZ=") {
@@ -77,6 +79,57 @@ public enum CronSchedule {
             }
         }
         return nil
+    }
+
+    /// True when `bytes` is five fields of numbers, ranges, `*`, `?`, steps and lists, each within its
+    /// field's range: the common case, read on bytes without building strings. False means "not known
+    /// to be valid"; `problem` then parses the schedule again and says what is wrong (or accepts it).
+    private static func isPlainValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var field = 0
+        var i = 0
+        let count = bytes.count
+        while true {
+            while i < count && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) { i += 1 }
+            if i == count { return field == fields.count }
+            guard field < fields.count else { return false }
+            let range = fields[field].range
+            // One field: comma-separated parts, each `*`, `?`, `N` or `N-M`, optionally `/STEP`.
+            while true {
+                var low = -1
+                if bytes[i] == UInt8(ascii: "*") || bytes[i] == UInt8(ascii: "?") {
+                    i += 1
+                } else {
+                    guard let value = number(bytes, &i), range.contains(value) else { return false }
+                    low = value
+                    if i < count && bytes[i] == UInt8(ascii: "-") {
+                        i += 1
+                        guard let high = number(bytes, &i), range.contains(high), low <= high else { return false }
+                    }
+                }
+                if i < count && bytes[i] == UInt8(ascii: "/") {
+                    i += 1
+                    guard let step = number(bytes, &i), step > 0 else { return false }
+                }
+                guard i < count, bytes[i] == UInt8(ascii: ",") else { break }
+                i += 1
+                guard i < count else { return false }
+            }
+            guard i == count || bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") else { return false }
+            field += 1
+        }
+    }
+
+    /// The decimal number of at most 4 digits at `bytes[i...]`, advancing `i` past it; nil when none.
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Int? {
+        var value = 0
+        var digits = 0
+        while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
+            guard digits < 4 else { return nil }
+            value = value * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+            digits += 1
+            i += 1
+        }
+        return digits == 0 ? nil : value
     }
 
     /// A Go duration such as `1h30m`, `90s`, `1.5h`.

@@ -4,10 +4,10 @@ public enum NameRules {
     /// RFC 1123 label: at most 63 lowercase letters, digits and `-`, starting and ending with a letter
     /// or digit (Namespace names, container names, volume names).
     public static func dns1123Label(_ value: String) -> String? {
-        let bytes = value.utf8
-        if bytes.isEmpty { return "must not be empty" }
-        if bytes.count > 63 { return "must be no more than 63 characters, found \(bytes.count)" }
-        guard isLabel(bytes[...]) else {
+        let count = value.utf8.count
+        if count == 0 { return "must not be empty" }
+        if count > 63 { return "must be no more than 63 characters, found \(count)" }
+        guard withBytes(of: value, { isLabel($0, 0, $0.count) }) else {
             return "must consist of lowercase letters, digits and '-', and must start and end with a letter or digit (such as 'my-name' or '123-abc')"
         }
         return nil
@@ -15,10 +15,10 @@ public enum NameRules {
 
     /// RFC 1123 subdomain: at most 253 characters, dot-separated RFC 1123 labels (most object names).
     public static func dns1123Subdomain(_ value: String) -> String? {
-        let bytes = value.utf8
-        if bytes.isEmpty { return "must not be empty" }
-        if bytes.count > 253 { return "must be no more than 253 characters, found \(bytes.count)" }
-        guard isSubdomain(bytes) else {
+        let count = value.utf8.count
+        if count == 0 { return "must not be empty" }
+        if count > 253 { return "must be no more than 253 characters, found \(count)" }
+        guard withBytes(of: value, { isSubdomain($0, 0, $0.count) }) else {
             return "must consist of lowercase letters, digits, '-' and '.', and must start and end with a letter or digit (such as 'example.com')"
         }
         return nil
@@ -26,10 +26,10 @@ public enum NameRules {
 
     /// RFC 1035 label: an RFC 1123 label that starts with a letter (Service names).
     public static func dns1035Label(_ value: String) -> String? {
-        let bytes = value.utf8
-        if bytes.isEmpty { return "must not be empty" }
-        if bytes.count > 63 { return "must be no more than 63 characters, found \(bytes.count)" }
-        guard isLabel(bytes[...]), bytes.first?.isASCIILower == true else {
+        let count = value.utf8.count
+        if count == 0 { return "must not be empty" }
+        if count > 63 { return "must be no more than 63 characters, found \(count)" }
+        guard withBytes(of: value, { isLabel($0, 0, $0.count) && $0[0].isASCIILower }) else {
             return "must consist of lowercase letters, digits and '-', must start with a letter and end with a letter or digit (such as 'my-name' or 'abc-123')"
         }
         return nil
@@ -47,35 +47,36 @@ public enum NameRules {
     /// 253 characters and `/`, then a name of at most 63 letters, digits, `-`, `_` and `.`, starting and
     /// ending with a letter or digit.
     public static func qualifiedName(_ value: String) -> String? {
-        let utf8 = value.utf8
-        var name = utf8[...]
-        if let slash = utf8.firstIndex(of: UInt8(ascii: "/")) {
-            let prefix = utf8[..<slash]
-            name = utf8[utf8.index(after: slash)...]
-            if name.contains(UInt8(ascii: "/")) {
-                return "must be a name, optionally prefixed by a DNS subdomain and '/' (such as 'example.com/my-name')"
+        withBytes(of: value) { bytes in
+            var nameStart = 0
+            if let slash = bytes.firstIndex(of: UInt8(ascii: "/")) {
+                nameStart = slash + 1
+                if bytes[nameStart...].contains(UInt8(ascii: "/")) {
+                    return "must be a name, optionally prefixed by a DNS subdomain and '/' (such as 'example.com/my-name')"
+                }
+                if slash == 0 { return "the prefix before '/' must not be empty" }
+                if slash > 253 { return "the prefix must be no more than 253 characters, found \(slash)" }
+                if !isSubdomain(bytes, 0, slash) {
+                    return "the prefix must consist of lowercase letters, digits, '-' and '.', and must start and end with a letter or digit (such as 'example.com')"
+                }
             }
-            if prefix.isEmpty { return "the prefix before '/' must not be empty" }
-            if prefix.count > 253 { return "the prefix must be no more than 253 characters, found \(prefix.count)" }
-            if !isSubdomain(prefix) {
-                return "the prefix must consist of lowercase letters, digits, '-' and '.', and must start and end with a letter or digit (such as 'example.com')"
+            let nameCount = bytes.count - nameStart
+            if nameCount == 0 { return "the name part must not be empty" }
+            if nameCount > 63 { return "the name part must be no more than 63 characters, found \(nameCount)" }
+            guard isQualifiedNamePart(bytes, nameStart, bytes.count) else {
+                return "the name part must consist of letters, digits, '-', '_' or '.', and must start and end with a letter or digit (such as 'MyName', 'my.name' or '123-abc')"
             }
+            return nil
         }
-        if name.isEmpty { return "the name part must not be empty" }
-        if name.count > 63 { return "the name part must be no more than 63 characters, found \(name.count)" }
-        guard isQualifiedNamePart(name) else {
-            return "the name part must consist of letters, digits, '-', '_' or '.', and must start and end with a letter or digit (such as 'MyName', 'my.name' or '123-abc')"
-        }
-        return nil
     }
 
     /// A label value: empty, or at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a
     /// letter or digit.
     public static func labelValue(_ value: String) -> String? {
-        let bytes = value.utf8[...]
-        if bytes.isEmpty { return nil }
-        if bytes.count > 63 { return "must be no more than 63 characters, found \(bytes.count)" }
-        guard isQualifiedNamePart(bytes) else {
+        let count = value.utf8.count
+        if count == 0 { return nil }
+        if count > 63 { return "must be no more than 63 characters, found \(count)" }
+        guard withBytes(of: value, { isQualifiedNamePart($0, 0, $0.count) }) else {
             return "must be empty, or consist of letters, digits, '-', '_' or '.', and start and end with a letter or digit (such as 'MyValue', 'my_value' or '12345')"
         }
         return nil
@@ -122,29 +123,54 @@ public enum NameRules {
 
     // MARK: - Pieces
 
-    private static func isLabel(_ bytes: Substring.UTF8View) -> Bool {
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
+    // The pieces read a string's UTF-8 bytes in place: the checks run on every name and label of
+    // every document, and `String.UTF8View` indexing costs several times a buffer's.
+
+    /// Calls `body` with the UTF-8 bytes of `value`.
+    private static func withBytes<R>(of value: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var value = value
+        return value.withUTF8(body)
+    }
+
+    /// True when `bytes[start..<end]` is an RFC 1123 label.
+    private static func isLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard start < end, end - start <= 63 else { return false }
+        let first = bytes[start]
+        let last = bytes[end - 1]
         guard first.isASCIILower || first.isASCIIDigit, last.isASCIILower || last.isASCIIDigit else { return false }
-        return bytes.allSatisfy { $0.isASCIILower || $0.isASCIIDigit || $0 == UInt8(ascii: "-") }
-    }
-
-    private static func isSubdomain(_ bytes: Substring.UTF8View) -> Bool {
-        var start = bytes.startIndex
-        while true {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.endIndex
-            guard isLabel(bytes[start..<end]) else { return false }
-            if end == bytes.endIndex { return true }
-            start = bytes.index(after: end)
+        for i in start..<end {
+            let byte = bytes[i]
+            guard byte.isASCIILower || byte.isASCIIDigit || byte == UInt8(ascii: "-") else { return false }
         }
+        return true
     }
 
-    private static func isSubdomain(_ bytes: String.UTF8View) -> Bool { isSubdomain(bytes[...]) }
+    /// True when `bytes[start..<end]` is dot-separated RFC 1123 labels.
+    private static func isSubdomain(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var labelStart = start
+        var i = start
+        while i < end {
+            if bytes[i] == UInt8(ascii: ".") {
+                guard isLabel(bytes, labelStart, i) else { return false }
+                labelStart = i + 1
+            }
+            i += 1
+        }
+        return isLabel(bytes, labelStart, end)
+    }
 
-    private static func isQualifiedNamePart(_ bytes: Substring.UTF8View) -> Bool {
-        guard let first = bytes.first, let last = bytes.last else { return false }
+    /// True when `bytes[start..<end]` is the name part of a qualified name (or a label value).
+    private static func isQualifiedNamePart(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard start < end else { return false }
+        let first = bytes[start]
+        let last = bytes[end - 1]
         guard first.isASCIILetter || first.isASCIIDigit, last.isASCIILetter || last.isASCIIDigit else { return false }
-        return bytes.allSatisfy {
-            $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+        for i in start..<end {
+            let byte = bytes[i]
+            guard byte.isASCIILetter || byte.isASCIIDigit || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: ".")
+            else { return false }
         }
+        return true
     }
 }

@@ -75,7 +75,8 @@ enum ObjectNameRule {
 extension Node {
     /// The text of a scalar that resolved to a string; nil for other values.
     var stringValue: String? {
-        if case .scalar(let scalar) = content, case .string(let text) = scalar.value { return text }
+        // `isString` first: matching `value` would build a `.string` payload (a retain and a release).
+        if case .scalar(let scalar) = content, scalar.isString { return scalar.text }
         return nil
     }
 

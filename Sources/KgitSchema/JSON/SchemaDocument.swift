@@ -267,8 +267,6 @@ public enum SchemaDocument {
                     let known: Set<String> = ["object", "array", "string", "integer", "number", "boolean", "null"]
                     if names.isEmpty || names.contains(where: { !known.contains($0) }) {
                         refuse(value, at, "keyword `type` must name JSON types (object, array, string, integer, number, boolean, null)")
-                    } else if names.filter({ $0 != "null" }).count > 1 {
-                        refuse(value, at, "keyword `type` with several types (\(names.joined(separator: ", "))) is not supported: use anyOf")
                     }
                 case "properties":
                     guard let members = value.mapping else {

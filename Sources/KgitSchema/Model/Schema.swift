@@ -115,7 +115,25 @@ public final class Schema: Sendable {
         self.errorMessage = errorMessage
         self.origin = origin
         self.conditional = conditional
+        self.hasConstraints = !checks.isEmpty || enumValues != nil || !allOf.isEmpty || !anyOf.isEmpty
+            || !oneOf.isEmpty || not != nil || conditional != nil
+        if case .string(let string) = shape, string.minLength == nil, string.maxLength == nil, string.pattern == nil,
+            string.format != "date-time", string.format != "byte", !hasConstraints, errorMessage == nil
+        {
+            acceptsAnyString = true
+        } else {
+            acceptsAnyString = false
+        }
     }
+
+    /// True when every string value is valid and nothing else looks at it: a `.string` shape without a
+    /// length, a pattern or a checked format (`date-time`, `byte`), no constraints and no `else` message.
+    /// The validator does not walk string scalars into such a schema (most manifest fields are these).
+    let acceptsAnyString: Bool
+
+    /// True when the schema has code checks, an enumeration or combinators: what the validator applies
+    /// after a value's shape (computed once, so that the common schema without any is passed by quickly).
+    let hasConstraints: Bool
 
     /// A copy of this schema with some annotations replaced (the shape is shared, not copied).
     public func with(

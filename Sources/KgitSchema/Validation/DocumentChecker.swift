@@ -11,20 +11,19 @@ enum DocumentChecker {
     ) -> DocumentResult? {
         // `---` followed by nothing, or by a lone `null`, is an empty document.
         guard let root = document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
-        var result = DocumentResult(file: file, index: document.index, start: root.start)
         let identity = Identity(root)
-        result.apiVersion = identity.apiVersion
-        result.kind = identity.kind
-        result.name = identity.name
-        result.namespace = identity.namespace
         var context = Context(file: file, document: document.index, registry: registry, options: options)
+        var skipped = false
         if identity.apiVersion == "v1", identity.kind == "List", registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
             context.checkList(root, identity: identity)
         } else {
-            result.skipped = context.checkObject(root, identity: identity, path: [])
+            skipped = context.checkObject(root, identity: identity, path: [])
         }
-        result.diagnostics = context.diagnostics
-        return result
+        // Made once with every field, not filled in field by field (which copied the result on return).
+        return DocumentResult(
+            file: file, index: document.index, start: root.start, apiVersion: identity.apiVersion,
+            kind: identity.kind, namespace: identity.namespace, name: identity.name, skipped: skipped,
+            diagnostics: context.diagnostics)
     }
 
     /// What a document says it is.
@@ -35,12 +34,11 @@ enum DocumentChecker {
         var namespace: String?
 
         init(_ root: Node) {
-            func text(_ node: Node?) -> String? { node?.scalar.flatMap { $0.isNull ? nil : $0.text } }
-            apiVersion = text(root.member("apiVersion"))
-            kind = text(root.member("kind"))
-            let metadata = root.member("metadata")
-            name = text(metadata?.member("name"))
-            namespace = text(metadata?.member("namespace"))
+            // Read in place: copying the root's entries to look at four scalars cost more than the rest.
+            apiVersion = root.memberText("apiVersion")
+            kind = root.memberText("kind")
+            name = root.memberText("name", in: "metadata")
+            namespace = root.memberText("namespace", in: "metadata")
         }
 
         /// `apps/v1 Deployment default/web`, or whatever part of it is known.
@@ -135,7 +133,8 @@ enum DocumentChecker {
             }
             var validator = NodeValidator(
                 file: file, document: document, object: identity, kind: kind, allowUnknownFields: options.allowUnknownFields)
-            validator.path = path.map(PathStep.init)
+            // Appended, not assigned: the validator's path keeps the capacity it reserved.
+            for component in path { validator.path.append(PathStep(component)) }
             validator.validate(root, schema, typeName: kindName)
             var checks = CheckContext(kind: kind)
             ObjectNameRule.check(root: root, kind: kind, into: &checks)

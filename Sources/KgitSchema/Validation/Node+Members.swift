@@ -7,7 +7,24 @@ extension Node {
     /// which matters on the validator's hot path.
     func member(_ key: String) -> Node? {
         guard case .mapping(let pairs) = content, let index = pairs.index(ofKey: key) else { return nil }
-        return pairs[index].value
+        // Through a buffer pointer: `pairs[index]` would copy the whole entry (key and value) first.
+        return pairs.withUnsafeBufferPointer { $0[index].value }
+    }
+
+    /// The text of the scalar value of the mapping entry `key`, unless it is null; nil otherwise.
+    /// Reads the scalar in place, without copying its node.
+    func memberText(_ key: String) -> String? {
+        guard case .mapping(let pairs) = content, let index = pairs.index(ofKey: key) else { return nil }
+        return pairs.withUnsafeBufferPointer { entries in
+            guard case .scalar(let scalar) = entries[index].value.content, !scalar.isNull else { return nil }
+            return scalar.text
+        }
+    }
+
+    /// `memberText(key)` of the mapping entry `parent` (`memberText("name", in: "metadata")`).
+    func memberText(_ key: String, in parent: String) -> String? {
+        guard case .mapping(let pairs) = content, let index = pairs.index(ofKey: parent) else { return nil }
+        return pairs.withUnsafeBufferPointer { $0[index].value.memberText(key) }
     }
 
     /// The value of the mapping entry `key` under each mapping in turn (`member("spec", "template")`).
@@ -22,9 +39,16 @@ extension Array where Element == Node.Pair {
     /// The index of the entry whose key is the scalar `key`.
     func index(ofKey key: String) -> Int? {
         // Through a buffer pointer, so that no entry (two whole nodes) is copied to look at its key.
-        withUnsafeBufferPointer { entries in
+        // Lengths first: `==` on two different small strings calls into the runtime's comparison, and
+        // most keys a lookup passes differ in length from the one it wants.
+        let length = key.utf8.count
+        return withUnsafeBufferPointer { entries in
             for index in entries.indices {
-                if case .scalar(let scalar) = entries[index].key.content, scalar.text == key { return index }
+                if case .scalar(let scalar) = entries[index].key.content, scalar.text.utf8.count == length,
+                    scalar.text == key
+                {
+                    return index
+                }
             }
             return nil
         }

@@ -123,6 +123,7 @@ struct NodeValidator {
     /// right shape, so that an independent rule (a selector that does not match) is reported even when
     /// something else inside the object is wrong. Checks skip values of the wrong type themselves.
     private mutating func applyConstraints(_ node: Node, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool) {
+        guard schema.hasConstraints else { return }
         if shapeMatched, !schema.checks.isEmpty {
             var context = CheckContext(kind: kind)
             for check in schema.checks { check.run(node, &context) }
@@ -182,6 +183,14 @@ struct NodeValidator {
 
     // MARK: - Objects
 
+    /// True when `node` is a scalar that resolved to a string: against a schema that `acceptsAnyString`
+    /// such a value has nothing to report, and the validator skips it.
+    @inline(__always)
+    private static func isString(_ node: borrowing Node) -> Bool {
+        if case .scalar(let scalar) = node.content { return scalar.isString }
+        return false
+    }
+
     /// Returns false when the node is not a mapping at all.
     @discardableResult
     private mutating func validateObject(_ node: Node, _ object: ObjectSchema, typeName: String?) -> Bool {
@@ -201,6 +210,7 @@ struct NodeValidator {
                 }
                 let key = keyScalar.text
                 if let property = object.property(named: key) {
+                    if property.acceptsAnyString, Self.isString(entries[index].value) { continue }
                     path.append(.field(key))
                     validate(entries[index].value, property)
                     path.removeLast()
@@ -218,6 +228,7 @@ struct NodeValidator {
                 }
                 switch additionalProperties {
                 case .typed(let values):
+                    if values.acceptsAnyString, Self.isString(entries[index].value) { continue }
                     path.append(.field(key))
                     validate(entries[index].value, values)
                     path.removeLast()
@@ -275,7 +286,9 @@ struct NodeValidator {
         var keys = array.elementKeys
         if keys.isEmpty, let mergeKey = schema.patchMergeKey { keys = [mergeKey] }
         items.withUnsafeBufferPointer { elements in
+            let anyString = array.items.acceptsAnyString
             for index in elements.indices {
+                if anyString, Self.isString(elements[index]) { continue }
                 path.append(keys.isEmpty ? .index(index) : .element(index, items: items, keys: keys))
                 validate(elements[index], array.items)
                 path.removeLast()
@@ -539,13 +552,15 @@ extension Node {
 
     /// True for a scalar that resolved to null (`~`, `null`, or nothing).
     var isNull: Bool {
-        if case .scalar(let scalar) = content, case .null = scalar.value { return true }
+        if case .scalar(let scalar) = content { return scalar.isNull }
         return false
     }
 }
 
 extension Node.Scalar {
+    /// True for a scalar that resolved to null (strings are ruled out first, without building a payload).
     var isNull: Bool {
+        if isString { return false }
         if case .null = value { return true }
         return false
     }

@@ -84,13 +84,15 @@ public struct Validator: Sendable {
     func checkDocuments(_ work: [Work], registry: SchemaRegistry, crdProblems: [String: [Int: [Diagnostic]]],
                         into report: inout ValidationReport) {
         let options = self.options
-        let results = ConcurrentMap.map(work, parallel: options.parallel) { item in
+        var results = ConcurrentMap.map(work, parallel: options.parallel) { item in
             DocumentChecker.check(item.document, file: item.file, registry: registry, options: options)
         }
         var firstDefinition: [ObjectIdentity: (file: String, line: Int)] = [:]
         firstDefinition.reserveCapacity(work.count)
-        for (item, result) in zip(work, results) {
-            guard var result else { continue }
+        report.documents.reserveCapacity(report.documents.count + results.count)
+        for (index, item) in work.enumerated() {
+            // Taken out of `results`, so that the result is moved into the report rather than copied.
+            guard var result = results[index].take() else { continue }
             // (Most runs have no CRD problems: skip hashing the file name then.)
             if !crdProblems.isEmpty { result.diagnostics += crdProblems[item.file]?[item.document.index] ?? [] }
             if let identity = ObjectIdentity(result), let root = item.document.root {
@@ -106,7 +108,7 @@ public struct Validator: Sendable {
                 }
             }
             result.diagnostics.sort(by: Diagnostic.sortedOrder)
-            report.documents.append(result)
+            report.documents.append(consume result)
         }
         report.fileDiagnostics.sort(by: Diagnostic.sortedOrder)
     }
@@ -146,6 +148,40 @@ struct ObjectIdentity: Hashable {
         self.kind = kind
         self.namespace = result.namespace ?? ""
         self.name = name
+    }
+
+    /// Equal when the four parts have the same UTF-8 bytes (Kubernetes compares names byte by byte; this
+    /// is what `hash(into:)` hashes).
+    static func == (lhs: ObjectIdentity, rhs: ObjectIdentity) -> Bool {
+        sameBytes(lhs.name, rhs.name) && sameBytes(lhs.kind, rhs.kind) && sameBytes(lhs.namespace, rhs.namespace)
+            && sameBytes(lhs.group, rhs.group)
+    }
+
+    /// One FNV-1a digest of the parts' bytes fed to the hasher, instead of four seeded string hashes (every
+    /// named document is looked up once).
+    func hash(into hasher: inout Hasher) {
+        var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+        Self.mix(group, into: &digest)
+        Self.mix(kind, into: &digest)
+        Self.mix(namespace, into: &digest)
+        Self.mix(name, into: &digest)
+        hasher.combine(digest)
+    }
+
+    private static func mix(_ part: String, into digest: inout UInt64) {
+        var copy = part
+        digest = copy.withUTF8 { bytes in
+            var h = digest
+            for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return (h ^ 0xff) &* 0x100_0000_01b3  // a separator: UTF-8 never contains 0xff
+        }
+    }
+
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        var a = a
+        var b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
     }
 }
 

@@ -17,4 +17,24 @@ import Testing
     func invalidSchedulesSayWhy(schedule: String) {
         #expect(CronSchedule.problem(schedule) != nil)
     }
+
+    // Schedules of numbers, ranges, steps and lists are accepted by a quick byte scan; anything else
+    // (names, leading signs, long numbers) goes through the full parser, which must give the same answer.
+    @Test(arguments: [
+        "007 * * * *", "*/10000 * * * *", "0 0 * jan mon", "0\t0 * * *", "  0 0 * * *  ", "1-1 0-23/6 1,2,3 1-12 0-6",
+        "0 0 */+2 * *",
+    ])
+    func schedulesOutsideTheQuickFormAreStillAccepted(schedule: String) {
+        #expect(CronSchedule.problem(schedule) == nil)
+    }
+
+    @Test(arguments: [
+        ("1-2-3 * * * *", "the minute field `1-2-3` is malformed"), ("*-5 * * * *", "`*` is not a valid minute"),
+        ("5/ * * * *", "the step in the minute field `5/` must be a positive number"),
+        ("1, * * * *", "the minute field `1,` is malformed"), ("0 0 1-32 * *", "the day of month 32 is outside 1-31"),
+        ("0 0 * * * ,", "expected 5 fields (minute hour day-of-month month day-of-week), found 6"),
+    ])
+    func malformedNumericSchedulesAreExplained(schedule: String, problem: String) {
+        #expect(CronSchedule.problem(schedule) == problem)
+    }
 }

@@ -80,6 +80,34 @@ import Testing
         #expect(try Self.codes(loaded.types["Root"], "{a: x}") == ["type-mismatch"])
     }
 
+    @Test func keywordsWithoutATypeConstrainOnlyValuesOfTheirType() throws {
+        let root = Self.load(
+            #"{"type": "object", "properties": {"n": {"minimum": 3, "maxLength": 2}, "l": {"maxItems": 1}}}"#
+        ).types["Root"]
+        #expect(try Self.codes(root, "{n: 5, l: [a]}") == [])
+        #expect(try Self.codes(root, "{n: ab, l: x}") == [])
+        #expect(try Self.codes(root, "{n: true, l: {a: 1}}") == [])
+        #expect(try Self.codes(root, "{n: 1}") == ["minimum"])
+        #expect(try Self.codes(root, "{n: abc}") == ["max-length"])
+        #expect(try Self.codes(root, "{l: [a, b]}") == ["max-items"])
+    }
+
+    @Test func aListOfTypesAdmitsEachTypeWithItsOwnKeywords() throws {
+        let root = Self.load(
+            #"{"type": ["integer", "string", "null"], "minimum": 1, "pattern": "^[0-9]+%$"}"#
+        ).types["Root"]
+        #expect(try Self.codes(root, "5") == [])
+        #expect(try Self.codes(root, "50%") == [])
+        #expect(try Self.codes(root, "null") == [])
+        #expect(try Self.codes(root, "0") == ["minimum"])
+        #expect(try Self.codes(root, "fifty") == ["pattern"])
+        #expect(try Self.codes(root, "true") == ["type-mismatch"])
+        #expect(try Self.codes(root, "[1]") == ["type-mismatch"])
+        let schema = try #require(root)
+        let node = try #require(try YAMLParser.parse("true").first?.root)
+        #expect(Validator.validate(node, against: schema).map(\.message) == ["expected integer or string, found boolean `true`"])
+    }
+
     @Test func anOpenAPIDocumentsComponentSchemasBecomeTypes() throws {
         let loaded = Self.load(
             """
@@ -116,8 +144,9 @@ import Testing
         #expect(Self.load(#"{"items": [{"type": "string"}]}"#).problems == [
             "1:11 /items: keyword `items` as a list (tuple validation) is not supported"
         ])
-        #expect(Self.load(#"{"type": ["string", "integer"]}"#).problems == [
-            "1:10 /type: keyword `type` with several types (string, integer) is not supported: use anyOf"
+        #expect(Self.load(#"{"type": ["string", "integer"]}"#).problems == [])
+        #expect(Self.load(#"{"type": ["string", "text"]}"#).problems == [
+            "1:10 /type: keyword `type` must name JSON types (object, array, string, integer, number, boolean, null)"
         ])
         #expect(Self.load(#"{"$ref": "other.json#/$defs/A"}"#).problems == [
             "1:10 /$ref: keyword `$ref` to another file (other.json) is read only in a repository, where the file is pinned"
