@@ -212,21 +212,21 @@ actor WatchCache {
         var attempt = 0
         while true {
             attempt += 1
+            let listed: [StoredValue]
+            let stream: AsyncStream<StoreEvent>
             do {
-                var items: [StoredValue] = []
-                if from > 0 {
-                    items = try await store.list(prefix: prefix, startAfter: nil, limit: nil, at: from).items
-                }
-                let stream = try await store.watch(prefix: prefix, after: from)
-                install(items, at: from)
-                let generation = self.generation
-                pump = Task { await self.pumpEvents(stream, generation: generation) }
-                return
-            } catch StoreError.compacted where attempt < 3 {
+                listed = from > 0 ? try await store.list(prefix: prefix, startAfter: nil, limit: nil, at: from).items : []
+                stream = try await store.watch(prefix: prefix, after: from)
+            } catch {
                 // History before `from` is gone: start from the latest state instead.
-                let page = try await store.list(prefix: prefix, startAfter: nil, limit: 1, at: nil)
-                from = page.revision
+                guard case .compacted = error, attempt < 3 else { throw error }
+                from = try await store.list(prefix: prefix, startAfter: nil, limit: 1, at: nil).revision
+                continue
             }
+            install(listed, at: from)
+            let generation = self.generation
+            pump = Task { await self.pumpEvents(stream, generation: generation) }
+            return
         }
     }
 
