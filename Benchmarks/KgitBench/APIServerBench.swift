@@ -22,11 +22,15 @@ enum APIServerBench {
         var concurrencies = [1, 16, 64]
         var rate = 1000
         var pacedSeconds = 3
+        var fanOutWatchers = [1, 100, 1000]
+        var fanOutWrites = 200
+        var only: String?
     }
 
     static let usage = """
         usage: kgit-bench apiserver [--requests N] [--list-objects N] [--lists N] [--watchers N] [--watch-events N]
                                     [--concurrency 1,16,64] [--rate 1000] [--paced-seconds 3]
+                                    [--fan-out 1,100,1000] [--fan-out-writes 200] [--only fan-out]
         """
 
     static func parse(_ args: [String]) -> Options {
@@ -43,6 +47,9 @@ enum APIServerBench {
             case "--concurrency": o.concurrencies = value.split(separator: ",").compactMap { Int($0) }
             case "--rate": o.rate = Int(value) ?? o.rate
             case "--paced-seconds": o.pacedSeconds = Int(value) ?? o.pacedSeconds
+            case "--fan-out": o.fanOutWatchers = value.split(separator: ",").compactMap { Int($0) }
+            case "--fan-out-writes": o.fanOutWrites = Int(value) ?? o.fanOutWrites
+            case "--only": o.only = value
             default:
                 print(usage)
                 exit(2)
@@ -159,6 +166,10 @@ enum APIServerBench {
 
     static func run(_ args: [String]) async throws {
         let o = parse(args)
+        if o.only == "fan-out" {
+            try await runFanOut(o)
+            return
+        }
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("kgit-apiserver-bench-\(getpid())")
         try? FileManager.default.removeItem(at: base)
         defer { try? FileManager.default.removeItem(at: base) }
@@ -326,6 +337,8 @@ enum APIServerBench {
                 != nil
         }
         row("watch: one write delivered to \(o.watchers) watchers", "\(o.watchers)", apiWatch, rawWatch, byLatency: true)
+        print("")
+        try await fanOutTable(o, base: base.appendingPathComponent("fan-out"))
 
         // The targets.
         print("")
@@ -385,6 +398,188 @@ enum APIServerBench {
         let elapsed = seconds(ContinuousClock.now - start)
         for task in tasks { task.cancel() }
         return Sample(latencies: tracker.latencies, elapsed: elapsed, failures: failures)
+    }
+}
+
+extension APIServerBench {
+    /// `--only fan-out`: just the watch fan-out table.
+    static func runFanOut(_ o: Options) async throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("kgit-apiserver-fanout-\(getpid())")
+        try? FileManager.default.removeItem(at: base)
+        defer { try? FileManager.default.removeItem(at: base) }
+        try await fanOutTable(o, base: base)
+    }
+
+    /// Watch fan-out: N watchers of pods in one namespace, then a burst of M pod creates (8 at a time);
+    /// the time until every watcher has every event and the process CPU time meanwhile, for the API
+    /// server in process (no HTTPS) with its watch cache, without it (each watch its own store watch),
+    /// and N watches straight on a SQLite store.
+    static func fanOutTable(_ o: Options, base: URL) async throws {
+        try FileManager.default.createDirectory(at: base.appendingPathComponent("raw"), withIntermediateDirectories: true)
+        let rawStore = KgitStoreBackend(try SQLiteStore(directory: base.appendingPathComponent("raw").path))
+        var servers: [(String, APIServer)] = []
+        var serving: [Task<Void, any Error>] = []
+        for (name, window) in [("cache", 4096), ("no-cache", 0)] {
+            var configuration = APIServer.Configuration(dataDirectory: base.appendingPathComponent(name), port: 0)
+            configuration.rateLimits = .init(requestsPerSecond: 1e9, burst: 1e9, maxInFlight: 1 << 30)
+            configuration.watchCacheWindow = window
+            let server = try await APIServer.start(configuration)
+            servers.append((name, server))
+            serving.append(Task { try await server.run() })
+        }
+        defer { for task in serving { task.cancel() } }
+        print("watch fan-out: \(o.fanOutWrites) pod creates (8 at a time) to N watchers of one namespace's pods;")
+        print("time until every watcher has every event, and process CPU seconds meanwhile. API = the handler in")
+        print("process (no HTTPS), with the watch cache and with it turned off; store = N watches on a SQLite store.")
+        print("")
+        print("| watchers | API, cache: s / CPU s | API, no cache: s / CPU s | store: s / CPU s | cache/store (time) |")
+        print("| --- | --- | --- | --- | --- |")
+        var round = 0
+        for watchers in o.fanOutWatchers {
+            round += 1
+            var figures: [String] = []
+            var cachedSeconds = 0.0
+            for (_, server) in servers {
+                let namespace = "fan\(round)"
+                let result = await fanOutAPI(server.handler, namespace: namespace, watchers: watchers,
+                                             writes: o.fanOutWrites)
+                if figures.isEmpty { cachedSeconds = result.seconds }
+                figures.append(result.description)
+            }
+            let raw = await fanOutStore(rawStore, prefix: "/registry/core/pods/fan\(round)/", watchers: watchers,
+                                        writes: o.fanOutWrites)
+            figures.append(raw.description)
+            print("| \(watchers) | \(figures.joined(separator: " | ")) | \(String(format: "%.2f", cachedSeconds / max(raw.seconds, 1e-9))) |")
+        }
+        for task in serving {
+            task.cancel()
+            _ = await task.result
+        }
+        await rawStore.store.close()
+    }
+
+    struct FanOutResult: CustomStringConvertible {
+        var seconds: Double
+        var cpu: Double
+        var complete: Bool
+        var description: String {
+            String(format: "%.3f / %.2f", seconds, cpu) + (complete ? "" : " (incomplete)")
+        }
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Counts lines per watcher until each has `writes`; `completed` says how many have.
+    final class FanOutCounter: Sendable {
+        let completed = Atomic<Int>(0)
+    }
+
+    static func consume(_ stream: AsyncStream<[UInt8]>, writes: Int, counter: FanOutCounter) -> Task<Void, Never> {
+        Task {
+            var lines = 0
+            for await chunk in stream {
+                for byte in chunk where byte == UInt8(ascii: "\n") { lines += 1 }
+                if lines >= writes {
+                    counter.completed.add(1, ordering: .relaxed)
+                    break
+                }
+            }
+        }
+    }
+
+    static func awaitAll(_ counter: FanOutCounter, watchers: Int) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(300)
+        while counter.completed.load(ordering: .relaxed) < watchers && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return counter.completed.load(ordering: .relaxed) >= watchers
+    }
+
+    static func fanOutAPI(_ handler: APIHandler, namespace: String, watchers: Int, writes: Int) async -> FanOutResult {
+        let admin = UserInfo(name: "admin", groups: ["system:masters"])
+        @Sendable func send(_ method: String, _ target: String, _ json: JSONValue? = nil) async -> APIResponse {
+            await handler.handle(APIRequest(method: method, target: target,
+                                            headers: json == nil ? [] : [("Content-Type", "application/json")],
+                                            body: json?.serializedBytes() ?? [], transportUser: admin))
+        }
+        _ = await send("POST", "/api/v1/namespaces", ["apiVersion": "v1", "kind": "Namespace",
+                                                      "metadata": ["name": .string(namespace)]])
+        var rv = "0"
+        if case .bytes(let body) = await send("GET", "/api/v1/namespaces/\(namespace)/pods").body,
+           let list = try? JSONParser.parse(body),
+           let listed = list.value(at: ["metadata", "resourceVersion"])?.stringValue { rv = listed }
+        let counter = FanOutCounter()
+        var tasks: [Task<Void, Never>] = []
+        for _ in 0..<watchers {
+            let response = await send("GET", "/api/v1/namespaces/\(namespace)/pods?watch=true&resourceVersion=\(rv)")
+            guard case .stream(let stream) = response.body else { continue }
+            tasks.append(consume(stream, writes: writes, counter: counter))
+        }
+        let cpu0 = cpuSeconds()
+        let start = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var i = worker
+                    while i < writes {
+                        _ = await send("POST", "/api/v1/namespaces/\(namespace)/pods", pod("p\(i)", namespace: namespace))
+                        i += 8
+                    }
+                }
+            }
+        }
+        let complete = await awaitAll(counter, watchers: watchers)
+        let result = FanOutResult(seconds: seconds(ContinuousClock.now - start), cpu: cpuSeconds() - cpu0,
+                                  complete: complete)
+        for task in tasks { task.cancel() }
+        return result
+    }
+
+    static func fanOutStore(_ store: KgitStoreBackend, prefix: String, watchers: Int, writes: Int) async -> FanOutResult {
+        let from = await store.currentRevision()
+        let counter = FanOutCounter()
+        var tasks: [Task<Void, Never>] = []
+        for _ in 0..<watchers {
+            guard let events = try? await store.watch(prefix: prefix, after: from) else { continue }
+            tasks.append(Task {
+                var seen = 0
+                for await _ in events {
+                    seen += 1
+                    if seen >= writes {
+                        counter.completed.add(1, ordering: .relaxed)
+                        break
+                    }
+                }
+            })
+        }
+        let value = pod("p", namespace: "fan").serializedBytes()
+        let cpu0 = cpuSeconds()
+        let start = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var i = worker
+                    while i < writes {
+                        _ = try? await store.create(prefix + "p\(i)", value: value)
+                        i += 8
+                    }
+                }
+            }
+        }
+        let complete = await awaitAll(counter, watchers: watchers)
+        let result = FanOutResult(seconds: seconds(ContinuousClock.now - start), cpu: cpuSeconds() - cpu0,
+                                  complete: complete)
+        for task in tasks { task.cancel() }
+        return result
     }
 }
 

@@ -96,20 +96,6 @@ struct WatchTests {
         #expect(event.value(at: ["object", "rows"])?.arrayValue?.count == 1)
     }
 
-    @Test("a watcher that goes away is removed from the store")
-    func watcherCleanup() async throws {
-        let api = try await TestAPI()
-        do {
-            let stream = try #require(await api.watch("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1"))
-            _ = await api.request("POST", "/api/v1/namespaces/default/configmaps", json: TestAPI.configMap("a"))
-            _ = await Self.events(stream, count: 1)
-        }
-        for _ in 0..<50 where await api.store.watcherCount() > 0 {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(await api.store.watcherCount() == 0)
-    }
-
     @Test("allowWatchBookmarks=true brings BOOKMARK events carrying the latest resourceVersion; none otherwise")
     func bookmarks() async throws {
         let api = try await TestAPI(bookmarkInterval: .milliseconds(100))

@@ -12,33 +12,75 @@ extension APIHandler {
 
     /// GET ...?watch=true: a chunked stream of `{"type":…,"object":…}` lines.
     ///
-    /// Without a resourceVersion (or with "0") the stream starts with ADDED events for the current
-    /// state; with one it replays changes after it, or sends a 410 `Expired` ERROR event when that
-    /// revision is compacted. Selectors apply to events (objects leaving the selection are DELETED).
+    /// Served from the resource's ``WatchCache``: without a resourceVersion (or with "0") the stream
+    /// starts with ADDED events for the cache's current objects; with one inside the cache's window it
+    /// replays the changes after it. A resourceVersion older than the window is served from the store's
+    /// history, or gets a 410 `Expired` ERROR event when that is compacted. Selectors apply to events
+    /// (objects leaving the selection are DELETED).
     func watch(_ request: APIRequest, info: ResourceInfo, namespace: String?, options: ListOptions)
         async throws(APIError) -> APIResponse
     {
         let asTable = TableConvertor.wantsTable(request.header("Accept"))
         let include = TableConvertor.IncludeObject(rawValue: request.query["includeObject"] ?? "") ?? .metadata
-        var initial: [JSONValue] = []
-        var start: Int64
         let rv = options.resourceVersion ?? ""
+        let start: WatchCache.Start
         if rv.isEmpty || rv == "0" {
-            var listOptions = options
-            listOptions.limit = nil
-            listOptions.continueToken = nil
-            listOptions.resourceVersion = nil
-            let page = try await registry.list(info, namespace: namespace, options: listOptions)
-            initial = page.items
-            start = page.revision
+            start = .current
         } else {
             guard let parsed = Int64(rv), parsed >= 0 else { throw APIError.badRequest("invalid resource version: \(rv)") }
-            start = parsed
+            start = .after(parsed)
         }
+        let encode = watchEncoder(info: info, asTable: asTable, include: include)
+        let timeout: Duration = options.timeoutSeconds.map { .seconds($0) } ?? defaultWatchTimeout
+        let bookmarks = options.allowWatchBookmarks
+        let bookmarkInterval = self.bookmarkInterval
+        if watchCaches.capacity == 0 {
+            // The cache is off: this watch gets its own store watch.
+            return try await watchFromStore(info: info, namespace: namespace, options: options, start: start,
+                                            encode: encode)
+        }
+        let cache = watchCaches.cache(for: info)
+        let id = WatchCache.nextID()
+        let (output, outputContinuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingOldest(watchBuffer))
+        let timers = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(for: timeout) }
+                if bookmarks {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: bookmarkInterval)
+                            if Task.isCancelled { break }
+                            await cache.bookmark(id)
+                        }
+                    }
+                }
+                _ = await group.next()
+                group.cancelAll()
+            }
+            outputContinuation.finish()
+        }
+        outputContinuation.onTermination = { _ in
+            timers.cancel()
+            Task { await cache.unsubscribe(id) }
+        }
+        let watcher = WatchCache.Watcher(keyPrefix: info.listPrefix(namespace: namespace), options: options,
+                                         sharesLines: !asTable, encode: encode, kind: info.kind,
+                                         apiVersion: info.groupVersion, output: outputContinuation)
+        if await cache.subscribe(id, watcher, from: start) {
+            return APIResponse(status: 200, headers: [("Content-Type", "application/json")], body: .stream(output))
+        }
+        outputContinuation.finish()
+        return try await watchFromStore(info: info, namespace: namespace, options: options, start: start,
+                                        encode: encode)
+    }
+
+    /// Encodes one watch event as the client asked: a JSON line, or (kubectl get -w) a one-row Table.
+    func watchEncoder(info: ResourceInfo, asTable: Bool, include: TableConvertor.IncludeObject)
+        -> @Sendable (String, JSONValue) -> [UInt8]
+    {
         let now = clock
-        let encryption = registry.encryption
         let printerColumns = served.custom(info)?.printerColumns
-        let encode: @Sendable (String, JSONValue) -> [UInt8] = { type, object in
+        return { type, object in
             var payload = object
             if asTable && type != "ERROR" && type != "BOOKMARK" {
                 let meta: JSONValue = ["resourceVersion": object.value(at: ["metadata", "resourceVersion"]) ?? ""]
@@ -48,7 +90,30 @@ extension APIHandler {
             let line: JSONValue = ["type": .string(type), "object": payload]
             return line.serializedBytes() + [UInt8(ascii: "\n")]
         }
+    }
 
+    /// A watch served by its own store watch from `start`: for resourceVersions older than the watch
+    /// cache's window (the store may still have them, or answers 410 Expired).
+    func watchFromStore(info: ResourceInfo, namespace: String?, options: ListOptions, start from: WatchCache.Start,
+                        encode: @escaping @Sendable (String, JSONValue) -> [UInt8])
+        async throws(APIError) -> APIResponse
+    {
+        var initial: [JSONValue] = []
+        let start: Int64
+        switch from {
+        case .after(let revision):
+            start = revision
+        case .current:
+            var listOptions = options
+            listOptions.limit = nil
+            listOptions.continueToken = nil
+            listOptions.resourceVersion = nil
+            let page = try await registry.list(info, namespace: namespace, options: listOptions)
+            initial = page.items
+            start = page.revision
+        }
+        let initialObjects = initial
+        let encryption = registry.encryption
         let events: AsyncStream<StoreEvent>
         do {
             events = try await registry.store.watch(prefix: info.listPrefix(namespace: namespace), after: start)
@@ -67,7 +132,7 @@ extension APIHandler {
         let bookmarks = options.allowWatchBookmarks
         let bookmarkInterval = self.bookmarkInterval
         let (inputs, inputContinuation) = AsyncStream<WatchInput>.makeStream()
-        let (output, outputContinuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .unbounded)
+        let (output, outputContinuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingOldest(watchBuffer))
         let kind = info.kind, groupVersion = info.groupVersion
 
         let producer = Task {
@@ -88,7 +153,15 @@ extension APIHandler {
                         }
                     }
                 }
-                for object in initial { outputContinuation.yield(encode("ADDED", object)) }
+                for object in initialObjects {
+                    if case .dropped = outputContinuation.yield(encode("ADDED", object)) { break }
+                }
+                // A client too slow to take what the store sends is ended (it re-watches), never buffered
+                // without bound.
+                func send(_ bytes: [UInt8]) -> Bool {
+                    if case .dropped = outputContinuation.yield(bytes) { return false }
+                    return true
+                }
                 var lastRevision = start
                 loop: for await input in inputs {
                     switch input {
@@ -97,14 +170,14 @@ extension APIHandler {
                     case .bookmark:
                         let bookmark: JSONValue = ["kind": .string(kind), "apiVersion": .string(groupVersion),
                                                    "metadata": ["resourceVersion": .string(String(lastRevision))]]
-                        outputContinuation.yield(encode("BOOKMARK", bookmark))
+                        if !send(encode("BOOKMARK", bookmark)) { break loop }
                     case .event(let event):
                         lastRevision = event.revision
                         guard let (type, object) = APIHandler.watchEvent(event, options: options, info: info,
                                                                          encryption: encryption) else {
                             continue
                         }
-                        outputContinuation.yield(encode(type, object))
+                        if !send(encode(type, object)) { break loop }
                     }
                 }
                 group.cancelAll()
@@ -122,19 +195,23 @@ extension APIHandler {
     static func watchEvent(_ event: StoreEvent, options: ListOptions, info: ResourceInfo? = nil,
                            encryption: EncryptionAtRest? = nil) -> (String, JSONValue)? {
         guard let object = try? Registry.decodeStored(event.value, as: info, encryption: encryption) else { return nil }
-        let matchesNow = options.matches(object)
         let previous = event.previous.flatMap { try? Registry.decodeStored($0, as: info, encryption: encryption) }
+        guard let type = selectedType(isDelete: event.kind == .delete, object: object, previous: previous,
+                                      options: options) else { return nil }
+        return (type, object)
+    }
+
+    /// The watch event type of a change for a watcher with `options`, or nil when the change is outside
+    /// its selection: an object entering the selection is ADDED, one leaving it DELETED.
+    static func selectedType(isDelete: Bool, object: JSONValue, previous: JSONValue?, options: ListOptions) -> String? {
+        let matchesNow = options.matches(object)
+        if isDelete { return matchesNow ? "DELETED" : nil }
         let matchedBefore = previous.map(options.matches) ?? false
-        switch event.kind {
-        case .delete:
-            return matchesNow ? ("DELETED", object) : nil
-        case .put:
-            switch (matchedBefore, matchesNow) {
-            case (false, true): return ("ADDED", object)
-            case (true, true): return ("MODIFIED", object)
-            case (true, false): return ("DELETED", object)
-            case (false, false): return nil
-            }
+        switch (matchedBefore, matchesNow) {
+        case (false, true): return "ADDED"
+        case (true, true): return "MODIFIED"
+        case (true, false): return "DELETED"
+        case (false, false): return nil
         }
     }
 }

@@ -24,6 +24,10 @@ public final class APIHandler: Sendable {
     let defaultWatchTimeout: Duration
     /// How often watches with `allowWatchBookmarks=true` get a BOOKMARK.
     let bookmarkInterval: Duration
+    /// The watch caches watches are served from (one per resource and version, created on first use).
+    let watchCaches: WatchCaches
+    /// How many chunks a watcher's stream buffers before a watcher that does not keep up is ended.
+    let watchBuffer: Int
     /// Where requests are recorded, if anywhere.
     let audit: AuditLog?
     /// Schema validation of objects before they are stored.
@@ -52,7 +56,8 @@ public final class APIHandler: Sendable {
                 authorizer: any Authorizer, serverAddress: String, defaultWatchTimeout: Duration = .seconds(1800),
                 bookmarkInterval: Duration = .seconds(15), audit: AuditLog? = nil,
                 clock: @escaping @Sendable () -> Date = Date.init, encryption: EncryptionAtRest? = nil,
-                rateLimits: ClientRateLimiter.Limits = .standard) {
+                rateLimits: ClientRateLimiter.Limits = .standard, watchCacheWindow: Int = 4096,
+                watchBuffer: Int = 10_000) {
         self.admission = .standard
         self.rateLimiter = ClientRateLimiter(limits: rateLimits, clock: clock)
         self.audit = audit
@@ -60,6 +65,8 @@ public final class APIHandler: Sendable {
         self.served = ServedResources(builtIn: catalog)
         self.registry = Registry(store: store, catalog: catalog, clock: clock, encryption: encryption,
                                  servedBytes: ServedBytesCache())
+        self.watchCaches = WatchCaches(store: store, encryption: encryption, capacity: watchCacheWindow)
+        self.watchBuffer = max(1, watchBuffer)
         self.discovery = Discovery(served: served, serverAddress: serverAddress)
         self.authenticator = authenticator
         self.authorizer = authorizer

@@ -31,6 +31,9 @@ public final class APIServer: Sendable {
         /// Per-client request limits (``ClientRateLimiter``); benchmarks that drive the server from one
         /// identity far above a client's fair share raise them.
         public var rateLimits: ClientRateLimiter.Limits = .standard
+        /// Events each resource's watch cache keeps for watchers resuming from a resourceVersion; 0 turns
+        /// the watch cache off (every watch then opens its own store watch, as before the cache).
+        public var watchCacheWindow = 4096
 
         public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 6443,
                     maxRequestBodyBytes: Int = 3 * 1024 * 1024, store: (any KeyValueStore)? = nil) {
@@ -111,7 +114,8 @@ public final class APIServer: Sendable {
                 PrivilegedGroupAuthorizer(), RBACAuthorizer(registry: Registry(store: store, catalog: .builtIn)),
             ]),
             serverAddress: hostPort, audit: try AuditLog(url: dir.appendingPathComponent("audit.log")),
-            encryption: encryption, rateLimits: configuration.rateLimits)
+            encryption: encryption, rateLimits: configuration.rateLimits,
+            watchCacheWindow: configuration.watchCacheWindow)
         box.handler = handler
         // Build the OpenAPI documents off the request path, so the first `kubectl apply` is quick.
         Task.detached(priority: .background) { _ = handler.openAPI.root }

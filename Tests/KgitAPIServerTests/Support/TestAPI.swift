@@ -12,7 +12,8 @@ struct TestAPI {
 
     init(historyLimit: Int = 10_000, tokens: [String: UserInfo] = [:], bookmarkInterval: Duration = .seconds(15),
          defaultWatchTimeout: Duration = .seconds(60), encryption: EncryptionAtRest? = nil,
-         rateLimits: ClientRateLimiter.Limits = .standard, clock: @escaping @Sendable () -> Date = Date.init)
+         rateLimits: ClientRateLimiter.Limits = .standard, clock: @escaping @Sendable () -> Date = Date.init,
+         watchCacheWindow: Int = 4096, watchBuffer: Int = 10_000)
         async throws
     {
         store = MemoryStore(historyLimit: historyLimit)
@@ -22,7 +23,7 @@ struct TestAPI {
                              authorizer: AuthorizerChain([PrivilegedGroupAuthorizer(), rbac]),
                              serverAddress: "127.0.0.1:6443", defaultWatchTimeout: defaultWatchTimeout,
                              bookmarkInterval: bookmarkInterval, clock: clock, encryption: encryption,
-                             rateLimits: rateLimits)
+                             rateLimits: rateLimits, watchCacheWindow: watchCacheWindow, watchBuffer: watchBuffer)
         try await handler.bootstrap()
     }
 
