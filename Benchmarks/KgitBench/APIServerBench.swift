@@ -467,15 +467,21 @@ extension APIServerBench {
         }
     }
 
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-        return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    static func cpuSeconds() -> Double { processCPUSeconds() }
+
+    /// Runs `write(i)` for every i in 0..<writes on 8 concurrent workers.
+    static func writeInParallel(_ writes: Int, _ write: @escaping @Sendable (Int) async -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var i = worker
+                    while i < writes {
+                        await write(i)
+                        i += 8
+                    }
+                }
+            }
+        }
     }
 
     /// Counts lines per watcher until each has `writes`; `completed` says how many have.
@@ -526,16 +532,8 @@ extension APIServerBench {
         }
         let cpu0 = cpuSeconds()
         let start = ContinuousClock.now
-        await withTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    var i = worker
-                    while i < writes {
-                        _ = await send("POST", "/api/v1/namespaces/\(namespace)/pods", pod("p\(i)", namespace: namespace))
-                        i += 8
-                    }
-                }
-            }
+        await writeInParallel(writes) { i in
+            _ = await send("POST", "/api/v1/namespaces/\(namespace)/pods", pod("p\(i)", namespace: namespace))
         }
         let complete = await awaitAll(counter, watchers: watchers)
         let result = FanOutResult(seconds: seconds(ContinuousClock.now - start), cpu: cpuSeconds() - cpu0,
@@ -564,16 +562,8 @@ extension APIServerBench {
         let value = pod("p", namespace: "fan").serializedBytes()
         let cpu0 = cpuSeconds()
         let start = ContinuousClock.now
-        await withTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    var i = worker
-                    while i < writes {
-                        _ = try? await store.create(prefix + "p\(i)", value: value)
-                        i += 8
-                    }
-                }
-            }
+        await writeInParallel(writes) { i in
+            _ = try? await store.create(prefix + "p\(i)", value: value)
         }
         let complete = await awaitAll(counter, watchers: watchers)
         let result = FanOutResult(seconds: seconds(ContinuousClock.now - start), cpu: cpuSeconds() - cpu0,

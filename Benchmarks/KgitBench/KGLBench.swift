@@ -94,16 +94,7 @@ enum KGLBench {
 
     /// The best wall time and the best CPU time (user and system, all threads) of `repeats` runs, in seconds.
     static func measure(repeats: Int, _ body: () throws -> Void) throws -> (wall: Double, cpu: Double) {
-        func cpuSeconds() -> Double {
-            var usage = rusage()
-            #if os(Linux)
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-            #else
-            getrusage(RUSAGE_SELF, &usage)
-            #endif
-            let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-            return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-        }
+        func cpuSeconds() -> Double { processCPUSeconds() }
         var wall = Double.infinity
         var cpu = Double.infinity
         for _ in 0..<repeats {
