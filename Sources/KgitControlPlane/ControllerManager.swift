@@ -100,8 +100,7 @@ public final class ControllerManager: Sendable {
             let sets = replicaSets.lister.list(namespace: namespace)
             var setPods: [JSONValue] = []
             for set in sets {
-                let controller = (set["metadata"]?["ownerReferences"]?.arrayValue ?? [])
-                    .first { $0["controller"]?.boolValue == true }?["uid"]?.stringValue
+                let controller = controllerReference(of: set)?["uid"]?.stringValue
                 guard controller == nil || controller == uid, let setUID = set["metadata"]?["uid"]?.stringValue else { continue }
                 setPods += pods.cache.byIndex(Indexers.ownerUID, setUID)
             }
@@ -365,9 +364,8 @@ func ownerKeys(_ event: InformerEvent, kind: String, orAll all: Informer?) -> [S
     var orphan = false
     for object in objects {
         let namespace = object["metadata"]?["namespace"]?.stringValue
-        let refs = object["metadata"]?["ownerReferences"]?.arrayValue ?? []
-        if !refs.contains(where: { $0["controller"]?.boolValue == true }) { orphan = true }
-        for ref in refs where ref["kind"]?.stringValue == kind {
+        if controllerReference(of: object) == nil { orphan = true }
+        for ref in object["metadata"]?["ownerReferences"]?.arrayValue ?? [] where ref["kind"]?.stringValue == kind {
             if let name = ref["name"]?.stringValue { keys.insert(cacheKey(namespace: namespace, name: name)) }
         }
     }
@@ -410,13 +408,17 @@ func hasSelector(_ service: JSONValue?) -> Bool {
     service?["spec"]?["selector"]?.objectValue != nil
 }
 
+/// The owner reference of `object` marked `controller: true`, if any.
+func controllerReference(of object: JSONValue) -> JSONValue? {
+    (object["metadata"]?["ownerReferences"]?.arrayValue ?? []).first { $0["controller"]?.boolValue == true }
+}
+
 /// The pod index of orphans: pods without a controlling owner, filed under their namespace.
 let orphanIndex = "orphansByNamespace"
 
 /// Files an object without a controller owner reference under its namespace.
 let orphansByNamespace: IndexFunction = { object in
-    let refs = object["metadata"]?["ownerReferences"]?.arrayValue ?? []
-    if refs.contains(where: { $0["controller"]?.boolValue == true }) { return [] }
+    if controllerReference(of: object) != nil { return [] }
     return [object["metadata"]?["namespace"]?.stringValue ?? ""]
 }
 
