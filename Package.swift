@@ -46,8 +46,8 @@ let package = Package(
         // Test support shared by test targets (real git repositories, a git daemon, scratch directories).
         .target(name: "KgitTesting"),
         .target(name: "KgitSync", dependencies: ["KgitGit", "KgitYAML", "KgitSchema", "KgitClient", "KgitAPIMachinery"]),
-        .target(name: "KgitSchema", dependencies: ["KgitYAML"], resources: [.copy("Resources")]),
-        .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML"]),
+        .target(name: "KgitSchema", dependencies: ["KgitYAML", "KgitAPIMachinery"], resources: [.copy("Resources")]),
+        .target(name: "KgitKGL", dependencies: ["KgitSchema", "KgitYAML", "KgitAPIMachinery"]),
         .target(name: "KgitAPIMachinery"),
         .target(name: "KgitControllers", dependencies: ["KgitAPIMachinery"]),
         .target(name: "KgitScheduler", dependencies: ["KgitAPIMachinery"]),

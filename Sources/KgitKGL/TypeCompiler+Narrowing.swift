@@ -1,3 +1,4 @@
+import KgitAPIMachinery
 import KgitSchema
 import KgitYAML
 
@@ -66,8 +67,8 @@ extension TypeCompiler {
         func end(_ n: NumberLiteral, exclusive: Bool, at range: SourceRange) -> DeclaredBounds.End? {
             let origin = (file, range.start)
             if quantity || n.kind == .quantity {
-                guard let q = Quantity(parsing: n.text) else { return nil }
-                return .init(value: q.value, exclusive: exclusive, shown: n.text, origin: origin)
+                guard let q = try? Quantity(parsing: n.text) else { return nil }
+                return .init(value: q.doubleValue, exclusive: exclusive, shown: n.text, origin: origin)
             }
             guard let value = Double(n.text) else { return nil }
             return .init(value: value, exclusive: exclusive, shown: NumberText.format(value), origin: origin)

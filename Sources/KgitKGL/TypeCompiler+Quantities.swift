@@ -1,3 +1,4 @@
+import KgitAPIMachinery
 import KgitSchema
 import KgitYAML
 
@@ -15,14 +16,14 @@ extension TypeCompiler {
     ) -> Schema? {
         func parse(_ bound: (NumberLiteral, Bool)?) -> QuantityBound?? {
             guard let (literal, exclusive) = bound else { return .some(nil) }
-            guard let quantity = Quantity(parsing: literal.text) else { return nil }
+            guard let quantity = try? Quantity(parsing: literal.text) else { return nil }
             return .some(QuantityBound(quantity: quantity, exclusive: exclusive))
         }
         guard let lower = parse(low), let upper = parse(high) else {
             report(.invalidConstraint, "a bound on a quantity must be a quantity, such as 512Mi or 100m", at: range)
             return nil
         }
-        if let lower, let upper, lower.quantity.value > upper.quantity.value {
+        if let lower, let upper, upper.quantity < lower.quantity {
             report(.invalidConstraint, "the range \(lower.quantity.text)..\(upper.quantity.text) is empty", at: range)
             return nil
         }
@@ -38,14 +39,14 @@ extension TypeCompiler {
             case .int, .float, .string: break
             default: return
             }
-            guard let value = Quantity(parsing: scalar.text) else { return }
-            if let lower, lower.exclusive ? value.value <= lower.quantity.value : value.value < lower.quantity.value {
+            guard let value = try? Quantity(parsing: scalar.text) else { return }
+            if let lower, lower.exclusive ? !(lower.quantity < value) : value < lower.quantity {
                 context.report(
                     .minimum,
                     "\(scalar.text) is less than the minimum \(lower.exclusive ? "(exclusive) " : "")\(lower.quantity.text)",
                     at: node, path: [])
             }
-            if let upper, upper.exclusive ? value.value >= upper.quantity.value : value.value > upper.quantity.value {
+            if let upper, upper.exclusive ? !(value < upper.quantity) : upper.quantity < value {
                 context.report(
                     .maximum,
                     "\(scalar.text) is greater than the maximum \(upper.exclusive ? "(exclusive) " : "")\(upper.quantity.text)",

@@ -2,31 +2,6 @@ import KgitAPIMachinery
 import Testing
 @testable import KgitControllers
 
-@Suite("Quantities")
-struct QuantityTests {
-    @Test("quantities parse to exact thousandths", arguments: [
-        ("500m", Int64(500)), ("2", 2000), ("1.5", 1500), ("128Mi", 134_217_728_000), ("1Ki", 1_024_000),
-        ("1k", 1_000_000), ("1e3", 1_000_000), ("0.1", 100), ("1G", 1_000_000_000_000),
-    ])
-    func parse(_ text: String, _ millis: Int64) {
-        #expect(Quantity(parsing: text)?.millis == millis)
-    }
-
-    @Test("malformed quantities are refused", arguments: ["", "abc", "1x", "Mi", "1.2.3"])
-    func malformed(_ text: String) {
-        #expect(Quantity(parsing: text) == nil)
-    }
-
-    @Test("canonical text uses m for fractions and the largest exact binary suffix for memory")
-    func formatting() {
-        #expect(Quantity(millis: 1500).formatted(binary: false) == "1500m")
-        #expect(Quantity(millis: 2000).formatted(binary: false) == "2")
-        #expect(Quantity(parsing: "256Mi")?.formatted(binary: true) == "256Mi")
-        #expect(Quantity(parsing: "1Gi")?.formatted(binary: true) == "1Gi")
-        #expect(Quantity(parsing: "1000")?.formatted(binary: true) == "1000")
-    }
-}
-
 @Suite("ResourceQuota controller")
 struct ResourceQuotaControllerTests {
     static func quota(_ hard: [String: String]) -> JSONValue {

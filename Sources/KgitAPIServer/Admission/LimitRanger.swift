@@ -93,12 +93,5 @@ struct LimitRanger: AdmissionPlugin {
     }
 
     /// A quantity from a JSON string or number.
-    static func quantity(_ value: JSONValue?) -> Quantity? {
-        switch value {
-        case .string(let text): return Quantity(parsing: text)
-        case .int(let number): return Quantity(parsing: String(number))
-        case .double(let number): return Quantity(parsing: String(number))
-        default: return nil
-        }
-    }
+    static func quantity(_ value: JSONValue?) -> Quantity? { Quantity(json: value) }
 }

@@ -22,18 +22,18 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
         "resourcequotas": "resourcequotas",
     ]
 
-    /// What one object adds to each quota resource name among `names`.
-    static func usage(of object: JSONValue, info: ResourceInfo, names: Set<String>) -> [String: Double] {
-        var used: [String: Double] = [:]
+    /// What one object adds to each quota resource name among `names`, in thousandths.
+    static func usage(of object: JSONValue, info: ResourceInfo, names: Set<String>) -> [String: Int64] {
+        var used: [String: Int64] = [:]
         for name in names {
             if name == "count/\(info.qualifiedResource)" || (info.group.isEmpty && shortCounts[name] == info.resource) {
                 if info.group.isEmpty && info.resource == "pods" && !isActivePod(object) { continue }
-                used[name] = 1
+                used[name] = 1000
             }
         }
         if info.group.isEmpty && info.resource == "persistentvolumeclaims" {
             for name in names where name == "requests.storage" {
-                used[name] = LimitRanger.quantity(object.value(at: ["spec", "resources", "requests", "storage"]))?.value ?? 0
+                used[name] = Quantity(json: object.value(at: ["spec", "resources", "requests", "storage"]))?.milliValue ?? 0
             }
             return used
         }
@@ -46,7 +46,7 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
             else if name == "cpu" || name == "memory" { (kind, resource) = ("requests", name) }
             else { continue }
             used[name] = containers.reduce(0) { sum, container in
-                sum + (LimitRanger.quantity(container.value(at: ["resources", kind, resource]))?.value ?? 0)
+                sum &+ (Quantity(json: container.value(at: ["resources", kind, resource]))?.milliValue ?? 0)
             }
         }
         return used
@@ -60,9 +60,9 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
 
     /// The namespace's usage of `names`, summed over every stored object the names count.
     static func usage(in namespace: String, names: Set<String>, context: AdmissionContext) async throws(APIError)
-        -> [String: Double]
+        -> [String: Int64]
     {
-        var total: [String: Double] = [:]
+        var total: [String: Int64] = [:]
         var seen: Set<String> = []
         for info in context.registry.catalog.resources where info.namespaced && info.stored {
             let counted = names.contains("count/\(info.qualifiedResource)")
@@ -71,7 +71,7 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
                 || (info.group.isEmpty && info.resource == "persistentvolumeclaims" && names.contains("requests.storage"))
             guard counted, seen.insert(info.storagePrefix).inserted else { continue }
             for object in try await context.registry.list(info, namespace: namespace, options: ListOptions()).items {
-                for (name, value) in usage(of: object, info: info, names: names) { total[name, default: 0] += value }
+                for (name, value) in usage(of: object, info: info, names: names) { total[name, default: 0] &+= value }
             }
         }
         for name in names where total[name] == nil { total[name] = 0 }
@@ -96,7 +96,7 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
                     requested[name, default: 0] -= amount
                 }
             }
-            requested = requested.filter { $0.value > 1e-12 }
+            requested = requested.filter { $0.value > 0 }
             if request.isCore("pods") && request.operation == .create {
                 var missing: [String] = []
                 for name in names.sorted() where name.hasPrefix("requests.") || name.hasPrefix("limits.") || name == "cpu" || name == "memory" {
@@ -119,14 +119,14 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
             var exceeded: [String] = []
             for (name, amount) in requested {
                 guard let limit = LimitRanger.quantity(hard[name]) else { continue }
-                if (used[name] ?? 0) + amount > limit.value + 1e-9 { exceeded.append(name) }
+                if (used[name] ?? 0) &+ amount > limit.milliValue { exceeded.append(name) }
             }
             guard !exceeded.isEmpty else { continue }
             exceeded.sort()
             func list(_ value: (String) -> String) -> String { exceeded.map { "\($0)=\(value($0))" }.joined(separator: ",") }
             throw request.forbidden(
-                "exceeded quota: \(quotaName), requested: \(list { ResourceQuotaAdmission.format(requested[$0] ?? 0) }), "
-                    + "used: \(list { ResourceQuotaAdmission.format(used[$0] ?? 0) }), "
+                "exceeded quota: \(quotaName), requested: \(list { ResourceQuotaAdmission.format(requested[$0] ?? 0, $0) }), "
+                    + "used: \(list { ResourceQuotaAdmission.format(used[$0] ?? 0, $0) }), "
                     + "limited: \(list { LimitRanger.quantity(hard[$0])?.text ?? "" })")
         }
     }
@@ -140,7 +140,7 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
             let used = try await usage(in: namespace, names: Set(hard.keys), context: context)
             var updated = quota
             updated.setValue(.object(hard), at: ["status", "hard"])
-            updated.setValue(.object(used.mapValues { .string(format($0)) }), at: ["status", "used"])
+            updated.setValue(.object(Dictionary(uniqueKeysWithValues: used.map { ($0.key, JSONValue.string(format($0.value, $0.key))) })), at: ["status", "used"])
             guard updated != quota, let rv = quota.value(at: ["metadata", "resourceVersion"])?.stringValue.flatMap(Int64.init)
             else { continue }
             do {
@@ -151,15 +151,9 @@ struct ResourceQuotaAdmission: AdmissionPlugin {
         }
     }
 
-    /// A quantity's canonical text: whole numbers plainly or with the largest exact binary suffix,
-    /// fractions in thousandths (`200m`).
-    static func format(_ value: Double) -> String {
-        if value.rounded() != value { return "\(Int64((value * 1000).rounded()))m" }
-        let whole = Int64(value)
-        for (suffix, power) in [("Ei", 60), ("Pi", 50), ("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)] {
-            let unit = Int64(1) << Int64(power)
-            if whole >= unit && whole % unit == 0 { return "\(whole / unit)\(suffix)" }
-        }
-        return String(whole)
+    /// The canonical text of `millis` thousandths of quota resource `name`: with the largest exact binary
+    /// suffix for memory and storage (`8Gi`), plainly for whole numbers (`2`), else in thousandths (`200m`).
+    static func format(_ millis: Int64, _ name: String) -> String {
+        Quantity(millis: millis).formatted(binary: name.hasSuffix("memory") || name.hasSuffix("storage"))
     }
 }

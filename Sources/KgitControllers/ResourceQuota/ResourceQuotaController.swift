@@ -95,7 +95,7 @@ public enum ResourceQuotaController {
                 var out: [Quantity] = []
                 for c in try r.elements(["spec", list]) {
                     guard let text = try c.string(["resources", field, resource]) else { continue }
-                    guard let q = Quantity(parsing: text) else {
+                    guard let q = try? Quantity(parsing: text) else {
                         throw c.fail(["resources", field, resource], "\"\(text)\" is not a valid quantity")
                     }
                     out.append(q)

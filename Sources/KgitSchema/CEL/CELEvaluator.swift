@@ -1,3 +1,4 @@
+import KgitAPIMachinery
 import KgitYAML
 
 /// Evaluates a `CELExpression` with `self` bound to a value, within a cost budget.
@@ -235,7 +236,7 @@ public struct CELEvaluator {
         case (.double(let x), .double(let y)): return sign(x, y)
         case (.string(let x), .string(let y)): return sign(x, y)
         case (.bool(let x), .bool(let y)): return sign(x ? 1 : 0, y ? 1 : 0)
-        case (.quantity(let x), .quantity(let y)): return sign(x.value, y.value)
+        case (.quantity(let x), .quantity(let y)): return x < y ? -1 : (x == y ? 0 : 1)
         default: return nil
         }
     }
@@ -243,16 +244,16 @@ public struct CELEvaluator {
     static func quantity(_ value: CELValue) -> Quantity? {
         switch value {
         case .quantity(let q): return q
-        case .string(let s): return Quantity(parsing: s)
-        case .int(let i): return Quantity(parsing: String(i))
-        case .double(let d): return Quantity(parsing: String(d))
+        case .string(let s): return Quantity(json: .string(s))
+        case .int(let i): return Quantity(json: .int(Int64(i)))
+        case .double(let d): return Quantity(json: .double(d))
         default: return nil
         }
     }
 
     /// True for a string that reads as a quantity (so two plain numbers keep comparing as numbers).
     static func isQuantityText(_ value: CELValue) -> Bool {
-        if case .string(let s) = value { return Quantity(parsing: s) != nil }
+        if case .string(let s) = value { return Quantity(json: .string(s)) != nil }
         if case .quantity = value { return true }
         return false
     }
@@ -378,16 +379,16 @@ public struct CELEvaluator {
                 throw typeError("\(name)() compares two quantities, not a \(receiver.typeName) and a \(args[0].typeName)", e)
             }
             switch name {
-            case "isLessThan": return .bool(a.value < b.value)
-            case "isGreaterThan": return .bool(a.value > b.value)
-            default: return .int(a.value < b.value ? -1 : (a.value > b.value ? 1 : 0))
+            case "isLessThan": return .bool(a < b)
+            case "isGreaterThan": return .bool(b < a)
+            default: return .int(a < b ? -1 : (a == b ? 0 : 1))
             }
         case "asApproximateFloat", "asInteger":
             try arity(0)
             guard case .quantity(let q) = receiver else { throw typeError("\(name)() applies to a quantity", e) }
-            if name == "asApproximateFloat" { return .double(q.value) }
-            guard q.value == q.value.rounded(), abs(q.value) < 9.2e18 else {
-                throw CELError(.runtime, "\(q.text) is not an integer", at: e.offset)
+            if name == "asApproximateFloat" { return .double(q.doubleValue) }
+            guard q == Quantity(millis: q.milliValue), q.milliValue % 1000 == 0 else {
+                throw CELError(.runtime, "\(q.text) is not an integer that fits in 64 bits", at: e.offset)
             }
             return .int(Int(q.value))
         default:

@@ -1,3 +1,4 @@
+import KgitAPIMachinery
 import KgitYAML
 
 /// A CEL value. YAML mappings and sequences are read in place (`yamlMap`, `yamlList`), so a rule

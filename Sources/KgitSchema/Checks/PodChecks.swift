@@ -1,3 +1,4 @@
+import KgitAPIMachinery
 import KgitYAML
 
 /// Checks on pods and containers that the API server enforces in code (`ValidatePodSpec`,
@@ -134,7 +135,7 @@ enum PodChecks {
             for pair in resources.member(section)?.mapping ?? [] {
                 guard let resource = pair.key.scalar?.text, let quantity = Checks.quantity(pair.value) else { continue }
                 let path: [PathComponent] = [.field(section), .field(resource)]
-                if quantity.value < 0 {
+                if quantity.isNegative {
                     context.report(.negativeValue, "the \(section == "limits" ? "limit" : "request") for \(resource) must not be negative, found \(quantity.text)", at: pair.value, path: path)
                     continue
                 }
@@ -168,7 +169,7 @@ enum Checks {
     static func quantity(_ node: Node) -> Quantity? {
         guard let scalar = node.scalar else { return nil }
         switch scalar.value {
-        case .int, .float, .string: return Quantity(parsing: scalar.text)
+        case .int, .float, .string: return try? Quantity(parsing: scalar.text)
         default: return nil
         }
     }

@@ -1,3 +1,4 @@
+import KgitAPIMachinery
 import KgitYAML
 
 /// Walks one YAML node tree against a `Schema` and collects every independent problem.
@@ -429,7 +430,7 @@ struct NodeValidator {
         case .int, .float:
             return
         case .string:
-            if Quantity(parsing: scalar.text) == nil {
+            if (try? Quantity(parsing: scalar.text)) == nil {
                 report(
                     .invalidQuantity, "\(Self.describe(scalar)) is not a valid quantity", at: node,
                     notes: ["a quantity is a number with an optional suffix: Ki Mi Gi Ti Pi Ei, n u m k M G T P E, or an exponent such as 1e3"])

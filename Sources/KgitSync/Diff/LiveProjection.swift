@@ -1,3 +1,4 @@
+import KgitAPIMachinery
 import KgitSchema
 import KgitYAML
 
@@ -108,7 +109,7 @@ enum LiveProjection {
             break
         }
         guard FieldPath.isQuantity(schema), let x = quantityText(a), let y = quantityText(b),
-            let left = Quantity(parsing: x), let right = Quantity(parsing: y)
+            let left = try? Quantity(parsing: x), let right = try? Quantity(parsing: y)
         else { return false }
         return left == right
     }

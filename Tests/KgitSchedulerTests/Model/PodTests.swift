@@ -79,7 +79,7 @@ struct PodTests {
             (#"{"priority": "high"}"#, "Pod default/p at .spec.priority: expected an integer"),
             (
                 #"{"containers": [{"name": "a", "resources": {"requests": {"cpu": "lots"}}}]}"#,
-                #"Pod default/p at .spec.containers[0].resources.requests.cpu: quantity "lots" is invalid: no digits"#
+                #"Pod default/p at .spec.containers[0].resources.requests.cpu: quantity "lots" is invalid: it has no digits"#
             ),
             (
                 #"{"tolerations": [{"key": "k", "operator": "Like"}]}"#,
