@@ -75,6 +75,9 @@ import KgitYAML
     }
 }
 SWIFT
+# shellcheck disable=SC2046
+swiftc -O -wmo -parse-as-library -module-name KgitAPIMachinery -emit-module -emit-module-path "$out/KgitAPIMachinery.swiftmodule" \
+    -emit-library -static -o "$out/libKgitAPIMachinery.a" $(find "$source/Sources/KgitAPIMachinery" -name '*.swift')
 swiftc -O -wmo -parse-as-library -module-name KgitYAML -emit-module -emit-module-path "$out/KgitYAML.swiftmodule" \
     -emit-library -static -o "$out/libKgitYAML.a" -I "$source/Sources/CYAML" "$source"/Sources/KgitYAML/*.swift
 # shellcheck disable=SC2046
@@ -82,7 +85,7 @@ swiftc -O -wmo -parse-as-library -module-name KgitSchema -emit-module -emit-modu
     -emit-library -static -o "$out/libKgitSchema.a" -I "$out" -I "$source/Sources/CYAML" \
     $(find "$source/Sources/KgitSchema" -name '*.swift') "$out/accessor.swift"
 swiftc -O -wmo -parse-as-library -module-name Driver -I "$out" -I "$source/Sources/CYAML" "$out/driver.swift" \
-    "$source/Benchmarks/KgitBench/ManifestCorpus.swift" -L "$out" -lKgitSchema -lKgitYAML -lyaml -lFoundation -o "$out/driver"
+    "$source/Benchmarks/KgitBench/ManifestCorpus.swift" -L "$out" -lKgitSchema -lKgitYAML -lKgitAPIMachinery -lyaml -lFoundation -o "$out/driver"
 
 count() {
     SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.$1" \
