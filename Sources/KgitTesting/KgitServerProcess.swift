@@ -90,6 +90,12 @@ public final class KgitServerProcess: @unchecked Sendable {
     public static var hasKubectl: Bool {
         (try? Subprocess.runBlocking("/bin/sh", ["-c", "command -v kubectl"]).status) == 0
     }
+
+    /// Whether tests that drive real kubectl run: when kubectl is installed, and always under
+    /// `KGIT_REQUIRE_E2E=1` (CI), where a missing kubectl must fail them rather than skip them.
+    public static var kubectlTestsEnabled: Bool {
+        hasKubectl || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1"
+    }
 }
 
 /// `kgit server` exited or never said it was listening.

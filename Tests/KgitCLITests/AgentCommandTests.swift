@@ -5,7 +5,7 @@ import Testing
 /// Simulated nodes, node lifecycle, eviction and drain, driven as a user would: `kgit up`, `kgit agent` and
 /// real kubectl.
 @Suite("kgit agent and simulated nodes in kgit up", .timeLimit(.minutes(4)),
-       .enabled(if: KgitServerProcess.hasKubectl, "kubectl is not installed"))
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled, "kubectl is not installed"))
 struct AgentCommandTests {
     /// A Deployment whose pods are bound to `node` by their template (no scheduler needed), or left to the
     /// scheduler when `node` is nil, tolerating the unreachable taint for `toleration` seconds.

@@ -6,7 +6,7 @@ import Testing
 /// The `Application` resource as a user drives it: kubectl against `kgit server`, a real git repository, the
 /// server's controller doing the rest.
 @Suite("Application continuous reconciliation end to end", .serialized, .timeLimit(.minutes(5)),
-       .enabled(if: KgitServerProcess.hasKubectl, "needs kubectl"))
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled, "needs kubectl"))
 struct ApplicationControllerTests {
     static func settings(_ mode: String) -> String {
         """

@@ -5,7 +5,7 @@ import Testing
 /// An Application fetching from a password-protected smart-HTTP git server (`git http-backend`) with credentials
 /// from a Secret named by `spec.secretRef`.
 @Suite("Application git credentials end to end", .serialized, .timeLimit(.minutes(5)),
-       .enabled(if: KgitServerProcess.hasKubectl, "needs kubectl"))
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled, "needs kubectl"))
 struct ApplicationCredentialsTests {
     /// The Basic-auth git server KgitGitTests use, started without blocking the pool; stopped by `stop()`.
     final class HTTPGitServer: @unchecked Sendable {

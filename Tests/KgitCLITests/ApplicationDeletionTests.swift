@@ -4,7 +4,7 @@ import Testing
 
 /// Deleting an `Application` with kubectl: its finalizer prunes what it applied, or orphans it when asked.
 @Suite("Application deletion end to end", .serialized, .timeLimit(.minutes(5)),
-       .enabled(if: KgitServerProcess.hasKubectl, "needs kubectl"))
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled, "needs kubectl"))
 struct ApplicationDeletionTests {
     static func application(source: String, deletionPolicy: String?) -> String {
         """

@@ -4,7 +4,7 @@ import Testing
 
 /// The controller reacts to watch events and retries failures with backoff, whatever the interval.
 @Suite("Application watch-driven reconciliation end to end", .serialized, .timeLimit(.minutes(5)),
-       .enabled(if: KgitServerProcess.hasKubectl, "needs kubectl"))
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled, "needs kubectl"))
 struct ApplicationWatchTests {
     static func application(source: String, revision: String = "main") -> String {
         """

@@ -4,7 +4,7 @@ import Testing
 
 /// `kgit up --lb-pool`: the local cloud provider seen through real kubectl.
 @Suite("kgit up gives LoadBalancer Services addresses from its pool", .timeLimit(.minutes(4)),
-       .enabled(if: KgitServerProcess.hasKubectl || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1",
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled,
                 "kubectl is not installed"))
 struct CloudControllerEndToEndTests {
     func externalIP(_ cluster: KgitServerProcess, _ name: String) async throws -> String {

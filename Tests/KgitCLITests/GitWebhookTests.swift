@@ -43,7 +43,7 @@ import Testing
 
 /// `POST /webhooks/git` on a real `kgit server`, called with curl as a git host would.
 @Suite("git webhooks end to end", .serialized, .timeLimit(.minutes(5)),
-       .enabled(if: KgitServerProcess.hasKubectl, "needs kubectl"))
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled, "needs kubectl"))
 struct GitWebhookTests {
     static let secret = "hook-secret"
 

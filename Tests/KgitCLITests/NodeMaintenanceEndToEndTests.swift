@@ -5,7 +5,7 @@ import Testing
 /// What `kubectl` users see of finished and node-bound workloads in `kgit up`: a drained node keeps its
 /// DaemonSet pod, and a finished Job's pod reads `Completed`.
 @Suite("kgit up: drain with DaemonSets, and finished Jobs", .timeLimit(.minutes(4)),
-       .enabled(if: KgitServerProcess.hasKubectl || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1",
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled,
                 "kubectl is not installed"))
 struct NodeMaintenanceEndToEndTests {
     /// `NAME NODE PHASE DELETING` per pod with `label`.

@@ -4,7 +4,7 @@ import Testing
 
 /// `kgit scheduler --kubeconfig FILE` against a separate `kgit server`, driven by real kubectl.
 @Suite("kgit scheduler against a remote server", .timeLimit(.minutes(4)),
-       .enabled(if: KgitServerProcess.hasKubectl || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1",
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled,
                 "kubectl is not installed"))
 struct SchedulerCommandTests {
     @Test("as system:kube-scheduler from DIR/scheduler.kubeconfig, it takes the kube-scheduler Lease and binds a pending pod to the only node that fits")

@@ -5,7 +5,7 @@ import Testing
 /// The scheduler running in `kgit up`, observed only through real kubectl: pods get nodes, and pods that fit
 /// nowhere stay Pending with upstream's explanation until the cluster changes.
 @Suite("kgit up schedules pods onto nodes", .timeLimit(.minutes(4)),
-       .enabled(if: KgitServerProcess.hasKubectl || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1",
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled,
                 "kubectl is not installed"))
 struct SchedulingEndToEndTests {
     /// Polls kubectl until `accept` holds for its standard output (the suite's time limit bounds the wait).

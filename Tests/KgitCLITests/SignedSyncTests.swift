@@ -5,7 +5,7 @@ import Testing
 /// `kgit sync --verify-signatures` and an Application's `spec.verify`, driven as a user would: commits signed by
 /// the real git with keys from the real ssh-keygen, the built `kgit` against a running `kgit server`, kubectl.
 @Suite("SSH commit signatures required by kgit sync and Applications", .serialized, .timeLimit(.minutes(5)),
-       .enabled(if: KgitServerProcess.hasKubectl, "needs kubectl"))
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled, "needs kubectl"))
 struct SignedSyncTests {
     static func settings(_ mode: String) -> String {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  mode: \(mode)\n"

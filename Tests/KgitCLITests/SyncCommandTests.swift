@@ -8,7 +8,7 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath)
 /// `kgit sync`, `kgit diff` and `kgit status` driven as a user drives them: the built binary against a running
 /// `kgit server`, real git repositories, results checked with kubectl.
 @Suite("kgit sync, diff and status end to end", .serialized, .timeLimit(.minutes(5)),
-       .enabled(if: KgitServerProcess.hasKubectl, "needs kubectl"))
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled, "needs kubectl"))
 struct SyncCommandTests {
     static let namespace = """
         apiVersion: v1
