@@ -4,7 +4,7 @@ import Testing
 
 /// `kgit up` driven as a user would: the built binary, and real kubectl against it.
 @Suite("kgit up: a whole cluster in one process", .timeLimit(.minutes(4)),
-       .enabled(if: KgitServerProcess.hasKubectl, "kubectl is not installed"))
+       .enabled(if: KgitServerProcess.kubectlTestsEnabled, "kubectl is not installed"))
 struct UpCommandTests {
     /// Polls kubectl until `accept` is satisfied with its standard output (the time limit bounds the wait).
     func podNames(_ output: String) -> [String] {
@@ -50,5 +50,46 @@ struct UpCommandTests {
         #expect(gone.status == 0, "\(gone)")
         _ = try await eventually(cluster, podsQuery) { podNames($0).isEmpty }
         _ = try await eventually(cluster, ["get", "replicasets", "-o", "name"]) { $0.isEmpty }
+    }
+
+    @Test("a Deployment rolls forward to a new image and back with kubectl rollout undo, keeping its revision history")
+    func rollForwardAndBack() async throws {
+        let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "2"])
+        defer { cluster.stop() }
+        let created = try await cluster.kubectl(["create", "deployment", "web", "--image=nginx:1.27", "--replicas=3"])
+        #expect(created.status == 0, "\(created)")
+        try await rolledOut(cluster)
+        let images = ["get", "pods", "-l", "app=web", "-o", "jsonpath={range .items[*]}{.spec.containers[0].image}{\"\\n\"}{end}"]
+        _ = try await eventually(cluster, images) { sortedLines($0) == Array(repeating: "nginx:1.27", count: 3) }
+
+        let forward = try await cluster.kubectl(["set", "image", "deployment/web", "nginx=nginx:1.28"])
+        #expect(forward.status == 0 && forward.stdout.contains("deployment.apps/web image updated"), "\(forward)")
+        try await rolledOut(cluster)
+        _ = try await eventually(cluster, images) { sortedLines($0) == Array(repeating: "nginx:1.28", count: 3) }
+        let sets = try await cluster.kubectl([
+            "get", "replicasets", "-l", "app=web", "-o",
+            "jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision}={.spec.template.spec.containers[0].image}={.spec.replicas}{\"\\n\"}{end}",
+        ])
+        #expect(sortedLines(sets.stdout) == ["1=nginx:1.27=0", "2=nginx:1.28=3"], "\(sets)")
+        let history = try await cluster.kubectl(["rollout", "history", "deployment/web"])
+        #expect(history.status == 0, "\(history)")
+        #expect(history.stdout.contains("REVISION  CHANGE-CAUSE"), "\(history)")
+        #expect(sortedLines(history.stdout).filter { $0.first?.isNumber == true }.map { $0.split(separator: " ").first.map(String.init) ?? "" } == ["1", "2"], "\(history)")
+
+        let back = try await cluster.kubectl(["rollout", "undo", "deployment/web"])
+        #expect(back.status == 0 && back.stdout.contains("deployment.apps/web rolled back"), "\(back)")
+        try await rolledOut(cluster)
+        _ = try await eventually(cluster, images) { sortedLines($0) == Array(repeating: "nginx:1.27", count: 3) }
+        // Rolling back re-uses revision 1's ReplicaSet, which becomes revision 3.
+        let after = try await cluster.kubectl(["rollout", "history", "deployment/web"])
+        #expect(sortedLines(after.stdout).filter { $0.first?.isNumber == true }.map { $0.split(separator: " ").first.map(String.init) ?? "" } == ["2", "3"], "\(after)")
+        let revision2 = try await cluster.kubectl(["rollout", "history", "deployment/web", "--revision=2"])
+        #expect(revision2.status == 0 && revision2.stdout.contains("nginx:1.28"), "\(revision2)")
+    }
+
+    /// Waits with `kubectl rollout status` (which watches the Deployment's status) until it reports success.
+    func rolledOut(_ cluster: KgitServerProcess) async throws {
+        let status = try await cluster.kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
+        #expect(status.status == 0 && status.stdout.contains("deployment \"web\" successfully rolled out"), "\(status)")
     }
 }

@@ -16,7 +16,7 @@ public enum PodTemplateHash {
 
     /// The hash of `template` with `collisionCount`.
     public static func of(_ template: JSONValue, collisionCount: Int? = nil) -> String {
-        var bytes = Array(withoutHashLabel(template).serialized().utf8)
+        var bytes = Array(withoutHashLabel(withoutNulls(template)).serialized().utf8)
         if let c = collisionCount {
             let v = UInt32(truncatingIfNeeded: c)
             bytes += [UInt8(v & 0xff), UInt8(v >> 8 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 24 & 0xff)]
@@ -40,8 +40,29 @@ public enum PodTemplateHash {
     }
 
     /// Whether two templates are equal once the hash label is ignored (upstream `EqualIgnoreHash`).
+    /// A field set to null equals a missing one, as upstream's typed comparison sees them: `kubectl
+    /// rollout undo` writes a ReplicaSet's template back with `creationTimestamp: null`, and that must
+    /// still find the ReplicaSet instead of starting a new one.
     public static func equalIgnoringHash(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        normalized(withoutHashLabel(a)) == normalized(withoutHashLabel(b))
+        normalized(withoutHashLabel(withoutNulls(a))) == normalized(withoutHashLabel(withoutNulls(b)))
+    }
+
+    /// `value` without object members whose value is null, at every depth.
+    static func withoutNulls(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let members):
+            var kept = members
+            for (key, member) in members {
+                if member.isNull { kept[key] = nil } else if member.objectValue != nil || member.arrayValue != nil {
+                    kept[key] = withoutNulls(member)
+                }
+            }
+            return .object(kept)
+        case .array(let elements):
+            return .array(elements.map(withoutNulls))
+        default:
+            return value
+        }
     }
 
     /// Drops empty `metadata` so that `{metadata: {}}` equals a template without metadata.
