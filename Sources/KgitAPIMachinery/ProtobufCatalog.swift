@@ -155,6 +155,10 @@ public enum ProtobufCatalog {
                 7: F("failedJobsHistoryLimit", .int, keepZero: true), 8: F("timeZone", .string),
             ]))),
         ]),
+        "PriorityClass": ProtobufMessage([
+            1: F("metadata", .message(objectMeta)), 2: F("value", .int, keepZero: true), 3: F("globalDefault", .bool),
+            4: F("description", .string), 5: F("preemptionPolicy", .string),
+        ]),
         "Role": role,
         "ClusterRole": role,
         "RoleBinding": roleBinding,

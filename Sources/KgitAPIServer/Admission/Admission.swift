@@ -86,7 +86,8 @@ struct AdmissionChain: Sendable {
     let plugins: [any AdmissionPlugin]
 
     static let standard = AdmissionChain(plugins: [
-        NamespaceLifecycle(), LimitRanger(), ServiceAccountAdmission(), DefaultTolerationSeconds(), PodSecurity(),
+        NamespaceLifecycle(), LimitRanger(), ServiceAccountAdmission(), PriorityAdmission(), DefaultTolerationSeconds(),
+        PodSecurity(),
         ResourceQuotaAdmission(),
     ])
 

@@ -53,6 +53,8 @@ enum Defaults {
             if object.value(at: ["spec", "progressDeadlineSeconds"]) == nil {
                 object.setValue(600, at: ["spec", "progressDeadlineSeconds"])
             }
+        case ("scheduling.k8s.io", "PriorityClass"):
+            if object["preemptionPolicy"] == nil { object["preemptionPolicy"] = "PreemptLowerPriority" }
         case ("apps", "ReplicaSet"), ("apps", "StatefulSet"):
             defaultReplicated(&object)
         case ("apiextensions.k8s.io", "CustomResourceDefinition"):

@@ -77,6 +77,8 @@ public struct ResourceCatalog: Sendable {
              subresources: ["status"]),
         make("networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", namespaced: true,
              short: ["netpol"]),
+        make("scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", namespaced: false,
+             short: ["pc"]),
         make("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
              "CustomResourceDefinition", namespaced: false, short: ["crd", "crds"], categories: ["api-extensions"],
              subresources: ["status"]),

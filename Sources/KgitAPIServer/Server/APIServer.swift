@@ -166,7 +166,8 @@ final class HandlerBox: @unchecked Sendable {
 
 extension APIHandler {
     /// Creates what every cluster has when it is missing: the namespaces `default`, `kube-system`,
-    /// `kube-public` and `kube-node-lease`, and the bootstrap RBAC policy; then serves the custom
+    /// `kube-public` and `kube-node-lease`, the bootstrap RBAC policy and the two system
+    /// PriorityClasses; then serves the custom
     /// resources of the CRDs already stored.
     public func bootstrap() async throws(APIError) {
         var objects: [(info: ResourceInfo, object: JSONValue)] = []
@@ -180,6 +181,9 @@ extension APIHandler {
                 continue
             }
             objects.append((info, object))
+        }
+        if let info = catalog.lookup(group: "scheduling.k8s.io", version: "v1", resource: "priorityclasses") {
+            for object in PriorityAdmission.systemClassObjects { objects.append((info, object)) }
         }
         for (info, object) in objects {
             let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""

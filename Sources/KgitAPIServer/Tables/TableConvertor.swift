@@ -290,6 +290,18 @@ struct TableConvertor: Sendable {
                 Column(name: "Name", type: "string", format: "name", priority: 1,
                        description: "Name must be unique within a namespace.") { o, _ in o.value(at: ["metadata", "name"]) ?? "" },
             ]
+        case ("scheduling.k8s.io", "priorityclasses"):
+            return [
+                name,
+                col("Value", type: "integer", "The value of this priority class.") { .int($0["value"]?.intValue ?? 0) },
+                col("Global-Default", type: "boolean", "Whether this is the default priority for pods without a class.") {
+                    .bool($0["globalDefault"]?.boolValue ?? false)
+                },
+                age,
+                col("PreemptionPolicy", "The policy for preempting pods with lower priority.") {
+                    $0["preemptionPolicy"] ?? "PreemptLowerPriority"
+                },
+            ]
         default:
             return [name, Column(name: "Created At", type: "date", format: "", priority: 0,
                                  description: "CreationTimestamp is a timestamp representing the server time when this object was created.") { o, _ in

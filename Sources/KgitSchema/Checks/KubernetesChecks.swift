@@ -42,6 +42,7 @@ enum KubernetesChecks {
         "io.k8s.api.batch.v1.CronJobSpec": [WorkloadChecks.cronJobSpec],
         "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec": [WorkloadChecks.autoscalerSpec],
         "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec": [WorkloadChecks.autoscalerSpec],
+        "io.k8s.api.scheduling.v1.PriorityClass": [SchedulingChecks.priorityClass],
         "io.k8s.api.networking.v1.ServiceBackendPort": [
             ServiceChecks.serviceBackendPort,
             ExclusiveFieldChecks.exclusive("networking.v1.ServiceBackendPort", fields: ["name", "number"], required: true, what: "a service backend port"),
