@@ -187,6 +187,23 @@ public final class ControllerManager: Sendable {
         jobs.addHandler { event in for key in ownerKeys(event, kind: "CronJob", orAll: nil) { cronJob.queue.add(key) } }
         controllers.append(cronJob)
 
+        // ServiceAccounts: every active namespace has `default`; deleting it brings it back. (The API server
+        // also makes it when it creates a namespace, so pods can be created at once; this heals a deleted one.)
+        let namespaces = factory.informer(apiVersion: "v1", kind: "Namespace")
+        let accounts = factory.informer(apiVersion: "v1", kind: "ServiceAccount")
+        let serviceAccount = Controller(
+            name: "serviceaccount", component: ServiceAccountsController.component, writer: writer, log: log
+        ) { key, _ in
+            guard let namespace = namespaces.cache.get(key) else { return [] }
+            return try ServiceAccountsController.reconcile(namespace: namespace, serviceAccounts: accounts.lister.list(namespace: key))
+        }
+        namespaces.addHandler { serviceAccount.queue.add(cacheKey(of: $0.object)) }
+        accounts.addHandler { event in
+            guard case .deleted = event, let namespace = event.object["metadata"]?["namespace"]?.stringValue else { return }
+            serviceAccount.queue.add(namespace)
+        }
+        controllers.append(serviceAccount)
+
         // StatefulSet: ordered pods with stable names, from the namespace's pods.
         let statefulSets = factory.informer(apiVersion: "apps/v1", kind: "StatefulSet")
         let claims = factory.informer(apiVersion: "v1", kind: "PersistentVolumeClaim")

@@ -87,6 +87,22 @@ struct UpCommandTests {
         #expect(revision2.status == 0 && revision2.stdout.contains("nginx:1.28"), "\(revision2)")
     }
 
+    @Test("a new namespace has the default ServiceAccount, and deleting it brings it back")
+    func defaultServiceAccountIsKept() async throws {
+        let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "1"])
+        defer { cluster.stop() }
+        #expect(try await cluster.kubectl(["create", "namespace", "team"]).status == 0)
+        let first = try await eventually(cluster, ["get", "serviceaccount", "default", "-n", "team", "-o", "jsonpath={.metadata.uid}"]) {
+            !$0.isEmpty
+        }
+        let deleted = try await cluster.kubectl(["delete", "serviceaccount", "default", "-n", "team"])
+        #expect(deleted.status == 0, "\(deleted)")
+        let again = try await eventually(cluster, ["get", "serviceaccount", "default", "-n", "team", "-o", "jsonpath={.metadata.uid}"]) {
+            !$0.isEmpty && $0 != first
+        }
+        #expect(again != first)
+    }
+
     /// Waits with `kubectl rollout status` (which watches the Deployment's status) until it reports success.
     func rolledOut(_ cluster: KgitServerProcess) async throws {
         let status = try await cluster.kubectl(["rollout", "status", "deployment/web", "--timeout=120s"])
