@@ -269,6 +269,78 @@ private func locations(_ json: String) throws -> [String] {
         #expect(result.stdout.contains("7"))
     }
 
+    static let threeMistakes = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata:
+              labels: {app: api}
+            spec:
+              containers:
+                - name: web
+                  image: nginx
+                  resources: {requests: {cpu: 1x}}
+                  portz: []
+
+        """
+    /// (code, line, column) of each mistake in `threeMistakes`.
+    static let threeMistakesAt = [("selector-mismatch", 7, 13), ("invalid-quantity", 15, 39), ("unknown-field", 16, 11)]
+
+    @Test("every output format reports each mistake with its code at its line and column", arguments: ["text", "json", "junit", "sarif", "github"])
+    func everyFormatPlacesEveryMistake(format: String) async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("web.yaml", Self.threeMistakes)
+        let result = try await KgitBinary.run(["validate", "--output", format, "web.yaml"], in: dir.url)
+        #expect(result.status == 1, "\(result)")
+        let out = result.stdout
+        var found: [(String, Int, Int)] = []
+        switch format {
+        case "json":
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+            for d in object["diagnostics"] as? [[String: Any]] ?? [] {
+                found.append((d["code"] as? String ?? "", d["line"] as? Int ?? 0, d["column"] as? Int ?? 0))
+            }
+        case "sarif":
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+            let run = try #require((object["runs"] as? [[String: Any]])?.first)
+            for r in run["results"] as? [[String: Any]] ?? [] {
+                let location = (r["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+                let region = location?["region"] as? [String: Any]
+                found.append((r["ruleId"] as? String ?? "", region?["startLine"] as? Int ?? 0, region?["startColumn"] as? Int ?? 0))
+            }
+        default:
+            for (code, line, column) in Self.threeMistakesAt {
+                let placed: Bool
+                switch format {
+                case "text": placed = out.contains("web.yaml:\(line):\(column): error[\(code)]")
+                case "junit": placed = out.contains("type=\"\(code)\"") && out.contains("web.yaml:\(line):\(column): ")
+                default: placed = out.contains("::error file=web.yaml,line=\(line),col=\(column),") && out.contains("title=kgit \(code)::")
+                }
+                if placed { found.append((code, line, column)) }
+            }
+        }
+        #expect(found.map { "\($0.0)@\($0.1):\($0.2)" } == Self.threeMistakesAt.map { "\($0.0)@\($0.1):\($0.2)" }, "\(out)")
+        if format == "text" { #expect(out.contains("did you mean `ports`?")) }
+    }
+
+    @Test("--kubernetes-version takes the supported version in any spelling and refuses others with exit code 2")
+    func kubernetesVersion() async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+        for version in ["1.33", "v1.33", "1.33.2"] {
+            let result = try await KgitBinary.run(["validate", "--kubernetes-version", version, "ns.yaml"], in: dir.url)
+            #expect(result.status == 0, "\(version): \(result)")
+        }
+        let old = try await KgitBinary.run(["validate", "--kubernetes-version", "1.20", "ns.yaml"], in: dir.url)
+        #expect(old.status == 2)
+        #expect(old.stderr.contains("Kubernetes version 1.20 is not supported; supported: 1.33"), "\(old)")
+    }
+
     @Test func theSummaryGoesToStandardErrorForMachineFormats() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fine\n")
