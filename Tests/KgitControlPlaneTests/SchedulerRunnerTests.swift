@@ -7,11 +7,11 @@ import Testing
 /// The scheduler runtime against a real in-process API server: informers in, bindings, status and events out.
 @Suite("SchedulerRunner: the scheduler against the API", .timeLimit(.minutes(2)))
 struct SchedulerRunnerTests {
-    static func pod(_ name: String, cpu: String, priority: Int? = nil, scheduler: String? = nil) -> JSONValue {
+    static func pod(_ name: String, cpu: String, priorityClass: String? = nil, scheduler: String? = nil) -> JSONValue {
         var spec: JSONValue = [
             "containers": [["name": "app", "image": "nginx", "resources": ["requests": ["cpu": .string(cpu)]]]],
         ]
-        if let priority { spec["priority"] = .int(Int64(priority)) }
+        if let priorityClass { spec["priorityClassName"] = .string(priorityClass) }
         if let scheduler { spec["schedulerName"] = .string(scheduler) }
         return ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": .string(name), "namespace": "default"], "spec": spec]
     }
@@ -60,10 +60,16 @@ struct SchedulerRunnerTests {
         let runner = SchedulerRunner(client: cluster.client)
         let running = Task { await runner.run() }
         defer { running.cancel() }
-        _ = try await cluster.client.create(Self.pod("low", cpu: "2", priority: 0))
+        for (name, value) in [("low", 0), ("high", 1000)] {
+            _ = try await cluster.client.create([
+                "apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": ["name": .string(name)],
+                "value": .int(Int64(value)),
+            ])
+        }
+        _ = try await cluster.client.create(Self.pod("low", cpu: "2", priorityClass: "low"))
         _ = try await cluster.eventually("low bound") { try await get(cluster, "low")?["spec"]?["nodeName"]?.stringValue }
 
-        _ = try await cluster.client.create(Self.pod("high", cpu: "2", priority: 1000))
+        _ = try await cluster.client.create(Self.pod("high", cpu: "2", priorityClass: "high"))
         let bound = try await cluster.eventually("high bound") { try await get(cluster, "high")?["spec"]?["nodeName"]?.stringValue }
         #expect(bound == "kgit-node-1")
         #expect(try await get(cluster, "low") == nil, "the victim was deleted")
