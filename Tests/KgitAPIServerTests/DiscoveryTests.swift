@@ -72,5 +72,13 @@ struct DiscoveryTests {
         #expect(created.status == 201)
         #expect(created.json.value(at: ["metadata", "name"]) == "team-a")
         #expect(created.json.value(at: ["status", "phase"]) == "Active")
+
+        // A kind the protobuf catalog cannot decode is 415 with a Status naming it (JSON still works).
+        let envelope: [UInt8] = [0x6b, 0x38, 0x73, 0x00, 0x0a, 0x12, 0x0a, 0x07] + Array("apps/v1".utf8) + [0x12, 0x07]
+            + Array("Unknown".utf8) + [0x12, 0x00]
+        let refused = await api.request("POST", "/apis/apps/v1/namespaces/default/deployments", body: envelope,
+                                        headers: [("Content-Type", "application/vnd.kubernetes.protobuf")])
+        #expect(refused.status == 415, "\(refused.text)")
+        #expect(refused.json["kind"] == "Status" && refused.json["reason"] == "UnsupportedMediaType", "\(refused.text)")
     }
 }

@@ -42,6 +42,47 @@ struct FieldValidationTests {
         #expect(!ignored.headers.contains { $0.name == "Warning" })
     }
 
+    @Test("under Warn and Ignore, unknown fields are dropped before storing, as a typed decoder drops them, on create, update and patch")
+    func unknownFieldsAreNotStored() async throws {
+        let api = try await TestAPI()
+        let created = await api.request("POST", "/apis/apps/v1/namespaces/default/deployments", json: Self.typo)
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.json.value(at: ["spec", "replica"]) == nil)
+        #expect(created.json.value(at: ["spec", "template", "spec", "containers"])?.arrayValue?.first?["imagee"] == nil)
+        #expect(created.json.value(at: ["spec", "template", "spec", "containers"])?.arrayValue?.first?["image"] == "nginx")
+        let stored = await api.request("GET", "/apis/apps/v1/namespaces/default/deployments/web")
+        #expect(stored.json.value(at: ["spec", "replica"]) == nil && stored.json.value(at: ["spec", "replicas"]) == 1)
+        let generation = stored.json.value(at: ["metadata", "generation"])
+
+        let patched = await api.request(
+            "PATCH", "/apis/apps/v1/namespaces/default/deployments/web?fieldValidation=Ignore",
+            body: Array(#"{"spec":{"paused2":true},"colour":"blue"}"#.utf8), headers: [("Content-Type", "application/merge-patch+json")])
+        #expect(patched.status == 200, "\(patched.text)")
+        #expect(patched.json["colour"] == nil && patched.json.value(at: ["spec", "paused2"]) == nil)
+        #expect(patched.json.value(at: ["metadata", "generation"]) == generation, "an unknown field is no change to the spec")
+
+        var replaced = stored.json
+        replaced.setValue("x", at: ["spec", "strategyy"])
+        let updated = await api.request("PUT", "/apis/apps/v1/namespaces/default/deployments/web", json: replaced)
+        #expect(updated.status == 200, "\(updated.text)")
+        #expect(updated.json.value(at: ["spec", "strategyy"]) == nil)
+        #expect(updated.headers.contains { $0.name == "Warning" && $0.value.contains("spec.strategyy") })
+    }
+
+    @Test("a body whose metadata is not an object is a 400, on create, update and patch")
+    func metadataMustBeAnObject() async throws {
+        let api = try await TestAPI()
+        _ = await api.request("POST", "/api/v1/namespaces/default/configmaps", json: TestAPI.configMap("live"))
+        let body = Array(#"{"metadata":[],"data":{"k":"v"}}"#.utf8)
+        for (method, path, type) in [("POST", "/api/v1/namespaces/default/configmaps", "application/json"),
+                                     ("PUT", "/api/v1/namespaces/default/configmaps/live", "application/json"),
+                                     ("PATCH", "/api/v1/namespaces/default/configmaps/live", "application/merge-patch+json")] {
+            let answer = await api.request(method, path, body: body, headers: [("Content-Type", type)])
+            #expect(answer.status == 400, "\(method): \(answer.text)")
+            #expect(answer.json["message"] == #"ConfigMap in version "v1" cannot be handled as a ConfigMap: metadata must be an object, found an array"#)
+        }
+    }
+
     @Test("strategic merge patch directives are not unknown fields")
     func patchDirectives() async throws {
         let api = try await TestAPI()

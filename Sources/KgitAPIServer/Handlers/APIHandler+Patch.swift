@@ -53,6 +53,7 @@ extension APIHandler {
         let updated = try await update(info, namespace: namespace, name: name, subresource: subresource,
                                        dryRun: dryRun) { current throws(APIError) in
             var patched = try APIHandler.applyPatch(type, body, to: current, schema: schema, manager: manager)
+            try Strategy.requireObjectMetadata(patched, info: info)
             if !APIHandler.patchNamesResourceVersion(type, body) {
                 // The resourceVersion came from the object read, not from the client: no precondition,
                 // so a concurrent write makes the update loop read again and re-apply the patch
@@ -61,15 +62,13 @@ extension APIHandler {
             }
             try Strategy.checkIdentity(&patched, info: info, namespace: namespace)
             if fieldValidation == .strict { _ = try fieldValidation.check(patched, info: info, custom: custom) }
-            if fieldValidation == .warn, custom != nil {
-                // Custom resources are pruned before they are stored: warn about what the patch added.
+            if fieldValidation == .warn {
+                // Unknown fields are dropped before the object is stored: warn about the patched object's.
                 patchWarnings = try FieldValidation.warn.check(patched, info: info, custom: custom)
             }
             return patched
         }
-        let warnings = custom != nil ? patchWarnings
-            : fieldValidation == .warn ? ((try? fieldValidation.check(updated, info: info)) ?? []) : []
-        return respond(request, info: info, object: updated).warning(warnings)
+        return respond(request, info: info, object: updated).warning(patchWarnings)
     }
 
     /// Whether a patch sets or tests `metadata.resourceVersion` itself (then it is a precondition).

@@ -127,7 +127,9 @@ extension APIHandler {
     func createUnserialized(_ info: ResourceInfo, object: JSONValue, namespace: String?, dryRun: Bool)
         async throws(APIError) -> JSONValue
     {
-        var object = object
+        // Fields a built-in kind does not declare are dropped first, as upstream's typed decoding drops
+        // them (custom resources are pruned by their structural schema below).
+        var object = served.custom(info) == nil ? FieldValidation.pruned(object, info: info) : object
         if info.namespaced {
             guard let namespace, !namespace.isEmpty else {
                 throw APIError.badRequest("the server could not find the requested resource (a namespace is required)")
@@ -266,8 +268,11 @@ extension APIHandler {
                 // checks the precondition before comparing).
                 throw Registry.apiError(.conflict(current: current.revision), info: info, name: name)
             }
-            try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
+            // Fields a built-in kind does not declare are dropped, as upstream's typed decoding drops them
+            // (before the generation is bumped: an unknown field is no change).
             let custom = served.custom(info)
+            if custom == nil { object = FieldValidation.pruned(object, info: info) }
+            try Strategy.prepareForUpdate(&object, old: current.object, info: info, subresource: subresource)
             if let custom { object = StructuralPruning.prune(object, schema: custom.schema).object }
             var causes = validation.causes(for: object, validator: custom?.validator)
             if let custom {

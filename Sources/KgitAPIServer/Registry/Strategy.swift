@@ -15,6 +15,7 @@ enum Strategy {
     /// Checks the body's identity against the URL and fills apiVersion, kind and namespace.
     static func checkIdentity(_ object: inout JSONValue, info: ResourceInfo, namespace: String?) throws(APIError) {
         guard case .object = object else { throw APIError.badRequest("the body of the request must be a JSON object") }
+        try requireObjectMetadata(object, info: info)
         if let apiVersion = object["apiVersion"]?.stringValue, !apiVersion.isEmpty, apiVersion != info.groupVersion {
             throw APIError.badRequest("the API version in the data (\(apiVersion)) does not match the expected API version (\(info.groupVersion))")
         }
@@ -72,6 +73,21 @@ enum Strategy {
         // Nodes register with their status (upstream's node strategy keeps it on create).
         if hasStatusSubresource(info) && !(info.group.isEmpty && info.resource == "nodes") { object["status"] = nil }
         Defaults.apply(to: &object, info: info)
+    }
+
+    /// A body whose `metadata` is not an object (`[]`, `"x"`) cannot be decoded, as upstream's typed
+    /// decoder cannot: 400, rather than a write that quietly keeps the stored metadata.
+    static func requireObjectMetadata(_ object: JSONValue, info: ResourceInfo) throws(APIError) {
+        guard let metadata = object["metadata"], !metadata.isNull, metadata.objectValue == nil else { return }
+        let found: String
+        switch metadata {
+        case .array: found = "an array"
+        case .string: found = "a string"
+        case .bool: found = "a boolean"
+        default: found = "a number"
+        }
+        throw APIError.badRequest(
+            "\(info.kind) in version \"\(info.version)\" cannot be handled as a \(info.kind): metadata must be an object, found \(found)")
     }
 
     /// Removes empty `labels` and `annotations` maps, which Go's encoder omits (kubectl diff and

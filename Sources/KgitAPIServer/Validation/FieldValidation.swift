@@ -28,6 +28,60 @@ enum FieldValidation: String {
         return found.sorted()
     }
 
+    /// `object` without the fields its kind's schema does not declare: what upstream's typed decoder
+    /// drops under `fieldValidation=Warn` or `Ignore` (Strict refuses them before this). Kinds without a
+    /// definition are returned as they are.
+    static func pruned(_ object: JSONValue, info: ResourceInfo) -> JSONValue {
+        guard let name = KubernetesDefinitions.definitionName(group: info.group, version: info.version, kind: info.kind),
+              let schema = KubernetesDefinitions.all[name]
+        else { return object }
+        return prunedValue(object, schema: schema) ?? object
+    }
+
+    /// The value with undeclared fields removed at every depth, or nil when it has none (so a clean
+    /// object is walked, not copied).
+    private static func prunedValue(_ value: JSONValue, schema: JSONValue) -> JSONValue? {
+        let resolved = KubernetesDefinitions.resolve(schema)
+        switch value {
+        case .object(let members):
+            guard resolved["x-kubernetes-preserve-unknown-fields"]?.boolValue != true else { return nil }
+            var replaced: [String: JSONValue]?
+            if let properties = resolved["properties"]?.objectValue {
+                for (key, child) in members {
+                    guard let childSchema = properties[key] else {
+                        if replaced == nil { replaced = members }
+                        replaced?[key] = nil
+                        continue
+                    }
+                    if let cleaned = prunedValue(child, schema: childSchema) {
+                        if replaced == nil { replaced = members }
+                        replaced?[key] = cleaned
+                    }
+                }
+            } else if let additional = resolved["additionalProperties"], case .object = additional {
+                for (key, child) in members {
+                    if let cleaned = prunedValue(child, schema: additional) {
+                        if replaced == nil { replaced = members }
+                        replaced?[key] = cleaned
+                    }
+                }
+            }
+            return replaced.map { .object($0) }
+        case .array(let items):
+            guard let itemSchema = resolved["items"] else { return nil }
+            var replaced: [JSONValue]?
+            for (index, item) in items.enumerated() {
+                if let cleaned = prunedValue(item, schema: itemSchema) {
+                    if replaced == nil { replaced = items }
+                    replaced?[index] = cleaned
+                }
+            }
+            return replaced.map { .array($0) }
+        default:
+            return nil
+        }
+    }
+
     private static func walk(_ value: JSONValue, schema: JSONValue, path: String, found: inout [String]) {
         let resolved = KubernetesDefinitions.resolve(schema)
         switch value {
