@@ -1,4 +1,4 @@
-/// The children of every open collection, innermost last, in one buffer that the composer reuses for
+/// The children of every open collection (and the keys waiting for their values), innermost last, in one buffer that the composer reuses for
 /// the whole stream: a collection's children are appended while it is open and moved out, when it
 /// ends, into an array of exactly their number.
 ///
@@ -36,6 +36,13 @@ final class ChildStack<Element> {
         storage.deallocate()
         storage = larger
         capacity *= 2
+    }
+
+    /// Moves the top element out, or returns nil when the stack is empty.
+    func popLast() -> Element? {
+        guard count > 0 else { return nil }
+        count -= 1
+        return (storage + count).move()
     }
 
     /// Moves the elements from index `start` to the top out into a new array (in order), leaving

@@ -57,7 +57,7 @@ struct Composer {
     /// How many collections are open (`stack.count + 1`, or 0).
     private var depth = 0
     /// Keys waiting for their values, innermost last (kept out of `Frame` so frames stay small).
-    private var pendingKeys: [Node] = []
+    private let pendingKeys = ChildStack<Node>(capacity: 16)
     /// The elements of every open sequence and the entries of every open mapping, innermost last.
     private let items = ChildStack<Node>()
     private let pairs = ChildStack<Node.Pair>()
@@ -82,7 +82,7 @@ struct Composer {
     /// after its end. The document keeps its index, so later documents keep theirs.
     mutating func abandonDocument(at mark: Mark) {
         stack.removeAll(keepingCapacity: true)
-        pendingKeys.removeAll(keepingCapacity: true)
+        pendingKeys.removeAll()
         items.removeAll()
         pairs.removeAll()
         keyPrints.removeAll(keepingCapacity: true)
@@ -357,15 +357,14 @@ struct Composer {
             items.append(consume node)
             return
         }
-        // `removeLast` moves the key out (`popLast` would copy it into an optional and destroy that).
-        guard current.hasPendingKey, !pendingKeys.isEmpty else {
+        // `popLast` moves the key out of the stack (no copy).
+        guard current.hasPendingKey, let key = pendingKeys.popLast() else {
             current.pendingKeyIsMerge = mayBeMergeKey && Self.isMergeKey(node)
             current.pendingKeyPrint = print
             current.hasPendingKey = true
             pendingKeys.append(consume node)
             return
         }
-        let key = pendingKeys.removeLast()
         current.hasPendingKey = false
         if current.pendingKeyIsMerge {
             let source = try Self.mergeSource(node)
