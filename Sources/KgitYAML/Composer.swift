@@ -21,8 +21,9 @@ struct Composer {
         var start: Mark
         var tag: String?
         var anchor: String?
-        var items: [Node] = []
-        var pairs: [Node.Pair] = []
+        /// Where this collection's children start in `Composer.items` (a sequence) or `Composer.pairs`
+        /// (a mapping).
+        var childBase = 0
         /// True while a mapping's key (on top of `Composer.pendingKeys`) waits for its value.
         var hasPendingKey = false
         var pendingKeyIsMerge = false
@@ -56,7 +57,10 @@ struct Composer {
     /// How many collections are open (`stack.count + 1`, or 0).
     private var depth = 0
     /// Keys waiting for their values, innermost last (kept out of `Frame` so frames stay small).
-    private var pendingKeys: [Node] = []
+    private let pendingKeys = ChildStack<Node>(capacity: 16)
+    /// The elements of every open sequence and the entries of every open mapping, innermost last.
+    private let items = ChildStack<Node>()
+    private let pairs = ChildStack<Node.Pair>()
     /// Fingerprints of the scalar keys of every open mapping, outermost first: a duplicate-key check
     /// compares these integers and looks at the keys themselves only when two match.
     private var keyPrints: [UInt64] = []
@@ -78,7 +82,9 @@ struct Composer {
     /// after its end. The document keeps its index, so later documents keep theirs.
     mutating func abandonDocument(at mark: Mark) {
         stack.removeAll(keepingCapacity: true)
-        pendingKeys.removeAll(keepingCapacity: true)
+        pendingKeys.removeAll()
+        items.removeAll()
+        pairs.removeAll()
         keyPrints.removeAll(keepingCapacity: true)
         current = Frame(isMapping: false, start: mark)
         depth = 0
@@ -252,9 +258,7 @@ struct Composer {
         }
         var frame = Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor)
         frame.printBase = keyPrints.count
-        // Most collections in manifests hold a handful of entries: one allocation instead of growing
-        // through capacities 1, 2 and 4.
-        if isMapping { frame.pairs.reserveCapacity(4) } else { frame.items.reserveCapacity(4) }
+        frame.childBase = isMapping ? pairs.count : items.count
         // Swapped in, so that the enclosing frame is moved onto the stack rather than copied there.
         swap(&frame, &current)
         if depth > 0 { stack.append(consume frame) }
@@ -270,9 +274,10 @@ struct Composer {
         let end = mark(event.end_mark)
         let content: Node.Content
         if frame.isMapping {
-            content = .mapping(frame.merged.isEmpty ? frame.pairs : Self.applyMerges(&frame))
+            let entries = pairs.popArray(from: frame.childBase)
+            content = .mapping(frame.merged.isEmpty ? entries : Self.applyMerges(entries, frame.merged))
         } else {
-            content = .sequence(frame.items)
+            content = .sequence(items.popArray(from: frame.childBase))
         }
         try add(
             Node(
@@ -349,28 +354,27 @@ struct Composer {
         current.size += size
         if height > current.childHeight { current.childHeight = height }
         guard current.isMapping else {
-            current.items.append(consume node)
+            items.append(consume node)
             return
         }
-        // `removeLast` moves the key out (`popLast` would copy it into an optional and destroy that).
-        guard current.hasPendingKey, !pendingKeys.isEmpty else {
+        // `popLast` moves the key out of the stack (no copy).
+        guard current.hasPendingKey, let key = pendingKeys.popLast() else {
             current.pendingKeyIsMerge = mayBeMergeKey && Self.isMergeKey(node)
             current.pendingKeyPrint = print
             current.hasPendingKey = true
             pendingKeys.append(consume node)
             return
         }
-        let key = pendingKeys.removeLast()
         current.hasPendingKey = false
         if current.pendingKeyIsMerge {
-            let pairs = try Self.mergeSource(node)
-            current.merged.append((at: current.pairs.count, pairs: pairs))
+            let source = try Self.mergeSource(node)
+            current.merged.append((at: pairs.count - current.childBase, pairs: source))
             return
         }
         if let keyPrint = current.pendingKeyPrint {
             try checkDuplicate(keyPrint, key: key)
         }
-        current.pairs.append(Node.Pair(key: consume key, value: consume node))
+        pairs.append(Node.Pair(key: consume key, value: consume node))
     }
 
     private static func isMergeKey(_ node: borrowing Node) -> Bool {
@@ -413,7 +417,9 @@ struct Composer {
                 suspect = true
                 break
             }
-            if suspect, let value = key.scalar?.value, let line = Self.firstLine(of: value, in: current.pairs) {
+            if suspect, let value = key.scalar?.value,
+                let line = pairs.withElements(from: current.childBase, { Self.firstLine(of: value, in: $0) })
+            {
                 throw Self.duplicateKeyError(key, firstLine: line)
             }
             keyPrints.append(keyPrint)
@@ -422,8 +428,10 @@ struct Composer {
         guard let value = key.scalar?.value else { return }
         if current.keyIndex == nil {
             var index: [ScalarValue: Int] = [:]
-            for pair in current.pairs {
-                if let v = pair.key.scalar?.value, index[v] == nil { index[v] = pair.key.start.line }
+            pairs.withElements(from: current.childBase) { entries in
+                for pair in entries {
+                    if let v = pair.key.scalar?.value, index[v] == nil { index[v] = pair.key.start.line }
+                }
             }
             current.keyIndex = index
         }
@@ -432,7 +440,7 @@ struct Composer {
     }
 
     /// The line of the first key in `pairs` whose value equals `value`.
-    private static func firstLine(of value: ScalarValue, in pairs: [Node.Pair]) -> Int? {
+    private static func firstLine(of value: ScalarValue, in pairs: UnsafeBufferPointer<Node.Pair>) -> Int? {
         for pair in pairs where pair.key.scalar?.value == value { return pair.key.start.line }
         return nil
     }
@@ -477,17 +485,17 @@ struct Composer {
 
     /// The mapping's pairs with merged pairs inserted where their `<<` stood: a merged key is
     /// dropped when the mapping defines it explicitly (anywhere) or an earlier merge supplied it.
-    private static func applyMerges(_ frame: inout Frame) -> [Node.Pair] {
+    private static func applyMerges(_ pairs: [Node.Pair], _ merged: [(at: Int, pairs: [Node.Pair])]) -> [Node.Pair] {
         var taken = Set<ScalarValue>()
-        for pair in frame.pairs {
+        for pair in pairs {
             if let v = pair.key.scalar?.value { taken.insert(v) }
         }
         var result: [Node.Pair] = []
-        result.reserveCapacity(frame.pairs.count + frame.merged.reduce(0) { $0 + $1.pairs.count })
+        result.reserveCapacity(pairs.count + merged.reduce(0) { $0 + $1.pairs.count })
         var next = 0
-        for merge in frame.merged {
+        for merge in merged {
             while next < merge.at {
-                result.append(frame.pairs[next])
+                result.append(pairs[next])
                 next += 1
             }
             for pair in merge.pairs {
@@ -498,8 +506,8 @@ struct Composer {
                 result.append(pair)
             }
         }
-        while next < frame.pairs.count {
-            result.append(frame.pairs[next])
+        while next < pairs.count {
+            result.append(pairs[next])
             next += 1
         }
         return result

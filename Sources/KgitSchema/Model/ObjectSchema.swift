@@ -153,6 +153,10 @@ public struct ObjectSchema: Sendable {
     /// the whole key with the standard library's seeded hasher (the validator asks this for every key).
     func property(named key: String) -> Schema? { storage.lookup.find(key) }
 
+    /// The table `property(named:)` searches, for a caller that looks up many keys of one object (taken
+    /// once, so that the table is not retained again for every key).
+    var propertyLookup: PropertyLookup { storage.lookup }
+
     /// True when the object is a plain string-keyed map (no declared properties, typed values).
     public var isMap: Bool {
         if case .typed = additionalProperties { return properties.isEmpty }
@@ -163,39 +167,51 @@ public struct ObjectSchema: Sendable {
 /// An open-addressing table of an object's properties keyed by a cheap hash of the name's UTF-8 bytes:
 /// for the short keys of manifests this is several times cheaper than `Dictionary<String, _>`, whose
 /// SipHash dominates a lookup. A hit is confirmed by comparing the names.
-struct PropertyLookup: Sendable {
-    private var hashes: [UInt64] = []
-    private var names: [String] = []
-    private var schemas: [Schema?] = []
-    private var mask = 0
+///
+/// Immutable once built, and a class: the validator looks up every key it meets, and a lookup reads the
+/// slots in place (one array of hash, name and schema side by side) without retaining them.
+final class PropertyLookup: Sendable {
+    /// One slot of the table; an empty slot has no schema.
+    private struct Slot: Sendable {
+        var hash: UInt64 = 0
+        var name = ""
+        var schema: Schema?
+    }
+
+    private let slots: [Slot]
+    private let mask: Int
 
     init(_ properties: [String: Schema]) {
-        guard !properties.isEmpty else { return }
+        guard !properties.isEmpty else {
+            slots = []
+            mask = 0
+            return
+        }
         var capacity = 4
         while capacity < properties.count * 2 { capacity <<= 1 }
-        mask = capacity - 1
-        hashes = Array(repeating: 0, count: capacity)
-        names = Array(repeating: "", count: capacity)
-        schemas = Array(repeating: nil, count: capacity)
+        let mask = capacity - 1
+        var slots = Array(repeating: Slot(), count: capacity)
         for (name, schema) in properties {
             let hash = Self.hash(name)
             var slot = Int(truncatingIfNeeded: hash) & mask
-            while schemas[slot] != nil { slot = (slot + 1) & mask }
-            hashes[slot] = hash
-            names[slot] = name
-            schemas[slot] = schema
+            while slots[slot].schema != nil { slot = (slot + 1) & mask }
+            slots[slot] = Slot(hash: hash, name: name, schema: schema)
         }
+        self.slots = slots
+        self.mask = mask
     }
 
     func find(_ key: String) -> Schema? {
         guard mask != 0 else { return nil }
         let hash = Self.hash(key)
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while let schema = schemas[slot] {
-            if hashes[slot] == hash && names[slot] == key { return schema }
-            slot = (slot + 1) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot].schema != nil {
+                if slots[slot].hash == hash && slots[slot].name == key { return slots[slot].schema }
+                slot = (slot + 1) & mask
+            }
+            return nil
         }
-        return nil
     }
 
     /// The key's length and its first, second, middle, second-last and last bytes, mixed: a few loads

@@ -202,6 +202,7 @@ struct NodeValidator {
         let additionalProperties = object.additionalProperties
         let patternProperties = object.patternProperties
         let embeddedResource = object.embeddedResource
+        let properties = object.propertyLookup
         // Elements are read through a buffer pointer so that each key and value is borrowed, not copied.
         pairs.withUnsafeBufferPointer { entries in
             for index in entries.indices {
@@ -210,7 +211,7 @@ struct NodeValidator {
                     continue
                 }
                 let key = keyScalar.text
-                if let property = object.property(named: key) {
+                if let property = properties.find(key) {
                     if property.acceptsAnyString, Self.isString(entries[index].value) { continue }
                     path.append(.field(key))
                     validate(entries[index].value, property)

@@ -1,0 +1,73 @@
+/// The children of every open collection (and the keys waiting for their values), innermost last, in one buffer that the composer reuses for
+/// the whole stream: a collection's children are appended while it is open and moved out, when it
+/// ends, into an array of exactly their number.
+///
+/// Collecting them in a per-collection array instead cost an allocation sized by guess for every
+/// collection and a reallocation (a new buffer, a move and a free) each time one outgrew its guess;
+/// this costs one allocation of the right size per collection, and moving elements in and out of the
+/// buffer copies no reference (no retain or release).
+final class ChildStack<Element> {
+    /// Invariant: `storage[0..<count]` is initialized, `storage[count..<capacity]` is not.
+    private var storage: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    /// How many elements the stack holds.
+    private(set) var count = 0
+
+    init(capacity: Int = 64) {
+        self.capacity = max(capacity, 1)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    /// Pushes `element` (moved in).
+    func append(_ element: consuming Element) {
+        if count == capacity { grow() }
+        (storage + count).initialize(to: element)
+        count += 1
+    }
+
+    private func grow() {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        storage = larger
+        capacity *= 2
+    }
+
+    /// Moves the top element out, or returns nil when the stack is empty.
+    func popLast() -> Element? {
+        guard count > 0 else { return nil }
+        count -= 1
+        return (storage + count).move()
+    }
+
+    /// Moves the elements from index `start` to the top out into a new array (in order), leaving
+    /// `start` elements on the stack.
+    func popArray(from start: Int) -> [Element] {
+        let taken = count - start
+        guard taken > 0 else { return [] }
+        // Not `Array(unsafeUninitializedCapacity:)`: that calls an unspecialized standard library
+        // function, which looks up the array's generic type metadata on every call.
+        var array: [Element] = []
+        array.reserveCapacity(taken)
+        for index in start..<count { array.append((storage + index).move()) }
+        count = start
+        return array
+    }
+
+    /// Destroys the elements from index `start` to the top.
+    func removeAll(from start: Int = 0) {
+        guard count > start else { return }
+        (storage + start).deinitialize(count: count - start)
+        count = start
+    }
+
+    /// Calls `body` with the elements from index `start` to the top, borrowed.
+    func withElements<R>(from start: Int, _ body: (UnsafeBufferPointer<Element>) -> R) -> R {
+        body(UnsafeBufferPointer(start: storage + start, count: max(0, count - start)))
+    }
+}
