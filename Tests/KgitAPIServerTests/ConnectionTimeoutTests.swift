@@ -12,10 +12,22 @@ import Testing
 /// server after their (short, test-configured) timeout, while another client is served meanwhile.
 @Suite("Connection timeouts", .timeLimit(.minutes(2)))
 struct ConnectionTimeoutTests {
-    /// Collects what a raw connection receives; notes whether the server closed it.
+    /// Sends `initial` as soon as the connection is up (on the event loop, so a busy test runner cannot delay it
+    /// past a deadline; TLS holds it until the handshake is done) and collects what the server answers.
     final class Collector: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let initial: [UInt8]
         let received = Mutex<[UInt8]>([])
+
+        init(initial: [UInt8]) {
+            self.initial = initial
+        }
+
+        func channelActive(context: ChannelHandlerContext) {
+            if !initial.isEmpty { context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: initial)), promise: nil) }
+            context.fireChannelActive()
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let buffer = unwrapInboundIn(data)
@@ -44,9 +56,9 @@ struct ConnectionTimeoutTests {
         return Server(api: api, running: Task { try await api.run() }, scratch: scratch)
     }
 
-    /// A plain TCP connection to the server; `tls` adds a TLS client (no certificate checks).
-    static func connect(port: Int, tls: Bool) async throws -> (Channel, Collector) {
-        let collector = Collector()
+    /// A plain TCP connection to the server that sends `initial`; `tls` adds a TLS client (no certificate checks).
+    static func connect(port: Int, tls: Bool, sending initial: [UInt8] = []) async throws -> (Channel, Collector) {
+        let collector = Collector(initial: initial)
         let context = try NIOSSLContext(configuration: {
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .none
@@ -79,15 +91,15 @@ struct ConnectionTimeoutTests {
 
     /// Sends one whole request on a fresh TLS connection and returns the response text.
     static func get(port: Int, _ path: String) async throws -> String {
-        let (channel, collector) = try await connect(port: port, tls: true)
-        try await channel.writeAndFlush(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: kgit\r\nConnection: close\r\n\r\n"))
+        let (channel, collector) = try await connect(
+            port: port, tls: true, sending: Array("GET \(path) HTTP/1.1\r\nHost: kgit\r\nConnection: close\r\n\r\n".utf8))
         _ = await closedByServer(channel)
         return collector.text
     }
 
     @Test("stalled connections are closed after their timeouts while another client is served")
     func stalledConnectionsAreClosed() async throws {
-        let server = try await Self.startServer(ConnectionTimeouts(handshake: .seconds(1), requestRead: .seconds(1), idle: .seconds(1)))
+        let server = try await Self.startServer(ConnectionTimeouts(handshake: .seconds(3), requestRead: .seconds(3), idle: .seconds(3)))
         defer { server.running.cancel() }
         let port = server.api.port
 
@@ -96,14 +108,12 @@ struct ConnectionTimeoutTests {
         for i in 0..<4 { stalled.append(("silent \(i)", try await Self.connect(port: port, tls: false).0)) }
         // Half a TLS handshake: the first bytes of a ClientHello record, then nothing.
         for i in 0..<2 {
-            let (channel, _) = try await Self.connect(port: port, tls: false)
-            try await channel.writeAndFlush(ByteBuffer(bytes: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01]))
+            let (channel, _) = try await Self.connect(port: port, tls: false, sending: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01])
             stalled.append(("half handshake \(i)", channel))
         }
         // Half a request header over a completed handshake.
         for i in 0..<2 {
-            let (channel, _) = try await Self.connect(port: port, tls: true)
-            try await channel.writeAndFlush(ByteBuffer(string: "GET /version HTTP/1.1\r\nHost: kgit\r\nX-Slow: "))
+            let (channel, _) = try await Self.connect(port: port, tls: true, sending: Array("GET /version HTTP/1.1\r\nHost: kgit\r\nX-Slow: ".utf8))
             stalled.append(("half header \(i)", channel))
         }
 
@@ -118,10 +128,10 @@ struct ConnectionTimeoutTests {
 
     @Test("a kept-alive connection is closed after the idle timeout once its response is written")
     func idleKeepAlive() async throws {
-        let server = try await Self.startServer(ConnectionTimeouts(handshake: .seconds(30), requestRead: .seconds(30), idle: .seconds(1)))
+        let server = try await Self.startServer(ConnectionTimeouts(handshake: .seconds(30), requestRead: .seconds(30), idle: .seconds(2)))
         defer { server.running.cancel() }
-        let (channel, collector) = try await Self.connect(port: server.api.port, tls: true)
-        try await channel.writeAndFlush(ByteBuffer(string: "GET /readyz HTTP/1.1\r\nHost: kgit\r\n\r\n"))
+        let (channel, collector) = try await Self.connect(port: server.api.port, tls: true,
+                                                          sending: Array("GET /readyz HTTP/1.1\r\nHost: kgit\r\n\r\n".utf8))
         #expect(await Self.closedByServer(channel), "the idle connection stayed open")
         #expect(collector.text.hasPrefix("HTTP/1.1 200"), "\(collector.text)")
     }
