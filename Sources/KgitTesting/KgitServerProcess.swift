@@ -30,16 +30,19 @@ public final class KgitServerProcess: @unchecked Sendable {
     public var serverLog: String { log.text }
 
     /// Starts `kgit server --data-dir DIR --listen 127.0.0.1:0 EXTRA` (or `kgit up ...` with `command: "up"`)
-    /// and waits until it listens.
-    public static func start(command: String = "server", extraArguments: [String] = []) async throws
-        -> KgitServerProcess
+    /// and waits until it listens. `dataDirectory` reuses a directory the caller owns (to restart a server on
+    /// its data); by default the server gets a temporary one, removed with it.
+    public static func start(command: String = "server", dataDirectory: String? = nil, extraArguments: [String] = [])
+        async throws -> KgitServerProcess
     {
-        try await offPool { try KgitServerProcess(command: command, extraArguments: extraArguments) }
+        try await offPool {
+            try KgitServerProcess(command: command, dataDirectory: dataDirectory, extraArguments: extraArguments)
+        }
     }
 
-    private init(command: String, extraArguments: [String]) throws {
+    private init(command: String, dataDirectory existing: String?, extraArguments: [String]) throws {
         scratch = try Scratch("kgit-server")
-        dataDirectory = scratch.url("data")
+        dataDirectory = existing ?? scratch.url("data")
         kubectlCache = scratch.url("kube-cache")
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: kubectlCache, withIntermediateDirectories: true)

@@ -94,4 +94,104 @@ struct KubectlTableTests {
         #expect(Self.header(events.stdout) == ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], "\(events)")
         #expect(events.stdout.contains("pod/web"), "\(events)")
     }
+
+    static let workloads = """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          replicas: 2
+          serviceName: db
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec: {containers: [{name: postgres, image: postgres}]}
+        ---
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            metadata: {labels: {app: agent}}
+            spec: {nodeSelector: {disk: ssd}, containers: [{name: agent, image: busybox}]}
+        ---
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: nightly}
+        spec:
+          schedule: "0 3 * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec: {restartPolicy: Never, containers: [{name: task, image: busybox}]}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: data}
+        spec:
+          storageClassName: fast
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 1Gi}}
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: db}
+        spec: {minAvailable: 1, selector: {matchLabels: {app: db}}}
+        ---
+        apiVersion: coordination.k8s.io/v1
+        kind: Lease
+        metadata: {name: leader}
+        spec: {holderIdentity: node-1}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: readers}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+        """
+
+    @Test("get statefulsets, daemonsets, cronjobs, pvc, pdb, leases and rolebindings prints upstream's columns")
+    func moreKinds() async throws {
+        let server = try await KgitServerProcess.start()
+        defer { server.stop() }
+        let applied = try await server.kubectl(["apply", "-f", "-"], stdin: Self.workloads)
+        #expect(applied.status == 0, "\(applied)")
+
+        let sts = try await server.kubectl(["get", "statefulsets", "-o", "wide"])
+        #expect(Self.header(sts.stdout) == ["NAME", "READY", "AGE", "CONTAINERS", "IMAGES"], "\(sts)")
+        let db = Self.row(sts.stdout, "db")
+        #expect(db.count == 5 && db[1] == "0/2" && db[3] == "postgres" && db[4] == "postgres", "\(sts)")
+
+        let ds = try await server.kubectl(["get", "daemonsets"])
+        #expect(Self.header(ds.stdout) == ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
+                "\(ds)")
+        #expect(Self.row(ds.stdout, "agent").dropFirst().prefix(6) == ["0", "0", "0", "0", "0", "disk=ssd"], "\(ds)")
+
+        let cj = try await server.kubectl(["get", "cronjobs"])
+        #expect(Self.header(cj.stdout) == ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"], "\(cj)")
+        #expect(Self.row(cj.stdout, "nightly").dropFirst().prefix(5) == ["0 3 * * *", "<none>", "False", "0", "<none>"], "\(cj)")
+
+        let pvc = try await server.kubectl(["get", "pvc"])
+        #expect(Self.header(pvc.stdout) == ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS",
+                                           "VOLUMEATTRIBUTESCLASS", "AGE"], "\(pvc)")
+        #expect(Self.row(pvc.stdout, "data").contains("fast") && Self.row(pvc.stdout, "data").contains("<unset>"), "\(pvc)")
+
+        let pdb = try await server.kubectl(["get", "pdb"])
+        #expect(Self.header(pdb.stdout) == ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], "\(pdb)")
+        #expect(Self.row(pdb.stdout, "db").dropFirst().prefix(2) == ["1", "N/A"], "\(pdb)")
+
+        let leases = try await server.kubectl(["get", "leases"])
+        #expect(Self.header(leases.stdout) == ["NAME", "HOLDER", "AGE"], "\(leases)")
+        #expect(Self.row(leases.stdout, "leader").dropFirst().first == "node-1", "\(leases)")
+
+        let bindings = try await server.kubectl(["get", "rolebindings", "-o", "wide"])
+        #expect(Self.header(bindings.stdout) == ["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"], "\(bindings)")
+        let readers = Self.row(bindings.stdout, "readers")
+        #expect(readers.count >= 4 && readers[1] == "ClusterRole/view" && readers[3] == "alice", "\(bindings)")
+
+        // No upstream printer: a real cluster prints NAME, CREATED AT for roles too.
+        let roles = try await server.kubectl(["get", "clusterroles"])
+        #expect(Self.header(roles.stdout) == ["NAME", "CREATED AT"], "\(roles)")
+    }
 }

@@ -12,6 +12,7 @@ struct PythonClientTests {
 
     static let script = #"""
         import sys
+        import threading
         from kubernetes import client, config, watch, dynamic
         config.load_kube_config(config_file=sys.argv[1])
         v1 = client.CoreV1Api()
@@ -35,15 +36,28 @@ struct PythonClientTests {
         apps.create_namespaced_deployment("default", dep)
         apps.patch_namespaced_deployment_scale("d", "default", {"spec": {"replicas": 3}})
         print("replicas:", apps.read_namespaced_deployment("d", "default").spec.replicas)
-        events = [(e["type"], e["object"].metadata.name)
-                  for e in watch.Watch().stream(v1.list_namespaced_config_map, "default", timeout_seconds=2)]
+        # The watch lists what exists (ADDED), then must deliver a change made while it is open (MODIFIED).
+        watcher, events, listed = watch.Watch(), [], threading.Event()
+        def consume():
+            for e in watcher.stream(v1.list_namespaced_config_map, "default", timeout_seconds=60):
+                events.append((e["type"], e["object"].metadata.name, (e["object"].data or {}).get("c")))
+                if e["type"] == "ADDED":
+                    listed.set()
+                elif e["type"] == "MODIFIED":
+                    watcher.stop()
+        consumer = threading.Thread(target=consume, daemon=True)
+        consumer.start()
+        listed.wait(60)
+        v1.patch_namespaced_config_map("py", "default", {"data": {"c": "3"}})
+        consumer.join(60)
         print("watch:", events)
         v1.delete_namespaced_config_map("py", "default")
         resource = dynamic.DynamicClient(client.ApiClient()).resources.get(api_version="apps/v1", kind="Deployment")
         print("dynamic:", [i.metadata.name for i in resource.get(namespace="default").items])
         """#
 
-    @Test("typed CRUD, scale, watch and the dynamic client work", .enabled(if: available || Tools.required))
+    @Test("typed CRUD, scale, a watch that sees a change made while open, and the dynamic client work",
+          .enabled(if: available || Tools.required))
     func pythonClient() async throws {
         let server = try await ServerProcess.start()
         defer { server.cleanUp() }
@@ -57,7 +71,7 @@ struct PythonClientTests {
             data: [('a', '1'), ('b', '2')]
             pod phase: Pending
             replicas: 3
-            watch: [('ADDED', 'py')]
+            watch: [('ADDED', 'py', None), ('MODIFIED', 'py', '3')]
             dynamic: ['d']
 
             """, "\(result)")

@@ -10,10 +10,13 @@ import X509
 /// chunked bodies for watches.
 ///
 /// ```
-/// TCP -> NIOSSLServerHandler -> HTTP/1.1 codec + pipelining -> NIOAsyncChannel
+/// TCP -> NIOSSLServerHandler -> deadlines (bytes) -> HTTP/1.1 codec + pipelining -> deadlines (parts)
+///     -> NIOAsyncChannel
 ///     -> per connection: read request -> handler(request) -> write response (bytes | chunks)
 /// ```
 /// A connection's in-flight streaming response is cancelled when the client closes the connection.
+/// ``ConnectionTimeouts`` bound the TLS handshake, reading a request and idle keep-alive, so stalled
+/// clients are closed rather than held open.
 final class HTTPServer: Sendable {
     typealias Handler = @Sendable (APIRequest) async -> APIResponse
 
@@ -21,15 +24,17 @@ final class HTTPServer: Sendable {
     let port: Int
     let tls: NIOSSLContext
     let maxBodyBytes: Int
+    let timeouts: ConnectionTimeouts
     let handler: Handler
     let group: MultiThreadedEventLoopGroup
 
-    init(host: String, port: Int, tls: NIOSSLContext, maxBodyBytes: Int, group: MultiThreadedEventLoopGroup,
-         handler: @escaping Handler) {
+    init(host: String, port: Int, tls: NIOSSLContext, maxBodyBytes: Int, timeouts: ConnectionTimeouts = ConnectionTimeouts(),
+         group: MultiThreadedEventLoopGroup, handler: @escaping Handler) {
         self.host = host
         self.port = port
         self.tls = tls
         self.maxBodyBytes = maxBodyBytes
+        self.timeouts = timeouts
         self.group = group
         self.handler = handler
     }
@@ -39,14 +44,18 @@ final class HTTPServer: Sendable {
     /// Binds the listening socket. Returns the bound server channel and the port actually bound.
     func bind() async throws -> (NIOAsyncChannel<Connection, Never>, Int) {
         let tls = self.tls
+        let timeouts = self.timeouts
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let deadlines = ConnectionDeadlines(timeouts: timeouts)
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    try channel.pipeline.syncOperations.addHandler(ConnectionDeadlines.ByteWatcher(deadlines))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(ConnectionDeadlines.PartWatcher(deadlines))
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }

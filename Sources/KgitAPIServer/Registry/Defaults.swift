@@ -69,10 +69,26 @@ enum Defaults {
             if object["spec"] != nil && object.value(at: ["spec", "conversion"]) == nil {
                 object.setValue(["strategy": "None"], at: ["spec", "conversion"])
             }
-                case ("apps", "DaemonSet"), ("batch", "Job"):
+        case ("apps", "DaemonSet"):
             if var template = object.value(at: ["spec", "template", "spec"]) {
                 defaultPodSpec(&template)
                 object.setValue(template, at: ["spec", "template", "spec"])
+            }
+        case ("batch", "Job"):
+            guard var spec = object["spec"], spec.objectValue != nil else { break }
+            defaultJobSpec(&spec)
+            object["spec"] = spec
+        case ("batch", "CronJob"):
+            guard object["spec"]?.objectValue != nil else { break }
+            for (field, value) in [("concurrencyPolicy", "Allow"), ("suspend", false), ("successfulJobsHistoryLimit", 3),
+                                   ("failedJobsHistoryLimit", 1)] as [(String, JSONValue)]
+                where object.value(at: ["spec", field]) == nil
+            {
+                object.setValue(value, at: ["spec", field])
+            }
+            if var jobSpec = object.value(at: ["spec", "jobTemplate", "spec"]), jobSpec.objectValue != nil {
+                defaultJobSpec(&jobSpec)
+                object.setValue(jobSpec, at: ["spec", "jobTemplate", "spec"])
             }
         default:
             break
@@ -100,6 +116,20 @@ enum Defaults {
         }
         if !any { return "BestEffort" }
         return guaranteed ? "Guaranteed" : "Burstable"
+    }
+
+    /// A Job's spec as upstream defaults it: parallelism 1, completions 1 when neither is set, backoffLimit 6,
+    /// completionMode NonIndexed, not suspended; its pod template as a pod's.
+    static func defaultJobSpec(_ spec: inout JSONValue) {
+        if spec["completions"] == nil && spec["parallelism"] == nil { spec["completions"] = 1 }
+        if spec["parallelism"] == nil { spec["parallelism"] = 1 }
+        if spec["backoffLimit"] == nil { spec["backoffLimit"] = 6 }
+        if spec["completionMode"] == nil { spec["completionMode"] = "NonIndexed" }
+        if spec["suspend"] == nil { spec["suspend"] = false }
+        if var template = spec.value(at: ["template", "spec"]) {
+            defaultPodSpec(&template)
+            spec.setValue(template, at: ["template", "spec"])
+        }
     }
 
     static func defaultReplicated(_ object: inout JSONValue) {

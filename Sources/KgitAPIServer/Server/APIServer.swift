@@ -34,6 +34,8 @@ public final class APIServer: Sendable {
         /// Events each resource's watch cache keeps for watchers resuming from a resourceVersion; 0 turns
         /// the watch cache off (every watch then opens its own store watch, as before the cache).
         public var watchCacheWindow = 4096
+        /// TLS handshake, request-read and idle keep-alive limits per connection (``ConnectionTimeouts``).
+        public var connectionTimeouts = ConnectionTimeouts()
 
         public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 6443,
                     maxRequestBodyBytes: Int = 3 * 1024 * 1024, store: (any KeyValueStore)? = nil) {
@@ -97,7 +99,8 @@ public final class APIServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         let box = HandlerBox()
         let http = HTTPServer(host: configuration.host, port: configuration.port, tls: sslContext,
-                              maxBodyBytes: configuration.maxRequestBodyBytes, group: group) { [routes = configuration.routes] request in
+                              maxBodyBytes: configuration.maxRequestBodyBytes,
+                              timeouts: configuration.connectionTimeouts, group: group) { [routes = configuration.routes] request in
             if let route = routes[request.path] { return await route(request) }
             return await box.handler?.handle(request) ?? .error(.internalError("the server is starting"))
         }

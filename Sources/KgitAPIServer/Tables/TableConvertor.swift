@@ -303,6 +303,7 @@ struct TableConvertor: Sendable {
                 },
             ]
         default:
+            if let columns = moreColumns(for: info, name: name, age: age) { return columns }
             return [name, Column(name: "Created At", type: "date", format: "", priority: 0,
                                  description: "CreationTimestamp is a timestamp representing the server time when this object was created.") { o, _ in
                 o.value(at: ["metadata", "creationTimestamp"]) ?? .null

@@ -5,7 +5,7 @@ import KgitTesting
 /// A real etcd 3.4 member (or cluster) started by a test on free loopback ports with a temporary data dir.
 /// The suite never skips when etcd is missing: `scripts/install-deps.sh` installs it.
 ///
-/// Each member runs under `watchdogScript`, so it dies with the test process even when that is killed with
+/// Each member runs under KgitTesting's `ParentWatchdog`, so it dies with the test process even when that is killed with
 /// SIGKILL (no deinit or defer runs then). Stopping and killing wait for the member off the cooperative pool.
 final class EtcdProcess: @unchecked Sendable {
     let name: String
@@ -30,26 +30,10 @@ final class EtcdProcess: @unchecked Sendable {
 
     static let binary = ["/usr/bin/etcd", "/usr/local/bin/etcd"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "etcd"
 
-    /// Runs its arguments (`exec "$@"`, so etcd keeps the shell's process ID) after starting a watchdog that
-    /// SIGKILLs that process once its parent, the process that started it, is gone: `/proc/PID/stat`'s
-    /// fourth field, the parent's ID, changes when the parent dies and etcd is reparented. The watchdog
-    /// ends by itself when etcd exits first. It closes every descriptor it inherited first: Foundation's
-    /// `Process` learns that its child exited when the child's end of a socket pair closes, and a watchdog
-    /// holding it would keep etcd an unreaped zombie forever.
-    static let watchdogScript = """
-        starter=$PPID
-        (
-            exec </dev/null >/dev/null 2>&1
-            for fd in $(ls /proc/$BASHPID/fd); do if [ "$fd" -gt 2 ]; then exec {fd}>&-; fi; done
-            while [ "$(cut -d' ' -f4 /proc/$$/stat 2>/dev/null)" = "$starter" ]; do sleep 0.3; done
-            if [ -n "$(cut -d' ' -f4 /proc/$$/stat 2>/dev/null)" ]; then kill -9 $$; fi
-        ) &
-        exec "$@"
-        """
-
-    /// The command line that runs `arguments` under the watchdog.
+    /// The command line that runs `arguments` under KgitTesting's ``ParentWatchdog`` (etcd dies with the test
+    /// process even when that is SIGKILLed).
     static func guarded(_ arguments: [String]) -> (executable: String, arguments: [String]) {
-        ("/bin/bash", ["-c", watchdogScript, "etcd-watchdog"] + arguments)
+        ParentWatchdog.guarded(arguments)
     }
 
     /// Runs `body` with a fresh single-member etcd (TLS with client certificates when `tls`), then stops it.
@@ -181,26 +165,7 @@ final class EtcdProcess: @unchecked Sendable {
 
     /// Loopback ports that were free a moment ago (bound to port 0, then released).
     static func freePorts(_ count: Int) throws -> [Int] {
-        var fds: [Int32] = []
-        defer { for fd in fds { close(fd) } }
-        var ports: [Int] = []
-        for _ in 0..<count {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            fds.append(fd)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            addr.sin_port = 0
-            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let ok = withUnsafeMutablePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
-                }
-            }
-            if !ok { throw EtcdNotHealthy(url: "no free port") }
-            ports.append(Int(UInt16(bigEndian: addr.sin_port)))
-        }
-        return ports
+        try LoopbackPorts.free(count)
     }
 }
 
