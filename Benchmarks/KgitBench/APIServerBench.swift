@@ -567,7 +567,7 @@ extension APIServerBench {
         _ = await send("POST", "/api/v1/namespaces", ["apiVersion": "v1", "kind": "Namespace",
                                                       "metadata": ["name": .string(namespace)]])
         var rv = "0"
-        if case .bytes(let body) = await send("GET", "/api/v1/namespaces/\(namespace)/pods").body,
+        if let body = await send("GET", "/api/v1/namespaces/\(namespace)/pods").body.completeBytes,
            let list = try? JSONParser.parse(body),
            let listed = list.value(at: ["metadata", "resourceVersion"])?.stringValue { rv = listed }
         let counter = FanOutCounter()
