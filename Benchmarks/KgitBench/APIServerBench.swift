@@ -25,12 +25,15 @@ enum APIServerBench {
         var fanOutWatchers = [1, 100, 1000]
         var fanOutWrites = 200
         var only: String?
+        /// Open every client connection before the paced rows, so they measure requests, not TLS handshakes.
+        var warmConnections = true
     }
 
     static let usage = """
         usage: kgit-bench apiserver [--requests N] [--list-objects N] [--lists N] [--watchers N] [--watch-events N]
                                     [--concurrency 1,16,64] [--rate 1000] [--paced-seconds 3]
-                                    [--fan-out 1,100,1000] [--fan-out-writes 200] [--only fan-out]
+                                    [--fan-out 1,100,1000] [--fan-out-writes 200] [--only fan-out|list]
+                                    [--warm-connections 1|0]
         """
 
     static func parse(_ args: [String]) -> Options {
@@ -50,6 +53,7 @@ enum APIServerBench {
             case "--fan-out": o.fanOutWatchers = value.split(separator: ",").compactMap { Int($0) }
             case "--fan-out-writes": o.fanOutWrites = Int(value) ?? o.fanOutWrites
             case "--only": o.only = value
+            case "--warm-connections": o.warmConnections = value != "0"
             default:
                 print(usage)
                 exit(2)
@@ -116,20 +120,28 @@ enum APIServerBench {
     static func paced(rate: Int, total: Int, _ operation: @escaping @Sendable (Int) async -> Bool) async -> Sample {
         let start = ContinuousClock.now
         let interval = Duration.nanoseconds(1_000_000_000 / max(rate, 1))
-        let results = await withTaskGroup(of: (Double, Bool).self) { group in
+        let results = await withTaskGroup(of: (Int, Double, Bool).self) { group in
             for i in 0..<total {
                 let scheduled = start + interval * i
                 try? await Task.sleep(until: scheduled, clock: .continuous)
                 group.addTask {
                     let ok = await operation(i)
-                    return (seconds(ContinuousClock.now - scheduled), ok)
+                    return (i, seconds(ContinuousClock.now - scheduled), ok)
                 }
             }
             var latencies: [Double] = []
+            var slowest: [(Int, Double)] = []
             var failed = 0
-            for await (latency, ok) in group {
+            for await (i, latency, ok) in group {
                 latencies.append(latency)
+                slowest.append((i, latency))
                 if !ok { failed += 1 }
+            }
+            if ProcessInfo.processInfo.environment["KGIT_BENCH_DEBUG"] != nil {
+                // Which requests make the tail: their index (= start time in intervals) and latency.
+                let worst = slowest.sorted { $0.1 > $1.1 }.prefix(max(10, total / 100))
+                print("paced tail (index: ms):", worst.map { "\($0.0): \(String(format: "%.1f", $0.1 * 1000))" }
+                    .joined(separator: ", "))
             }
             return (latencies, failed)
         }
@@ -213,8 +225,9 @@ enum APIServerBench {
             print("| \(op) | \(c) | \(Int(api.throughput)) | \(f(api.percentile(0.5))) / \(f(api.percentile(0.99))) | \(Int(raw.throughput)) | \(f(raw.percentile(0.5))) / \(f(raw.percentile(0.99))) | \(String(format: "%.1f", ratio))x | \(api.failures + raw.failures) |")
         }
 
+        let listOnly = o.only == "list"
         // Create and get, closed loop.
-        for c in o.concurrencies {
+        for c in listOnly ? [] : o.concurrencies {
             let api = await measure(count: o.requests, concurrency: c) { w, i in
                 await client.ok(w, "POST", "/api/v1/namespaces/bench/pods", json: pod("c\(c)-\(i)", namespace: "bench"))
             }
@@ -225,7 +238,7 @@ enum APIServerBench {
             row("create", "\(c)", api, raw)
         }
         let first = o.concurrencies[0]
-        for c in o.concurrencies {
+        for c in listOnly ? [] : o.concurrencies {
             let api = await measure(count: o.requests, concurrency: c) { w, i in
                 await client.ok(w, "GET", "/api/v1/namespaces/bench/pods/c\(first)-\(i)")
             }
@@ -236,20 +249,35 @@ enum APIServerBench {
         }
 
         // Mutations at a fixed rate (open loop): creates, then merge patches of the pods just created.
-        let total = o.rate * o.pacedSeconds
+        // Paced request i goes to client task i % workers; the closed-loop rows above used only the first
+        // `concurrency` of them. A client sending 1,000 requests/s steadily has its connections open, so
+        // they are opened first (one GET each): otherwise the first request on each pays a TLS handshake
+        // (client certificate included) while the rest arrive on schedule behind it.
+        if o.warmConnections && !listOnly {
+            await withTaskGroup(of: Void.self) { group in
+                for w in 0..<workers {
+                    group.addTask { _ = await client.ok(w, "GET", "/api/v1/namespaces/bench") }
+                }
+            }
+        }
+        let total = listOnly ? 0 : o.rate * o.pacedSeconds
+        let pacedCPU = cpuSeconds()
         let pacedCreate = await paced(rate: o.rate, total: total) { i in
             await client.ok(i, "POST", "/api/v1/namespaces/bench/pods", json: pod("p\(i)", namespace: "bench"))
         }
+        let pacedCreateCPU = (cpuSeconds() - pacedCPU) / Double(max(total, 1))
         let rawPacedCreate = await paced(rate: o.rate, total: total) { i in
             (try? await rawStore.create("/registry/core/pods/bench/p\(i)",
                                         value: pod("p\(i)", namespace: "bench").serializedBytes())) != nil
         }
         row("create at \(o.rate)/s (paced)", "open loop", pacedCreate, rawPacedCreate, byLatency: true)
+        let patchCPU = cpuSeconds()
         let pacedPatch = await paced(rate: o.rate, total: total) { i in
             await client.ok(i, "PATCH", "/api/v1/namespaces/bench/pods/p\(i)",
                             json: ["metadata": ["labels": ["patched": .string("r\(i)")]]],
                             contentType: "application/merge-patch+json")
         }
+        let pacedPatchCPU = (cpuSeconds() - patchCPU) / Double(max(total, 1))
         let rawPacedPatch = await paced(rate: o.rate, total: total) { i in
             // The store's equivalent: read, change, compare-and-swap.
             let key = "/registry/core/pods/bench/p\(i)"
@@ -279,7 +307,11 @@ enum APIServerBench {
             }
         }
         let listBytes = Atomic<Int>(0)
+        // Process CPU (server and client: both run here) of the first list and of the others.
+        let listCPU = Mutex<[Double]>([])
         let apiList = await measure(count: o.lists, concurrency: 1) { w, _ in
+            let cpu = cpuSeconds()
+            defer { listCPU.withLock { $0.append(cpuSeconds() - cpu) } }
             guard let response = await client.send(w, "GET", "/api/v1/namespaces/big/pods"), response.isSuccess else {
                 return false
             }
@@ -301,6 +333,21 @@ enum APIServerBench {
         row("list \(o.listObjects) pods (\(listBytes.load(ordering: .relaxed) / 1024) KB)", "1", apiList, rawList)
         row("list \(o.listObjects) pods, in process (no HTTPS)", "1", handlerList, rawList)
         row("list 500 pods as a Table (kubectl get)", "1", tableList, rawList)
+        let cpus = listCPU.withLock { $0 }
+        let warmCPU = cpus.dropFirst().sorted()
+        print(String(format: "process CPU (server and client) per list over HTTPS: first (cold) %.1f ms, others p50 %.1f ms; per paced create %.2f ms, per paced merge patch %.2f ms",
+                     (cpus.first ?? 0) * 1000, (warmCPU.isEmpty ? 0 : warmCPU[warmCPU.count / 2]) * 1000,
+                     pacedCreateCPU * 1000, pacedPatchCPU * 1000))
+        if listOnly {
+            print(String(format: "list: p50 %.2f ms, first (cold) %.2f ms; load average at the end: %@", apiList.percentile(0.5),
+                         (apiList.latencies.first ?? 0) * 1000,
+                         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+                             .joined(separator: " ") ?? "?"))
+            serving.cancel()
+            _ = await serving.result
+            await rawStore.store.close()
+            return
+        }
 
         // Watch: watchers on each side; each write's delivery latency to every watcher.
         let apiWatch = await watchLatency(watchers: o.watchers, events: o.watchEvents) { w in
@@ -520,7 +567,7 @@ extension APIServerBench {
         _ = await send("POST", "/api/v1/namespaces", ["apiVersion": "v1", "kind": "Namespace",
                                                       "metadata": ["name": .string(namespace)]])
         var rv = "0"
-        if case .bytes(let body) = await send("GET", "/api/v1/namespaces/\(namespace)/pods").body,
+        if let body = await send("GET", "/api/v1/namespaces/\(namespace)/pods").body.completeBytes,
            let list = try? JSONParser.parse(body),
            let listed = list.value(at: ["metadata", "resourceVersion"])?.stringValue { rv = listed }
         let counter = FanOutCounter()

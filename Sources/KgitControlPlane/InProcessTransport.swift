@@ -36,6 +36,8 @@ public struct InProcessTransport: Transport {
         switch response.body {
         case .bytes(let bytes):
             return TransportResponse(status: response.status, headers: headers, body: bytes)
+        case .parts:
+            return TransportResponse(status: response.status, headers: headers, body: response.body.completeBytes ?? [])
         case .stream(let chunks):
             var bytes: [UInt8] = []
             for await chunk in chunks { bytes += chunk }
@@ -48,7 +50,8 @@ public struct InProcessTransport: Transport {
         let response = await handler.handle(self.request(request))
         let headers = response.headers.map { TransportRequest.Header($0.name, $0.value) }
         switch response.body {
-        case .bytes(let bytes):
+        case .bytes, .parts:
+            let bytes = response.body.completeBytes ?? []
             let body = AsyncThrowingStream<[UInt8], any Error> { continuation in
                 continuation.yield(bytes)
                 continuation.finish()

@@ -19,6 +19,34 @@ struct LargeResponseTests {
         ]
     }
 
+    @Test("a list of objects larger than one server write arrives as exactly the bytes of each object's GET")
+    func objectsLargerThanOneWrite() async throws {
+        let server = try await KgitServerProcess.start()
+        defer { server.stop() }
+        let connection = try Kubeconfig.load(explicitPath: server.kubeconfig).connection()
+        let transport = try HTTPSTransport(connection: connection)
+        let client = DynamicClient(transport: transport, defaultNamespace: connection.namespace)
+        // The server copies a list into writes of 256 KiB; these objects straddle and exceed them.
+        for (index, size) in [300_000, 10, 700_000, 200_000].enumerated() {
+            _ = try await client.create(Self.configMap(index, size: size))
+        }
+        let response = try await transport.send(
+            TransportRequest(method: "GET", path: "/api/v1/namespaces/default/configmaps"))
+        #expect(response.status == 200)
+        let length = response.headers.first { $0.name.lowercased() == "content-length" }?.value
+        #expect(length == String(response.body.count), "Content-Length \(length ?? "none")")
+        let list = try JSONParser.parse(response.body)
+        #expect(list.serializedBytes() == response.body, "the list is in the encoder's exact form")
+        let items = list["items"]?.arrayValue ?? []
+        #expect(items.filter { $0["metadata"]?["name"]?.stringValue?.hasPrefix("big-") == true }.count == 4)
+        for item in items {
+            let name = item["metadata"]?["name"]?.stringValue ?? ""
+            let get = try await transport.send(
+                TransportRequest(method: "GET", path: "/api/v1/namespaces/default/configmaps/\(name)"))
+            #expect(get.body == item.serializedBytes(), "\(name) differs from its GET")
+        }
+    }
+
     @Test("a 1.2 MB list is received byte for byte by the client and by kubectl, in key order with every value intact")
     func largeList() async throws {
         let server = try await KgitServerProcess.start()

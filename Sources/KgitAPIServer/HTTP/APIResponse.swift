@@ -6,8 +6,27 @@ public struct APIResponse: Sendable {
     /// The body of a response.
     public enum Body: Sendable {
         case bytes([UInt8])
+        /// A complete body held as consecutive parts (a large list: its envelope and one part per
+        /// object), so it is never joined into one buffer on the server: its length is the parts'
+        /// total, and the parts are written in order as they are copied out.
+        case parts([[UInt8]])
         /// Chunks written and flushed as they arrive; the response ends when the stream finishes.
         case stream(AsyncStream<[UInt8]>)
+
+        /// The whole body of a complete (`bytes` or `parts`) response, joined; nil for a stream.
+        public var completeBytes: [UInt8]? {
+            switch self {
+            case .bytes(let bytes):
+                return bytes
+            case .parts(let parts):
+                var joined: [UInt8] = []
+                joined.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+                for part in parts { joined += part }
+                return joined
+            case .stream:
+                return nil
+            }
+        }
     }
 
     public var status: Int

@@ -41,6 +41,9 @@ final class HTTPServer: Sendable {
 
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
+    /// About how many bytes of a ``APIResponse/Body/parts(_:)`` body go into one write.
+    static let partsChunk = 256 << 10
+
     /// Binds the listening socket. Returns the bound server channel and the port actually bound.
     func bind() async throws -> (NIOAsyncChannel<Connection, Never>, Int) {
         let tls = self.tls
@@ -140,6 +143,25 @@ final class HTTPServer: Sendable {
             try await outbound.write(.head(HTTPResponseHead(version: request.version, status: status, headers: headers)))
             if !bytes.isEmpty && request.method != .HEAD {
                 try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
+            }
+            try await outbound.write(.end(nil))
+            return keepAlive
+        case .parts(let parts):
+            headers.replaceOrAdd(name: "Content-Length", value: String(parts.reduce(0) { $0 + $1.count }))
+            if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+            try await outbound.write(.head(HTTPResponseHead(version: request.version, status: status, headers: headers)))
+            if request.method != .HEAD {
+                // Copied out in buffers of about `partsChunk` bytes, each written (encrypted and sent) while
+                // the next is filled, and held back while the client is not reading.
+                var buffer = channel.allocator.buffer(capacity: HTTPServer.partsChunk)
+                for part in parts {
+                    if buffer.readableBytes > 0 && buffer.readableBytes + part.count > HTTPServer.partsChunk {
+                        try await outbound.write(.body(.byteBuffer(buffer)))
+                        buffer = channel.allocator.buffer(capacity: max(HTTPServer.partsChunk, part.count))
+                    }
+                    buffer.writeBytes(part)
+                }
+                if buffer.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(buffer))) }
             }
             try await outbound.write(.end(nil))
             return keepAlive

@@ -329,34 +329,41 @@ extension APIHandler {
                                               now: clock(), printerColumns: served.custom(info)?.printerColumns))
         }
         return APIResponse(status: 200, headers: [("Content-Type", "application/json")],
-                           body: .bytes(try listBody(info: info, page: page)))
+                           body: .parts(try listParts(info: info, page: page)))
     }
 
     /// The JSON of a list response, `{"apiVersion":…,"items":[…],"kind":"…List","metadata":{…}}` with
-    /// keys in the encoder's order, the items spliced from their stored bytes (``StoredJSON``).
-    func listBody(info: ResourceInfo, page: Registry.StoredPage) throws(APIError) -> [UInt8] {
-        let groupVersion = Registry.servedGroupVersion(info)
-        var out: [UInt8] = []
-        out.reserveCapacity(page.values.reduce(256) { $0 + $1.value.count + 48 })
-        out += Array(#"{"apiVersion":"#.utf8)
-        out += StoredJSON.quoted(info.groupVersion)
-        out += Array(#","items":["#.utf8)
-        for (index, value) in page.values.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            try registry.appendServed(value, as: info, groupVersion: groupVersion, to: &out)
+    /// keys in the encoder's order, the items spliced from their stored bytes (``StoredJSON``), as
+    /// consecutive parts that are never joined on the server: the envelope up to `"items":[`,
+    /// each item (with the comma before it, from the second on, as a part of its own), and the rest.
+    /// Items come from ``Registry/served(_:as:groupVersion:)``, so a repeated list shares the cached
+    /// bytes of its objects instead of copying them.
+    func listParts(info: ResourceInfo, page: Registry.StoredPage) throws(APIError) -> [[UInt8]] {
+        let items = try registry.served(page.values, as: info, groupVersion: Registry.servedGroupVersion(info))
+        var parts: [[UInt8]] = []
+        parts.reserveCapacity(2 * items.count + 2)
+        var head = Array(#"{"apiVersion":"#.utf8)
+        head += StoredJSON.quoted(info.groupVersion)
+        head += Array(#","items":["#.utf8)
+        parts.append(head)
+        let comma = [UInt8(ascii: ",")]
+        for (index, item) in items.enumerated() {
+            if index > 0 { parts.append(comma) }
+            parts.append(item)
         }
-        out += Array(#"],"kind":"#.utf8)
-        out += StoredJSON.quoted("\(info.kind)List")
-        out += Array(#","metadata":{"#.utf8)
+        var tail = Array(#"],"kind":"#.utf8)
+        tail += StoredJSON.quoted("\(info.kind)List")
+        tail += Array(#","metadata":{"#.utf8)
         if let token = page.continueToken {
-            out += Array(#""continue":"#.utf8)
-            out += StoredJSON.quoted(token)
-            out.append(UInt8(ascii: ","))
+            tail += Array(#""continue":"#.utf8)
+            tail += StoredJSON.quoted(token)
+            tail.append(UInt8(ascii: ","))
         }
-        out += Array(#""resourceVersion":""#.utf8)
-        out += Array(String(page.revision).utf8)
-        out += Array(#""}}"#.utf8)
-        return out
+        tail += Array(#""resourceVersion":""#.utf8)
+        tail += Array(String(page.revision).utf8)
+        tail += Array(#""}}"#.utf8)
+        parts.append(tail)
+        return parts
     }
 
     // MARK: - Encoding

@@ -189,6 +189,33 @@ struct Registry: Sendable {
         try decode(value, as: info).write(to: &out)
     }
 
+    /// Each of `values` as ``appendServed(_:as:groupVersion:to:)`` would append it, one array per
+    /// object: cached bytes are shared rather than copied, and the cache is consulted and filled under
+    /// one lock per list rather than one per object.
+    func served(_ values: [StoredValue], as info: ResourceInfo, groupVersion: [UInt8]?) throws(APIError) -> [[UInt8]] {
+        let cached = servedBytes?.lookup(values, groupVersion: groupVersion) ?? Array(repeating: nil, count: values.count)
+        var parts: [[UInt8]] = []
+        parts.reserveCapacity(values.count)
+        var fresh: [(key: String, revision: Int64, bytes: [UInt8])] = []
+        for (value, hit) in zip(values, cached) {
+            if let hit {
+                parts.append(hit)
+                continue
+            }
+            var out: [UInt8] = []
+            if !value.value.starts(with: Registry.sealedPrefix),
+               StoredJSON.append(value.value, revision: value.modRevision, groupVersion: groupVersion, to: &out)
+            {
+                if servedBytes != nil { fresh.append((value.key, value.modRevision, out)) }
+            } else {
+                try decode(value, as: info).write(to: &out)
+            }
+            parts.append(out)
+        }
+        servedBytes?.insert(fresh, groupVersion: groupVersion)
+        return parts
+    }
+
     /// The quoted apiVersion ``appendServed(_:as:groupVersion:to:)`` writes for `info`.
     static func servedGroupVersion(_ info: ResourceInfo) -> [UInt8]? {
         info.version.isEmpty ? nil : StoredJSON.quoted(info.groupVersion)

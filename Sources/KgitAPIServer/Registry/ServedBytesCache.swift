@@ -40,18 +40,50 @@ final class ServedBytesCache: Sendable {
         }
     }
 
+    /// The cached bytes of each of `values` served as `groupVersion` (nil where there are none), looked
+    /// up under one lock for the whole list instead of one per object. The arrays are shared with the
+    /// cache, not copied.
+    func lookup(_ values: [StoredValue], groupVersion: [UInt8]?) -> [[UInt8]?] {
+        state.withLock { state in
+            values.map { value in
+                guard let entry = state.entries[value.key], entry.revision == value.modRevision,
+                      entry.groupVersion == groupVersion
+                else { return nil }
+                return entry.bytes
+            }
+        }
+    }
+
+    /// Remembers the bytes served for several keys at once (one lock), as ``insert(_:revision:groupVersion:bytes:)``
+    /// does for each.
+    func insert(_ items: [(key: String, revision: Int64, bytes: [UInt8])], groupVersion: [UInt8]?) {
+        guard !items.isEmpty else { return }
+        state.withLock { state in
+            for item in items where item.bytes.count <= capacity {
+                Self.insert(item.key, revision: item.revision, groupVersion: groupVersion, bytes: item.bytes,
+                            capacity: capacity, into: &state)
+            }
+        }
+    }
+
     /// Remembers the bytes served for `key` at `revision`.
     func insert(_ key: String, revision: Int64, groupVersion: [UInt8]?, bytes: [UInt8]) {
         guard bytes.count <= capacity else { return }
         state.withLock { state in
-            if let old = state.entries[key] { state.total -= old.bytes.count }
-            if state.total + bytes.count > capacity {
-                state.entries.removeAll(keepingCapacity: true)
-                state.total = 0
-            }
-            state.entries[key] = Entry(revision: revision, groupVersion: groupVersion, bytes: bytes)
-            state.total += bytes.count
+            Self.insert(key, revision: revision, groupVersion: groupVersion, bytes: bytes, capacity: capacity,
+                        into: &state)
         }
+    }
+
+    private static func insert(_ key: String, revision: Int64, groupVersion: [UInt8]?, bytes: [UInt8], capacity: Int,
+                               into state: inout State) {
+        if let old = state.entries[key] { state.total -= old.bytes.count }
+        if state.total + bytes.count > capacity {
+            state.entries.removeAll(keepingCapacity: true)
+            state.total = 0
+        }
+        state.entries[key] = Entry(revision: revision, groupVersion: groupVersion, bytes: bytes)
+        state.total += bytes.count
     }
 
     /// How many objects and bytes are held (for tests).

@@ -50,6 +50,8 @@ struct TestAPI {
         switch response.body {
         case .bytes(let b):
             return Answer(status: response.status, headers: response.headers, body: b)
+        case .parts:
+            return Answer(status: response.status, headers: response.headers, body: response.body.completeBytes ?? [])
         case .stream(let chunks):
             var collected: [UInt8] = []
             for await chunk in chunks { collected += chunk }
