@@ -67,6 +67,35 @@ public final class LocalCluster: Sendable {
                             scheduler: scheduler, components: components, log: log)
     }
 
+    /// One line of counters for telling a cluster that is busy from one that keeps starting over: per watch
+    /// cache that did more than list once (lists, store-watch restarts, resets, watchers ended as too slow), the
+    /// informers' relists by cause and watch requests (controller manager `cm`, scheduler `sched`, nodes
+    /// `nodes`), and the controllers' queued keys.
+    public func statistics() async -> String {
+        var parts: [String] = []
+        let caches = await server.watchCacheStatistics()
+        for (name, s) in caches.sorted(by: { $0.key < $1.key })
+        where s.lists > 1 || s.storeWatchRestarts > 0 || s.resets > 0 || s.slowWatchersEnded > 0 {
+            let resource = name.split(separator: " ").first.map(String.init) ?? name
+            parts.append("cache \(resource) lists=\(s.lists) restarts=\(s.storeWatchRestarts) resets=\(s.resets) "
+                         + "slow=\(s.slowWatchersEnded) watchers=\(s.watchers) objects=\(s.objects)")
+        }
+        func informers(_ label: String, _ list: [Informer]) {
+            for informer in list.sorted(by: { $0.kind < $1.kind }) {
+                let s = informer.statistics
+                guard s.relists > 0 || s.watches > 1 else { continue }
+                parts.append("\(label) \(informer.kind) relists expired=\(s.relistsExpired) failure=\(s.relistsFailure) "
+                             + "watches=\(s.watches) rv=\(informer.resourceVersion)")
+            }
+        }
+        informers("cm", controllerManager.informers.informers)
+        informers("sched", scheduler.informers.informers)
+        informers("nodes", [nodes.pods])
+        let queued = controllerManager.controllers.filter { $0.queue.count > 0 }.map { "\($0.name)=\($0.queue.count)" }
+        if !queued.isEmpty { parts.append("queued " + queued.joined(separator: " ")) }
+        return parts.isEmpty ? "no relists, restarts or queued keys" : parts.joined(separator: "; ")
+    }
+
     /// Serves and reconciles until the task is cancelled.
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in

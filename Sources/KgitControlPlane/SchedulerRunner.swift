@@ -25,7 +25,7 @@ public final class SchedulerRunner: Sendable {
     public let client: DynamicClient
     /// The name pods ask for in `spec.schedulerName`.
     public let schedulerName: String
-    private let informers: InformerFactory
+    let informers: InformerFactory
     private let pods: Informer
     private let nodes: Informer
     private let namespaces: Informer

@@ -131,6 +131,12 @@ actor WatchCache {
     private var generation = 0
     /// How many times the cache (re)listed from the store, for tests and metrics.
     private(set) var lists = 0
+    /// How many times its store watch ended and was watched again from the cache's revision (no list).
+    private(set) var storeWatchRestarts = 0
+    /// How many times the cache could not resume its store watch and ended every watcher (the next watch lists).
+    private(set) var resets = 0
+    /// How many watchers were ended because they fell their buffer's worth of events behind.
+    private(set) var slowWatchersEnded = 0
 
     init(prefix: String, store: any KeyValueStore, capacity: Int,
          decode: @escaping @Sendable (StoredValue) -> JSONValue?) {
@@ -142,6 +148,12 @@ actor WatchCache {
 
     /// The number of watchers served now.
     func watcherCount() -> Int { watchers.count }
+
+    /// The cache's counters now.
+    func statistics() -> WatchCacheStatistics {
+        WatchCacheStatistics(lists: lists, storeWatchRestarts: storeWatchRestarts, resets: resets,
+                             slowWatchersEnded: slowWatchersEnded, watchers: watchers.count, objects: objects.count)
+    }
 
     /// Registers watcher `id`: sends its initial events, then every later change it selects. Returns
     /// false when the cache cannot serve `start` (a revision older than its window, or a store that
@@ -185,7 +197,10 @@ actor WatchCache {
         guard let watcher = watchers[id] else { return }
         let object: JSONValue = ["kind": .string(watcher.kind), "apiVersion": .string(watcher.apiVersion),
                                  "metadata": ["resourceVersion": .string(String(max(watcher.after, revision)))]]
-        if case .dropped = watcher.output.yield(watcher.encode("BOOKMARK", object)) { end(id) }
+        if case .dropped = watcher.output.yield(watcher.encode("BOOKMARK", object)) {
+            slowWatchersEnded += 1
+            end(id)
+        }
     }
 
     // MARK: - Starting and the store watch
@@ -266,11 +281,15 @@ actor WatchCache {
             }
             do {
                 stream = try await store.watch(prefix: prefix, after: revision)
+                storeWatchRestarts += 1
             } catch {
                 break
             }
         }
-        if generation == self.generation { reset() }
+        if generation == self.generation {
+            resets += 1
+            reset()
+        }
     }
 
     /// Ends every watcher cleanly and drops the state; the next watch re-lists.
@@ -353,6 +372,7 @@ actor WatchCache {
         }
         if case .dropped = watcher.output.yield(bytes) {
             watcher.output.finish()
+            slowWatchersEnded += 1
             return false
         }
         return true
@@ -386,6 +406,7 @@ actor WatchCache {
         for piece in chunks {
             if case .dropped = watcher.output.yield(piece) {
                 watcher.output.finish()
+                slowWatchersEnded += 1
                 return false
             }
         }
@@ -428,4 +449,40 @@ final class WatchCaches: Sendable {
 
     /// The caches created so far.
     var all: [WatchCache] { caches.withLock { Array($0.values) } }
+
+    /// Each cache's counters, by storage prefix and API version (`/registry/pods/ v1`).
+    func statistics() async -> [String: WatchCacheStatistics] {
+        let named = caches.withLock { Array($0) }
+        var out: [String: WatchCacheStatistics] = [:]
+        for (name, cache) in named { out[name] = await cache.statistics() }
+        return out
+    }
+}
+
+/// What one watch cache has done since it was made: for telling a busy cache from one that keeps
+/// starting over.
+public struct WatchCacheStatistics: Sendable, Equatable {
+    /// Lists of the whole resource from the store (1 once started; more after resets).
+    public var lists: Int
+    /// Store watches ended (a burst overflowed it, or the store ended it) and resumed without a list.
+    public var storeWatchRestarts: Int
+    /// Store watches that could not be resumed: every watcher was ended and the next watch listed.
+    public var resets: Int
+    /// Watchers ended for falling a whole buffer behind (their clients watch again).
+    public var slowWatchersEnded: Int
+    /// Watchers served now.
+    public var watchers: Int
+    /// Objects held now.
+    public var objects: Int
+
+    /// Counters.
+    public init(lists: Int = 0, storeWatchRestarts: Int = 0, resets: Int = 0, slowWatchersEnded: Int = 0,
+                watchers: Int = 0, objects: Int = 0) {
+        self.lists = lists
+        self.storeWatchRestarts = storeWatchRestarts
+        self.resets = resets
+        self.slowWatchersEnded = slowWatchersEnded
+        self.watchers = watchers
+        self.objects = objects
+    }
 }
