@@ -110,6 +110,13 @@ actor WatchCache {
     /// Initial-state lines are sent in chunks of about this many bytes.
     static let chunkBytes = 64 * 1024
 
+    /// Events the cache's own store watch may leave unread. The cache only decodes and records what it reads,
+    /// so falling behind means a burst of writes (50 Deployments' worth of pods created at once), not a
+    /// consumer that cannot keep up; a client's watch ends at the store's smaller default, this one only
+    /// when the process is that far behind. Ending it costs a resume from the store's history (a re-read of
+    /// everything the cache had not yet read) or, once that is compacted, a reset of every watcher.
+    static let storeWatchBuffer = 200_000
+
     let prefix: String
     let store: any KeyValueStore
     let decode: @Sendable (StoredValue) -> JSONValue?
@@ -231,7 +238,7 @@ actor WatchCache {
             let stream: AsyncStream<StoreEvent>
             do {
                 listed = from > 0 ? try await store.list(prefix: prefix, startAfter: nil, limit: nil, at: from).items : []
-                stream = try await store.watch(prefix: prefix, after: from)
+                stream = try await store.watch(prefix: prefix, after: from, bufferLimit: Self.storeWatchBuffer)
             } catch {
                 // History before `from` is gone: start from the latest state instead.
                 guard case .compacted = error, attempt < 3 else { throw error }
@@ -280,7 +287,7 @@ actor WatchCache {
                 try? await Task.sleep(for: .milliseconds(50 << min(quiet, 7)))
             }
             do {
-                stream = try await store.watch(prefix: prefix, after: revision)
+                stream = try await store.watch(prefix: prefix, after: revision, bufferLimit: Self.storeWatchBuffer)
                 storeWatchRestarts += 1
             } catch {
                 break
