@@ -260,6 +260,11 @@ public final class SimulatedNodeAgent: Sendable {
 
     // MARK: - Pods
 
+    /// The status of a pod's Ready condition ("True", "False"), nil without one.
+    static func readyCondition(_ pod: JSONValue) -> String? {
+        pod["status"]?["conditions"]?.arrayValue?.first { $0["type"] == "Ready" }?["status"]?.stringValue
+    }
+
     /// Records what the informer saw about a pod on one of these nodes.
     private func observe(_ event: InformerEvent) {
         let object = event.object
@@ -273,8 +278,21 @@ public final class SimulatedNodeAgent: Sendable {
                 return false
             }
             if var tracked = s.pods[key], tracked.uid == uid {
-                guard object["metadata"]?["deletionTimestamp"] != nil, !tracked.terminating else { return false }
-                tracked.terminating = true
+                if tracked.terminating { return false }
+                if object["metadata"]?["deletionTimestamp"] != nil {
+                    tracked.terminating = true
+                    s.pods[key] = tracked
+                    s.dirty.insert(key)
+                    return true
+                }
+                // Someone else turned the Ready condition the agent posted around (the node lifecycle controller
+                // marks a NotReady node's pods not ready): post the pod's status again, as a kubelet's status
+                // manager does. Only when the phase is what was posted, so the echo of an earlier write of
+                // this agent is not mistaken for it.
+                guard let posted = tracked.posted, object["status"]?["phase"]?.stringValue == posted.phase,
+                      Self.readyCondition(object) != (posted == .running ? "True" : "False")
+                else { return false }
+                tracked.posted = nil
                 s.pods[key] = tracked
                 s.dirty.insert(key)
                 return true
