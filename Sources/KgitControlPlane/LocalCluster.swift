@@ -96,19 +96,31 @@ public final class LocalCluster: Sendable {
         return parts.isEmpty ? "no relists, restarts or queued keys" : parts.joined(separator: "; ")
     }
 
-    /// Serves and reconciles until the task is cancelled.
+    /// Serves and reconciles until the task is cancelled (or the server fails, whose error it throws).
+    ///
+    /// When cancelled, the components stop first (controllers, scheduler, nodes: no new work, in-flight requests
+    /// answered by the still running server), then the server closes; the other order left thousands of nodes'
+    /// writes failing against a closed store while shutdown waited for them.
     public func run() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { [server] in try await server.run() }
+        let (serverEnded, serverEndedContinuation) = AsyncStream<Never>.makeStream()
+        // Not a child: it must outlive the components' cancellation.
+        let serving = Task { [server] in
+            defer { serverEndedContinuation.finish() }
+            try await server.run()
+        }
+        await withTaskGroup(of: Void.self) { group in
             group.addTask { [controllerManager] in await controllerManager.run() }
             group.addTask { [nodes] in await nodes.run() }
             group.addTask { [scheduler] in await scheduler.run() }
             for component in components {
                 group.addTask { [client] in await component(client) }
             }
-            // The server returns when cancelled; then everything else stops.
-            _ = try await group.next()
+            // Ends when the server stops on its own, or at once when this task is cancelled.
+            group.addTask { for await _ in serverEnded {} }
+            _ = await group.next()
             group.cancelAll()
         }
+        serving.cancel()
+        try await serving.value
     }
 }

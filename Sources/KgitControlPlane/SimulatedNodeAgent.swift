@@ -438,8 +438,9 @@ public final class SimulatedNodeAgent: Sendable {
                 guard let item = iterator.next() else { break }
                 group.addTask { await body(item) }
             }
+            // Cancelled (kgit up stopping): what is in flight finishes, nothing more starts.
             while await group.next() != nil {
-                if let item = iterator.next() { group.addTask { await body(item) } }
+                if !Task.isCancelled, let item = iterator.next() { group.addTask { await body(item) } }
             }
         }
     }

@@ -134,7 +134,8 @@ func stopOnSignals(_ task: Task<Void, any Error>, name: String) -> [DispatchSour
             task.cancel()
             DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
                 FileHandle.standardError.write(Data("\(name): graceful shutdown took over 5 s; exiting\n".utf8))
-                Foundation.exit(1)
+                // At once: exit(3)'s atexit handlers and flushes could wait on the very threads still busy.
+                Glibc._exit(1)
             }
         }
         source.resume()
