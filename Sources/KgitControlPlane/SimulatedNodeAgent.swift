@@ -93,11 +93,14 @@ public final class SimulatedNodeAgent: Sendable {
     private let log: @Sendable (String) -> Void
     /// The one pod informer all nodes share.
     public let pods: Informer
+    /// Whether the agent runs `pods` itself (false: another component in the process shares and runs it).
+    private let runsPods: Bool
 
     /// Agents for `nodes` over `client`.
     public init(
         client: DynamicClient, nodes: [SimulatedNode], options: Options = Options(),
-        informerOptions: Informer.Options = Informer.Options(), log: @escaping @Sendable (String) -> Void = { _ in }
+        informerOptions: Informer.Options = Informer.Options(), pods shared: Informer? = nil,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.client = client
         self.nodes = nodes
@@ -112,9 +115,15 @@ public final class SimulatedNodeAgent: Sendable {
                                   renewInterval: options.renewInterval),
             reports: LeaseSchedule(nodes: names, now: options.statusInterval, leaseDuration: options.statusInterval * 4,
                                    renewInterval: options.statusInterval)))
-        var podOptions = informerOptions
-        podOptions.fieldSelector = "spec.nodeName!="
-        pods = Informer(client: client, apiVersion: "v1", kind: "Pod", options: podOptions)
+        if let shared {
+            pods = shared
+            runsPods = false
+        } else {
+            var podOptions = informerOptions
+            podOptions.fieldSelector = "spec.nodeName!="
+            pods = Informer(client: client, apiVersion: "v1", kind: "Pod", options: podOptions)
+            runsPods = true
+        }
         pods.cache.addIndexer(Indexers.nodeName, Indexers.byNodeName)
     }
 
@@ -145,7 +154,7 @@ public final class SimulatedNodeAgent: Sendable {
         pods.addHandler { [self] event in observe(event) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in await register() }
-            group.addTask { [pods] in await pods.run() }
+            if runsPods { group.addTask { [pods] in await pods.run() } }
             group.addTask { [self] in await podLoop() }
             // Leases from the start: a node registered late in a large fleet must not look stale.
             group.addTask { [self] in await leaseLoop() }
