@@ -11,9 +11,10 @@ struct UpCommandTests {
         output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
     }
 
-    @Test("SIGTERM stops kgit up with 200 busy nodes cleanly: components first, then the server, exit status 0")
+    @Test("SIGTERM stops kgit up with 200 busy nodes (and its counters logged each second) cleanly, exit status 0")
     func stopsOnSIGTERM() async throws {
-        let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "200"])
+        let cluster = try await KgitServerProcess.start(
+            command: "up", extraArguments: ["--nodes", "200", "--stats-interval", "1s"])
         defer { cluster.stop() }
         // Every node registered and renewing its Lease: the agent is busy when the signal comes.
         _ = try await eventually(cluster, ["get", "leases", "-n", "kube-node-lease", "-o", "name"]) { out in
@@ -24,6 +25,7 @@ struct UpCommandTests {
         #expect(ended == .exited(0), "\(cluster.serverLog.suffix(3000))")
         #expect(cluster.serverLog.contains("kgit up stopped"))
         #expect(!cluster.serverLog.contains("graceful shutdown took over"))
+        #expect(cluster.serverLog.contains("kgit up: stats: "), "the counters were logged while it ran")
     }
 
     @Test("nodes register Ready, and a Deployment rolls out, scales, replaces a deleted pod and is deleted with its pods")

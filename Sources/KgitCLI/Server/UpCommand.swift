@@ -106,8 +106,10 @@ struct UpCommand: AsyncParsableCommand {
                 group.addTask { try await cluster.run() }
                 if let interval {
                     group.addTask {
+                        // Ends quietly when cancelled: a CancellationError here would make stopping look like a failure.
                         while !Task.isCancelled {
-                            try await Task.sleep(for: interval)
+                            try? await Task.sleep(for: interval)
+                            if Task.isCancelled { break }
                             let line = await cluster.statistics()
                             FileHandle.standardError.write(Data("kgit up: stats: \(line)\n".utf8))
                         }
