@@ -77,7 +77,7 @@ enum ClusterBench {
 
     /// Step 3: `nodes` nodes idle, then `pods` pods Running on them.
     static func runLarge(kgit: String, nodes: Int, pods: Int, window: Double) throws {
-        let up = try UpProcess(kgit: kgit, nodes: nodes)
+        let up = try UpProcess(kgit: kgit, nodes: nodes, extra: ["--stats-interval", "30s"])
         defer { up.stop() }
         let registering = Date()
         try up.waitForNodes(nodes, interval: 2)
@@ -107,6 +107,7 @@ enum ClusterBench {
         let full = up.usage(over: window)
         say(String(format: "kgit up, %d nodes, %d pods Running after %.0f s (%.0f pods/s, %.0f CPU-seconds): RSS %.0f MB, peak %.0f MB, CPU %.1f%% of one core when settled (load %@)",
                      nodes, pods, filled, Double(pods) / filled, fillCPU, full.rssMB, up.peakRSSMB(), full.cpuPercent, loadAverage()))
+        if let stats = up.lastStats { say("  \(stats)") }
         up.stop()
     }
 
@@ -165,11 +166,11 @@ enum ClusterBench {
         private let errors = Pipe()
         private let buffer = LogBuffer()
 
-        init(kgit: String, nodes: Int) throws {
+        init(kgit: String, nodes: Int, extra: [String] = []) throws {
             directory = NSTemporaryDirectory() + "kgit-bench-up-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             process.executableURL = URL(fileURLWithPath: kgit)
-            process.arguments = ["up", "--data-dir", directory + "/data", "--listen", "127.0.0.1:0", "--nodes", String(nodes)]
+            process.arguments = ["up", "--data-dir", directory + "/data", "--listen", "127.0.0.1:0", "--nodes", String(nodes)] + extra
             process.standardOutput = FileHandle.nullDevice
             process.standardError = errors
             errors.fileHandleForReading.readabilityHandler = { [buffer] handle in buffer.append(handle.availableData) }
@@ -179,6 +180,11 @@ enum ClusterBench {
         }
 
         var log: String { buffer.text }
+
+        /// The last counters line `kgit up --stats-interval` logged (watch-cache and informer relists).
+        var lastStats: String? {
+            log.split(separator: "\n").last { $0.hasPrefix("kgit up: stats: ") }.map { String($0.dropFirst(9)) }
+        }
 
         var kubeconfig: String { directory + "/data/kubeconfig" }
 
@@ -225,6 +231,7 @@ enum ClusterBench {
                 if Date().timeIntervalSince(reported) > 30 {
                     say(String(format: "  ... %d/%d ready after %.0f s; %d nodes not Ready; RSS %.0f MB (load %@)", ready, count,
                                Date().timeIntervalSince(start), notReadyNodes(), rssKB() / 1024, loadAverage()))
+                    if let stats = lastStats { say("    \(stats)") }
                     reported = Date()
                 }
                 Thread.sleep(forTimeInterval: 2)

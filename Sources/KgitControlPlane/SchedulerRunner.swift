@@ -25,7 +25,7 @@ public final class SchedulerRunner: Sendable {
     public let client: DynamicClient
     /// The name pods ask for in `spec.schedulerName`.
     public let schedulerName: String
-    private let informers: InformerFactory
+    let informers: InformerFactory
     private let pods: Informer
     private let nodes: Informer
     private let namespaces: Informer
@@ -43,16 +43,19 @@ public final class SchedulerRunner: Sendable {
         var scheduled = 0
     }
 
-    /// A scheduler over `client` with upstream's default profile.
+    /// A scheduler over `client` with upstream's default profile. With `informers` (another component's factory
+    /// in the same process, `kgit up`'s controller manager) it shares that factory's pod, node and namespace
+    /// informers instead of keeping its own copy of every pod; it then starts and, when stopped, shuts down
+    /// that factory too.
     public init(
         client: DynamicClient, schedulerName: String = SchedulerRunner.defaultName,
         framework: Framework = .default, informerOptions: Informer.Options = Informer.Options(),
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        informers shared: InformerFactory? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.client = client
         self.schedulerName = schedulerName
         self.log = log
-        let factory = InformerFactory(client: client, options: informerOptions)
+        let factory = shared ?? InformerFactory(client: client, options: informerOptions)
         informers = factory
         pods = factory.informer(apiVersion: "v1", kind: "Pod")
         nodes = factory.informer(apiVersion: "v1", kind: "Node")

@@ -93,11 +93,14 @@ public final class SimulatedNodeAgent: Sendable {
     private let log: @Sendable (String) -> Void
     /// The one pod informer all nodes share.
     public let pods: Informer
+    /// Whether the agent runs `pods` itself (false: another component in the process shares and runs it).
+    private let runsPods: Bool
 
     /// Agents for `nodes` over `client`.
     public init(
         client: DynamicClient, nodes: [SimulatedNode], options: Options = Options(),
-        informerOptions: Informer.Options = Informer.Options(), log: @escaping @Sendable (String) -> Void = { _ in }
+        informerOptions: Informer.Options = Informer.Options(), pods shared: Informer? = nil,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.client = client
         self.nodes = nodes
@@ -112,9 +115,15 @@ public final class SimulatedNodeAgent: Sendable {
                                   renewInterval: options.renewInterval),
             reports: LeaseSchedule(nodes: names, now: options.statusInterval, leaseDuration: options.statusInterval * 4,
                                    renewInterval: options.statusInterval)))
-        var podOptions = informerOptions
-        podOptions.fieldSelector = "spec.nodeName!="
-        pods = Informer(client: client, apiVersion: "v1", kind: "Pod", options: podOptions)
+        if let shared {
+            pods = shared
+            runsPods = false
+        } else {
+            var podOptions = informerOptions
+            podOptions.fieldSelector = "spec.nodeName!="
+            pods = Informer(client: client, apiVersion: "v1", kind: "Pod", options: podOptions)
+            runsPods = true
+        }
         pods.cache.addIndexer(Indexers.nodeName, Indexers.byNodeName)
     }
 
@@ -145,7 +154,7 @@ public final class SimulatedNodeAgent: Sendable {
         pods.addHandler { [self] event in observe(event) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in await register() }
-            group.addTask { [pods] in await pods.run() }
+            if runsPods { group.addTask { [pods] in await pods.run() } }
             group.addTask { [self] in await podLoop() }
             // Leases from the start: a node registered late in a large fleet must not look stale.
             group.addTask { [self] in await leaseLoop() }
@@ -260,6 +269,11 @@ public final class SimulatedNodeAgent: Sendable {
 
     // MARK: - Pods
 
+    /// The status of a pod's Ready condition ("True", "False"), nil without one.
+    static func readyCondition(_ pod: JSONValue) -> String? {
+        pod["status"]?["conditions"]?.arrayValue?.first { $0["type"] == "Ready" }?["status"]?.stringValue
+    }
+
     /// Records what the informer saw about a pod on one of these nodes.
     private func observe(_ event: InformerEvent) {
         let object = event.object
@@ -273,8 +287,21 @@ public final class SimulatedNodeAgent: Sendable {
                 return false
             }
             if var tracked = s.pods[key], tracked.uid == uid {
-                guard object["metadata"]?["deletionTimestamp"] != nil, !tracked.terminating else { return false }
-                tracked.terminating = true
+                if tracked.terminating { return false }
+                if object["metadata"]?["deletionTimestamp"] != nil {
+                    tracked.terminating = true
+                    s.pods[key] = tracked
+                    s.dirty.insert(key)
+                    return true
+                }
+                // Someone else turned the Ready condition the agent posted around (the node lifecycle controller
+                // marks a NotReady node's pods not ready): post the pod's status again, as a kubelet's status
+                // manager does. Only when the phase is what was posted, so the echo of an earlier write of
+                // this agent is not mistaken for it.
+                guard let posted = tracked.posted, object["status"]?["phase"]?.stringValue == posted.phase,
+                      Self.readyCondition(object) != (posted == .running ? "True" : "False")
+                else { return false }
+                tracked.posted = nil
                 s.pods[key] = tracked
                 s.dirty.insert(key)
                 return true
@@ -420,8 +447,9 @@ public final class SimulatedNodeAgent: Sendable {
                 guard let item = iterator.next() else { break }
                 group.addTask { await body(item) }
             }
+            // Cancelled (kgit up stopping): what is in flight finishes, nothing more starts.
             while await group.next() != nil {
-                if let item = iterator.next() { group.addTask { await body(item) } }
+                if !Task.isCancelled, let item = iterator.next() { group.addTask { await body(item) } }
             }
         }
     }

@@ -76,6 +76,24 @@ public final class KgitServerProcess: @unchecked Sendable {
         process.killBlocking()
     }
 
+    /// Sends `signal` (SIGTERM: how a user or a service manager stops it) and waits for the process to exit, at
+    /// most `limit`; a process still running then is killed and nil returned. A hang guard, not a timing target.
+    public func stop(signal: Int32, within limit: Duration) async -> ChildProcess.Termination? {
+        let process = self.process
+        process.signal(signal)
+        return await withTaskGroup(of: ChildProcess.Termination?.self) { group in
+            group.addTask { await process.exit() }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            if first == nil { await process.kill() }
+            return first
+        }
+    }
+
     /// Kills the server and waits for it without holding a thread.
     public func stopped() async {
         await process.kill()

@@ -11,6 +11,23 @@ struct UpCommandTests {
         output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
     }
 
+    @Test("SIGTERM stops kgit up with 200 busy nodes (and its counters logged each second) cleanly, exit status 0")
+    func stopsOnSIGTERM() async throws {
+        let cluster = try await KgitServerProcess.start(
+            command: "up", extraArguments: ["--nodes", "200", "--stats-interval", "1s"])
+        defer { cluster.stop() }
+        // Every node registered and renewing its Lease: the agent is busy when the signal comes.
+        _ = try await eventually(cluster, ["get", "leases", "-n", "kube-node-lease", "-o", "name"]) { out in
+            out.split(separator: "\n").count >= 200
+        }
+        // 60 s only guards against a hang; kgit up gives itself 5 s before it gives up and exits with status 1.
+        let ended = await cluster.stop(signal: SIGTERM, within: .seconds(60))
+        #expect(ended == .exited(0), "\(cluster.serverLog.suffix(3000))")
+        #expect(cluster.serverLog.contains("kgit up stopped"))
+        #expect(!cluster.serverLog.contains("graceful shutdown took over"))
+        #expect(cluster.serverLog.contains("kgit up: stats: "), "the counters were logged while it ran")
+    }
+
     @Test("nodes register Ready, and a Deployment rolls out, scales, replaces a deleted pod and is deleted with its pods")
     func deploymentLifecycle() async throws {
         let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "2"])

@@ -38,6 +38,39 @@ struct ControllerManagerTests {
         }
     }
 
+    @Test("readyReplicas of the ReplicaSet and the Deployment follow their pods' Ready condition, down and up again")
+    func readyReplicasFollowPods() async throws {
+        let cluster = try await C()
+        defer { cluster.stop() }
+        _ = try await cluster.client.create(C.deployment("ready", replicas: 3))
+        let pods = try await cluster.eventually("three pods") {
+            let pods = try await cluster.pods(selector: "app=ready")
+            return pods.count == 3 ? pods : nil
+        }
+        for (i, pod) in pods.enumerated() { try await cluster.makeReady(pod, ip: "10.0.0.\(i + 1)") }
+        let deployment = ObjectReference(apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "ready")
+        func ready() async throws -> (set: Int, deployment: Int) {
+            let set = try await cluster.client.list(apiVersion: "apps/v1", kind: "ReplicaSet", namespace: "default",
+                                                    options: ListOptions(labelSelector: "app=ready")).items.first
+            return (set?["status"]?["readyReplicas"]?.intValue.map(Int.init) ?? 0,
+                    try await cluster.client.get(deployment)["status"]?["readyReplicas"]?.intValue.map(Int.init) ?? 0)
+        }
+        _ = try await cluster.eventually("3 ready") { try await ready() == (3, 3) ? true : nil }
+
+        // One pod stops being Ready (its readiness probe fails), then recovers.
+        let name = pods[0]["metadata"]?["name"]?.stringValue ?? ""
+        let reference = ObjectReference(apiVersion: "v1", kind: "Pod", namespace: "default", name: name)
+        func setReady(_ status: String) async throws {
+            _ = try await cluster.client.patch(reference, .merge(["status": [
+                "conditions": [["type": "Ready", "status": .string(status)]],
+            ]]), subresource: "status")
+        }
+        try await setReady("False")
+        _ = try await cluster.eventually("2 ready") { try await ready() == (2, 2) ? true : nil }
+        try await setReady("True")
+        _ = try await cluster.eventually("3 ready again") { try await ready() == (3, 3) ? true : nil }
+    }
+
     @Test("deleting a pod of a ReplicaSet brings a new one")
     func deletedPodIsReplaced() async throws {
         let cluster = try await C()

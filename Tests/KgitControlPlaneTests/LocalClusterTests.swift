@@ -23,6 +23,33 @@ struct LocalClusterTests {
         return times.count == count ? times : nil
     }
 
+    @Test("the controllers, the scheduler and the nodes share one pod informer, and a Deployment's pods still run")
+    func onePodInformer() async throws {
+        let scratch = try Scratch("kgit-localcluster")
+        let configuration = APIServer.Configuration(
+            dataDirectory: URL(fileURLWithPath: scratch.url("data")), host: "127.0.0.1", port: 0, store: MemoryStore())
+        var agent = SimulatedNodeAgent.Options()
+        agent.startupDelay = .milliseconds(100)
+        let cluster = try await LocalCluster.start(configuration, nodes: 2, agent: agent)
+        let running = Task { try await cluster.run() }
+        defer { running.cancel() }
+        let podInformers = cluster.controllerManager.informers.informers.filter { $0.kind == "Pod" }
+        #expect(podInformers.count == 1)
+        #expect(podInformers.first === cluster.nodes.pods)
+
+        _ = try await cluster.client.create(InProcessCluster.deployment("shared", replicas: 3))
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(120)
+        var runningPods = 0
+        while runningPods < 3 && clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            let pods = try await cluster.client.list(apiVersion: "v1", kind: "Pod", namespace: "default",
+                                                     options: ListOptions(labelSelector: "app=shared")).items
+            runningPods = pods.filter { $0["status"]?["phase"] == "Running" && $0["spec"]?["nodeName"] != nil }.count
+        }
+        #expect(runningPods == 3, "scheduled by the scheduler and run by the nodes through the shared informer")
+    }
+
     /// The fleet of `kgit up --nodes 5000` scaled down: 20 nodes renewing their Leases every 3 s under a
     /// per-client limit of 1 request/s (burst 2), far below the fleet's renewal rate (6.7/s), as the standard
     /// limit (500/s) is for 5,000 nodes beside everything else. The simulated kubelets share the control

@@ -100,6 +100,30 @@ struct SimulatedNodeAgentTests {
         #expect(elsewhere?["status"]?["hostIP"] == nil)
     }
 
+    @Test("a running pod whose Ready condition someone else set to False (a NotReady node's pods) is posted Ready again")
+    func readinessRestored() async throws {
+        let cluster = try await InProcessCluster(controllers: false)
+        let agent = Self.agent(cluster, count: 1)
+        let running = Task { await agent.run() }
+        defer { running.cancel() }
+        _ = try await until(cluster, "node") { try await get(cluster, "Node", "sim-1")?["status"]?["nodeInfo"] }
+        _ = try await cluster.client.create(Self.pod("web", node: "sim-1"))
+        func ready() async throws -> JSONValue? {
+            let pod = try await get(cluster, "Pod", "web", namespace: "default")
+            return pod?["status"]?["conditions"]?.arrayValue?.first { $0["type"] == "Ready" }?["status"]
+        }
+        _ = try await until(cluster, "web ready") { try await ready() == "True" ? true : nil }
+        // What the node lifecycle controller does to the pods of a node whose Lease went stale for a while.
+        let web = try #require(try await get(cluster, "Pod", "web", namespace: "default"))
+        var conditions = web["status"]?["conditions"]?.arrayValue ?? []
+        for i in conditions.indices where conditions[i]["type"] == "Ready" { conditions[i]["status"] = "False" }
+        _ = try await cluster.client.patch(
+            ObjectReference(apiVersion: "v1", kind: "Pod", namespace: "default", name: "web"),
+            .merge(["status": ["conditions": .array(conditions)]]), subresource: "status")
+        _ = try await until(cluster, "web ready again") { try await ready() == "True" ? true : nil }
+        #expect(try await get(cluster, "Pod", "web", namespace: "default")?["status"]?["phase"] == "Running")
+    }
+
     @Test("a node whose agent stops becomes Ready=Unknown with the unreachable taint, and pods not tolerating it long are evicted")
     func heartbeatLoss() async throws {
         var options = ControllerManager.Options()

@@ -41,6 +41,20 @@ struct NodeLifecycleControllerTests {
         #expect(actions.requeueAfter == .seconds(21), "lease renewed at 30s, stale after 80s")
     }
 
+    @Test("the pods of a Ready node without NoExecute taints are not read at all (one that cannot be decoded does no harm)")
+    func readyNodeSkipsPods() throws {
+        // A container port without containerPort cannot be decoded: reading this pod throws.
+        var unreadable = Self.pod("unreadable")
+        unreadable.setValue([["name": "main", "ports": [["name": "http"]]]], at: ["spec", "containers"])
+        let actions = try reconcile(Self.node(heartbeatAt: 0), lease: Self.lease(renewedAt: 30), pods: [unreadable], at: 60)
+        #expect(actions.patches.isEmpty)
+        #expect(actions.requeueAfter == .seconds(21))
+        // Not Ready: the same pod is read, and its error reported.
+        #expect(throws: ObjectDecodingError.self) {
+            try reconcile(Self.node(ready: "False", heartbeatAt: 55), lease: Self.lease(renewedAt: 55), pods: [unreadable], at: 60)
+        }
+    }
+
     @Test("past the grace period its conditions become Unknown/NodeStatusUnknown and it is tainted unreachable")
     func staleNode() throws {
         let actions = try reconcile(Self.node(heartbeatAt: 0), lease: Self.lease(renewedAt: 10), at: 61)

@@ -136,6 +136,12 @@ public final class APIServer: Sendable {
                          handler: handler)
     }
 
+    /// Each watch cache's counters, by storage prefix and API version (`/registry/pods/ v1`): lists,
+    /// store-watch restarts, resets, watchers ended as too slow.
+    public func watchCacheStatistics() async -> [String: WatchCacheStatistics] {
+        await handler.watchCaches.statistics()
+    }
+
     /// Serves until the task is cancelled, then shuts the event loops down and closes the store.
     public func run() async throws {
         let backend = handler.registry.store as? KgitStoreBackend

@@ -34,6 +34,21 @@ public protocol KeyValueStore: Sendable {
     /// Throws ``StoreError/compacted(_:)`` if events after `revision` are no longer retained.
     /// The stream ends when the consumer stops iterating or falls too far behind.
     func watch(prefix: String, after revision: Int64) async throws(StoreError) -> AsyncStream<StoreEvent>
+
+    /// As ``watch(prefix:after:)``, holding up to `bufferLimit` unread events before the stream ends: for an
+    /// in-process consumer that only records what it reads (the watch cache), which must not lose its watch
+    /// to one burst of writes.
+    func watch(prefix: String, after revision: Int64, bufferLimit: Int) async throws(StoreError)
+        -> AsyncStream<StoreEvent>
+}
+
+extension KeyValueStore {
+    /// A store without its own notion of a consumer's buffer serves the plain watch.
+    public func watch(prefix: String, after revision: Int64, bufferLimit: Int) async throws(StoreError)
+        -> AsyncStream<StoreEvent>
+    {
+        try await watch(prefix: prefix, after: revision)
+    }
 }
 
 /// A value with its revisions.

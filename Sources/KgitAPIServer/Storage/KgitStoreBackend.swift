@@ -65,15 +65,27 @@ public struct KgitStoreBackend: KeyValueStore {
         throw StoreError.notFound
     }
 
+    /// Events a client's watch may leave unread before its stream ends (the client watches again).
+    public static let watchBuffer = 10_000
+
     public func watch(prefix: String, after revision: Int64) async throws(StoreError) -> AsyncStream<StoreEvent> {
+        try await watch(prefix: prefix, after: revision, bufferLimit: Self.watchBuffer)
+    }
+
+    public func watch(prefix: String, after revision: Int64, bufferLimit: Int) async throws(StoreError)
+        -> AsyncStream<StoreEvent>
+    {
         // KgitStore reports compaction when the stream is read; check up front so the API can answer
         // 410 before it starts streaming.
         let status = try await call { try await store.status() }
         if revision + 1 < status.compactRevision { throw StoreError.compacted(status.compactRevision) }
         let upstream = try await call {
-            try await store.watch(WatchRequest(.prefix(prefix), startRevision: revision + 1, prevKV: true))
+            // The store counts whole responses (one per commit batch); a response holds at least one event, so
+            // `bufferLimit` of them never ends the watch before this stream's own limit would.
+            try await store.watch(WatchRequest(.prefix(prefix), startRevision: revision + 1, prevKV: true,
+                                               bufferLimit: max(WatchRequest.defaultBufferLimit, bufferLimit)))
         }
-        let (stream, continuation) = AsyncStream<StoreEvent>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
+        let (stream, continuation) = AsyncStream<StoreEvent>.makeStream(bufferingPolicy: .bufferingOldest(max(1, bufferLimit)))
         let pump = Task {
             do {
                 for try await response in upstream {

@@ -146,9 +146,13 @@ public actor MemoryStore: KeyValueStore {
     }
 
     public func watch(prefix: String, after start: Int64) throws(StoreError) -> AsyncStream<StoreEvent> {
+        try watch(prefix: prefix, after: start, bufferLimit: watcherBuffer)
+    }
+
+    public func watch(prefix: String, after start: Int64, bufferLimit: Int) throws(StoreError) -> AsyncStream<StoreEvent> {
         if start < compactedRevision { throw StoreError.compacted(compactedRevision) }
         let (stream, continuation) = AsyncStream<StoreEvent>.makeStream(
-            bufferingPolicy: .bufferingOldest(watcherBuffer))
+            bufferingPolicy: .bufferingOldest(max(1, bufferLimit)))
         for event in events where event.revision > start && event.value.key.hasPrefix(prefix) {
             continuation.yield(event)
         }

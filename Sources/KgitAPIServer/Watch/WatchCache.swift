@@ -110,6 +110,13 @@ actor WatchCache {
     /// Initial-state lines are sent in chunks of about this many bytes.
     static let chunkBytes = 64 * 1024
 
+    /// Events the cache's own store watch may leave unread. The cache only decodes and records what it reads,
+    /// so falling behind means a burst of writes (50 Deployments' worth of pods created at once), not a
+    /// consumer that cannot keep up; a client's watch ends at the store's smaller default, this one only
+    /// when the process is that far behind. Ending it costs a resume from the store's history (a re-read of
+    /// everything the cache had not yet read) or, once that is compacted, a reset of every watcher.
+    static let storeWatchBuffer = 200_000
+
     let prefix: String
     let store: any KeyValueStore
     let decode: @Sendable (StoredValue) -> JSONValue?
@@ -131,6 +138,12 @@ actor WatchCache {
     private var generation = 0
     /// How many times the cache (re)listed from the store, for tests and metrics.
     private(set) var lists = 0
+    /// How many times its store watch ended and was watched again from the cache's revision (no list).
+    private(set) var storeWatchRestarts = 0
+    /// How many times the cache could not resume its store watch and ended every watcher (the next watch lists).
+    private(set) var resets = 0
+    /// How many watchers were ended because they fell their buffer's worth of events behind.
+    private(set) var slowWatchersEnded = 0
 
     init(prefix: String, store: any KeyValueStore, capacity: Int,
          decode: @escaping @Sendable (StoredValue) -> JSONValue?) {
@@ -142,6 +155,12 @@ actor WatchCache {
 
     /// The number of watchers served now.
     func watcherCount() -> Int { watchers.count }
+
+    /// The cache's counters now.
+    func statistics() -> WatchCacheStatistics {
+        WatchCacheStatistics(lists: lists, storeWatchRestarts: storeWatchRestarts, resets: resets,
+                             slowWatchersEnded: slowWatchersEnded, watchers: watchers.count, objects: objects.count)
+    }
 
     /// Registers watcher `id`: sends its initial events, then every later change it selects. Returns
     /// false when the cache cannot serve `start` (a revision older than its window, or a store that
@@ -185,7 +204,10 @@ actor WatchCache {
         guard let watcher = watchers[id] else { return }
         let object: JSONValue = ["kind": .string(watcher.kind), "apiVersion": .string(watcher.apiVersion),
                                  "metadata": ["resourceVersion": .string(String(max(watcher.after, revision)))]]
-        if case .dropped = watcher.output.yield(watcher.encode("BOOKMARK", object)) { end(id) }
+        if case .dropped = watcher.output.yield(watcher.encode("BOOKMARK", object)) {
+            slowWatchersEnded += 1
+            end(id)
+        }
     }
 
     // MARK: - Starting and the store watch
@@ -216,7 +238,7 @@ actor WatchCache {
             let stream: AsyncStream<StoreEvent>
             do {
                 listed = from > 0 ? try await store.list(prefix: prefix, startAfter: nil, limit: nil, at: from).items : []
-                stream = try await store.watch(prefix: prefix, after: from)
+                stream = try await store.watch(prefix: prefix, after: from, bufferLimit: Self.storeWatchBuffer)
             } catch {
                 // History before `from` is gone: start from the latest state instead.
                 guard case .compacted = error, attempt < 3 else { throw error }
@@ -265,12 +287,16 @@ actor WatchCache {
                 try? await Task.sleep(for: .milliseconds(50 << min(quiet, 7)))
             }
             do {
-                stream = try await store.watch(prefix: prefix, after: revision)
+                stream = try await store.watch(prefix: prefix, after: revision, bufferLimit: Self.storeWatchBuffer)
+                storeWatchRestarts += 1
             } catch {
                 break
             }
         }
-        if generation == self.generation { reset() }
+        if generation == self.generation {
+            resets += 1
+            reset()
+        }
     }
 
     /// Ends every watcher cleanly and drops the state; the next watch re-lists.
@@ -353,6 +379,7 @@ actor WatchCache {
         }
         if case .dropped = watcher.output.yield(bytes) {
             watcher.output.finish()
+            slowWatchersEnded += 1
             return false
         }
         return true
@@ -386,6 +413,7 @@ actor WatchCache {
         for piece in chunks {
             if case .dropped = watcher.output.yield(piece) {
                 watcher.output.finish()
+                slowWatchersEnded += 1
                 return false
             }
         }
@@ -428,4 +456,40 @@ final class WatchCaches: Sendable {
 
     /// The caches created so far.
     var all: [WatchCache] { caches.withLock { Array($0.values) } }
+
+    /// Each cache's counters, by storage prefix and API version (`/registry/pods/ v1`).
+    func statistics() async -> [String: WatchCacheStatistics] {
+        let named = caches.withLock { Array($0) }
+        var out: [String: WatchCacheStatistics] = [:]
+        for (name, cache) in named { out[name] = await cache.statistics() }
+        return out
+    }
+}
+
+/// What one watch cache has done since it was made: for telling a busy cache from one that keeps
+/// starting over.
+public struct WatchCacheStatistics: Sendable, Equatable {
+    /// Lists of the whole resource from the store (1 once started; more after resets).
+    public var lists: Int
+    /// Store watches ended (a burst overflowed it, or the store ended it) and resumed without a list.
+    public var storeWatchRestarts: Int
+    /// Store watches that could not be resumed: every watcher was ended and the next watch listed.
+    public var resets: Int
+    /// Watchers ended for falling a whole buffer behind (their clients watch again).
+    public var slowWatchersEnded: Int
+    /// Watchers served now.
+    public var watchers: Int
+    /// Objects held now.
+    public var objects: Int
+
+    /// Counters.
+    public init(lists: Int = 0, storeWatchRestarts: Int = 0, resets: Int = 0, slowWatchersEnded: Int = 0,
+                watchers: Int = 0, objects: Int = 0) {
+        self.lists = lists
+        self.storeWatchRestarts = storeWatchRestarts
+        self.resets = resets
+        self.slowWatchersEnded = slowWatchersEnded
+        self.watchers = watchers
+        self.objects = objects
+    }
 }

@@ -45,6 +45,10 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("failure-rate"), help: "The share of simulated pods (0 to 1) whose containers crash.")
     var failureRate: Double = 0
 
+    @Option(name: .customLong("stats-interval"),
+            help: "Log watch-cache and informer counters (relists, restarts, queued keys) this often (30s); off if unset.")
+    var statsInterval: String?
+
     func validate() throws {
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:6443 or [::1]:6443")
@@ -60,6 +64,9 @@ struct UpCommand: AsyncParsableCommand {
         }
         guard SimulatedPod.parseDuration(startupDelay) != nil else {
             throw ValidationError("--startup-delay must be a duration such as 1s or 500ms")
+        }
+        if let statsInterval, SimulatedPod.parseDuration(statsInterval) == nil {
+            throw ValidationError("--stats-interval must be a duration such as 30s")
         }
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be between 0 and 1") }
     }
@@ -93,7 +100,25 @@ struct UpCommand: AsyncParsableCommand {
             nodes: \(nodes)
 
             """.utf8))
-        let running = Task { try await cluster.run() }
+        let interval = statsInterval.flatMap(SimulatedPod.parseDuration)
+        let running = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await cluster.run() }
+                if let interval {
+                    group.addTask {
+                        // Ends quietly when cancelled: a CancellationError here would make stopping look like a failure.
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: interval)
+                            if Task.isCancelled { break }
+                            let line = await cluster.statistics()
+                            FileHandle.standardError.write(Data("kgit up: stats: \(line)\n".utf8))
+                        }
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
         let sources = stopOnSignals(running, name: "kgit up")
         try await running.value
         withExtendedLifetime(sources) {}
@@ -111,7 +136,8 @@ func stopOnSignals(_ task: Task<Void, any Error>, name: String) -> [DispatchSour
             task.cancel()
             DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
                 FileHandle.standardError.write(Data("\(name): graceful shutdown took over 5 s; exiting\n".utf8))
-                Foundation.exit(1)
+                // At once: exit(3)'s atexit handlers and flushes could wait on the very threads still busy.
+                Glibc._exit(1)
             }
         }
         source.resume()

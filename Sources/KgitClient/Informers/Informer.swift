@@ -57,6 +57,7 @@ public final class Informer: Sendable {
         var handlers: [Handler] = []
         var synced = false
         var lists = 0
+        var statistics = InformerStatistics()
         var resourceVersion = ""
         var lastError: String?
     }
@@ -95,6 +96,9 @@ public final class Informer: Sendable {
 
     /// How many times the informer has listed (1 after the first list; more after 410s and failures).
     public var listCount: Int { state.withLock { $0.lists } }
+
+    /// What the informer has done so far: lists by cause, watches started.
+    public var statistics: InformerStatistics { state.withLock { $0.statistics } }
 
     /// The resourceVersion the informer has seen up to.
     public var resourceVersion: String { state.withLock { $0.resourceVersion } }
@@ -144,6 +148,7 @@ public final class Informer: Sendable {
 
     private func listAndWatch() async {
         var backoff = options.initialBackoff
+        var cause: InformerStatistics.ListCause = .start
         while !Task.isCancelled {
             do {
                 let list = try await client.listAll(
@@ -154,6 +159,7 @@ public final class Informer: Sendable {
                 let changes = cache.replace(with: list.items)
                 state.withLock { state in
                     state.lists += 1
+                    state.statistics.count(cause)
                     state.synced = true
                     state.resourceVersion = list.resourceVersion
                     state.lastError = nil
@@ -162,10 +168,15 @@ public final class Informer: Sendable {
                 backoff = options.initialBackoff
                 try await watch(from: list.resourceVersion)
                 // The watch said 410: list again at once.
+                cause = .expired
             } catch {
                 if Task.isCancelled { return }
                 state.withLock { $0.lastError = String(describing: error) }
-                if let clientError = error as? ClientError, clientError.isExpired { continue }
+                if let clientError = error as? ClientError, clientError.isExpired {
+                    cause = .expired
+                    continue
+                }
+                cause = .failure
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, options.maxBackoff)
             }
@@ -177,6 +188,7 @@ public final class Informer: Sendable {
     private func watch(from start: String) async throws {
         var resourceVersion = start
         while !Task.isCancelled {
+            state.withLock { $0.statistics.watches += 1 }
             let events = try await client.watch(
                 apiVersion: apiVersion, kind: kind, namespace: namespace,
                 options: WatchOptions(
@@ -202,6 +214,42 @@ public final class Informer: Sendable {
                     state.withLock { $0.resourceVersion = version }
                 }
             }
+        }
+    }
+}
+
+/// What an informer has done since it started: how often it listed and why, how often it watched.
+public struct InformerStatistics: Sendable, Equatable {
+    /// Why an informer listed.
+    public enum ListCause: Sendable {
+        /// Its first list.
+        case start
+        /// The server said its resourceVersion is too old (410 Gone).
+        case expired
+        /// A list or watch failed (after a backoff).
+        case failure
+    }
+
+    /// First lists (1 once started).
+    public var initialLists = 0
+    /// Lists after a 410 Gone.
+    public var relistsExpired = 0
+    /// Lists after a failed list or watch.
+    public var relistsFailure = 0
+    /// Watch requests made (the first after each list, then one each time the server ended a watch).
+    public var watches = 0
+
+    /// Counters at zero.
+    public init() {}
+
+    /// Lists after the first, whatever the cause.
+    public var relists: Int { relistsExpired + relistsFailure }
+
+    mutating func count(_ cause: ListCause) {
+        switch cause {
+        case .start: initialLists += 1
+        case .expired: relistsExpired += 1
+        case .failure: relistsFailure += 1
         }
     }
 }

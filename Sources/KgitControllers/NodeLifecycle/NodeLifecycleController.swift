@@ -116,7 +116,10 @@ public enum NodeLifecycleController {
         // 3. Pods on the node: not ready when it is not, evicted when they do not tolerate it.
         let noExecute = newTaints.filter { $0.effect == "NoExecute" }
         var nextEviction: TimeInterval?
-        for object in pods {
+        // A Ready node without NoExecute taints has nothing to do to its pods, so they are not even decoded: this
+        // runs on every node status write, and decoding a full node's pods each time was most of its cost.
+        let podsMatter = effectiveReady != "True" || !noExecute.isEmpty
+        for object in pods where podsMatter {
             let pod = try Pod(object)
             guard pod.nodeName == meta.name, !pod.meta.isBeingDeleted else { continue }
             if effectiveReady != "True", pod.isReady {

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Synchronization
 import KgitAPIMachinery
+import KgitStore
 import Testing
 @testable import KgitAPIServer
 
@@ -237,6 +238,32 @@ struct WatchCacheTests {
         #expect(Self.names(await Self.lines(second, count: 2)) == ["ADDED after", "ADDED before"])
         #expect(await cache.lists == 2)
         #expect(await api.store.watcherCount() == 1)
+    }
+
+    @Test("a burst larger than a client watch's buffer does not end the cache's store watch (SQLite's store, as kgit up)")
+    func burstKeepsStoreWatch() async throws {
+        // kgit up's store: KgitStore behind KgitStoreBackend, whose client watches end 10,000 events behind.
+        let backend = KgitStoreBackend(KgitStore.MemoryStore())
+        let prefix = "/registry/things/"
+        let start = await backend.currentRevision()
+        let burst = KgitStoreBackend.watchBuffer + 5_000
+        for i in 0..<burst { _ = try await backend.create("\(prefix)t\(i)", value: Array("{\"i\":\(i)}".utf8)) }
+        let cache = WatchCache(prefix: prefix, store: backend, capacity: burst * 2) { value in
+            try? JSONParser.parse(value.value)
+        }
+        // Starting inside the window replays the whole burst: the store hands it over in one response, so
+        // the cache's stream receives all of it before the cache has read anything.
+        let (output, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingOldest(burst * 2))
+        let watcher = WatchCache.Watcher(
+            keyPrefix: prefix, options: ListOptions(), sharesLines: true, encode: { _, _ in [] }, kind: "Thing",
+            apiVersion: "v1", output: continuation)
+        #expect(await cache.subscribe(WatchCache.nextID(), watcher, from: .after(start)))
+        let lines = await Self.lines(output, count: burst)
+        #expect(lines.count == burst)
+        let statistics = await cache.statistics()
+        #expect(statistics.storeWatchRestarts == 0, "the burst ended the cache's store watch")
+        #expect(statistics.resets == 0 && statistics.lists == 1 && statistics.watchers == 1)
+        await cache.stop()
     }
 
     @Test("secrets are decrypted once for the cache and reach watchers in plaintext, while the store stays sealed")
