@@ -115,7 +115,7 @@ public final class KgitServerProcess: @unchecked Sendable {
     /// Whether tests that drive real kubectl run: when kubectl is installed, and always under
     /// `KGIT_REQUIRE_E2E=1` (CI), where a missing kubectl must fail them rather than skip them.
     public static var kubectlTestsEnabled: Bool {
-        hasKubectl || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1"
+        ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1" || hasKubectl
     }
 }
 

@@ -4,7 +4,7 @@ import Testing
 /// PriorityClasses as a user meets them with real kubectl against `kgit up`: the system classes exist,
 /// `kubectl create priorityclass` works (it sends protobuf), pods get their class's priority at
 /// admission, and a pod of a higher class preempts lower ones on a full node.
-@Suite("kgit up: PriorityClasses and preemption", .timeLimit(.minutes(4)),
+@Suite("kgit up: PriorityClasses and preemption", .serialized, .timeLimit(.minutes(4)),
        .enabled(if: KgitServerProcess.kubectlTestsEnabled, "kubectl is not installed"))
 struct PriorityClassEndToEndTests {
     static func pod(_ name: String, cpu: String, priorityClass: String? = nil, extra: String = "") -> String {

@@ -3,7 +3,7 @@ import Testing
 
 /// Services and CronJobs against `kgit up`, driven with real kubectl: the Endpoints and EndpointSlice
 /// controllers follow the ready pods a Service selects, and the CronJob controller starts Jobs on schedule.
-@Suite("kgit up: Services get endpoints, CronJobs run", .timeLimit(.minutes(4)),
+@Suite("kgit up: Services get endpoints, CronJobs run", .serialized, .timeLimit(.minutes(4)),
        .enabled(if: KgitServerProcess.kubectlTestsEnabled, "kubectl is not installed"))
 struct ServiceEndToEndTests {
     static let podIPs = ["get", "pods", "-l", "app=web", "-o", "jsonpath={range .items[*]}{.status.podIP}{\"\\n\"}{end}"]

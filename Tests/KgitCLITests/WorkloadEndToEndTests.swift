@@ -3,7 +3,7 @@ import Testing
 
 /// Workload controllers' rules that need time to show, watched with real kubectl against `kgit up`:
 /// a paused Deployment holds its rollout, and a StatefulSet starts and removes pods in ordinal order.
-@Suite("kgit up: paused Deployments and ordered StatefulSets", .timeLimit(.minutes(4)),
+@Suite("kgit up: paused Deployments and ordered StatefulSets", .serialized, .timeLimit(.minutes(4)),
        .enabled(if: KgitServerProcess.kubectlTestsEnabled, "kubectl is not installed"))
 struct WorkloadEndToEndTests {
     static let images = ["get", "pods", "-l", "app=web", "-o", "jsonpath={range .items[*]}{.spec.containers[0].image}{\"\\n\"}{end}"]

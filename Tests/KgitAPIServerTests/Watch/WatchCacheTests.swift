@@ -160,7 +160,9 @@ struct WatchCacheTests {
 
     @Test("a watcher that stops reading is ended after its buffer fills, and does not hold up one that reads")
     func stalledWatcher() async throws {
-        let api = try await TestAPI(watchBuffer: 8)
+        // The watches must outlive the 50 writes however slow a loaded machine makes them (the default
+        // 60 s watch timeout ended the reader after 47 events in one CI run).
+        let api = try await TestAPI(defaultWatchTimeout: .seconds(3600), watchBuffer: 8)
         let stalled = try #require(await api.watch("\(Self.configMaps)?watch=true"))
         let reader = try #require(await api.watch("\(Self.configMaps)?watch=true"))
         let received = Received()
