@@ -107,10 +107,10 @@ public final class KgitServerProcess: @unchecked Sendable {
             environment: ["KUBECACHEDIR": kubectlCache, "HOME": kubectlCache])
     }
 
-    /// Whether kubectl is on PATH (end-to-end suites that need it are skipped without it).
-    public static var hasKubectl: Bool {
+    /// Whether kubectl is on PATH (end-to-end suites that need it are skipped without it). Looked up once:
+    /// every suite's trait asks, and each look-up would block a thread of the test pool on a shell.
+    public static let hasKubectl: Bool =
         (try? Subprocess.runBlocking("/bin/sh", ["-c", "command -v kubectl"]).status) == 0
-    }
 
     /// Whether tests that drive real kubectl run: when kubectl is installed, and always under
     /// `KGIT_REQUIRE_E2E=1` (CI), where a missing kubectl must fail them rather than skip them.
