@@ -23,9 +23,9 @@ enum FieldValidation: String {
         guard let name = KubernetesDefinitions.definitionName(group: group, version: version, kind: kind),
               let schema = KubernetesDefinitions.all[name]
         else { return [] }
-        var found: [String] = []
-        walk(object, schema: schema, path: "", found: &found)
-        return found.sorted()
+        var found: [String]? = []
+        _ = prunedValue(object, schema: schema, path: "", removed: &found)
+        return (found ?? []).sorted()
     }
 
     /// `object` without the fields its kind's schema does not declare: what upstream's typed decoder
@@ -35,32 +35,40 @@ enum FieldValidation: String {
         guard let name = KubernetesDefinitions.definitionName(group: info.group, version: info.version, kind: info.kind),
               let schema = KubernetesDefinitions.all[name]
         else { return object }
-        return prunedValue(object, schema: schema) ?? object
+        var noPaths: [String]? = nil
+        return prunedValue(object, schema: schema, path: "", removed: &noPaths) ?? object
     }
 
     /// The value with undeclared fields removed at every depth, or nil when it has none (so a clean
-    /// object is walked, not copied).
-    private static func prunedValue(_ value: JSONValue, schema: JSONValue) -> JSONValue? {
+    /// object is walked, not copied). When `removed` is not nil, the removed fields' paths are appended
+    /// to it (paths are only built then). Objects whose schema has no `properties` or
+    /// `additionalProperties` schema, and those preserving unknown fields, are kept as they are.
+    private static func prunedValue(_ value: JSONValue, schema: JSONValue, path: String, removed: inout [String]?) -> JSONValue? {
         let resolved = KubernetesDefinitions.resolve(schema)
+        let buildPaths = removed != nil
+        func child(_ key: String) -> String { buildPaths ? (path.isEmpty ? key : "\(path).\(key)") : "" }
         switch value {
         case .object(let members):
             guard resolved["x-kubernetes-preserve-unknown-fields"]?.boolValue != true else { return nil }
             var replaced: [String: JSONValue]?
             if let properties = resolved["properties"]?.objectValue {
-                for (key, child) in members {
+                for (key, member) in members {
                     guard let childSchema = properties[key] else {
                         if replaced == nil { replaced = members }
                         replaced?[key] = nil
+                        removed?.append(child(key))
                         continue
                     }
-                    if let cleaned = prunedValue(child, schema: childSchema) {
+                    let childPath = child(key)
+                    if let cleaned = prunedValue(member, schema: childSchema, path: childPath, removed: &removed) {
                         if replaced == nil { replaced = members }
                         replaced?[key] = cleaned
                     }
                 }
             } else if let additional = resolved["additionalProperties"], case .object = additional {
-                for (key, child) in members {
-                    if let cleaned = prunedValue(child, schema: additional) {
+                for (key, member) in members {
+                    let childPath = child(key)
+                    if let cleaned = prunedValue(member, schema: additional, path: childPath, removed: &removed) {
                         if replaced == nil { replaced = members }
                         replaced?[key] = cleaned
                     }
@@ -71,7 +79,8 @@ enum FieldValidation: String {
             guard let itemSchema = resolved["items"] else { return nil }
             var replaced: [JSONValue]?
             for (index, item) in items.enumerated() {
-                if let cleaned = prunedValue(item, schema: itemSchema) {
+                let itemPath = buildPaths ? "\(path)[\(index)]" : ""
+                if let cleaned = prunedValue(item, schema: itemSchema, path: itemPath, removed: &removed) {
                     if replaced == nil { replaced = items }
                     replaced?[index] = cleaned
                 }
@@ -79,35 +88,6 @@ enum FieldValidation: String {
             return replaced.map { .array($0) }
         default:
             return nil
-        }
-    }
-
-    private static func walk(_ value: JSONValue, schema: JSONValue, path: String, found: inout [String]) {
-        let resolved = KubernetesDefinitions.resolve(schema)
-        switch value {
-        case .object(let members):
-            guard resolved["x-kubernetes-preserve-unknown-fields"]?.boolValue != true else { return }
-            if let properties = resolved["properties"]?.objectValue {
-                for (key, child) in members {
-                    let childPath = path.isEmpty ? key : "\(path).\(key)"
-                    guard let childSchema = properties[key] else {
-                        found.append(childPath)
-                        continue
-                    }
-                    walk(child, schema: childSchema, path: childPath, found: &found)
-                }
-            } else if let additional = resolved["additionalProperties"], case .object = additional {
-                for (key, child) in members {
-                    walk(child, schema: additional, path: path.isEmpty ? key : "\(path).\(key)", found: &found)
-                }
-            }
-        case .array(let items):
-            guard let itemSchema = resolved["items"] else { return }
-            for (index, item) in items.enumerated() {
-                walk(item, schema: itemSchema, path: "\(path)[\(index)]", found: &found)
-            }
-        default:
-            return
         }
     }
 
