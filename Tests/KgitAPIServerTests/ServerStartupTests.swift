@@ -69,7 +69,9 @@ struct ServerStartupTests {
 
     @Test("SIGTERM stops the server gracefully, even with a watch open, and it exits 0")
     func gracefulShutdown() async throws {
-        let server = try await ServerProcess.start()
+        // A shutdown that hangs is forced after the timeout (exit 1); on a loaded CI machine an orderly one has
+        // been seen to take over the default 5 s, so this test allows 30.
+        let server = try await ServerProcess.start(arguments: ["--shutdown-timeout", "30"])
         defer { server.cleanUp() }
         let watcher = try ChildProcess(
             "kubectl", ["--kubeconfig", server.kubeconfig, "get", "configmaps", "-w"],
@@ -79,7 +81,7 @@ struct ServerStartupTests {
         try await Task.sleep(for: .seconds(1))
         server.process.signal(SIGTERM)
         let ended = await server.process.exit()
-        #expect(ended == .exited(0), "exit 1 means the 5 s fallback had to force the exit")
+        #expect(ended == .exited(0), "exit 1 means the shutdown timeout had to force the exit")
         #expect(server.serverLog.contains("kgit server stopped"), "\(server.serverLog)")
     }
 

@@ -39,10 +39,16 @@ struct ServerCommand: AsyncParsableCommand {
         valueName: "file"))
     var webhookSecretFile: String?
 
+    @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp(
+        "Seconds a SIGTERM or SIGINT may take to close connections and the store before the process exits with status 1.",
+        valueName: "seconds"))
+    var shutdownTimeout: Int = 5
+
     @OptionGroup(title: "Storage in etcd (default: embedded under DIR/store)")
     var etcd: EtcdOptions
 
     func validate() throws {
+        guard shutdownTimeout > 0 else { throw ValidationError("--shutdown-timeout must be a positive number of seconds") }
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:6443 or [::1]:6443")
         }
@@ -75,27 +81,14 @@ struct ServerCommand: AsyncParsableCommand {
 
             """.utf8))
         // SIGTERM and SIGINT stop the server gracefully (connections closed, store closed); if that
-        // takes more than 5 seconds, the process says so and exits with status 1.
+        // takes longer than --shutdown-timeout, the process says so and exits with status 1.
         let serving = Task { try await server.run() }
         let applications = noApplications ? nil : Task {
             await Self.runApplications(
                 kubeconfig: directory.appendingPathComponent("kubeconfig").path,
                 cacheDirectory: gitCacheDirectory ?? directory.appendingPathComponent("git").path, webhook: webhook)
         }
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                serving.cancel()
-                DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
-                    FileHandle.standardError.write(Data("kgit server: graceful shutdown took over 5 s; exiting\n".utf8))
-                    Foundation.exit(1)
-                }
-            }
-            source.resume()
-            sources.append(source)
-        }
+        let sources = stopOnSignals(serving, name: "kgit server", timeout: shutdownTimeout)
         defer { applications?.cancel() }
         try await serving.value
         withExtendedLifetime(sources) {}

@@ -126,16 +126,17 @@ struct UpCommand: AsyncParsableCommand {
     }
 }
 
-/// Cancels `task` on SIGTERM or SIGINT; if it has not finished 5 seconds later, says so and exits with status 1.
-func stopOnSignals(_ task: Task<Void, any Error>, name: String) -> [DispatchSourceSignal] {
+/// Cancels `task` on SIGTERM or SIGINT; if it has not finished `timeout` seconds later, says so and exits with
+/// status 1.
+func stopOnSignals(_ task: Task<Void, any Error>, name: String, timeout: Int = 5) -> [DispatchSourceSignal] {
     var sources: [DispatchSourceSignal] = []
     for signalNumber in [SIGTERM, SIGINT] {
         signal(signalNumber, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
         source.setEventHandler {
             task.cancel()
-            DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
-                FileHandle.standardError.write(Data("\(name): graceful shutdown took over 5 s; exiting\n".utf8))
+            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout)) {
+                FileHandle.standardError.write(Data("\(name): graceful shutdown took over \(timeout) s; exiting\n".utf8))
                 // At once: exit(3)'s atexit handlers and flushes could wait on the very threads still busy.
                 Glibc._exit(1)
             }

@@ -30,12 +30,13 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts a server and waits until `/readyz` answers; `prepare` may write files (e.g.
-    /// `tokens.csv`) into the data directory first. Reuses `dataDirectory` when given.
-    /// Starts a server off the test's cooperative threads (blocking waits there starve other tests).
-    static func start(dataDirectory: URL? = nil, prepare: @escaping @Sendable (URL) throws -> Void = { _ in })
+    /// `tokens.csv`) into the data directory first. Reuses `dataDirectory` when given; `arguments` are added to
+    /// `kgit server`'s. Starts a server off the test's cooperative threads (blocking waits there starve other tests).
+    static func start(dataDirectory: URL? = nil, arguments: [String] = [],
+                      prepare: @escaping @Sendable (URL) throws -> Void = { _ in })
         async throws -> ServerProcess
     {
-        try await offPool { try ServerProcess(dataDirectory: dataDirectory, prepare: prepare) }
+        try await offPool { try ServerProcess(dataDirectory: dataDirectory, arguments: arguments, prepare: prepare) }
     }
 
     /// Runs blocking work on a thread of its own and awaits it (see `KgitTesting.offPool`).
@@ -43,7 +44,7 @@ final class ServerProcess: @unchecked Sendable {
         try await KgitTesting.offPool(work)
     }
 
-    private init(dataDirectory existing: URL? = nil, prepare: (URL) throws -> Void = { _ in }) throws {
+    private init(dataDirectory existing: URL?, arguments: [String], prepare: (URL) throws -> Void) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("kgit-server-\(UUID().uuidString)")
         dataDirectory = existing ?? root.appendingPathComponent("data")
         cacheDirectory = root.appendingPathComponent("kube-cache")
@@ -52,7 +53,7 @@ final class ServerProcess: @unchecked Sendable {
         try prepare(dataDirectory)
 
         process = try ChildProcess(
-            ServerProcess.binaryPath, ["server", "--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0"],
+            ServerProcess.binaryPath, ["server", "--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0"] + arguments,
             standardOutput: .null, standardError: .pipe)
         let buffer = PipeCollector(process.standardError ?? FileHandle.nullDevice)
         stderrBuffer = buffer
