@@ -10,11 +10,11 @@ struct AgentCommand: AsyncParsableCommand {
         commandName: "agent",
         abstract: "Run simulated node agents (kubelets) against an API server.",
         discussion: """
-            Registers N nodes named PREFIX-1 ... PREFIX-N with the given capacity, labels and taints, renews their
-            Leases in kube-node-lease every 10 s, and moves the pods bound to them through their phases
-            (ContainerCreating, Running, and for Jobs Succeeded) by writing pods/status. A pod's run time comes
-            from its kgit.dev/simulate-run-for annotation or a `sleep N` in its command. A deleted pod is
-            confirmed with a delete of grace period 0. SIGTERM or SIGINT stops the agent; its nodes then stop
+            Registers N nodes named PREFIX-1 ... PREFIX-N with the given capacity, labels and taints, renews their \
+            Leases in kube-node-lease every 10 s, and moves the pods bound to them through their phases \
+            (ContainerCreating, Running, and for Jobs Succeeded) by writing pods/status. A pod's run time comes \
+            from its kgit.dev/simulate-run-for annotation or a `sleep N` in its command. A deleted pod is \
+            confirmed with a delete of grace period 0. SIGTERM or SIGINT stops the agent; its nodes then stop \
             heartbeating and the node lifecycle controller marks them NotReady.
 
               kgit agent --simulate 100 --kubeconfig ./data/kubeconfig --name-prefix pool-a --labels pool=a

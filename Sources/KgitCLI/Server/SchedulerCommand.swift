@@ -9,14 +9,14 @@ struct SchedulerCommand: AsyncParsableCommand {
         commandName: "scheduler",
         abstract: "Run the scheduler against an API server: bind pending pods to nodes.",
         discussion: """
-            Watches pods and nodes through the kubeconfig's server and binds every pod whose spec.schedulerName is
-            --scheduler-name (default-scheduler) to a node, as `kgit up` does in-process. A pod no node fits stays
-            Pending with a PodScheduled=False condition and a FailedScheduling event that explains why, node by
-            node. Several replicas elect a leader on the Lease kube-system/kube-scheduler; only the leader
+            Watches pods and nodes through the kubeconfig's server and binds every pod whose spec.schedulerName is \
+            --scheduler-name (default-scheduler) to a node, as `kgit up` does in-process. A pod no node fits stays \
+            Pending with a PodScheduled=False condition and a FailedScheduling event that explains why, node by \
+            node. Several replicas elect a leader on the Lease kube-system/kube-scheduler; only the leader \
             schedules. SIGTERM or SIGINT stops it (and releases the Lease).
 
-            Against `kgit server --data-dir DIR` (or `kgit up`), run it as its own user with
-            --kubeconfig DIR/scheduler.kubeconfig: the server issues that client certificate (CN
+            Against `kgit server --data-dir DIR` (or `kgit up`), run it as its own user with \
+            --kubeconfig DIR/scheduler.kubeconfig: the server issues that client certificate (CN \
             system:kube-scheduler) from its CA, and the default RBAC grants it only what a scheduler needs.
             """
     )

@@ -11,22 +11,20 @@ struct UpCommand: AsyncParsableCommand {
         commandName: "up",
         abstract: "Run a whole cluster in one process: API server, controller manager, scheduler and nodes.",
         discussion: """
-            Starts what `kgit server` starts (same data directory, certificates and DIR/kubeconfig), and beside it,
-            talking to it in-process: the controller manager (Deployments, ReplicaSets, Endpoints, Jobs, CronJobs,
-            garbage collection, node lifecycle, PodDisruptionBudgets), the scheduler (binds pending pods to nodes),
-            N simulated nodes kgit-node-1 ... (the agent `kgit agent --simulate` runs: Leases, node status, pods moved
-            through their phases), and a cloud controller manager with a local provider: type: LoadBalancer Services
-            get an EXTERNAL-IP from --lb-pool, nodes without an InternalIP get one. Then
-            `kubectl --kubeconfig DIR/kubeconfig get nodes,pods -A` shows the cluster.
+            Starts what `kgit server` starts (same options, data directory, certificates, DIR/kubeconfig, store \
+            and Application controller), and beside it, talking to it in-process: the controller manager \
+            (Deployments, ReplicaSets, DaemonSets, StatefulSets, Jobs, CronJobs, Endpoints and EndpointSlices, \
+            ServiceAccounts, namespace deletion, garbage collection, node lifecycle, PodDisruptionBudgets), the \
+            scheduler (binds pending pods to nodes), N simulated nodes kgit-node-1 ... (what `kgit agent --simulate` \
+            runs: Leases, node status, pods moved through their phases), and a cloud controller manager with a local \
+            provider: type: LoadBalancer Services get an EXTERNAL-IP from --lb-pool, nodes without an InternalIP get \
+            one. Then `kubectl --kubeconfig DIR/kubeconfig get nodes,pods -A` shows the cluster. \
             SIGTERM or SIGINT stops it.
             """
     )
 
-    @Option(name: .customLong("data-dir"), help: "The directory holding certificates, the kubeconfig and the store.")
-    var dataDirectory: String
-
-    @Option(help: "The address to listen on, HOST:PORT (port 0 picks a free port).")
-    var listen: String = "127.0.0.1:6443"
+    @OptionGroup(title: "Options of kgit server")
+    var server: ServerOptions
 
     @Option(help: "How many simulated nodes to register.")
     var nodes: Int = 3
@@ -50,9 +48,6 @@ struct UpCommand: AsyncParsableCommand {
     var statsInterval: String?
 
     func validate() throws {
-        guard ListenAddress(listen) != nil else {
-            throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:6443 or [::1]:6443")
-        }
         guard nodes >= 0 && nodes <= 100_000 else { throw ValidationError("--nodes must be between 0 and 100000") }
         do {
             _ = try AddressPool(parsing: loadBalancerPool)
@@ -72,8 +67,7 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let address = ListenAddress(listen) else { throw ValidationError("invalid --listen \(listen)") }
-        let directory = URL(fileURLWithPath: dataDirectory)
+        let webhook = try server.webhook(command: "up")
         let cluster: LocalCluster
         var agent = SimulatedNodeAgent.Options()
         agent.startupDelay = SimulatedPod.parseDuration(startupDelay) ?? .seconds(1)
@@ -84,7 +78,7 @@ struct UpCommand: AsyncParsableCommand {
         agent.renewInterval = min(.seconds(10), controllers.nodeMonitorGracePeriod / 4)
         do {
             cluster = try await LocalCluster.start(
-                .init(dataDirectory: directory, host: address.host, port: address.port), nodes: nodes,
+                try server.configuration(webhook: webhook), nodes: nodes,
                 cloud: LocalCloudProvider(loadBalancerPool: try AddressPool(parsing: loadBalancerPool)),
                 agent: agent, controllers: controllers,
                 log: { FileHandle.standardError.write(Data("kgit up: \($0)\n".utf8)) })
@@ -92,8 +86,8 @@ struct UpCommand: AsyncParsableCommand {
             throw ExitWith(message: "kgit up: cannot start: \(error)", code: 2)
         }
         FileHandle.standardError.write(Data("""
-            kgit up listening on https://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(cluster.server.port)
-            kubeconfig: \(directory.appendingPathComponent("kubeconfig").path)
+            kgit up listening on \(server.url(port: cluster.server.port))
+            kubeconfig: \(server.kubeconfig)
             controllers: \(cluster.controllerManager.controllers.map(\.name).joined(separator: ", "))
             scheduler: \(SchedulerRunner.defaultName)
             load balancer pool: \(loadBalancerPool)
@@ -119,7 +113,9 @@ struct UpCommand: AsyncParsableCommand {
                 group.cancelAll()
             }
         }
-        let sources = stopOnSignals(running, name: "kgit up")
+        let applications = server.applications(webhook: webhook, command: "up")
+        let sources = stopOnSignals(running, name: "kgit up", timeout: server.shutdownTimeout)
+        defer { applications?.cancel() }
         try await running.value
         withExtendedLifetime(sources) {}
         FileHandle.standardError.write(Data("kgit up stopped\n".utf8))
