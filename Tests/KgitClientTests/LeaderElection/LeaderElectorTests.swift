@@ -118,10 +118,15 @@ struct LeaderElectorTests {
             stopped.withLock { $0 = true }
         }
         while server.holder != "a" { try await Task.sleep(for: .milliseconds(2)) }
-        clock.withLock { $0 += 16 }
-        // b takes the Lease over; a's renewals now fail and it steps down.
-        _ = try await b.tryAcquireOrRenew()
-        clock.withLock { $0 -= 16 }
+        // b takes the Lease over; a's renewals now fail and it steps down. a keeps renewing every 5 ms, so a
+        // renewal can land between moving the clock and b's attempt (then the Lease is fresh again, at the new
+        // time): move the clock on until b wins, then back, so a sees b's Lease as fresh.
+        var advanced: TimeInterval = 0
+        repeat {
+            clock.withLock { $0 += 16 }
+            advanced += 16
+        } while try await !b.tryAcquireOrRenew()
+        clock.withLock { $0 -= advanced }
         await task.value
         #expect(stopped.withLock { $0 })
         #expect(server.holder == "b")
