@@ -14,13 +14,14 @@ struct UpCommandTests {
     @Test("SIGTERM stops kgit up with 200 busy nodes (and its counters logged each second) cleanly, exit status 0")
     func stopsOnSIGTERM() async throws {
         let cluster = try await KgitServerProcess.start(
-            command: "up", extraArguments: ["--nodes", "200", "--stats-interval", "1s"])
+            command: "up", extraArguments: ["--nodes", "200", "--stats-interval", "1s", "--shutdown-timeout", "30"])
         defer { cluster.stop() }
         // Every node registered and renewing its Lease: the agent is busy when the signal comes.
         _ = try await eventually(cluster, ["get", "leases", "-n", "kube-node-lease", "-o", "name"]) { out in
             out.split(separator: "\n").count >= 200
         }
-        // 60 s only guards against a hang; kgit up gives itself 5 s before it gives up and exits with status 1.
+        // 60 s only guards against a hang; kgit up gives itself --shutdown-timeout (5 s by default, 30 s here for a
+        // loaded CI machine) before it gives up and exits with status 1.
         let ended = await cluster.stop(signal: SIGTERM, within: .seconds(60))
         #expect(ended == .exited(0), "\(cluster.serverLog.suffix(3000))")
         #expect(cluster.serverLog.contains("kgit up stopped"))
