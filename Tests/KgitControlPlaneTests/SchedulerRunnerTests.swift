@@ -5,7 +5,7 @@ import KgitControlPlane
 import Testing
 
 /// The scheduler runtime against a real in-process API server: informers in, bindings, status and events out.
-@Suite("SchedulerRunner: the scheduler against the API", .timeLimit(.minutes(2)))
+@Suite("SchedulerRunner: the scheduler against the API", .timeLimit(.minutes(4)))
 struct SchedulerRunnerTests {
     static func pod(_ name: String, cpu: String, priorityClass: String? = nil, scheduler: String? = nil) -> JSONValue {
         var spec: JSONValue = [
