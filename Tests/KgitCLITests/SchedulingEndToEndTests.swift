@@ -22,9 +22,15 @@ struct SchedulingEndToEndTests {
         return lines(result.stdout)
     }
 
+    /// `kgit up --nodes 3`, once all three nodes are Ready: on a loaded machine a node can exist for a while
+    /// before it posts Ready, and the scheduler would place pods (and word its explanations) without it.
     func startCluster() async throws -> KgitServerProcess {
         let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "3"])
-        _ = try await eventually(cluster, ["get", "nodes", "-o", "name"]) { lines($0).count == 3 }
+        let readiness = ["get", "nodes", "-o",
+                         "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}"]
+        _ = try await eventually(cluster, readiness) { out in
+            lines(out).count == 3 && lines(out).allSatisfy { $0.hasSuffix("=True") }
+        }
         return cluster
     }
 
