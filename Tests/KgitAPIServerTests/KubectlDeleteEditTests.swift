@@ -70,7 +70,7 @@ struct KubectlDeleteEditTests {
                 "\(refused)")
         try await server.kubectl(["patch", "configmap", "cfg", "-n", "team", "--type", "merge", "-p",
                                   #"{"metadata":{"finalizers":null}}"#])
-        let waited = try await server.kubectl(["wait", "--for=delete", "namespace/team", "--timeout=60s"])
+        let waited = try await server.kubectl(["wait", "--for=delete", "namespace/team", "--timeout=120s"])
         #expect(waited.status == 0, "\(waited)")
         let gone = try await server.kubectl(["get", "deployments", "-n", "team", "-o", "name"])
         #expect(gone.stdout.isEmpty, "\(gone)")

@@ -13,13 +13,14 @@ struct SchedulingEndToEndTests {
         output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
     }
 
-    /// The messages of a pod's events with this reason.
+    /// The messages of a pod's events with this reason, once there is at least one: the scheduler records the
+    /// event after it has bound the pod or set its condition, so a test that saw that may look too early.
     func eventMessages(_ cluster: KgitServerProcess, pod: String, reason: String) async throws -> [String] {
-        let result = try await cluster.kubectl([
+        let output = try await eventually(cluster, [
             "get", "events", "--field-selector", "involvedObject.name=\(pod),reason=\(reason)",
             "-o", "jsonpath={range .items[*]}{.message}{\"\\n\"}{end}",
-        ])
-        return lines(result.stdout)
+        ]) { !lines($0).isEmpty }
+        return lines(output)
     }
 
     /// `kgit up --nodes 3`, once all three nodes are Ready: on a loaded machine a node can exist for a while
