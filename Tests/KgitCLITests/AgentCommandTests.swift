@@ -163,9 +163,12 @@ struct AgentCommandTests {
                 && oldNames.allSatisfy { name in terminating.contains(name) || !rows.contains { $0[0] == name } }
         }
         #expect(sortedLines(after).count >= 2)
-        let events = try await cluster.kubectl(["get", "events", "-A", "-o", "jsonpath={.items[*].reason}"])
-        #expect(events.stdout.contains("NodeNotReady"))
-        #expect(events.stdout.contains("TaintManagerEviction"))
+        // The controllers record their events after the writes the test waited for; wait for both.
+        let events = try await eventually(cluster, ["get", "events", "-A", "-o", "jsonpath={.items[*].reason}"]) {
+            $0.contains("NodeNotReady") && $0.contains("TaintManagerEviction")
+        }
+        #expect(events.contains("NodeNotReady"))
+        #expect(events.contains("TaintManagerEviction"))
     }
 
     @Test("kgit agent refuses malformed taints and labels with the reason")
