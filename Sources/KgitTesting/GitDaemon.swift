@@ -63,7 +63,7 @@ public final class GitDaemon {
     }
 
     /// Polls until the daemon accepts a connection. A hang guard of 60 s, not a timing assumption: on a loaded
-    /// machine the 2 s this allowed before were not always enough for git-daemon to exec and bind.
+    /// machine the 2 s this allowed before may not be enough for git-daemon to exec and bind.
     private static func waitUntilListening(port: UInt16, process: ChildProcess) -> Bool {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {

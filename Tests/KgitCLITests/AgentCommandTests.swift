@@ -95,7 +95,7 @@ struct AgentCommandTests {
         #expect(unschedulable.stdout == "true")
 
         // minAvailable 2 of 2: every eviction is refused with upstream's 429, so drain gives up at its timeout
-        // (long enough for a loaded machine to get the first refusal back; 6 s was not always).
+        // (long enough for a loaded machine to get the first refusal back; 6 s may not be).
         let refused = try await cluster.kubectl(["drain", "kgit-node-1", "--ignore-daemonsets", "--timeout=20s"])
         #expect(refused.status != 0)
         #expect((refused.stdout + refused.stderr).contains("Cannot evict pod as it would violate the pod's disruption budget."))

@@ -127,7 +127,7 @@ struct SimulatedNodeAgentTests {
     @Test("a node whose agent stops becomes Ready=Unknown with the unreachable taint, and pods not tolerating it long are evicted")
     func heartbeatLoss() async throws {
         var options = ControllerManager.Options()
-        // 130 renewals: only a stopped agent misses them all. 20 s was not always enough when the whole suite
+        // 130 renewals: only a stopped agent misses them all. 20 s may not be enough when the whole suite
         // shares the 2-thread pool: a machine stalled for a while has delayed even 1 ms timers by a minute.
         options.nodeMonitorGracePeriod = .seconds(40)
         let cluster = try await InProcessCluster(options: options)

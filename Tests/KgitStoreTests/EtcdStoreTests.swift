@@ -47,7 +47,7 @@ struct EtcdStoreTests {
             let writer = try EtcdStore(endpoints: [members[1].clientURL, members[2].clientURL])
             try await writer.put("r/1", "before")
             await members[0].kill()
-            // The two members left elect a leader; on a loaded machine that has taken longer than the 10 s
+            // The two members left elect a leader; on a loaded machine that can take longer than the 10 s
             // this allowed before. The deadline is a hang guard.
             let clock = ContinuousClock()
             let deadline = clock.now + .seconds(120)

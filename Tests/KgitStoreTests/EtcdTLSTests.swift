@@ -119,7 +119,7 @@ struct EtcdTLSTests {
             let store = try EtcdStore(endpoints: [etcd.clientURL], tls: pki.clientTLS)
             var namespaces: [String] = []
             // The server seeds the default namespaces when it starts; they land in etcd. The deadline is a hang
-            // guard: under full load, starting kgit server has taken longer than the 30 s this allowed before.
+            // guard: under full load, starting kgit server can take longer than the 30 s this allowed before.
             let deadline = ContinuousClock.now + .seconds(180)
             while namespaces.isEmpty && server.isRunning && ContinuousClock.now < deadline {
                 namespaces = try await store.range(RangeRequest(.prefix("/registry/core/namespaces/"), keysOnly: true)).kvs
