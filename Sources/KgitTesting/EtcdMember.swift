@@ -25,7 +25,7 @@ public final class EtcdMember: @unchecked Sendable {
     /// Whether etcd is installed here.
     public static var isInstalled: Bool { binary != nil }
 
-    /// Starts a member and waits (up to 30 s) until it answers `/health`.
+    /// Starts a member and waits (up to 120 s, a hang guard) until it answers `/health`.
     public static func start() async throws -> EtcdMember {
         try await offPool { try EtcdMember() }
     }
@@ -43,9 +43,10 @@ public final class EtcdMember: @unchecked Sendable {
             "--initial-cluster-state", "new", "--heartbeat-interval", "50", "--election-timeout", "500", "--log-level", "error",
         ])
         process = try ChildProcess(command.executable, command.arguments, standardOutput: .null, standardError: .null)
-        for _ in 0..<600 {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
             if !process.isRunning { break }
-            let health = try? Subprocess.runBlocking("curl", ["-sS", "--max-time", "2", clientURL + "/health"])
+            let health = try? Subprocess.runBlocking("curl", ["-sS", "--max-time", "10", clientURL + "/health"])
             if health?.stdout.contains("\"health\":\"true\"") == true { return }
             usleep(50_000)
         }

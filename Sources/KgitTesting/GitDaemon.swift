@@ -62,8 +62,11 @@ public final class GitDaemon {
         return UInt16(bigEndian: address.sin_port)
     }
 
+    /// Polls until the daemon accepts a connection. A hang guard of 60 s, not a timing assumption: on a loaded
+    /// machine the 2 s this allowed before may not be enough for git-daemon to exec and bind.
     private static func waitUntilListening(port: UInt16, process: ChildProcess) -> Bool {
-        for _ in 0..<200 {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
             if !process.isRunning { return false }
             if canConnect(port: port) { return true }
             usleep(10_000)

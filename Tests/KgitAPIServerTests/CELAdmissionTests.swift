@@ -98,8 +98,10 @@ struct CELAdmissionTests {
         #expect(try await server.kubectl(["apply", "-f", "-"], stdin: Self.crdYAML).status == 0)
         let resource = "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {minReplicas: 1, maxReplicas: 4, mode: fast}\n"
         var created = try await server.kubectl(["apply", "-f", "-"], stdin: resource)
-        for _ in 0..<50 where created.status != 0 {
-            // Discovery may not list the new type yet.
+        // Discovery may not list the new type yet; the deadline is a hang guard (it was 50 tries, about 10 s,
+        // which a loaded machine can use up).
+        let deadline = ContinuousClock.now + .seconds(120)
+        while created.status != 0 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
             created = try await server.kubectl(["apply", "-f", "-"], stdin: resource)
         }

@@ -59,7 +59,7 @@ struct EncryptionAtRestTests {
 
 @Suite("Secrets encrypted at rest in a real kgit server", .serialized, .enabled(if: Tools.endToEnd))
 struct EncryptionAtRestEndToEndTests {
-    @Test("the SQLite store holds the secret sealed; after a restart kubectl reads it back", .timeLimit(.minutes(2)))
+    @Test("the SQLite store holds the secret sealed; after a restart kubectl reads it back", .timeLimit(.minutes(4)))
     func sealedOnDisk() async throws {
         let server = try await ServerProcess.start()
         let created = try await server.kubectl(["create", "secret", "generic", "db", "--from-literal=password=hunter2-on-disk"])

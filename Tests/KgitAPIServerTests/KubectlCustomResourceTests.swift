@@ -81,7 +81,7 @@ struct KubectlCustomResourceTests {
         let applied = try await server.kubectl(["apply", "-f", "-"], stdin: Self.crd)
         #expect(applied.stdout == "customresourcedefinition.apiextensions.k8s.io/storefronts.shop.example.com created\n",
                 "\(applied)")
-        let established = try await server.kubectl(["wait", "--for", "condition=established", "--timeout=60s",
+        let established = try await server.kubectl(["wait", "--for", "condition=established", "--timeout=120s",
                                                     "crd/storefronts.shop.example.com"])
         #expect(established.stdout == "customresourcedefinition.apiextensions.k8s.io/storefronts.shop.example.com condition met\n",
                 "\(established)")

@@ -25,7 +25,7 @@ struct KubectlDeleteEditTests {
         result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("configmap/") }
     }
 
-    @Test("delete -f, -l and --all delete what they name and print what kubectl prints", .timeLimit(.minutes(2)))
+    @Test("delete -f, -l and --all delete what they name and print what kubectl prints", .timeLimit(.minutes(4)))
     func deleteForms() async throws {
         let server = try await ServerProcess.start()
         defer { server.cleanUp() }
@@ -50,7 +50,7 @@ struct KubectlDeleteEditTests {
     }
 
     @Test("delete namespace removes its contents, and the namespace refuses new content while terminating",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.minutes(4)))
     func deleteNamespace() async throws {
         let server = try await ServerProcess.start()
         defer { server.cleanUp() }
@@ -70,13 +70,13 @@ struct KubectlDeleteEditTests {
                 "\(refused)")
         try await server.kubectl(["patch", "configmap", "cfg", "-n", "team", "--type", "merge", "-p",
                                   #"{"metadata":{"finalizers":null}}"#])
-        let waited = try await server.kubectl(["wait", "--for=delete", "namespace/team", "--timeout=60s"])
+        let waited = try await server.kubectl(["wait", "--for=delete", "namespace/team", "--timeout=120s"])
         #expect(waited.status == 0, "\(waited)")
         let gone = try await server.kubectl(["get", "deployments", "-n", "team", "-o", "name"])
         #expect(gone.stdout.isEmpty, "\(gone)")
     }
 
-    @Test("edit with a non-interactive KUBE_EDITOR, and annotate", .timeLimit(.minutes(2)))
+    @Test("edit with a non-interactive KUBE_EDITOR, and annotate", .timeLimit(.minutes(4)))
     func editAndAnnotate() async throws {
         let server = try await ServerProcess.start()
         defer { server.cleanUp() }

@@ -8,7 +8,7 @@ import Testing
        .enabled(if: Tools.endToEnd && (Tools.required || EtcdMember.isInstalled)))
 struct KubectlEtcdTests {
     /// Polls `probe` until it is true; false when `limit` passed first (a hang guard, not a timing assertion).
-    static func eventually(within limit: Duration = .seconds(30), _ probe: () -> Bool) async throws -> Bool {
+    static func eventually(within limit: Duration = .seconds(120), _ probe: () -> Bool) async throws -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: limit)
         while clock.now < deadline {

@@ -229,14 +229,21 @@ struct KubectlTests {
             standardOutput: .pipe, standardError: .null)
         let buffer = PipeCollector(watcher.standardOutput ?? FileHandle.nullDevice)
         defer { watcher.killBlocking() }
-        try await Task.sleep(for: .milliseconds(1500))
+        // Once kubectl has listed (it shows `w0`, made for that), later changes come through its watch. A fixed
+        // 1.5 s sleep did not make sure of that on a loaded machine: a list after the changes shows none of them.
+        try await server.kubectl(["create", "configmap", "w0"])
+        let clock = ContinuousClock()
+        let listed = clock.now + .seconds(120)  // hang guards, not timing assertions
+        while clock.now < listed && !buffer.text.contains("w0") { try await Task.sleep(for: .milliseconds(100)) }
         try await server.kubectl(["create", "configmap", "w1", "--from-literal=x=1"])
         try await server.kubectl(["label", "configmap", "w1", "t=1"])
         try await server.kubectl(["delete", "configmap", "w1"])
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline && !buffer.text.contains("DELETED") { try await Task.sleep(for: .milliseconds(100)) }
-        let events = buffer.text.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
-        #expect(events == ["EVENT", "ADDED", "MODIFIED", "DELETED"], "\(buffer.text)")
+        let deadline = clock.now + .seconds(120)
+        while clock.now < deadline && !buffer.text.contains("DELETED") { try await Task.sleep(for: .milliseconds(100)) }
+        let rows = buffer.text.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(rows.first?.first == "EVENT", "\(buffer.text)")
+        let events = rows.filter { $0.count > 1 && $0[1] == "w1" }.map { String($0[0]) }
+        #expect(events == ["ADDED", "MODIFIED", "DELETED"], "\(buffer.text)")
     }
 
     @Test("auth can-i, auth can-i --list and auth whoami (protobuf reviews) answer for the admin")

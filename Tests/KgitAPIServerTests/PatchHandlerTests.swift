@@ -55,7 +55,10 @@ struct PatchHandlerTests {
           arguments: ["application/merge-patch+json", "application/strategic-merge-patch+json"])
     func concurrentPatchesRetry(_ type: String) async throws {
         let api = try await Self.withDeployment()
-        let count = 24
+        // The server tries a conflicting update 8 times. Each time a patch loses, another writer's patch was
+        // committed in between, so with 8 writers none can lose 8 times: every patch must apply, however the
+        // writers interleave. (With 24, a loaded machine's interleavings made some lose 8 times: 409.)
+        let count = 8
         let statuses = await withTaskGroup(of: Int.self) { group in
             for i in 0..<count {
                 group.addTask {

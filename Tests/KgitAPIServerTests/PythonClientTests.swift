@@ -37,9 +37,10 @@ struct PythonClientTests {
         apps.patch_namespaced_deployment_scale("d", "default", {"spec": {"replicas": 3}})
         print("replicas:", apps.read_namespaced_deployment("d", "default").spec.replicas)
         # The watch lists what exists (ADDED), then must deliver a change made while it is open (MODIFIED).
+        # The waits are hang guards, long enough for a loaded machine.
         watcher, events, listed = watch.Watch(), [], threading.Event()
         def consume():
-            for e in watcher.stream(v1.list_namespaced_config_map, "default", timeout_seconds=60):
+            for e in watcher.stream(v1.list_namespaced_config_map, "default", timeout_seconds=600):
                 events.append((e["type"], e["object"].metadata.name, (e["object"].data or {}).get("c")))
                 if e["type"] == "ADDED":
                     listed.set()
@@ -47,9 +48,9 @@ struct PythonClientTests {
                     watcher.stop()
         consumer = threading.Thread(target=consume, daemon=True)
         consumer.start()
-        listed.wait(60)
+        listed.wait(300)
         v1.patch_namespaced_config_map("py", "default", {"data": {"c": "3"}})
-        consumer.join(60)
+        consumer.join(300)
         print("watch:", events)
         v1.delete_namespaced_config_map("py", "default")
         resource = dynamic.DynamicClient(client.ApiClient()).resources.get(api_version="apps/v1", kind="Deployment")

@@ -4,7 +4,7 @@ import Testing
 
 /// `kgit server` as a process: PKI and kubeconfig on first start, reuse on restart, TLS and
 /// authentication at the door.
-@Suite("kgit server startup and authentication", .serialized, .enabled(if: Tools.endToEnd))
+@Suite("kgit server startup and authentication", .serialized, .timeLimit(.minutes(5)), .enabled(if: Tools.endToEnd))
 struct ServerStartupTests {
     @Test("first start creates the CA, serving and admin certificates and a kubeconfig kubectl can use")
     func firstStart() async throws {
@@ -74,11 +74,21 @@ struct ServerStartupTests {
         let server = try await ServerProcess.start(arguments: ["--shutdown-timeout", "30"])
         defer { server.cleanUp() }
         let watcher = try ChildProcess(
-            "kubectl", ["--kubeconfig", server.kubeconfig, "get", "configmaps", "-w"],
+            "kubectl", ["--kubeconfig", server.kubeconfig, "get", "configmaps", "-w", "-o", "name"],
             environment: ProcessInfo.processInfo.environment.merging(["KUBECACHEDIR": server.cacheDirectory.path]) { $1 },
-            standardOutput: .null, standardError: .null)
+            standardOutput: .pipe, standardError: .null)
         defer { watcher.killBlocking() }
-        try await Task.sleep(for: .seconds(1))
+        let output = PipeCollector(watcher.standardOutput ?? FileHandle.nullDevice)
+        // The watch is open once an object created after kubectl's list arrived through it (a fixed 1 s sleep
+        // did not make sure of that on a loaded machine). The test's time limit bounds the waits.
+        var created = 0
+        while !output.text.contains("configmap/") {
+            created += 1
+            try await server.kubectl(["create", "configmap", "listed-\(created)"])
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        try await server.kubectl(["create", "configmap", "watched"])
+        while !output.text.contains("configmap/watched") { try await Task.sleep(for: .milliseconds(100)) }
         server.process.signal(SIGTERM)
         let ended = await server.process.exit()
         #expect(ended == .exited(0), "exit 1 means the shutdown timeout had to force the exit")

@@ -45,7 +45,8 @@ struct WatchTests {
     func synthesizedAdds() async throws {
         let api = try await TestAPI()
         _ = await api.request("POST", "/api/v1/namespaces/default/configmaps", json: TestAPI.configMap("old"))
-        let stream = try #require(await api.watch("/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=5"))
+        // The timeout only ends the stream should the events never come; 5 s could end it on a loaded machine.
+        let stream = try #require(await api.watch("/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=600"))
         _ = await api.request("POST", "/api/v1/namespaces/default/configmaps", json: TestAPI.configMap("new"))
         #expect(Self.summary(await Self.events(stream, count: 2)) == ["ADDED old", "ADDED new"])
     }

@@ -36,13 +36,17 @@ struct ApplicationControllerTests {
         """
     }
 
-    /// Runs kubectl until `condition` holds for its standard output (at most `attempts` tries, 300 ms apart) and
-    /// returns the last output.
+    /// Runs kubectl until `condition` holds for its standard output (tries 300 ms apart, for at most `limit`: a
+    /// hang guard, long enough for a loaded machine, where a count of tries ran out sooner) and returns the last
+    /// output.
     static func poll(
-        _ server: KgitServerProcess, _ arguments: [String], attempts: Int = 200, until condition: (String) -> Bool
+        _ server: KgitServerProcess, _ arguments: [String], within limit: Duration = .seconds(180),
+        until condition: (String) -> Bool
     ) async throws -> String {
         var last = ""
-        for _ in 0..<attempts {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while clock.now < deadline {
             let result = try await server.kubectl(arguments)
             last = result.stdout + result.stderr
             if result.status == 0, condition(result.stdout) { return result.stdout }

@@ -13,18 +13,25 @@ struct SchedulingEndToEndTests {
         output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
     }
 
-    /// The messages of a pod's events with this reason.
+    /// The messages of a pod's events with this reason, once there is at least one: the scheduler records the
+    /// event after it has bound the pod or set its condition, so a test that saw that may look too early.
     func eventMessages(_ cluster: KgitServerProcess, pod: String, reason: String) async throws -> [String] {
-        let result = try await cluster.kubectl([
+        let output = try await eventually(cluster, [
             "get", "events", "--field-selector", "involvedObject.name=\(pod),reason=\(reason)",
             "-o", "jsonpath={range .items[*]}{.message}{\"\\n\"}{end}",
-        ])
-        return lines(result.stdout)
+        ]) { !lines($0).isEmpty }
+        return lines(output)
     }
 
+    /// `kgit up --nodes 3`, once all three nodes are Ready: on a loaded machine a node can exist for a while
+    /// before it posts Ready, and the scheduler would place pods (and word its explanations) without it.
     func startCluster() async throws -> KgitServerProcess {
         let cluster = try await KgitServerProcess.start(command: "up", extraArguments: ["--nodes", "3"])
-        _ = try await eventually(cluster, ["get", "nodes", "-o", "name"]) { lines($0).count == 3 }
+        let readiness = ["get", "nodes", "-o",
+                         "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}"]
+        _ = try await eventually(cluster, readiness) { out in
+            lines(out).count == 3 && lines(out).allSatisfy { $0.hasSuffix("=True") }
+        }
         return cluster
     }
 

@@ -3,7 +3,7 @@ import KgitClient
 import KgitControlPlane
 import Testing
 
-@Suite("InProcessTransport: the client talks to the API server's handler without sockets", .timeLimit(.minutes(2)))
+@Suite("InProcessTransport: the client talks to the API server's handler without sockets", .timeLimit(.minutes(4)))
 struct InProcessTransportTests {
     @Test("create, get, list, patch and delete go through the real handler as the control plane")
     func crud() async throws {

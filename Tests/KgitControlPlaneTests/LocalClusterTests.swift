@@ -30,7 +30,12 @@ struct LocalClusterTests {
             dataDirectory: URL(fileURLWithPath: scratch.url("data")), host: "127.0.0.1", port: 0, store: MemoryStore())
         var agent = SimulatedNodeAgent.Options()
         agent.startupDelay = .milliseconds(100)
-        let cluster = try await LocalCluster.start(configuration, nodes: 2, agent: agent)
+        // Node health is not this test's point: a long grace period keeps a starved machine from marking the
+        // nodes NotReady (tainted, so the pods would not be scheduled) while it runs.
+        var controllers = ControllerManager.Options()
+        controllers.nodeMonitorGracePeriod = .seconds(300)
+        controllers.nodeStartupGracePeriod = .seconds(300)
+        let cluster = try await LocalCluster.start(configuration, nodes: 2, agent: agent, controllers: controllers)
         let running = Task { try await cluster.run() }
         defer { running.cancel() }
         let podInformers = cluster.controllerManager.informers.informers.filter { $0.kind == "Pod" }

@@ -5,7 +5,7 @@ import KgitControlPlane
 import Testing
 
 /// The scheduler runtime against a real in-process API server: informers in, bindings, status and events out.
-@Suite("SchedulerRunner: the scheduler against the API", .timeLimit(.minutes(2)))
+@Suite("SchedulerRunner: the scheduler against the API", .timeLimit(.minutes(4)))
 struct SchedulerRunnerTests {
     static func pod(_ name: String, cpu: String, priorityClass: String? = nil, scheduler: String? = nil) -> JSONValue {
         var spec: JSONValue = [
@@ -41,6 +41,8 @@ struct SchedulerRunnerTests {
             return names
         }
         #expect(Set(nodes) == ["kgit-node-1", "kgit-node-2"], "2 cpu on each of two 4-cpu nodes: \(nodes)")
+        // Counted after each binding returns, so a moment after the test can see the pods bound.
+        _ = try await cluster.eventually("four counted") { runner.scheduledCount >= 4 ? true : nil }
         #expect(runner.scheduledCount == 4)
         #expect(try await get(cluster, "other")?["spec"]?["nodeName"] == nil)
     }
@@ -73,11 +75,17 @@ struct SchedulerRunnerTests {
         let bound = try await cluster.eventually("high bound") { try await get(cluster, "high")?["spec"]?["nodeName"]?.stringValue }
         #expect(bound == "kgit-node-1")
         #expect(try await get(cluster, "low") == nil, "the victim was deleted")
-        let high = try await get(cluster, "high")
-        #expect(high?["status"]?["nominatedNodeName"] == "kgit-node-1")
-        let events = try await cluster.client.list(apiVersion: "v1", kind: "Event", namespace: "default").items
-        let preempted = events.first { $0["reason"] == "Preempted" }
-        #expect(preempted?["involvedObject"]?["name"] == "low")
-        #expect(preempted?["message"]?.stringValue?.hasSuffix("on node kgit-node-1") == true)
+        // The scheduler writes nominatedNodeName and the Preempted event after deleting the victim, and a
+        // loaded machine may bind the pod (its next attempt) before those writes land.
+        let nominated = try await cluster.eventually("nominatedNodeName") {
+            try await get(cluster, "high")?["status"]?["nominatedNodeName"]?.stringValue
+        }
+        #expect(nominated == "kgit-node-1")
+        let preempted = try await cluster.eventually("a Preempted event") {
+            try await cluster.client.list(apiVersion: "v1", kind: "Event", namespace: "default").items
+                .first { $0["reason"] == "Preempted" }
+        }
+        #expect(preempted["involvedObject"]?["name"] == "low")
+        #expect(preempted["message"]?.stringValue?.hasSuffix("on node kgit-node-1") == true)
     }
 }

@@ -118,8 +118,10 @@ struct EtcdTLSTests {
                 command.executable, command.arguments, standardOutput: .null, standardError: .null)
             let store = try EtcdStore(endpoints: [etcd.clientURL], tls: pki.clientTLS)
             var namespaces: [String] = []
-            // The server seeds the default namespaces when it starts; they land in etcd.
-            for _ in 0..<300 where namespaces.isEmpty && server.isRunning {
+            // The server seeds the default namespaces when it starts; they land in etcd. The deadline is a hang
+            // guard: under full load, starting kgit server can take longer than the 30 s this allowed before.
+            let deadline = ContinuousClock.now + .seconds(180)
+            while namespaces.isEmpty && server.isRunning && ContinuousClock.now < deadline {
                 namespaces = try await store.range(RangeRequest(.prefix("/registry/core/namespaces/"), keysOnly: true)).kvs
                     .map(\.keyString)
                 if namespaces.isEmpty { try await Task.sleep(for: .milliseconds(100)) }

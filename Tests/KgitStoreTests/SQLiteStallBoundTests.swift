@@ -4,7 +4,7 @@ import Testing
 
 /// The embedded store's bound on how long compaction and checkpoints can hold up a write, checked by what the
 /// store counts (steps, rows, pages, which thread did the work), not by clocks.
-@Suite("SQLite store stall bound", .timeLimit(.minutes(2)))
+@Suite("SQLite store stall bound", .timeLimit(.minutes(4)))
 struct SQLiteStallBoundTests {
     /// Writes `rounds` revisions of 40 keys each (one txn each, values of `size` bytes), then deletes 10 of
     /// the keys: history for compaction to remove, tombstones included.

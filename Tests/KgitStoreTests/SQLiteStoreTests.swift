@@ -13,7 +13,7 @@ struct SQLiteStoreTests {
         let first = try SQLiteStore(directory: path)
         try await first.put("a", "1")
         try await first.put("b", "2")
-        let lease = try await first.grantLease(ttl: 60, id: 0)
+        let lease = try await first.grantLease(ttl: 600, id: 0)  // outlives the reopen however slow
         try await first.put("c", "3", lease: lease.id)  // 4
         await first.close()
 

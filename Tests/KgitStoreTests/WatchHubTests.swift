@@ -38,7 +38,9 @@ import Testing
                 return (from...through).map { Self.put("k", $0) }
             }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Once the watcher is registered (its replay blocked on the gate); a fixed 50 ms sleep let a loaded
+        // machine publish before registration, and the test then passed without testing the buffering.
+        while hub.count == 0 { try await Task.sleep(for: .milliseconds(5)) }
         hub.publish([Self.put("k", 4)], revision: 4)  // arrives while the replay is blocked
         await gate.open()
         let stream = await watching.value

@@ -66,7 +66,7 @@ struct PodSecurityStandardsTests {
         #expect(PodSecurity.violations(spec, level: .restricted) == (expected.map { [$0] } ?? []))
     }
 
-    @Test("an enforced baseline namespace refuses a pod with a forbidden sysctl, naming it", .timeLimit(.minutes(2)))
+    @Test("an enforced baseline namespace refuses a pod with a forbidden sysctl, naming it", .timeLimit(.minutes(4)))
     func enforced() async throws {
         let api = try await TestAPI()
         _ = await api.request("POST", "/api/v1/namespaces", json: [
@@ -81,7 +81,7 @@ struct PodSecurityStandardsTests {
     }
 
     @Test("an audited level annotates the request's audit event, and kubectl warns for the warned level",
-          .timeLimit(.minutes(2)), .enabled(if: Tools.endToEnd))
+          .timeLimit(.minutes(4)), .enabled(if: Tools.endToEnd))
     func auditAndWarn() async throws {
         let server = try await KgitServerProcess.start()
         defer { server.stop() }

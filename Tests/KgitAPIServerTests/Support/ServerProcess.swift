@@ -58,8 +58,9 @@ final class ServerProcess: @unchecked Sendable {
         let buffer = PipeCollector(process.standardError ?? FileHandle.nullDevice)
         stderrBuffer = buffer
 
-        // The server prints "listening on https://127.0.0.1:PORT" once bound and bootstrapped.
-        let deadline = Date().addingTimeInterval(30)
+        // The server prints "listening on https://127.0.0.1:PORT" once bound and bootstrapped. The deadline is a
+        // hang guard: on a fully loaded machine, making keys and certificates and bootstrapping can take long.
+        let deadline = Date().addingTimeInterval(180)
         var found: Int?
         while Date() < deadline {
             let text = buffer.text
@@ -76,11 +77,22 @@ final class ServerProcess: @unchecked Sendable {
             throw ServerError.didNotStart(buffer.text)
         }
         port = found
-        let ready = try ServerProcess.runBlocking(
-            "/usr/bin/env", ["curl", "-sS", "--max-time", "10", "--cacert",
-                             dataDirectory.appendingPathComponent("pki/ca.crt").path, "\(baseURL)/readyz"])
+        // Ready once /readyz says so; a request that timed out on a loaded machine is asked again.
+        var ready = try ServerProcess.readyz(baseURL, ca: dataDirectory.appendingPathComponent("pki/ca.crt").path)
+        while ready.stdout != "ok" && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.2)
+            ready = try ServerProcess.readyz(baseURL, ca: dataDirectory.appendingPathComponent("pki/ca.crt").path)
+        }
         guard ready.stdout == "ok" else { throw ServerError.didNotStart("readyz: \(ready.stdout) \(ready.stderr)") }
     }
+
+    /// One `GET /readyz` with curl (blocking).
+    private static func readyz(_ baseURL: String, ca: String) throws -> Result {
+        try runBlocking("/usr/bin/env", ["curl", "-sS", "--max-time", "\(requestLimit)", "--cacert", ca, "\(baseURL)/readyz"])
+    }
+
+    /// curl's `--max-time` for one request: a hang guard, long enough for a loaded machine.
+    static let requestLimit = 60
 
     enum ServerError: Error { case didNotStart(String) }
 
@@ -103,7 +115,8 @@ final class ServerProcess: @unchecked Sendable {
     /// Runs curl against the server trusting the cluster CA, without client credentials unless given.
     func curl(_ arguments: [String]) async throws -> Result {
         let ca = dataDirectory.appendingPathComponent("pki/ca.crt").path
-        return try await ServerProcess.run("/usr/bin/env", ["curl", "-sS", "--max-time", "10", "--cacert", ca] + arguments)
+        return try await ServerProcess.run(
+            "/usr/bin/env", ["curl", "-sS", "--max-time", "\(Self.requestLimit)", "--cacert", ca] + arguments)
     }
 
     /// curl with the admin client certificate.

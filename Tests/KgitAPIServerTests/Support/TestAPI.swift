@@ -5,13 +5,16 @@ import KgitAPIMachinery
 
 /// An in-process API handler over a fresh MemoryStore, called without a network, for fast tests of
 /// request semantics. Requests are made as the admin (system:masters) unless a user is given.
+///
+/// Watches last an hour unless a test asks for less (`timeoutSeconds`, `defaultWatchTimeout`): with the
+/// server's 60 s, a test on a loaded machine had its watch end before the events it waited for.
 struct TestAPI {
     let handler: APIHandler
     let store: MemoryStore
     static let admin = UserInfo(name: "admin", groups: ["system:masters"])
 
     init(historyLimit: Int = 10_000, tokens: [String: UserInfo] = [:], bookmarkInterval: Duration = .seconds(15),
-         defaultWatchTimeout: Duration = .seconds(60), encryption: EncryptionAtRest? = nil,
+         defaultWatchTimeout: Duration = .seconds(3600), encryption: EncryptionAtRest? = nil,
          rateLimits: ClientRateLimiter.Limits = .standard, clock: @escaping @Sendable () -> Date = Date.init,
          watchCacheWindow: Int = 4096, watchBuffer: Int = 10_000)
         async throws

@@ -290,7 +290,10 @@ struct WatchCacheTests {
             _ = await Self.create(api, "a")
             _ = await Self.lines(stream, count: 1)
         }
-        for _ in 0..<100 where await Self.cacheWatchers(api) > 0 {
+        // The stream's termination handler removes the watcher; the deadline is a hang guard (100 tries of
+        // 20 ms, 2 s, may not be enough on a loaded machine).
+        let deadline = ContinuousClock.now + .seconds(60)
+        while await Self.cacheWatchers(api) > 0 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(await Self.cacheWatchers(api) == 0)

@@ -4,7 +4,7 @@ import Testing
 
 @testable import KgitClient
 
-@Suite("Informers and leader election against a real kgit server over HTTPS", .timeLimit(.minutes(2)))
+@Suite("Informers and leader election against a real kgit server over HTTPS", .timeLimit(.minutes(4)))
 struct InformerServerTests {
     @Test("an informer lists, then sees creates, updates and deletes through the server's watch")
     func informerOverHTTPS() async throws {

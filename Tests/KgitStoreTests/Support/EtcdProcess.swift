@@ -106,7 +106,11 @@ final class EtcdProcess: @unchecked Sendable {
             "--listen-client-urls", "\(scheme)://127.0.0.1:\(client)", "--advertise-client-urls", "\(scheme)://127.0.0.1:\(client)",
             "--listen-peer-urls", "http://127.0.0.1:\(peer)", "--initial-advertise-peer-urls", "http://127.0.0.1:\(peer)",
             "--initial-cluster", cluster, "--initial-cluster-state", "new",
-            "--heartbeat-interval", "50", "--election-timeout", "500",
+            // A member alone elects itself after one election timeout, so a short one starts it sooner. Members
+            // of a cluster use etcd's defaults: on a loaded machine a leader stalled past 500 ms made followers
+            // call elections, and requests failed with "leader changed" in tests about something else.
+            "--heartbeat-interval", cluster.contains(",") ? "100" : "50",
+            "--election-timeout", cluster.contains(",") ? "1000" : "500",
             "--experimental-watch-progress-notify-interval", "300ms", "--log-level", "error",
         ]
         if let quotaBytes { args += ["--quota-backend-bytes", String(quotaBytes)] }
@@ -134,11 +138,13 @@ final class EtcdProcess: @unchecked Sendable {
             clientTLS: tls?.clientTLS, process: p)
     }
 
-    /// Polls with a read until the member answers (10 s at most).
+    /// Polls with a read until the member answers (a hang guard of 120 s: under full load, starting etcd has
+    /// taken longer than the 10 s this allowed before).
     func waitUntilHealthy() async throws {
         let store = try EtcdStore(endpoints: [clientURL], tls: clientTLS, maxConcurrency: 1)
         defer { Task { await store.close() } }
-        for _ in 0..<500 {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
             if (try? await store.range(RangeRequest(.key("health")))) != nil { return }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(20))

@@ -18,6 +18,19 @@ final class RunningKgit: @unchecked Sendable {
         return lines()
     }
 
+    /// Waits until the process printed `count` `ack ` lines; false if it exited or `limit` passed first (a hang
+    /// guard, not a timing assertion).
+    func waitForAcknowledged(_ count: Int, within limit: Duration) async throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while clock.now < deadline {
+            if lines().filter({ $0.hasPrefix("ack ") }).count >= count { return true }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return lines().filter { $0.hasPrefix("ack ") }.count >= count
+    }
+
     /// Complete lines so far (a torn last line is dropped).
     func lines() -> [String] {
         var text = output.text

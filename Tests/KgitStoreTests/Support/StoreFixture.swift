@@ -74,13 +74,14 @@ final class TemporaryDirectory: Sendable {
 }
 
 extension WatchStream {
-    /// Collects batches until `count` events arrived or `timeout` passed; returns the events.
-    func events(_ count: Int, timeout: Duration = .seconds(5)) async throws -> [Event] {
+    /// Collects batches until `count` events arrived or `timeout` passed; returns the events. The timeout is a
+    /// hang guard (events that never come fail the test with `WatchTimeout`), long enough for a loaded machine.
+    func events(_ count: Int, timeout: Duration = .seconds(60)) async throws -> [Event] {
         try await collect(timeout: timeout) { $0.reduce(0) { $0 + $1.events.count } >= count }.flatMap(\.events)
     }
 
-    /// Collects batches until `done` holds for what arrived, or `timeout` passes.
-    func collect(timeout: Duration = .seconds(30), until done: @escaping @Sendable ([WatchResponse]) -> Bool)
+    /// Collects batches until `done` holds for what arrived, or `timeout` passes (a hang guard).
+    func collect(timeout: Duration = .seconds(60), until done: @escaping @Sendable ([WatchResponse]) -> Bool)
         async throws -> [WatchResponse]
     {
         try await withThrowingTaskGroup(of: [WatchResponse]?.self) { group in
