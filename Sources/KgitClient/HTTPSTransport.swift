@@ -283,11 +283,13 @@ final class HTTPConnection: Sendable {
                     current = job
                     var headReceived = false
                     do {
-                        try await outbound.write(.head(job.head))
-                        if !job.body.isEmpty {
-                            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: job.body))))
+                        // One write (one flush, one trip to the event loop) for the whole request.
+                        if job.body.isEmpty {
+                            try await outbound.write(contentsOf: [.head(job.head), .end(nil)])
+                        } else {
+                            try await outbound.write(contentsOf: [.head(job.head), .body(.byteBuffer(ByteBuffer(bytes: job.body))),
+                                                                  .end(nil)])
                         }
-                        try await outbound.write(.end(nil))
                         var responseHead: HTTPResponseHead?
                         while responseHead == nil {
                             guard let part = try await responses.next() else {

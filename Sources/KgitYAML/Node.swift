@@ -208,6 +208,14 @@ extension Node.Scalar {
         self.init(text: text, style: style, resolved: value, yaml11Coerced: yaml11Coerced)
     }
 
+    /// The untagged plain scalar `text` resolved as the parser resolves one (`ScalarResolver`'s YAML 1.1
+    /// rules, `yaml11Coerced` included): what parsing `text` alone would give, for callers that build
+    /// node trees from values they already hold (numbers written as JSON writes them, say).
+    public init(plain text: String) {
+        let resolution = ScalarResolver.resolvePlain(text)
+        self.init(text: text, style: .plain, resolved: resolution.value, yaml11Coerced: resolution.coerced)
+    }
+
     /// A scalar of `text` that resolved to `value`, or to the string `text` itself when `value` is nil
     /// (what the composer builds: no `.string(text)` to wrap and unwrap for the common case).
     init(text: String, style: ScalarStyle, resolved value: ScalarValue?, yaml11Coerced: Bool) {

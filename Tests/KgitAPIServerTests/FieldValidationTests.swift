@@ -130,3 +130,37 @@ struct ObjectValidationTests {
         #expect(await api.request("GET", "/api/v1/namespaces/default/configmaps/a").json == created.json)
     }
 }
+
+@Suite("Field validation: the compiled schema walk")
+struct FieldTreeTests {
+    @Test("recursive definitions are followed (a CRD's nested JSONSchemaProps), maps and lists too")
+    func recursiveDefinitions() {
+        let crd: JSONValue = [
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": ["name": "widgets.example.com", "labels": ["any": "label"], "bogus": "x"],
+            "spec": ["group": "example.com", "names": ["plural": "widgets", "kind": "Widget"], "scope": "Namespaced",
+                     "versions": [["name": "v1", "served": .bool(true), "storage": .bool(true),
+                                   "schema": ["openAPIV3Schema": [
+                                       "type": "object",
+                                       "properties": ["spec": ["type": "object", "typo": .bool(true),
+                                                               "properties": ["size": ["type": "integer", "minimun": .int(1)]]]],
+                                   ]]]]],
+        ]
+        let unknown = FieldValidation.unknownFields(in: crd, group: "apiextensions.k8s.io", version: "v1",
+                                                    kind: "CustomResourceDefinition")
+        #expect(unknown == [
+            "metadata.bogus",
+            "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.size.minimun",
+            "spec.versions[0].schema.openAPIV3Schema.properties.spec.typo",
+        ])
+    }
+
+    @Test("a ConfigMap's data map and a pod's containers list are walked; nothing unknown, nothing copied")
+    func cleanObjects() {
+        let pod: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p", "annotations": ["a": "b"]],
+                              "spec": ["containers": [["name": "web", "image": "nginx", "imagee": "typo"]]]]
+        #expect(FieldValidation.unknownFields(in: pod, group: "", version: "v1", kind: "Pod") == ["spec.containers[0].imagee"])
+        let map: JSONValue = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "c"], "data": ["k": "v"]]
+        #expect(FieldValidation.unknownFields(in: map, group: "", version: "v1", kind: "ConfigMap").isEmpty)
+    }
+}

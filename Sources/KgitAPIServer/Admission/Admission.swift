@@ -52,19 +52,30 @@ extension AdmissionPlugin {
 }
 
 /// What plugins may read: the stored objects (through the registry) and the request's warning sink.
+///
+/// ``list(_:group:namespace:)`` and ``get(_:group:namespace:name:)`` of the resources
+/// ``AdmissionReadCache`` keeps are answered from it when it may answer (the registry's writes keep it
+/// current); reads made straight through `registry` always go to the store.
 struct AdmissionContext: Sendable {
     let registry: Registry
     let clock: @Sendable () -> Date
+    /// Recent reads (nil: every read goes to the store).
+    var cache: AdmissionReadCache? = nil
 
     /// The built-in type at `group/v1/resource` (`""` for the core group).
     func info(_ resource: String, group: String = "") -> ResourceInfo? {
         registry.catalog.lookup(group: group, version: "v1", resource: resource)
     }
 
-    /// Every stored object of a built-in resource in `namespace`.
-    func list(_ resource: String, group: String = "", namespace: String) async throws(APIError) -> [JSONValue] {
+    /// Every stored object of a built-in resource in `namespace` (nil: cluster-scoped).
+    func list(_ resource: String, group: String = "", namespace: String?) async throws(APIError) -> [JSONValue] {
         guard let info = info(resource, group: group) else { return [] }
-        return try await registry.list(info, namespace: namespace, options: ListOptions()).items
+        let key = AdmissionReadCache.Key.list(resource: "\(group)/\(resource)", namespace: namespace)
+        if case .list(let items)? = cache?.lookup(key, of: info) { return items }
+        let ticket = cache?.ticket(for: info)
+        let items = try await registry.list(info, namespace: namespace, options: ListOptions()).items
+        if let ticket { cache?.insert(.list(items), for: key, ticket: ticket) }
+        return items
     }
 
     /// One stored object of a built-in resource, or nil.
@@ -72,7 +83,12 @@ struct AdmissionContext: Sendable {
         -> JSONValue?
     {
         guard let info = info(resource, group: group) else { return nil }
-        return try await registry.read(info, namespace: namespace, name: name)?.object
+        let key = AdmissionReadCache.Key.get(resource: "\(group)/\(resource)", namespace: namespace, name: name)
+        if case .object(let object)? = cache?.lookup(key, of: info) { return object }
+        let ticket = cache?.ticket(for: info)
+        let object = try await registry.read(info, namespace: namespace, name: name)?.object
+        if let ticket { cache?.insert(.object(object), for: key, ticket: ticket) }
+        return object
     }
 
     /// Adds a `Warning` header to the current response.

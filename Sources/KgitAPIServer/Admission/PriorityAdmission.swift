@@ -84,9 +84,10 @@ struct PriorityAdmission: AdmissionPlugin {
     }
 
     /// The PriorityClass marked `globalDefault` (other than `except`); the lowest valued one if several are.
+    /// The classes come from the context's cached reads: a class written through this server is seen by
+    /// every request after its write returned.
     static func globalDefault(_ context: AdmissionContext, except: String?) async throws(APIError) -> JSONValue? {
-        guard let info = context.info("priorityclasses", group: "scheduling.k8s.io") else { return nil }
-        let classes = try await context.registry.list(info, namespace: nil, options: ListOptions()).items
+        let classes = try await context.list("priorityclasses", group: "scheduling.k8s.io", namespace: nil)
         return classes
             .filter { $0["globalDefault"]?.boolValue == true && $0.value(at: ["metadata", "name"])?.stringValue != except }
             .min { ($0["value"]?.intValue ?? 0) < ($1["value"]?.intValue ?? 0) }

@@ -39,7 +39,9 @@ public final class APIHandler: Sendable {
     /// The admission plugins every write passes.
     let admission: AdmissionChain
     /// What admission plugins may read.
-    var admissionContext: AdmissionContext { AdmissionContext(registry: registry, clock: clock) }
+    var admissionContext: AdmissionContext { AdmissionContext(registry: registry, clock: clock, cache: admissionReads) }
+    /// Admission's recent reads (see ``AdmissionReadCache``), kept current by `registry`'s writes.
+    let admissionReads: AdmissionReadCache
     /// Namespaces whose finalizer task is running.
     let finalizingNamespaces = Mutex<Set<String>>([])
     /// Serialises quota-checked writes per namespace (see ``ResourceQuotaAdmission``).
@@ -63,8 +65,10 @@ public final class APIHandler: Sendable {
         self.audit = audit
         self.bookmarkInterval = bookmarkInterval
         self.served = ServedResources(builtIn: catalog)
+        let admissionReads = AdmissionReadCache()
+        self.admissionReads = admissionReads
         self.registry = Registry(store: store, catalog: catalog, clock: clock, encryption: encryption,
-                                 servedBytes: ServedBytesCache())
+                                 servedBytes: ServedBytesCache(), admissionReads: admissionReads)
         self.watchCaches = WatchCaches(store: store, encryption: encryption, capacity: watchCacheWindow)
         self.watchBuffer = max(1, watchBuffer)
         self.discovery = Discovery(served: served, serverAddress: serverAddress)

@@ -14,14 +14,18 @@ struct Registry: Sendable {
     let encryption: EncryptionAtRest?
     /// The bytes served for objects lately, when the registry keeps them (the API handler's does).
     let servedBytes: ServedBytesCache?
+    /// Admission's cached reads, told of every write that returns (the API handler's registry has one).
+    let admissionReads: AdmissionReadCache?
 
     init(store: any KeyValueStore, catalog: ResourceCatalog, clock: @escaping @Sendable () -> Date = Date.init,
-         encryption: EncryptionAtRest? = nil, servedBytes: ServedBytesCache? = nil) {
+         encryption: EncryptionAtRest? = nil, servedBytes: ServedBytesCache? = nil,
+         admissionReads: AdmissionReadCache? = nil) {
         self.store = store
         self.catalog = catalog
         self.clock = clock
         self.encryption = encryption
         self.servedBytes = servedBytes
+        self.admissionReads = admissionReads
     }
 
     /// The bytes stored for an object of `info` (sealed when the resource is encrypted).
@@ -241,6 +245,8 @@ struct Registry: Sendable {
             return object
         }
         let bytes = try encode(stored, info: info)
+        // Told even when the store fails: a write that timed out may still have happened.
+        defer { admissionReads?.wrote(info) }
         do {
             let revision = try await store.create(key, value: bytes)
             stored.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])
@@ -264,6 +270,7 @@ struct Registry: Sendable {
             return result
         }
         let bytes = try encode(stored, info: info)
+        defer { admissionReads?.wrote(info) }
         do {
             let revision = try await store.update(info.storageKey(namespace: namespace, name: name),
                                                   value: bytes, expectedRevision: expectedRevision)
@@ -279,6 +286,7 @@ struct Registry: Sendable {
         async throws(APIError) -> JSONValue
     {
         if dryRun { return try await get(info, namespace: namespace, name: name) }
+        defer { admissionReads?.wrote(info) }
         let value: StoredValue
         do {
             (value, _) = try await store.delete(info.storageKey(namespace: namespace, name: name),

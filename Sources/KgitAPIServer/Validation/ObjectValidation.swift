@@ -17,7 +17,10 @@ struct ObjectValidation: Sendable {
     /// resource's validator (nil: the built-in kinds').
     func causes(for object: JSONValue, validator custom: Validator? = nil) -> [APIError.Cause] {
         guard let validator = custom ?? validator else { return [] }
-        let report = validator.validate([SourceFile(path: "request", bytes: object.serializedBytes())])
+        // The decoded object as the validator's tree; the object's text only when the tree would differ.
+        let report = ValidationTree(object).map {
+            validator.validate(parsed: [ParsedSource(path: "request", documents: [$0.document])])
+        } ?? validator.validate([SourceFile(path: "request", bytes: object.serializedBytes())])
         return report.diagnostics
             .filter { $0.severity == .error && $0.code != DiagnosticCode.unknownField.rawValue }
             .map { diagnostic in
