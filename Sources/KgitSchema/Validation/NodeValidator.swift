@@ -76,7 +76,9 @@ struct NodeValidator {
     static let replacedNote = "the value violates the type: "
 
     private mutating func validateValue(at node: UnsafePointer<Node>, _ schema: Schema, typeName: String?) {
-        if case .reference(let reference) = schema.shape {
+        // Read once: each read of the class's `shape` copies its payload (a retain and a release).
+        let shape = schema.shape
+        if case .reference(let reference) = shape {
             guard let target = reference.target else { return }
             if schema.nullable, Self.isNull(node) { return }
             let before = diagnostics.count
@@ -87,13 +89,13 @@ struct NodeValidator {
         }
         if Self.isNull(node) {
             if schema.nullable { return }
-            if case .any = schema.shape { return }
+            if case .any = shape { return }
             report(.typeMismatch, "expected \(schema.typeDescription), found null", at: node.pointee)
             return
         }
         let before = diagnostics.count
         var collectionMatched = false
-        switch schema.shape {
+        switch shape {
         case .any, .reference:
             break
         case .object(let object):
