@@ -15,12 +15,12 @@ struct Composer {
     /// The index the document being built will have.
     var nextDocumentIndex: Int { documentBase + documents.count + abandoned }
 
-    /// An open sequence or mapping.
+    /// An open sequence or mapping. Only plain values, so that moving frames on and off the stack
+    /// copies bytes (no retains, releases or outlined copies); what few collections have (a tag, an
+    /// anchor, `<<` merges, a key index) waits in `Composer.extras`.
     private struct Frame {
         var isMapping: Bool
         var start: Mark
-        var tag: String?
-        var anchor: String?
         /// Where this collection's children start in `Composer.items` (a sequence) or `Composer.pairs`
         /// (a mapping).
         var childBase = 0
@@ -31,15 +31,23 @@ struct Composer {
         var pendingKeyPrint: UInt64?
         /// Where this mapping's key fingerprints start in `Composer.keyPrints`.
         var printBase = 0
+        /// Nodes in this subtree, counting alias copies.
+        var size = 1
+        /// Collection levels below this one.
+        var childHeight = 0
+        /// This frame's entry in `Composer.extras`, or -1 when it has none.
+        var extras = -1
+    }
+
+    /// The rarely present parts of an open collection.
+    private struct Extras {
+        var tag: String?
+        var anchor: String?
         /// Resolved values of the explicit scalar keys so far, with the line each was first seen at.
         /// Used once a mapping has many keys; below that, fingerprints are compared instead.
         var keyIndex: [ScalarValue: Int]?
         /// Pairs merged in by `<<`, each with the index of `pairs` it is inserted before.
         var merged: [(at: Int, pairs: [Node.Pair])] = []
-        /// Nodes in this subtree, counting alias copies.
-        var size = 1
-        /// Collection levels below this one.
-        var childHeight = 0
     }
 
     /// What an anchor names: the node, its size (in nodes) and its height (in collection levels).
@@ -54,6 +62,9 @@ struct Composer {
     private var current = Frame(isMapping: false, start: Mark(line: 1, column: 1, offset: 0))
     /// The open collections enclosing `current`.
     private var stack: [Frame] = []
+    /// The extras of open collections that have any, outermost first (collections nest, so an entry is
+    /// always added and removed at the end).
+    private var extras: [Extras] = []
     /// How many collections are open (`stack.count + 1`, or 0).
     private var depth = 0
     /// Keys waiting for their values, innermost last (kept out of `Frame` so frames stay small).
@@ -82,6 +93,7 @@ struct Composer {
     /// after its end. The document keeps its index, so later documents keep theirs.
     mutating func abandonDocument(at mark: Mark) {
         stack.removeAll(keepingCapacity: true)
+        extras.removeAll(keepingCapacity: true)
         pendingKeys.removeAll()
         items.removeAll()
         pairs.removeAll()
@@ -256,7 +268,11 @@ struct Composer {
             anchor = Self.string(event.data.sequence_start.anchor)
             tag = Self.shortTag(event.data.sequence_start.tag)
         }
-        var frame = Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor)
+        var frame = Frame(isMapping: isMapping, start: start)
+        if tag != nil || anchor != nil {
+            frame.extras = extras.count
+            extras.append(Extras(tag: tag, anchor: anchor))
+        }
         frame.printBase = keyPrints.count
         frame.childBase = isMapping ? pairs.count : items.count
         // Swapped in, so that the enclosing frame is moved onto the stack rather than copied there.
@@ -272,16 +288,22 @@ struct Composer {
         depth -= 1
         if keyPrints.count > frame.printBase { keyPrints.removeLast(keyPrints.count - frame.printBase) }
         let end = mark(event.end_mark)
+        // The closed collection's extras are the last entry (every collection inside it closed first).
+        let closed = frame.extras >= 0 ? extras.popLast() : nil
         let content: Node.Content
         if frame.isMapping {
             let entries = pairs.popArray(from: frame.childBase)
-            content = .mapping(frame.merged.isEmpty ? entries : Self.applyMerges(entries, frame.merged))
+            if let merged = closed?.merged, !merged.isEmpty {
+                content = .mapping(Self.applyMerges(entries, merged))
+            } else {
+                content = .mapping(entries)
+            }
         } else {
             content = .sequence(items.popArray(from: frame.childBase))
         }
         try add(
             Node(
-                content: content, start: frame.start, end: end, tag: frame.tag, anchor: frame.anchor,
+                content: content, start: frame.start, end: end, tag: closed?.tag, anchor: closed?.anchor,
                 document: nextDocumentIndex),
             size: frame.size, height: frame.childHeight + 1)
     }
@@ -290,7 +312,8 @@ struct Composer {
         let at = mark(event.start_mark)
         let name = Self.string(event.data.alias.anchor) ?? ""
         guard let target = anchors[name] else {
-            if (depth > 0 && current.anchor == name) || stack.contains(where: { $0.anchor == name }) {
+            // `extras` holds the anchors of every open collection.
+            if extras.contains(where: { $0.anchor == name }) {
                 throw YAMLError(.unknownAnchor, "alias *\(name) refers to a node that contains it", at: at)
             }
             throw YAMLError(.unknownAnchor, "alias *\(name) refers to an anchor that is not defined", at: at)
@@ -368,7 +391,7 @@ struct Composer {
         current.hasPendingKey = false
         if current.pendingKeyIsMerge {
             let source = try Self.mergeSource(node)
-            current.merged.append((at: pairs.count - current.childBase, pairs: source))
+            extras[currentExtras()].merged.append((at: pairs.count - current.childBase, pairs: source))
             return
         }
         if let keyPrint = current.pendingKeyPrint {
@@ -426,17 +449,28 @@ struct Composer {
             return
         }
         guard let value = key.scalar?.value else { return }
-        if current.keyIndex == nil {
+        let slot = currentExtras()
+        if extras[slot].keyIndex == nil {
             var index: [ScalarValue: Int] = [:]
             pairs.withElements(from: current.childBase) { entries in
                 for pair in entries {
                     if let v = pair.key.scalar?.value, index[v] == nil { index[v] = pair.key.start.line }
                 }
             }
-            current.keyIndex = index
+            extras[slot].keyIndex = index
         }
-        if let line = current.keyIndex?[value] { throw Self.duplicateKeyError(key, firstLine: line) }
-        current.keyIndex?[value] = key.start.line
+        if let line = extras[slot].keyIndex?[value] { throw Self.duplicateKeyError(key, firstLine: line) }
+        extras[slot].keyIndex?[value] = key.start.line
+    }
+
+    /// The index of the current collection's entry in `extras`, added on first use (the collections
+    /// inside it are closed by then, so the entry goes at the end as nesting requires).
+    private mutating func currentExtras() -> Int {
+        if current.extras < 0 {
+            current.extras = extras.count
+            extras.append(Extras())
+        }
+        return current.extras
     }
 
     /// The line of the first key in `pairs` whose value equals `value`.

@@ -175,13 +175,17 @@ final class PropertyLookup: Sendable {
     private struct Slot: Sendable {
         var hash: UInt64 = 0
         var name = ""
-        var schema: Schema?
+        /// Not retained: `PropertyLookup.schemas` owns every schema in the table.
+        var schema: Unmanaged<Schema>?
     }
 
     private let slots: [Slot]
     private let mask: Int
+    /// The schemas the slots refer to, kept alive here.
+    private let schemas: [Schema]
 
     init(_ properties: [String: Schema]) {
+        schemas = Array(properties.values)
         guard !properties.isEmpty else {
             slots = []
             mask = 0
@@ -195,7 +199,7 @@ final class PropertyLookup: Sendable {
             let hash = Self.hash(name)
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot].schema != nil { slot = (slot + 1) & mask }
-            slots[slot] = Slot(hash: hash, name: name, schema: schema)
+            slots[slot] = Slot(hash: hash, name: name, schema: Unmanaged.passUnretained(schema))
         }
         self.slots = slots
         self.mask = mask
@@ -207,7 +211,22 @@ final class PropertyLookup: Sendable {
         return slots.withUnsafeBufferPointer { slots in
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot].schema != nil {
-                if slots[slot].hash == hash && slots[slot].name == key { return slots[slot].schema }
+                if slots[slot].hash == hash && slots[slot].name == key { return slots[slot].schema?.takeUnretainedValue() }
+                slot = (slot + 1) & mask
+            }
+            return nil
+        }
+    }
+
+    /// `find(key)` without a retain: the schema stays owned by this table, so a caller that keeps the
+    /// table alive may borrow it (`_withUnsafeGuaranteedRef`) for the duration of one lookup's use.
+    func findUnretained(_ key: String) -> Unmanaged<Schema>? {
+        guard mask != 0 else { return nil }
+        let hash = Self.hash(key)
+        return slots.withUnsafeBufferPointer { slots in
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while let schema = slots[slot].schema {
+                if slots[slot].hash == hash && slots[slot].name == key { return schema }
                 slot = (slot + 1) & mask
             }
             return nil

@@ -46,14 +46,24 @@ struct NodeValidator {
     /// Validates `node` against `schema`; `typeName` names the type for messages (a definition's full
     /// name, shortened only when a message needs it).
     mutating func validate(_ node: Node, _ schema: Schema, typeName: String? = nil) {
+        withUnsafePointer(to: node) { validate(at: $0, schema, typeName: typeName) }
+    }
+
+    // The walk reads nodes in place through pointers into the tree (which the caller keeps alive for
+    // the whole walk): a `Node` passed by value is copied out of its parent's array first, a retain and
+    // a release of its children or text per node visited. Only paths that report, run checks or probe
+    // combinators take a copy (`node.pointee`).
+
+    /// `validate(_:_:typeName:)` of the node at `node`.
+    private mutating func validate(at node: UnsafePointer<Node>, _ schema: Schema, typeName: String? = nil) {
         guard let message = schema.errorMessage else {
-            validateValue(node, schema, typeName: typeName)
+            validateValue(at: node, schema, typeName: typeName)
             return
         }
         // `T else "message"`: the author's message replaces the checker's, which becomes a note. A
         // message nearer the value (an inner `else`) was applied first and is kept.
         let before = diagnostics.count
-        validateValue(node, schema, typeName: typeName)
+        validateValue(at: node, schema, typeName: typeName)
         for index in diagnostics.indices.dropFirst(before)
         where diagnostics[index].severity == .error && diagnostics[index].notes.first?.hasPrefix(Self.replacedNote) != true {
             let original = diagnostics[index].message
@@ -65,58 +75,70 @@ struct NodeValidator {
     /// The note that keeps the checker's message when an `else` message replaced it.
     static let replacedNote = "the value violates the type: "
 
-    private mutating func validateValue(_ node: Node, _ schema: Schema, typeName: String?) {
-        if case .reference(let reference) = schema.shape {
+    private mutating func validateValue(at node: UnsafePointer<Node>, _ schema: Schema, typeName: String?) {
+        // Read once: each read of the class's `shape` copies its payload (a retain and a release).
+        let shape = schema.shape
+        if case .reference(let reference) = shape {
             guard let target = reference.target else { return }
-            if schema.nullable, node.isNull { return }
+            if schema.nullable, Self.isNull(node) { return }
             let before = diagnostics.count
-            validate(node, target, typeName: reference.name)
+            validate(at: node, target, typeName: reference.name)
             let clean = diagnostics.count == before
-            applyConstraints(node, schema, subtreeClean: clean, shapeMatched: clean || node.isCollection)
+            applyConstraints(at: node, schema, subtreeClean: clean, shapeMatched: clean || Self.isCollection(node))
             return
         }
-        if node.isNull {
+        if Self.isNull(node) {
             if schema.nullable { return }
-            if case .any = schema.shape { return }
-            report(.typeMismatch, "expected \(schema.typeDescription), found null", at: node)
+            if case .any = shape { return }
+            report(.typeMismatch, "expected \(schema.typeDescription), found null", at: node.pointee)
             return
         }
         let before = diagnostics.count
         var collectionMatched = false
-        switch schema.shape {
+        switch shape {
         case .any, .reference:
             break
         case .object(let object):
-            collectionMatched = validateObject(node, object, typeName: typeName ?? schema.definitionName)
+            collectionMatched = validateObject(at: node, object, typeName: typeName ?? schema.definitionName)
         case .array(let array):
-            collectionMatched = validateArray(node, array, schema: schema)
+            collectionMatched = validateArray(at: node, array, schema: schema)
         case .string(let constraints):
-            validateString(node, constraints, origin: schema.origin)
+            validateString(node.pointee, constraints, origin: schema.origin)
         case .integer(let constraints):
-            validateInteger(node, constraints)
+            validateInteger(node.pointee, constraints)
         case .number(let constraints):
-            validateNumber(node, constraints)
+            validateNumber(node.pointee, constraints)
         case .boolean:
-            guard let scalar = node.scalar, case .bool = scalar.value else {
-                mismatch(node, expected: "boolean")
+            guard case .scalar(let scalar) = node.pointee.content, case .bool = scalar.value else {
+                mismatch(node.pointee, expected: "boolean")
                 return
             }
         case .intOrString:
-            guard let scalar = node.scalar else {
-                mismatch(node, expected: "integer or string")
+            guard case .scalar(let scalar) = node.pointee.content else {
+                mismatch(node.pointee, expected: "integer or string")
                 return
             }
             switch scalar.value {
             case .int, .string: break
             case .null: break
             case .bool, .float:
-                mismatch(node, expected: "integer or string")
+                mismatch(node.pointee, expected: "integer or string")
             }
         case .quantity:
-            validateQuantity(node)
+            validateQuantity(node.pointee)
         }
         let clean = diagnostics.count == before
-        applyConstraints(node, schema, subtreeClean: clean, shapeMatched: clean || collectionMatched)
+        applyConstraints(at: node, schema, subtreeClean: clean, shapeMatched: clean || collectionMatched)
+    }
+
+    /// `applyConstraints` of the node at `node`: the common schema without constraints returns before
+    /// the node is copied.
+    @inline(__always)
+    private mutating func applyConstraints(
+        at node: UnsafePointer<Node>, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool
+    ) {
+        guard schema.hasConstraints else { return }
+        applyConstraints(node.pointee, schema, subtreeClean: subtreeClean, shapeMatched: shapeMatched)
     }
 
     /// Enumerations and combinators run on values with no problem inside them (a broken child would
@@ -187,35 +209,71 @@ struct NodeValidator {
     /// True when `node` is a scalar that resolved to a string: against a schema that `acceptsAnyString`
     /// such a value has nothing to report, and the validator skips it.
     @inline(__always)
-    private static func isString(_ node: borrowing Node) -> Bool {
-        if case .scalar(let scalar) = node.content { return scalar.isString }
+    private static func isString(_ node: UnsafePointer<Node>) -> Bool {
+        if case .scalar(let scalar) = node.pointee.content { return scalar.isString }
         return false
+    }
+
+    /// `Node.isNull` read in place.
+    @inline(__always)
+    private static func isNull(_ node: UnsafePointer<Node>) -> Bool {
+        if case .scalar(let scalar) = node.pointee.content { return scalar.isNull }
+        return false
+    }
+
+    /// `Node.isCollection` read in place.
+    @inline(__always)
+    private static func isCollection(_ node: UnsafePointer<Node>) -> Bool {
+        if case .scalar = node.pointee.content { return false }
+        return true
+    }
+
+    /// The key node of the entry at `pair`, in place.
+    @inline(__always)
+    private static func key(of pair: UnsafePointer<Node.Pair>) -> UnsafePointer<Node> {
+        // `offset(of:)` is nil only for a computed property; both of Pair's are stored.
+        let offset = MemoryLayout<Node.Pair>.offset(of: \Node.Pair.key) ?? 0
+        return (UnsafeRawPointer(pair) + offset).assumingMemoryBound(to: Node.self)
+    }
+
+    /// The value node of the entry at `pair`, in place.
+    @inline(__always)
+    private static func value(of pair: UnsafePointer<Node.Pair>) -> UnsafePointer<Node> {
+        let offset = MemoryLayout<Node.Pair>.offset(of: \Node.Pair.value) ?? MemoryLayout<Node>.stride
+        return (UnsafeRawPointer(pair) + offset).assumingMemoryBound(to: Node.self)
     }
 
     /// Returns false when the node is not a mapping at all.
     @discardableResult
-    private mutating func validateObject(_ node: Node, _ object: ObjectSchema, typeName: String?) -> Bool {
-        guard case .mapping(let pairs) = node.content else {
-            mismatch(node, expected: object.isMap ? "map" : "object")
+    private mutating func validateObject(at node: UnsafePointer<Node>, _ object: ObjectSchema, typeName: String?) -> Bool {
+        guard case .mapping(let pairs) = node.pointee.content else {
+            mismatch(node.pointee, expected: object.isMap ? "map" : "object")
             return false
         }
         let additionalProperties = object.additionalProperties
         let patternProperties = object.patternProperties
         let embeddedResource = object.embeddedResource
         let properties = object.propertyLookup
-        // Elements are read through a buffer pointer so that each key and value is borrowed, not copied.
+        // Entries are read in place: each key and value is borrowed through a pointer, not copied.
         pairs.withUnsafeBufferPointer { entries in
+            guard let base = entries.baseAddress else { return }
             for index in entries.indices {
-                guard case .scalar(let keyScalar) = entries[index].key.content else {
-                    report(.typeMismatch, "expected a string key, found \(Self.describe(entries[index].key))", at: entries[index].key)
+                let keyNode = Self.key(of: base + index)
+                let valueNode = Self.value(of: base + index)
+                guard case .scalar(let keyScalar) = keyNode.pointee.content else {
+                    report(.typeMismatch, "expected a string key, found \(Self.describe(keyNode.pointee))", at: keyNode.pointee)
                     continue
                 }
                 let key = keyScalar.text
-                if let property = properties.find(key) {
-                    if property.acceptsAnyString, Self.isString(entries[index].value) { continue }
-                    path.append(.field(key))
-                    validate(entries[index].value, property)
-                    path.removeLast()
+                // The property's schema is borrowed from the object's table (which `properties` keeps
+                // alive), not retained for each key.
+                if let found = properties.findUnretained(key) {
+                    found._withUnsafeGuaranteedRef { property in
+                        if property.acceptsAnyString, Self.isString(valueNode) { return }
+                        path.append(.field(key))
+                        validate(at: valueNode, property)
+                        path.removeLast()
+                    }
                     continue
                 }
                 if !patternProperties.isEmpty {
@@ -223,40 +281,40 @@ struct NodeValidator {
                     for entry in patternProperties where entry.pattern.matches(key) {
                         matched = true
                         path.append(.field(key))
-                        validate(entries[index].value, entry.schema)
+                        validate(at: valueNode, entry.schema)
                         path.removeLast()
                     }
                     if matched { continue }
                 }
                 switch additionalProperties {
                 case .typed(let values):
-                    if values.acceptsAnyString, Self.isString(entries[index].value) { continue }
+                    if values.acceptsAnyString, Self.isString(valueNode) { continue }
                     path.append(.field(key))
-                    validate(entries[index].value, values)
+                    validate(at: valueNode, values)
                     path.removeLast()
                 case .preserveUnknown:
                     break
                 case .closed:
                     if embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
                     if allowUnknownFields { break }
-                    reportUnknownField(entries[index].key, key, object, typeName: typeName)
+                    reportUnknownField(keyNode.pointee, key, object, typeName: typeName)
                 }
             }
         }
         for name in object.required where pairs.index(ofKey: name) == nil {
             let owner = typeName.map { " in \(Self.shortName($0))" } ?? ""
-            report(.required, "missing required field `\(name)`\(owner)", at: node, extraPath: [.field(name)])
+            report(.required, "missing required field `\(name)`\(owner)", at: node.pointee, extraPath: [.field(name)])
         }
         if object.embeddedResource {
             for name in ["apiVersion", "kind"] where pairs.index(ofKey: name) == nil {
-                report(.embeddedResource, "the embedded object has no `\(name)`", at: node, extraPath: [.field(name)])
+                report(.embeddedResource, "the embedded object has no `\(name)`", at: node.pointee, extraPath: [.field(name)])
             }
         }
         if let minimum = object.minProperties, pairs.count < minimum {
-            report(.minProperties, "expected at least \(minimum) fields, found \(pairs.count)", at: node)
+            report(.minProperties, "expected at least \(minimum) fields, found \(pairs.count)", at: node.pointee)
         }
         if let maximum = object.maxProperties, pairs.count > maximum {
-            report(.maxProperties, "expected at most \(maximum) fields, found \(pairs.count)", at: node)
+            report(.maxProperties, "expected at most \(maximum) fields, found \(pairs.count)", at: node.pointee)
         }
         return true
     }
@@ -274,25 +332,26 @@ struct NodeValidator {
 
     /// Returns false when the node is not a sequence at all.
     @discardableResult
-    private mutating func validateArray(_ node: Node, _ array: ArraySchema, schema: Schema) -> Bool {
-        guard case .sequence(let items) = node.content else {
-            mismatch(node, expected: "list")
+    private mutating func validateArray(at node: UnsafePointer<Node>, _ array: ArraySchema, schema: Schema) -> Bool {
+        guard case .sequence(let items) = node.pointee.content else {
+            mismatch(node.pointee, expected: "list")
             return false
         }
         if let minimum = array.minItems, items.count < minimum {
-            report(.minItems, "expected at least \(minimum) elements, found \(items.count)", at: node)
+            report(.minItems, "expected at least \(minimum) elements, found \(items.count)", at: node.pointee)
         }
         if let maximum = array.maxItems, items.count > maximum {
-            report(.maxItems, "expected at most \(maximum) elements, found \(items.count)", at: node)
+            report(.maxItems, "expected at most \(maximum) elements, found \(items.count)", at: node.pointee)
         }
         var keys = array.elementKeys
         if keys.isEmpty, let mergeKey = schema.patchMergeKey { keys = [mergeKey] }
         items.withUnsafeBufferPointer { elements in
+            guard let base = elements.baseAddress else { return }
             let anyString = array.items.acceptsAnyString
             for index in elements.indices {
-                if anyString, Self.isString(elements[index]) { continue }
+                if anyString, Self.isString(base + index) { continue }
                 path.append(keys.isEmpty ? .index(index) : .element(index, items: items, keys: keys))
-                validate(elements[index], array.items)
+                validate(at: base + index, array.items)
                 path.removeLast()
             }
         }
