@@ -382,9 +382,8 @@ extension APIHandler {
             throw Registry.apiError(error, info: info, name: name)
         }
         guard let value else { throw APIError.notFound(resource: info.resource, group: info.group, name: name) }
-        var out: [UInt8] = []
-        try registry.appendServed(value, as: info, groupVersion: Registry.servedGroupVersion(info), to: &out)
-        return APIResponse(status: 200, headers: [("Content-Type", "application/json")], body: .bytes(out))
+        let served = try registry.served([value], as: info, groupVersion: Registry.servedGroupVersion(info))
+        return APIResponse(status: 200, headers: [("Content-Type", "application/json")], body: .bytes(Array(served.joined())))
     }
 
     /// Sends one object, as a one-row Table when the client asked for tables.

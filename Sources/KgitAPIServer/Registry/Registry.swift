@@ -170,32 +170,12 @@ struct Registry: Sendable {
                           continueToken: token)
     }
 
-    /// Appends a stored object to `out` as a read through `info` serves it (resourceVersion filled
-    /// in, `info`'s apiVersion): spliced into the stored bytes when they are in the registry's form,
-    /// else decoded and encoded again. `groupVersion` is ``StoredJSON/quoted(_:)`` of
-    /// `info.groupVersion` (nil for an unversioned `info`), passed in so a list quotes it once.
-    func appendServed(_ value: StoredValue, as info: ResourceInfo, groupVersion: [UInt8]?, to out: inout [UInt8])
-        throws(APIError)
-    {
-        if !value.value.starts(with: Registry.sealedPrefix) {
-            if let cache = servedBytes {
-                if cache.append(value.key, revision: value.modRevision, groupVersion: groupVersion, to: &out) { return }
-                var served: [UInt8] = []
-                if StoredJSON.append(value.value, revision: value.modRevision, groupVersion: groupVersion, to: &served) {
-                    out += served
-                    cache.insert(value.key, revision: value.modRevision, groupVersion: groupVersion, bytes: served)
-                    return
-                }
-            } else if StoredJSON.append(value.value, revision: value.modRevision, groupVersion: groupVersion, to: &out) {
-                return
-            }
-        }
-        try decode(value, as: info).write(to: &out)
-    }
-
-    /// Each of `values` as ``appendServed(_:as:groupVersion:to:)`` would append it, one array per
-    /// object: cached bytes are shared rather than copied, and the cache is consulted and filled under
-    /// one lock per list rather than one per object.
+    /// Each of `values` as a read through `info` serves it (resourceVersion filled in, `info`'s apiVersion),
+    /// one array per object: spliced into the stored bytes when they are in the registry's form, else
+    /// decoded and encoded again. `groupVersion` is ``StoredJSON/quoted(_:)`` of `info.groupVersion` (nil for
+    /// an unversioned `info`), passed in so a list quotes it once. Bytes served before for the same key and
+    /// modRevision are shared from ``servedBytes`` rather than spliced again, and that cache is consulted and
+    /// filled under one lock per call rather than one per object.
     func served(_ values: [StoredValue], as info: ResourceInfo, groupVersion: [UInt8]?) throws(APIError) -> [[UInt8]] {
         let cached = servedBytes?.lookup(values, groupVersion: groupVersion) ?? Array(repeating: nil, count: values.count)
         var parts: [[UInt8]] = []
@@ -220,7 +200,7 @@ struct Registry: Sendable {
         return parts
     }
 
-    /// The quoted apiVersion ``appendServed(_:as:groupVersion:to:)`` writes for `info`.
+    /// The quoted apiVersion ``served(_:as:groupVersion:)`` writes for `info`.
     static func servedGroupVersion(_ info: ResourceInfo) -> [UInt8]? {
         info.version.isEmpty ? nil : StoredJSON.quoted(info.groupVersion)
     }

@@ -28,18 +28,6 @@ final class ServedBytesCache: Sendable {
         self.capacity = capacity
     }
 
-    /// Appends the cached bytes of `key` at `revision` served as `groupVersion` to `out`; false when
-    /// there are none.
-    func append(_ key: String, revision: Int64, groupVersion: [UInt8]?, to out: inout [UInt8]) -> Bool {
-        state.withLock { state in
-            guard let entry = state.entries[key], entry.revision == revision, entry.groupVersion == groupVersion else {
-                return false
-            }
-            out.append(contentsOf: entry.bytes)
-            return true
-        }
-    }
-
     /// The cached bytes of each of `values` served as `groupVersion` (nil where there are none), looked
     /// up under one lock for the whole list instead of one per object. The arrays are shared with the
     /// cache, not copied.
@@ -54,36 +42,22 @@ final class ServedBytesCache: Sendable {
         }
     }
 
-    /// Remembers the bytes served for several keys at once (one lock), as ``insert(_:revision:groupVersion:bytes:)``
-    /// does for each.
+    /// Remembers the bytes served for each of `items` (key and modRevision) as `groupVersion`, under one lock.
+    /// Items larger than the capacity are not kept; when an item would take the cache past its capacity, the
+    /// cache starts over empty.
     func insert(_ items: [(key: String, revision: Int64, bytes: [UInt8])], groupVersion: [UInt8]?) {
         guard !items.isEmpty else { return }
         state.withLock { state in
             for item in items where item.bytes.count <= capacity {
-                Self.insert(item.key, revision: item.revision, groupVersion: groupVersion, bytes: item.bytes,
-                            capacity: capacity, into: &state)
+                if let old = state.entries[item.key] { state.total -= old.bytes.count }
+                if state.total + item.bytes.count > capacity {
+                    state.entries.removeAll(keepingCapacity: true)
+                    state.total = 0
+                }
+                state.entries[item.key] = Entry(revision: item.revision, groupVersion: groupVersion, bytes: item.bytes)
+                state.total += item.bytes.count
             }
         }
-    }
-
-    /// Remembers the bytes served for `key` at `revision`.
-    func insert(_ key: String, revision: Int64, groupVersion: [UInt8]?, bytes: [UInt8]) {
-        guard bytes.count <= capacity else { return }
-        state.withLock { state in
-            Self.insert(key, revision: revision, groupVersion: groupVersion, bytes: bytes, capacity: capacity,
-                        into: &state)
-        }
-    }
-
-    private static func insert(_ key: String, revision: Int64, groupVersion: [UInt8]?, bytes: [UInt8], capacity: Int,
-                               into state: inout State) {
-        if let old = state.entries[key] { state.total -= old.bytes.count }
-        if state.total + bytes.count > capacity {
-            state.entries.removeAll(keepingCapacity: true)
-            state.total = 0
-        }
-        state.entries[key] = Entry(revision: revision, groupVersion: groupVersion, bytes: bytes)
-        state.total += bytes.count
     }
 
     /// How many objects and bytes are held (for tests).

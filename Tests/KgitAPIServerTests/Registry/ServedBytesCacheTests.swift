@@ -34,23 +34,23 @@ struct ServedBytesCacheTests {
     @Test("entries match only their revision and apiVersion")
     func entriesMatchExactly() {
         let cache = ServedBytesCache()
-        cache.insert("/k", revision: 3, groupVersion: Array(#""v1""#.utf8), bytes: [1, 2])
-        var out: [UInt8] = []
-        #expect(!cache.append("/k", revision: 4, groupVersion: Array(#""v1""#.utf8), to: &out))
-        #expect(!cache.append("/k", revision: 3, groupVersion: Array(#""v2""#.utf8), to: &out))
-        #expect(!cache.append("/other", revision: 3, groupVersion: Array(#""v1""#.utf8), to: &out))
-        #expect(out.isEmpty)
-        #expect(cache.append("/k", revision: 3, groupVersion: Array(#""v1""#.utf8), to: &out))
-        #expect(out == [1, 2])
+        cache.insert([(key: "/k", revision: 3, bytes: [1, 2])], groupVersion: Array(#""v1""#.utf8))
+        func value(_ key: String, _ revision: Int64) -> StoredValue {
+            StoredValue(key: key, value: [], createRevision: 1, modRevision: revision)
+        }
+        #expect(cache.lookup([value("/k", 4)], groupVersion: Array(#""v1""#.utf8)) == [nil])
+        #expect(cache.lookup([value("/k", 3)], groupVersion: Array(#""v2""#.utf8)) == [nil])
+        #expect(cache.lookup([value("/other", 3)], groupVersion: Array(#""v1""#.utf8)) == [nil])
+        #expect(cache.lookup([value("/k", 3)], groupVersion: Array(#""v1""#.utf8)) == [[1, 2]])
     }
 
     @Test("past its capacity the cache starts over instead of growing")
     func capacity() {
         let cache = ServedBytesCache(capacity: 10)
-        cache.insert("/a", revision: 1, groupVersion: nil, bytes: Array(repeating: 0, count: 6))
-        cache.insert("/b", revision: 1, groupVersion: nil, bytes: Array(repeating: 0, count: 6))
+        cache.insert([(key: "/a", revision: 1, bytes: Array(repeating: 0, count: 6))], groupVersion: nil)
+        cache.insert([(key: "/b", revision: 1, bytes: Array(repeating: 0, count: 6))], groupVersion: nil)
         #expect(cache.usage.count == 1 && cache.usage.bytes == 6)
-        cache.insert("/c", revision: 1, groupVersion: nil, bytes: Array(repeating: 0, count: 11))
+        cache.insert([(key: "/c", revision: 1, bytes: Array(repeating: 0, count: 11))], groupVersion: nil)
         #expect(cache.usage.bytes <= 10)
     }
 

@@ -142,10 +142,10 @@ struct StoredJSONTests {
         let registry = Registry(store: MemoryStore(), catalog: .builtIn)
         let info = try #require(Self.configMaps)
         let bytes = Array(#"{ "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "spaced"} }"#.utf8)
-        var out: [UInt8] = []
-        try registry.appendServed(StoredValue(key: "/k", value: bytes, createRevision: 1, modRevision: 9), as: info,
-                                  groupVersion: Registry.servedGroupVersion(info), to: &out)
-        #expect(String(decoding: out, as: UTF8.self)
+        let served = try registry.served([StoredValue(key: "/k", value: bytes, createRevision: 1, modRevision: 9)],
+                                         as: info, groupVersion: Registry.servedGroupVersion(info))
+        #expect(served.count == 1)
+        #expect(String(decoding: served.joined(), as: UTF8.self)
             == #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"spaced","resourceVersion":"9"}}"#)
     }
 
