@@ -38,11 +38,17 @@ enum KubernetesDefinitions {
 
     /// Resolves `$ref` (directly or through a one-element `allOf`) to the referenced definition.
     static func resolve(_ schema: JSONValue) -> JSONValue {
-        if let ref = schema["$ref"]?.stringValue { return all[refName(ref)] ?? schema }
+        referencedName(schema).flatMap { all[$0] } ?? schema
+    }
+
+    /// The name of the definition `schema` stands for: its `$ref`, or the one `$ref` of a single-member
+    /// `allOf` (how the schemas wrap a reference that carries a description); nil for an inline schema.
+    static func referencedName(_ schema: JSONValue) -> String? {
+        if let ref = schema["$ref"]?.stringValue { return refName(ref) }
         if let allOf = schema["allOf"]?.arrayValue, allOf.count == 1, let ref = allOf[0]["$ref"]?.stringValue {
-            return all[refName(ref)] ?? schema
+            return refName(ref)
         }
-        return schema
+        return nil
     }
 
     static func refName(_ ref: String) -> String {

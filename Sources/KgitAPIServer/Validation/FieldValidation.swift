@@ -75,12 +75,10 @@ enum FieldValidation: String {
             return index
         }
 
-        /// The node of a schema as it appears in a parent (possibly a `$ref`, resolved as
-        /// ``KubernetesDefinitions/resolve(_:)`` resolves it).
+        /// The node of a schema as it appears in a parent (possibly a reference, followed as
+        /// ``KubernetesDefinitions/resolve(_:)`` follows it).
         private mutating func node(_ schema: JSONValue, _ all: [String: JSONValue]) -> Int {
-            var ref = schema["$ref"]?.stringValue
-            if ref == nil, let allOf = schema["allOf"]?.arrayValue, allOf.count == 1 { ref = allOf[0]["$ref"]?.stringValue }
-            if let ref, let index = definition(KubernetesDefinitions.refName(ref), all) { return index }
+            if let name = KubernetesDefinitions.referencedName(schema), let index = definition(name, all) { return index }
             let index = nodes.count
             nodes.append(Node())
             fill(index, resolved: schema, all)
