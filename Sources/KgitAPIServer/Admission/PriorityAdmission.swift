@@ -1,4 +1,5 @@
 import KgitAPIMachinery
+import KgitSchema
 
 /// Upstream's `Priority` plugin: a new pod's `spec.priority` (and `spec.preemptionPolicy`) come from
 /// the PriorityClass its `priorityClassName` names, or from the class marked `globalDefault` (whose
@@ -8,16 +9,9 @@ import KgitAPIMachinery
 struct PriorityAdmission: AdmissionPlugin {
     var name: String { "Priority" }
 
-    /// The classes every cluster has (upstream creates them at start-up), with their values.
-    static let systemClasses: [(name: String, value: Int64, description: String)] = [
-        ("system-node-critical", 2_000_001_000, "Used for system critical pods that must not be moved from their current node."),
-        ("system-cluster-critical", 2_000_000_000,
-         "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
-    ]
-
-    /// The PriorityClass objects of ``systemClasses``.
+    /// The PriorityClass objects of ``SystemPriorityClass/all``, which every cluster has.
     static var systemClassObjects: [JSONValue] {
-        systemClasses.map { c in
+        SystemPriorityClass.all.map { c in
             [
                 "apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": ["name": .string(c.name)],
                 "value": .int(c.value), "description": .string(c.description),
