@@ -149,12 +149,9 @@ public struct ObjectSchema: Sendable {
         storage.patternProperties = patternProperties
     }
 
-    /// The declared property named `key`: the same answer as `properties[key]`, found without hashing
-    /// the whole key with the standard library's seeded hasher (the validator asks this for every key).
-    func property(named key: String) -> Schema? { storage.lookup.find(key) }
-
-    /// The table `property(named:)` searches, for a caller that looks up many keys of one object (taken
-    /// once, so that the table is not retained again for every key).
+    /// The declared properties as a table that answers `properties[key]` without hashing the whole key
+    /// with the standard library's seeded hasher (the validator asks it for every key); a caller looking
+    /// up many keys of one object takes it once, so it is not retained again for every key.
     var propertyLookup: PropertyLookup { storage.lookup }
 
     /// True when the object is a plain string-keyed map (no declared properties, typed values).
@@ -205,21 +202,9 @@ final class PropertyLookup: Sendable {
         self.mask = mask
     }
 
-    func find(_ key: String) -> Schema? {
-        guard mask != 0 else { return nil }
-        let hash = Self.hash(key)
-        return slots.withUnsafeBufferPointer { slots in
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot].schema != nil {
-                if slots[slot].hash == hash && slots[slot].name == key { return slots[slot].schema?.takeUnretainedValue() }
-                slot = (slot + 1) & mask
-            }
-            return nil
-        }
-    }
-
-    /// `find(key)` without a retain: the schema stays owned by this table, so a caller that keeps the
-    /// table alive may borrow it (`_withUnsafeGuaranteedRef`) for the duration of one lookup's use.
+    /// The schema of the property named `key`, not retained: it stays owned by this table, so a caller
+    /// that keeps the table alive may borrow it (`_withUnsafeGuaranteedRef`) for the duration of one
+    /// lookup's use.
     func findUnretained(_ key: String) -> Unmanaged<Schema>? {
         guard mask != 0 else { return nil }
         let hash = Self.hash(key)
