@@ -132,7 +132,13 @@ public final class KgitServerProcess: @unchecked Sendable {
     /// Whether tests that drive real kubectl run: when kubectl is installed, and always under
     /// `KGIT_REQUIRE_E2E=1` (CI), where a missing kubectl must fail them rather than skip them.
     public static var kubectlTestsEnabled: Bool {
-        ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1" || hasKubectl
+        endToEndRequired || hasKubectl
+    }
+
+    /// Whether `KGIT_REQUIRE_E2E=1` is set (CI): end-to-end tests then run even when a tool they need (kubectl,
+    /// etcd, sshd) is missing, so that its absence fails them instead of skipping them.
+    public static var endToEndRequired: Bool {
+        ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1"
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 /// against `known_hosts` (a file for the CLI, a Secret key for the Application).
 @Suite("ssh:// sources end to end", .serialized, .timeLimit(.minutes(5)),
        .enabled(if: (KgitServerProcess.hasKubectl && SSHServer.isAvailable)
-           || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1", "needs kubectl and openssh-server"))
+           || KgitServerProcess.endToEndRequired, "needs kubectl and openssh-server"))
 struct SSHSourceTests {
     static func settings(_ mode: String) -> String {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssh-settings\n  namespace: default\ndata:\n  mode: \(mode)\n"

@@ -6,7 +6,7 @@ import Testing
 /// driven by real kubectl, as a user who outgrew the embedded store would run it.
 @Suite("kgit up with kgit server's options", .serialized, .timeLimit(.minutes(5)),
        .enabled(if: KgitServerProcess.kubectlTestsEnabled
-                && (ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1" || EtcdMember.isInstalled),
+                && (KgitServerProcess.endToEndRequired || EtcdMember.isInstalled),
                 "needs kubectl and etcd"))
 struct UpServerOptionsTests {
     @Test("with --etcd-endpoints the cluster's objects live in etcd, and an Application syncs a Deployment from git that the cluster then runs")

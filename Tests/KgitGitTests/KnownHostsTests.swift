@@ -1,4 +1,5 @@
 import Foundation
+import KgitTesting
 import Testing
 
 @testable import KgitGit
@@ -36,7 +37,7 @@ private final class GeneratedKeys: @unchecked Sendable {
     }
 }
 
-@Suite(.enabled(if: SSHServer.isAvailable || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1"))
+@Suite(.enabled(if: SSHServer.isAvailable || KgitServerProcess.endToEndRequired))
 struct KnownHostsTests {
     @Test func aListedKeyIsTrustedForItsHostAndAPortIsWrittenInBrackets() async throws {
         let keys = try await offPool { try GeneratedKeys() }

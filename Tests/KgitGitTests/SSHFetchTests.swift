@@ -1,11 +1,12 @@
 import Foundation
+import KgitTesting
 import Testing
 
 @testable import KgitGit
 
 /// Fetching over SSH from a real `sshd` on loopback: the host key is checked against `known_hosts` before any key
 /// is offered.
-@Suite(.enabled(if: SSHServer.isAvailable || ProcessInfo.processInfo.environment["KGIT_REQUIRE_E2E"] == "1"))
+@Suite(.enabled(if: SSHServer.isAvailable || KgitServerProcess.endToEndRequired))
 struct SSHFetchTests {
     /// A served repository, the server, and `known_hosts` text for it as `ssh-keyscan` writes it.
     private final class Served: @unchecked Sendable {
