@@ -71,12 +71,18 @@ public final class ControllerManager: Sendable {
         let jobs = factory.informer(apiVersion: "batch/v1", kind: "Job", indexers: owner)
         let cronJobs = factory.informer(apiVersion: "batch/v1", kind: "CronJob")
         var controllers: [Controller] = []
+        // What each controller waits to see of its own writes before deciding again about a key.
+        let view: Controller.View = { key in
+            guard let informer = factory.existingInformer(apiVersion: key.apiVersion, kind: key.kind) else { return nil }
+            let namespace = key.namespace.isEmpty ? nil : key.namespace
+            return (informer.cache.get(cacheKey(namespace: namespace, name: key.name)), informer.resourceVersion)
+        }
 
         // ReplicaSet: the pods it owns and the namespace's orphans (adoption candidates), from indexes: with
         // 50,000 pods in a namespace, decoding all of them on every reconcile made filling it quadratic. Pods
         // another controller owns are not its business, as in the reconciler.
         pods.cache.addIndexer(orphanIndex, orphansByNamespace)
-        let replicaSet = Controller(name: "replicaset", component: ReplicaSetController.component, writer: writer, log: log) {
+        let replicaSet = Controller(name: "replicaset", component: ReplicaSetController.component, writer: writer, log: log, view: view) {
             key, now in
             guard let rs = replicaSets.cache.get(key) else { return [] }
             let namespace = rs["metadata"]?["namespace"]?.stringValue ?? ""
@@ -92,7 +98,7 @@ public final class ControllerManager: Sendable {
 
         // Deployment: the namespace's ReplicaSets, and the pods of those it controls or may adopt (it looks at
         // pods only through their ReplicaSets).
-        let deployment = Controller(name: "deployment", component: DeploymentController.component, writer: writer, log: log) {
+        let deployment = Controller(name: "deployment", component: DeploymentController.component, writer: writer, log: log, view: view) {
             key, now in
             guard let d = deployments.cache.get(key) else { return [] }
             let namespace = d["metadata"]?["namespace"]?.stringValue ?? ""
@@ -122,7 +128,7 @@ public final class ControllerManager: Sendable {
         controllers.append(deployment)
 
         // Endpoints: one per Service; any pod change in the namespace may change it.
-        let endpointsController = Controller(name: "endpoints", component: EndpointsController.component, writer: writer, log: log) {
+        let endpointsController = Controller(name: "endpoints", component: EndpointsController.component, writer: writer, log: log, view: view) {
             key, _ in
             let (namespace, name) = splitKey(key)
             let service = services.cache.get(key)
@@ -143,7 +149,7 @@ public final class ControllerManager: Sendable {
             let slices = factory.informer(
                 apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice",
                 indexers: ["service": { [$0["metadata"]?["labels"]?["kubernetes.io/service-name"]?.stringValue ?? ""] }])
-            let sliceController = Controller(name: "endpointslice", component: EndpointSliceController.component, writer: writer, log: log) {
+            let sliceController = Controller(name: "endpointslice", component: EndpointSliceController.component, writer: writer, log: log, view: view) {
                 key, _ in
                 guard let service = services.cache.get(key) else { return [] }
                 let (namespace, name) = splitKey(key)
@@ -168,7 +174,7 @@ public final class ControllerManager: Sendable {
         }
 
         // Job.
-        let job = Controller(name: "job", component: JobController.component, writer: writer, log: log) { key, now in
+        let job = Controller(name: "job", component: JobController.component, writer: writer, log: log, view: view) { key, now in
             guard let j = jobs.cache.get(key) else { return [] }
             let uid = j["metadata"]?["uid"]?.stringValue ?? ""
             return try JobController.reconcile(j, pods: pods.cache.byIndex(Indexers.ownerUID, uid), now: now)
@@ -178,7 +184,7 @@ public final class ControllerManager: Sendable {
         controllers.append(job)
 
         // CronJob.
-        let cronJob = Controller(name: "cronjob", component: CronJobController.component, writer: writer, log: log) { key, now in
+        let cronJob = Controller(name: "cronjob", component: CronJobController.component, writer: writer, log: log, view: view) { key, now in
             guard let c = cronJobs.cache.get(key) else { return [] }
             let uid = c["metadata"]?["uid"]?.stringValue ?? ""
             return try CronJobController.reconcile(c, jobs: jobs.cache.byIndex(Indexers.ownerUID, uid), now: now)
@@ -207,7 +213,7 @@ public final class ControllerManager: Sendable {
         // StatefulSet: ordered pods with stable names, from the namespace's pods.
         let statefulSets = factory.informer(apiVersion: "apps/v1", kind: "StatefulSet")
         let claims = factory.informer(apiVersion: "v1", kind: "PersistentVolumeClaim")
-        let statefulSet = Controller(name: "statefulset", component: StatefulSetController.component, writer: writer, log: log) {
+        let statefulSet = Controller(name: "statefulset", component: StatefulSetController.component, writer: writer, log: log, view: view) {
             key, now in
             guard let set = statefulSets.cache.get(key) else { return [] }
             let namespace = set["metadata"]?["namespace"]?.stringValue ?? ""
@@ -223,7 +229,7 @@ public final class ControllerManager: Sendable {
         // DaemonSet: one pod per eligible node; every node change may change which nodes those are.
         let daemonSets = factory.informer(apiVersion: "apps/v1", kind: "DaemonSet")
         let nodes = factory.informer(apiVersion: "v1", kind: "Node")
-        let daemonSet = Controller(name: "daemonset", component: DaemonSetController.component, writer: writer, log: log) {
+        let daemonSet = Controller(name: "daemonset", component: DaemonSetController.component, writer: writer, log: log, view: view) {
             key, now in
             guard let set = daemonSets.cache.get(key) else { return [] }
             let namespace = set["metadata"]?["namespace"]?.stringValue ?? ""
@@ -284,7 +290,7 @@ public final class ControllerManager: Sendable {
         // Disruption: PodDisruptionBudget status from the pods it selects and their controllers' replicas.
         if (try? await client.resource(apiVersion: "policy/v1", kind: "PodDisruptionBudget")) != nil {
             let budgets = factory.informer(apiVersion: "policy/v1", kind: "PodDisruptionBudget")
-            let disruption = Controller(name: "disruption", component: DisruptionController.component, writer: writer, log: log) {
+            let disruption = Controller(name: "disruption", component: DisruptionController.component, writer: writer, log: log, view: view) {
                 key, now in
                 guard let budget = budgets.cache.get(key) else { return [] }
                 let namespace = budget["metadata"]?["namespace"]?.stringValue ?? ""
@@ -307,12 +313,12 @@ public final class ControllerManager: Sendable {
         // The cloud controller manager, with the local provider: one key for all Services, one for all nodes,
         // so that one pass never hands an address out twice.
         if let cloud {
-            let lb = Controller(name: "service-lb", component: LoadBalancerController.component, writer: writer, workers: 1, log: log) {
+            let lb = Controller(name: "service-lb", component: LoadBalancerController.component, writer: writer, workers: 1, log: log, view: view) {
                 _, _ in try LoadBalancerController.reconcile(services: services.cache.list(), pool: cloud.loadBalancerPool)
             }
             services.addHandler { _ in lb.queue.add("services") }
             controllers.append(lb)
-            let cloudNode = Controller(name: "cloud-node", component: CloudNodeController.component, writer: writer, workers: 1, log: log) {
+            let cloudNode = Controller(name: "cloud-node", component: CloudNodeController.component, writer: writer, workers: 1, log: log, view: view) {
                 _, _ in try CloudNodeController.reconcile(nodes: nodes.cache.list(), pool: cloud.nodePool)
             }
             nodes.addHandler { event in
@@ -333,7 +339,7 @@ public final class ControllerManager: Sendable {
         }
         let known = Set(graph.map { "\(group(of: $0.apiVersion))/\($0.kind)" })
         let graphInformers = graph
-        let collector = Controller(name: "garbagecollector", component: GarbageCollector.component, writer: writer, workers: 1, log: log) {
+        let collector = Controller(name: "garbagecollector", component: GarbageCollector.component, writer: writer, workers: 1, log: log, view: view) {
             _, _ in
             // Only objects whose every owner is of a kind seen here: an owner of an unseen kind must never look gone.
             let objects = graphInformers.flatMap { $0.cache.list() }.filter { object in

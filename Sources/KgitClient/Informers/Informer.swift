@@ -289,6 +289,12 @@ public final class InformerFactory: Sendable {
         return informer
     }
 
+    /// The informer made for `kind` (in `namespace`, nil: all), if one was; none is made.
+    public func existingInformer(apiVersion: String, kind: String, namespace: String? = nil) -> Informer? {
+        let key = "\(apiVersion)|\(kind)|\(namespace ?? "")"
+        return state.withLock { $0.informers[key] }
+    }
+
     /// Every informer made so far.
     public var informers: [Informer] { state.withLock { Array($0.informers.values) } }
 

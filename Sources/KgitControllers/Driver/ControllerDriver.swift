@@ -27,6 +27,9 @@ public struct ControllerDriver<Writer: ClusterWriter>: Sendable {
         /// Events that could not be recorded. Recording is best effort, as upstream's recorder: a lost
         /// event does not make the reconcile fail.
         public var eventFailures: [(event: ControllerEvent, error: String)] = []
+        /// The creates, patches and deletes that succeeded, for the controller's next reconcile of the key to
+        /// wait for until its view shows them (``WriteExpectation``).
+        public var written: [WriteExpectation] = []
         /// Whether the key should be retried with backoff (some action failed).
         public var needsRetry: Bool { !failures.isEmpty }
     }
@@ -59,13 +62,15 @@ public struct ControllerDriver<Writer: ClusterWriter>: Sendable {
                 case .create:
                     continue  // performed above
                 case .patch(let key, let patch, let status):
-                    _ = try await writer.patch(key, mergePatch: patch, status: status)
+                    let patched = try await writer.patch(key, mergePatch: patch, status: status)
+                    if let expectation = WriteExpectation.written(patched) { outcome.written.append(expectation) }
                 case .delete(let key, let propagation):
                     do {
                         try await writer.delete(key, propagation: propagation)
                     } catch let error as APIError where error.reason == "NotFound" {
-                        continue
+                        // Gone already (another worker won); the view must still stop showing it.
                     }
+                    outcome.written.append(WriteExpectation(key: key, change: .deleted))
                 case .event(let event):
                     await record(event, now: now, index: eventIndex, into: &outcome)
                     eventIndex += 1
@@ -96,6 +101,7 @@ public struct ControllerDriver<Writer: ClusterWriter>: Sendable {
                         guard case .create(let object, let event) = action else { return one }
                         do {
                             let created = try await writer.create(object)
+                            if let expectation = WriteExpectation.written(created) { one.written.append(expectation) }
                             if var event {
                                 let name = created.value(at: ["metadata", "name"])?.stringValue ?? ""
                                 event.message = event.message.replacingOccurrences(of: ControllerEvent.createdName, with: name)
@@ -114,6 +120,7 @@ public struct ControllerDriver<Writer: ClusterWriter>: Sendable {
             for one in results {
                 outcome.failures += one.failures
                 outcome.eventFailures += one.eventFailures
+                outcome.written += one.written
             }
             if results.contains(where: { !$0.failures.isEmpty }) { return }
             batchStart += batch.count
