@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import KgitAPIMachinery
 import KgitClient
 import KgitControllers
+import Synchronization
 
 /// One running controller: a work queue of keys, workers that reconcile them, and a driver that performs
 /// the decided actions.
