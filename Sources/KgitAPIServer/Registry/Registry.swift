@@ -175,7 +175,7 @@ struct Registry: Sendable {
     /// decoded and encoded again. `groupVersion` is ``StoredJSON/quoted(_:)`` of `info.groupVersion` (nil for
     /// an unversioned `info`), passed in so a list quotes it once. Bytes served before for the same key and
     /// modRevision are shared from ``servedBytes`` rather than spliced again, and that cache is consulted and
-    /// filled under one lock per call rather than one per object.
+    /// filled under one lock per ``ServedBytesCache/batch`` objects rather than one per object.
     func served(_ values: [StoredValue], as info: ResourceInfo, groupVersion: [UInt8]?) throws(APIError) -> [[UInt8]] {
         let cached = servedBytes?.lookup(values, groupVersion: groupVersion) ?? Array(repeating: nil, count: values.count)
         var parts: [[UInt8]] = []

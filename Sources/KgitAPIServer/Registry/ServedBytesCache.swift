@@ -34,25 +34,49 @@ final class ServedBytesCache: Sendable {
         self.capacity = capacity
     }
 
+    /// Objects looked up or inserted under one taking of the lock: a list takes it once per this many
+    /// objects rather than once per object, and a write (which inserts one object) waits behind at most
+    /// this many lookups of a large list, not all of them (10,000 pods: ~5 ms).
+    static let batch = 256
+
     /// The cached bytes of each of `values` served as `groupVersion` (nil where there are none), looked
-    /// up under one lock for the whole list instead of one per object. The arrays are shared with the
-    /// cache, not copied.
+    /// up under one lock per ``batch`` objects. The arrays are shared with the cache, not copied.
     func lookup(_ values: [StoredValue], groupVersion: [UInt8]?) -> [[UInt8]?] {
-        state.withLock { state in
-            values.map { value in
-                guard let entry = state.entries[value.key], entry.revision == value.modRevision,
-                      entry.groupVersion == groupVersion
-                else { return nil }
-                return entry.bytes
+        var found: [[UInt8]?] = []
+        found.reserveCapacity(values.count)
+        var start = values.startIndex
+        while start < values.endIndex {
+            let end = min(start + ServedBytesCache.batch, values.endIndex)
+            state.withLock { state in
+                for value in values[start..<end] {
+                    if let entry = state.entries[value.key], entry.revision == value.modRevision,
+                       entry.groupVersion == groupVersion
+                    {
+                        found.append(entry.bytes)
+                    } else {
+                        found.append(nil)
+                    }
+                }
             }
+            start = end
+        }
+        return found
+    }
+
+    /// Remembers the bytes served for each of `items` (key and modRevision) as `groupVersion`, under one lock
+    /// per ``batch`` items. Items larger than the capacity are not kept, nor items older than the entry held for
+    /// their key in the same `groupVersion`; when an item would take the cache past its capacity, the cache
+    /// starts over empty.
+    func insert(_ items: [(key: String, revision: Int64, bytes: [UInt8])], groupVersion: [UInt8]?) {
+        var start = items.startIndex
+        while start < items.endIndex {
+            let end = min(start + ServedBytesCache.batch, items.endIndex)
+            insert(items[start..<end], groupVersion: groupVersion)
+            start = end
         }
     }
 
-    /// Remembers the bytes served for each of `items` (key and modRevision) as `groupVersion`, under one lock.
-    /// Items larger than the capacity are not kept, nor items older than the entry held for their key in the
-    /// same `groupVersion`; when an item would take the cache past its capacity, the cache starts over empty.
-    func insert(_ items: [(key: String, revision: Int64, bytes: [UInt8])], groupVersion: [UInt8]?) {
-        guard !items.isEmpty else { return }
+    private func insert(_ items: ArraySlice<(key: String, revision: Int64, bytes: [UInt8])>, groupVersion: [UInt8]?) {
         state.withLock { state in
             for item in items where item.bytes.count <= capacity {
                 if let old = state.entries[item.key] {

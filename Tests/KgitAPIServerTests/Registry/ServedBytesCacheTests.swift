@@ -119,4 +119,23 @@ struct ServedBytesCacheTests {
         cache.remove("/k")
         #expect(cache.usage.count == 0 && cache.usage.bytes == 0)
     }
+
+    @Test("lists longer than one batch of the lock find every entry, in order")
+    func batchesKeepOrder() {
+        let cache = ServedBytesCache()
+        let count = 3 * ServedBytesCache.batch + 7
+        let v1 = Array(#""v1""#.utf8)
+        // Every third key is cached; the rest are not.
+        let items = stride(from: 0, to: count, by: 3).map { i in
+            (key: "/k\(i)", revision: Int64(i + 1), bytes: Array("\(i)".utf8))
+        }
+        cache.insert(items, groupVersion: v1)
+        #expect(cache.usage.count == items.count)
+        let values = (0..<count).map { i in
+            StoredValue(key: "/k\(i)", value: [], createRevision: 1, modRevision: Int64(i + 1))
+        }
+        let found = cache.lookup(values, groupVersion: v1)
+        #expect(found.count == count)
+        #expect(found == (0..<count).map { i in i % 3 == 0 ? Array("\(i)".utf8) : nil })
+    }
 }
