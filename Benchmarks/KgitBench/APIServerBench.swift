@@ -170,6 +170,9 @@ enum APIServerBench {
             return try? await transports[worker % transports.count].send(request)
         }
 
+        /// Connections the transports have opened so far.
+        var connectionsOpened: Int { transports.reduce(0) { $0 + $1.connectionsOpened } }
+
         func ok(_ worker: Int, _ method: String, _ path: String, json: JSONValue? = nil,
                 contentType: String = "application/json", accept: String? = nil) async -> Bool {
             await send(worker, method, path, json: json, contentType: contentType, accept: accept)?.isSuccess ?? false
@@ -261,11 +264,19 @@ enum APIServerBench {
             }
         }
         let total = listOnly ? 0 : o.rate * o.pacedSeconds
+        let openedBeforePaced = client.connectionsOpened
         let pacedCPU = cpuSeconds()
         let pacedCreate = await paced(rate: o.rate, total: total) { i in
             await client.ok(i, "POST", "/api/v1/namespaces/bench/pods", json: pod("p\(i)", namespace: "bench"))
         }
         let pacedCreateCPU = (cpuSeconds() - pacedCPU) / Double(max(total, 1))
+        let debug = ProcessInfo.processInfo.environment["KGIT_BENCH_DEBUG"] != nil
+        let openedBeforePatches = client.connectionsOpened
+        if debug {
+            // A paced request whose transport is still busy with the one before opens a new connection (a TLS
+            // handshake with client certificate, on the same two cores): one stall can snowball through these.
+            print("connections opened: \(openedBeforePaced) before the paced creates, \(openedBeforePatches - openedBeforePaced) during them")
+        }
         let rawPacedCreate = await paced(rate: o.rate, total: total) { i in
             (try? await rawStore.create("/registry/core/pods/bench/p\(i)",
                                         value: pod("p\(i)", namespace: "bench").serializedBytes())) != nil
@@ -278,6 +289,7 @@ enum APIServerBench {
                             contentType: "application/merge-patch+json")
         }
         let pacedPatchCPU = (cpuSeconds() - patchCPU) / Double(max(total, 1))
+        if debug { print("connections opened during the paced merge patches: \(client.connectionsOpened - openedBeforePatches)") }
         let rawPacedPatch = await paced(rate: o.rate, total: total) { i in
             // The store's equivalent: read, change, compare-and-swap.
             let key = "/registry/core/pods/bench/p\(i)"

@@ -170,6 +170,7 @@ extension APIHandler {
             for item in page.items {
                 do {
                     _ = try await registry.store.delete(item.key, expectedRevision: nil)
+                    registry.servedBytes?.remove(item.key)
                 } catch .notFound {
                     continue
                 } catch {

@@ -175,7 +175,7 @@ struct Registry: Sendable {
     /// decoded and encoded again. `groupVersion` is ``StoredJSON/quoted(_:)`` of `info.groupVersion` (nil for
     /// an unversioned `info`), passed in so a list quotes it once. Bytes served before for the same key and
     /// modRevision are shared from ``servedBytes`` rather than spliced again, and that cache is consulted and
-    /// filled under one lock per call rather than one per object.
+    /// filled under one lock per ``ServedBytesCache/batch`` objects rather than one per object.
     func served(_ values: [StoredValue], as info: ResourceInfo, groupVersion: [UInt8]?) throws(APIError) -> [[UInt8]] {
         let cached = servedBytes?.lookup(values, groupVersion: groupVersion) ?? Array(repeating: nil, count: values.count)
         var parts: [[UInt8]] = []
@@ -198,6 +198,17 @@ struct Registry: Sendable {
         }
         servedBytes?.insert(fresh, groupVersion: groupVersion)
         return parts
+    }
+
+    /// Puts the served form of `bytes`, just stored under `key` at `revision`, into ``servedBytes``, so that
+    /// lists (the first one too) copy it instead of splicing it (the same splice a list would make, made
+    /// once per write). Sealed values and bytes not in the registry's form are left to the lists.
+    func remember(_ bytes: [UInt8], key: String, revision: Int64, info: ResourceInfo) {
+        guard let servedBytes, !bytes.starts(with: Registry.sealedPrefix) else { return }
+        let groupVersion = Registry.servedGroupVersion(info)
+        var out: [UInt8] = []
+        guard StoredJSON.append(bytes, revision: revision, groupVersion: groupVersion, to: &out) else { return }
+        servedBytes.insert([(key: key, revision: revision, bytes: out)], groupVersion: groupVersion)
     }
 
     /// The quoted apiVersion ``served(_:as:groupVersion:)`` writes for `info`.
@@ -229,6 +240,7 @@ struct Registry: Sendable {
         defer { admissionReads?.wrote(info) }
         do {
             let revision = try await store.create(key, value: bytes)
+            remember(bytes, key: key, revision: revision, info: info)
             stored.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])
             return stored
         } catch {
@@ -251,9 +263,10 @@ struct Registry: Sendable {
         }
         let bytes = try encode(stored, info: info)
         defer { admissionReads?.wrote(info) }
+        let key = info.storageKey(namespace: namespace, name: name)
         do {
-            let revision = try await store.update(info.storageKey(namespace: namespace, name: name),
-                                                  value: bytes, expectedRevision: expectedRevision)
+            let revision = try await store.update(key, value: bytes, expectedRevision: expectedRevision)
+            remember(bytes, key: key, revision: revision, info: info)
             stored.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])
             return stored
         } catch {
@@ -266,11 +279,15 @@ struct Registry: Sendable {
         async throws(APIError) -> JSONValue
     {
         if dryRun { return try await get(info, namespace: namespace, name: name) }
-        defer { admissionReads?.wrote(info) }
+        let key = info.storageKey(namespace: namespace, name: name)
+        // Both told even when the store fails: a delete that timed out may still have happened.
+        defer {
+            admissionReads?.wrote(info)
+            servedBytes?.remove(key)
+        }
         let value: StoredValue
         do {
-            (value, _) = try await store.delete(info.storageKey(namespace: namespace, name: name),
-                                               expectedRevision: expectedRevision)
+            (value, _) = try await store.delete(key, expectedRevision: expectedRevision)
         } catch {
             throw Registry.apiError(error, info: info, name: name)
         }
