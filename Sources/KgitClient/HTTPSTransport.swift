@@ -8,12 +8,14 @@ import Synchronization
 /// HTTPS/1.1 to one API server on SwiftNIO and NIOSSL, with keep-alive connection reuse.
 ///
 /// ```
-/// send(request) ─▶ an idle connection (or a new one) ─▶ write head/body/end ─▶ read head/body/end
-///                  └── back to the idle list when the server keeps the connection alive
+/// send(request) ─▶ an idle connection, or the first one freed or opened ─▶ write head/body/end ─▶ read head/body/end
+///                  └── to the longest waiting request, or the idle list, when the server keeps the connection alive
 /// stream(request) ─▶ a connection of its own ─▶ head ─▶ body chunks until the end, or until the caller stops
 /// ```
-/// Each connection runs one request at a time in a task of its own. A request that fails on a reused connection
-/// before any answer arrived (the server closed it while idle) is retried once on a fresh connection.
+/// Each connection runs one request at a time in a task of its own. A request that finds no idle connection
+/// waits for one (``ConnectionPool``): new connections are opened only while requests wait for them, a few at a
+/// time. A request that fails on a reused connection before any answer arrived (the server closed it while
+/// idle) is retried once on a fresh connection.
 public final class HTTPSTransport: Transport {
     /// The server and credentials.
     public let connection: Connection
@@ -21,8 +23,15 @@ public final class HTTPSTransport: Transport {
     public let requestTimeout: TimeAmount
     private let tls: NIOSSLContext?
     private let group: any EventLoopGroup
-    private let idle = Mutex<[HTTPConnection]>([])
+    private typealias Waiter = CheckedContinuation<(HTTPConnection, Bool), any Error>
+    private let pool = Mutex(ConnectionPool<HTTPConnection, Waiter>(
+        maxIdle: HTTPSTransport.maxIdleConnections, maxDials: HTTPSTransport.maxConcurrentDials))
     private let opened = Atomic<Int>(0)
+
+    /// The most idle keep-alive connections kept for reuse.
+    public static let maxIdleConnections = 32
+    /// The most connections opened at once while requests wait for one.
+    public static let maxConcurrentDials = 4
 
     /// A transport for `connection`.
     /// - Throws: `ClientError.configuration` when the certificates or key cannot be read.
@@ -82,32 +91,59 @@ public final class HTTPSTransport: Transport {
         }
     }
 
-    /// Closes every idle connection.
+    /// Closes every idle connection; requests still waiting for one fail.
     public func shutdown() async {
-        let connections = idle.withLock { list in
-            defer { list.removeAll() }
-            return list
+        let (idle, waiters) = pool.withLock { $0.drain() }
+        for link in idle { link.close() }
+        for waiter in waiters {
+            waiter.resume(throwing: ClientError.transport("\(connection.endpoint): the transport was shut down"))
         }
-        for link in connections { link.close() }
     }
 
     deinit {
-        for link in idle.withLock({ $0 }) { link.close() }
+        for link in pool.withLock({ $0.idle }) { link.close() }
     }
 
     // MARK: - Connections
 
+    /// A connection for one request, and whether it served requests before.
     private func checkOut() async throws -> (HTTPConnection, Bool) {
-        while let link = idle.withLock({ $0.popLast() }) {
-            if link.isOpen { return (link, true) }
+        try await withCheckedThrowingContinuation { (waiter: Waiter) in
+            switch pool.withLock({ $0.checkOut(waiter) { $0.isOpen } }) {
+            case .link(let link): waiter.resume(returning: (link, true))
+            case .wait(let dial): if dial { startDial() }
+            }
         }
-        return (try await connect(), false)
     }
 
+    /// A connection finished a request and the server keeps it alive.
     private func checkIn(_ link: HTTPConnection) {
         guard link.isOpen else { return }
-        idle.withLock { list in
-            if list.count < 16 { list.append(link) } else { link.close() }
+        hand(link, to: pool.withLock { $0.checkIn(link) }, reused: true)
+    }
+
+    /// Opens a connection for the waiting requests.
+    private func startDial() {
+        Task {
+            let result: Result<HTTPConnection, any Error>
+            do {
+                result = .success(try await connect())
+            } catch {
+                result = .failure(error)
+            }
+            let link = try? result.get()
+            let (handoff, failed, again) = pool.withLock { $0.dialEnded(link) }
+            if let link, let handoff { hand(link, to: handoff, reused: false) }
+            if let failed, case .failure(let error) = result { failed.resume(throwing: error) }
+            if again { startDial() }
+        }
+    }
+
+    private func hand(_ link: HTTPConnection, to handoff: ConnectionPool<HTTPConnection, Waiter>.Handoff, reused: Bool) {
+        switch handoff {
+        case .waiter(let waiter): waiter.resume(returning: (link, reused))
+        case .idle: break
+        case .close: link.close()
         }
     }
 
