@@ -113,11 +113,11 @@ struct NodeValidator {
         case .array(let array):
             collectionMatched = validateArray(at: node, array, schema: schema)
         case .string(let constraints):
-            validateString(node.pointee, constraints, origin: schema.origin)
+            validateString(at: node, constraints, origin: schema.origin)
         case .integer(let constraints):
-            validateInteger(node.pointee, constraints)
+            validateInteger(at: node, constraints)
         case .number(let constraints):
-            validateNumber(node.pointee, constraints)
+            validateNumber(at: node, constraints)
         case .boolean:
             guard case .scalar(let scalar) = node.pointee.content, case .bool = scalar.value else {
                 mismatch(node.pointee, expected: "boolean")
@@ -135,7 +135,7 @@ struct NodeValidator {
                 mismatch(node.pointee, expected: "integer or string")
             }
         case .quantity:
-            validateQuantity(node.pointee)
+            validateQuantity(at: node)
         }
         let clean = diagnostics.count == before
         applyConstraints(at: node, schema, subtreeClean: clean, shapeMatched: clean || collectionMatched)
@@ -450,11 +450,16 @@ struct NodeValidator {
 
     // MARK: - Scalars
 
-    private mutating func validateString(_ node: Node, _ constraints: StringSchema, origin: String?) {
-        guard let scalar = node.scalar, scalar.isString else {
-            mismatch(node, expected: "string")
+    // The scalar checks read the node in place and copy it (a retain and a release of its text) only to
+    // read the text or to report.
+
+    private mutating func validateString(at pointer: UnsafePointer<Node>, _ constraints: StringSchema, origin: String?) {
+        guard Self.isString(pointer) else {
+            mismatch(pointer.pointee, expected: "string")
             return
         }
+        let node = pointer.pointee
+        guard let scalar = node.scalar else { return }
         let text = scalar.text
         if constraints.minLength != nil || constraints.maxLength != nil {
             let length = text.unicodeScalars.count
@@ -503,27 +508,27 @@ struct NodeValidator {
         report(.invalidFormat, "expected base64-encoded bytes, found \(Self.describe(scalar))", at: node, notes: notes)
     }
 
-    private mutating func validateInteger(_ node: Node, _ constraints: NumericSchema) {
-        guard let scalar = node.scalar, case .int(let value) = scalar.value else {
-            mismatch(node, expected: "integer")
+    private mutating func validateInteger(at node: UnsafePointer<Node>, _ constraints: NumericSchema) {
+        guard case .scalar(let scalar) = node.pointee.content, case .int(let value) = scalar.value else {
+            mismatch(node.pointee, expected: "integer")
             return
         }
         if constraints.format == "int32", value < Int(Int32.min) || value > Int(Int32.max) {
-            reportInt32(node, value)
+            reportInt32(node.pointee, value)
             return
         }
-        if constraints.hasBounds { checkBounds(node, Double(value), constraints) }
+        if constraints.hasBounds { checkBounds(node.pointee, Double(value), constraints) }
     }
 
-    private mutating func validateNumber(_ node: Node, _ constraints: NumericSchema) {
-        guard let scalar = node.scalar else {
-            mismatch(node, expected: "number")
+    private mutating func validateNumber(at node: UnsafePointer<Node>, _ constraints: NumericSchema) {
+        guard case .scalar(let scalar) = node.pointee.content else {
+            mismatch(node.pointee, expected: "number")
             return
         }
         switch scalar.value {
-        case .int(let value): if constraints.hasBounds { checkBounds(node, Double(value), constraints) }
-        case .float(let value): if constraints.hasBounds { checkBounds(node, value, constraints) }
-        default: mismatch(node, expected: "number")
+        case .int(let value): if constraints.hasBounds { checkBounds(node.pointee, Double(value), constraints) }
+        case .float(let value): if constraints.hasBounds { checkBounds(node.pointee, value, constraints) }
+        default: mismatch(node.pointee, expected: "number")
         }
     }
 
@@ -553,20 +558,20 @@ struct NodeValidator {
         }
     }
 
-    private mutating func validateQuantity(_ node: Node) {
-        guard let scalar = node.scalar else {
-            mismatch(node, expected: "quantity")
+    private mutating func validateQuantity(at node: UnsafePointer<Node>) {
+        guard case .scalar(let scalar) = node.pointee.content else {
+            mismatch(node.pointee, expected: "quantity")
             return
         }
         switch scalar.value {
         case .int, .float:
             return
-        case .string:
-            if (try? Quantity(parsing: scalar.text)) == nil {
-                reportQuantity(node, scalar)
+        case .string(let text):
+            if (try? Quantity(parsing: text)) == nil {
+                reportQuantity(node.pointee, scalar)
             }
         case .bool, .null:
-            mismatch(node, expected: "quantity")
+            mismatch(node.pointee, expected: "quantity")
         }
     }
 

@@ -40,8 +40,9 @@ public struct Validator: Sendable {
         var crdProblems: [String: [Int: [Diagnostic]]] = [:]
         for (index, file) in allFiles.enumerated() {
             for document in parsed[index].documents {
-                guard let root = document.root, root.member("kind")?.string == "CustomResourceDefinition",
-                    root.member("apiVersion")?.string == "apiextensions.k8s.io/v1"
+                // `rawMemberText` reads the two scalars in place (no copy of a node per document).
+                guard let root = document.root, root.rawMemberText("kind") == "CustomResourceDefinition",
+                    root.rawMemberText("apiVersion") == "apiextensions.k8s.io/v1"
                 else { continue }
                 var problems: [(node: Node, path: [PathComponent], message: String)] = []
                 if let crd = CustomResourceDefinition.compile(root, catalog: catalog, problems: &problems) {
