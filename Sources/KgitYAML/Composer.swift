@@ -128,15 +128,7 @@ struct Composer {
             anchors.removeAll(keepingCapacity: true)
             expanded = 0
         case YAML_DOCUMENT_END_EVENT:
-            var documentRoot = root
-            if let r = documentRoot, r.tag == nil, r.anchor == nil, let s = r.scalar, s.style == .plain,
-                s.text.isEmpty
-            {
-                // libyaml stands an empty plain scalar in for a document with no content.
-                documentRoot = nil
-            }
-            documents.append(Document(root: documentRoot, index: nextDocumentIndex, start: documentStart))
-            root = nil
+            endDocument()
         case YAML_STREAM_END_EVENT:
             return false
         default:
@@ -145,13 +137,36 @@ struct Composer {
         return true
     }
 
+    // Rare paths (document ends, aliases, anchors, tags, merges, errors) are kept out of line
+    // (`@inline(never)`): inlined into `handle`, they made it several times larger than the code most
+    // events run, which then missed the instruction cache.
+
+    @inline(never)
+    private mutating func endDocument() {
+        var documentRoot = root
+        if let r = documentRoot, r.tag == nil, r.anchor == nil, let s = r.scalar, s.style == .plain,
+            s.text.isEmpty
+        {
+            // libyaml stands an empty plain scalar in for a document with no content.
+            documentRoot = nil
+        }
+        documents.append(Document(root: documentRoot, index: nextDocumentIndex, start: documentStart))
+        root = nil
+    }
+
     private mutating func mark(_ m: yaml_mark_t) -> Mark {
         positions.mark(index: m.index, line: m.line, column: m.column)
     }
 
+    @inline(__always)
     private static func string(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
         guard let p else { return nil }
-        return String(cString: p)
+        return cString(p)
+    }
+
+    @inline(never)
+    private static func cString(_ p: UnsafeMutablePointer<yaml_char_t>) -> String {
+        String(cString: p)
     }
 
     /// The same string as `String(decoding:as:)` for at most 15 bytes (the size of an inline string),
@@ -255,9 +270,7 @@ struct Composer {
 
     private mutating func startCollection(_ event: inout yaml_event_t) throws(YAMLError) {
         let start = mark(event.start_mark)
-        guard depth < limits.maxDepth else {
-            throw YAMLError(.depth, "collections are nested more than \(limits.maxDepth) levels deep", at: start)
-        }
+        guard depth < limits.maxDepth else { throw Self.depthError(limits.maxDepth, at: start) }
         let isMapping = event.type == YAML_MAPPING_START_EVENT
         let anchor: String?
         let tag: String?
@@ -279,6 +292,11 @@ struct Composer {
         swap(&frame, &current)
         if depth > 0 { stack.append(consume frame) }
         depth += 1
+    }
+
+    @inline(never)
+    private static func depthError(_ maxDepth: Int, at start: Mark) -> YAMLError {
+        YAMLError(.depth, "collections are nested more than \(maxDepth) levels deep", at: start)
     }
 
     private mutating func endCollection(_ event: inout yaml_event_t) throws(YAMLError) {
@@ -308,6 +326,7 @@ struct Composer {
             size: frame.size, height: frame.childHeight + 1)
     }
 
+    @inline(never)
     private mutating func alias(_ event: inout yaml_event_t) throws(YAMLError) {
         let at = mark(event.start_mark)
         let name = Self.string(event.data.alias.anchor) ?? ""
@@ -367,9 +386,7 @@ struct Composer {
         mayBeMergeKey: Bool = false
     ) throws(YAMLError) {
         // Each branch moves `node` where it goes (`consume`), so building a tree copies no node.
-        if !isAlias, let name = node.anchor {
-            anchors[name] = Anchored(node: copy node, size: size, height: height)
-        }
+        if !isAlias, let name = node.anchor { recordAnchor(name, node, size: size, height: height) }
         guard depth > 0 else {
             root = consume node
             return
@@ -390,8 +407,7 @@ struct Composer {
         }
         current.hasPendingKey = false
         if current.pendingKeyIsMerge {
-            let source = try Self.mergeSource(node)
-            extras[currentExtras()].merged.append((at: pairs.count - current.childBase, pairs: source))
+            try recordMerge(node)
             return
         }
         if let keyPrint = current.pendingKeyPrint {
@@ -400,6 +416,19 @@ struct Composer {
         pairs.append(Node.Pair(key: consume key, value: consume node))
     }
 
+    @inline(never)
+    private mutating func recordAnchor(_ name: String, _ node: borrowing Node, size: Int, height: Int) {
+        anchors[name] = Anchored(node: copy node, size: size, height: height)
+    }
+
+    /// Keeps the pairs the value of a `<<` key contributes, to be inserted where the key stood.
+    @inline(never)
+    private mutating func recordMerge(_ value: Node) throws(YAMLError) {
+        let source = try Self.mergeSource(value)
+        extras[currentExtras()].merged.append((at: pairs.count - current.childBase, pairs: source))
+    }
+
+    @inline(never)
     private static func isMergeKey(_ node: borrowing Node) -> Bool {
         guard case .scalar(let s) = node.content, s.text.utf8.count == 2, s.text == "<<" else { return false }
         if let tag = node.tag { return tag == "!!merge" }
@@ -408,6 +437,7 @@ struct Composer {
 
     /// The pairs a `<<` value contributes: a mapping's, or those of a list of mappings, earlier
     /// mappings first (so they win over later ones).
+    @inline(never)
     private static func mergeSource(_ value: Node) throws(YAMLError) -> [Node.Pair] {
         switch value.content {
         case .mapping(let pairs):
@@ -440,14 +470,26 @@ struct Composer {
                 suspect = true
                 break
             }
-            if suspect, let value = key.scalar?.value,
-                let line = pairs.withElements(from: current.childBase, { Self.firstLine(of: value, in: $0) })
-            {
-                throw Self.duplicateKeyError(key, firstLine: line)
-            }
+            if suspect { try checkSuspect(key) }
             keyPrints.append(keyPrint)
             return
         }
+        try checkIndexed(key)
+    }
+
+    /// Throws when a key whose fingerprint matched an earlier key's really equals one.
+    @inline(never)
+    private func checkSuspect(_ key: Node) throws(YAMLError) {
+        if let value = key.scalar?.value,
+            let line = pairs.withElements(from: current.childBase, { Self.firstLine(of: value, in: $0) })
+        {
+            throw Self.duplicateKeyError(key, firstLine: line)
+        }
+    }
+
+    /// The duplicate-key check of a mapping with many keys: through a dictionary of its keys.
+    @inline(never)
+    private mutating func checkIndexed(_ key: Node) throws(YAMLError) {
         guard let value = key.scalar?.value else { return }
         let slot = currentExtras()
         if extras[slot].keyIndex == nil {
@@ -479,6 +521,7 @@ struct Composer {
         return nil
     }
 
+    @inline(never)
     private static func duplicateKeyError(_ key: Node, firstLine: Int) -> YAMLError {
         YAMLError(
             .duplicateKey, "duplicate key \(describeKey(key)): it is already defined at line \(firstLine)",
@@ -519,6 +562,7 @@ struct Composer {
 
     /// The mapping's pairs with merged pairs inserted where their `<<` stood: a merged key is
     /// dropped when the mapping defines it explicitly (anywhere) or an earlier merge supplied it.
+    @inline(never)
     private static func applyMerges(_ pairs: [Node.Pair], _ merged: [(at: Int, pairs: [Node.Pair])]) -> [Node.Pair] {
         var taken = Set<ScalarValue>()
         for pair in pairs {

@@ -72,8 +72,10 @@ public struct Node: Sendable {
         public var style: ScalarStyle
         /// The resolved value (only plain scalars without an explicit tag resolve to non-strings).
         /// Setting a `.string` value sets `text` to that string.
+        // Inlinable, like `isString`: a caller reading a scalar in place (through a pointer into a tree)
+        // then reads the resolved kind without copying the text out (a retain and a release).
         public var value: ScalarValue {
-            get {
+            @inlinable get {
                 switch resolved {
                 case .null: return .null
                 case .bool(let b): return .bool(b)
@@ -101,16 +103,16 @@ public struct Node: Sendable {
         /// validator uses this to suggest quoting the value where a string is expected.
         public var yaml11Coerced: Bool
         /// `value` without a string payload.
-        private var resolved: Resolved
+        @usableFromInline var resolved: Resolved
 
         /// True when the scalar resolved to a string (cheaper than matching `value`, which builds one).
-        public var isString: Bool {
+        @inlinable public var isString: Bool {
             if case .string = resolved { return true }
             return false
         }
 
         /// What a scalar resolved to, with the string left in `text`.
-        private enum Resolved: Sendable, Hashable {
+        @usableFromInline enum Resolved: Sendable, Hashable {
             case null, string
             case bool(Bool)
             case int(Int)

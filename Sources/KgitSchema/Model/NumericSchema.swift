@@ -12,6 +12,8 @@ public struct NumericSchema: Sendable {
     public var exclusiveMaximum: Bool
     /// The value must be a whole multiple of this.
     public var multipleOf: Double?
+    /// True when `minimum`, `maximum` or `multipleOf` is set (a value then needs `checkBounds`).
+    var hasBounds: Bool { minimum != nil || maximum != nil || multipleOf != nil }
 
     public init(
         format: String? = nil, minimum: Double? = nil, maximum: Double? = nil, exclusiveMinimum: Bool = false,

@@ -93,42 +93,21 @@ enum DocumentChecker {
 
         /// Checks one object; returns true when its kind is skipped.
         mutating func checkObject(_ root: Node, identity: Identity, path: [PathComponent]) -> Bool {
-            var object: String? { identity.description }
             guard case .mapping = root.content else {
-                fail(
-                    .notAnObject, "expected a Kubernetes object (a mapping with apiVersion and kind), found \(NodeValidator.describe(root))",
-                    at: root, path: path, object: nil)
+                failNotAnObject(root, path: path)
                 return false
             }
-            var missing = false
-            if identity.apiVersion?.isEmpty ?? true {
-                missing = true
-                fail(.missingAPIVersion, "the object has no `apiVersion` (such as `v1` or `apps/v1`)", at: root.member("apiVersion") ?? root,
-                     path: path + [.field("apiVersion")], object: object)
+            if identity.apiVersion?.isEmpty ?? true || identity.kind?.isEmpty ?? true {
+                failMissingType(root, identity: identity, path: path)
+                return false
             }
-            if identity.kind?.isEmpty ?? true {
-                missing = true
-                fail(.missingKind, "the object has no `kind` (such as `Deployment` or `ConfigMap`)", at: root.member("kind") ?? root,
-                     path: path + [.field("kind")], object: object)
-            }
-            guard !missing, let apiVersion = identity.apiVersion, let kindName = identity.kind, let kindNode = root.member("kind") else {
+            guard let apiVersion = identity.apiVersion, let kindName = identity.kind, let kindNode = root.member("kind") else {
                 return false
             }
             let kind = GroupVersionKind(apiVersion: apiVersion, kind: kindName)
             if options.skips(kind) { return true }
             guard let schema = options.typeOverride?(file, kind) ?? registry.schema(for: kind) else {
-                var notes: [String] = []
-                let served = registry.groupVersions(servingKind: kindName)
-                if let last = served.last {
-                    notes.append("\(kindName) is served as \(served.map { "`\($0.apiVersion)`" }.joined(separator: ", ")); did you mean `apiVersion: \(last.apiVersion)`?")
-                } else if let suggestion = Suggestion.closest(to: kindName, among: registry.kindNames) {
-                    notes.append("did you mean `\(suggestion)`?")
-                } else if !kind.group.isEmpty {
-                    notes.append("if this is a custom resource, pass its CustomResourceDefinition with --schema")
-                }
-                fail(
-                    .unknownKind, "unknown kind `\(kindName)` in `\(apiVersion)` for Kubernetes \(registry.catalog.version)",
-                    at: kindNode, path: path + [.field("kind")], object: object, notes: notes)
+                failUnknownKind(kind, kindNode, identity: identity, path: path)
                 return false
             }
             var validator = NodeValidator(
@@ -145,6 +124,47 @@ enum DocumentChecker {
             }
             diagnostics += validator.diagnostics
             return false
+        }
+
+        // The failures below are out of line (`@inline(never)`): their messages, built inline, made
+        // `checkObject` several times larger than the code a valid document runs.
+
+        @inline(never)
+        mutating func failNotAnObject(_ root: Node, path: [PathComponent]) {
+            fail(
+                .notAnObject, "expected a Kubernetes object (a mapping with apiVersion and kind), found \(NodeValidator.describe(root))",
+                at: root, path: path, object: nil)
+        }
+
+        /// Reports a missing (or empty) `apiVersion` and a missing `kind`.
+        @inline(never)
+        mutating func failMissingType(_ root: Node, identity: Identity, path: [PathComponent]) {
+            let object = identity.description
+            if identity.apiVersion?.isEmpty ?? true {
+                fail(.missingAPIVersion, "the object has no `apiVersion` (such as `v1` or `apps/v1`)", at: root.member("apiVersion") ?? root,
+                     path: path + [.field("apiVersion")], object: object)
+            }
+            if identity.kind?.isEmpty ?? true {
+                fail(.missingKind, "the object has no `kind` (such as `Deployment` or `ConfigMap`)", at: root.member("kind") ?? root,
+                     path: path + [.field("kind")], object: object)
+            }
+        }
+
+        @inline(never)
+        mutating func failUnknownKind(_ kind: GroupVersionKind, _ kindNode: Node, identity: Identity, path: [PathComponent]) {
+            let kindName = kind.kind
+            var notes: [String] = []
+            let served = registry.groupVersions(servingKind: kindName)
+            if let last = served.last {
+                notes.append("\(kindName) is served as \(served.map { "`\($0.apiVersion)`" }.joined(separator: ", ")); did you mean `apiVersion: \(last.apiVersion)`?")
+            } else if let suggestion = Suggestion.closest(to: kindName, among: registry.kindNames) {
+                notes.append("did you mean `\(suggestion)`?")
+            } else if !kind.group.isEmpty {
+                notes.append("if this is a custom resource, pass its CustomResourceDefinition with --schema")
+            }
+            fail(
+                .unknownKind, "unknown kind `\(kindName)` in `\(identity.apiVersion ?? "")` for Kubernetes \(registry.catalog.version)",
+                at: kindNode, path: path + [.field("kind")], object: identity.description, notes: notes)
         }
     }
 }

@@ -21,6 +21,16 @@ extension Node {
         }
     }
 
+    /// The text of the scalar value of the mapping entry `key`, whatever it resolved to (`member(key)?.string`
+    /// without copying the node); nil when there is no such entry or its value is not a scalar.
+    func rawMemberText(_ key: String) -> String? {
+        guard case .mapping(let pairs) = content, let index = pairs.index(ofKey: key) else { return nil }
+        return pairs.withUnsafeBufferPointer { entries in
+            guard case .scalar(let scalar) = entries[index].value.content else { return nil }
+            return scalar.text
+        }
+    }
+
     /// `memberText(key)` of the mapping entry `parent` (`memberText("name", in: "metadata")`).
     func memberText(_ key: String, in parent: String) -> String? {
         guard case .mapping(let pairs) = content, let index = pairs.index(ofKey: parent) else { return nil }

@@ -31,6 +31,11 @@ struct NodeValidator {
 
     // MARK: - Reporting
 
+    // Reporting is out of line (`@inline(never)`), and so is every message built on the walk's hot paths:
+    // their string interpolations inlined into `validateObject` and `validateValue` made those functions
+    // several times larger than the code a valid document runs, which then missed the instruction cache.
+
+    @inline(never)
     mutating func report(
         _ code: DiagnosticCode, _ message: String, at node: Node, notes: [String] = [], severity: Diagnostic.Severity = .error,
         extraPath: [PathComponent] = []
@@ -72,6 +77,11 @@ struct NodeValidator {
         }
     }
 
+    @inline(never)
+    private mutating func reportNull(_ node: Node, _ schema: Schema) {
+        report(.typeMismatch, "expected \(schema.typeDescription), found null", at: node)
+    }
+
     /// The note that keeps the checker's message when an `else` message replaced it.
     static let replacedNote = "the value violates the type: "
 
@@ -90,7 +100,7 @@ struct NodeValidator {
         if Self.isNull(node) {
             if schema.nullable { return }
             if case .any = shape { return }
-            report(.typeMismatch, "expected \(schema.typeDescription), found null", at: node.pointee)
+            reportNull(node.pointee, schema)
             return
         }
         let before = diagnostics.count
@@ -103,11 +113,11 @@ struct NodeValidator {
         case .array(let array):
             collectionMatched = validateArray(at: node, array, schema: schema)
         case .string(let constraints):
-            validateString(node.pointee, constraints, origin: schema.origin)
+            validateString(at: node, constraints, origin: schema.origin)
         case .integer(let constraints):
-            validateInteger(node.pointee, constraints)
+            validateInteger(at: node, constraints)
         case .number(let constraints):
-            validateNumber(node.pointee, constraints)
+            validateNumber(at: node, constraints)
         case .boolean:
             guard case .scalar(let scalar) = node.pointee.content, case .bool = scalar.value else {
                 mismatch(node.pointee, expected: "boolean")
@@ -125,7 +135,7 @@ struct NodeValidator {
                 mismatch(node.pointee, expected: "integer or string")
             }
         case .quantity:
-            validateQuantity(node.pointee)
+            validateQuantity(at: node)
         }
         let clean = diagnostics.count == before
         applyConstraints(at: node, schema, subtreeClean: clean, shapeMatched: clean || collectionMatched)
@@ -156,20 +166,35 @@ struct NodeValidator {
         }
         guard subtreeClean else { return }
         if let allowed = schema.enumValues, let scalar = node.scalar, !allowed.contains(where: { Self.matches(scalar, $0) }) {
-            let shown = allowed.filter { $0 != .string("") }.map(Self.describeEnumValue)
-            var notes: [String] = []
-            let candidates = allowed.compactMap { value -> String? in
-                if case .string(let text) = value { return text }
-                return nil
-            }
-            if let suggestion = Suggestion.closest(to: scalar.text, among: candidates) {
-                notes.append("did you mean `\(suggestion)`?")
-            }
-            if let origin = schema.origin { notes.append("enumeration declared at \(origin)") }
-            report(
-                .enumValue, "unsupported value \(Self.describeValue(scalar)); expected one of \(shown.joined(separator: ", "))",
-                at: node, notes: notes)
+            reportEnum(node, scalar, allowed, schema)
         }
+        if !schema.allOf.isEmpty || !schema.anyOf.isEmpty || !schema.oneOf.isEmpty || schema.not != nil
+            || schema.conditional != nil
+        {
+            applyCombinators(node, schema)
+        }
+    }
+
+    @inline(never)
+    private mutating func reportEnum(_ node: Node, _ scalar: Node.Scalar, _ allowed: [ScalarValue], _ schema: Schema) {
+        let shown = allowed.filter { $0 != .string("") }.map(Self.describeEnumValue)
+        var notes: [String] = []
+        let candidates = allowed.compactMap { value -> String? in
+            if case .string(let text) = value { return text }
+            return nil
+        }
+        if let suggestion = Suggestion.closest(to: scalar.text, among: candidates) {
+            notes.append("did you mean `\(suggestion)`?")
+        }
+        if let origin = schema.origin { notes.append("enumeration declared at \(origin)") }
+        report(
+            .enumValue, "unsupported value \(Self.describeValue(scalar)); expected one of \(shown.joined(separator: ", "))",
+            at: node, notes: notes)
+    }
+
+    /// `allOf`, `anyOf`, `oneOf`, `not` and `if`/`then`/`else`.
+    @inline(never)
+    private mutating func applyCombinators(_ node: Node, _ schema: Schema) {
         for sub in schema.allOf { validate(node, sub) }
         if !schema.anyOf.isEmpty, !schema.anyOf.contains(where: { matches(node, $0) }) {
             report(.anyOf, "the value matches none of the \(schema.anyOf.count) alternatives the schema allows (anyOf)", at: node)
@@ -261,7 +286,7 @@ struct NodeValidator {
                 let keyNode = Self.key(of: base + index)
                 let valueNode = Self.value(of: base + index)
                 guard case .scalar(let keyScalar) = keyNode.pointee.content else {
-                    report(.typeMismatch, "expected a string key, found \(Self.describe(keyNode.pointee))", at: keyNode.pointee)
+                    reportKeyNotString(keyNode.pointee)
                     continue
                 }
                 let key = keyScalar.text
@@ -302,23 +327,43 @@ struct NodeValidator {
             }
         }
         for name in object.required where pairs.index(ofKey: name) == nil {
-            let owner = typeName.map { " in \(Self.shortName($0))" } ?? ""
-            report(.required, "missing required field `\(name)`\(owner)", at: node.pointee, extraPath: [.field(name)])
+            reportMissing(name, typeName: typeName, at: node.pointee)
         }
-        if object.embeddedResource {
-            for name in ["apiVersion", "kind"] where pairs.index(ofKey: name) == nil {
-                report(.embeddedResource, "the embedded object has no `\(name)`", at: node.pointee, extraPath: [.field(name)])
-            }
-        }
-        if let minimum = object.minProperties, pairs.count < minimum {
-            report(.minProperties, "expected at least \(minimum) fields, found \(pairs.count)", at: node.pointee)
-        }
-        if let maximum = object.maxProperties, pairs.count > maximum {
-            report(.maxProperties, "expected at most \(maximum) fields, found \(pairs.count)", at: node.pointee)
+        if object.embeddedResource || object.minProperties != nil || object.maxProperties != nil {
+            checkObjectCounts(node.pointee, pairs, object)
         }
         return true
     }
 
+    @inline(never)
+    private mutating func reportKeyNotString(_ keyNode: Node) {
+        report(.typeMismatch, "expected a string key, found \(Self.describe(keyNode))", at: keyNode)
+    }
+
+    @inline(never)
+    private mutating func reportMissing(_ name: String, typeName: String?, at node: Node) {
+        let owner = typeName.map { " in \(Self.shortName($0))" } ?? ""
+        report(.required, "missing required field `\(name)`\(owner)", at: node, extraPath: [.field(name)])
+    }
+
+    /// The rarer object rules: an embedded resource's `apiVersion` and `kind`, `minProperties` and
+    /// `maxProperties`.
+    @inline(never)
+    private mutating func checkObjectCounts(_ node: Node, _ pairs: [Node.Pair], _ object: ObjectSchema) {
+        if object.embeddedResource {
+            for name in ["apiVersion", "kind"] where pairs.index(ofKey: name) == nil {
+                report(.embeddedResource, "the embedded object has no `\(name)`", at: node, extraPath: [.field(name)])
+            }
+        }
+        if let minimum = object.minProperties, pairs.count < minimum {
+            report(.minProperties, "expected at least \(minimum) fields, found \(pairs.count)", at: node)
+        }
+        if let maximum = object.maxProperties, pairs.count > maximum {
+            report(.maxProperties, "expected at most \(maximum) fields, found \(pairs.count)", at: node)
+        }
+    }
+
+    @inline(never)
     private mutating func reportUnknownField(_ keyNode: Node, _ key: String, _ object: ObjectSchema, typeName: String?) {
         var notes: [String] = []
         if let suggestion = Suggestion.closest(to: key, among: object.propertyNames) {
@@ -338,10 +383,10 @@ struct NodeValidator {
             return false
         }
         if let minimum = array.minItems, items.count < minimum {
-            report(.minItems, "expected at least \(minimum) elements, found \(items.count)", at: node.pointee)
+            reportCount(.minItems, node.pointee, "at least \(minimum)", items.count)
         }
         if let maximum = array.maxItems, items.count > maximum {
-            report(.maxItems, "expected at most \(maximum) elements, found \(items.count)", at: node.pointee)
+            reportCount(.maxItems, node.pointee, "at most \(maximum)", items.count)
         }
         var keys = array.elementKeys
         if keys.isEmpty, let mergeKey = schema.patchMergeKey { keys = [mergeKey] }
@@ -367,7 +412,13 @@ struct NodeValidator {
         return true
     }
 
+    @inline(never)
+    private mutating func reportCount(_ code: DiagnosticCode, _ node: Node, _ bound: String, _ count: Int) {
+        report(code, "expected \(bound) elements, found \(count)", at: node)
+    }
+
     /// Reports elements whose identity (the values of `keys`, or the scalar itself) repeats an earlier one.
+    @inline(never)
     private mutating func checkDistinct(_ items: [Node], keys: [String], code: DiagnosticCode) {
         var seen: [[String]: Int] = [:]
         for (index, item) in items.enumerated() {
@@ -399,68 +450,94 @@ struct NodeValidator {
 
     // MARK: - Scalars
 
-    private mutating func validateString(_ node: Node, _ constraints: StringSchema, origin: String?) {
-        guard let scalar = node.scalar, scalar.isString else {
-            mismatch(node, expected: "string")
+    // The scalar checks read the node in place and copy it (a retain and a release of its text) only to
+    // read the text or to report.
+
+    private mutating func validateString(at pointer: UnsafePointer<Node>, _ constraints: StringSchema, origin: String?) {
+        guard Self.isString(pointer) else {
+            mismatch(pointer.pointee, expected: "string")
             return
         }
+        let node = pointer.pointee
+        guard let scalar = node.scalar else { return }
         let text = scalar.text
         if constraints.minLength != nil || constraints.maxLength != nil {
             let length = text.unicodeScalars.count
             if let minimum = constraints.minLength, length < minimum {
-                report(.minLength, "expected at least \(minimum) characters, found \(length)", at: node)
+                reportLength(.minLength, node, "at least \(minimum)", length)
             }
             if let maximum = constraints.maxLength, length > maximum {
-                report(.maxLength, "expected at most \(maximum) characters, found \(length)", at: node)
+                reportLength(.maxLength, node, "at most \(maximum)", length)
             }
         }
         if let pattern = constraints.pattern, !pattern.matches(text) {
-            report(
-                .pattern, "\(Self.describe(scalar)) does not match the pattern `\(pattern.source)`", at: node,
-                notes: origin.map { ["pattern declared at \($0)"] } ?? [])
+            reportPattern(node, scalar, pattern, origin: origin)
         }
         switch constraints.format {
         case "date-time"?:
-            if !Formats.isDateTime(text) {
-                report(.invalidFormat, "\(Self.describe(scalar)) is not an RFC 3339 date-time such as 2024-05-01T12:00:00Z", at: node)
-            }
+            if !Formats.isDateTime(text) { reportFormat(node, scalar, base64: false) }
         case "byte"?:
-            if !Formats.isBase64(text) {
-                var notes: [String] = []
-                if path.count >= 2, case .field("data") = path[path.count - 2], kind?.kind == "Secret" {
-                    notes.append("Secret `data` values are base64; put plain text under `stringData` instead")
-                }
-                report(.invalidFormat, "expected base64-encoded bytes, found \(Self.describe(scalar))", at: node, notes: notes)
-            }
+            if !Formats.isBase64(text) { reportFormat(node, scalar, base64: true) }
         default:
             break
         }
     }
 
-    private mutating func validateInteger(_ node: Node, _ constraints: NumericSchema) {
-        guard let scalar = node.scalar, case .int(let value) = scalar.value else {
-            mismatch(node, expected: "integer")
+    @inline(never)
+    private mutating func reportLength(_ code: DiagnosticCode, _ node: Node, _ bound: String, _ length: Int) {
+        report(code, "expected \(bound) characters, found \(length)", at: node)
+    }
+
+    @inline(never)
+    private mutating func reportPattern(_ node: Node, _ scalar: Node.Scalar, _ pattern: SchemaPattern, origin: String?) {
+        report(
+            .pattern, "\(Self.describe(scalar)) does not match the pattern `\(pattern.source)`", at: node,
+            notes: origin.map { ["pattern declared at \($0)"] } ?? [])
+    }
+
+    @inline(never)
+    private mutating func reportFormat(_ node: Node, _ scalar: Node.Scalar, base64: Bool) {
+        guard base64 else {
+            report(.invalidFormat, "\(Self.describe(scalar)) is not an RFC 3339 date-time such as 2024-05-01T12:00:00Z", at: node)
+            return
+        }
+        var notes: [String] = []
+        if path.count >= 2, case .field("data") = path[path.count - 2], kind?.kind == "Secret" {
+            notes.append("Secret `data` values are base64; put plain text under `stringData` instead")
+        }
+        report(.invalidFormat, "expected base64-encoded bytes, found \(Self.describe(scalar))", at: node, notes: notes)
+    }
+
+    private mutating func validateInteger(at node: UnsafePointer<Node>, _ constraints: NumericSchema) {
+        guard case .scalar(let scalar) = node.pointee.content, case .int(let value) = scalar.value else {
+            mismatch(node.pointee, expected: "integer")
             return
         }
         if constraints.format == "int32", value < Int(Int32.min) || value > Int(Int32.max) {
-            report(.outOfRange, "\(value) does not fit in a 32-bit integer", at: node)
+            reportInt32(node.pointee, value)
             return
         }
-        checkBounds(node, Double(value), constraints)
+        if constraints.hasBounds { checkBounds(node.pointee, Double(value), constraints) }
     }
 
-    private mutating func validateNumber(_ node: Node, _ constraints: NumericSchema) {
-        guard let scalar = node.scalar else {
-            mismatch(node, expected: "number")
+    private mutating func validateNumber(at node: UnsafePointer<Node>, _ constraints: NumericSchema) {
+        guard case .scalar(let scalar) = node.pointee.content else {
+            mismatch(node.pointee, expected: "number")
             return
         }
         switch scalar.value {
-        case .int(let value): checkBounds(node, Double(value), constraints)
-        case .float(let value): checkBounds(node, value, constraints)
-        default: mismatch(node, expected: "number")
+        case .int(let value): if constraints.hasBounds { checkBounds(node.pointee, Double(value), constraints) }
+        case .float(let value): if constraints.hasBounds { checkBounds(node.pointee, value, constraints) }
+        default: mismatch(node.pointee, expected: "number")
         }
     }
 
+    @inline(never)
+    private mutating func reportInt32(_ node: Node, _ value: Int) {
+        report(.outOfRange, "\(value) does not fit in a 32-bit integer", at: node)
+    }
+
+    @inline(never)
     private mutating func checkBounds(_ node: Node, _ value: Double, _ constraints: NumericSchema) {
         let shown = node.scalar?.text ?? "\(value)"
         if let minimum = constraints.minimum,
@@ -481,26 +558,32 @@ struct NodeValidator {
         }
     }
 
-    private mutating func validateQuantity(_ node: Node) {
-        guard let scalar = node.scalar else {
-            mismatch(node, expected: "quantity")
+    private mutating func validateQuantity(at node: UnsafePointer<Node>) {
+        guard case .scalar(let scalar) = node.pointee.content else {
+            mismatch(node.pointee, expected: "quantity")
             return
         }
         switch scalar.value {
         case .int, .float:
             return
-        case .string:
-            if (try? Quantity(parsing: scalar.text)) == nil {
-                report(
-                    .invalidQuantity, "\(Self.describe(scalar)) is not a valid quantity", at: node,
-                    notes: ["a quantity is a number with an optional suffix: Ki Mi Gi Ti Pi Ei, n u m k M G T P E, or an exponent such as 1e3"])
+        case .string(let text):
+            if (try? Quantity(parsing: text)) == nil {
+                reportQuantity(node.pointee, scalar)
             }
         case .bool, .null:
-            mismatch(node, expected: "quantity")
+            mismatch(node.pointee, expected: "quantity")
         }
     }
 
+    @inline(never)
+    private mutating func reportQuantity(_ node: Node, _ scalar: Node.Scalar) {
+        report(
+            .invalidQuantity, "\(Self.describe(scalar)) is not a valid quantity", at: node,
+            notes: ["a quantity is a number with an optional suffix: Ki Mi Gi Ti Pi Ei, n u m k M G T P E, or an exponent such as 1e3"])
+    }
+
     /// Reports a value of the wrong type, with the quoting advice that fixes the common cases.
+    @inline(never)
     private mutating func mismatch(_ node: Node, expected: String) {
         guard let scalar = node.scalar else {
             report(.typeMismatch, "expected \(expected), found \(node.kindDescription)", at: node)

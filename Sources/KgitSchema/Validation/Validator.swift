@@ -40,8 +40,9 @@ public struct Validator: Sendable {
         var crdProblems: [String: [Int: [Diagnostic]]] = [:]
         for (index, file) in allFiles.enumerated() {
             for document in parsed[index].documents {
-                guard let root = document.root, root.member("kind")?.string == "CustomResourceDefinition",
-                    root.member("apiVersion")?.string == "apiextensions.k8s.io/v1"
+                // `rawMemberText` reads the two scalars in place (no copy of a node per document).
+                guard let root = document.root, root.rawMemberText("kind") == "CustomResourceDefinition",
+                    root.rawMemberText("apiVersion") == "apiextensions.k8s.io/v1"
                 else { continue }
                 var problems: [(node: Node, path: [PathComponent], message: String)] = []
                 if let crd = CustomResourceDefinition.compile(root, catalog: catalog, problems: &problems) {
@@ -97,12 +98,7 @@ public struct Validator: Sendable {
             if !crdProblems.isEmpty { result.diagnostics += crdProblems[item.file]?[item.document.index] ?? [] }
             if let identity = ObjectIdentity(result), let root = item.document.root {
                 if let first = firstDefinition[identity] {
-                    result.diagnostics.append(
-                        Diagnostic(
-                            .warning, code: DiagnosticCode.duplicateObject.rawValue,
-                            message: "\(identity.kind) \(identity.namespace.isEmpty ? "" : identity.namespace + "/")\(identity.name) is defined twice; the later definition replaces the earlier one when applied",
-                            file: item.file, start: root.start, end: root.end, document: item.document.index,
-                            object: result.objectDescription, notes: ["first defined at \(first.file):\(first.line)"]))
+                    result.diagnostics.append(Self.duplicateWarning(identity, root, item, result, first: first))
                 } else {
                     firstDefinition[identity] = (item.file, root.start.line)
                 }
@@ -111,6 +107,18 @@ public struct Validator: Sendable {
             report.documents.append(consume result)
         }
         report.fileDiagnostics.sort(by: Diagnostic.sortedOrder)
+    }
+
+    /// The warning for an object defined a second time (out of line: most documents never need it).
+    @inline(never)
+    static func duplicateWarning(
+        _ identity: ObjectIdentity, _ root: Node, _ item: Work, _ result: DocumentResult, first: (file: String, line: Int)
+    ) -> Diagnostic {
+        Diagnostic(
+            .warning, code: DiagnosticCode.duplicateObject.rawValue,
+            message: "\(identity.kind) \(identity.namespace.isEmpty ? "" : identity.namespace + "/")\(identity.name) is defined twice; the later definition replaces the earlier one when applied",
+            file: item.file, start: root.start, end: root.end, document: item.document.index,
+            object: result.objectDescription, notes: ["first defined at \(first.file):\(first.line)"])
     }
 
     /// Validates one node against a schema, as KGL does for values it type-checks: every problem, with
