@@ -67,60 +67,60 @@ struct ControllerTests {
         }
     }
 
-    @Test("a key added again before the view shows the pods it created waits for them instead of creating more")
-    func waitsForItsCreatesToShow() async throws {
-        let cluster = try await InProcessCluster(controllers: false)
-        defer { cluster.stop() }
-        let lagging = LaggingView()
-        let controller = Controller(
-            name: "two-pods", component: "test", writer: ClientClusterWriter(client: cluster.client), view: lagging.view,
-            reconcile: Self.twoPods(lagging))
-        let running = Task { await controller.run() }
-        defer {
-            controller.queue.shutDown()
-            running.cancel()
-        }
-
-        controller.queue.add("default/web")
-        let created = try await cluster.eventually("two pods created") {
-            let pods = try await cluster.pods(selector: "app=web")
-            return pods.count == 2 && lagging.reconciles == 1 ? pods : nil
-        }
-
-        // The view still shows no pods: deciding now would create two more.
-        controller.queue.add("default/web")
-        _ = try await cluster.eventually("the key looked at again") {
-            lagging.looks > 0 || lagging.reconciles > 1 ? true : nil
-        }
-        #expect(lagging.reconciles == 1, "the key was reconciled on a view without its own creates")
-
-        // Once the view shows them, the key is decided again (without another add) and creates nothing.
-        lagging.show(created)
-        _ = try await cluster.eventually("reconciled again") { lagging.reconciles >= 2 ? true : nil }
-        #expect(try await cluster.pods(selector: "app=web").count == 2)
-    }
-
-    @Test("without a view, a key is decided again at once (the view is what makes it wait)")
-    func withoutAViewNothingWaits() async throws {
+    /// Runs `body` with a ``twoPods(_:)`` controller against a fresh in-process API server, waiting on
+    /// `lagging` when `usesView`.
+    private static func withTwoPodsController(
+        usesView: Bool, _ body: (InProcessCluster, Controller, LaggingView) async throws -> Void
+    ) async throws {
         let cluster = try await InProcessCluster(controllers: false)
         defer { cluster.stop() }
         let lagging = LaggingView()
         let controller = Controller(
             name: "two-pods", component: "test", writer: ClientClusterWriter(client: cluster.client),
-            reconcile: Self.twoPods(lagging))
+            view: usesView ? lagging.view : nil, reconcile: twoPods(lagging))
         let running = Task { await controller.run() }
         defer {
             controller.queue.shutDown()
             running.cancel()
         }
-        controller.queue.add("default/web")
-        _ = try await cluster.eventually("two pods created") {
-            try await cluster.pods(selector: "app=web").count == 2 && lagging.reconciles == 1 ? true : nil
+        try await body(cluster, controller, lagging)
+    }
+
+    @Test("a key added again before the view shows the pods it created waits for them instead of creating more")
+    func waitsForItsCreatesToShow() async throws {
+        try await Self.withTwoPodsController(usesView: true) { cluster, controller, lagging in
+            controller.queue.add("default/web")
+            let created = try await cluster.eventually("two pods created") {
+                let pods = try await cluster.pods(selector: "app=web")
+                return pods.count == 2 && lagging.reconciles == 1 ? pods : nil
+            }
+
+            // The view still shows no pods: deciding now would create two more.
+            controller.queue.add("default/web")
+            _ = try await cluster.eventually("the key looked at again") {
+                lagging.looks > 0 || lagging.reconciles > 1 ? true : nil
+            }
+            #expect(lagging.reconciles == 1, "the key was reconciled on a view without its own creates")
+
+            // Once the view shows them, the key is decided again (without another add) and creates nothing.
+            lagging.show(created)
+            _ = try await cluster.eventually("reconciled again") { lagging.reconciles >= 2 ? true : nil }
+            #expect(try await cluster.pods(selector: "app=web").count == 2)
         }
-        controller.queue.add("default/web")
-        _ = try await cluster.eventually("two more pods created") {
-            try await cluster.pods(selector: "app=web").count == 4 ? true : nil
+    }
+
+    @Test("without a view, a key is decided again at once (the view is what makes it wait)")
+    func withoutAViewNothingWaits() async throws {
+        try await Self.withTwoPodsController(usesView: false) { cluster, controller, lagging in
+            controller.queue.add("default/web")
+            _ = try await cluster.eventually("two pods created") {
+                try await cluster.pods(selector: "app=web").count == 2 && lagging.reconciles == 1 ? true : nil
+            }
+            controller.queue.add("default/web")
+            _ = try await cluster.eventually("two more pods created") {
+                try await cluster.pods(selector: "app=web").count == 4 ? true : nil
+            }
+            #expect(lagging.looks == 0)
         }
-        #expect(lagging.looks == 0)
     }
 }
