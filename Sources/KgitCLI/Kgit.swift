@@ -41,7 +41,7 @@ public struct Kgit: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as ExitWith {
-            FileHandle.standardError.write(Data((error.message + "\n").utf8))
+            Console.error((error.message + "\n"))
             Foundation.exit(error.code)
         } catch {
             let code = exitCode(for: error)
@@ -50,7 +50,7 @@ public struct Kgit: AsyncParsableCommand {
             }
             // Usage errors (ArgumentParser's EX_USAGE, 64) are reported as 2, like other CLI tools.
             let message = fullMessage(for: error)
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if !message.isEmpty { Console.error((message + "\n")) }
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }

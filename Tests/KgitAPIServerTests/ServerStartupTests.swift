@@ -95,6 +95,31 @@ struct ServerStartupTests {
         #expect(server.serverLog.contains("kgit server stopped"), "\(server.serverLog)")
     }
 
+    @Test("a server whose standard error reader went away still shuts down cleanly (no crash on a closed pipe)")
+    func closedStandardError() async throws {
+        // Foundation's FileHandle.write traps on a failed write: with `kgit server 2>&1 | head -1`, the server
+        // died by SIGILL at its next log line ("kgit server stopped" at the latest).
+        let scratch = try Scratch("kgit-closed-stderr")
+        let server = try ChildProcess(
+            ServerProcess.binaryPath, ["server", "--data-dir", scratch.url("data"), "--listen", "127.0.0.1:0"],
+            standardOutput: .null, standardError: .pipe)
+        defer { server.killBlocking() }
+        let log = try #require(server.standardError)
+        let first = try await ServerProcess.offPool { () -> String in
+            var text = ""
+            while !text.contains("listening on") {
+                let chunk = log.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            return text
+        }
+        #expect(first.contains("listening on https://127.0.0.1:"), "\(first)")
+        try log.close()
+        server.signal(SIGTERM)
+        #expect(await server.exit() == .exited(0))
+    }
+
     @Test("health endpoints answer ok without credentials; the API answers 401 Unauthorized")
     func anonymous() async throws {
         let server = try await ServerProcess.start()

@@ -79,7 +79,7 @@ public actor AuditLog {
         } catch {
             if !reportedFailure {
                 reportedFailure = true
-                FileHandle.standardError.write(Data("kgit server: cannot write the audit log: \(error)\n".utf8))
+                try? FileHandle.standardError.write(contentsOf: Data("kgit server: cannot write the audit log: \(error)\n".utf8))
             }
         }
     }

@@ -110,12 +110,12 @@ struct AgentCommand: AsyncParsableCommand {
             labels: try parsedLabels(), taints: try parsedTaints(), firstIndex: Int(hash % 24 + 4) * 1024)
         let agent = SimulatedNodeAgent(
             client: client, nodes: nodes, options: options,
-            log: { FileHandle.standardError.write(Data("kgit agent: \($0)\n".utf8)) })
-        FileHandle.standardError.write(Data("kgit agent: simulating \(simulate) nodes \(namePrefix)-1 ...\n".utf8))
+            log: { Console.error("kgit agent: \($0)\n") })
+        Console.error("kgit agent: simulating \(simulate) nodes \(namePrefix)-1 ...\n")
         let running = Task<Void, any Error> { await agent.run() }
         let sources = stopOnSignals(running, name: "kgit agent")
         _ = try? await running.value
         withExtendedLifetime(sources) {}
-        FileHandle.standardError.write(Data("kgit agent stopped\n".utf8))
+        Console.error("kgit agent stopped\n")
     }
 }

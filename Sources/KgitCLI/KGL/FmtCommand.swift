@@ -65,7 +65,7 @@ struct FmtCommand: AsyncParsableCommand {
         }
         if !diagnostics.isEmpty {
             let report = ValidationReport(fileDiagnostics: diagnostics)
-            FileHandle.standardError.write(Data(OutputFormat.text.render(report, sources: SourceLines(sources)).utf8))
+            Console.error(OutputFormat.text.render(report, sources: SourceLines(sources)))
         }
         if problems { throw ExitCode(1) }
     }

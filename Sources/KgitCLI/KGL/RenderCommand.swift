@@ -62,7 +62,7 @@ struct RenderCommand: AsyncParsableCommand {
         }
         if !report.diagnostics.isEmpty {
             let sources = SourceLines(manifests + [SourceFile(path: repository.kglFile, bytes: Array(kglData))])
-            FileHandle.standardError.write(Data(OutputFormat.text.render(report, sources: sources).utf8))
+            Console.error(OutputFormat.text.render(report, sources: sources))
         }
         if !report.isValid { throw ExitCode(1) }
         switch output {

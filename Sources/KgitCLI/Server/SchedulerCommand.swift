@@ -40,7 +40,7 @@ struct SchedulerCommand: AsyncParsableCommand {
         } catch {
             throw ExitWith(message: "kgit scheduler: \(error)", code: 2)
         }
-        let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("kgit scheduler: \($0)\n".utf8)) }
+        let log: @Sendable (String) -> Void = { Console.error("kgit scheduler: \($0)\n") }
         let runner = SchedulerRunner(client: client, schedulerName: schedulerName, log: log)
         let identity = "\(ProcessInfo.processInfo.hostName)_\(UUID().uuidString.prefix(8).lowercased())"
         let electing = leaderElect

@@ -32,11 +32,11 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             throw ExitWith(message: "kgit server: cannot start: \(error)", code: 2)
         }
-        FileHandle.standardError.write(Data("""
+        Console.error("""
             kgit server listening on \(server.url(port: api.port))
             kubeconfig: \(server.kubeconfig)
 
-            """.utf8))
+            """)
         // SIGTERM and SIGINT stop the server gracefully (connections closed, store closed); if that
         // takes longer than --shutdown-timeout, the process says so and exits with status 1.
         let serving = Task { try await api.run() }
@@ -45,7 +45,7 @@ struct ServerCommand: AsyncParsableCommand {
         defer { applications?.cancel() }
         try await serving.value
         withExtendedLifetime(sources) {}
-        FileHandle.standardError.write(Data("kgit server stopped\n".utf8))
+        Console.error("kgit server stopped\n")
     }
 }
 

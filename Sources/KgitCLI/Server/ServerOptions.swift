@@ -91,7 +91,7 @@ struct ServerOptions: ParsableArguments {
             webhook.attach(controller)
             await controller.run()
         } catch {
-            FileHandle.standardError.write(Data("kgit \(command): Applications are not reconciled: \(error)\n".utf8))
+            Console.error("kgit \(command): Applications are not reconciled: \(error)\n")
         }
     }
 }

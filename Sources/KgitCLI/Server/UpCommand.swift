@@ -81,11 +81,11 @@ struct UpCommand: AsyncParsableCommand {
                 try server.configuration(webhook: webhook), nodes: nodes,
                 cloud: LocalCloudProvider(loadBalancerPool: try AddressPool(parsing: loadBalancerPool)),
                 agent: agent, controllers: controllers,
-                log: { FileHandle.standardError.write(Data("kgit up: \($0)\n".utf8)) })
+                log: { Console.error("kgit up: \($0)\n") })
         } catch {
             throw ExitWith(message: "kgit up: cannot start: \(error)", code: 2)
         }
-        FileHandle.standardError.write(Data("""
+        Console.error("""
             kgit up listening on \(server.url(port: cluster.server.port))
             kubeconfig: \(server.kubeconfig)
             controllers: \(cluster.controllerManager.controllers.map(\.name).joined(separator: ", "))
@@ -93,7 +93,7 @@ struct UpCommand: AsyncParsableCommand {
             load balancer pool: \(loadBalancerPool)
             nodes: \(nodes)
 
-            """.utf8))
+            """)
         let interval = statsInterval.flatMap(SimulatedPod.parseDuration)
         let running = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -105,7 +105,7 @@ struct UpCommand: AsyncParsableCommand {
                             try? await Task.sleep(for: interval)
                             if Task.isCancelled { break }
                             let line = await cluster.statistics()
-                            FileHandle.standardError.write(Data("kgit up: stats: \(line)\n".utf8))
+                            Console.error("kgit up: stats: \(line)\n")
                         }
                     }
                 }
@@ -118,7 +118,7 @@ struct UpCommand: AsyncParsableCommand {
         defer { applications?.cancel() }
         try await running.value
         withExtendedLifetime(sources) {}
-        FileHandle.standardError.write(Data("kgit up stopped\n".utf8))
+        Console.error("kgit up stopped\n")
     }
 }
 
@@ -132,7 +132,7 @@ func stopOnSignals(_ task: Task<Void, any Error>, name: String, timeout: Int = 5
         source.setEventHandler {
             task.cancel()
             DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout)) {
-                FileHandle.standardError.write(Data("\(name): graceful shutdown took over \(timeout) s; exiting\n".utf8))
+                Console.error("\(name): graceful shutdown took over \(timeout) s; exiting\n")
                 // At once: exit(3)'s atexit handlers and flushes could wait on the very threads still busy.
                 Glibc._exit(1)
             }

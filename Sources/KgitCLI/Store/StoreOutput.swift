@@ -103,5 +103,5 @@ func renderTable(_ header: [String], _ rows: [[String]]) -> String {
 
 /// Writes one line to stdout unbuffered (watch and crash-writer output must reach pipes at once, whole).
 func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    Console.output((text + "\n"))
 }

@@ -14,5 +14,5 @@ func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thr
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    Console.error((text + "\n"))
 }

@@ -69,7 +69,7 @@ struct DiffCommand: AsyncParsableCommand {
         } catch LoadFailure.unreachable(let message) {
             throw ExitWith(message: "kgit diff: \(message)", code: 2)
         } catch LoadFailure.invalid(let report) {
-            FileHandle.standardError.write(Data(report.utf8))
+            Console.error(report)
             throw ExitWith(message: "kgit diff: the revision is invalid", code: 2)
         } catch LoadFailure.refused(let message) {
             throw ExitWith(message: "kgit diff: refused: \(message)", code: 2)

@@ -67,7 +67,7 @@ struct SyncCommand: AsyncParsableCommand {
         } catch LoadFailure.unreachable(let message) {
             throw ExitWith(message: "kgit sync: \(message)", code: 2)
         } catch LoadFailure.invalid(let report) {
-            FileHandle.standardError.write(Data(report.utf8))
+            Console.error(report)
             throw ExitWith(message: "kgit sync: the revision is invalid; nothing was applied", code: 1)
         } catch LoadFailure.refused(let message) {
             throw ExitWith(message: "kgit sync: refused, nothing was applied: \(message)", code: 1)

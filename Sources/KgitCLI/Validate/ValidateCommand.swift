@@ -123,13 +123,13 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         let useColor = !noColor && (color || (output == .text && isatty(STDOUT_FILENO) != 0))
         let rendered = output.render(report, sources: SourceLines(sources), color: useColor)
-        FileHandle.standardOutput.write(Data(rendered.utf8))
+        Console.output(rendered)
         if summary {
             let line = ValidationSummary(report).line + "\n"
             if output == .text {
-                FileHandle.standardOutput.write(Data(line.utf8))
+                Console.output(line)
             } else {
-                FileHandle.standardError.write(Data(line.utf8))
+                Console.error(line)
             }
         }
         if !report.isValid { throw ExitCode(1) }
