@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,9 @@ import Glibc
 ///   mask (test threads block SIGTERM, and a blocked mask would be inherited);
 /// - pipes are created close-on-exec, so no other child inherits them;
 /// - one thread per child blocks in `waitpid` for that pid only and publishes the status, so waiting never
-///   depends on any other process.
+///   depends on any other process;
+/// - a child still running when this process exits (a suite's shared server, a test that did not stop what it
+///   started) is killed then, with its process group when it leads one, so no test leaves processes behind.
 public final class ChildProcess: @unchecked Sendable {
     /// Where one of the child's standard streams goes.
     public enum Stream: Sendable {
@@ -160,6 +163,7 @@ public final class ChildProcess: @unchecked Sendable {
         guard spawned == 0 else { throw SpawnFailed(executable: executable, errno: spawned, step: "posix_spawn") }
 
         processIdentifier = pid
+        LiveChildren.started(pid, group: processGroup)
         self.standardInput = input
         self.standardOutput = output
         self.standardError = error
@@ -235,6 +239,7 @@ public final class ChildProcess: @unchecked Sendable {
         repeat {
             result = waitpid(processIdentifier, &status, 0)
         } while result == -1 && errno == EINTR
+        LiveChildren.ended(processIdentifier)
         let ended: Termination
         if result == -1 {
             ended = .exited(-1)  // Someone else reaped it; nothing better is known.
@@ -336,5 +341,29 @@ public final class PipeCollector: @unchecked Sendable {
     /// Waits for the end of the pipe without blocking the cooperative pool.
     public func end() async -> String {
         await offPool { String(decoding: self.waitForEnd(), as: UTF8.self) }
+    }
+}
+
+/// The children started and not yet reaped, killed when this process exits.
+private enum LiveChildren {
+    private static let pids = Mutex<[pid_t: Bool]>([:])
+    private static let registered: Bool = {
+        atexit { LiveChildren.killAll() }
+        return true
+    }()
+
+    static func started(_ pid: pid_t, group: Bool) {
+        _ = registered
+        pids.withLock { $0[pid] = group }
+    }
+
+    static func ended(_ pid: pid_t) {
+        _ = pids.withLock { $0.removeValue(forKey: pid) }
+    }
+
+    static func killAll() {
+        for (pid, group) in pids.withLock({ $0 }) {
+            Glibc.kill(group ? -pid : pid, SIGKILL)
+        }
     }
 }
