@@ -111,9 +111,9 @@ struct AgentCommand: AsyncParsableCommand {
         let agent = SimulatedNodeAgent(
             client: client, nodes: nodes, options: options,
             log: { Console.error("kgit agent: \($0)\n") })
-        Console.error("kgit agent: simulating \(simulate) nodes \(namePrefix)-1 ...\n")
         let running = Task<Void, any Error> { await agent.run() }
         let sources = stopOnSignals(running, name: "kgit agent")
+        Console.error("kgit agent: simulating \(simulate) nodes \(namePrefix)-1 ...\n")
         _ = try? await running.value
         withExtendedLifetime(sources) {}
         Console.error("kgit agent stopped\n")

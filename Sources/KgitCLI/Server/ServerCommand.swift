@@ -32,16 +32,17 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             throw ExitWith(message: "kgit server: cannot start: \(error)", code: 2)
         }
+        // SIGTERM and SIGINT stop the server gracefully (connections closed, store closed); if that
+        // takes longer than --shutdown-timeout, the process says so and exits with status 1. The handlers are in
+        // place before the server says it is listening: a supervisor may signal it as soon as it reads that line.
+        let serving = Task { try await api.run() }
+        let sources = stopOnSignals(serving, name: "kgit server", timeout: server.shutdownTimeout)
+        let applications = server.applications(webhook: webhook, command: "server")
         Console.error("""
             kgit server listening on \(server.url(port: api.port))
             kubeconfig: \(server.kubeconfig)
 
             """)
-        // SIGTERM and SIGINT stop the server gracefully (connections closed, store closed); if that
-        // takes longer than --shutdown-timeout, the process says so and exits with status 1.
-        let serving = Task { try await api.run() }
-        let applications = server.applications(webhook: webhook, command: "server")
-        let sources = stopOnSignals(serving, name: "kgit server", timeout: server.shutdownTimeout)
         defer { applications?.cancel() }
         try await serving.value
         withExtendedLifetime(sources) {}

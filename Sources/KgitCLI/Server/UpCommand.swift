@@ -85,15 +85,6 @@ struct UpCommand: AsyncParsableCommand {
         } catch {
             throw ExitWith(message: "kgit up: cannot start: \(error)", code: 2)
         }
-        Console.error("""
-            kgit up listening on \(server.url(port: cluster.server.port))
-            kubeconfig: \(server.kubeconfig)
-            controllers: \(cluster.controllerManager.controllers.map(\.name).joined(separator: ", "))
-            scheduler: \(SchedulerRunner.defaultName)
-            load balancer pool: \(loadBalancerPool)
-            nodes: \(nodes)
-
-            """)
         let interval = statsInterval.flatMap(SimulatedPod.parseDuration)
         let running = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -115,6 +106,16 @@ struct UpCommand: AsyncParsableCommand {
         }
         let applications = server.applications(webhook: webhook, command: "up")
         let sources = stopOnSignals(running, name: "kgit up", timeout: server.shutdownTimeout)
+        // Said once the signal handlers are in place (a supervisor may signal as soon as it reads this).
+        Console.error("""
+            kgit up listening on \(server.url(port: cluster.server.port))
+            kubeconfig: \(server.kubeconfig)
+            controllers: \(cluster.controllerManager.controllers.map(\.name).joined(separator: ", "))
+            scheduler: \(SchedulerRunner.defaultName)
+            load balancer pool: \(loadBalancerPool)
+            nodes: \(nodes)
+
+            """)
         defer { applications?.cancel() }
         try await running.value
         withExtendedLifetime(sources) {}
