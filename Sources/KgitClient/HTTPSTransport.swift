@@ -3,7 +3,6 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
-import NIOTLS
 import Synchronization
 
 /// HTTPS/1.1 to one API server on SwiftNIO and NIOSSL, with keep-alive connection reuse.
@@ -154,37 +153,20 @@ public final class HTTPSTransport: Transport {
         let serverName = connection.tlsServerName ?? (Self.isIPAddress(endpoint.host) ? nil : endpoint.host)
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
-            let handshake: EventLoopFuture<Void>
-            (channel, handshake) = try await ClientBootstrap(group: group)
+            channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.seconds(10))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let handshake = channel.eventLoop.makePromise(of: Void.self)
                         if let tls {
                             try channel.pipeline.syncOperations.addHandler(
                                 NIOSSLClientHandler(context: tls, serverHostname: serverName))
-                            try channel.pipeline.syncOperations.addHandler(HandshakeCompletion(promise: handshake))
-                        } else {
-                            handshake.succeed()
                         }
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        return (try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
-                            wrappingChannelSynchronously: channel), handshake.futureResult)
+                        return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                            wrappingChannelSynchronously: channel)
                     }
                 }
-            // A connection counts as open once TLS is up, as Go's transport dials: a request waiting for one
-            // meanwhile is served by whichever comes first, this or a connection another request frees.
-            let timeout = channel.channel.eventLoop.scheduleTask(in: .seconds(10)) {
-                channel.channel.close(promise: nil)
-            }
-            defer { timeout.cancel() }
-            do {
-                try await handshake.get()
-            } catch {
-                channel.channel.close(promise: nil)
-                throw error
-            }
         } catch {
             throw ClientError.transport("\(endpoint): \(Self.describe(error))")
         }
@@ -235,40 +217,6 @@ public final class HTTPSTransport: Transport {
             return "connection timed out"
         }
         return "\(error)"
-    }
-}
-
-/// Completes `promise` when the TLS handshake completes, fails it when the handshake fails or the connection
-/// closes first.
-private final class HandshakeCompletion: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = NIOAny
-    private let promise: EventLoopPromise<Void>
-
-    init(promise: EventLoopPromise<Void>) {
-        self.promise = promise
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        context.fireChannelRead(data)
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted = event as? TLSUserEvent { promise.succeed() }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        promise.fail(error)
-        context.fireErrorCaught(error)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        promise.fail(ChannelError.ioOnClosedChannel)
-        context.fireChannelInactive()
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        promise.fail(ChannelError.ioOnClosedChannel)
     }
 }
 
