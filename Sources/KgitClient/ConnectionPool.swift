@@ -2,9 +2,10 @@
 ///
 /// A request takes an idle connection when there is one. Otherwise it waits, and is served by whichever
 /// comes first: a connection another request checks in, or a new one. New connections are opened only while
-/// waiters outnumber the connections being opened, and at most ``maxDials`` at once. So a stall that
-/// leaves many requests waiting for a moment does not turn into a burst of TLS handshakes on the same cores
-/// (each costs more than a request), and a new connection that ends up not needed stays idle for the next one.
+/// waiters outnumber the connections being opened, and at most ``maxDials`` at once; a new connection that ends
+/// up not needed stays idle for the next one. (``HTTPSTransport`` counts a connection as opened once TCP is up,
+/// before its TLS handshake, so a waiting request usually gets the new connection; the handshake then runs on
+/// its first request.)
 ///
 /// Invariant: while any request waits, at least one connection is being opened, so every waiter is
 /// eventually served or, when opening fails, failed.

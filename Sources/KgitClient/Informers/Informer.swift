@@ -278,7 +278,7 @@ public final class InformerFactory: Sendable {
     public func informer(
         apiVersion: String, kind: String, namespace: String? = nil, indexers: [String: IndexFunction] = [:]
     ) -> Informer {
-        let key = "\(apiVersion)|\(kind)|\(namespace ?? "")"
+        let key = Self.key(apiVersion: apiVersion, kind: kind, namespace: namespace)
         let informer = state.withLock { state in
             if let existing = state.informers[key] { return existing }
             let made = Informer(client: client, apiVersion: apiVersion, kind: kind, namespace: namespace, options: options)
@@ -291,8 +291,13 @@ public final class InformerFactory: Sendable {
 
     /// The informer made for `kind` (in `namespace`, nil: all), if one was; none is made.
     public func existingInformer(apiVersion: String, kind: String, namespace: String? = nil) -> Informer? {
-        let key = "\(apiVersion)|\(kind)|\(namespace ?? "")"
+        let key = Self.key(apiVersion: apiVersion, kind: kind, namespace: namespace)
         return state.withLock { $0.informers[key] }
+    }
+
+    /// The key an informer is shared under.
+    private static func key(apiVersion: String, kind: String, namespace: String?) -> String {
+        "\(apiVersion)|\(kind)|\(namespace ?? "")"
     }
 
     /// Every informer made so far.
