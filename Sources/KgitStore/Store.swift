@@ -53,6 +53,25 @@ public protocol Store: Sendable {
     func close() async
 }
 
+// MARK: - Writes as one-operation transactions
+
+extension Store {
+    /// `put` as a transaction of one operation: the default for backends whose every write goes through `txn`
+    /// (`MemoryStore`, `SQLiteStore`); `EtcdStore` sends etcd's own put.
+    public func put(_ request: PutRequest) async throws -> PutResponse {
+        let response = try await txn(TxnRequest(success: [.put(request)]))
+        guard case .put(let put)? = response.responses.first else { throw StoreError.storage("no put response") }
+        return put
+    }
+
+    /// `deleteRange` as a transaction of one operation, like `put(_:)`.
+    public func deleteRange(_ request: DeleteRangeRequest) async throws -> DeleteRangeResponse {
+        let response = try await txn(TxnRequest(success: [.deleteRange(request)]))
+        guard case .deleteRange(let d)? = response.responses.first else { throw StoreError.storage("no deleteRange response") }
+        return d
+    }
+}
+
 // MARK: - Conveniences
 
 extension Store {

@@ -29,6 +29,19 @@ public final class WorkQueue: Sendable {
 
         var queuedCount: Int { queue.count - head }
 
+        /// Hands the dirty, unprocessed `key` to the longest-waiting worker (returned, to be resumed outside
+        /// the lock), or queues it when no worker waits.
+        mutating func enqueue(_ key: String) -> Waiter? {
+            guard !waiters.isEmpty else {
+                queue.append(key)
+                return nil
+            }
+            let waiter = waiters.removeFirst()
+            dirty.remove(key)
+            processing.insert(key)
+            return waiter
+        }
+
         mutating func pop() -> String? {
             guard head < queue.count else { return nil }
             let key = queue[head]
@@ -56,14 +69,7 @@ public final class WorkQueue: Sendable {
             guard !state.shuttingDown, !state.dirty.contains(key) else { return nil }
             state.dirty.insert(key)
             guard !state.processing.contains(key) else { return nil }
-            if !state.waiters.isEmpty {
-                let waiter = state.waiters.removeFirst()
-                state.dirty.remove(key)
-                state.processing.insert(key)
-                return waiter
-            }
-            state.queue.append(key)
-            return nil
+            return state.enqueue(key)
         }
         waiter?.continuation.resume(returning: key)
     }
@@ -144,14 +150,7 @@ public final class WorkQueue: Sendable {
         let waiter: Waiter? = state.withLock { state in
             state.processing.remove(key)
             guard state.dirty.contains(key), !state.shuttingDown else { return nil }
-            if !state.waiters.isEmpty {
-                let waiter = state.waiters.removeFirst()
-                state.dirty.remove(key)
-                state.processing.insert(key)
-                return waiter
-            }
-            state.queue.append(key)
-            return nil
+            return state.enqueue(key)
         }
         waiter?.continuation.resume(returning: key)
     }

@@ -140,18 +140,6 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func put(_ request: PutRequest) async throws -> PutResponse {
-        let response = try await txn(TxnRequest(success: [.put(request)]))
-        guard case .put(let put)? = response.responses.first else { throw StoreError.storage("no put response") }
-        return put
-    }
-
-    public func deleteRange(_ request: DeleteRangeRequest) async throws -> DeleteRangeResponse {
-        let response = try await txn(TxnRequest(success: [.deleteRange(request)]))
-        guard case .deleteRange(let d)? = response.responses.first else { throw StoreError.storage("no response") }
-        return d
-    }
-
     public func txn(_ request: TxnRequest) async throws -> TxnResponse {
         try TxnEngine.validate(request, limits: limits)
         return try await submit { .txn(request, $0) }
