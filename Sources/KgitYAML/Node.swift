@@ -68,6 +68,9 @@ public struct Node: Sendable {
     public struct Scalar: Sendable, Hashable {
         /// The scalar's text after YAML unescaping and folding (not the raw bytes).
         public var text: String
+        /// `value` without a string payload. Stored next to `text`, before the one-byte fields, so that a
+        /// scalar packs into 27 bytes and a `Node` into 64 (one cache line).
+        @usableFromInline var resolved: Resolved
         /// How it was written.
         public var style: ScalarStyle
         /// The resolved value (only plain scalars without an explicit tag resolve to non-strings).
@@ -102,8 +105,6 @@ public struct Node: Sendable {
         /// `0b101`, `08`. Sexagesimal `1:30` is not among them: Kubernetes keeps it a string. The
         /// validator uses this to suggest quoting the value where a string is expected.
         public var yaml11Coerced: Bool
-        /// `value` without a string payload.
-        @usableFromInline var resolved: Resolved
 
         /// True when the scalar resolved to a string (cheaper than matching `value`, which builds one).
         @inlinable public var isString: Bool {
@@ -138,10 +139,12 @@ public struct Node: Sendable {
     /// True when this node is an expanded copy of an anchored node reached through an alias.
     public var fromAlias: Bool
     // Stored compactly (parsers build millions of nodes); the public properties below are views.
+    // In this order a node is 64 bytes (one cache line, two per mapping entry): every node the composer
+    // writes and the validator reads costs memory traffic in proportion to its size.
     private var packedDocument: UInt32
+    private var names: Names?
     private var packedStart: PackedMark
     private var packedEnd: PackedMark
-    private var names: Names?
 
     /// Where the node starts in the source.
     public var start: Mark {
@@ -169,19 +172,21 @@ public struct Node: Sendable {
         set { packedDocument = UInt32(clamping: newValue) }
     }
 
-    /// A `Mark` in 16 bytes: line and column saturate at 2^32-1.
+    /// A `Mark` in 12 bytes: line and column saturate at 2^32-1, the offset at ±(2^31-1). Parsed inputs
+    /// are far smaller (`ParserLimits.maxBytes` is 64 MiB unless raised), and the offset stays signed
+    /// because KGL marks the nodes its patches create with small negative offsets (`ProvenanceTable`).
     private struct PackedMark: Sendable {
         var line: UInt32
         var column: UInt32
-        var offset: Int
+        var offset: Int32
 
         init(_ mark: Mark) {
             line = UInt32(clamping: mark.line)
             column = UInt32(clamping: mark.column)
-            offset = mark.offset
+            offset = Int32(clamping: mark.offset)
         }
 
-        var mark: Mark { Mark(line: Int(line), column: Int(column), offset: offset) }
+        var mark: Mark { Mark(line: Int(line), column: Int(column), offset: Int(offset)) }
     }
 
     /// The rarely present tag and anchor, shared between copies of a node.
@@ -207,7 +212,7 @@ public struct Node: Sendable {
 extension Node.Scalar {
     /// A scalar of `text`; a `.string` value replaces `text` with its string (they are one string).
     public init(text: String, style: ScalarStyle, value: ScalarValue, yaml11Coerced: Bool = false) {
-        self.init(text: text, style: style, resolved: value, yaml11Coerced: yaml11Coerced)
+        self.init(text: text, style: style, resolved: Optional(value), yaml11Coerced: yaml11Coerced)
     }
 
     /// The untagged plain scalar `text` resolved as the parser resolves one (`ScalarResolver`'s YAML 1.1
@@ -222,12 +227,12 @@ extension Node.Scalar {
     /// (what the composer builds: no `.string(text)` to wrap and unwrap for the common case).
     init(text: String, style: ScalarStyle, resolved value: ScalarValue?, yaml11Coerced: Bool) {
         switch value {
-        case nil: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .string)
-        case .null?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .null)
-        case .bool(let b)?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .bool(b))
-        case .int(let i)?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .int(i))
-        case .float(let d)?: self.init(text: text, style: style, yaml11Coerced: yaml11Coerced, resolved: .float(d))
-        case .string(let s)?: self.init(text: s, style: style, yaml11Coerced: yaml11Coerced, resolved: .string)
+        case nil: self.init(text: text, resolved: .string, style: style, yaml11Coerced: yaml11Coerced)
+        case .null?: self.init(text: text, resolved: .null, style: style, yaml11Coerced: yaml11Coerced)
+        case .bool(let b)?: self.init(text: text, resolved: .bool(b), style: style, yaml11Coerced: yaml11Coerced)
+        case .int(let i)?: self.init(text: text, resolved: .int(i), style: style, yaml11Coerced: yaml11Coerced)
+        case .float(let d)?: self.init(text: text, resolved: .float(d), style: style, yaml11Coerced: yaml11Coerced)
+        case .string(let s)?: self.init(text: s, resolved: .string, style: style, yaml11Coerced: yaml11Coerced)
         }
     }
 }
@@ -240,7 +245,7 @@ extension Node {
     ) {
         self.init(
             content: content, fromAlias: fromAlias, packedDocument: UInt32(clamping: document),
-            packedStart: PackedMark(start), packedEnd: PackedMark(end), names: Names.make(tag: tag, anchor: anchor))
+            names: Names.make(tag: tag, anchor: anchor), packedStart: PackedMark(start), packedEnd: PackedMark(end))
     }
 }
 

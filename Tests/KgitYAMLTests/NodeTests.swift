@@ -101,4 +101,22 @@ import Testing
         let parsed = try parseRoot("k: &v !!str value\n")
         #expect(parsed["k"]?.anchor == "v" && parsed["k"]?.tag == "!!str" && parsed["k"]?.start == Mark(line: 1, column: 4, offset: 3))
     }
+
+    @Test func marksKeepNegativeOffsetsAndSaturateHugeOnes() {
+        let scalar = Node.Content.scalar(Node.Scalar(text: "x", style: .plain, value: .string("x")))
+        // KGL's ProvenanceTable marks the nodes its patches create with offsets -(id + 1).
+        let patched = Node(content: scalar, start: Mark(line: 4, column: 54, offset: -7), end: Mark(line: 4, column: 55, offset: -1))
+        #expect(patched.start.offset == -7 && patched.end.offset == -1)
+        let huge = Node(
+            content: scalar, start: Mark(line: 1 << 40, column: 1 << 40, offset: 1 << 40),
+            end: Mark(line: 1, column: 1, offset: -(1 << 40)))
+        #expect(huge.start == Mark(line: Int(UInt32.max), column: Int(UInt32.max), offset: Int(Int32.max)))
+        #expect(huge.end.offset == Int(Int32.min))
+    }
+
+    @Test func aNodeIsOneCacheLine() {
+        // What the composer writes and the validator reads per node; a regression here costs memory traffic.
+        #expect(MemoryLayout<Node>.stride == 64)
+        #expect(MemoryLayout<Node.Pair>.stride == 128)
+    }
 }

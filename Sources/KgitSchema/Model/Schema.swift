@@ -56,10 +56,23 @@ public final class Schema: Sendable {
         }
     }
 
-    /// What kind of value is expected.
-    public let shape: Shape
+    // The fields the validator reads for every value come first, so that they share the object's first
+    // cache line with the start of `shape` (declared last, they sat three or four lines away from it).
+
+    /// A message that replaces the validator's own when a value violates this schema (KGL's
+    /// `T else "message"`); the validator's message is kept as a note.
+    public let errorMessage: String?
     /// True when `null` is accepted in place of the value.
     public let nullable: Bool
+    /// True when every string value is valid and nothing else looks at it: a `.string` shape without a
+    /// length, a pattern or a checked format (`date-time`, `byte`), no constraints and no `else` message.
+    /// The validator does not walk string scalars into such a schema (most manifest fields are these).
+    let acceptsAnyString: Bool
+    /// True when the schema has code checks, an enumeration or combinators: what the validator applies
+    /// after a value's shape (computed once, so that the common schema without any is passed by quickly).
+    let hasConstraints: Bool
+    /// What kind of value is expected.
+    public let shape: Shape
     /// The human documentation of the field or type, when known.
     public let description: String?
     /// The allowed values, when the schema is an enumeration (compared by resolved scalar value).
@@ -82,9 +95,6 @@ public final class Schema: Sendable {
     public let patchMergeKey: String?
     /// The name of the definition this schema was compiled from (`io.k8s.api.core.v1.Container`), if any.
     public let definitionName: String?
-    /// A message that replaces the validator's own when a value violates this schema (KGL's
-    /// `T else "message"`); the validator's message is kept as a note.
-    public let errorMessage: String?
     /// Where this schema's enumeration or pattern was declared (`types.kgl:3:12`,
     /// `api/openapi.yaml:14:11`), when known; diagnostics about them name it.
     public let origin: String?
@@ -125,15 +135,6 @@ public final class Schema: Sendable {
             acceptsAnyString = false
         }
     }
-
-    /// True when every string value is valid and nothing else looks at it: a `.string` shape without a
-    /// length, a pattern or a checked format (`date-time`, `byte`), no constraints and no `else` message.
-    /// The validator does not walk string scalars into such a schema (most manifest fields are these).
-    let acceptsAnyString: Bool
-
-    /// True when the schema has code checks, an enumeration or combinators: what the validator applies
-    /// after a value's shape (computed once, so that the common schema without any is passed by quickly).
-    let hasConstraints: Bool
 
     /// A copy of this schema with some annotations replaced (the shape is shared, not copied).
     public func with(
