@@ -73,6 +73,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
@@ -109,7 +110,14 @@ let package = Package(
         .testTarget(name: "KgitCLITests", dependencies: ["KgitCLI", "KgitTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "KgitAPIMachineryTests", dependencies: ["KgitAPIMachinery"]),
         .testTarget(name: "KgitControllersTests", dependencies: ["KgitControllers", "KgitAPIMachinery"]),
-        .testTarget(name: "KgitClientTests", dependencies: ["KgitClient", "KgitAPIMachinery", "KgitTesting"]),
+        .testTarget(
+            name: "KgitClientTests",
+            dependencies: [
+                "KgitClient", "KgitAPIMachinery", "KgitTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "KgitSchedulerTests", dependencies: ["KgitScheduler", "KgitAPIMachinery"]),
         .testTarget(name: "KgitAgentTests", dependencies: ["KgitAgent", "KgitAPIMachinery"]),
         .testTarget(

@@ -3,9 +3,9 @@
 /// A request takes an idle connection when there is one. Otherwise it waits, and is served by whichever
 /// comes first: a connection another request checks in, or a new one. New connections are opened only while
 /// waiters outnumber the connections being opened, and at most ``maxDials`` at once; a new connection that ends
-/// up not needed stays idle for the next one. (``HTTPSTransport`` counts a connection as opened once TCP is up,
-/// before its TLS handshake, so a waiting request usually gets the new connection; the handshake then runs on
-/// its first request.)
+/// up not needed stays idle for the next one. (``HTTPSTransport`` counts a connection as opened once its TLS
+/// handshake completed, so a request whose connection frees within a handshake's time is served by it, and the
+/// new connection idles for a later request.)
 ///
 /// Invariant: while any request waits, at least one connection is being opened, so every waiter is
 /// eventually served or, when opening fails, failed.

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import Synchronization
 
 /// HTTPS/1.1 to one API server on SwiftNIO and NIOSSL, with keep-alive connection reuse.
@@ -14,7 +15,8 @@ import Synchronization
 /// ```
 /// Each connection runs one request at a time in a task of its own. A request that finds no idle connection
 /// waits for one (``ConnectionPool``): new connections are opened only while requests wait for them, a few at a
-/// time. A request that fails on a reused connection before any answer arrived (the server closed it while
+/// time, and count as open once their TLS handshake completed (a connection freed sooner serves the request). A
+/// request that fails on a reused connection before any answer arrived (the server closed it while
 /// idle) is retried once on a fresh connection.
 public final class HTTPSTransport: Transport {
     /// The server and credentials.
@@ -153,20 +155,41 @@ public final class HTTPSTransport: Transport {
         let serverName = connection.tlsServerName ?? (Self.isIPAddress(endpoint.host) ? nil : endpoint.host)
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
-            channel = try await ClientBootstrap(group: group)
+            // TCP, then the TLS handshake, then HTTP: as Go's transport dials, a connection counts as open only
+            // once its handshake completed, so a request waiting for one meanwhile is served by whichever comes
+            // first, this connection or one another request frees. The NIOAsyncChannel wrapper is made only
+            // after the handshake, on the event loop, and handed straight to ``HTTPConnection``, which runs it
+            // until it closes: a wrapper dropped without being run traps, so a failed handshake closes the
+            // plain channel, never a wrapper.
+            let (plain, handshake) = try await ClientBootstrap(group: group)
                 .connectTimeout(.seconds(10))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        let handshake = channel.eventLoop.makePromise(of: Void.self)
                         if let tls {
                             try channel.pipeline.syncOperations.addHandler(
                                 NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                            try channel.pipeline.syncOperations.addHandler(
+                                HandshakeCompletion(promise: handshake, timeout: Self.handshakeTimeout))
+                        } else {
+                            handshake.succeed()
                         }
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
-                            wrappingChannelSynchronously: channel)
+                        return (channel, handshake.futureResult)
                     }
                 }
+            do {
+                try await handshake.get()
+                channel = try await plain.eventLoop.submit {
+                    guard plain.isActive else { throw ChannelError.ioOnClosedChannel }
+                    try plain.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                        wrappingChannelSynchronously: plain)
+                }.get()
+            } catch {
+                plain.close(promise: nil)
+                throw error
+            }
         } catch {
             throw ClientError.transport("\(endpoint): \(Self.describe(error))")
         }
@@ -175,6 +198,9 @@ public final class HTTPSTransport: Transport {
         link.start()
         return link
     }
+
+    /// How long a new connection's TLS handshake may take before the connection is closed.
+    static let handshakeTimeout = TimeAmount.seconds(10)
 
     private func makeHead(_ request: TransportRequest) throws -> HTTPRequestHead {
         var headers = HTTPHeaders()
@@ -218,6 +244,61 @@ public final class HTTPSTransport: Transport {
         }
         return "\(error)"
     }
+}
+
+/// Completes `promise` once the connection's TLS handshake completes; fails it when the handshake fails, the
+/// connection closes first, or the handshake takes longer than `timeout` (then it also closes the connection).
+private final class HandshakeCompletion: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    private let promise: EventLoopPromise<Void>
+    private let timeout: TimeAmount
+    private var timer: Scheduled<Void>?
+    private var done = false
+
+    init(promise: EventLoopPromise<Void>, timeout: TimeAmount) {
+        self.promise = promise
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let promise = self.promise
+        let channel = context.channel
+        timer = context.eventLoop.scheduleTask(in: timeout) {
+            promise.fail(HandshakeTimeout())
+            channel.close(promise: nil)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent { finish(nil) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(error)
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        finish(ChannelError.ioOnClosedChannel)
+    }
+
+    private func finish(_ error: (any Error)?) {
+        guard !done else { return }
+        done = true
+        timer?.cancel()
+        if let error { promise.fail(error) } else { promise.succeed() }
+    }
+}
+
+/// A TLS handshake that did not finish in time.
+struct HandshakeTimeout: Error, CustomStringConvertible {
+    var description: String { "the TLS handshake timed out" }
 }
 
 /// A failure on a connection before any answer arrived: the request may be retried elsewhere.

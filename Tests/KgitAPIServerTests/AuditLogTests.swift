@@ -1,5 +1,6 @@
 import Foundation
 import KgitAPIMachinery
+import Synchronization
 import Testing
 @testable import KgitAPIServer
 
@@ -38,5 +39,43 @@ struct AuditLogTests {
                                    user: nil, status: 401, received: Date(), completed: Date())
         #expect(event?.value(at: ["user", "username"]) == "system:anonymous")
         #expect(event?.value(at: ["responseStatus", "code"]) == 401)
+    }
+
+    @Test("lines are written on the log's own thread, in order; callers never wait for a write in progress, and the lines queued meanwhile go out in one write")
+    func writesOffTheCallersThread() async throws {
+        struct Write: Sendable {
+            var thread: String?
+            var lines: [String]
+        }
+        let writes = Mutex<[Write]>([])
+        let firstWriteMayEnd = DispatchSemaphore(value: 0)
+        let (entered, entering) = AsyncStream.makeStream(of: Int.self)
+        let log = AuditLog { bytes in
+            let count = writes.withLock { writes in
+                writes.append(Write(thread: Thread.current.name,
+                                    lines: String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)))
+                return writes.count
+            }
+            entering.yield(count)
+            if count == 1 { firstWriteMayEnd.wait() }  // a write stuck on the disk
+        }
+        log.append(Array("line 0\n".utf8), then: nil)
+        var calls = entered.makeAsyncIterator()
+        #expect(await calls.next() == 1)
+        // The first write is stuck: appending still returns at once, and the lines wait for the next write.
+        for index in 1...20 { log.append(Array("line \(index)\n".utf8), then: nil) }
+        #expect(writes.withLock { $0.count } == 1)
+        firstWriteMayEnd.signal()
+        #expect(await calls.next() == 2)
+        // A recorded request returns once its line is written, after the lines queued before it.
+        let request = APIRequest(method: "GET", target: "/api/v1/namespaces/default/pods")
+        await log.record(request, route: Route.parse(method: "GET", path: request.path, query: .init()), user: nil,
+                         status: 401, received: Date(), completed: Date())
+        let all = writes.withLock { $0 }
+        #expect(all.count == 3)
+        #expect(all.allSatisfy { $0.thread == AuditLog.threadName }, "\(all.map(\.thread))")
+        #expect(all[0].lines == ["line 0"])
+        #expect(all[1].lines == (1...20).map { "line \($0)" })
+        #expect(all.count == 3 && all[2].lines.count == 1 && all[2].lines[0].contains("/api/v1/namespaces/default/pods"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KgitAPIMachinery
+import Synchronization
 
 /// The audit log: one `audit.k8s.io/v1 Event` per request at level Metadata (who, what, when,
 /// the outcome; never bodies), appended as JSON lines to a file such as `DIR/audit.log`.
@@ -7,19 +8,50 @@ import KgitAPIMachinery
 /// Health probes are not recorded. Watches are recorded when their response starts
 /// (`ResponseStarted`); everything else when complete. Write failures are reported once on
 /// standard error and do not fail requests.
-public actor AuditLog {
-    private let handle: FileHandle
-    private var reportedFailure = false
+///
+/// ```
+/// request task ─ event → line ─▶ queue ─▶ the log's own thread: take every queued line ─▶ one write ─▶ resume
+///   (suspends, no thread held) ◀───────────────────────────────────────────────────────────────────────┘
+/// ```
+/// A request's line is in the file before its response is sent, as before, but the file is written on a
+/// thread of the log's own, never on a task's thread: a write that stalls (the disk busy, the thread
+/// preempted) holds no thread of the cooperative pool and serialises nothing but the lines waiting for it,
+/// which then go out in one write.
+public final class AuditLog: Sendable {
+    private let queue: AuditQueue
 
     /// Opens (creating, mode 0600) the log at `url` for appending.
-    public init(url: URL) throws {
+    public convenience init(url: URL) throws {
         if !FileManager.default.fileExists(atPath: url.path) {
             guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
             else { throw CocoaError(.fileWriteUnknown) }
         }
-        handle = try FileHandle(forWritingTo: url)
+        let handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
+        let reported = Mutex(false)
+        self.init { bytes in
+            do {
+                try handle.write(contentsOf: Data(bytes))
+            } catch {
+                guard !reported.withLock({ $0 }) else { return }
+                reported.withLock { $0 = true }
+                try? FileHandle.standardError.write(contentsOf: Data("kgit server: cannot write the audit log: \(error)\n".utf8))
+            }
+        }
     }
+
+    /// A log whose batches of lines go to `write`, called on the log's thread (for tests).
+    init(write: @escaping @Sendable ([UInt8]) -> Void) {
+        queue = AuditQueue(write: write)
+        queue.start()
+    }
+
+    deinit {
+        queue.close()
+    }
+
+    /// The name of the thread that writes the file.
+    static let threadName = "kgit-audit"
 
     /// The event for one request (pure; exposed for tests).
     static func event(_ request: APIRequest, route: Route, user: UserInfo?, status: Int, received: Date,
@@ -68,19 +100,85 @@ public actor AuditLog {
         return String(base.dropLast()) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction + "Z"
     }
 
-    /// Appends the event for one request.
+    /// Appends the event for one request; returns once it is written.
     func record(_ request: APIRequest, route: Route, user: UserInfo?, status: Int, received: Date, completed: Date,
-                annotations: [String: String] = [:]) {
+                annotations: [String: String] = [:]) async {
         guard let event = AuditLog.event(request, route: route, user: user, status: status, received: received,
                                          completed: completed, annotations: annotations)
         else { return }
-        do {
-            try handle.write(contentsOf: Data((event.serialized() + "\n").utf8))
-        } catch {
-            if !reportedFailure {
-                reportedFailure = true
-                try? FileHandle.standardError.write(contentsOf: Data("kgit server: cannot write the audit log: \(error)\n".utf8))
+        await withCheckedContinuation { continuation in
+            append(Array((event.serialized() + "\n").utf8), then: continuation)
+        }
+    }
+
+    /// Queues `line` for the log's thread, which resumes `written` once the line is written. Never waits.
+    func append(_ line: [UInt8], then written: CheckedContinuation<Void, Never>?) {
+        queue.append(line, then: written)
+    }
+}
+
+/// The lines waiting for the audit log's thread, and that thread.
+private final class AuditQueue: Sendable {
+    private struct State {
+        var lines: [UInt8] = []
+        var written: [CheckedContinuation<Void, Never>] = []
+        var closed = false
+    }
+
+    private let condition = NSCondition()
+    private let state = Mutex(State())
+    private let write: @Sendable ([UInt8]) -> Void
+
+    init(write: @escaping @Sendable ([UInt8]) -> Void) {
+        self.write = write
+    }
+
+    func start() {
+        Thread { [self] in
+            Thread.current.name = AuditLog.threadName
+            run()
+        }.start()
+    }
+
+    func append(_ line: [UInt8], then written: CheckedContinuation<Void, Never>?) {
+        condition.lock()
+        let closed = state.withLock { state in
+            if state.closed { return true }
+            state.lines += line
+            if let written { state.written.append(written) }
+            return false
+        }
+        condition.signal()
+        condition.unlock()
+        if closed { written?.resume() }
+    }
+
+    func close() {
+        condition.lock()
+        state.withLock { $0.closed = true }
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            var batch = state.withLock { state in
+                defer { (state.lines, state.written) = ([], []) }
+                return (state.lines, state.written, state.closed)
             }
+            while batch.0.isEmpty && batch.1.isEmpty && !batch.2 {
+                condition.wait()
+                batch = state.withLock { state in
+                    defer { (state.lines, state.written) = ([], []) }
+                    return (state.lines, state.written, state.closed)
+                }
+            }
+            condition.unlock()
+            let (lines, written, closed) = batch
+            if !lines.isEmpty { write(lines) }
+            for continuation in written { continuation.resume() }
+            if closed { return }
         }
     }
 }
