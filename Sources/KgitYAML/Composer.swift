@@ -406,6 +406,7 @@ struct Composer {
     /// `print` is the fingerprint of a scalar node's value (nil for collections); `mayBeMergeKey` is false
     /// when the node cannot be a `<<` key (its text is not `<<`, or it is a collection), so that most keys
     /// skip `isMergeKey`.
+    @inline(never)
     private mutating func add(
         _ node: consuming Node, size: Int, height: Int, isAlias: Bool = false, print: UInt64? = nil,
         mayBeMergeKey: Bool = false
