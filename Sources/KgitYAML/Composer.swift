@@ -123,10 +123,7 @@ struct Composer {
         case YAML_ALIAS_EVENT:
             try alias(&event)
         case YAML_DOCUMENT_START_EVENT:
-            documentStart = mark(event.start_mark)
-            root = nil
-            anchors.removeAll(keepingCapacity: true)
-            expanded = 0
+            startDocument(&event)
         case YAML_DOCUMENT_END_EVENT:
             endDocument()
         case YAML_STREAM_END_EVENT:
@@ -140,6 +137,14 @@ struct Composer {
     // Rare paths (document ends, aliases, anchors, tags, merges, errors) are kept out of line
     // (`@inline(never)`): inlined into `handle`, they made it several times larger than the code most
     // events run, which then missed the instruction cache.
+
+    @inline(never)
+    private mutating func startDocument(_ event: inout yaml_event_t) {
+        documentStart = mark(event.start_mark)
+        root = nil
+        anchors.removeAll(keepingCapacity: true)
+        expanded = 0
+    }
 
     @inline(never)
     private mutating func endDocument() {
@@ -282,16 +287,20 @@ struct Composer {
             tag = Self.shortTag(event.data.sequence_start.tag)
         }
         var frame = Frame(isMapping: isMapping, start: start)
-        if tag != nil || anchor != nil {
-            frame.extras = extras.count
-            extras.append(Extras(tag: tag, anchor: anchor))
-        }
+        if tag != nil || anchor != nil { frame.extras = pushExtras(tag: tag, anchor: anchor) }
         frame.printBase = keyPrints.count
         frame.childBase = isMapping ? pairs.count : items.count
         // Swapped in, so that the enclosing frame is moved onto the stack rather than copied there.
         swap(&frame, &current)
         if depth > 0 { stack.append(consume frame) }
         depth += 1
+    }
+
+    /// Records a new collection's tag and anchor; returns its index in `extras`.
+    @inline(never)
+    private mutating func pushExtras(tag: String?, anchor: String?) -> Int {
+        extras.append(Extras(tag: tag, anchor: anchor))
+        return extras.count - 1
     }
 
     @inline(never)
@@ -306,8 +315,24 @@ struct Composer {
         depth -= 1
         if keyPrints.count > frame.printBase { keyPrints.removeLast(keyPrints.count - frame.printBase) }
         let end = mark(event.end_mark)
+        if frame.extras >= 0 {
+            try endCollectionWithExtras(frame, end: end)
+            return
+        }
+        let content: Node.Content =
+            frame.isMapping
+            ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
+        try add(
+            Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: nextDocumentIndex),
+            size: frame.size, height: frame.childHeight + 1)
+    }
+
+    /// Closes a collection that has extras (a tag, an anchor, `<<` merges or a key index): out of line,
+    /// most collections have none.
+    @inline(never)
+    private mutating func endCollectionWithExtras(_ frame: Frame, end: Mark) throws(YAMLError) {
         // The closed collection's extras are the last entry (every collection inside it closed first).
-        let closed = frame.extras >= 0 ? extras.popLast() : nil
+        let closed = extras.popLast()
         let content: Node.Content
         if frame.isMapping {
             let entries = pairs.popArray(from: frame.childBase)
@@ -381,6 +406,7 @@ struct Composer {
     /// `print` is the fingerprint of a scalar node's value (nil for collections); `mayBeMergeKey` is false
     /// when the node cannot be a `<<` key (its text is not `<<`, or it is a collection), so that most keys
     /// skip `isMergeKey`.
+    @inline(never)
     private mutating func add(
         _ node: consuming Node, size: Int, height: Int, isAlias: Bool = false, print: UInt64? = nil,
         mayBeMergeKey: Bool = false

@@ -67,7 +67,9 @@ enum DocumentChecker {
                     path: PathComponent.render(path), document: document, object: object, notes: notes))
         }
 
-        /// Checks a `v1 List`: its own fields, then every item as an object.
+        /// Checks a `v1 List`: its own fields, then every item as an object. Out of line: few documents
+        /// are lists.
+        @inline(never)
         mutating func checkList(_ root: Node, identity: Identity) {
             guard case .mapping(let pairs) = root.content else { return }
             for index in pairs.indices {
@@ -117,13 +119,19 @@ enum DocumentChecker {
             validator.validate(root, schema, typeName: kindName)
             var checks = CheckContext(kind: kind)
             ObjectNameRule.check(root: root, kind: kind, into: &checks)
-            for finding in checks.findings {
+            if !checks.findings.isEmpty { Self.report(checks.findings, into: &validator) }
+            if !validator.diagnostics.isEmpty { diagnostics += validator.diagnostics }
+            return false
+        }
+
+        /// Adds the name checks' findings to the validator's diagnostics (out of line: most objects have none).
+        @inline(never)
+        static func report(_ findings: [CheckContext.Finding], into validator: inout NodeValidator) {
+            for finding in findings {
                 validator.report(
                     finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity,
                     extraPath: finding.path)
             }
-            diagnostics += validator.diagnostics
-            return false
         }
 
         // The failures below are out of line (`@inline(never)`): their messages, built inline, made
