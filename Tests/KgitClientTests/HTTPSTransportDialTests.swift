@@ -19,6 +19,23 @@ struct HTTPSTransportDialTests {
         return connection
     }
 
+    /// Sends `requests` requests one after another and expects each to fail with a transport error that names
+    /// `address`.
+    static func expectTransportErrors(_ transport: HTTPSTransport, naming address: String, requests: Int) async throws {
+        for _ in 0..<requests {
+            do {
+                _ = try await transport.send(version)
+                Issue.record("a request succeeded where the connection cannot be opened")
+            } catch let error as ClientError {
+                guard case .transport(let message) = error else {
+                    Issue.record("expected a transport error, got \(error)")
+                    continue
+                }
+                #expect(message.contains(address), "\(message)")
+            }
+        }
+    }
+
     @Test("a request waiting while a new connection's handshake is unfinished is served by a connection freed meanwhile")
     func freedConnectionWins() async throws {
         let server = try await KgitServerProcess.start()
@@ -54,18 +71,7 @@ struct HTTPSTransportDialTests {
         let relay = try await TCPRelay.start(upstreamPort: server.port) { _ in .close }
         defer { relay.stop() }
         let transport = try HTTPSTransport(connection: try Self.viaRelay(server, relay))
-        for _ in 0..<3 {
-            do {
-                _ = try await transport.send(Self.version)
-                Issue.record("a request through a connection closed during its handshake succeeded")
-            } catch let error as ClientError {
-                guard case .transport(let message) = error else {
-                    Issue.record("expected a transport error, got \(error)")
-                    continue
-                }
-                #expect(message.contains("127.0.0.1:\(relay.port)"), "\(message)")
-            }
-        }
+        try await Self.expectTransportErrors(transport, naming: "127.0.0.1:\(relay.port)", requests: 3)
         #expect(transport.connectionsOpened == 0)
         await transport.shutdown()
     }
@@ -77,18 +83,7 @@ struct HTTPSTransportDialTests {
         var connection = try Kubeconfig.load(explicitPath: server.kubeconfig).connection()
         connection.caPEM = nil  // trust the system roots only
         let transport = try HTTPSTransport(connection: connection)
-        for _ in 0..<2 {
-            do {
-                _ = try await transport.send(Self.version)
-                Issue.record("a request to an untrusted server succeeded")
-            } catch let error as ClientError {
-                guard case .transport(let message) = error else {
-                    Issue.record("expected a transport error, got \(error)")
-                    continue
-                }
-                #expect(message.contains("127.0.0.1:\(server.port)"), "\(message)")
-            }
-        }
+        try await Self.expectTransportErrors(transport, naming: "127.0.0.1:\(server.port)", requests: 2)
         #expect(transport.connectionsOpened == 0)
         await transport.shutdown()
     }
