@@ -315,40 +315,32 @@ struct Composer {
         depth -= 1
         if keyPrints.count > frame.printBase { keyPrints.removeLast(keyPrints.count - frame.printBase) }
         let end = mark(event.end_mark)
-        if frame.extras >= 0 {
-            try endCollectionWithExtras(frame, end: end)
-            return
-        }
-        let content: Node.Content =
-            frame.isMapping
-            ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
-        try add(
-            Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: nextDocumentIndex),
-            size: frame.size, height: frame.childHeight + 1)
-    }
-
-    /// Closes a collection that has extras (a tag, an anchor, `<<` merges or a key index): out of line,
-    /// most collections have none.
-    @inline(never)
-    private mutating func endCollectionWithExtras(_ frame: Frame, end: Mark) throws(YAMLError) {
-        // The closed collection's extras are the last entry (every collection inside it closed first).
-        let closed = extras.popLast()
         let content: Node.Content
-        if frame.isMapping {
-            let entries = pairs.popArray(from: frame.childBase)
-            if let merged = closed?.merged, !merged.isEmpty {
-                content = .mapping(Self.applyMerges(entries, merged))
-            } else {
-                content = .mapping(entries)
-            }
+        var closed: Extras?
+        if frame.extras >= 0 {
+            (content, closed) = closeWithExtras(frame)
         } else {
-            content = .sequence(items.popArray(from: frame.childBase))
+            content =
+                frame.isMapping
+                ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
         }
         try add(
             Node(
                 content: content, start: frame.start, end: end, tag: closed?.tag, anchor: closed?.anchor,
                 document: nextDocumentIndex),
             size: frame.size, height: frame.childHeight + 1)
+    }
+
+    /// The children of a closing collection that has extras (a tag, an anchor, `<<` merges or a key index),
+    /// with `<<` merges applied, and those extras: out of line, most collections have none.
+    @inline(never)
+    private mutating func closeWithExtras(_ frame: Frame) -> (Node.Content, Extras?) {
+        // The closed collection's extras are the last entry (every collection inside it closed first).
+        let closed = extras.popLast()
+        guard frame.isMapping else { return (.sequence(items.popArray(from: frame.childBase)), closed) }
+        let entries = pairs.popArray(from: frame.childBase)
+        guard let merged = closed?.merged, !merged.isEmpty else { return (.mapping(entries), closed) }
+        return (.mapping(Self.applyMerges(entries, merged)), closed)
     }
 
     @inline(never)
