@@ -33,8 +33,8 @@ public final class AuditLog: Sendable {
             do {
                 try handle.write(contentsOf: Data(bytes))
             } catch {
-                guard !reported.withLock({ $0 }) else { return }
-                reported.withLock { $0 = true }
+                // Reported once: the first failure says why, later ones would repeat it per request.
+                guard reported.withLock({ reported in defer { reported = true }; return !reported }) else { return }
                 try? FileHandle.standardError.write(contentsOf: Data("kgit server: cannot write the audit log: \(error)\n".utf8))
             }
         }
@@ -135,7 +135,11 @@ private final class AuditQueue: Sendable {
 
     func start() {
         Thread { [self] in
+            // Foundation's `Thread.current` can be a different object from the `Thread` started here while
+            // that thread starts (Linux), and the name set on it is then not the OS thread's, which keeps the
+            // name inherited from its creator (a Dispatch worker's). So the OS thread is named directly too.
             Thread.current.name = AuditLog.threadName
+            try? Data(AuditLog.threadName.utf8).write(to: URL(fileURLWithPath: "/proc/thread-self/comm"))
             run()
         }.start()
     }
@@ -153,6 +157,14 @@ private final class AuditQueue: Sendable {
         if closed { written?.resume() }
     }
 
+    /// Takes every queued line and waiting request, leaving the queue empty.
+    private func takeBatch() -> State {
+        state.withLock { state in
+            defer { (state.lines, state.written) = ([], []) }
+            return state
+        }
+    }
+
     func close() {
         condition.lock()
         state.withLock { $0.closed = true }
@@ -163,22 +175,15 @@ private final class AuditQueue: Sendable {
     private func run() {
         while true {
             condition.lock()
-            var batch = state.withLock { state in
-                defer { (state.lines, state.written) = ([], []) }
-                return (state.lines, state.written, state.closed)
-            }
-            while batch.0.isEmpty && batch.1.isEmpty && !batch.2 {
+            var batch = takeBatch()
+            while batch.lines.isEmpty && batch.written.isEmpty && !batch.closed {
                 condition.wait()
-                batch = state.withLock { state in
-                    defer { (state.lines, state.written) = ([], []) }
-                    return (state.lines, state.written, state.closed)
-                }
+                batch = takeBatch()
             }
             condition.unlock()
-            let (lines, written, closed) = batch
-            if !lines.isEmpty { write(lines) }
-            for continuation in written { continuation.resume() }
-            if closed { return }
+            if !batch.lines.isEmpty { write(batch.lines) }
+            for continuation in batch.written { continuation.resume() }
+            if batch.closed { return }
         }
     }
 }
