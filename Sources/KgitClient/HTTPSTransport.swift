@@ -261,10 +261,10 @@ private final class HandshakeCompletion: ChannelInboundHandler, RemovableChannel
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let promise = self.promise
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let channel = context.channel
         timer = context.eventLoop.scheduleTask(in: timeout) {
-            promise.fail(HandshakeTimeout())
+            handler.value.finish(HandshakeTimeout())
             channel.close(promise: nil)
         }
     }
