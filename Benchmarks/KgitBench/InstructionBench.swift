@@ -12,7 +12,8 @@ import KgitYAML
 /// that side `--repeat R` times over the corpus. `scripts/bench-instructions.sh` runs each side under
 /// callgrind and subtracts the `setup` run: what remains is the cost of the side itself.
 ///
-/// Options: `--documents N` (default 2,200: 200 of each kind), `--repeat R` (default 1).
+/// Options: `--documents N` (default 2,200: 200 of each kind), `--per-file N` (documents per file, default 100),
+/// `--repeat R` (default 1).
 /// `validate` is `Validator.validate` one file at a time on this thread only (`ValidationOptions.parallel`
 /// off), as the `validate` benchmark's one-core figure; `validate-parallel` is the same with documents checked
 /// on every core (callgrind counts every thread's instructions, so it shows what the parallel split costs).
@@ -30,7 +31,8 @@ private func runValidateCost(_ args: [String]) throws {
     let documents = ValidateBench.intOption(args, "--documents") ?? 2_200
     let repeats = ValidateBench.intOption(args, "--repeat") ?? 1
     let only = ValidateBench.stringOption(args, "--only") ?? "setup"
-    let files = ManifestCorpus.generate(documents: documents).map { SourceFile(path: $0.name, bytes: Array($0.text.utf8)) }
+    let perFile = ValidateBench.intOption(args, "--per-file") ?? 100
+    let files = ManifestCorpus.generate(documents: documents, perFile: perFile).map { SourceFile(path: $0.name, bytes: Array($0.text.utf8)) }
     var serial = ValidationOptions()
     serial.parallel = false
     let validator = try Validator(options: serial, schemaFiles: [])
