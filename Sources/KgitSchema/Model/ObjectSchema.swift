@@ -32,18 +32,25 @@ public struct ObjectSchema: Sendable {
     /// The fields live in one reference-counted box, so copying an `ObjectSchema` (which the validator
     /// does each time it matches a schema's shape) costs one retain instead of one per field.
     private final class Storage: @unchecked Sendable {
-        var properties: [String: Schema] { didSet { lookup = PropertyLookup(properties) } }
-        /// `properties` again, for the validator's hot path: found by a cheap hash of the key's bytes.
+        var properties: [String: Schema] { didSet { rebuildLookup() } }
+        /// `properties` again, for the validator's hot path: found by a cheap hash of the key's bytes, with
+        /// the required ones numbered and the schema of map values at hand.
         private(set) var lookup: PropertyLookup
         var propertyNames: [String]
-        var required: [String]
-        var additionalProperties: AdditionalProperties
+        var required: [String] { didSet { rebuildLookup() } }
+        var additionalProperties: AdditionalProperties { didSet { rebuildLookup() } }
         var embeddedResource: Bool
         var mapType: MapType?
         var minProperties: Int?
         var maxProperties: Int?
         var unions: [DiscriminatedUnion]
-        var patternProperties: [PatternProperty] = []
+        var patternProperties: [PatternProperty] = [] { didSet { rebuildLookup() } }
+
+        private func rebuildLookup() {
+            lookup = PropertyLookup(
+                properties, required: required, additionalProperties: additionalProperties,
+                hasPatternProperties: !patternProperties.isEmpty)
+        }
 
         init(
             properties: [String: Schema], propertyNames: [String], required: [String],
@@ -51,7 +58,7 @@ public struct ObjectSchema: Sendable {
             maxProperties: Int?, unions: [DiscriminatedUnion]
         ) {
             self.properties = properties
-            self.lookup = PropertyLookup(properties)
+            self.lookup = PropertyLookup(properties, required: required, additionalProperties: additionalProperties)
             self.propertyNames = propertyNames
             self.required = required
             self.additionalProperties = additionalProperties
@@ -146,7 +153,7 @@ public struct ObjectSchema: Sendable {
             properties: properties, propertyNames: propertyNames ?? properties.keys.sorted(), required: required,
             additionalProperties: additionalProperties, embeddedResource: embeddedResource, mapType: mapType,
             minProperties: minProperties, maxProperties: maxProperties, unions: unions)
-        storage.patternProperties = patternProperties
+        if !patternProperties.isEmpty { storage.patternProperties = patternProperties }
     }
 
     /// The declared properties as a table that answers `properties[key]` without hashing the whole key
@@ -171,18 +178,63 @@ final class PropertyLookup: Sendable {
     /// One slot of the table; an empty slot has no schema.
     private struct Slot: Sendable {
         var hash: UInt64 = 0
+        /// The name's length in bytes, and its bytes when it has at most 16 (`KeyBytes`).
+        var count = 0
+        var low: UInt64 = 0
+        var high: UInt64 = 0
         var name = ""
         /// Not retained: `PropertyLookup.schemas` owns every schema in the table.
         var schema: Unmanaged<Schema>?
+        /// The property's bit in `requiredMask` when it is required, 0 otherwise.
+        var requiredBit: UInt64 = 0
+    }
+
+    /// A property found by `find(_:)`.
+    struct Found {
+        /// The property's schema, not retained (see `findUnretained(_:)`).
+        var schema: Unmanaged<Schema>
+        /// The property's bit in `requiredMask` when it is required, 0 otherwise.
+        var requiredBit: UInt64
     }
 
     private let slots: [Slot]
     private let mask: Int
     /// The schemas the slots refer to, kept alive here.
     private let schemas: [Schema]
+    /// One bit per distinct required property that is also declared (at most 64): a mapping whose keys
+    /// found all of these bits has every required field, with no search for each name.
+    let requiredMask: UInt64
+    /// True when `requiredMask` stands for every required name; false when a required name is not a declared
+    /// property or there are more than 64, and a caller must search the entries for the names itself.
+    let requiredComplete: Bool
+    /// The schema of the values of undeclared keys (`additionalProperties: .typed`), not retained (kept
+    /// alive by `schemas`), when the object has no pattern properties: what a map's entries are checked
+    /// against, without copying the object's `additionalProperties` out for each entry.
+    let mapValues: Unmanaged<Schema>?
 
-    init(_ properties: [String: Schema]) {
-        schemas = Array(properties.values)
+    init(
+        _ properties: [String: Schema], required: [String] = [], additionalProperties: ObjectSchema.AdditionalProperties = .closed,
+        hasPatternProperties: Bool = false
+    ) {
+        var schemas = Array(properties.values)
+        if case .typed(let values) = additionalProperties, !hasPatternProperties {
+            schemas.append(values)
+            mapValues = Unmanaged.passUnretained(values)
+        } else {
+            mapValues = nil
+        }
+        self.schemas = schemas
+        var bits: [String: UInt64] = [:]
+        var complete = true
+        for name in required where bits[name] == nil {
+            guard properties[name] != nil, bits.count < 64 else {
+                complete = false
+                continue
+            }
+            bits[name] = 1 << UInt64(bits.count)
+        }
+        requiredMask = bits.values.reduce(0, |)
+        requiredComplete = complete
         guard !properties.isEmpty else {
             slots = []
             mask = 0
@@ -193,10 +245,16 @@ final class PropertyLookup: Sendable {
         let mask = capacity - 1
         var slots = Array(repeating: Slot(), count: capacity)
         for (name, schema) in properties {
-            let hash = Self.hash(name)
+            var copy = name
+            let (hash, count, low, high) = copy.withUTF8 { bytes in
+                let key = KeyBytes(bytes)
+                return (key.hash, key.count, key.low, key.high)
+            }
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot].schema != nil { slot = (slot + 1) & mask }
-            slots[slot] = Slot(hash: hash, name: name, schema: Unmanaged.passUnretained(schema))
+            slots[slot] = Slot(
+                hash: hash, count: count, low: low, high: high, name: name, schema: Unmanaged.passUnretained(schema),
+                requiredBit: bits[name] ?? 0)
         }
         self.slots = slots
         self.mask = mask
@@ -206,35 +264,93 @@ final class PropertyLookup: Sendable {
     /// that keeps the table alive may borrow it (`_withUnsafeGuaranteedRef`) for the duration of one
     /// lookup's use.
     func findUnretained(_ key: String) -> Unmanaged<Schema>? {
+        var copy = key
+        return copy.withUTF8 { find(KeyBytes($0))?.schema }
+    }
+
+    /// The property whose name has the bytes of `key` (the validator takes a key's bytes in place from the
+    /// tree, so that no key string is copied or retained); its schema is not retained.
+    @inline(__always)
+    func find(_ key: KeyBytes) -> Found? {
         guard mask != 0 else { return nil }
-        let hash = Self.hash(key)
+        let hash = key.hash
         return slots.withUnsafeBufferPointer { slots in
             var slot = Int(truncatingIfNeeded: hash) & mask
             while let schema = slots[slot].schema {
-                if slots[slot].hash == hash && slots[slot].name == key { return schema }
+                if slots[slot].hash == hash && slots[slot].count == key.count && Self.equal(slots[slot], key) {
+                    return Found(schema: schema, requiredBit: slots[slot].requiredBit)
+                }
                 slot = (slot + 1) & mask
             }
             return nil
         }
     }
 
-    /// The key's length and its first, second, middle, second-last and last bytes, mixed: a few loads
-    /// instead of a pass over every byte. Property names of one object rarely share all of these, and
-    /// when they do the lookup only probes one slot further.
-    static func hash(_ key: String) -> UInt64 {
-        var copy = key
-        return copy.withUTF8 { s in
-            let n = s.count
-            guard n > 0 else { return 0 }
-            let second = n > 1 ? 1 : 0
+    /// True when the slot's name has the key's bytes (their counts are equal).
+    @inline(__always)
+    private static func equal(_ slot: Slot, _ key: KeyBytes) -> Bool {
+        guard let long = key.long else { return slot.low == key.low && slot.high == key.high }
+        return slot.name.utf8.withContiguousStorageIfAvailable { stored in
+            for index in stored.indices where stored[index] != long[index] { return false }
+            return true
+        } ?? slot.name.utf8.enumerated().allSatisfy { $0.element == long[$0.offset] }
+    }
+
+    @inline(__always)
+    fileprivate static func mix(_ sampled: UInt64) -> UInt64 {
+        // A multiply-shift finaliser: every sampled bit reaches the low bits the table indexes with.
+        var h = sampled &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 33)
+    }
+
+    /// A key's UTF-8 bytes taken out of its string without copying the string: up to 16 bytes held inline
+    /// (most keys), longer ones by a pointer into the string's storage.
+    ///
+    /// Made by loads alone (`init(_:)` calls nothing), so that a caller reading a key in place through a
+    /// pointer into a node tree does not copy (retain and release) the key's text around the lookup.
+    /// The pointer form borrows the string's storage: valid while the string is alive and unchanged
+    /// (the validator's tree is, for the whole walk).
+    struct KeyBytes {
+        /// The length in bytes.
+        let count: Int
+        /// Bytes 0..<8 and 8..<16 (little-endian, zero-padded) of a key of at most 16 bytes; 0 otherwise.
+        fileprivate let low: UInt64
+        fileprivate let high: UInt64
+        /// The bytes of a longer key, in its string's storage.
+        fileprivate let long: UnsafePointer<UInt8>?
+
+        @inline(__always)
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            count = bytes.count
+            if count <= 16 {
+                var low: UInt64 = 0
+                var high: UInt64 = 0
+                for index in 0..<min(count, 8) { low |= UInt64(bytes[index]) << (8 * UInt64(index)) }
+                if count > 8 {
+                    for index in 8..<count { high |= UInt64(bytes[index]) << (8 * UInt64(index - 8)) }
+                }
+                self.low = low
+                self.high = high
+                long = nil
+            } else {
+                low = 0
+                high = 0
+                long = bytes.baseAddress
+            }
+        }
+
+        /// A hash of the bytes: of every byte of a short key (two words), of the length and five sampled
+        /// bytes (first, second, middle, second-last, last) of a longer one.
+        @inline(__always)
+        var hash: UInt64 {
+            guard let long else { return PropertyLookup.mix(low ^ (high &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(truncatingIfNeeded: count)) }
+            let n = count
             let sampled =
-                UInt64(truncatingIfNeeded: n) | UInt64(s[0]) << 8 | UInt64(s[second]) << 16 | UInt64(s[n >> 1]) << 24
-                | UInt64(s[n - 1 - second]) << 32 | UInt64(s[n - 1]) << 40
-            // A multiply-shift finaliser: every sampled bit reaches the low bits the table indexes with.
-            var h = sampled &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 33
-            h = h &* 0xC4CE_B9FE_1A85_EC53
-            return h ^ (h >> 33)
+                UInt64(truncatingIfNeeded: n) | UInt64(long[0]) << 8 | UInt64(long[1]) << 16 | UInt64(long[n >> 1]) << 24
+                | UInt64(long[n - 2]) << 32 | UInt64(long[n - 1]) << 40
+            return PropertyLookup.mix(sampled)
         }
     }
 }

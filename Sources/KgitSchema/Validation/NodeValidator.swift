@@ -235,6 +235,9 @@ struct NodeValidator {
     /// such a value has nothing to report, and the validator skips it.
     @inline(__always)
     private static func isString(_ node: UnsafePointer<Node>) -> Bool {
+        // The case is tested before the scalar is bound: binding it from the whole content copied a
+        // collection's array too (a retain and a release).
+        guard case .scalar = node.pointee.content else { return false }
         if case .scalar(let scalar) = node.pointee.content { return scalar.isString }
         return false
     }
@@ -242,6 +245,7 @@ struct NodeValidator {
     /// `Node.isNull` read in place.
     @inline(__always)
     private static func isNull(_ node: UnsafePointer<Node>) -> Bool {
+        guard case .scalar = node.pointee.content else { return false }
         if case .scalar(let scalar) = node.pointee.content { return scalar.isNull }
         return false
     }
@@ -268,71 +272,147 @@ struct NodeValidator {
         return (UnsafeRawPointer(pair) + offset).assumingMemoryBound(to: Node.self)
     }
 
+    /// The entries of the mapping at `node`, read in place; nil when the node is not a mapping.
+    ///
+    /// The buffer points into the tree's own storage and outlives the closure that produced it: sound
+    /// only because the tree is alive and unchanged for the whole walk (the caller of `validate` holds
+    /// it and nothing mutates it). Matching `.mapping(let pairs)` into a local instead copied the array
+    /// (a retain and a release per object).
+    @inline(__always)
+    static func entries(of node: UnsafePointer<Node>) -> UnsafeBufferPointer<Node.Pair>? {
+        guard case .mapping(let pairs) = node.pointee.content else { return nil }
+        return pairs.withUnsafeBufferPointer { $0 }
+    }
+
+    /// True when the node at `node` is a scalar.
+    @inline(__always)
+    static func isScalar(_ node: UnsafePointer<Node>) -> Bool {
+        if case .scalar = node.pointee.content { return true }
+        return false
+    }
+
+    /// The property of `lookup` named by the scalar key at `key`, found from the key's bytes read in place
+    /// (no copy of the key's text); nil when the key is not a scalar or names no property.
+    @inline(__always)
+    static func property(named key: UnsafePointer<Node>, in lookup: PropertyLookup) -> PropertyLookup.Found? {
+        // The key's bytes are taken by loads alone, and the lookup runs after the key is let go of: a
+        // lookup called while the key's text was bound kept a copy of it (a retain and a release per key).
+        guard let bytes = keyBytes(key) else {
+            var text = keyText(key)
+            return text.withUTF8 { lookup.find(PropertyLookup.KeyBytes($0)) }
+        }
+        return lookup.find(bytes)
+    }
+
+    /// The bytes of the scalar key at `key`, read in place; nil when the key is not a scalar or its text
+    /// is not stored contiguously (never for a string the parser made).
+    @inline(__always)
+    static func keyBytes(_ key: UnsafePointer<Node>) -> PropertyLookup.KeyBytes? {
+        guard case .scalar = key.pointee.content, case .scalar(let scalar) = key.pointee.content else { return nil }
+        return scalar.text.utf8.withContiguousStorageIfAvailable { PropertyLookup.KeyBytes($0) }
+    }
+
+    /// The text of the scalar key at `key` as a string (for the rarer paths that need one); "" for a
+    /// key that is not a scalar.
+    static func keyText(_ key: UnsafePointer<Node>) -> String {
+        if case .scalar(let scalar) = key.pointee.content { return scalar.text }
+        return ""
+    }
+
     /// Returns false when the node is not a mapping at all.
     @discardableResult
     private mutating func validateObject(at node: UnsafePointer<Node>, _ object: ObjectSchema, typeName: String?) -> Bool {
-        guard case .mapping(let pairs) = node.pointee.content else {
+        guard let entries = Self.entries(of: node) else {
             mismatch(node.pointee, expected: object.isMap ? "map" : "object")
             return false
         }
-        let additionalProperties = object.additionalProperties
-        let patternProperties = object.patternProperties
-        let embeddedResource = object.embeddedResource
         let properties = object.propertyLookup
-        // Entries are read in place: each key and value is borrowed through a pointer, not copied.
-        pairs.withUnsafeBufferPointer { entries in
-            guard let base = entries.baseAddress else { return }
+        // The required properties whose keys were seen, one bit each (`PropertyLookup.requiredMask`).
+        var foundRequired: UInt64 = 0
+        // Entries are read in place: each key and value is borrowed through a pointer, not copied, and a
+        // key goes on the path as a pointer to its node (made a string only if a diagnostic is rendered).
+        if let base = entries.baseAddress {
             for index in entries.indices {
                 let keyNode = Self.key(of: base + index)
                 let valueNode = Self.value(of: base + index)
-                guard case .scalar(let keyScalar) = keyNode.pointee.content else {
+                guard Self.isScalar(keyNode) else {
                     reportKeyNotString(keyNode.pointee)
                     continue
                 }
-                let key = keyScalar.text
                 // The property's schema is borrowed from the object's table (which `properties` keeps
                 // alive), not retained for each key.
-                if let found = properties.findUnretained(key) {
-                    found._withUnsafeGuaranteedRef { property in
+                if let found = Self.property(named: keyNode, in: properties) {
+                    foundRequired |= found.requiredBit
+                    found.schema._withUnsafeGuaranteedRef { property in
                         if property.acceptsAnyString, Self.isString(valueNode) { return }
-                        path.append(.field(key))
+                        path.append(.key(keyNode))
                         validate(at: valueNode, property)
                         path.removeLast()
                     }
                     continue
                 }
-                if !patternProperties.isEmpty {
-                    var matched = false
-                    for entry in patternProperties where entry.pattern.matches(key) {
-                        matched = true
-                        path.append(.field(key))
-                        validate(at: valueNode, entry.schema)
+                // A map's entries (labels, annotations, data) against the schema of its values, borrowed.
+                if let values = properties.mapValues {
+                    values._withUnsafeGuaranteedRef { values in
+                        if values.acceptsAnyString, Self.isString(valueNode) { return }
+                        path.append(.key(keyNode))
+                        validate(at: valueNode, values)
                         path.removeLast()
                     }
-                    if matched { continue }
+                    continue
                 }
-                switch additionalProperties {
-                case .typed(let values):
-                    if values.acceptsAnyString, Self.isString(valueNode) { continue }
-                    path.append(.field(key))
-                    validate(at: valueNode, values)
-                    path.removeLast()
-                case .preserveUnknown:
-                    break
-                case .closed:
-                    if embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
-                    if allowUnknownFields { break }
-                    reportUnknownField(keyNode.pointee, key, object, typeName: typeName)
-                }
+                validateOtherEntry(key: keyNode, value: valueNode, object, typeName: typeName)
             }
         }
+        if foundRequired != properties.requiredMask || !properties.requiredComplete {
+            checkRequired(node, object, typeName: typeName)
+        }
+        if object.embeddedResource || object.minProperties != nil || object.maxProperties != nil {
+            checkObjectCounts(node.pointee, object)
+        }
+        return true
+    }
+
+    /// An entry whose key is not a declared property: a pattern property, a map entry or an unknown field.
+    private mutating func validateOtherEntry(
+        key keyNode: UnsafePointer<Node>, value valueNode: UnsafePointer<Node>, _ object: ObjectSchema, typeName: String?
+    ) {
+        let patternProperties = object.patternProperties
+        if !patternProperties.isEmpty {
+            let key = Self.keyText(keyNode)
+            var matched = false
+            for entry in patternProperties where entry.pattern.matches(key) {
+                matched = true
+                path.append(.key(keyNode))
+                validate(at: valueNode, entry.schema)
+                path.removeLast()
+            }
+            if matched { return }
+        }
+        switch object.additionalProperties {
+        case .typed(let values):
+            if values.acceptsAnyString, Self.isString(valueNode) { return }
+            path.append(.key(keyNode))
+            validate(at: valueNode, values)
+            path.removeLast()
+        case .preserveUnknown:
+            break
+        case .closed:
+            if allowUnknownFields { break }
+            let key = Self.keyText(keyNode)
+            if object.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
+            reportUnknownField(keyNode.pointee, key, object, typeName: typeName)
+        }
+    }
+
+    /// Reports the required fields missing from an object (the slow path: a required property was not seen
+    /// among the keys, or the lookup cannot account for every required name).
+    @inline(never)
+    private mutating func checkRequired(_ node: UnsafePointer<Node>, _ object: ObjectSchema, typeName: String?) {
+        guard case .mapping(let pairs) = node.pointee.content else { return }
         for name in object.required where pairs.index(ofKey: name) == nil {
             reportMissing(name, typeName: typeName, at: node.pointee)
         }
-        if object.embeddedResource || object.minProperties != nil || object.maxProperties != nil {
-            checkObjectCounts(node.pointee, pairs, object)
-        }
-        return true
     }
 
     @inline(never)
@@ -349,7 +429,8 @@ struct NodeValidator {
     /// The rarer object rules: an embedded resource's `apiVersion` and `kind`, `minProperties` and
     /// `maxProperties`.
     @inline(never)
-    private mutating func checkObjectCounts(_ node: Node, _ pairs: [Node.Pair], _ object: ObjectSchema) {
+    private mutating func checkObjectCounts(_ node: Node, _ object: ObjectSchema) {
+        guard case .mapping(let pairs) = node.content else { return }
         if object.embeddedResource {
             for name in ["apiVersion", "kind"] where pairs.index(ofKey: name) == nil {
                 report(.embeddedResource, "the embedded object has no `\(name)`", at: node, extraPath: [.field(name)])
@@ -502,7 +583,7 @@ struct NodeValidator {
             return
         }
         var notes: [String] = []
-        if path.count >= 2, case .field("data") = path[path.count - 2], kind?.kind == "Secret" {
+        if path.count >= 2, case .field("data") = path[path.count - 2].component, kind?.kind == "Secret" {
             notes.append("Secret `data` values are base64; put plain text under `stringData` instead")
         }
         report(.invalidFormat, "expected base64-encoded bytes, found \(Self.describe(scalar))", at: node, notes: notes)
@@ -672,6 +753,9 @@ struct NodeValidator {
 /// its list, so pushing it copies nothing.
 enum PathStep {
     case field(String)
+    /// The mapping key at a node of the tree being walked, read only when the path is rendered: the node
+    /// stays valid while it is on the path (the walk's caller keeps the tree alive and unchanged).
+    case key(UnsafePointer<Node>)
     case index(Int)
     /// Element `index` of a list, found at `items[index - offset]` (offset is 0 while walking).
     case element(Int, items: [Node], keys: [String], offset: Int = 0)
@@ -679,6 +763,7 @@ enum PathStep {
     var component: PathComponent {
         switch self {
         case .field(let name): return .field(name)
+        case .key(let key): return .field(NodeValidator.keyText(key))
         case .index(let index): return .index(index)
         case .element(let index, let items, let keys, let offset): return .element(index, item: items[index - offset], keys: keys)
         }
