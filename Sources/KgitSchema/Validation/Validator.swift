@@ -88,8 +88,7 @@ public struct Validator: Sendable {
         var results = ConcurrentMap.map(work, parallel: options.parallel) { item in
             DocumentChecker.check(item.document, file: item.file, registry: registry, options: options)
         }
-        var firstDefinition: [ObjectIdentity: (file: String, line: Int)] = [:]
-        firstDefinition.reserveCapacity(work.count)
+        var firstDefinition = FirstDefinitions(capacity: work.count)
         report.documents.reserveCapacity(report.documents.count + results.count)
         for (index, item) in work.enumerated() {
             // Taken out of `results`, so that the result is moved into the report rather than copied.
@@ -97,10 +96,8 @@ public struct Validator: Sendable {
             // (Most runs have no CRD problems: skip hashing the file name then.)
             if !crdProblems.isEmpty { result.diagnostics += crdProblems[item.file]?[item.document.index] ?? [] }
             if let identity = ObjectIdentity(result), let root = item.document.root {
-                if let first = firstDefinition[identity] {
+                if let first = firstDefinition.first(identity, else: (item.file, root.start.line)) {
                     result.diagnostics.append(Self.duplicateWarning(identity, root, item, result, first: first))
-                } else {
-                    firstDefinition[identity] = (item.file, root.start.line)
                 }
             }
             result.diagnostics.sort(by: Diagnostic.sortedOrder)
@@ -141,55 +138,122 @@ public struct Validator: Sendable {
 
 /// What makes two documents the same object in a cluster: the API group (not the version: apps/v1 and
 /// apps/v1beta2 objects are one object), the kind, the namespace (empty when not given) and the name.
-struct ObjectIdentity: Hashable {
-    var group: String
+struct ObjectIdentity {
+    /// The document's `apiVersion`, whose first `groupLength` UTF-8 bytes are the group (what
+    /// `GroupVersionKind(apiVersion:kind:).group` is, taken without making a string of it).
+    var apiVersion: String
+    var groupLength: Int
     var kind: String
     var namespace: String
     var name: String
+    /// An FNV-1a digest of the four parts' bytes, which `FirstDefinitions` files the identity under.
+    let digest: UInt64
 
     /// The identity of a validated, named, not skipped document; nil otherwise.
     init?(_ result: DocumentResult) {
         guard !result.skipped, let apiVersion = result.apiVersion, let kind = result.kind, let name = result.name,
             !name.isEmpty
         else { return nil }
-        self.group = GroupVersionKind(apiVersion: apiVersion, kind: kind).group
+        self.apiVersion = apiVersion
         self.kind = kind
         self.namespace = result.namespace ?? ""
         self.name = name
-    }
-
-    /// Equal when the four parts have the same UTF-8 bytes (Kubernetes compares names byte by byte; this
-    /// is what `hash(into:)` hashes).
-    static func == (lhs: ObjectIdentity, rhs: ObjectIdentity) -> Bool {
-        sameBytes(lhs.name, rhs.name) && sameBytes(lhs.kind, rhs.kind) && sameBytes(lhs.namespace, rhs.namespace)
-            && sameBytes(lhs.group, rhs.group)
-    }
-
-    /// One FNV-1a digest of the parts' bytes fed to the hasher, instead of four seeded string hashes (every
-    /// named document is looked up once).
-    func hash(into hasher: inout Hasher) {
+        var text = apiVersion
+        let (slash, isASCII) = text.withUTF8 { bytes in
+            (bytes.lastIndex(of: UInt8(ascii: "/")), !bytes.contains { $0 >= 0x80 })
+        }
+        if isASCII {
+            groupLength = slash ?? 0
+        } else if let slash = apiVersion.lastIndex(of: "/") {
+            // As `GroupVersionKind` splits a non-ASCII apiVersion: at the last `/` character.
+            groupLength = apiVersion.utf8.distance(from: apiVersion.startIndex, to: slash)
+        } else {
+            groupLength = 0
+        }
         var digest: UInt64 = 0xcbf2_9ce4_8422_2325
-        Self.mix(group, into: &digest)
+        Self.mix(apiVersion, prefix: groupLength, into: &digest)
         Self.mix(kind, into: &digest)
         Self.mix(namespace, into: &digest)
         Self.mix(name, into: &digest)
-        hasher.combine(digest)
+        self.digest = digest
     }
 
-    private static func mix(_ part: String, into digest: inout UInt64) {
+    /// True when the four parts have the same UTF-8 bytes (Kubernetes compares names byte by byte; this
+    /// is what `digest` digests).
+    static func same(_ lhs: ObjectIdentity, _ rhs: ObjectIdentity) -> Bool {
+        lhs.digest == rhs.digest && sameBytes(lhs.name, rhs.name) && sameBytes(lhs.kind, rhs.kind)
+            && sameBytes(lhs.namespace, rhs.namespace)
+            && lhs.groupLength == rhs.groupLength
+            && sameBytes(lhs.apiVersion, rhs.apiVersion, prefix: lhs.groupLength)
+    }
+
+    private static func mix(_ part: String, prefix: Int? = nil, into digest: inout UInt64) {
         var copy = part
         digest = copy.withUTF8 { bytes in
             var h = digest
-            for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            for index in 0..<min(prefix ?? bytes.count, bytes.count) { h = (h ^ UInt64(bytes[index])) &* 0x100_0000_01b3 }
             return (h ^ 0xff) &* 0x100_0000_01b3  // a separator: UTF-8 never contains 0xff
         }
     }
 
-    private static func sameBytes(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
+    private static func sameBytes(_ a: String, _ b: String, prefix: Int? = nil) -> Bool {
+        if prefix == nil, a.utf8.count != b.utf8.count { return false }
         var a = a
         var b = b
-        return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
+        return a.withUTF8 { x in b.withUTF8 { y in x.prefix(prefix ?? x.count).elementsEqual(y.prefix(prefix ?? y.count)) } }
+    }
+}
+
+/// The first definition of each object identity seen in a run: an open-addressing table filed by the
+/// identities' own digests (every named document is looked up once; a `Dictionary` hashed the digest
+/// again with the standard library's seeded hasher).
+struct FirstDefinitions {
+    private struct Entry {
+        var identity: ObjectIdentity
+        var file: String
+        var line: Int
+    }
+
+    private var entries: [Entry] = []
+    /// Indices into `entries`, -1 for an empty slot; the count is a power of two at least twice `entries.count`.
+    private var slots: [Int]
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: -1, count: size)
+        entries.reserveCapacity(capacity)
+    }
+
+    /// Where `identity` was first defined; nil, after recording it at `location`, when this is its first
+    /// definition.
+    mutating func first(_ identity: ObjectIdentity, else location: (file: String, line: Int)) -> (file: String, line: Int)? {
+        var mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: identity.digest ^ (identity.digest >> 29)) & mask
+        while slots[slot] >= 0 {
+            let entry = slots[slot]
+            if ObjectIdentity.same(entries[entry].identity, identity) { return (entries[entry].file, entries[entry].line) }
+            slot = (slot + 1) & mask
+        }
+        if (entries.count + 1) * 2 > slots.count {
+            grow()
+            mask = slots.count - 1
+            slot = Int(truncatingIfNeeded: identity.digest ^ (identity.digest >> 29)) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        }
+        slots[slot] = entries.count
+        entries.append(Entry(identity: identity, file: location.file, line: location.line))
+        return nil
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, entry) in entries.enumerated() {
+            var slot = Int(truncatingIfNeeded: entry.identity.digest ^ (entry.identity.digest >> 29)) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = index
+        }
     }
 }
 
