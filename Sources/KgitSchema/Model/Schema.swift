@@ -73,6 +73,9 @@ public final class Schema: Sendable {
     let hasConstraints: Bool
     /// What kind of value is expected.
     public let shape: Shape
+    /// The reference of a `.reference` shape, not retained (`shape` keeps it), for the validator: a plain
+    /// load, where matching `shape` copies it (a retain and a release per value).
+    let unretainedReference: Unmanaged<SchemaReference>?
     /// The human documentation of the field or type, when known.
     public let description: String?
     /// The allowed values, when the schema is an enumeration (compared by resolved scalar value).
@@ -110,6 +113,11 @@ public final class Schema: Sendable {
         conditional: Conditional? = nil
     ) {
         self.shape = shape
+        if case .reference(let reference) = shape {
+            unretainedReference = Unmanaged.passUnretained(reference)
+        } else {
+            unretainedReference = nil
+        }
         self.nullable = nullable
         self.description = description
         self.enumValues = enumValues

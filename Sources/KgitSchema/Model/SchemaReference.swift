@@ -19,18 +19,23 @@ public final class SchemaReference: @unchecked Sendable {
     private unowned var borrowed: Schema?
     /// The graph an entry point keeps alive (see `SchemaGraph.entry(_:name:)`).
     private let owner: SchemaGraph?
+    /// `target`, not retained (kept alive by `owned`, or by the graph that keeps `borrowed`), for the
+    /// validator: reading it is a plain load, where `target` retains (and checks an unowned reference).
+    private(set) var unretainedTarget: Unmanaged<Schema>?
 
     /// A reference named `name`, optionally already linked to (and owning) `target`.
     public init(name: String, target: Schema? = nil) {
         self.name = name
         self.owned = target
         self.owner = nil
+        self.unretainedTarget = target.map { Unmanaged.passUnretained($0) }
     }
 
     init(name: String, target: Schema, owner: SchemaGraph) {
         self.name = name
         self.owned = target
         self.owner = owner
+        self.unretainedTarget = Unmanaged.passUnretained(target)
     }
 
     /// The schema this reference stands for; nil until linked.
@@ -40,11 +45,14 @@ public final class SchemaReference: @unchecked Sendable {
     /// that contain it; for schemas that may refer to themselves, use `SchemaGraph.link(_:to:)`.
     public func link(_ schema: Schema) {
         owned = schema
+        unretainedTarget = Unmanaged.passUnretained(schema)
     }
 
     /// Links the reference without keeping `schema` alive: its graph does.
     func borrow(_ schema: Schema) {
         borrowed = schema
+        // `target` prefers an owned schema.
+        if owned == nil { unretainedTarget = Unmanaged.passUnretained(schema) }
     }
 }
 

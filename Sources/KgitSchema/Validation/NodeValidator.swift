@@ -17,6 +17,8 @@ struct NodeValidator {
     var path: [PathStep] = []
     /// What was found so far.
     var diagnostics: [Diagnostic] = []
+    /// The type name given to the walk in progress (`TypeName.root`).
+    private var rootTypeName: String?
 
     init(
         file: String, document: Int, object: DocumentChecker.Identity?, kind: GroupVersionKind?, allowUnknownFields: Bool
@@ -51,7 +53,35 @@ struct NodeValidator {
     /// Validates `node` against `schema`; `typeName` names the type for messages (a definition's full
     /// name, shortened only when a message needs it).
     mutating func validate(_ node: Node, _ schema: Schema, typeName: String? = nil) {
-        withUnsafePointer(to: node) { validate(at: $0, schema, typeName: typeName) }
+        let outer = rootTypeName
+        if let typeName { rootTypeName = typeName }
+        defer { rootTypeName = outer }
+        withUnsafePointer(to: node) { validate(at: $0, schema, typeName: typeName == nil ? .none : .root) }
+    }
+
+    /// The name of the type being checked, for messages, made a string only when a message needs it.
+    ///
+    /// It holds the schema or reference that has the name, unretained (a definition name copied into every
+    /// frame was a retain and a release per object): the schema the walk was given keeps them alive for the
+    /// whole walk.
+    enum TypeName {
+        case none
+        /// `rootTypeName`.
+        case root
+        /// A reference's `name`.
+        case reference(Unmanaged<SchemaReference>)
+        /// A schema's `definitionName`.
+        case definition(Unmanaged<Schema>)
+    }
+
+    /// The text of `typeName`.
+    func text(of typeName: TypeName) -> String? {
+        switch typeName {
+        case .none: return nil
+        case .root: return rootTypeName
+        case .reference(let reference): return reference._withUnsafeGuaranteedRef { $0.name }
+        case .definition(let schema): return schema._withUnsafeGuaranteedRef { $0.definitionName }
+        }
     }
 
     // The walk reads nodes in place through pointers into the tree (which the caller keeps alive for
@@ -60,7 +90,7 @@ struct NodeValidator {
     // combinators take a copy (`node.pointee`).
 
     /// `validate(_:_:typeName:)` of the node at `node`.
-    private mutating func validate(at node: UnsafePointer<Node>, _ schema: Schema, typeName: String? = nil) {
+    private mutating func validate(at node: UnsafePointer<Node>, _ schema: Schema, typeName: TypeName = .none) {
         guard let message = schema.errorMessage else {
             validateValue(at: node, schema, typeName: typeName)
             return
@@ -85,18 +115,20 @@ struct NodeValidator {
     /// The note that keeps the checker's message when an `else` message replaced it.
     static let replacedNote = "the value violates the type: "
 
-    private mutating func validateValue(at node: UnsafePointer<Node>, _ schema: Schema, typeName: String?) {
-        // Read once: each read of the class's `shape` copies its payload (a retain and a release).
-        let shape = schema.shape
-        if case .reference(let reference) = shape {
-            guard let target = reference.target else { return }
+    private mutating func validateValue(at node: UnsafePointer<Node>, _ schema: Schema, typeName: TypeName) {
+        // A reference is followed without copying the shape, the reference or its name (see
+        // `Schema.unretainedReference`, `TypeName`).
+        if let reference = schema.unretainedReference {
+            guard let target = reference._withUnsafeGuaranteedRef({ $0.unretainedTarget }) else { return }
             if schema.nullable, Self.isNull(node) { return }
             let before = diagnostics.count
-            validate(at: node, target, typeName: reference.name)
+            target._withUnsafeGuaranteedRef { validate(at: node, $0, typeName: .reference(reference)) }
             let clean = diagnostics.count == before
             applyConstraints(at: node, schema, subtreeClean: clean, shapeMatched: clean || Self.isCollection(node))
             return
         }
+        // Read once: each read of the class's `shape` copies its payload (a retain and a release).
+        let shape = schema.shape
         if Self.isNull(node) {
             if schema.nullable { return }
             if case .any = shape { return }
@@ -109,7 +141,11 @@ struct NodeValidator {
         case .any, .reference:
             break
         case .object(let object):
-            collectionMatched = validateObject(at: node, object, typeName: typeName ?? schema.definitionName)
+            if case .none = typeName {
+                collectionMatched = validateObject(at: node, object, typeName: .definition(Unmanaged.passUnretained(schema)))
+            } else {
+                collectionMatched = validateObject(at: node, object, typeName: typeName)
+            }
         case .array(let array):
             collectionMatched = validateArray(at: node, array, schema: schema)
         case .string(let constraints):
@@ -321,7 +357,7 @@ struct NodeValidator {
 
     /// Returns false when the node is not a mapping at all.
     @discardableResult
-    private mutating func validateObject(at node: UnsafePointer<Node>, _ object: ObjectSchema, typeName: String?) -> Bool {
+    private mutating func validateObject(at node: UnsafePointer<Node>, _ object: ObjectSchema, typeName: TypeName) -> Bool {
         guard let entries = Self.entries(of: node) else {
             mismatch(node.pointee, expected: object.isMap ? "map" : "object")
             return false
@@ -375,7 +411,7 @@ struct NodeValidator {
 
     /// An entry whose key is not a declared property: a pattern property, a map entry or an unknown field.
     private mutating func validateOtherEntry(
-        key keyNode: UnsafePointer<Node>, value valueNode: UnsafePointer<Node>, _ object: ObjectSchema, typeName: String?
+        key keyNode: UnsafePointer<Node>, value valueNode: UnsafePointer<Node>, _ object: ObjectSchema, typeName: TypeName
     ) {
         let patternProperties = object.patternProperties
         if !patternProperties.isEmpty {
@@ -401,17 +437,17 @@ struct NodeValidator {
             if allowUnknownFields { break }
             let key = Self.keyText(keyNode)
             if object.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { break }
-            reportUnknownField(keyNode.pointee, key, object, typeName: typeName)
+            reportUnknownField(keyNode.pointee, key, object, typeName: text(of: typeName))
         }
     }
 
     /// Reports the required fields missing from an object (the slow path: a required property was not seen
     /// among the keys, or the lookup cannot account for every required name).
     @inline(never)
-    private mutating func checkRequired(_ node: UnsafePointer<Node>, _ object: ObjectSchema, typeName: String?) {
+    private mutating func checkRequired(_ node: UnsafePointer<Node>, _ object: ObjectSchema, typeName: TypeName) {
         guard case .mapping(let pairs) = node.pointee.content else { return }
         for name in object.required where pairs.index(ofKey: name) == nil {
-            reportMissing(name, typeName: typeName, at: node.pointee)
+            reportMissing(name, typeName: text(of: typeName), at: node.pointee)
         }
     }
 
