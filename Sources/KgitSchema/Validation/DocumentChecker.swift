@@ -7,12 +7,13 @@ import KgitYAML
 enum DocumentChecker {
     /// The result for `document`, or nil for an empty document (which is skipped).
     static func check(
-        _ document: Document, file: String, registry: SchemaRegistry, options: ValidationOptions
+        _ document: Document, file: String, registry: SchemaRegistry, options: ValidationOptions,
+        kinds: KindCache = KindCache()
     ) -> DocumentResult? {
         // `---` followed by nothing, or by a lone `null`, is an empty document.
         guard let root = document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
         let identity = Identity(root)
-        var context = Context(file: file, document: document.index, registry: registry, options: options)
+        var context = Context(file: file, document: document.index, registry: registry, options: options, kinds: kinds)
         var skipped = false
         if identity.apiVersion == "v1", identity.kind == "List", registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
             context.checkList(root, identity: identity)
@@ -56,6 +57,7 @@ enum DocumentChecker {
         let document: Int
         let registry: SchemaRegistry
         let options: ValidationOptions
+        let kinds: KindCache
         var diagnostics: [Diagnostic] = []
 
         mutating func fail(
@@ -106,9 +108,10 @@ enum DocumentChecker {
             guard let apiVersion = identity.apiVersion, let kindName = identity.kind, let kindNode = root.member("kind") else {
                 return false
             }
-            let kind = GroupVersionKind(apiVersion: apiVersion, kind: kindName)
+            let known = kinds.entry(apiVersion: apiVersion, kind: kindName)
+            let kind = kinds.kind(known)
             if options.skips(kind) { return true }
-            guard let schema = options.typeOverride?(file, kind) ?? registry.schema(for: kind) else {
+            guard let schema = options.typeOverride?(file, kind) ?? kinds.schema(known, in: registry) else {
                 failUnknownKind(kind, kindNode, identity: identity, path: path)
                 return false
             }
@@ -174,6 +177,72 @@ enum DocumentChecker {
                 .unknownKind, "unknown kind `\(kindName)` in `\(identity.apiVersion ?? "")` for Kubernetes \(registry.catalog.version)",
                 at: kindNode, path: path + [.field("kind")], object: identity.description, notes: notes)
         }
+    }
+}
+
+/// The kinds one thread has looked up while checking documents: the `GroupVersionKind` an `apiVersion` and
+/// a `kind` make and the registry's schema for it, found by their text's bytes without building the kind
+/// again, taking the catalog's lock or hashing three strings.
+/// Not shared between threads: each chunk of documents has its own.
+final class KindCache {
+    private struct Entry {
+        let apiVersion: String
+        let name: String
+        let kind: GroupVersionKind
+        /// The registry's schema, once looked up (`nil` inside: the registry has none).
+        var schema: Schema??
+    }
+
+    // Used by one thread at a time, one call at a time: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var entries: [Entry] = []
+    /// Entries beyond this many are not kept (a linear search stays short); their kinds are made anew.
+    private static let capacity = 32
+    /// The kind made for a lookup that was not kept.
+    @exclusivity(unchecked) private var uncached: GroupVersionKind?
+
+    /// The entry of `apiVersion` and `kind`, added when new; -1 when the cache is full (see `kind(_:)`).
+    func entry(apiVersion: String, kind: String) -> Int {
+        var apiVersionText = apiVersion
+        var kindText = kind
+        let found = apiVersionText.withUTF8 { apiVersionBytes in
+            kindText.withUTF8 { kindBytes in
+                entries.withUnsafeBufferPointer { entries in
+                    entries.firstIndex { Self.same($0.name, kindBytes) && Self.same($0.apiVersion, apiVersionBytes) }
+                }
+            }
+        }
+        if let found { return found }
+        let made = GroupVersionKind(apiVersion: apiVersion, kind: kind)
+        guard entries.count < Self.capacity else {
+            uncached = made
+            return -1
+        }
+        entries.append(Entry(apiVersion: apiVersion, name: kind, kind: made, schema: nil))
+        return entries.count - 1
+    }
+
+    /// `GroupVersionKind(apiVersion:kind:)` of the entry.
+    func kind(_ entry: Int) -> GroupVersionKind {
+        guard entry >= 0 else { return uncached ?? GroupVersionKind(group: "", version: "", kind: "") }
+        return entries[entry].kind
+    }
+
+    /// `registry.schema(for:)` of the entry's kind, looked up once.
+    func schema(_ entry: Int, in registry: SchemaRegistry) -> Schema? {
+        guard entry >= 0 else { return uncached.flatMap { registry.schema(for: $0) } }
+        if let known = entries[entry].schema { return known }
+        let found = registry.schema(for: entries[entry].kind)
+        entries[entry].schema = .some(found)
+        return found
+    }
+
+    /// True when `text` has the UTF-8 bytes `bytes`.
+    private static func same(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.utf8.count == bytes.count else { return false }
+        return text.utf8.withContiguousStorageIfAvailable { stored in
+            for index in stored.indices where stored[index] != bytes[index] { return false }
+            return true
+        } ?? text.utf8.elementsEqual(bytes)
     }
 }
 

@@ -85,14 +85,30 @@ public struct Validator: Sendable {
     func checkDocuments(_ work: [Work], registry: SchemaRegistry, crdProblems: [String: [Int: [Diagnostic]]],
                         into report: inout ValidationReport) {
         let options = self.options
-        var results = ConcurrentMap.map(work, parallel: options.parallel) { item in
-            DocumentChecker.check(item.document, file: item.file, registry: registry, options: options)
+        // In chunks (as many as `ConcurrentMap` makes, or one on the calling thread), each with its own
+        // cache of the kinds it looked up: most documents repeat a few kinds, and a catalog lookup takes
+        // a lock and hashes the kind's three strings.
+        let chunkCount = options.parallel ? min(work.count, 64) : min(work.count, 1)
+        let chunks = (0..<chunkCount).map { chunk in work.count * chunk / chunkCount..<work.count * (chunk + 1) / chunkCount }
+        var results = ConcurrentMap.map(chunks, parallel: options.parallel) { range in
+            let kinds = KindCache()
+            return range.map { index in
+                DocumentChecker.check(work[index].document, file: work[index].file, registry: registry, options: options, kinds: kinds)
+            }
         }
         var firstDefinition = FirstDefinitions(capacity: work.count)
-        report.documents.reserveCapacity(report.documents.count + results.count)
-        for (index, item) in work.enumerated() {
+        report.documents.reserveCapacity(report.documents.count + work.count)
+        var chunk = 0
+        var offset = 0
+        for item in work {
+            while offset == results[chunk].count {
+                chunk += 1
+                offset = 0
+            }
             // Taken out of `results`, so that the result is moved into the report rather than copied.
-            guard var result = results[index].take() else { continue }
+            let taken = results[chunk][offset].take()
+            offset += 1
+            guard var result = taken else { continue }
             // (Most runs have no CRD problems: skip hashing the file name then.)
             if !crdProblems.isEmpty { result.diagnostics += crdProblems[item.file]?[item.document.index] ?? [] }
             if let identity = ObjectIdentity(result), let root = item.document.root {
