@@ -575,26 +575,26 @@ struct NodeValidator {
             mismatch(pointer.pointee, expected: "string")
             return
         }
-        let node = pointer.pointee
-        guard let scalar = node.scalar else { return }
+        // Only the scalar is copied (its text is needed); the node is copied only to report.
+        guard case .scalar(let scalar) = pointer.pointee.content else { return }
         let text = scalar.text
         if constraints.minLength != nil || constraints.maxLength != nil {
             let length = text.unicodeScalars.count
             if let minimum = constraints.minLength, length < minimum {
-                reportLength(.minLength, node, "at least \(minimum)", length)
+                reportLength(.minLength, pointer.pointee, "at least \(minimum)", length)
             }
             if let maximum = constraints.maxLength, length > maximum {
-                reportLength(.maxLength, node, "at most \(maximum)", length)
+                reportLength(.maxLength, pointer.pointee, "at most \(maximum)", length)
             }
         }
         if let pattern = constraints.pattern, !pattern.matches(text) {
-            reportPattern(node, scalar, pattern, origin: origin)
+            reportPattern(pointer.pointee, scalar, pattern, origin: origin)
         }
         switch constraints.format {
         case "date-time"?:
-            if !Formats.isDateTime(text) { reportFormat(node, scalar, base64: false) }
+            if !Formats.isDateTime(text) { reportFormat(pointer.pointee, scalar, base64: false) }
         case "byte"?:
-            if !Formats.isBase64(text) { reportFormat(node, scalar, base64: true) }
+            if !Formats.isBase64(text) { reportFormat(pointer.pointee, scalar, base64: true) }
         default:
             break
         }
