@@ -100,7 +100,8 @@ public struct Validator: Sendable {
         report.documents.reserveCapacity(report.documents.count + work.count)
         var chunk = 0
         var offset = 0
-        for item in work {
+        // By index, reading the work in place (a copied item retained its file name and tree).
+        for index in work.indices {
             while offset == results[chunk].count {
                 chunk += 1
                 offset = 0
@@ -110,10 +111,10 @@ public struct Validator: Sendable {
             offset += 1
             guard var result = taken else { continue }
             // (Most runs have no CRD problems: skip hashing the file name then.)
-            if !crdProblems.isEmpty { result.diagnostics += crdProblems[item.file]?[item.document.index] ?? [] }
-            if let identity = ObjectIdentity(result), let root = item.document.root {
-                if let first = firstDefinition.first(identity, else: (item.file, root.start.line)) {
-                    result.diagnostics.append(Self.duplicateWarning(identity, root, item, result, first: first))
+            if !crdProblems.isEmpty { result.diagnostics += crdProblems[work[index].file]?[work[index].document.index] ?? [] }
+            if let identity = ObjectIdentity(result), let line = work[index].document.root?.start.line {
+                if let first = firstDefinition.first(identity, else: (work[index].file, line)) {
+                    result.diagnostics.append(Self.duplicateWarning(identity, work[index], result, first: first))
                 }
             }
             result.diagnostics.sort(by: Diagnostic.sortedOrder)
@@ -125,12 +126,14 @@ public struct Validator: Sendable {
     /// The warning for an object defined a second time (out of line: most documents never need it).
     @inline(never)
     static func duplicateWarning(
-        _ identity: ObjectIdentity, _ root: Node, _ item: Work, _ result: DocumentResult, first: (file: String, line: Int)
+        _ identity: ObjectIdentity, _ item: Work, _ result: DocumentResult, first: (file: String, line: Int)
     ) -> Diagnostic {
-        Diagnostic(
+        let start = item.document.root?.start ?? item.document.start
+        let end = item.document.root?.end
+        return Diagnostic(
             .warning, code: DiagnosticCode.duplicateObject.rawValue,
             message: "\(identity.kind) \(identity.namespace.isEmpty ? "" : identity.namespace + "/")\(identity.name) is defined twice; the later definition replaces the earlier one when applied",
-            file: item.file, start: root.start, end: root.end, document: item.document.index,
+            file: item.file, start: start, end: end, document: item.document.index,
             object: result.objectDescription, notes: ["first defined at \(first.file):\(first.line)"])
     }
 
