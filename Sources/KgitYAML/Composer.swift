@@ -20,7 +20,7 @@ struct Composer {
     /// anchor, `<<` merges, a key index) waits in `Composer.extras`.
     private struct Frame {
         var isMapping: Bool
-        var start: Mark
+        var start: Node.PackedMark
         /// Where this collection's children start in `Composer.items` (a sequence) or `Composer.pairs`
         /// (a mapping).
         var childBase = 0
@@ -59,9 +59,10 @@ struct Composer {
 
     /// The innermost open collection (meaningful while `depth > 0`); kept out of `stack` so the hot
     /// path touches it directly.
-    private var current = Frame(isMapping: false, start: Mark(line: 1, column: 1, offset: 0))
-    /// The open collections enclosing `current`.
-    private var stack: [Frame] = []
+    private var current = Frame(isMapping: false, start: Node.PackedMark(line: 1, column: 1, offset: 0))
+    /// The open collections enclosing `current` (a `ChildStack`: pushing and popping a frame is a copy
+    /// of its bytes, with no uniqueness check or capacity bookkeeping of an array).
+    private let stack = ChildStack<Frame>(capacity: 16)
     /// The extras of open collections that have any, outermost first (collections nest, so an entry is
     /// always added and removed at the end).
     private var extras: [Extras] = []
@@ -74,7 +75,7 @@ struct Composer {
     private let pairs = ChildStack<Node.Pair>()
     /// Fingerprints of the scalar keys of every open mapping, outermost first: a duplicate-key check
     /// compares these integers and looks at the keys themselves only when two match.
-    private var keyPrints: [UInt64] = []
+    private let keyPrints = ChildStack<UInt64>()
     /// Above this many keys a mapping checks duplicates with a dictionary instead.
     private static let linearKeyLimit = 32
     private var anchors: [String: Anchored] = [:]
@@ -92,13 +93,13 @@ struct Composer {
     /// Forgets the document being built after an error in it: the next events to handle are those
     /// after its end. The document keeps its index, so later documents keep theirs.
     mutating func abandonDocument(at mark: Mark) {
-        stack.removeAll(keepingCapacity: true)
+        stack.removeAll()
         extras.removeAll(keepingCapacity: true)
         pendingKeys.removeAll()
         items.removeAll()
         pairs.removeAll()
-        keyPrints.removeAll(keepingCapacity: true)
-        current = Frame(isMapping: false, start: mark)
+        keyPrints.removeAll()
+        current = Frame(isMapping: false, start: Node.PackedMark(mark))
         depth = 0
         root = nil
         anchors.removeAll(keepingCapacity: true)
@@ -163,6 +164,19 @@ struct Composer {
         positions.mark(index: m.index, line: m.line, column: m.column)
     }
 
+    /// `Node.PackedMark(mark(m))`, as nodes store it.
+    @inline(__always)
+    private mutating func packedMark(_ m: yaml_mark_t) -> Node.PackedMark {
+        positions.packedMark(index: m.index, line: m.line, column: m.column)
+    }
+
+    /// The documents built so far, moved out (the composer is done with them).
+    mutating func takeDocuments() -> [Document] {
+        var taken: [Document] = []
+        swap(&taken, &documents)
+        return taken
+    }
+
     @inline(__always)
     private static func string(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
         guard let p else { return nil }
@@ -181,8 +195,34 @@ struct Composer {
     static func smallString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count) { buffer in
             let count = min(bytes.count, buffer.count)
-            for i in 0..<count { buffer[i] = bytes[i] }
+            guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return 0 }
+            copySmall(from: UnsafeRawPointer(source), to: UnsafeMutableRawPointer(target), count: count)
             return count
+        }
+    }
+
+    /// Copies `count` (at most 16) bytes with two overlapping word loads and stores instead of a loop
+    /// over the bytes (most scalars are a few bytes long, and a loop costs several instructions a byte).
+    @inline(__always)
+    static func copySmall(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) {
+        if count >= 8 {
+            let head = source.loadUnaligned(as: UInt64.self)
+            let tail = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            target.storeBytes(of: head, as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            let head = source.loadUnaligned(as: UInt32.self)
+            let tail = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        } else if count > 0 {
+            // 1 to 3 bytes: the first, the middle and the last (some of them the same byte).
+            let first = source.load(as: UInt8.self)
+            let middle = source.load(fromByteOffset: count >> 1, as: UInt8.self)
+            let last = source.load(fromByteOffset: count - 1, as: UInt8.self)
+            target.storeBytes(of: first, as: UInt8.self)
+            target.storeBytes(of: middle, toByteOffset: count >> 1, as: UInt8.self)
+            target.storeBytes(of: last, toByteOffset: count - 1, as: UInt8.self)
         }
     }
 
@@ -204,8 +244,8 @@ struct Composer {
 
     private mutating func scalar(_ event: inout yaml_event_t) throws(YAMLError) {
         let data = event.data.scalar
-        let start = mark(event.start_mark)
-        let end = mark(event.end_mark)
+        let start = packedMark(event.start_mark)
+        let end = packedMark(event.end_mark)
         let bytes = UnsafeBufferPointer(start: data.value, count: data.length)
         let text = bytes.count <= 15 ? Self.smallString(bytes) : String(decoding: bytes, as: UTF8.self)
         let style: ScalarStyle
@@ -221,7 +261,8 @@ struct Composer {
         var value: ScalarValue?
         var coerced = false
         if let tag {
-            value = try Self.resolveTagged(tag, bytes, text: text, at: start)
+            // The start again, unpacked, for an error's position (tagged scalars are rare).
+            value = try Self.resolveTagged(tag, bytes, text: text, at: mark(event.start_mark))
         } else if style == .plain {
             let resolution = ScalarResolver.resolvePlain(bytes)
             if let v = resolution.value {
@@ -274,8 +315,8 @@ struct Composer {
     }
 
     private mutating func startCollection(_ event: inout yaml_event_t) throws(YAMLError) {
-        let start = mark(event.start_mark)
-        guard depth < limits.maxDepth else { throw Self.depthError(limits.maxDepth, at: start) }
+        guard depth < limits.maxDepth else { throw Self.depthError(limits.maxDepth, at: mark(event.start_mark)) }
+        let start = packedMark(event.start_mark)
         let isMapping = event.type == YAML_MAPPING_START_EVENT
         let anchor: String?
         let tag: String?
@@ -292,7 +333,7 @@ struct Composer {
         frame.childBase = isMapping ? pairs.count : items.count
         // Swapped in, so that the enclosing frame is moved onto the stack rather than copied there.
         swap(&frame, &current)
-        if depth > 0 { stack.append(consume frame) }
+        if depth > 0 { stack.append(frame) }
         depth += 1
     }
 
@@ -313,8 +354,8 @@ struct Composer {
         var frame = stack.popLast() ?? Frame(isMapping: false, start: current.start)
         swap(&frame, &current)
         depth -= 1
-        if keyPrints.count > frame.printBase { keyPrints.removeLast(keyPrints.count - frame.printBase) }
-        let end = mark(event.end_mark)
+        keyPrints.removeAll(from: frame.printBase)
+        let end = packedMark(event.end_mark)
         let content: Node.Content
         var closed: Extras?
         if frame.extras >= 0 {
@@ -483,12 +524,7 @@ struct Composer {
     private mutating func checkDuplicate(_ keyPrint: UInt64, key: Node) throws(YAMLError) {
         let keys = keyPrints.count - current.printBase
         if keys < Self.linearKeyLimit {
-            var suspect = false
-            for i in current.printBase..<keyPrints.count where keyPrints[i] == keyPrint {
-                suspect = true
-                break
-            }
-            if suspect { try checkSuspect(key) }
+            if keyPrints.withElements(from: current.printBase, { $0.contains(keyPrint) }) { try checkSuspect(key) }
             keyPrints.append(keyPrint)
             return
         }

@@ -175,15 +175,22 @@ public struct Node: Sendable {
     /// A `Mark` in 12 bytes: line and column saturate at 2^32-1, the offset at ±(2^31-1). Parsed inputs
     /// are far smaller (`ParserLimits.maxBytes` is 64 MiB unless raised), and the offset stays signed
     /// because KGL marks the nodes its patches create with small negative offsets (`ProvenanceTable`).
-    private struct PackedMark: Sendable {
+    struct PackedMark: Sendable {
         var line: UInt32
         var column: UInt32
         var offset: Int32
 
         init(_ mark: Mark) {
-            line = UInt32(clamping: mark.line)
-            column = UInt32(clamping: mark.column)
-            offset = Int32(clamping: mark.offset)
+            self.init(line: mark.line, column: mark.column, offset: mark.offset)
+        }
+
+        /// The packed form of `Mark(line:column:offset:)`, for the composer, which packs libyaml's
+        /// positions without building a `Mark` first.
+        @inline(__always)
+        init(line: Int, column: Int, offset: Int) {
+            self.line = UInt32(clamping: line)
+            self.column = UInt32(clamping: column)
+            self.offset = Int32(clamping: offset)
         }
 
         var mark: Mark { Mark(line: Int(line), column: Int(column), offset: Int(offset)) }
@@ -246,6 +253,14 @@ extension Node {
         self.init(
             content: content, fromAlias: fromAlias, packedDocument: UInt32(clamping: document),
             names: Names.make(tag: tag, anchor: anchor), packedStart: PackedMark(start), packedEnd: PackedMark(end))
+    }
+
+    /// A node with marks already packed (the composer's initializer).
+    @inline(__always)
+    init(content: Content, start: PackedMark, end: PackedMark, tag: String?, anchor: String?, document: Int) {
+        self.init(
+            content: content, fromAlias: false, packedDocument: UInt32(clamping: document),
+            names: Names.make(tag: tag, anchor: anchor), packedStart: start, packedEnd: end)
     }
 }
 

@@ -28,6 +28,12 @@ struct SourcePositions {
         Mark(line: lineBase + line + 1, column: column + 1, offset: byteBase + byteOffset(ofCharacter: index))
     }
 
+    /// `Node.PackedMark(mark(index:line:column:))`, without the `Mark` in between.
+    @inline(__always)
+    mutating func packedMark(index: Int, line: Int, column: Int) -> Node.PackedMark {
+        Node.PackedMark(line: lineBase + line + 1, column: column + 1, offset: byteBase + byteOffset(ofCharacter: index))
+    }
+
     /// The byte offset (into `bytes`) of the character with the given 0-based index; the end of the
     /// input for indices past it.
     mutating func byteOffset(ofCharacter target: Int) -> Int {
