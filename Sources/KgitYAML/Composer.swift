@@ -12,8 +12,9 @@ struct Composer {
     /// The index of the first document this composer builds (documents before it were read by an
     /// earlier composer, before a syntax error).
     let documentBase: Int
-    /// The index the document being built will have.
-    var nextDocumentIndex: Int { documentBase + documents.count + abandoned }
+    /// The index the document being built will have (`documentBase` plus the documents built and
+    /// abandoned so far; stored, since every node reads it).
+    private(set) var nextDocumentIndex: Int
 
     /// An open sequence or mapping. Only plain values, so that moving frames on and off the stack
     /// copies bytes (no retains, releases or outlined copies); what few collections have (a tag, an
@@ -84,10 +85,14 @@ struct Composer {
     /// Nodes created by alias expansion in the current document.
     private var expanded = 0
 
+    /// `Composer.inlineASCIIWorks`, read once.
+    private let inlineASCIIWorks = Composer.inlineASCIIWorks
+
     init(limits: ParserLimits, positions: SourcePositions, documentBase: Int = 0) {
         self.limits = limits
         self.positions = positions
         self.documentBase = documentBase
+        nextDocumentIndex = documentBase
     }
 
     /// Forgets the document being built after an error in it: the next events to handle are those
@@ -105,6 +110,7 @@ struct Composer {
         anchors.removeAll(keepingCapacity: true)
         expanded = 0
         abandoned += 1
+        nextDocumentIndex += 1
     }
 
     /// Documents given up after an error (they count for the indices of the documents after them).
@@ -157,6 +163,7 @@ struct Composer {
             documentRoot = nil
         }
         documents.append(Document(root: documentRoot, index: nextDocumentIndex, start: documentStart))
+        nextDocumentIndex += 1
         root = nil
     }
 
@@ -201,6 +208,85 @@ struct Composer {
         }
     }
 
+    /// True when this standard library lays out an inline ASCII string as `inlineASCII` builds one
+    /// (checked once, against strings the standard library builds itself).
+    static let inlineASCIIWorks: Bool = {
+        #if !((arch(x86_64) || arch(arm64)) && _endian(little))
+            return false
+        #endif
+        let samples = ["", "a", "ab", "abc", "abcd", "k8s.io", "abcdefg", "abcdefgh", "abcdefghi", "apiVersion",
+            "abcdefghijklmn", "abcdefghijklmno"]
+        for sample in samples {
+            let bytes = Array(sample.utf8)
+            let made: String? = bytes.withUnsafeBufferPointer { inlineASCII($0) }
+            let reference = bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+            guard let made, bits(made) == bits(reference), made == sample, made.utf8.count == bytes.count else {
+                return false
+            }
+        }
+        return ["é", "xé", "abcdefghé", "abcdefghijklmé"].allSatisfy { sample in
+            Array(sample.utf8).withUnsafeBufferPointer { inlineASCII($0) } == nil
+        }
+    }()
+
+    private static func bits(_ string: String) -> (UInt64, UInt64) {
+        unsafeBitCast(string, to: (UInt64, UInt64).self)
+    }
+
+    /// The inline (small) string of at most 15 ASCII bytes, or nil when a byte is not ASCII or there
+    /// are more (see `inlineWords` and `inlineASCII(low:high:count:)`).
+    static func inlineASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard bytes.count <= 15 else { return nil }
+        let (low, high) = inlineWords(bytes)
+        guard (low | high) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        return inlineASCII(low: low, high: high, count: bytes.count)
+    }
+
+    /// At most 15 bytes as the two words of an inline string, in order and zero-padded (loaded a word or
+    /// half-word at a time, never past the buffer).
+    @inline(__always)
+    static func inlineWords(_ bytes: UnsafeBufferPointer<UInt8>) -> (low: UInt64, high: UInt64) {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return (0, 0) }
+        let p = UnsafeRawPointer(base)
+        if count >= 8 {
+            let low = p.loadUnaligned(as: UInt64.self)
+            guard count > 8 else { return (low, 0) }
+            // The last 8 bytes, shifted down to the ones past the first 8.
+            return (low, p.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) >> (UInt64(16 - count) &* 8))
+        }
+        if count >= 4 {
+            let head = UInt64(p.loadUnaligned(as: UInt32.self))
+            let tail = UInt64(p.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            return (head | tail << (UInt64(count - 4) &* 8), 0)
+        }
+        guard count > 0 else { return (0, 0) }
+        // The first, middle and last byte (some of them the same one).
+        let middle = count >> 1
+        let first = UInt64(p.load(as: UInt8.self))
+        let second = UInt64(p.load(fromByteOffset: middle, as: UInt8.self)) << (UInt64(middle) &* 8)
+        let last = UInt64(p.load(fromByteOffset: count - 1, as: UInt8.self)) << (UInt64(count - 1) &* 8)
+        return (first | second | last, 0)
+    }
+
+    /// The inline string whose `count` (at most 15) ASCII bytes are `low` and `high` (`inlineWords`), as
+    /// the standard library lays one out on 64-bit little-endian platforms: the bytes, then a last byte
+    /// `0xE0 | count` (small, ASCII, immortal). Only valid when `inlineASCIIWorks`: building the same
+    /// string through `String(unsafeUninitializedCapacity:)` costs about a hundred instructions, and most
+    /// scalars are such strings.
+    @inline(__always)
+    static func inlineASCII(low: UInt64, high: UInt64, count: Int) -> String {
+        let discriminated = high | (0xE0 | UInt64(count)) << 56
+        // Written as raw words into uninitialized memory for a string, then moved out: the string is
+        // returned owned, without the retain that an `unsafeBitCast` (a copy of a borrowed value) costs.
+        return withUnsafeTemporaryAllocation(of: String.self, capacity: 1) { buffer in
+            let raw = UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped)
+            raw.storeBytes(of: low, as: UInt64.self)
+            raw.storeBytes(of: discriminated, toByteOffset: 8, as: UInt64.self)
+            return buffer.baseAddress.unsafelyUnwrapped.move()
+        }
+    }
+
     /// Copies `count` (at most 16) bytes with two overlapping word loads and stores instead of a loop
     /// over the bytes (most scalars are a few bytes long, and a loop costs several instructions a byte).
     @inline(__always)
@@ -242,12 +328,25 @@ struct Composer {
         return tag
     }
 
+    /// A scalar's text: an inline string built from its words when it is short ASCII (most are), else
+    /// through the standard library. Not inlined: returned from a call, the string moves into its node;
+    /// built inline, it cost a retain and a release per scalar.
+    @inline(never)
+    private static func scalarText(_ bytes: UnsafeBufferPointer<UInt8>, inlineASCIIWorks: Bool) -> String {
+        guard bytes.count <= 15 else { return String(decoding: bytes, as: UTF8.self) }
+        let (low, high) = Self.inlineWords(bytes)
+        if inlineASCIIWorks && (low | high) & 0x8080_8080_8080_8080 == 0 {
+            return Self.inlineASCII(low: low, high: high, count: bytes.count)
+        }
+        return Self.smallString(bytes)
+    }
+
     private mutating func scalar(_ event: inout yaml_event_t) throws(YAMLError) {
         let data = event.data.scalar
         let start = packedMark(event.start_mark)
         let end = packedMark(event.end_mark)
         let bytes = UnsafeBufferPointer(start: data.value, count: data.length)
-        let text = bytes.count <= 15 ? Self.smallString(bytes) : String(decoding: bytes, as: UTF8.self)
+        let text = Self.scalarText(bytes, inlineASCIIWorks: inlineASCIIWorks)
         let style: ScalarStyle
         switch data.style {
         case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted

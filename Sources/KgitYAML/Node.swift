@@ -233,14 +233,21 @@ extension Node.Scalar {
     /// A scalar of `text` that resolved to `value`, or to the string `text` itself when `value` is nil
     /// (what the composer builds: no `.string(text)` to wrap and unwrap for the common case).
     init(text: String, style: ScalarStyle, resolved value: ScalarValue?, yaml11Coerced: Bool) {
-        switch value {
-        case nil: self.init(text: text, resolved: .string, style: style, yaml11Coerced: yaml11Coerced)
-        case .null?: self.init(text: text, resolved: .null, style: style, yaml11Coerced: yaml11Coerced)
-        case .bool(let b)?: self.init(text: text, resolved: .bool(b), style: style, yaml11Coerced: yaml11Coerced)
-        case .int(let i)?: self.init(text: text, resolved: .int(i), style: style, yaml11Coerced: yaml11Coerced)
-        case .float(let d)?: self.init(text: text, resolved: .float(d), style: style, yaml11Coerced: yaml11Coerced)
-        case .string(let s)?: self.init(text: s, resolved: .string, style: style, yaml11Coerced: yaml11Coerced)
+        if case .string(let s)? = value {
+            self.init(text: s, resolved: .string, style: style, yaml11Coerced: yaml11Coerced)
+            return
         }
+        // One use of `text` after the switch (not one per case): the composer's text then moves into the
+        // scalar, where a copy per case cost a retain and a release per scalar.
+        let resolved: Resolved
+        switch value {
+        case nil, .string?: resolved = .string
+        case .null?: resolved = .null
+        case .bool(let b)?: resolved = .bool(b)
+        case .int(let i)?: resolved = .int(i)
+        case .float(let d)?: resolved = .float(d)
+        }
+        self.init(text: text, resolved: resolved, style: style, yaml11Coerced: yaml11Coerced)
     }
 }
 

@@ -31,7 +31,9 @@ struct SourcePositions {
     /// `Node.PackedMark(mark(index:line:column:))`, without the `Mark` in between.
     @inline(__always)
     mutating func packedMark(index: Int, line: Int, column: Int) -> Node.PackedMark {
-        Node.PackedMark(line: lineBase + line + 1, column: column + 1, offset: byteBase + byteOffset(ofCharacter: index))
+        // `byteOffset`'s ASCII case inline: the composer asks for two marks per node.
+        let byte = isASCII ? min(max(0, index), bytes.count) : byteOffset(ofCharacter: index)
+        return Node.PackedMark(line: lineBase + line + 1, column: column + 1, offset: byteBase + byte)
     }
 
     /// The byte offset (into `bytes`) of the character with the given 0-based index; the end of the
