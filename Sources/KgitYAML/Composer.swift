@@ -19,17 +19,14 @@ struct Composer {
     /// An open sequence or mapping. Only plain values, so that moving frames on and off the stack
     /// copies bytes (no retains, releases or outlined copies); what few collections have (a tag, an
     /// anchor, `<<` merges, a key index) waits in `Composer.extras`.
+    ///
+    /// The fields are ordered words first, then the packed mark, then the flags, so that a frame is 64
+    /// bytes with no padding between fields and moves as four 16-byte copies (with an optional
+    /// fingerprint among them it was 80 bytes, moved field by field).
     private struct Frame {
-        var isMapping: Bool
-        var start: Node.PackedMark
         /// Where this collection's children start in `Composer.items` (a sequence) or `Composer.pairs`
         /// (a mapping).
         var childBase = 0
-        /// True while a mapping's key (on top of `Composer.pendingKeys`) waits for its value.
-        var hasPendingKey = false
-        var pendingKeyIsMerge = false
-        /// The fingerprint of the pending key, when it is a scalar (see `Composer.fingerprint`).
-        var pendingKeyPrint: UInt64?
         /// Where this mapping's key fingerprints start in `Composer.keyPrints`.
         var printBase = 0
         /// Nodes in this subtree, counting alias copies.
@@ -38,6 +35,20 @@ struct Composer {
         var childHeight = 0
         /// This frame's entry in `Composer.extras`, or -1 when it has none.
         var extras = -1
+        /// The fingerprint of the pending key (see `Composer.fingerprint`), when `hasPendingKeyPrint`.
+        var pendingKeyPrint: UInt64 = 0
+        var start: Node.PackedMark
+        var isMapping: Bool
+        /// True while a mapping's key (on top of `Composer.pendingKeys`) waits for its value.
+        var hasPendingKey = false
+        var pendingKeyIsMerge = false
+        /// True when the pending key is a scalar, which has a fingerprint.
+        var hasPendingKeyPrint = false
+
+        init(isMapping: Bool, start: Node.PackedMark) {
+            self.start = start
+            self.isMapping = isMapping
+        }
     }
 
     /// The rarely present parts of an open collection.
@@ -356,30 +367,31 @@ struct Composer {
         default: style = .plain
         }
         let tag = Self.shortTag(data.tag)
-        // nil while the scalar is the string `text` (most are): no `.string(text)` is built for them.
-        var value: ScalarValue?
+        // `.string` while the scalar is the string `text` (most are). Resolved values are converted at
+        // once to the scalar's payload-free kind (the resolver never returns a string), so that no
+        // `ScalarValue?` lives to the end of this function to be destroyed (an outlined call per scalar).
+        var resolved = Node.Scalar.Resolved.string
         var coerced = false
         if let tag {
             // The start again, unpacked, for an error's position (tagged scalars are rare).
-            value = try Self.resolveTagged(tag, bytes, text: text, at: mark(event.start_mark))
+            if let value = try Self.resolveTagged(tag, bytes, text: text, at: mark(event.start_mark)) {
+                resolved = Node.Scalar.Resolved(value)
+            }
         } else if style == .plain {
             let resolution = ScalarResolver.resolvePlain(bytes)
-            if let v = resolution.value {
-                value = v
+            if let value = resolution.value {
+                resolved = Node.Scalar.Resolved(value)
                 coerced = resolution.coerced
             }
         }
         // Only a mapping key needs a fingerprint (for the duplicate-key check).
         var keyPrint: UInt64?
         if depth > 0 && current.isMapping && !current.hasPendingKey {
-            switch value {
-            case nil, .string?: keyPrint = Self.fingerprint(stringBytes: bytes)
-            case let other?: keyPrint = Self.fingerprint(other)
-            }
+            keyPrint = Self.fingerprint(resolved, stringBytes: bytes)
         }
         try add(
             Node(
-                content: .scalar(Node.Scalar(text: text, style: style, resolved: value, yaml11Coerced: coerced)),
+                content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
                 start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: nextDocumentIndex),
             size: 1, height: 0, print: keyPrint,
             mayBeMergeKey: bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<"))
@@ -455,15 +467,21 @@ struct Composer {
         depth -= 1
         keyPrints.removeAll(from: frame.printBase)
         let end = packedMark(event.end_mark)
-        let content: Node.Content
-        var closed: Extras?
-        if frame.extras >= 0 {
-            (content, closed) = closeWithExtras(frame)
-        } else {
-            content =
-                frame.isMapping
-                ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
-        }
+        // Most collections have no extras; those that have are closed out of line (no `Extras?` to
+        // destroy here, which was an outlined call per collection).
+        guard frame.extras < 0 else { return try endWithExtras(frame, end: end) }
+        let content: Node.Content =
+            frame.isMapping
+            ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
+        try add(
+            Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: nextDocumentIndex),
+            size: frame.size, height: frame.childHeight + 1)
+    }
+
+    /// Closes a collection that has extras: builds its node with its tag and anchor and adds it.
+    @inline(never)
+    private mutating func endWithExtras(_ frame: Frame, end: Node.PackedMark) throws(YAMLError) {
+        let (content, closed) = closeWithExtras(frame)
         try add(
             Node(
                 content: content, start: frame.start, end: end, tag: closed?.tag, anchor: closed?.anchor,
@@ -558,7 +576,8 @@ struct Composer {
         // `popLast` moves the key out of the stack (no copy).
         guard current.hasPendingKey, let key = pendingKeys.popLast() else {
             current.pendingKeyIsMerge = mayBeMergeKey && Self.isMergeKey(node)
-            current.pendingKeyPrint = print
+            current.pendingKeyPrint = print ?? 0
+            current.hasPendingKeyPrint = print != nil
             current.hasPendingKey = true
             pendingKeys.append(consume node)
             return
@@ -568,8 +587,8 @@ struct Composer {
             try recordMerge(node)
             return
         }
-        if let keyPrint = current.pendingKeyPrint {
-            try checkDuplicate(keyPrint, key: key)
+        if current.hasPendingKeyPrint {
+            try checkDuplicate(current.pendingKeyPrint, key: key)
         }
         pairs.append(Node.Pair(key: consume key, value: consume node))
     }
@@ -685,18 +704,28 @@ struct Composer {
     /// values usually differ). Strings contribute their length and their first, second, middle,
     /// second-last and last bytes.
     static func fingerprint(_ value: ScalarValue) -> UInt64 {
-        switch value {
+        if case .string(let text) = value {
+            var copy = text
+            return copy.withUTF8 { fingerprint(stringBytes: $0) }
+        }
+        return fingerprint(Node.Scalar.Resolved(value), stringBytes: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// The fingerprint of a scalar that resolved to `resolved`, whose text is `stringBytes` (read only
+    /// when it resolved to a string): the same as `fingerprint(_:)` of its value.
+    @inline(__always)
+    static func fingerprint(_ resolved: Node.Scalar.Resolved, stringBytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        switch resolved {
         case .null: return 1
         case .bool(let b): return b ? 2 : 3
         case .int(let i): return UInt64(bitPattern: Int64(i)) &* 0x9E37_79B9_7F4A_7C15 ^ 4
         case .float(let d): return (d + 0.0).bitPattern &* 0xC2B2_AE3D_27D4_EB4F ^ 5
-        case .string(let text):
-            var copy = text
-            return copy.withUTF8 { fingerprint(stringBytes: $0) }
+        case .string: return fingerprint(stringBytes: stringBytes)
         }
     }
 
     /// The fingerprint of a string value from its UTF-8 bytes (a few loads, no loop).
+    @inline(__always)
     static func fingerprint(stringBytes s: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let n = s.count
         let print = UInt64(truncatingIfNeeded: n) &* 0x1000_0000_01B3 ^ 6

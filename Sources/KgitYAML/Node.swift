@@ -251,6 +251,20 @@ extension Node.Scalar {
     }
 }
 
+extension Node.Scalar.Resolved {
+    /// The kind of `value`, without a string's payload.
+    @inline(__always)
+    init(_ value: ScalarValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .float(let d): self = .float(d)
+        case .string: self = .string
+        }
+    }
+}
+
 extension Node {
     /// A node with the given content and position (marks, tag and anchor as documented above).
     public init(
