@@ -573,8 +573,7 @@ struct Composer {
             items.append(consume node)
             return
         }
-        // `popLast` moves the key out of the stack (no copy).
-        guard current.hasPendingKey, let key = pendingKeys.popLast() else {
+        guard current.hasPendingKey, pendingKeys.count > 0 else {
             current.pendingKeyIsMerge = mayBeMergeKey && Self.isMergeKey(node)
             current.pendingKeyPrint = print ?? 0
             current.hasPendingKeyPrint = print != nil
@@ -584,13 +583,17 @@ struct Composer {
         }
         current.hasPendingKey = false
         if current.pendingKeyIsMerge {
+            // The `<<` key itself is dropped.
+            _ = pendingKeys.popLast()
             try recordMerge(node)
             return
         }
+        // The key stays on `pendingKeys` while it is checked (read in place; after an error, abandoning
+        // the document clears it), then moves straight into `pairs` (no copy).
         if current.hasPendingKeyPrint {
-            try checkDuplicate(current.pendingKeyPrint, key: key)
+            try checkDuplicate(current.pendingKeyPrint, key: pendingKeys.lastPointer)
         }
-        pairs.append(Node.Pair(key: consume key, value: consume node))
+        pairs.appendPair(keyMovedFrom: pendingKeys, value: node)
     }
 
     @inline(never)
@@ -639,14 +642,14 @@ struct Composer {
 
     /// Throws when the current mapping already has a key equal to `key` (a scalar whose value has
     /// fingerprint `keyPrint`), then records the key.
-    private mutating func checkDuplicate(_ keyPrint: UInt64, key: Node) throws(YAMLError) {
+    private mutating func checkDuplicate(_ keyPrint: UInt64, key: UnsafeMutablePointer<Node>) throws(YAMLError) {
         let keys = keyPrints.count - current.printBase
         if keys < Self.linearKeyLimit {
-            if keyPrints.withElements(from: current.printBase, { $0.contains(keyPrint) }) { try checkSuspect(key) }
+            if keyPrints.withElements(from: current.printBase, { $0.contains(keyPrint) }) { try checkSuspect(key.pointee) }
             keyPrints.append(keyPrint)
             return
         }
-        try checkIndexed(key)
+        try checkIndexed(key.pointee)
     }
 
     /// Throws when a key whose fingerprint matched an earlier key's really equals one.
