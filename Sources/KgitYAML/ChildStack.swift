@@ -30,6 +30,7 @@ final class ChildStack<Element> {
         count += 1
     }
 
+    @inline(never)
     private func grow() {
         let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
         larger.moveInitialize(from: storage, count: count)
@@ -43,6 +44,16 @@ final class ChildStack<Element> {
         guard count > 0 else { return nil }
         count -= 1
         return (storage + count).move()
+    }
+
+    /// The top element, in place (the stack must not be empty).
+    var lastPointer: UnsafeMutablePointer<Element> { storage + (count - 1) }
+
+    /// Removes the top element without destroying it (the stack must not be empty): the caller must
+    /// move it out of the returned pointer before the stack is used again.
+    func popLastForMove() -> UnsafeMutablePointer<Element> {
+        count -= 1
+        return storage + count
     }
 
     /// Moves the elements from index `start` to the top out into a new array (in order), leaving
@@ -69,5 +80,18 @@ final class ChildStack<Element> {
     /// Calls `body` with the elements from index `start` to the top, borrowed.
     func withElements<R>(from start: Int, _ body: (UnsafeBufferPointer<Element>) -> R) -> R {
         body(UnsafeBufferPointer(start: storage + start, count: max(0, count - start)))
+    }
+}
+
+extension ChildStack where Element == Node.Pair {
+    /// Pushes the entry of the key on top of `keys` (moved off it) and `value`, both moved straight into
+    /// this stack's buffer: building a `Node.Pair` first and then pushing it copied both nodes twice.
+    @inline(__always)
+    func appendPair(keyMovedFrom keys: ChildStack<Node>, value: consuming Node) {
+        if count == capacity { grow() }
+        let slot = storage + count
+        slot.pointer(to: \.key).unsafelyUnwrapped.moveInitialize(from: keys.popLastForMove(), count: 1)
+        slot.pointer(to: \.value).unsafelyUnwrapped.initialize(to: value)
+        count += 1
     }
 }

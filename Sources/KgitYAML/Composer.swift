@@ -12,23 +12,21 @@ struct Composer {
     /// The index of the first document this composer builds (documents before it were read by an
     /// earlier composer, before a syntax error).
     let documentBase: Int
-    /// The index the document being built will have.
-    var nextDocumentIndex: Int { documentBase + documents.count + abandoned }
+    /// The index the document being built will have (`documentBase` plus the documents built and
+    /// abandoned so far; stored, since every node reads it).
+    private(set) var nextDocumentIndex: Int
 
     /// An open sequence or mapping. Only plain values, so that moving frames on and off the stack
     /// copies bytes (no retains, releases or outlined copies); what few collections have (a tag, an
     /// anchor, `<<` merges, a key index) waits in `Composer.extras`.
+    ///
+    /// The fields are ordered words first, then the packed mark, then the flags, so that a frame is 64
+    /// bytes with no padding between fields and moves as four 16-byte copies (with an optional
+    /// fingerprint among them it was 80 bytes, moved field by field).
     private struct Frame {
-        var isMapping: Bool
-        var start: Mark
         /// Where this collection's children start in `Composer.items` (a sequence) or `Composer.pairs`
         /// (a mapping).
         var childBase = 0
-        /// True while a mapping's key (on top of `Composer.pendingKeys`) waits for its value.
-        var hasPendingKey = false
-        var pendingKeyIsMerge = false
-        /// The fingerprint of the pending key, when it is a scalar (see `Composer.fingerprint`).
-        var pendingKeyPrint: UInt64?
         /// Where this mapping's key fingerprints start in `Composer.keyPrints`.
         var printBase = 0
         /// Nodes in this subtree, counting alias copies.
@@ -37,6 +35,20 @@ struct Composer {
         var childHeight = 0
         /// This frame's entry in `Composer.extras`, or -1 when it has none.
         var extras = -1
+        /// The fingerprint of the pending key (see `Composer.fingerprint`), when `hasPendingKeyPrint`.
+        var pendingKeyPrint: UInt64 = 0
+        var start: Node.PackedMark
+        var isMapping: Bool
+        /// True while a mapping's key (on top of `Composer.pendingKeys`) waits for its value.
+        var hasPendingKey = false
+        var pendingKeyIsMerge = false
+        /// True when the pending key is a scalar, which has a fingerprint.
+        var hasPendingKeyPrint = false
+
+        init(isMapping: Bool, start: Node.PackedMark) {
+            self.start = start
+            self.isMapping = isMapping
+        }
     }
 
     /// The rarely present parts of an open collection.
@@ -59,9 +71,10 @@ struct Composer {
 
     /// The innermost open collection (meaningful while `depth > 0`); kept out of `stack` so the hot
     /// path touches it directly.
-    private var current = Frame(isMapping: false, start: Mark(line: 1, column: 1, offset: 0))
-    /// The open collections enclosing `current`.
-    private var stack: [Frame] = []
+    private var current = Frame(isMapping: false, start: Node.PackedMark(line: 1, column: 1, offset: 0))
+    /// The open collections enclosing `current` (a `ChildStack`: pushing and popping a frame is a copy
+    /// of its bytes, with no uniqueness check or capacity bookkeeping of an array).
+    private let stack = ChildStack<Frame>(capacity: 16)
     /// The extras of open collections that have any, outermost first (collections nest, so an entry is
     /// always added and removed at the end).
     private var extras: [Extras] = []
@@ -74,7 +87,7 @@ struct Composer {
     private let pairs = ChildStack<Node.Pair>()
     /// Fingerprints of the scalar keys of every open mapping, outermost first: a duplicate-key check
     /// compares these integers and looks at the keys themselves only when two match.
-    private var keyPrints: [UInt64] = []
+    private let keyPrints = ChildStack<UInt64>()
     /// Above this many keys a mapping checks duplicates with a dictionary instead.
     private static let linearKeyLimit = 32
     private var anchors: [String: Anchored] = [:]
@@ -83,27 +96,32 @@ struct Composer {
     /// Nodes created by alias expansion in the current document.
     private var expanded = 0
 
+    /// `Composer.inlineASCIIWorks`, read once.
+    private let inlineASCIIWorks = Composer.inlineASCIIWorks
+
     init(limits: ParserLimits, positions: SourcePositions, documentBase: Int = 0) {
         self.limits = limits
         self.positions = positions
         self.documentBase = documentBase
+        nextDocumentIndex = documentBase
     }
 
     /// Forgets the document being built after an error in it: the next events to handle are those
     /// after its end. The document keeps its index, so later documents keep theirs.
     mutating func abandonDocument(at mark: Mark) {
-        stack.removeAll(keepingCapacity: true)
+        stack.removeAll()
         extras.removeAll(keepingCapacity: true)
         pendingKeys.removeAll()
         items.removeAll()
         pairs.removeAll()
-        keyPrints.removeAll(keepingCapacity: true)
-        current = Frame(isMapping: false, start: mark)
+        keyPrints.removeAll()
+        current = Frame(isMapping: false, start: Node.PackedMark(mark))
         depth = 0
         root = nil
         anchors.removeAll(keepingCapacity: true)
         expanded = 0
         abandoned += 1
+        nextDocumentIndex += 1
     }
 
     /// Documents given up after an error (they count for the indices of the documents after them).
@@ -156,11 +174,25 @@ struct Composer {
             documentRoot = nil
         }
         documents.append(Document(root: documentRoot, index: nextDocumentIndex, start: documentStart))
+        nextDocumentIndex += 1
         root = nil
     }
 
     private mutating func mark(_ m: yaml_mark_t) -> Mark {
         positions.mark(index: m.index, line: m.line, column: m.column)
+    }
+
+    /// `Node.PackedMark(mark(m))`, as nodes store it.
+    @inline(__always)
+    private mutating func packedMark(_ m: yaml_mark_t) -> Node.PackedMark {
+        positions.packedMark(index: m.index, line: m.line, column: m.column)
+    }
+
+    /// The documents built so far, moved out (the composer is done with them).
+    mutating func takeDocuments() -> [Document] {
+        var taken: [Document] = []
+        swap(&taken, &documents)
+        return taken
     }
 
     @inline(__always)
@@ -181,8 +213,113 @@ struct Composer {
     static func smallString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count) { buffer in
             let count = min(bytes.count, buffer.count)
-            for i in 0..<count { buffer[i] = bytes[i] }
+            guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return 0 }
+            copySmall(from: UnsafeRawPointer(source), to: UnsafeMutableRawPointer(target), count: count)
             return count
+        }
+    }
+
+    /// True when this standard library lays out an inline ASCII string as `inlineASCII` builds one
+    /// (checked once, against strings the standard library builds itself).
+    static let inlineASCIIWorks: Bool = {
+        #if !((arch(x86_64) || arch(arm64)) && _endian(little))
+            return false
+        #endif
+        let samples = ["", "a", "ab", "abc", "abcd", "k8s.io", "abcdefg", "abcdefgh", "abcdefghi", "apiVersion",
+            "abcdefghijklmn", "abcdefghijklmno"]
+        for sample in samples {
+            let bytes = Array(sample.utf8)
+            let made: String? = bytes.withUnsafeBufferPointer { inlineASCII($0) }
+            let reference = bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+            guard let made, bits(made) == bits(reference), made == sample, made.utf8.count == bytes.count else {
+                return false
+            }
+        }
+        return ["é", "xé", "abcdefghé", "abcdefghijklmé"].allSatisfy { sample in
+            Array(sample.utf8).withUnsafeBufferPointer { inlineASCII($0) } == nil
+        }
+    }()
+
+    private static func bits(_ string: String) -> (UInt64, UInt64) {
+        unsafeBitCast(string, to: (UInt64, UInt64).self)
+    }
+
+    /// The inline (small) string of at most 15 ASCII bytes, or nil when a byte is not ASCII or there
+    /// are more (see `inlineWords` and `inlineASCII(low:high:count:)`).
+    static func inlineASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard bytes.count <= 15 else { return nil }
+        let (low, high) = inlineWords(bytes)
+        guard (low | high) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        return inlineASCII(low: low, high: high, count: bytes.count)
+    }
+
+    /// At most 15 bytes as the two words of an inline string, in order and zero-padded (loaded a word or
+    /// half-word at a time, never past the buffer).
+    @inline(__always)
+    static func inlineWords(_ bytes: UnsafeBufferPointer<UInt8>) -> (low: UInt64, high: UInt64) {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return (0, 0) }
+        let p = UnsafeRawPointer(base)
+        if count >= 8 {
+            let low = p.loadUnaligned(as: UInt64.self)
+            guard count > 8 else { return (low, 0) }
+            // The last 8 bytes, shifted down to the ones past the first 8.
+            return (low, p.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) >> (UInt64(16 - count) &* 8))
+        }
+        if count >= 4 {
+            let head = UInt64(p.loadUnaligned(as: UInt32.self))
+            let tail = UInt64(p.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            return (head | tail << (UInt64(count - 4) &* 8), 0)
+        }
+        guard count > 0 else { return (0, 0) }
+        // The first, middle and last byte (some of them the same one).
+        let middle = count >> 1
+        let first = UInt64(p.load(as: UInt8.self))
+        let second = UInt64(p.load(fromByteOffset: middle, as: UInt8.self)) << (UInt64(middle) &* 8)
+        let last = UInt64(p.load(fromByteOffset: count - 1, as: UInt8.self)) << (UInt64(count - 1) &* 8)
+        return (first | second | last, 0)
+    }
+
+    /// The inline string whose `count` (at most 15) ASCII bytes are `low` and `high` (`inlineWords`), as
+    /// the standard library lays one out on 64-bit little-endian platforms: the bytes, then a last byte
+    /// `0xE0 | count` (small, ASCII, immortal). Only valid when `inlineASCIIWorks`: building the same
+    /// string through `String(unsafeUninitializedCapacity:)` costs about a hundred instructions, and most
+    /// scalars are such strings.
+    @inline(__always)
+    static func inlineASCII(low: UInt64, high: UInt64, count: Int) -> String {
+        let discriminated = high | (0xE0 | UInt64(count)) << 56
+        // Written as raw words into uninitialized memory for a string, then moved out: the string is
+        // returned owned, without the retain that an `unsafeBitCast` (a copy of a borrowed value) costs.
+        return withUnsafeTemporaryAllocation(of: String.self, capacity: 1) { buffer in
+            let raw = UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped)
+            raw.storeBytes(of: low, as: UInt64.self)
+            raw.storeBytes(of: discriminated, toByteOffset: 8, as: UInt64.self)
+            return buffer.baseAddress.unsafelyUnwrapped.move()
+        }
+    }
+
+    /// Copies `count` (at most 16) bytes with two overlapping word loads and stores instead of a loop
+    /// over the bytes (most scalars are a few bytes long, and a loop costs several instructions a byte).
+    @inline(__always)
+    static func copySmall(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) {
+        if count >= 8 {
+            let head = source.loadUnaligned(as: UInt64.self)
+            let tail = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            target.storeBytes(of: head, as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            let head = source.loadUnaligned(as: UInt32.self)
+            let tail = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        } else if count > 0 {
+            // 1 to 3 bytes: the first, the middle and the last (some of them the same byte).
+            let first = source.load(as: UInt8.self)
+            let middle = source.load(fromByteOffset: count >> 1, as: UInt8.self)
+            let last = source.load(fromByteOffset: count - 1, as: UInt8.self)
+            target.storeBytes(of: first, as: UInt8.self)
+            target.storeBytes(of: middle, toByteOffset: count >> 1, as: UInt8.self)
+            target.storeBytes(of: last, toByteOffset: count - 1, as: UInt8.self)
         }
     }
 
@@ -202,12 +339,25 @@ struct Composer {
         return tag
     }
 
+    /// A scalar's text: an inline string built from its words when it is short ASCII (most are), else
+    /// through the standard library. Not inlined: returned from a call, the string moves into its node;
+    /// built inline, it cost a retain and a release per scalar.
+    @inline(never)
+    private static func scalarText(_ bytes: UnsafeBufferPointer<UInt8>, inlineASCIIWorks: Bool) -> String {
+        guard bytes.count <= 15 else { return String(decoding: bytes, as: UTF8.self) }
+        let (low, high) = Self.inlineWords(bytes)
+        if inlineASCIIWorks && (low | high) & 0x8080_8080_8080_8080 == 0 {
+            return Self.inlineASCII(low: low, high: high, count: bytes.count)
+        }
+        return Self.smallString(bytes)
+    }
+
     private mutating func scalar(_ event: inout yaml_event_t) throws(YAMLError) {
         let data = event.data.scalar
-        let start = mark(event.start_mark)
-        let end = mark(event.end_mark)
+        let start = packedMark(event.start_mark)
+        let end = packedMark(event.end_mark)
         let bytes = UnsafeBufferPointer(start: data.value, count: data.length)
-        let text = bytes.count <= 15 ? Self.smallString(bytes) : String(decoding: bytes, as: UTF8.self)
+        let text = Self.scalarText(bytes, inlineASCIIWorks: inlineASCIIWorks)
         let style: ScalarStyle
         switch data.style {
         case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -217,29 +367,31 @@ struct Composer {
         default: style = .plain
         }
         let tag = Self.shortTag(data.tag)
-        // nil while the scalar is the string `text` (most are): no `.string(text)` is built for them.
-        var value: ScalarValue?
+        // `.string` while the scalar is the string `text` (most are). Resolved values are converted at
+        // once to the scalar's payload-free kind (the resolver never returns a string), so that no
+        // `ScalarValue?` lives to the end of this function to be destroyed (an outlined call per scalar).
+        var resolved = Node.Scalar.Resolved.string
         var coerced = false
         if let tag {
-            value = try Self.resolveTagged(tag, bytes, text: text, at: start)
+            // The start again, unpacked, for an error's position (tagged scalars are rare).
+            if let value = try Self.resolveTagged(tag, bytes, text: text, at: mark(event.start_mark)) {
+                resolved = Node.Scalar.Resolved(value)
+            }
         } else if style == .plain {
             let resolution = ScalarResolver.resolvePlain(bytes)
-            if let v = resolution.value {
-                value = v
+            if let value = resolution.value {
+                resolved = Node.Scalar.Resolved(value)
                 coerced = resolution.coerced
             }
         }
         // Only a mapping key needs a fingerprint (for the duplicate-key check).
         var keyPrint: UInt64?
         if depth > 0 && current.isMapping && !current.hasPendingKey {
-            switch value {
-            case nil, .string?: keyPrint = Self.fingerprint(stringBytes: bytes)
-            case let other?: keyPrint = Self.fingerprint(other)
-            }
+            keyPrint = Self.fingerprint(resolved, stringBytes: bytes)
         }
         try add(
             Node(
-                content: .scalar(Node.Scalar(text: text, style: style, resolved: value, yaml11Coerced: coerced)),
+                content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
                 start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: nextDocumentIndex),
             size: 1, height: 0, print: keyPrint,
             mayBeMergeKey: bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<"))
@@ -274,8 +426,8 @@ struct Composer {
     }
 
     private mutating func startCollection(_ event: inout yaml_event_t) throws(YAMLError) {
-        let start = mark(event.start_mark)
-        guard depth < limits.maxDepth else { throw Self.depthError(limits.maxDepth, at: start) }
+        guard depth < limits.maxDepth else { throw Self.depthError(limits.maxDepth, at: mark(event.start_mark)) }
+        let start = packedMark(event.start_mark)
         let isMapping = event.type == YAML_MAPPING_START_EVENT
         let anchor: String?
         let tag: String?
@@ -292,7 +444,7 @@ struct Composer {
         frame.childBase = isMapping ? pairs.count : items.count
         // Swapped in, so that the enclosing frame is moved onto the stack rather than copied there.
         swap(&frame, &current)
-        if depth > 0 { stack.append(consume frame) }
+        if depth > 0 { stack.append(frame) }
         depth += 1
     }
 
@@ -313,17 +465,23 @@ struct Composer {
         var frame = stack.popLast() ?? Frame(isMapping: false, start: current.start)
         swap(&frame, &current)
         depth -= 1
-        if keyPrints.count > frame.printBase { keyPrints.removeLast(keyPrints.count - frame.printBase) }
-        let end = mark(event.end_mark)
-        let content: Node.Content
-        var closed: Extras?
-        if frame.extras >= 0 {
-            (content, closed) = closeWithExtras(frame)
-        } else {
-            content =
-                frame.isMapping
-                ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
-        }
+        keyPrints.removeAll(from: frame.printBase)
+        let end = packedMark(event.end_mark)
+        // Most collections have no extras; those that have are closed out of line (no `Extras?` to
+        // destroy here, which was an outlined call per collection).
+        guard frame.extras < 0 else { return try endWithExtras(frame, end: end) }
+        let content: Node.Content =
+            frame.isMapping
+            ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
+        try add(
+            Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: nextDocumentIndex),
+            size: frame.size, height: frame.childHeight + 1)
+    }
+
+    /// Closes a collection that has extras: builds its node with its tag and anchor and adds it.
+    @inline(never)
+    private mutating func endWithExtras(_ frame: Frame, end: Node.PackedMark) throws(YAMLError) {
+        let (content, closed) = closeWithExtras(frame)
         try add(
             Node(
                 content: content, start: frame.start, end: end, tag: closed?.tag, anchor: closed?.anchor,
@@ -415,23 +573,27 @@ struct Composer {
             items.append(consume node)
             return
         }
-        // `popLast` moves the key out of the stack (no copy).
-        guard current.hasPendingKey, let key = pendingKeys.popLast() else {
+        guard current.hasPendingKey, pendingKeys.count > 0 else {
             current.pendingKeyIsMerge = mayBeMergeKey && Self.isMergeKey(node)
-            current.pendingKeyPrint = print
+            current.pendingKeyPrint = print ?? 0
+            current.hasPendingKeyPrint = print != nil
             current.hasPendingKey = true
             pendingKeys.append(consume node)
             return
         }
         current.hasPendingKey = false
         if current.pendingKeyIsMerge {
+            // The `<<` key itself is dropped.
+            _ = pendingKeys.popLast()
             try recordMerge(node)
             return
         }
-        if let keyPrint = current.pendingKeyPrint {
-            try checkDuplicate(keyPrint, key: key)
+        // The key stays on `pendingKeys` while it is checked (read in place; after an error, abandoning
+        // the document clears it), then moves straight into `pairs` (no copy).
+        if current.hasPendingKeyPrint {
+            try checkDuplicate(current.pendingKeyPrint, key: pendingKeys.lastPointer)
         }
-        pairs.append(Node.Pair(key: consume key, value: consume node))
+        pairs.appendPair(keyMovedFrom: pendingKeys, value: node)
     }
 
     @inline(never)
@@ -480,19 +642,14 @@ struct Composer {
 
     /// Throws when the current mapping already has a key equal to `key` (a scalar whose value has
     /// fingerprint `keyPrint`), then records the key.
-    private mutating func checkDuplicate(_ keyPrint: UInt64, key: Node) throws(YAMLError) {
+    private mutating func checkDuplicate(_ keyPrint: UInt64, key: UnsafeMutablePointer<Node>) throws(YAMLError) {
         let keys = keyPrints.count - current.printBase
         if keys < Self.linearKeyLimit {
-            var suspect = false
-            for i in current.printBase..<keyPrints.count where keyPrints[i] == keyPrint {
-                suspect = true
-                break
-            }
-            if suspect { try checkSuspect(key) }
+            if keyPrints.withElements(from: current.printBase, { $0.contains(keyPrint) }) { try checkSuspect(key.pointee) }
             keyPrints.append(keyPrint)
             return
         }
-        try checkIndexed(key)
+        try checkIndexed(key.pointee)
     }
 
     /// Throws when a key whose fingerprint matched an earlier key's really equals one.
@@ -550,18 +707,28 @@ struct Composer {
     /// values usually differ). Strings contribute their length and their first, second, middle,
     /// second-last and last bytes.
     static func fingerprint(_ value: ScalarValue) -> UInt64 {
-        switch value {
+        if case .string(let text) = value {
+            var copy = text
+            return copy.withUTF8 { fingerprint(stringBytes: $0) }
+        }
+        return fingerprint(Node.Scalar.Resolved(value), stringBytes: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// The fingerprint of a scalar that resolved to `resolved`, whose text is `stringBytes` (read only
+    /// when it resolved to a string): the same as `fingerprint(_:)` of its value.
+    @inline(__always)
+    static func fingerprint(_ resolved: Node.Scalar.Resolved, stringBytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        switch resolved {
         case .null: return 1
         case .bool(let b): return b ? 2 : 3
         case .int(let i): return UInt64(bitPattern: Int64(i)) &* 0x9E37_79B9_7F4A_7C15 ^ 4
         case .float(let d): return (d + 0.0).bitPattern &* 0xC2B2_AE3D_27D4_EB4F ^ 5
-        case .string(let text):
-            var copy = text
-            return copy.withUTF8 { fingerprint(stringBytes: $0) }
+        case .string: return fingerprint(stringBytes: stringBytes)
         }
     }
 
     /// The fingerprint of a string value from its UTF-8 bytes (a few loads, no loop).
+    @inline(__always)
     static func fingerprint(stringBytes s: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let n = s.count
         let print = UInt64(truncatingIfNeeded: n) &* 0x1000_0000_01B3 ^ 6

@@ -175,15 +175,22 @@ public struct Node: Sendable {
     /// A `Mark` in 12 bytes: line and column saturate at 2^32-1, the offset at ±(2^31-1). Parsed inputs
     /// are far smaller (`ParserLimits.maxBytes` is 64 MiB unless raised), and the offset stays signed
     /// because KGL marks the nodes its patches create with small negative offsets (`ProvenanceTable`).
-    private struct PackedMark: Sendable {
+    struct PackedMark: Sendable {
         var line: UInt32
         var column: UInt32
         var offset: Int32
 
         init(_ mark: Mark) {
-            line = UInt32(clamping: mark.line)
-            column = UInt32(clamping: mark.column)
-            offset = Int32(clamping: mark.offset)
+            self.init(line: mark.line, column: mark.column, offset: mark.offset)
+        }
+
+        /// The packed form of `Mark(line:column:offset:)`, for the composer, which packs libyaml's
+        /// positions without building a `Mark` first.
+        @inline(__always)
+        init(line: Int, column: Int, offset: Int) {
+            self.line = UInt32(clamping: line)
+            self.column = UInt32(clamping: column)
+            self.offset = Int32(clamping: offset)
         }
 
         var mark: Mark { Mark(line: Int(line), column: Int(column), offset: Int(offset)) }
@@ -226,13 +233,34 @@ extension Node.Scalar {
     /// A scalar of `text` that resolved to `value`, or to the string `text` itself when `value` is nil
     /// (what the composer builds: no `.string(text)` to wrap and unwrap for the common case).
     init(text: String, style: ScalarStyle, resolved value: ScalarValue?, yaml11Coerced: Bool) {
+        if case .string(let s)? = value {
+            self.init(text: s, resolved: .string, style: style, yaml11Coerced: yaml11Coerced)
+            return
+        }
+        // One use of `text` after the switch (not one per case): the composer's text then moves into the
+        // scalar, where a copy per case cost a retain and a release per scalar.
+        let resolved: Resolved
         switch value {
-        case nil: self.init(text: text, resolved: .string, style: style, yaml11Coerced: yaml11Coerced)
-        case .null?: self.init(text: text, resolved: .null, style: style, yaml11Coerced: yaml11Coerced)
-        case .bool(let b)?: self.init(text: text, resolved: .bool(b), style: style, yaml11Coerced: yaml11Coerced)
-        case .int(let i)?: self.init(text: text, resolved: .int(i), style: style, yaml11Coerced: yaml11Coerced)
-        case .float(let d)?: self.init(text: text, resolved: .float(d), style: style, yaml11Coerced: yaml11Coerced)
-        case .string(let s)?: self.init(text: s, resolved: .string, style: style, yaml11Coerced: yaml11Coerced)
+        case nil, .string?: resolved = .string
+        case .null?: resolved = .null
+        case .bool(let b)?: resolved = .bool(b)
+        case .int(let i)?: resolved = .int(i)
+        case .float(let d)?: resolved = .float(d)
+        }
+        self.init(text: text, resolved: resolved, style: style, yaml11Coerced: yaml11Coerced)
+    }
+}
+
+extension Node.Scalar.Resolved {
+    /// The kind of `value`, without a string's payload.
+    @inline(__always)
+    init(_ value: ScalarValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .float(let d): self = .float(d)
+        case .string: self = .string
         }
     }
 }
@@ -246,6 +274,14 @@ extension Node {
         self.init(
             content: content, fromAlias: fromAlias, packedDocument: UInt32(clamping: document),
             names: Names.make(tag: tag, anchor: anchor), packedStart: PackedMark(start), packedEnd: PackedMark(end))
+    }
+
+    /// A node with marks already packed (the composer's initializer).
+    @inline(__always)
+    init(content: Content, start: PackedMark, end: PackedMark, tag: String?, anchor: String?, document: Int) {
+        self.init(
+            content: content, fromAlias: false, packedDocument: UInt32(clamping: document),
+            names: Names.make(tag: tag, anchor: anchor), packedStart: start, packedEnd: end)
     }
 }
 

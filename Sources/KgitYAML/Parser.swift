@@ -107,7 +107,11 @@ public enum YAMLParser {
                 limits: limits, positions: positions, documentBase: stream.documents.count + stream.abandoned)
             let (syntaxError, inAbandoned) = composeSegment(
                 input, from: segmentStart, composer: &composer, errors: &stream.errors)
-            stream.documents += composer.documents
+            if stream.documents.isEmpty {
+                stream.documents = composer.takeDocuments()
+            } else {
+                stream.documents += composer.takeDocuments()
+            }
             stream.abandoned += composer.abandoned
             guard let syntaxError else { return stream }
             stream.errors.append(syntaxError)

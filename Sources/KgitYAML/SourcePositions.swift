@@ -28,6 +28,15 @@ struct SourcePositions {
         Mark(line: lineBase + line + 1, column: column + 1, offset: byteBase + byteOffset(ofCharacter: index))
     }
 
+    /// `Node.PackedMark(mark(index:line:column:))`, without the `Mark` in between.
+    @inline(__always)
+    mutating func packedMark(index: Int, line: Int, column: Int) -> Node.PackedMark {
+        // `byteOffset`'s ASCII case inline: the composer asks for two marks per node. The sums cannot
+        // overflow (libyaml's counts are bounded by the input's size), so they skip the overflow checks.
+        let byte = isASCII ? min(max(0, index), bytes.count) : byteOffset(ofCharacter: index)
+        return Node.PackedMark(line: lineBase &+ line &+ 1, column: column &+ 1, offset: byteBase &+ byte)
+    }
+
     /// The byte offset (into `bytes`) of the character with the given 0-based index; the end of the
     /// input for indices past it.
     mutating func byteOffset(ofCharacter target: Int) -> Int {

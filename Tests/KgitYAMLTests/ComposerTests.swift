@@ -149,6 +149,32 @@ import Testing
         #expect(root.mapping?.first?.value.scalar?.text == sample)
     }
 
+    @Test func inlineASCIIStringsAreTheStandardLibrarysOwn() {
+        #if (arch(x86_64) || arch(arm64)) && _endian(little)
+            // Else the composer silently falls back to the slower path.
+            #expect(Composer.inlineASCIIWorks)
+        #endif
+        guard Composer.inlineASCIIWorks else { return }
+        // Every length, with bytes around the ends of the ASCII range, from inside a larger buffer (so
+        // that bytes past the scalar are not ASCII and must not leak in).
+        var generator = SystemRandomNumberGenerator()
+        for count in 0...15 {
+            for _ in 0..<50 {
+                let bytes = (0..<count).map { _ in UInt8.random(in: 0...0x7F, using: &generator) }
+                let padded = [0xC3] + bytes + [0xA9, 0xFF]
+                let made = padded.withUnsafeBufferPointer {
+                    Composer.inlineASCII(UnsafeBufferPointer(rebasing: $0[1..<(1 + count)]))
+                }
+                let reference = String(decoding: bytes, as: UTF8.self)
+                #expect(made.map { unsafeBitCast($0, to: (UInt64, UInt64).self) == unsafeBitCast(reference, to: (UInt64, UInt64).self) } == true)
+                #expect(made == reference)
+                #expect(made.map { Array($0.utf8) } == bytes)
+            }
+        }
+        #expect(Array("abcdefgh\u{80}".utf8).withUnsafeBufferPointer { Composer.inlineASCII($0) } == nil)
+        #expect([UInt8](repeating: 0x61, count: 16).withUnsafeBufferPointer { Composer.inlineASCII($0) } == nil)
+    }
+
     @Test func invalidBytesAreRepairedAsStringDecodingRepairsThem() {
         for bad: [UInt8] in [[0xff], [0x61, 0xc3], [0xe6, 0x97, 0x61], [0x61, 0x80, 0x62, 0x63]] {
             let text = bad.withUnsafeBufferPointer { Composer.smallString($0) }
