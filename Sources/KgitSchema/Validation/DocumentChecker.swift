@@ -119,21 +119,11 @@ enum DocumentChecker {
             // Appended, not assigned: the validator's path keeps the capacity it reserved.
             for component in path { validator.path.append(PathStep(component)) }
             validator.validate(root, schema, typeName: kindName)
-            var checks = CheckContext(kind: kind)
-            ObjectNameRule.check(root: root, kind: kind, into: &checks)
-            if !checks.findings.isEmpty { Self.report(checks.findings, into: &validator) }
+            // Into the validator's context (emptied after the walk's checks), not a new one with a copy of the kind.
+            ObjectNameRule.check(root: root, kind: kind, into: &validator.checks)
+            if !validator.checks.findings.isEmpty { validator.reportFindings() }
             if !validator.diagnostics.isEmpty { diagnostics += validator.diagnostics }
             return false
-        }
-
-        /// Adds the name checks' findings to the validator's diagnostics (out of line: most objects have none).
-        @inline(never)
-        static func report(_ findings: [CheckContext.Finding], into validator: inout NodeValidator) {
-            for finding in findings {
-                validator.report(
-                    finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity,
-                    extraPath: finding.path)
-            }
         }
 
         // The failures below are out of line (`@inline(never)`): their messages, built inline, made
