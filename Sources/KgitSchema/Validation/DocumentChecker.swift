@@ -114,6 +114,16 @@ enum DocumentChecker {
                 if let kindNode = root.member("kind") { failUnknownKind(kind, kindNode, identity: identity, path: path) }
                 return false
             }
+            // The validator reads the identity in place (a copy retained its four strings).
+            withUnsafePointer(to: identity) { walk(root, schema, kind: kind, kindName: kindName, identity: $0, path: path) }
+            return false
+        }
+
+        /// Walks an object of a known kind against its schema, then checks its name.
+        private mutating func walk(
+            _ root: Node, _ schema: Schema, kind: GroupVersionKind, kindName: String, identity: UnsafePointer<Identity>,
+            path: [PathComponent]
+        ) {
             var validator = NodeValidator(
                 file: file, document: document, object: identity, kind: kind, allowUnknownFields: options.allowUnknownFields)
             // Appended, not assigned: the validator's path keeps the capacity it reserved.
@@ -123,7 +133,6 @@ enum DocumentChecker {
             ObjectNameRule.check(root: root, kind: kind, into: &validator.checks)
             if !validator.checks.findings.isEmpty { validator.reportFindings() }
             if !validator.diagnostics.isEmpty { diagnostics += validator.diagnostics }
-            return false
         }
 
         // The failures below are out of line (`@inline(never)`): their messages, built inline, made

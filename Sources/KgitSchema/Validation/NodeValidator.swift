@@ -9,8 +9,11 @@ struct NodeValidator {
     let file: String
     let document: Int
     /// What the object is called in diagnostics, worked out only when one is made.
-    let objectIdentity: DocumentChecker.Identity?
-    var object: String? { objectIdentity?.description }
+    ///
+    /// Read in place (a copy retained its four strings on every document): whoever makes the validator
+    /// keeps the identity alive, and in place, for as long as the validator is used.
+    let objectIdentity: UnsafePointer<DocumentChecker.Identity>?
+    var object: String? { objectIdentity?.pointee.description }
     /// The kind of the document, when known (the one `checks` holds).
     var kind: GroupVersionKind? { checks.kind }
     let allowUnknownFields: Bool
@@ -25,7 +28,7 @@ struct NodeValidator {
     private var rootTypeName: String?
 
     init(
-        file: String, document: Int, object: DocumentChecker.Identity?, kind: GroupVersionKind?, allowUnknownFields: Bool
+        file: String, document: Int, object: UnsafePointer<DocumentChecker.Identity>?, kind: GroupVersionKind?, allowUnknownFields: Bool
     ) {
         self.file = file
         self.document = document
