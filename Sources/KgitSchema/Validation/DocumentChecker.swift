@@ -12,7 +12,7 @@ enum DocumentChecker {
     ) -> DocumentResult? {
         // `---` followed by nothing, or by a lone `null`, is an empty document.
         guard let root = document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
-        let identity = Identity(root)
+        var identity = Identity(root)
         var context = Context(file: file, document: document.index, registry: registry, options: options, kinds: kinds)
         var skipped = false
         if identity.apiVersion == "v1", identity.kind == "List", registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
@@ -20,10 +20,12 @@ enum DocumentChecker {
         } else {
             skipped = context.checkObject(root, identity: identity, path: [])
         }
-        // Made once with every field, not filled in field by field (which copied the result on return).
+        // Made once with every field, not filled in field by field (which copied the result on return);
+        // the identity's strings are moved into it (copies of optional strings were retains, through a
+        // slow generic copy).
         return DocumentResult(
-            file: file, index: document.index, start: root.start, apiVersion: identity.apiVersion,
-            kind: identity.kind, namespace: identity.namespace, name: identity.name, skipped: skipped,
+            file: file, index: document.index, start: root.start, apiVersion: identity.apiVersion.take(),
+            kind: identity.kind.take(), namespace: identity.namespace.take(), name: identity.name.take(), skipped: skipped,
             diagnostics: context.diagnostics)
     }
 

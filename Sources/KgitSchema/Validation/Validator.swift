@@ -177,8 +177,7 @@ struct ObjectIdentity {
         self.kind = kind
         self.namespace = result.namespace ?? ""
         self.name = name
-        var text = apiVersion
-        let (slash, isASCII) = text.withUTF8 { bytes in
+        let (slash, isASCII) = Self.withBytes(of: apiVersion) { bytes in
             (bytes.lastIndex(of: UInt8(ascii: "/")), !bytes.contains { $0 >= 0x80 })
         }
         if isASCII {
@@ -206,9 +205,16 @@ struct ObjectIdentity {
             && sameBytes(lhs.apiVersion, rhs.apiVersion, prefix: lhs.groupLength)
     }
 
+    /// `body` of `text`'s UTF-8 bytes, read in place when they are contiguous (native strings are):
+    /// `withUTF8` needs a mutable copy, and every string copied here was a retain and a release.
+    private static func withBytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = text
+        return copy.withUTF8(body)
+    }
+
     private static func mix(_ part: String, prefix: Int? = nil, into digest: inout UInt64) {
-        var copy = part
-        digest = copy.withUTF8 { bytes in
+        digest = withBytes(of: part) { bytes in
             var h = digest
             for index in 0..<min(prefix ?? bytes.count, bytes.count) { h = (h ^ UInt64(bytes[index])) &* 0x100_0000_01b3 }
             return (h ^ 0xff) &* 0x100_0000_01b3  // a separator: UTF-8 never contains 0xff
