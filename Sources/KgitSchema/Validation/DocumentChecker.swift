@@ -5,11 +5,12 @@ import KgitYAML
 /// A `v1 List` (what `kubectl get -o yaml` prints) is validated item by item, each item as an object
 /// of its own kind, with paths under `.items[i]`.
 enum DocumentChecker {
-    /// The result for `document`, or nil for an empty document (which is skipped).
+    /// The result for `document` and the identity of the object it defines (nil when it is unnamed or its
+    /// kind is skipped), or nil for an empty document (which is skipped).
     static func check(
         _ document: Document, file: String, registry: SchemaRegistry, options: ValidationOptions,
         kinds: KindCache = KindCache()
-    ) -> DocumentResult? {
+    ) -> (result: DocumentResult, identity: ObjectIdentity?)? {
         // `---` followed by nothing, or by a lone `null`, is an empty document.
         guard let root = document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
         var identity = Identity(root)
@@ -23,10 +24,17 @@ enum DocumentChecker {
         // Made once with every field, not filled in field by field (which copied the result on return);
         // the identity's strings are moved into it (copies of optional strings were retains, through a
         // slow generic copy).
-        return DocumentResult(
-            file: file, index: document.index, start: root.start, apiVersion: identity.apiVersion.take(),
-            kind: identity.kind.take(), namespace: identity.namespace.take(), name: identity.name.take(), skipped: skipped,
-            diagnostics: context.diagnostics)
+        let apiVersion = identity.apiVersion.take()
+        let kind = identity.kind.take()
+        let namespace = identity.namespace.take()
+        let name = identity.name.take()
+        // Made here, from the strings in hand: made from the result, it copied them out of it through
+        // the same slow copies.
+        let objectIdentity = skipped ? nil : ObjectIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+        let result = DocumentResult(
+            file: file, index: document.index, start: root.start, apiVersion: apiVersion, kind: kind,
+            namespace: namespace, name: name, skipped: skipped, diagnostics: context.diagnostics)
+        return (result, objectIdentity)
     }
 
     /// What a document says it is.
