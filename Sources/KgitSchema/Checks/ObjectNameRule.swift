@@ -38,26 +38,41 @@ enum ObjectNameRule {
     /// Only what a valid object runs is in line: every report, and the rare `generateName` branch, are
     /// out of line (`@inline(never)`), so that the code every document runs stays a few cache lines
     /// (inlined, the messages made this function 5 KB, most of it missing the instruction cache).
+    ///
+    /// The nodes are read in place (`Node.member(_:of:)`): copies of `metadata`, `name` and `namespace`
+    /// were a retain and a release each on every document. Only reports copy them.
     static func check(root: Node, kind: GroupVersionKind, into context: inout CheckContext) {
-        guard let metadata = root.member("metadata") else {
-            reportMissingMetadata(root, into: &context)
+        withUnsafePointer(to: root) { root in check(at: root, kind: kind, into: &context) }
+    }
+
+    private static func check(at root: UnsafePointer<Node>, kind: GroupVersionKind, into context: inout CheckContext) {
+        guard let metadata = Node.member("metadata", of: root) else {
+            reportMissingMetadata(root.pointee, into: &context)
             return
         }
-        guard metadata.mapping != nil else { return }
+        guard case .mapping = metadata.pointee.content else { return }
         let rule = rule(for: kind)
-        let nameNode = metadata.member("name")
-        let name = nameNode?.stringValue
+        let nameNode = Node.member("name", of: metadata)
+        let name = nameNode.flatMap(stringValue(at:))
         if let nameNode, let name, let problem = rule.problem(name) {
-            reportName(name, problem, kind: kind, at: nameNode, into: &context)
+            reportName(name, problem, kind: kind, at: nameNode.pointee, into: &context)
         }
         if name == nil {
-            checkGenerateName(metadata, rule: rule, into: &context)
+            checkGenerateName(metadata.pointee, rule: rule, into: &context)
         }
-        if let namespaceNode = metadata.member("namespace"), let namespace = namespaceNode.stringValue, !namespace.isEmpty,
-            let problem = NameRules.dns1123Label(namespace)
+        if let namespaceNode = Node.member("namespace", of: metadata), let namespace = stringValue(at: namespaceNode),
+            !namespace.isEmpty, let problem = NameRules.dns1123Label(namespace)
         {
-            reportNamespace(namespace, problem, at: namespaceNode, into: &context)
+            reportNamespace(namespace, problem, at: namespaceNode.pointee, into: &context)
         }
+    }
+
+    /// `stringValue` of the node at `node`, read in place.
+    private static func stringValue(at node: UnsafePointer<Node>) -> String? {
+        guard case .scalar = node.pointee.content, case .scalar(let scalar) = node.pointee.content, scalar.isString else {
+            return nil
+        }
+        return scalar.text
     }
 
     @inline(never)

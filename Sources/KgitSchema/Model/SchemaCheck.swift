@@ -48,6 +48,9 @@ public struct CheckContext: Sendable {
         self.kind = kind
     }
 
+    /// Forgets the findings so far, so that the context can be used again (by the next schema's checks).
+    mutating func removeFindings() { findings.removeAll(keepingCapacity: true) }
+
     /// Reports a problem at `node`, whose path relative to the checked node is `path`.
     public mutating func report(
         _ code: DiagnosticCode, _ message: String, at node: Node, path: [PathComponent], notes: [String] = [],

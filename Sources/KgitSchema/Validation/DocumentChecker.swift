@@ -5,14 +5,15 @@ import KgitYAML
 /// A `v1 List` (what `kubectl get -o yaml` prints) is validated item by item, each item as an object
 /// of its own kind, with paths under `.items[i]`.
 enum DocumentChecker {
-    /// The result for `document`, or nil for an empty document (which is skipped).
+    /// The result for `document` and the identity of the object it defines (nil when it is unnamed or its
+    /// kind is skipped), or nil for an empty document (which is skipped).
     static func check(
         _ document: Document, file: String, registry: SchemaRegistry, options: ValidationOptions,
         kinds: KindCache = KindCache()
-    ) -> DocumentResult? {
+    ) -> (result: DocumentResult, identity: ObjectIdentity?)? {
         // `---` followed by nothing, or by a lone `null`, is an empty document.
         guard let root = document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
-        let identity = Identity(root)
+        var identity = Identity(root)
         var context = Context(file: file, document: document.index, registry: registry, options: options, kinds: kinds)
         var skipped = false
         if identity.apiVersion == "v1", identity.kind == "List", registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
@@ -20,11 +21,20 @@ enum DocumentChecker {
         } else {
             skipped = context.checkObject(root, identity: identity, path: [])
         }
-        // Made once with every field, not filled in field by field (which copied the result on return).
-        return DocumentResult(
-            file: file, index: document.index, start: root.start, apiVersion: identity.apiVersion,
-            kind: identity.kind, namespace: identity.namespace, name: identity.name, skipped: skipped,
-            diagnostics: context.diagnostics)
+        // Made once with every field, not filled in field by field (which copied the result on return);
+        // the identity's strings are moved into it (copies of optional strings were retains, through a
+        // slow generic copy).
+        let apiVersion = identity.apiVersion.take()
+        let kind = identity.kind.take()
+        let namespace = identity.namespace.take()
+        let name = identity.name.take()
+        // Made here, from the strings in hand: made from the result, it copied them out of it through
+        // the same slow copies.
+        let objectIdentity = skipped ? nil : ObjectIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+        let result = DocumentResult(
+            file: file, index: document.index, start: root.start, apiVersion: apiVersion, kind: kind,
+            namespace: namespace, name: name, skipped: skipped, diagnostics: context.diagnostics)
+        return (result, objectIdentity)
     }
 
     /// What a document says it is.
@@ -114,26 +124,25 @@ enum DocumentChecker {
                 if let kindNode = root.member("kind") { failUnknownKind(kind, kindNode, identity: identity, path: path) }
                 return false
             }
+            // The validator reads the identity in place (a copy retained its four strings).
+            withUnsafePointer(to: identity) { walk(root, schema, kind: kind, kindName: kindName, identity: $0, path: path) }
+            return false
+        }
+
+        /// Walks an object of a known kind against its schema, then checks its name.
+        private mutating func walk(
+            _ root: Node, _ schema: Schema, kind: GroupVersionKind, kindName: String, identity: UnsafePointer<Identity>,
+            path: [PathComponent]
+        ) {
             var validator = NodeValidator(
                 file: file, document: document, object: identity, kind: kind, allowUnknownFields: options.allowUnknownFields)
             // Appended, not assigned: the validator's path keeps the capacity it reserved.
             for component in path { validator.path.append(PathStep(component)) }
             validator.validate(root, schema, typeName: kindName)
-            var checks = CheckContext(kind: kind)
-            ObjectNameRule.check(root: root, kind: kind, into: &checks)
-            if !checks.findings.isEmpty { Self.report(checks.findings, into: &validator) }
+            // Into the validator's context (emptied after the walk's checks), not a new one with a copy of the kind.
+            ObjectNameRule.check(root: root, kind: kind, into: &validator.checks)
+            if !validator.checks.findings.isEmpty { validator.reportFindings() }
             if !validator.diagnostics.isEmpty { diagnostics += validator.diagnostics }
-            return false
-        }
-
-        /// Adds the name checks' findings to the validator's diagnostics (out of line: most objects have none).
-        @inline(never)
-        static func report(_ findings: [CheckContext.Finding], into validator: inout NodeValidator) {
-            for finding in findings {
-                validator.report(
-                    finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity,
-                    extraPath: finding.path)
-            }
         }
 
         // The failures below are out of line (`@inline(never)`): their messages, built inline, made

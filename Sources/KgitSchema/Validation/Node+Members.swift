@@ -45,22 +45,40 @@ extension Node {
     }
 }
 
+extension Node {
+    /// The value of the mapping entry `key` of the node at `node`, in place (`member(key)` without copying
+    /// either node); nil when there is no such entry or the node is not a mapping.
+    ///
+    /// The pointer points into the tree's own storage: use it only while the tree is alive and unchanged
+    /// (as `NodeValidator.entries(of:)`).
+    static func member(_ key: String, of node: UnsafePointer<Node>) -> UnsafePointer<Node>? {
+        guard let entries = NodeValidator.entries(of: node), let index = entries.index(ofKey: key),
+            let base = entries.baseAddress
+        else { return nil }
+        let offset = MemoryLayout<Node.Pair>.offset(of: \Node.Pair.value) ?? MemoryLayout<Node>.stride
+        return (UnsafeRawPointer(base + index) + offset).assumingMemoryBound(to: Node.self)
+    }
+}
+
 extension Array where Element == Node.Pair {
     /// The index of the entry whose key is the scalar `key`.
     func index(ofKey key: String) -> Int? {
         // Through a buffer pointer, so that no entry (two whole nodes) is copied to look at its key.
+        withUnsafeBufferPointer { $0.index(ofKey: key) }
+    }
+}
+
+extension UnsafeBufferPointer where Element == Node.Pair {
+    /// The index of the entry whose key is the scalar `key`.
+    func index(ofKey key: String) -> Int? {
         // Lengths first: `==` on two different small strings calls into the runtime's comparison, and
         // most keys a lookup passes differ in length from the one it wants.
         let length = key.utf8.count
-        return withUnsafeBufferPointer { entries in
-            for index in entries.indices {
-                if case .scalar(let scalar) = entries[index].key.content, scalar.text.utf8.count == length,
-                    scalar.text == key
-                {
-                    return index
-                }
+        for index in indices {
+            if case .scalar(let scalar) = self[index].key.content, scalar.text.utf8.count == length, scalar.text == key {
+                return index
             }
-            return nil
         }
+        return nil
     }
 }

@@ -9,10 +9,17 @@ struct NodeValidator {
     let file: String
     let document: Int
     /// What the object is called in diagnostics, worked out only when one is made.
-    let objectIdentity: DocumentChecker.Identity?
-    var object: String? { objectIdentity?.description }
-    let kind: GroupVersionKind?
+    ///
+    /// Read in place (a copy retained its four strings on every document): whoever makes the validator
+    /// keeps the identity alive, and in place, for as long as the validator is used.
+    let objectIdentity: UnsafePointer<DocumentChecker.Identity>?
+    var object: String? { objectIdentity?.pointee.description }
+    /// The kind of the document, when known (the one `checks` holds).
+    var kind: GroupVersionKind? { checks.kind }
     let allowUnknownFields: Bool
+    /// The context the schemas' checks report into, made once per walk and emptied after each use:
+    /// `CheckContext(kind:)` per schema with checks copied the kind (retains of its strings) each time.
+    var checks: CheckContext
     /// The path of the node being visited (cheap steps, rendered only for diagnostics).
     var path: [PathStep] = []
     /// What was found so far.
@@ -21,12 +28,12 @@ struct NodeValidator {
     private var rootTypeName: String?
 
     init(
-        file: String, document: Int, object: DocumentChecker.Identity?, kind: GroupVersionKind?, allowUnknownFields: Bool
+        file: String, document: Int, object: UnsafePointer<DocumentChecker.Identity>?, kind: GroupVersionKind?, allowUnknownFields: Bool
     ) {
         self.file = file
         self.document = document
         self.objectIdentity = object
-        self.kind = kind
+        self.checks = CheckContext(kind: kind)
         self.allowUnknownFields = allowUnknownFields
         path.reserveCapacity(16)
     }
@@ -194,11 +201,8 @@ struct NodeValidator {
     private mutating func applyConstraints(_ node: Node, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool) {
         guard schema.hasConstraints else { return }
         if shapeMatched, !schema.checks.isEmpty {
-            var context = CheckContext(kind: kind)
-            for check in schema.checks { check.run(node, &context) }
-            for finding in context.findings {
-                report(finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity, extraPath: finding.path)
-            }
+            for check in schema.checks { check.run(node, &checks) }
+            if !checks.findings.isEmpty { reportFindings() }
         }
         guard subtreeClean else { return }
         if let allowed = schema.enumValues, let scalar = node.scalar, !allowed.contains(where: { Self.matches(scalar, $0) }) {
@@ -208,6 +212,16 @@ struct NodeValidator {
             || schema.conditional != nil
         {
             applyCombinators(node, schema)
+        }
+    }
+
+    /// Reports what the checks found into `checks` and empties it (out of line: most checks find nothing).
+    @inline(never)
+    mutating func reportFindings() {
+        let findings = checks.findings
+        checks.removeFindings()
+        for finding in findings {
+            report(finding.code, finding.message, at: finding.node, notes: finding.notes, severity: finding.severity, extraPath: finding.path)
         }
     }
 

@@ -109,10 +109,10 @@ public struct Validator: Sendable {
             // Taken out of `results`, so that the result is moved into the report rather than copied.
             let taken = results[chunk][offset].take()
             offset += 1
-            guard var result = taken else { continue }
+            guard case (var result, let identity)? = taken else { continue }
             // (Most runs have no CRD problems: skip hashing the file name then.)
             if !crdProblems.isEmpty { result.diagnostics += crdProblems[work[index].file]?[work[index].document.index] ?? [] }
-            if let identity = ObjectIdentity(result), let line = work[index].document.root?.start.line {
+            if let identity, let line = work[index].document.root?.start.line {
                 if let first = firstDefinition.first(identity, else: (work[index].file, line)) {
                     result.diagnostics.append(Self.duplicateWarning(identity, work[index], result, first: first))
                 }
@@ -168,17 +168,15 @@ struct ObjectIdentity {
     /// An FNV-1a digest of the four parts' bytes, which `FirstDefinitions` files the identity under.
     let digest: UInt64
 
-    /// The identity of a validated, named, not skipped document; nil otherwise.
-    init?(_ result: DocumentResult) {
-        guard !result.skipped, let apiVersion = result.apiVersion, let kind = result.kind, let name = result.name,
-            !name.isEmpty
-        else { return nil }
+    /// The identity of a named object (a validated document whose kind is not skipped); nil when a part
+    /// other than the namespace is missing or the name is empty.
+    init?(apiVersion: String?, kind: String?, namespace: String?, name: String?) {
+        guard let apiVersion, let kind, let name, !name.isEmpty else { return nil }
         self.apiVersion = apiVersion
         self.kind = kind
-        self.namespace = result.namespace ?? ""
+        self.namespace = namespace ?? ""
         self.name = name
-        var text = apiVersion
-        let (slash, isASCII) = text.withUTF8 { bytes in
+        let (slash, isASCII) = Self.withBytes(of: apiVersion) { bytes in
             (bytes.lastIndex(of: UInt8(ascii: "/")), !bytes.contains { $0 >= 0x80 })
         }
         if isASCII {
@@ -192,7 +190,7 @@ struct ObjectIdentity {
         var digest: UInt64 = 0xcbf2_9ce4_8422_2325
         Self.mix(apiVersion, prefix: groupLength, into: &digest)
         Self.mix(kind, into: &digest)
-        Self.mix(namespace, into: &digest)
+        Self.mix(self.namespace, into: &digest)
         Self.mix(name, into: &digest)
         self.digest = digest
     }
@@ -206,9 +204,16 @@ struct ObjectIdentity {
             && sameBytes(lhs.apiVersion, rhs.apiVersion, prefix: lhs.groupLength)
     }
 
+    /// `body` of `text`'s UTF-8 bytes, read in place when they are contiguous (native strings are):
+    /// `withUTF8` needs a mutable copy, and every string copied here was a retain and a release.
+    private static func withBytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = text
+        return copy.withUTF8(body)
+    }
+
     private static func mix(_ part: String, prefix: Int? = nil, into digest: inout UInt64) {
-        var copy = part
-        digest = copy.withUTF8 { bytes in
+        digest = withBytes(of: part) { bytes in
             var h = digest
             for index in 0..<min(prefix ?? bytes.count, bytes.count) { h = (h ^ UInt64(bytes[index])) &* 0x100_0000_01b3 }
             return (h ^ 0xff) &* 0x100_0000_01b3  // a separator: UTF-8 never contains 0xff
