@@ -18,9 +18,69 @@ struct LibYAMLParser: ~Copyable {
         let start = input.baseAddress.map { UnsafePointer($0 + byteBase) } ?? UnsafePointer(bitPattern: 1)
         yaml_parser_set_input_string(parser, start, input.count - byteBase)
         yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+        Self.preload(parser, UnsafeBufferPointer(rebasing: input[byteBase...]))
         // Stored only now, so a failed init never runs deinit on a parser that was not set up.
         self.parser = parser
         self.input = input
+    }
+
+    /// Puts `text` straight into the parser's character buffer, as libyaml's reader would leave it
+    /// after reading the whole input, when that is exactly the same: `text` is ASCII without the
+    /// control characters the reader rejects (so decoding it changes no byte and raises no error) and
+    /// fits the buffer with the NUL the reader appends at the end of the input.
+    ///
+    /// The reader otherwise decodes and re-checks the input one character at a time (about a tenth of
+    /// a parse); the scanner sees the same characters, marks and end either way. Other input (non-ASCII,
+    /// control characters, more than the 48 KiB buffer) is left to the reader, errors included.
+    private static func preload(_ parser: UnsafeMutablePointer<yaml_parser_t>, _ text: UnsafeBufferPointer<UInt8>) {
+        guard let source = text.baseAddress, let buffer = parser.pointee.buffer.start,
+            parser.pointee.buffer.end - buffer >= text.count + 8,
+            parser.pointee.raw_buffer.pointer == parser.pointee.raw_buffer.last,
+            isReaderIdentity(text)
+        else { return }
+        buffer.update(from: source, count: text.count)
+        // The reader's NUL, and a few more so that the bytes the scanner may peek at past it are
+        // defined.
+        (buffer + text.count).initialize(repeating: 0, count: 8)
+        parser.pointee.buffer.pointer = buffer
+        parser.pointee.buffer.last = buffer + text.count + 1
+        parser.pointee.unread = text.count + 1
+        parser.pointee.offset = text.count
+        // With EOF set and the raw buffer empty, the reader returns at once on every later call.
+        parser.pointee.eof = 1
+    }
+
+    /// True when every byte of `text` is one the reader keeps as it is: tab, line feed, carriage
+    /// return or printable ASCII (0x20 to 0x7E). Eight bytes at a time; a word holding a byte below
+    /// 0x20 other than a line feed (tabs and carriage returns are rare) is checked byte by byte.
+    static func isReaderIdentity(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return true }
+        let count = text.count
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i + 8 <= count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            // No byte has its high bit set, so none of the additions below carries into the next byte.
+            if word & high != 0 { return false }
+            let below20 = ~(word &+ 0x6060_6060_6060_6060) & high
+            let delete = (word &+ 0x0101_0101_0101_0101) & high
+            let lineFeed = ~((word ^ 0x0A0A_0A0A_0A0A_0A0A) &+ 0x7F7F_7F7F_7F7F_7F7F) & high
+            if delete != 0 { return false }
+            if below20 & ~lineFeed != 0 {
+                for k in i..<(i + 8) where !keepsByte(base[k]) { return false }
+            }
+            i += 8
+        }
+        while i < count {
+            if !keepsByte(base[i]) { return false }
+            i += 1
+        }
+        return true
+    }
+
+    @inline(__always)
+    private static func keepsByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x20 && byte <= 0x7E) || byte == 0x0A || byte == 0x09 || byte == 0x0D
     }
 
     deinit {
