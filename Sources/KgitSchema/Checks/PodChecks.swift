@@ -72,34 +72,48 @@ enum PodChecks {
 
     /// Name syntax, a required image, port ranges and names.
     static let container = SchemaCheck(name: "core.v1.Container") { container, context in
-        if let nameNode = container.member("name"), let name = nameNode.stringValue, let problem = NameRules.dns1123Label(name) {
-            context.report(.invalidName, "invalid container name \(name.debugDescription): \(problem)", at: nameNode, path: [.field("name")])
-        }
-        // A present image of the wrong type is already a type error.
-        let image = container.member("image")
-        if image == nil || image?.isNull == true || image?.stringValue == "" {
-            let name = container.member("name")?.stringValue.map { " \($0.debugDescription)" } ?? ""
-            context.report(.required, "missing required field `image` in container\(name)", at: image ?? container, path: [.field("image")])
-        }
-        var names: [String: Int] = [:]
-        for (index, port) in (container.member("ports")?.sequence ?? []).enumerated() {
-            let path: [PathComponent] = [.field("ports"), .element(index, item: port, keys: ["containerPort", "protocol"])]
-            if let node = port.member("containerPort"), let value = node.intValue {
-                Checks.portRange(value, "containerPort", at: node, path: path + [.field("containerPort")], into: &context)
-            }
-            if let node = port.member("hostPort"), let value = node.intValue, value != 0 {
-                Checks.portRange(value, "hostPort", at: node, path: path + [.field("hostPort")], into: &context)
-            }
-            guard let nameNode = port.member("name"), let name = nameNode.stringValue else { continue }
-            if let problem = NameRules.portName(name) {
-                context.report(.invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode, path: path + [.field("name")])
-            }
-            if let first = names[name] {
+        // Read in place: the container's members and ports are copied, and paths built, only for a
+        // report (copies of the nodes and each port's path cost more than the checks).
+        withUnsafePointer(to: container) { container in
+            let nameNode = Node.member("name", of: container)
+            if let nameNode, let name = nameNode.pointee.stringValue, let problem = NameRules.dns1123Label(name) {
                 context.report(
-                    .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: nameNode,
-                    path: path + [.field("name")])
-            } else {
-                names[name] = index
+                    .invalidName, "invalid container name \(name.debugDescription): \(problem)", at: nameNode.pointee,
+                    path: [.field("name")])
+            }
+            // A present image of the wrong type is already a type error.
+            let image = Node.member("image", of: container)
+            if image.map({ $0.pointee.isNull || $0.pointee.stringValue == "" }) ?? true {
+                let name = nameNode?.pointee.stringValue.map { " \($0.debugDescription)" } ?? ""
+                context.report(
+                    .required, "missing required field `image` in container\(name)", at: image?.pointee ?? container.pointee,
+                    path: [.field("image")])
+            }
+            guard let ports = Node.member("ports", of: container).flatMap(Node.items(of:)), let base = ports.baseAddress else { return }
+            var names: [String: Int] = [:]
+            for index in ports.indices {
+                let port = base + index
+                func path(_ field: String) -> [PathComponent] {
+                    [.field("ports"), .element(index, item: port.pointee, keys: ["containerPort", "protocol"]), .field(field)]
+                }
+                if let node = Node.member("containerPort", of: port), let value = node.pointee.intValue, !(1...65535).contains(value) {
+                    Checks.portRange(value, "containerPort", at: node.pointee, path: path("containerPort"), into: &context)
+                }
+                if let node = Node.member("hostPort", of: port), let value = node.pointee.intValue, value != 0, !(1...65535).contains(value) {
+                    Checks.portRange(value, "hostPort", at: node.pointee, path: path("hostPort"), into: &context)
+                }
+                guard let nameNode = Node.member("name", of: port), let name = nameNode.pointee.stringValue else { continue }
+                if let problem = NameRules.portName(name) {
+                    context.report(
+                        .invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode.pointee, path: path("name"))
+                }
+                if let first = names[name] {
+                    context.report(
+                        .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: nameNode.pointee,
+                        path: path("name"))
+                } else {
+                    names[name] = index
+                }
             }
         }
     }
@@ -160,7 +174,8 @@ enum Checks {
     }
 
     static func nonNegative(_ object: Node, _ field: String, code: DiagnosticCode = .negativeValue, into context: inout CheckContext) {
-        if let node = object.member(field), let value = node.intValue, value < 0 {
+        // The value is read in place; the node is copied only for a report.
+        if let value = object.memberInt(field), value < 0, let node = object.member(field) {
             context.report(code, "\(field) must not be negative, found \(value)", at: node, path: [.field(field)])
         }
     }
