@@ -8,56 +8,78 @@ enum PodChecks {
 
     /// Container names unique across the three container lists; volume names; mounts of undeclared volumes.
     static let podSpec = SchemaCheck(name: "core.v1.PodSpec") { spec, context in
-        // Duplicates inside one list are `duplicate-key-in-list`; here only across lists.
-        var seen: [String: String] = [:]
-        for list in containerLists {
-            for (index, container) in (spec.member(list)?.sequence ?? []).enumerated() {
-                guard let nameNode = container.member("name"), let name = nameNode.stringValue else { continue }
-                if let other = seen[name], other != list {
-                    context.report(
-                        .duplicateContainerName, "container name \(name.debugDescription) is already used in `\(other)`",
-                        at: nameNode, path: [.field(list), .element(index, item: container, keys: ["name"]), .field("name")])
-                } else if seen[name] == nil {
-                    seen[name] = list
+        // Read in place: containers, volumes and their names are copied only for a report.
+        withUnsafePointer(to: spec) { spec in
+            // Duplicates inside one list are `duplicate-key-in-list`; here only across lists.
+            var seen: [String: String] = [:]
+            for list in containerLists {
+                guard let containers = Node.member(list, of: spec).flatMap(Node.items(of:)), let base = containers.baseAddress else { continue }
+                for index in containers.indices {
+                    guard let nameNode = Node.member("name", of: base + index), let name = nameNode.pointee.stringValue else { continue }
+                    if let other = seen[name], other != list {
+                        context.report(
+                            .duplicateContainerName, "container name \(name.debugDescription) is already used in `\(other)`",
+                            at: nameNode.pointee,
+                            path: [.field(list), .element(index, item: base[index], keys: ["name"]), .field("name")])
+                    } else if seen[name] == nil {
+                        seen[name] = list
+                    }
                 }
             }
-        }
-        var volumes: Set<String> = []
-        for (index, volume) in (spec.member("volumes")?.sequence ?? []).enumerated() {
-            guard let nameNode = volume.member("name"), let name = nameNode.stringValue else { continue }
-            volumes.insert(name)
-            if let problem = NameRules.dns1123Label(name) {
-                context.report(
-                    .invalidName, "invalid volume name \(name.debugDescription): \(problem)", at: nameNode,
-                    path: [.field("volumes"), .element(index, item: volume, keys: ["name"]), .field("name")])
+            var volumes: Set<String> = []
+            if let items = Node.member("volumes", of: spec).flatMap(Node.items(of:)), let base = items.baseAddress {
+                for index in items.indices {
+                    guard let nameNode = Node.member("name", of: base + index), let name = nameNode.pointee.stringValue else { continue }
+                    volumes.insert(name)
+                    if let problem = NameRules.dns1123Label(name) {
+                        context.report(
+                            .invalidName, "invalid volume name \(name.debugDescription): \(problem)", at: nameNode.pointee,
+                            path: [.field("volumes"), .element(index, item: base[index], keys: ["name"]), .field("name")])
+                    }
+                }
             }
-        }
-        // A StatefulSet's volumeClaimTemplates are volumes too; its spec check looks at mounts.
-        if context.kind?.kind != "StatefulSet" {
-            checkMounts(spec, volumes: volumes, path: [], into: &context)
-        }
-        Checks.nonNegative(spec, "terminationGracePeriodSeconds", into: &context)
-        if let node = spec.member("activeDeadlineSeconds"), let value = node.intValue, value < 1 {
-            context.report(.negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node, path: [.field("activeDeadlineSeconds")])
+            // A StatefulSet's volumeClaimTemplates are volumes too; its spec check looks at mounts.
+            if context.kind?.kind != "StatefulSet" {
+                checkMounts(spec, volumes: volumes, path: [], into: &context)
+            }
+            Checks.nonNegative(spec.pointee, "terminationGracePeriodSeconds", into: &context)
+            if let value = spec.pointee.memberInt("activeDeadlineSeconds"), value < 1, let node = Node.member("activeDeadlineSeconds", of: spec) {
+                context.report(
+                    .negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node.pointee,
+                    path: [.field("activeDeadlineSeconds")])
+            }
         }
     }
 
     /// Reports volume mounts and devices that name no volume in `volumes`.
     static func checkMounts(_ spec: Node, volumes: Set<String>, path prefix: [PathComponent], into context: inout CheckContext) {
+        withUnsafePointer(to: spec) { checkMounts($0, volumes: volumes, path: prefix, into: &context) }
+    }
+
+    /// `checkMounts` of the pod spec at `spec`, read in place.
+    static func checkMounts(
+        _ spec: UnsafePointer<Node>, volumes: Set<String>, path prefix: [PathComponent], into context: inout CheckContext
+    ) {
         for list in containerLists {
-            for (index, container) in (spec.member(list)?.sequence ?? []).enumerated() {
+            guard let containers = Node.member(list, of: spec).flatMap(Node.items(of:)), let base = containers.baseAddress else { continue }
+            for index in containers.indices {
                 for mounts in ["volumeMounts", "volumeDevices"] {
+                    guard let items = Node.member(mounts, of: base + index).flatMap(Node.items(of:)), let mountBase = items.baseAddress else {
+                        continue
+                    }
                     let key = mounts == "volumeMounts" ? "mountPath" : "devicePath"
-                    for (mountIndex, mount) in (container.member(mounts)?.sequence ?? []).enumerated() {
-                        guard let nameNode = mount.member("name"), let name = nameNode.stringValue, !volumes.contains(name) else { continue }
+                    for mountIndex in items.indices {
+                        guard let nameNode = Node.member("name", of: mountBase + mountIndex), let name = nameNode.pointee.stringValue,
+                            !volumes.contains(name)
+                        else { continue }
                         var notes: [String] = []
                         if let suggestion = Suggestion.closest(to: name, among: volumes) { notes.append("did you mean `\(suggestion)`?") }
                         context.report(
                             .unknownVolume, "\(mounts == "volumeMounts" ? "volume mount" : "volume device") refers to volume \(name.debugDescription), which the pod does not declare in `volumes`",
-                            at: nameNode,
+                            at: nameNode.pointee,
                             path: prefix + [
-                                .field(list), .element(index, item: container, keys: ["name"]), .field(mounts),
-                                .element(mountIndex, item: mount, keys: [key]), .field("name"),
+                                .field(list), .element(index, item: base[index], keys: ["name"]), .field(mounts),
+                                .element(mountIndex, item: mountBase[mountIndex], keys: [key]), .field("name"),
                             ], notes: notes)
                     }
                 }
