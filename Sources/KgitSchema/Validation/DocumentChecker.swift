@@ -7,17 +7,21 @@ import KgitYAML
 enum DocumentChecker {
     /// The result for `document` and the identity of the object it defines (nil when it is unnamed or its
     /// kind is skipped), or nil for an empty document (which is skipped).
+    ///
+    /// The work item is read in place (`work` points into the caller's work list, alive for the call):
+    /// a copy of its document retained the tree, and a copy of its file name the name.
     static func check(
-        _ document: Document, file: String, registry: SchemaRegistry, options: ValidationOptions,
+        _ work: UnsafePointer<Validator.Work>, registry: SchemaRegistry, options: ValidationOptions,
         kinds: KindCache = KindCache()
     ) -> (result: DocumentResult, identity: ObjectIdentity?)? {
+        let file = work.pointee.file
         // `---` followed by nothing, or by a lone `null`, is an empty document.
-        guard let root = document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
+        guard let root = work.pointee.document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
         var identity = Identity(root)
         // The context reads the options in place: a copy retained their strings and set and copied the
         // optional type override through Optional's slow generic copy, once or twice per document.
         return withUnsafePointer(to: options) { options in
-            var context = Context(file: file, document: document.index, registry: registry, options: options, kinds: kinds)
+            var context = Context(file: file, document: work.pointee.document.index, registry: registry, options: options, kinds: kinds)
             var skipped = false
             if identity.apiVersion == "v1", identity.kind == "List", registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
                 context.checkList(root, identity: identity)
@@ -35,7 +39,7 @@ enum DocumentChecker {
             // the same slow copies.
             let objectIdentity = skipped ? nil : ObjectIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
             let result = DocumentResult(
-                file: file, index: document.index, start: root.start, apiVersion: apiVersion, kind: kind,
+                file: file, index: work.pointee.document.index, start: root.start, apiVersion: apiVersion, kind: kind,
                 namespace: namespace, name: name, skipped: skipped, diagnostics: context.diagnostics)
             return (result, objectIdentity)
         }
