@@ -166,21 +166,28 @@ enum PodChecks {
 
     /// Quantities are not negative, and no request exceeds its limit.
     static let resourceRequirements = SchemaCheck(name: "core.v1.ResourceRequirements") { resources, context in
-        var limits: [String: Quantity] = [:]
-        for section in ["limits", "requests"] {
-            for pair in resources.member(section)?.mapping ?? [] {
-                guard let resource = pair.key.scalar?.text, let quantity = Checks.quantity(pair.value) else { continue }
-                let path: [PathComponent] = [.field(section), .field(resource)]
-                if quantity.isNegative {
-                    context.report(.negativeValue, "the \(section == "limits" ? "limit" : "request") for \(resource) must not be negative, found \(quantity.text)", at: pair.value, path: path)
-                    continue
-                }
-                if section == "limits" {
-                    limits[resource] = quantity
-                } else if let limit = limits[resource], limit < quantity {
-                    context.report(
-                        .requestsExceedLimits, "the request for \(resource) (\(quantity.text)) is greater than its limit (\(limit.text))",
-                        at: pair.value, path: path)
+        // Read in place: copying each section's node and each entry, and a path built per entry, cost
+        // more than the checks; paths are built only for a report.
+        withUnsafePointer(to: resources) { resources in
+            var limits: [String: Quantity] = [:]
+            for section in ["limits", "requests"] {
+                guard let entries = Node.member(section, of: resources).flatMap(NodeValidator.entries(of:)) else { continue }
+                for index in entries.indices {
+                    guard case .scalar(let key) = entries[index].key.content, let quantity = Checks.quantity(entries[index].value) else { continue }
+                    let resource = key.text
+                    if quantity.isNegative {
+                        context.report(
+                            .negativeValue, "the \(section == "limits" ? "limit" : "request") for \(resource) must not be negative, found \(quantity.text)",
+                            at: entries[index].value, path: [.field(section), .field(resource)])
+                        continue
+                    }
+                    if section == "limits" {
+                        limits[resource] = quantity
+                    } else if let limit = limits[resource], limit < quantity {
+                        context.report(
+                            .requestsExceedLimits, "the request for \(resource) (\(quantity.text)) is greater than its limit (\(limit.text))",
+                            at: entries[index].value, path: [.field(section), .field(resource)])
+                    }
                 }
             }
         }
