@@ -88,11 +88,20 @@ enum MetadataChecks {
     /// Whether a selector (`matchLabels` + `matchExpressions`) selects a set of labels, and if not, the
     /// first reason why.
     static func mismatch(selector: Node, labels: [String: String]) -> String? {
-        for pair in selector.member("matchLabels")?.mapping ?? [] {
-            guard let key = pair.key.scalar?.text, let value = pair.value.scalar?.text else { continue }
-            guard let actual = labels[key] else { return "the template has no label `\(key)` (the selector wants `\(key): \(value)`)" }
-            if actual != value { return "the selector wants `\(key): \(value)` but the template has `\(key): \(actual)`" }
+        // `matchLabels` is read in place (iterating a copy of it copied every entry).
+        let labelMismatch = withUnsafePointer(to: selector) { selector -> String? in
+            guard let entries = Node.member("matchLabels", of: selector).flatMap(NodeValidator.entries(of:)) else { return nil }
+            for index in entries.indices {
+                guard case .scalar(let keyScalar) = entries[index].key.content, case .scalar(let valueScalar) = entries[index].value.content
+                else { continue }
+                let key = keyScalar.text
+                let value = valueScalar.text
+                guard let actual = labels[key] else { return "the template has no label `\(key)` (the selector wants `\(key): \(value)`)" }
+                if actual != value { return "the selector wants `\(key): \(value)` but the template has `\(key): \(actual)`" }
+            }
+            return nil
         }
+        if let labelMismatch { return labelMismatch }
         for requirement in selector.member("matchExpressions")?.sequence ?? [] {
             guard let key = requirement.member("key")?.stringValue, let op = requirement.member("operator")?.stringValue else { continue }
             let values = (requirement.member("values")?.sequence ?? []).compactMap { $0.scalar?.text }
@@ -134,6 +143,10 @@ enum MetadataChecks {
 
     /// True when a selector has no `matchLabels` entries and no `matchExpressions`.
     static func isEmpty(selector: Node) -> Bool {
-        (selector.member("matchLabels")?.mapping ?? []).isEmpty && (selector.member("matchExpressions")?.sequence ?? []).isEmpty
+        // Read in place: copies of the two nodes retained them.
+        withUnsafePointer(to: selector) { selector in
+            (Node.member("matchLabels", of: selector).flatMap(NodeValidator.entries(of:))?.isEmpty ?? true)
+                && (Node.member("matchExpressions", of: selector).flatMap(Node.items(of:))?.isEmpty ?? true)
+        }
     }
 }
