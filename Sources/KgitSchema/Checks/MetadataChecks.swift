@@ -7,48 +7,58 @@ enum MetadataChecks {
 
     /// Label keys and values, annotation keys and the annotations' total size.
     static let objectMeta = SchemaCheck(name: "meta.v1.ObjectMeta") { metadata, context in
-        if let labels = metadata.member("labels")?.mapping {
-            checkLabels(labels, path: [.field("labels")], into: &context)
-        }
-        if let annotations = metadata.member("annotations")?.mapping {
+        // Labels and annotations are read in place (copying the maps and each entry retained them).
+        withUnsafePointer(to: metadata) { metadata in
+            if let labels = Node.member("labels", of: metadata).flatMap(NodeValidator.entries(of:)) {
+                checkLabels(labels, path: [.field("labels")], into: &context)
+            }
+            guard let node = Node.member("annotations", of: metadata), let annotations = NodeValidator.entries(of: node) else { return }
             var total = 0
-            for pair in annotations {
-                guard let key = pair.key.stringValue ?? pair.key.scalar?.text else { continue }
-                total += key.utf8.count + (pair.value.scalar?.text.utf8.count ?? 0)
+            for index in annotations.indices {
+                // A scalar key's text, whatever it resolved to.
+                guard case .scalar(let scalar) = annotations[index].key.content else { continue }
+                let key = scalar.text
+                if case .scalar(let value) = annotations[index].value.content { total += value.text.utf8.count }
+                total += key.utf8.count
                 if let problem = NameRules.qualifiedName(key) {
                     context.report(
-                        .invalidAnnotation, "invalid annotation key \(key.debugDescription): \(problem)", at: pair.key,
+                        .invalidAnnotation, "invalid annotation key \(key.debugDescription): \(problem)", at: annotations[index].key,
                         path: [.field("annotations"), .field(key)])
                 }
             }
-            if total > annotationsSizeLimit, let node = metadata.member("annotations") {
+            if total > annotationsSizeLimit {
                 context.report(
                     .invalidAnnotation,
                     "the annotations take \(total) bytes, more than the \(annotationsSizeLimit) bytes (256 KiB) allowed",
-                    at: node, path: [.field("annotations")])
+                    at: node.pointee, path: [.field("annotations")])
             }
         }
     }
 
     /// Reports invalid keys and values of a label map.
-    static func checkLabels(_ labels: [Node.Pair], path: [PathComponent], into context: inout CheckContext) {
-        for pair in labels {
-            guard let key = pair.key.scalar?.text else { continue }
+    static func checkLabels(_ labels: UnsafeBufferPointer<Node.Pair>, path: [PathComponent], into context: inout CheckContext) {
+        // By index: iterating copied every entry (a retain and a release of its key and value).
+        for index in labels.indices {
+            guard case .scalar(let scalar) = labels[index].key.content else { continue }
+            let key = scalar.text
             if let problem = NameRules.qualifiedName(key) {
-                context.report(.invalidLabel, "invalid label key \(key.debugDescription): \(problem)", at: pair.key, path: path + [.field(key)])
+                context.report(
+                    .invalidLabel, "invalid label key \(key.debugDescription): \(problem)", at: labels[index].key, path: path + [.field(key)])
             }
-            if let value = pair.value.stringValue, let problem = NameRules.labelValue(value) {
+            if let value = labels[index].value.stringValue, let problem = NameRules.labelValue(value) {
                 context.report(
                     .invalidLabel, "invalid value \(value.debugDescription) for label \(key.debugDescription): \(problem)",
-                    at: pair.value, path: path + [.field(key)])
+                    at: labels[index].value, path: path + [.field(key)])
             }
         }
     }
 
     /// `matchLabels` keys and values, and each `matchExpressions` requirement.
     static let labelSelector = SchemaCheck(name: "meta.v1.LabelSelector") { selector, context in
-        if let labels = selector.member("matchLabels")?.mapping {
-            checkLabels(labels, path: [.field("matchLabels")], into: &context)
+        withUnsafePointer(to: selector) { selector in
+            if let labels = Node.member("matchLabels", of: selector).flatMap(NodeValidator.entries(of:)) {
+                checkLabels(labels, path: [.field("matchLabels")], into: &context)
+            }
         }
         for (index, requirement) in (selector.member("matchExpressions")?.sequence ?? []).enumerated() {
             let path: [PathComponent] = [.field("matchExpressions"), .index(index)]
@@ -78,11 +88,20 @@ enum MetadataChecks {
     /// Whether a selector (`matchLabels` + `matchExpressions`) selects a set of labels, and if not, the
     /// first reason why.
     static func mismatch(selector: Node, labels: [String: String]) -> String? {
-        for pair in selector.member("matchLabels")?.mapping ?? [] {
-            guard let key = pair.key.scalar?.text, let value = pair.value.scalar?.text else { continue }
-            guard let actual = labels[key] else { return "the template has no label `\(key)` (the selector wants `\(key): \(value)`)" }
-            if actual != value { return "the selector wants `\(key): \(value)` but the template has `\(key): \(actual)`" }
+        // `matchLabels` is read in place (iterating a copy of it copied every entry).
+        let labelMismatch = withUnsafePointer(to: selector) { selector -> String? in
+            guard let entries = Node.member("matchLabels", of: selector).flatMap(NodeValidator.entries(of:)) else { return nil }
+            for index in entries.indices {
+                guard case .scalar(let keyScalar) = entries[index].key.content, case .scalar(let valueScalar) = entries[index].value.content
+                else { continue }
+                let key = keyScalar.text
+                let value = valueScalar.text
+                guard let actual = labels[key] else { return "the template has no label `\(key)` (the selector wants `\(key): \(value)`)" }
+                if actual != value { return "the selector wants `\(key): \(value)` but the template has `\(key): \(actual)`" }
+            }
+            return nil
         }
+        if let labelMismatch { return labelMismatch }
         for requirement in selector.member("matchExpressions")?.sequence ?? [] {
             guard let key = requirement.member("key")?.stringValue, let op = requirement.member("operator")?.stringValue else { continue }
             let values = (requirement.member("values")?.sequence ?? []).compactMap { $0.scalar?.text }
@@ -124,6 +143,10 @@ enum MetadataChecks {
 
     /// True when a selector has no `matchLabels` entries and no `matchExpressions`.
     static func isEmpty(selector: Node) -> Bool {
-        (selector.member("matchLabels")?.mapping ?? []).isEmpty && (selector.member("matchExpressions")?.sequence ?? []).isEmpty
+        // Read in place: copies of the two nodes retained them.
+        withUnsafePointer(to: selector) { selector in
+            (Node.member("matchLabels", of: selector).flatMap(NodeValidator.entries(of:))?.isEmpty ?? true)
+                && (Node.member("matchExpressions", of: selector).flatMap(Node.items(of:))?.isEmpty ?? true)
+        }
     }
 }

@@ -8,56 +8,78 @@ enum PodChecks {
 
     /// Container names unique across the three container lists; volume names; mounts of undeclared volumes.
     static let podSpec = SchemaCheck(name: "core.v1.PodSpec") { spec, context in
-        // Duplicates inside one list are `duplicate-key-in-list`; here only across lists.
-        var seen: [String: String] = [:]
-        for list in containerLists {
-            for (index, container) in (spec.member(list)?.sequence ?? []).enumerated() {
-                guard let nameNode = container.member("name"), let name = nameNode.stringValue else { continue }
-                if let other = seen[name], other != list {
-                    context.report(
-                        .duplicateContainerName, "container name \(name.debugDescription) is already used in `\(other)`",
-                        at: nameNode, path: [.field(list), .element(index, item: container, keys: ["name"]), .field("name")])
-                } else if seen[name] == nil {
-                    seen[name] = list
+        // Read in place: containers, volumes and their names are copied only for a report.
+        withUnsafePointer(to: spec) { spec in
+            // Duplicates inside one list are `duplicate-key-in-list`; here only across lists.
+            var seen: [String: String] = [:]
+            for list in containerLists {
+                guard let containers = Node.member(list, of: spec).flatMap(Node.items(of:)), let base = containers.baseAddress else { continue }
+                for index in containers.indices {
+                    guard let nameNode = Node.member("name", of: base + index), let name = nameNode.pointee.stringValue else { continue }
+                    if let other = seen[name], other != list {
+                        context.report(
+                            .duplicateContainerName, "container name \(name.debugDescription) is already used in `\(other)`",
+                            at: nameNode.pointee,
+                            path: [.field(list), .element(index, item: base[index], keys: ["name"]), .field("name")])
+                    } else if seen[name] == nil {
+                        seen[name] = list
+                    }
                 }
             }
-        }
-        var volumes: Set<String> = []
-        for (index, volume) in (spec.member("volumes")?.sequence ?? []).enumerated() {
-            guard let nameNode = volume.member("name"), let name = nameNode.stringValue else { continue }
-            volumes.insert(name)
-            if let problem = NameRules.dns1123Label(name) {
-                context.report(
-                    .invalidName, "invalid volume name \(name.debugDescription): \(problem)", at: nameNode,
-                    path: [.field("volumes"), .element(index, item: volume, keys: ["name"]), .field("name")])
+            var volumes: Set<String> = []
+            if let items = Node.member("volumes", of: spec).flatMap(Node.items(of:)), let base = items.baseAddress {
+                for index in items.indices {
+                    guard let nameNode = Node.member("name", of: base + index), let name = nameNode.pointee.stringValue else { continue }
+                    volumes.insert(name)
+                    if let problem = NameRules.dns1123Label(name) {
+                        context.report(
+                            .invalidName, "invalid volume name \(name.debugDescription): \(problem)", at: nameNode.pointee,
+                            path: [.field("volumes"), .element(index, item: base[index], keys: ["name"]), .field("name")])
+                    }
+                }
             }
-        }
-        // A StatefulSet's volumeClaimTemplates are volumes too; its spec check looks at mounts.
-        if context.kind?.kind != "StatefulSet" {
-            checkMounts(spec, volumes: volumes, path: [], into: &context)
-        }
-        Checks.nonNegative(spec, "terminationGracePeriodSeconds", into: &context)
-        if let node = spec.member("activeDeadlineSeconds"), let value = node.intValue, value < 1 {
-            context.report(.negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node, path: [.field("activeDeadlineSeconds")])
+            // A StatefulSet's volumeClaimTemplates are volumes too; its spec check looks at mounts.
+            if context.kind?.kind != "StatefulSet" {
+                checkMounts(spec, volumes: volumes, path: [], into: &context)
+            }
+            Checks.nonNegative(spec.pointee, "terminationGracePeriodSeconds", into: &context)
+            if let value = spec.pointee.memberInt("activeDeadlineSeconds"), value < 1, let node = Node.member("activeDeadlineSeconds", of: spec) {
+                context.report(
+                    .negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node.pointee,
+                    path: [.field("activeDeadlineSeconds")])
+            }
         }
     }
 
     /// Reports volume mounts and devices that name no volume in `volumes`.
     static func checkMounts(_ spec: Node, volumes: Set<String>, path prefix: [PathComponent], into context: inout CheckContext) {
+        withUnsafePointer(to: spec) { checkMounts($0, volumes: volumes, path: prefix, into: &context) }
+    }
+
+    /// `checkMounts` of the pod spec at `spec`, read in place.
+    static func checkMounts(
+        _ spec: UnsafePointer<Node>, volumes: Set<String>, path prefix: [PathComponent], into context: inout CheckContext
+    ) {
         for list in containerLists {
-            for (index, container) in (spec.member(list)?.sequence ?? []).enumerated() {
+            guard let containers = Node.member(list, of: spec).flatMap(Node.items(of:)), let base = containers.baseAddress else { continue }
+            for index in containers.indices {
                 for mounts in ["volumeMounts", "volumeDevices"] {
+                    guard let items = Node.member(mounts, of: base + index).flatMap(Node.items(of:)), let mountBase = items.baseAddress else {
+                        continue
+                    }
                     let key = mounts == "volumeMounts" ? "mountPath" : "devicePath"
-                    for (mountIndex, mount) in (container.member(mounts)?.sequence ?? []).enumerated() {
-                        guard let nameNode = mount.member("name"), let name = nameNode.stringValue, !volumes.contains(name) else { continue }
+                    for mountIndex in items.indices {
+                        guard let nameNode = Node.member("name", of: mountBase + mountIndex), let name = nameNode.pointee.stringValue,
+                            !volumes.contains(name)
+                        else { continue }
                         var notes: [String] = []
                         if let suggestion = Suggestion.closest(to: name, among: volumes) { notes.append("did you mean `\(suggestion)`?") }
                         context.report(
                             .unknownVolume, "\(mounts == "volumeMounts" ? "volume mount" : "volume device") refers to volume \(name.debugDescription), which the pod does not declare in `volumes`",
-                            at: nameNode,
+                            at: nameNode.pointee,
                             path: prefix + [
-                                .field(list), .element(index, item: container, keys: ["name"]), .field(mounts),
-                                .element(mountIndex, item: mount, keys: [key]), .field("name"),
+                                .field(list), .element(index, item: base[index], keys: ["name"]), .field(mounts),
+                                .element(mountIndex, item: mountBase[mountIndex], keys: [key]), .field("name"),
                             ], notes: notes)
                     }
                 }
@@ -72,34 +94,48 @@ enum PodChecks {
 
     /// Name syntax, a required image, port ranges and names.
     static let container = SchemaCheck(name: "core.v1.Container") { container, context in
-        if let nameNode = container.member("name"), let name = nameNode.stringValue, let problem = NameRules.dns1123Label(name) {
-            context.report(.invalidName, "invalid container name \(name.debugDescription): \(problem)", at: nameNode, path: [.field("name")])
-        }
-        // A present image of the wrong type is already a type error.
-        let image = container.member("image")
-        if image == nil || image?.isNull == true || image?.stringValue == "" {
-            let name = container.member("name")?.stringValue.map { " \($0.debugDescription)" } ?? ""
-            context.report(.required, "missing required field `image` in container\(name)", at: image ?? container, path: [.field("image")])
-        }
-        var names: [String: Int] = [:]
-        for (index, port) in (container.member("ports")?.sequence ?? []).enumerated() {
-            let path: [PathComponent] = [.field("ports"), .element(index, item: port, keys: ["containerPort", "protocol"])]
-            if let node = port.member("containerPort"), let value = node.intValue {
-                Checks.portRange(value, "containerPort", at: node, path: path + [.field("containerPort")], into: &context)
-            }
-            if let node = port.member("hostPort"), let value = node.intValue, value != 0 {
-                Checks.portRange(value, "hostPort", at: node, path: path + [.field("hostPort")], into: &context)
-            }
-            guard let nameNode = port.member("name"), let name = nameNode.stringValue else { continue }
-            if let problem = NameRules.portName(name) {
-                context.report(.invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode, path: path + [.field("name")])
-            }
-            if let first = names[name] {
+        // Read in place: the container's members and ports are copied, and paths built, only for a
+        // report (copies of the nodes and each port's path cost more than the checks).
+        withUnsafePointer(to: container) { container in
+            let nameNode = Node.member("name", of: container)
+            if let nameNode, let name = nameNode.pointee.stringValue, let problem = NameRules.dns1123Label(name) {
                 context.report(
-                    .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: nameNode,
-                    path: path + [.field("name")])
-            } else {
-                names[name] = index
+                    .invalidName, "invalid container name \(name.debugDescription): \(problem)", at: nameNode.pointee,
+                    path: [.field("name")])
+            }
+            // A present image of the wrong type is already a type error.
+            let image = Node.member("image", of: container)
+            if image.map({ $0.pointee.isNull || $0.pointee.stringValue == "" }) ?? true {
+                let name = nameNode?.pointee.stringValue.map { " \($0.debugDescription)" } ?? ""
+                context.report(
+                    .required, "missing required field `image` in container\(name)", at: image?.pointee ?? container.pointee,
+                    path: [.field("image")])
+            }
+            guard let ports = Node.member("ports", of: container).flatMap(Node.items(of:)), let base = ports.baseAddress else { return }
+            var names: [String: Int] = [:]
+            for index in ports.indices {
+                let port = base + index
+                func path(_ field: String) -> [PathComponent] {
+                    [.field("ports"), .element(index, item: port.pointee, keys: ["containerPort", "protocol"]), .field(field)]
+                }
+                if let node = Node.member("containerPort", of: port), let value = node.pointee.intValue, !(1...65535).contains(value) {
+                    Checks.portRange(value, "containerPort", at: node.pointee, path: path("containerPort"), into: &context)
+                }
+                if let node = Node.member("hostPort", of: port), let value = node.pointee.intValue, value != 0, !(1...65535).contains(value) {
+                    Checks.portRange(value, "hostPort", at: node.pointee, path: path("hostPort"), into: &context)
+                }
+                guard let nameNode = Node.member("name", of: port), let name = nameNode.pointee.stringValue else { continue }
+                if let problem = NameRules.portName(name) {
+                    context.report(
+                        .invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode.pointee, path: path("name"))
+                }
+                if let first = names[name] {
+                    context.report(
+                        .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: nameNode.pointee,
+                        path: path("name"))
+                } else {
+                    names[name] = index
+                }
             }
         }
     }
@@ -130,21 +166,28 @@ enum PodChecks {
 
     /// Quantities are not negative, and no request exceeds its limit.
     static let resourceRequirements = SchemaCheck(name: "core.v1.ResourceRequirements") { resources, context in
-        var limits: [String: Quantity] = [:]
-        for section in ["limits", "requests"] {
-            for pair in resources.member(section)?.mapping ?? [] {
-                guard let resource = pair.key.scalar?.text, let quantity = Checks.quantity(pair.value) else { continue }
-                let path: [PathComponent] = [.field(section), .field(resource)]
-                if quantity.isNegative {
-                    context.report(.negativeValue, "the \(section == "limits" ? "limit" : "request") for \(resource) must not be negative, found \(quantity.text)", at: pair.value, path: path)
-                    continue
-                }
-                if section == "limits" {
-                    limits[resource] = quantity
-                } else if let limit = limits[resource], limit < quantity {
-                    context.report(
-                        .requestsExceedLimits, "the request for \(resource) (\(quantity.text)) is greater than its limit (\(limit.text))",
-                        at: pair.value, path: path)
+        // Read in place: copying each section's node and each entry, and a path built per entry, cost
+        // more than the checks; paths are built only for a report.
+        withUnsafePointer(to: resources) { resources in
+            var limits: [String: Quantity] = [:]
+            for section in ["limits", "requests"] {
+                guard let entries = Node.member(section, of: resources).flatMap(NodeValidator.entries(of:)) else { continue }
+                for index in entries.indices {
+                    guard case .scalar(let key) = entries[index].key.content, let quantity = Checks.quantity(entries[index].value) else { continue }
+                    let resource = key.text
+                    if quantity.isNegative {
+                        context.report(
+                            .negativeValue, "the \(section == "limits" ? "limit" : "request") for \(resource) must not be negative, found \(quantity.text)",
+                            at: entries[index].value, path: [.field(section), .field(resource)])
+                        continue
+                    }
+                    if section == "limits" {
+                        limits[resource] = quantity
+                    } else if let limit = limits[resource], limit < quantity {
+                        context.report(
+                            .requestsExceedLimits, "the request for \(resource) (\(quantity.text)) is greater than its limit (\(limit.text))",
+                            at: entries[index].value, path: [.field(section), .field(resource)])
+                    }
                 }
             }
         }
@@ -160,7 +203,8 @@ enum Checks {
     }
 
     static func nonNegative(_ object: Node, _ field: String, code: DiagnosticCode = .negativeValue, into context: inout CheckContext) {
-        if let node = object.member(field), let value = node.intValue, value < 0 {
+        // The value is read in place; the node is copied only for a report.
+        if let value = object.memberInt(field), value < 0, let node = object.member(field) {
             context.report(code, "\(field) must not be negative, found \(value)", at: node, path: [.field(field)])
         }
     }

@@ -8,50 +8,61 @@ enum ServiceChecks {
     static let serviceSpec = SchemaCheck(name: "core.v1.ServiceSpec") { spec, context in
         let type = spec.member("type")?.stringValue ?? "ClusterIP"
         let headless = spec.member("clusterIP")?.stringValue == "None"
-        let ports = spec.member("ports")?.sequence ?? []
-        var names: [String: Int] = [:]
-        for (index, port) in ports.enumerated() {
-            let path: [PathComponent] = [.field("ports"), .element(index, item: port, keys: ["port", "protocol"])]
-            if let node = port.member("port"), let value = node.intValue {
-                Checks.portRange(value, "port", at: node, path: path + [.field("port")], into: &context)
-            }
-            if let node = port.member("targetPort") {
-                if let value = node.intValue {
-                    Checks.portRange(value, "targetPort", at: node, path: path + [.field("targetPort")], into: &context)
-                } else if let name = node.stringValue, let problem = NameRules.portName(name) {
+        // The ports are read in place: copying each port and its fields, and building each port's path
+        // before knowing there was anything to report, cost more than the checks.
+        let portCount = withUnsafePointer(to: spec) { spec -> Int in
+            guard let ports = Node.member("ports", of: spec).flatMap(Node.items(of:)), let base = ports.baseAddress else { return 0 }
+            var names: [String: Int] = [:]
+            for index in ports.indices {
+                let port = base + index
+                func path(_ field: String) -> [PathComponent] {
+                    [.field("ports"), .element(index, item: port.pointee, keys: ["port", "protocol"]), .field(field)]
+                }
+                if let node = Node.member("port", of: port), let value = node.pointee.intValue, !(1...65535).contains(value) {
+                    Checks.portRange(value, "port", at: node.pointee, path: path("port"), into: &context)
+                }
+                if let node = Node.member("targetPort", of: port) {
+                    if let value = node.pointee.intValue {
+                        if !(1...65535).contains(value) {
+                            Checks.portRange(value, "targetPort", at: node.pointee, path: path("targetPort"), into: &context)
+                        }
+                    } else if let name = node.pointee.stringValue, let problem = NameRules.portName(name) {
+                        context.report(
+                            .invalidPortName, "invalid targetPort name \(name.debugDescription): \(problem)", at: node.pointee,
+                            path: path("targetPort"))
+                    }
+                }
+                if let node = Node.member("nodePort", of: port), let value = node.pointee.intValue, value != 0 {
+                    if type != "NodePort", type != "LoadBalancer" {
+                        context.report(
+                            .serviceType, "nodePort may only be set when `type` is NodePort or LoadBalancer, not \(type)", at: node.pointee,
+                            path: path("nodePort"))
+                    } else if !defaultNodePortRange.contains(value) {
+                        context.report(
+                            .nodePortRange, "nodePort \(value) is outside the default node port range 30000-32767", at: node.pointee,
+                            path: path("nodePort"), notes: ["clusters may configure another range with --service-node-port-range"],
+                            severity: .warning)
+                    }
+                }
+                if let nameNode = Node.member("name", of: port), let name = nameNode.pointee.stringValue, !name.isEmpty {
+                    if let problem = NameRules.dns1123Label(name) {
+                        context.report(
+                            .invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode.pointee, path: path("name"))
+                    }
+                    if let first = names[name] {
+                        context.report(
+                            .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: nameNode.pointee,
+                            path: path("name"))
+                    } else {
+                        names[name] = index
+                    }
+                } else if ports.count > 1 {
                     context.report(
-                        .invalidPortName, "invalid targetPort name \(name.debugDescription): \(problem)", at: node,
-                        path: path + [.field("targetPort")])
+                        .required, "missing required field `name`: every port of a Service with several ports needs a name", at: port.pointee,
+                        path: path("name"))
                 }
             }
-            if let node = port.member("nodePort"), let value = node.intValue, value != 0 {
-                if type != "NodePort", type != "LoadBalancer" {
-                    context.report(
-                        .serviceType, "nodePort may only be set when `type` is NodePort or LoadBalancer, not \(type)", at: node,
-                        path: path + [.field("nodePort")])
-                } else if !defaultNodePortRange.contains(value) {
-                    context.report(
-                        .nodePortRange, "nodePort \(value) is outside the default node port range 30000-32767", at: node,
-                        path: path + [.field("nodePort")], notes: ["clusters may configure another range with --service-node-port-range"],
-                        severity: .warning)
-                }
-            }
-            if let nameNode = port.member("name"), let name = nameNode.stringValue, !name.isEmpty {
-                if let problem = NameRules.dns1123Label(name) {
-                    context.report(.invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode, path: path + [.field("name")])
-                }
-                if let first = names[name] {
-                    context.report(
-                        .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: nameNode,
-                        path: path + [.field("name")])
-                } else {
-                    names[name] = index
-                }
-            } else if ports.count > 1 {
-                context.report(
-                    .required, "missing required field `name`: every port of a Service with several ports needs a name", at: port,
-                    path: path + [.field("name")])
-            }
+            return ports.count
         }
         switch type {
         case "ExternalName":
@@ -60,7 +71,7 @@ enum ServiceChecks {
                     .serviceType, "a Service of type ExternalName needs `externalName`", at: spec, path: [.field("externalName")])
             }
         default:
-            if ports.isEmpty, !headless {
+            if portCount == 0, !headless {
                 context.report(
                     .required, "missing required field `ports`: a Service of type \(type) needs at least one port", at: spec.member("ports") ?? spec,
                     path: [.field("ports")])

@@ -5,14 +5,15 @@ enum WorkloadChecks {
     /// Deployment, ReplicaSet, StatefulSet and DaemonSet specs.
     static func controllerSpec(_ name: String, hasReplicas: Bool = true) -> SchemaCheck {
         SchemaCheck(name: name) { spec, context in
-            if hasReplicas, let node = spec.member("replicas"), let value = node.intValue, value < 0 {
+            // Numbers are read in place; nodes are copied only for a report.
+            if hasReplicas, let value = spec.memberInt("replicas"), value < 0, let node = spec.member("replicas") {
                 context.report(.negativeReplicas, "replicas must not be negative, found \(value)", at: node, path: [.field("replicas")])
             }
             for field in ["minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"] {
                 Checks.nonNegative(spec, field, into: &context)
             }
-            if let deadline = spec.member("progressDeadlineSeconds"), let seconds = deadline.intValue,
-                let minReady = spec.member("minReadySeconds")?.intValue, seconds <= minReady
+            if let seconds = spec.memberInt("progressDeadlineSeconds"), let minReady = spec.memberInt("minReadySeconds"),
+                seconds <= minReady, let deadline = spec.member("progressDeadlineSeconds")
             {
                 context.report(
                     .negativeValue, "progressDeadlineSeconds (\(seconds)) must be greater than minReadySeconds (\(minReady))",
@@ -26,7 +27,14 @@ enum WorkloadChecks {
                 }
                 PodChecks.checkMounts(podSpec, volumes: volumes, path: [.field("template"), .field("spec")], into: &context)
             }
-            if let policyNode = spec.member("template")?.member("spec")?.member("restartPolicy"), let policy = policyNode.stringValue, policy != "Always" {
+            // Read in place: copying the template and its spec to look at one scalar cost more than the check.
+            let policyNode = withUnsafePointer(to: spec) { spec -> Node? in
+                guard let template = Node.member("template", of: spec), let podSpec = Node.member("spec", of: template),
+                    let policy = Node.member("restartPolicy", of: podSpec), let text = policy.pointee.stringValue, text != "Always"
+                else { return nil }
+                return policy.pointee
+            }
+            if let policyNode, let policy = policyNode.stringValue {
                 context.report(
                     .restartPolicy, "the pod template of a \(context.kind?.kind ?? "workload") must have restartPolicy Always, found \(policy.debugDescription)",
                     at: policyNode, path: [.field("template"), .field("spec"), .field("restartPolicy")])
@@ -43,12 +51,25 @@ enum WorkloadChecks {
                 path: [.field("selector")])
             return
         }
-        guard MetadataChecks.isWellFormed(selector: selector), let template = spec.member("template") else { return }
-        let labelsNode = template.member("metadata")?.member("labels")
+        guard MetadataChecks.isWellFormed(selector: selector) else { return }
+        // The template's labels are read in place (copies of the template, its metadata and every entry
+        // cost more than the comparison); only the labels node is copied, for the note of a report.
         var labels: [String: String] = [:]
-        for pair in labelsNode?.mapping ?? [] {
-            if let key = pair.key.scalar?.text, let value = pair.value.scalar?.text { labels[key] = value }
+        var labelsNode: Node?
+        let hasTemplate = withUnsafePointer(to: spec) { spec -> Bool in
+            guard let template = Node.member("template", of: spec) else { return false }
+            guard let metadata = Node.member("metadata", of: template), let node = Node.member("labels", of: metadata) else { return true }
+            if let entries = NodeValidator.entries(of: node) {
+                for index in entries.indices {
+                    if case .scalar(let key) = entries[index].key.content, case .scalar(let value) = entries[index].value.content {
+                        labels[key.text] = value.text
+                    }
+                }
+            }
+            labelsNode = node.pointee
+            return true
         }
+        guard hasTemplate else { return }
         if let reason = MetadataChecks.mismatch(selector: selector, labels: labels) {
             var notes: [String] = []
             if let labelsNode { notes.append("the template labels are at line \(labelsNode.start.line)") }

@@ -7,34 +7,42 @@ import KgitYAML
 enum DocumentChecker {
     /// The result for `document` and the identity of the object it defines (nil when it is unnamed or its
     /// kind is skipped), or nil for an empty document (which is skipped).
+    ///
+    /// The work item is read in place (`work` points into the caller's work list, alive for the call):
+    /// a copy of its document retained the tree, and a copy of its file name the name.
     static func check(
-        _ document: Document, file: String, registry: SchemaRegistry, options: ValidationOptions,
+        _ work: UnsafePointer<Validator.Work>, registry: SchemaRegistry, options: ValidationOptions,
         kinds: KindCache = KindCache()
     ) -> (result: DocumentResult, identity: ObjectIdentity?)? {
+        let file = work.pointee.file
         // `---` followed by nothing, or by a lone `null`, is an empty document.
-        guard let root = document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
+        guard let root = work.pointee.document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
         var identity = Identity(root)
-        var context = Context(file: file, document: document.index, registry: registry, options: options, kinds: kinds)
-        var skipped = false
-        if identity.apiVersion == "v1", identity.kind == "List", registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
-            context.checkList(root, identity: identity)
-        } else {
-            skipped = context.checkObject(root, identity: identity, path: [])
+        // The context reads the options in place: a copy retained their strings and set and copied the
+        // optional type override through Optional's slow generic copy, once or twice per document.
+        return withUnsafePointer(to: options) { options in
+            var context = Context(file: file, document: work.pointee.document.index, registry: registry, options: options, kinds: kinds)
+            var skipped = false
+            if identity.apiVersion == "v1", identity.kind == "List", registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
+                context.checkList(root, identity: identity)
+            } else {
+                skipped = context.checkObject(root, identity: identity, path: [])
+            }
+            // Made once with every field, not filled in field by field (which copied the result on return);
+            // the identity's strings are moved into it (copies of optional strings were retains, through a
+            // slow generic copy).
+            let apiVersion = identity.apiVersion.take()
+            let kind = identity.kind.take()
+            let namespace = identity.namespace.take()
+            let name = identity.name.take()
+            // Made here, from the strings in hand: made from the result, it copied them out of it through
+            // the same slow copies.
+            let objectIdentity = skipped ? nil : ObjectIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+            let result = DocumentResult(
+                file: file, index: work.pointee.document.index, start: root.start, apiVersion: apiVersion, kind: kind,
+                namespace: namespace, name: name, skipped: skipped, diagnostics: context.diagnostics)
+            return (result, objectIdentity)
         }
-        // Made once with every field, not filled in field by field (which copied the result on return);
-        // the identity's strings are moved into it (copies of optional strings were retains, through a
-        // slow generic copy).
-        let apiVersion = identity.apiVersion.take()
-        let kind = identity.kind.take()
-        let namespace = identity.namespace.take()
-        let name = identity.name.take()
-        // Made here, from the strings in hand: made from the result, it copied them out of it through
-        // the same slow copies.
-        let objectIdentity = skipped ? nil : ObjectIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
-        let result = DocumentResult(
-            file: file, index: document.index, start: root.start, apiVersion: apiVersion, kind: kind,
-            namespace: namespace, name: name, skipped: skipped, diagnostics: context.diagnostics)
-        return (result, objectIdentity)
     }
 
     /// What a document says it is.
@@ -66,7 +74,8 @@ enum DocumentChecker {
         let file: String
         let document: Int
         let registry: SchemaRegistry
-        let options: ValidationOptions
+        /// The caller's options, alive for the context's whole life (`check` makes and drops it).
+        let options: UnsafePointer<ValidationOptions>
         let kinds: KindCache
         var diagnostics: [Diagnostic] = []
 
@@ -98,7 +107,7 @@ enum DocumentChecker {
                         _ = checkObject(item, identity: Identity(item), path: [.field("items"), .index(position)])
                     }
                 default:
-                    if options.allowUnknownFields { continue }
+                    if options.pointee.allowUnknownFields { continue }
                     fail(.unknownField, "unknown field `\(key)` in List", at: pairs[index].key, path: [.field(key)], object: identity.description,
                          notes: Suggestion.closest(to: key, among: ["items", "metadata"]).map { ["did you mean `\($0)`?"] } ?? [])
                 }
@@ -118,8 +127,8 @@ enum DocumentChecker {
             guard let apiVersion = identity.apiVersion, let kindName = identity.kind else { return false }
             let known = kinds.entry(apiVersion: apiVersion, kind: kindName)
             let kind = kinds.kind(known)
-            if options.skips(kind) { return true }
-            guard let schema = options.typeOverride?(file, kind) ?? kinds.schema(known, in: registry) else {
+            if options.pointee.skips(kind) { return true }
+            guard let schema = options.pointee.typeOverride?(file, kind) ?? kinds.schema(known, in: registry) else {
                 // `identity.kind` is the text of the `kind` entry, so the entry is there.
                 if let kindNode = root.member("kind") { failUnknownKind(kind, kindNode, identity: identity, path: path) }
                 return false
@@ -135,7 +144,7 @@ enum DocumentChecker {
             path: [PathComponent]
         ) {
             var validator = NodeValidator(
-                file: file, document: document, object: identity, kind: kind, allowUnknownFields: options.allowUnknownFields)
+                file: file, document: document, object: identity, kind: kind, allowUnknownFields: options.pointee.allowUnknownFields)
             // Appended, not assigned: the validator's path keeps the capacity it reserved.
             for component in path { validator.path.append(PathStep(component)) }
             validator.validate(root, schema, typeName: kindName)

@@ -31,6 +31,16 @@ extension Node {
         }
     }
 
+    /// The value of the mapping entry `key` when it is a scalar that resolved to an integer
+    /// (`member(key)?.intValue` without copying the node).
+    func memberInt(_ key: String) -> Int? {
+        guard case .mapping(let pairs) = content, let index = pairs.index(ofKey: key) else { return nil }
+        return pairs.withUnsafeBufferPointer { entries in
+            guard case .scalar(let scalar) = entries[index].value.content, case .int(let value) = scalar.value else { return nil }
+            return value
+        }
+    }
+
     /// `memberText(key)` of the mapping entry `parent` (`memberText("name", in: "metadata")`).
     func memberText(_ key: String, in parent: String) -> String? {
         guard case .mapping(let pairs) = content, let index = pairs.index(ofKey: parent) else { return nil }
@@ -57,6 +67,17 @@ extension Node {
         else { return nil }
         let offset = MemoryLayout<Node.Pair>.offset(of: \Node.Pair.value) ?? MemoryLayout<Node>.stride
         return (UnsafeRawPointer(base + index) + offset).assumingMemoryBound(to: Node.self)
+    }
+}
+
+extension Node {
+    /// The items of the sequence at `node`, read in place; nil when the node is not a sequence.
+    ///
+    /// Like `NodeValidator.entries(of:)`, the buffer points into the tree's own storage: use it only
+    /// while the tree is alive and unchanged.
+    static func items(of node: UnsafePointer<Node>) -> UnsafeBufferPointer<Node>? {
+        guard case .sequence(let items) = node.pointee.content else { return nil }
+        return items.withUnsafeBufferPointer { $0 }
     }
 }
 

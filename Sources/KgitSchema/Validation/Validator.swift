@@ -92,8 +92,10 @@ public struct Validator: Sendable {
         let chunks = (0..<chunkCount).map { chunk in work.count * chunk / chunkCount..<work.count * (chunk + 1) / chunkCount }
         var results = ConcurrentMap.map(chunks, parallel: options.parallel) { range in
             let kinds = KindCache()
-            return range.map { index in
-                DocumentChecker.check(work[index].document, file: work[index].file, registry: registry, options: options, kinds: kinds)
+            // The work is read in place: `work[index].document` copied the document (its tree retained).
+            return work.withUnsafeBufferPointer { items -> [(result: DocumentResult, identity: ObjectIdentity?)?] in
+                guard let base = items.baseAddress else { return [] }
+                return range.map { index in DocumentChecker.check(base + index, registry: registry, options: options, kinds: kinds) }
             }
         }
         var firstDefinition = FirstDefinitions(capacity: work.count)

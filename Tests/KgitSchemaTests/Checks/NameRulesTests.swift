@@ -47,6 +47,16 @@ import Testing
         #expect((NameRules.portName(name) == nil) == valid)
     }
 
+    /// The reasons keep their order of precedence: characters, then a letter, then the ends, then `--`.
+    @Test(arguments: [
+        ("", "must not be empty"), (String(repeating: "a", count: 16), "must be no more than 15 characters, found 16"),
+        ("ab--X", "must contain only lowercase letters, digits and '-'"), ("-1-", "must contain at least one letter"),
+        ("--a", "must not start or end with '-'"), ("a--", "must not start or end with '-'"), ("a--b", "must not contain '--'"),
+    ])
+    func portNameReasonsKeepTheirPrecedence(name: String, reason: String) {
+        #expect(NameRules.portName(name) == reason)
+    }
+
     @Test(arguments: [("PATH", true), ("my.var-1", true), ("1ST", true), ("A=B", false), ("", false), ("TAB\t", false)])
     func environmentVariableNamesArePrintableASCIIWithoutEquals(name: String, valid: Bool) {
         #expect((NameRules.environmentVariableName(name) == nil) == valid)

@@ -93,5 +93,28 @@ import Testing
         #expect(codes(found) == test.codes, "\(found.map { "\($0.code) \($0.path): \($0.message)" })")
         if let path = test.path { #expect(found.first?.path == path) }
     }
-}
 
+    @Test func aSelectorMismatchPointsAtTheTemplateLabels() throws {
+        let found = try diagnostics(Self.controller("Deployment", labels: "{app: api}"))
+        #expect(found.map(\.notes) == [["the template labels are at line 9"]])
+    }
+
+    @Test(arguments: [("30", ["negative-value"]), ("31", [])])
+    func aProgressDeadlineMustExceedMinReadySeconds(deadline: String, expected: [String]) throws {
+        let yaml = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              minReadySeconds: 30
+              progressDeadlineSeconds: \(deadline)
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: nginx}]}
+            """
+        let found = try diagnostics(yaml)
+        #expect(codes(found) == expected)
+        if !expected.isEmpty { #expect(found.first?.path == ".spec.progressDeadlineSeconds") }
+    }
+}
