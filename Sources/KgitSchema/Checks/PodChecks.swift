@@ -125,17 +125,9 @@ enum PodChecks {
                     Checks.portRange(value, "hostPort", at: node.pointee, path: path("hostPort"), into: &context)
                 }
                 guard let nameNode = Node.member("name", of: port), let name = nameNode.pointee.stringValue else { continue }
-                if let problem = NameRules.portName(name) {
-                    context.report(
-                        .invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode.pointee, path: path("name"))
-                }
-                if let first = names[name] {
-                    context.report(
-                        .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: nameNode.pointee,
-                        path: path("name"))
-                } else {
-                    names[name] = index
-                }
+                Checks.portName(
+                    name, problem: NameRules.portName(name), index: index, names: &names, at: nameNode.pointee, path: path("name"),
+                    into: &context)
             }
         }
     }
@@ -196,6 +188,24 @@ enum PodChecks {
 
 /// Small helpers shared by the checks.
 enum Checks {
+    /// Reports the name of port `index` when its naming rule found `problem` in it, or when an earlier port of the
+    /// same list has it; otherwise records it in `names` (port name to index). Containers and Services name
+    /// their ports by different rules and share the rest.
+    static func portName(
+        _ name: String, problem: String?, index: Int, names: inout [String: Int], at node: Node, path: [PathComponent],
+        into context: inout CheckContext
+    ) {
+        if let problem {
+            context.report(.invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: node, path: path)
+        }
+        if let first = names[name] {
+            context.report(
+                .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: node, path: path)
+        } else {
+            names[name] = index
+        }
+    }
+
     static func portRange(_ value: Int, _ field: String, at node: Node, path: [PathComponent], into context: inout CheckContext) {
         if !(1...65535).contains(value) {
             context.report(.portRange, "\(field) must be between 1 and 65535, found \(value)", at: node, path: path)

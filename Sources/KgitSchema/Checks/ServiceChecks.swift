@@ -45,17 +45,9 @@ enum ServiceChecks {
                     }
                 }
                 if let nameNode = Node.member("name", of: port), let name = nameNode.pointee.stringValue, !name.isEmpty {
-                    if let problem = NameRules.dns1123Label(name) {
-                        context.report(
-                            .invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: nameNode.pointee, path: path("name"))
-                    }
-                    if let first = names[name] {
-                        context.report(
-                            .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: nameNode.pointee,
-                            path: path("name"))
-                    } else {
-                        names[name] = index
-                    }
+                    Checks.portName(
+                        name, problem: NameRules.dns1123Label(name), index: index, names: &names, at: nameNode.pointee,
+                        path: path("name"), into: &context)
                 } else if ports.count > 1 {
                     context.report(
                         .required, "missing required field `name`: every port of a Service with several ports needs a name", at: port.pointee,
