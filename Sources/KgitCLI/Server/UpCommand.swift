@@ -124,22 +124,50 @@ struct UpCommand: AsyncParsableCommand {
 }
 
 /// Cancels `task` on SIGTERM or SIGINT; if it has not finished `timeout` seconds later, says so and exits with
-/// status 1.
+/// status 1. Returns once the handlers are in place, so a supervisor that signals the process as soon as it
+/// announces itself is heard.
 func stopOnSignals(_ task: Task<Void, any Error>, name: String, timeout: Int = 5) -> [DispatchSourceSignal] {
-    var sources: [DispatchSourceSignal] = []
-    for signalNumber in [SIGTERM, SIGINT] {
-        signal(signalNumber, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-        source.setEventHandler {
-            task.cancel()
-            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout)) {
-                Console.error("\(name): graceful shutdown took over \(timeout) s; exiting\n")
-                // At once: exit(3)'s atexit handlers and flushes could wait on the very threads still busy.
-                Glibc._exit(1)
-            }
-        }
-        source.resume()
-        sources.append(source)
+    SignalStop.handle([SIGTERM, SIGINT], timeout: .seconds(timeout)) {
+        task.cancel()
+    } onTimeout: {
+        Console.error("\(name): graceful shutdown took over \(timeout) s; exiting\n")
+        // At once: exit(3)'s atexit handlers and flushes could wait on the very threads still busy.
+        Glibc._exit(1)
     }
-    return sources
+}
+
+/// Signal handling for the long-running commands, through Dispatch signal sources.
+enum SignalStop {
+    /// Runs `onSignal` when any of `signals` arrives, and `onTimeout` `timeout` later (each time one arrives).
+    /// Keep the returned sources alive for as long as the signals should be handled.
+    ///
+    /// Returns only once every source is registered. On Linux, libdispatch installs its own handler for a
+    /// signal (which forwards it to the thread reading its signalfd) when it registers the source, on its
+    /// manager thread, some time after `resume()`; until then the signal's disposition is the `SIG_IGN` set
+    /// here, and a signal arriving in that window is discarded. A server that printed "listening" before
+    /// that point could miss a SIGTERM sent the moment the line appeared, and never stop.
+    static func handle(
+        _ signals: [Int32], timeout: DispatchTimeInterval, onSignal: @escaping @Sendable () -> Void,
+        onTimeout: @escaping @Sendable () -> Void
+    ) -> [DispatchSourceSignal] {
+        let registered = DispatchGroup()
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in signals {
+            // Ignored until libdispatch's handler replaces this, rather than the default action (which ends
+            // the process).
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                onSignal()
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: onTimeout)
+            }
+            registered.enter()
+            source.setRegistrationHandler { registered.leave() }
+            source.resume()
+            sources.append(source)
+        }
+        // Registration takes microseconds; the bound only keeps a wedged Dispatch from hanging startup.
+        _ = registered.wait(timeout: .now() + 10)
+        return sources
+    }
 }
