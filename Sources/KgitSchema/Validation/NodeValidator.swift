@@ -66,6 +66,15 @@ struct NodeValidator {
         withUnsafePointer(to: node) { validate(at: $0, schema, typeName: typeName == nil ? .none : .root) }
     }
 
+    /// `validate(_:_:typeName:)` of the node at `node`, read in place (the caller keeps it alive and
+    /// unchanged for the call): the document checker walks each root where it lies in its work list.
+    mutating func validate(at node: UnsafePointer<Node>, _ schema: Schema, typeName: String) {
+        let outer = rootTypeName
+        rootTypeName = typeName
+        defer { rootTypeName = outer }
+        validate(at: node, schema, typeName: .root)
+    }
+
     /// The name of the type being checked, for messages, made a string only when a message needs it.
     ///
     /// It holds the schema or reference that has the name, unretained (a definition name copied into every
