@@ -85,9 +85,9 @@ enum MetadataChecks {
         }
     }
 
-    /// Whether a selector (`matchLabels` + `matchExpressions`) selects a set of labels, and if not, the
-    /// first reason why.
-    static func mismatch(selector: Node, labels: [String: String]) -> String? {
+    /// Whether a selector (`matchLabels` + `matchExpressions`) selects a set of labels (`labels` gives the
+    /// value of a label, nil when there is none), and if not, the first reason why.
+    static func mismatch(selector: Node, labels: (String) -> String?) -> String? {
         // `matchLabels` is read in place (iterating a copy of it copied every entry).
         let labelMismatch = withUnsafePointer(to: selector) { selector -> String? in
             guard let entries = Node.member("matchLabels", of: selector).flatMap(NodeValidator.entries(of:)) else { return nil }
@@ -96,7 +96,7 @@ enum MetadataChecks {
                 else { continue }
                 let key = keyScalar.text
                 let value = valueScalar.text
-                guard let actual = labels[key] else { return "the template has no label `\(key)` (the selector wants `\(key): \(value)`)" }
+                guard let actual = labels(key) else { return "the template has no label `\(key)` (the selector wants `\(key): \(value)`)" }
                 if actual != value { return "the selector wants `\(key): \(value)` but the template has `\(key): \(actual)`" }
             }
             return nil
@@ -105,7 +105,7 @@ enum MetadataChecks {
         for requirement in selector.member("matchExpressions")?.sequence ?? [] {
             guard let key = requirement.member("key")?.stringValue, let op = requirement.member("operator")?.stringValue else { continue }
             let values = (requirement.member("values")?.sequence ?? []).compactMap { $0.scalar?.text }
-            let actual = labels[key]
+            let actual = labels(key)
             // A malformed requirement is reported as `invalid-selector`; whether it matches means nothing.
             if (op == "In" || op == "NotIn") && values.isEmpty { continue }
             switch op {
