@@ -10,9 +10,11 @@ enum PodChecks {
     static let podSpec = SchemaCheck(name: "core.v1.PodSpec") { spec, context in
         // Read in place: containers, volumes and their names are copied only for a report.
         withUnsafePointer(to: spec) { spec in
-            // Duplicates inside one list are `duplicate-key-in-list`; here only across lists.
+            // Duplicates inside one list are `duplicate-key-in-list`; here only across lists, so a spec
+            // with one list (most) has none to look for, and its names are not filed.
             var seen: [String: String] = [:]
-            for list in containerLists {
+            let lists = containerLists.count { Node.member($0, of: spec).flatMap(Node.items(of:)).map { !$0.isEmpty } ?? false }
+            for list in containerLists where lists > 1 {
                 guard let containers = Node.member(list, of: spec).flatMap(Node.items(of:)), let base = containers.baseAddress else { continue }
                 for index in containers.indices {
                     guard let nameNode = Node.member("name", of: base + index), let name = nameNode.pointee.stringValue else { continue }
@@ -112,7 +114,7 @@ enum PodChecks {
                     path: [.field("image")])
             }
             guard let ports = Node.member("ports", of: container).flatMap(Node.items(of:)), let base = ports.baseAddress else { return }
-            var names: [String: Int] = [:]
+            var names: [(name: String, index: Int)] = []
             for index in ports.indices {
                 let port = base + index
                 func path(_ field: String) -> [PathComponent] {
@@ -189,20 +191,23 @@ enum PodChecks {
 /// Small helpers shared by the checks.
 enum Checks {
     /// Reports the name of port `index` when its naming rule found `problem` in it, or when an earlier port of the
-    /// same list has it; otherwise records it in `names` (port name to index). Containers and Services name
+    /// same list has it; otherwise records it in `names` (port name and index). Containers and Services name
     /// their ports by different rules and share the rest.
+    ///
+    /// The names are a list searched in order, not a dictionary: a list has a few ports, and a dictionary
+    /// hashed every name and grew for each list.
     static func portName(
-        _ name: String, problem: String?, index: Int, names: inout [String: Int], at node: Node, path: [PathComponent],
+        _ name: String, problem: String?, index: Int, names: inout [(name: String, index: Int)], at node: Node, path: [PathComponent],
         into context: inout CheckContext
     ) {
         if let problem {
             context.report(.invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: node, path: path)
         }
-        if let first = names[name] {
+        if let first = names.first(where: { $0.name == name })?.index {
             context.report(
                 .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: node, path: path)
         } else {
-            names[name] = index
+            names.append((name, index))
         }
     }
 
