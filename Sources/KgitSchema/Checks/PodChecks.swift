@@ -163,11 +163,15 @@ enum PodChecks {
         // Read in place: copying each section's node and each entry, and a path built per entry, cost
         // more than the checks; paths are built only for a report.
         withUnsafePointer(to: resources) { resources in
-            var limits: [String: Quantity] = [:]
+            // The limits are a list searched in order (a resource's last limit counts): a section names a few
+            // resources, and a dictionary hashed each name and grew for each object.
+            var limits: [(resource: String, quantity: Quantity)] = []
             for section in ["limits", "requests"] {
-                guard let entries = Node.member(section, of: resources).flatMap(NodeValidator.entries(of:)) else { continue }
+                guard let entries = Node.member(section, of: resources).flatMap(NodeValidator.entries(of:)),
+                    let base = entries.baseAddress
+                else { continue }
                 for index in entries.indices {
-                    guard case .scalar(let key) = entries[index].key.content, let quantity = Checks.quantity(entries[index].value) else { continue }
+                    guard case .scalar(let key) = entries[index].key.content, let quantity = Checks.quantity(of: base + index) else { continue }
                     let resource = key.text
                     if quantity.isNegative {
                         context.report(
@@ -176,8 +180,12 @@ enum PodChecks {
                         continue
                     }
                     if section == "limits" {
-                        limits[resource] = quantity
-                    } else if let limit = limits[resource], limit < quantity {
+                        if let known = limits.firstIndex(where: { $0.resource == resource }) {
+                            limits[known].quantity = quantity
+                        } else {
+                            limits.append((resource, quantity))
+                        }
+                    } else if let limit = limits.first(where: { $0.resource == resource })?.quantity, limit < quantity {
                         context.report(
                             .requestsExceedLimits, "the request for \(resource) (\(quantity.text)) is greater than its limit (\(limit.text))",
                             at: entries[index].value, path: [.field(section), .field(resource)])
@@ -227,6 +235,16 @@ enum Checks {
     /// The quantity a node holds (a number or a quantity string).
     static func quantity(_ node: Node) -> Quantity? {
         guard let scalar = node.scalar else { return nil }
+        switch scalar.value {
+        case .int, .float, .string: return try? Quantity(parsing: scalar.text)
+        default: return nil
+        }
+    }
+
+    /// `quantity(_:)` of the value of the mapping entry at `entry`, read in place (a copy of the value
+    /// retained its text).
+    static func quantity(of entry: UnsafePointer<Node.Pair>) -> Quantity? {
+        guard case .scalar = entry.pointee.value.content, case .scalar(let scalar) = entry.pointee.value.content else { return nil }
         switch scalar.value {
         case .int, .float, .string: return try? Quantity(parsing: scalar.text)
         default: return nil
