@@ -28,11 +28,12 @@ enum PodChecks {
                     }
                 }
             }
-            var volumes: Set<String> = []
+            // A list, not a set: a pod has a few volumes, and a set hashed each name to be searched a few times.
+            var volumes: [String] = []
             if let items = Node.member("volumes", of: spec).flatMap(Node.items(of:)), let base = items.baseAddress {
                 for index in items.indices {
                     guard let nameNode = Node.member("name", of: base + index), let name = nameNode.pointee.stringValue else { continue }
-                    volumes.insert(name)
+                    volumes.append(name)
                     if let problem = NameRules.dns1123Label(name) {
                         context.report(
                             .invalidName, "invalid volume name \(name.debugDescription): \(problem)", at: nameNode.pointee,
@@ -54,13 +55,13 @@ enum PodChecks {
     }
 
     /// Reports volume mounts and devices that name no volume in `volumes`.
-    static func checkMounts(_ spec: Node, volumes: Set<String>, path prefix: [PathComponent], into context: inout CheckContext) {
+    static func checkMounts(_ spec: Node, volumes: [String], path prefix: [PathComponent], into context: inout CheckContext) {
         withUnsafePointer(to: spec) { checkMounts($0, volumes: volumes, path: prefix, into: &context) }
     }
 
     /// `checkMounts` of the pod spec at `spec`, read in place.
     static func checkMounts(
-        _ spec: UnsafePointer<Node>, volumes: Set<String>, path prefix: [PathComponent], into context: inout CheckContext
+        _ spec: UnsafePointer<Node>, volumes: [String], path prefix: [PathComponent], into context: inout CheckContext
     ) {
         for list in containerLists {
             guard let containers = Node.member(list, of: spec).flatMap(Node.items(of:)), let base = containers.baseAddress else { continue }
@@ -89,9 +90,9 @@ enum PodChecks {
         }
     }
 
-    /// The names of a pod spec's volumes.
-    static func volumeNames(_ spec: Node) -> Set<String> {
-        Set((spec.member("volumes")?.sequence ?? []).compactMap { $0.member("name")?.stringValue })
+    /// The names of a pod spec's volumes (in order; a name may repeat).
+    static func volumeNames(_ spec: Node) -> [String] {
+        (spec.member("volumes")?.sequence ?? []).compactMap { $0.member("name")?.stringValue }
     }
 
     /// Name syntax, a required image, port ranges and names.

@@ -23,7 +23,7 @@ enum WorkloadChecks {
             if context.kind?.kind == "StatefulSet", let podSpec = spec.member("template")?.member("spec") {
                 var volumes = PodChecks.volumeNames(podSpec)
                 for claim in spec.member("volumeClaimTemplates")?.sequence ?? [] {
-                    if let name = claim.member("metadata")?.member("name")?.stringValue { volumes.insert(name) }
+                    if let name = claim.member("metadata")?.member("name")?.stringValue { volumes.append(name) }
                 }
                 PodChecks.checkMounts(podSpec, volumes: volumes, path: [.field("template"), .field("spec")], into: &context)
             }
