@@ -7,52 +7,50 @@ enum PodChecks {
     static let containerLists = ["initContainers", "containers", "ephemeralContainers"]
 
     /// Container names unique across the three container lists; volume names; mounts of undeclared volumes.
-    static let podSpec = SchemaCheck(name: "core.v1.PodSpec") { spec, context in
+    static let podSpec = SchemaCheck(name: "core.v1.PodSpec", inPlace: { spec, context in
         // Read in place: containers, volumes and their names are copied only for a report.
-        withUnsafePointer(to: spec) { spec in
-            // Duplicates inside one list are `duplicate-key-in-list`; here only across lists, so a spec
-            // with one list (most) has none to look for, and its names are not filed.
-            var seen: [String: String] = [:]
-            let lists = containerLists.count { Node.member($0, of: spec).flatMap(Node.items(of:)).map { !$0.isEmpty } ?? false }
-            for list in containerLists where lists > 1 {
-                guard let containers = Node.member(list, of: spec).flatMap(Node.items(of:)), let base = containers.baseAddress else { continue }
-                for index in containers.indices {
-                    guard let nameNode = Node.member("name", of: base + index), let name = nameNode.pointee.stringValue else { continue }
-                    if let other = seen[name], other != list {
-                        context.report(
-                            .duplicateContainerName, "container name \(name.debugDescription) is already used in `\(other)`",
-                            at: nameNode.pointee,
-                            path: [.field(list), .element(index, item: base[index], keys: ["name"]), .field("name")])
-                    } else if seen[name] == nil {
-                        seen[name] = list
-                    }
+        // Duplicates inside one list are `duplicate-key-in-list`; here only across lists, so a spec
+        // with one list (most) has none to look for, and its names are not filed.
+        var seen: [String: String] = [:]
+        let lists = containerLists.count { Node.member($0, of: spec).flatMap(Node.items(of:)).map { !$0.isEmpty } ?? false }
+        for list in containerLists where lists > 1 {
+            guard let containers = Node.member(list, of: spec).flatMap(Node.items(of:)), let base = containers.baseAddress else { continue }
+            for index in containers.indices {
+                guard let nameNode = Node.member("name", of: base + index), let name = nameNode.pointee.stringValue else { continue }
+                if let other = seen[name], other != list {
+                    context.report(
+                        .duplicateContainerName, "container name \(name.debugDescription) is already used in `\(other)`",
+                        at: nameNode.pointee,
+                        path: [.field(list), .element(index, item: base[index], keys: ["name"]), .field("name")])
+                } else if seen[name] == nil {
+                    seen[name] = list
                 }
-            }
-            // A list, not a set: a pod has a few volumes, and a set hashed each name to be searched a few times.
-            var volumes: [String] = []
-            if let items = Node.member("volumes", of: spec).flatMap(Node.items(of:)), let base = items.baseAddress {
-                for index in items.indices {
-                    guard let nameNode = Node.member("name", of: base + index), let name = nameNode.pointee.stringValue else { continue }
-                    volumes.append(name)
-                    if let problem = NameRules.dns1123Label(name) {
-                        context.report(
-                            .invalidName, "invalid volume name \(name.debugDescription): \(problem)", at: nameNode.pointee,
-                            path: [.field("volumes"), .element(index, item: base[index], keys: ["name"]), .field("name")])
-                    }
-                }
-            }
-            // A StatefulSet's volumeClaimTemplates are volumes too; its spec check looks at mounts.
-            if context.kind?.kind != "StatefulSet" {
-                checkMounts(spec, volumes: volumes, path: [], into: &context)
-            }
-            Checks.nonNegative(spec.pointee, "terminationGracePeriodSeconds", into: &context)
-            if let value = spec.pointee.memberInt("activeDeadlineSeconds"), value < 1, let node = Node.member("activeDeadlineSeconds", of: spec) {
-                context.report(
-                    .negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node.pointee,
-                    path: [.field("activeDeadlineSeconds")])
             }
         }
-    }
+        // A list, not a set: a pod has a few volumes, and a set hashed each name to be searched a few times.
+        var volumes: [String] = []
+        if let items = Node.member("volumes", of: spec).flatMap(Node.items(of:)), let base = items.baseAddress {
+            for index in items.indices {
+                guard let nameNode = Node.member("name", of: base + index), let name = nameNode.pointee.stringValue else { continue }
+                volumes.append(name)
+                if let problem = NameRules.dns1123Label(name) {
+                    context.report(
+                        .invalidName, "invalid volume name \(name.debugDescription): \(problem)", at: nameNode.pointee,
+                        path: [.field("volumes"), .element(index, item: base[index], keys: ["name"]), .field("name")])
+                }
+            }
+        }
+        // A StatefulSet's volumeClaimTemplates are volumes too; its spec check looks at mounts.
+        if context.kind?.kind != "StatefulSet" {
+            checkMounts(spec, volumes: volumes, path: [], into: &context)
+        }
+        Checks.nonNegative(spec.pointee, "terminationGracePeriodSeconds", into: &context)
+        if let value = spec.pointee.memberInt("activeDeadlineSeconds"), value < 1, let node = Node.member("activeDeadlineSeconds", of: spec) {
+            context.report(
+                .negativeValue, "activeDeadlineSeconds must be at least 1, found \(value)", at: node.pointee,
+                path: [.field("activeDeadlineSeconds")])
+        }
+    })
 
     /// Reports volume mounts and devices that name no volume in `volumes`.
     static func checkMounts(_ spec: Node, volumes: [String], path prefix: [PathComponent], into context: inout CheckContext) {
@@ -96,44 +94,42 @@ enum PodChecks {
     }
 
     /// Name syntax, a required image, port ranges and names.
-    static let container = SchemaCheck(name: "core.v1.Container") { container, context in
+    static let container = SchemaCheck(name: "core.v1.Container", inPlace: { container, context in
         // Read in place: the container's members and ports are copied, and paths built, only for a
         // report (copies of the nodes and each port's path cost more than the checks).
-        withUnsafePointer(to: container) { container in
-            let nameNode = Node.member("name", of: container)
-            if let nameNode, let name = nameNode.pointee.stringValue, let problem = NameRules.dns1123Label(name) {
-                context.report(
-                    .invalidName, "invalid container name \(name.debugDescription): \(problem)", at: nameNode.pointee,
-                    path: [.field("name")])
-            }
-            // A present image of the wrong type is already a type error.
-            let image = Node.member("image", of: container)
-            if image.map({ $0.pointee.isNull || $0.pointee.stringValue == "" }) ?? true {
-                let name = nameNode?.pointee.stringValue.map { " \($0.debugDescription)" } ?? ""
-                context.report(
-                    .required, "missing required field `image` in container\(name)", at: image?.pointee ?? container.pointee,
-                    path: [.field("image")])
-            }
-            guard let ports = Node.member("ports", of: container).flatMap(Node.items(of:)), let base = ports.baseAddress else { return }
-            var names: [(name: String, index: Int)] = []
-            for index in ports.indices {
-                let port = base + index
-                func path(_ field: String) -> [PathComponent] {
-                    [.field("ports"), .element(index, item: port.pointee, keys: ["containerPort", "protocol"]), .field(field)]
-                }
-                if let node = Node.member("containerPort", of: port), let value = node.pointee.intValue, !(1...65535).contains(value) {
-                    Checks.portRange(value, "containerPort", at: node.pointee, path: path("containerPort"), into: &context)
-                }
-                if let node = Node.member("hostPort", of: port), let value = node.pointee.intValue, value != 0, !(1...65535).contains(value) {
-                    Checks.portRange(value, "hostPort", at: node.pointee, path: path("hostPort"), into: &context)
-                }
-                guard let nameNode = Node.member("name", of: port), let name = nameNode.pointee.stringValue else { continue }
-                Checks.portName(
-                    name, problem: NameRules.portName(name), index: index, names: &names, at: nameNode.pointee, path: path("name"),
-                    into: &context)
-            }
+        let nameNode = Node.member("name", of: container)
+        if let nameNode, let name = nameNode.pointee.stringValue, let problem = NameRules.dns1123Label(name) {
+            context.report(
+                .invalidName, "invalid container name \(name.debugDescription): \(problem)", at: nameNode.pointee,
+                path: [.field("name")])
         }
-    }
+        // A present image of the wrong type is already a type error.
+        let image = Node.member("image", of: container)
+        if image.map({ $0.pointee.isNull || $0.pointee.stringValue == "" }) ?? true {
+            let name = nameNode?.pointee.stringValue.map { " \($0.debugDescription)" } ?? ""
+            context.report(
+                .required, "missing required field `image` in container\(name)", at: image?.pointee ?? container.pointee,
+                path: [.field("image")])
+        }
+        guard let ports = Node.member("ports", of: container).flatMap(Node.items(of:)), let base = ports.baseAddress else { return }
+        var names: [(name: String, index: Int)] = []
+        for index in ports.indices {
+            let port = base + index
+            func path(_ field: String) -> [PathComponent] {
+                [.field("ports"), .element(index, item: port.pointee, keys: ["containerPort", "protocol"]), .field(field)]
+            }
+            if let node = Node.member("containerPort", of: port), let value = node.pointee.intValue, !(1...65535).contains(value) {
+                Checks.portRange(value, "containerPort", at: node.pointee, path: path("containerPort"), into: &context)
+            }
+            if let node = Node.member("hostPort", of: port), let value = node.pointee.intValue, value != 0, !(1...65535).contains(value) {
+                Checks.portRange(value, "hostPort", at: node.pointee, path: path("hostPort"), into: &context)
+            }
+            guard let nameNode = Node.member("name", of: port), let name = nameNode.pointee.stringValue else { continue }
+            Checks.portName(
+                name, problem: NameRules.portName(name), index: index, names: &names, at: nameNode.pointee, path: path("name"),
+                into: &context)
+        }
+    })
 
     /// Environment variable names.
     static let envVar = SchemaCheck(name: "core.v1.EnvVar") { env, context in
@@ -160,41 +156,39 @@ enum PodChecks {
     }
 
     /// Quantities are not negative, and no request exceeds its limit.
-    static let resourceRequirements = SchemaCheck(name: "core.v1.ResourceRequirements") { resources, context in
+    static let resourceRequirements = SchemaCheck(name: "core.v1.ResourceRequirements", inPlace: { resources, context in
         // Read in place: copying each section's node and each entry, and a path built per entry, cost
         // more than the checks; paths are built only for a report.
-        withUnsafePointer(to: resources) { resources in
-            // The limits are a list searched in order (a resource's last limit counts): a section names a few
-            // resources, and a dictionary hashed each name and grew for each object.
-            var limits: [(resource: String, quantity: Quantity)] = []
-            for section in ["limits", "requests"] {
-                guard let entries = Node.member(section, of: resources).flatMap(NodeValidator.entries(of:)),
-                    let base = entries.baseAddress
-                else { continue }
-                for index in entries.indices {
-                    guard case .scalar(let key) = entries[index].key.content, let quantity = Checks.quantity(of: base + index) else { continue }
-                    let resource = key.text
-                    if quantity.isNegative {
-                        context.report(
-                            .negativeValue, "the \(section == "limits" ? "limit" : "request") for \(resource) must not be negative, found \(quantity.text)",
-                            at: entries[index].value, path: [.field(section), .field(resource)])
-                        continue
+        // The limits are a list searched in order (a resource's last limit counts): a section names a few
+        // resources, and a dictionary hashed each name and grew for each object.
+        var limits: [(resource: String, quantity: Quantity)] = []
+        for section in ["limits", "requests"] {
+            guard let entries = Node.member(section, of: resources).flatMap(NodeValidator.entries(of:)),
+                let base = entries.baseAddress
+            else { continue }
+            for index in entries.indices {
+                guard case .scalar(let key) = entries[index].key.content, let quantity = Checks.quantity(of: base + index) else { continue }
+                let resource = key.text
+                if quantity.isNegative {
+                    context.report(
+                        .negativeValue, "the \(section == "limits" ? "limit" : "request") for \(resource) must not be negative, found \(quantity.text)",
+                        at: entries[index].value, path: [.field(section), .field(resource)])
+                    continue
+                }
+                if section == "limits" {
+                    if let known = limits.firstIndex(where: { $0.resource == resource }) {
+                        limits[known].quantity = quantity
+                    } else {
+                        limits.append((resource, quantity))
                     }
-                    if section == "limits" {
-                        if let known = limits.firstIndex(where: { $0.resource == resource }) {
-                            limits[known].quantity = quantity
-                        } else {
-                            limits.append((resource, quantity))
-                        }
-                    } else if let limit = limits.first(where: { $0.resource == resource })?.quantity, limit < quantity {
-                        context.report(
-                            .requestsExceedLimits, "the request for \(resource) (\(quantity.text)) is greater than its limit (\(limit.text))",
-                            at: entries[index].value, path: [.field(section), .field(resource)])
-                    }
+                } else if let limit = limits.first(where: { $0.resource == resource })?.quantity, limit < quantity {
+                    context.report(
+                        .requestsExceedLimits, "the request for \(resource) (\(quantity.text)) is greater than its limit (\(limit.text))",
+                        at: entries[index].value, path: [.field(section), .field(resource)])
                 }
             }
         }
-    }
+    })
 }
 
 /// Small helpers shared by the checks.

@@ -194,33 +194,40 @@ struct NodeValidator {
     }
 
     /// `applyConstraints` of the node at `node`: the common schema without constraints returns before
-    /// the node is copied.
+    /// anything else is read.
     @inline(__always)
     private mutating func applyConstraints(
         at node: UnsafePointer<Node>, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool
     ) {
         guard schema.hasConstraints else { return }
-        applyConstraints(node.pointee, schema, subtreeClean: subtreeClean, shapeMatched: shapeMatched)
+        applyConstraints(node, schema, subtreeClean: subtreeClean, shapeMatched: shapeMatched)
     }
 
     /// Enumerations and combinators run on values with no problem inside them (a broken child would
     /// make every alternative fail and say nothing new); code checks run whenever the value has the
     /// right shape, so that an independent rule (a selector that does not match) is reported even when
     /// something else inside the object is wrong. Checks skip values of the wrong type themselves.
-    private mutating func applyConstraints(_ node: Node, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool) {
-        guard schema.hasConstraints else { return }
+    ///
+    /// The node is read in place: checks written to read it so run on the pointer (`SchemaCheck.run(at:_:)`),
+    /// and it is copied only for the others, a report or the combinators.
+    private mutating func applyConstraints(_ node: UnsafePointer<Node>, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool) {
         if shapeMatched, !schema.checks.isEmpty {
-            for check in schema.checks { check.run(node, &checks) }
+            // By index: iterating copied each check (its name and closure retained).
+            schema.checks.withUnsafeBufferPointer { schemaChecks in
+                for index in schemaChecks.indices { schemaChecks[index].run(at: node, &checks) }
+            }
             if !checks.findings.isEmpty { reportFindings() }
         }
         guard subtreeClean else { return }
-        if let allowed = schema.enumValues, let scalar = node.scalar, !allowed.contains(where: { Self.matches(scalar, $0) }) {
-            reportEnum(node, scalar, allowed, schema)
+        if let allowed = schema.enumValues, case .scalar = node.pointee.content, case .scalar(let scalar) = node.pointee.content,
+            !allowed.contains(where: { Self.matches(scalar, $0) })
+        {
+            reportEnum(node.pointee, scalar, allowed, schema)
         }
         if !schema.allOf.isEmpty || !schema.anyOf.isEmpty || !schema.oneOf.isEmpty || schema.not != nil
             || schema.conditional != nil
         {
-            applyCombinators(node, schema)
+            applyCombinators(node.pointee, schema)
         }
     }
 
