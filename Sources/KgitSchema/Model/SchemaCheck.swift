@@ -33,13 +33,14 @@ public struct SchemaCheck: Sendable {
     /// Runs the check on `node`.
     public func run(_ node: Node, _ context: inout CheckContext) { body(node, &context) }
 
-    /// Runs the check on the node at `node` (alive and unchanged for the call), copying it only for a
-    /// check that takes its node by value.
-    func run(at node: UnsafePointer<Node>, _ context: inout CheckContext) {
-        if let inPlace {
+    /// Runs the check at `check` on the node at `node` (both alive and unchanged for the call), copying
+    /// the node only for a check that takes it by value. The check is read in place too: calling a
+    /// method on it copied it (its name and closures retained).
+    static func run(_ check: UnsafePointer<SchemaCheck>, at node: UnsafePointer<Node>, _ context: inout CheckContext) {
+        if let inPlace = check.pointee.inPlace {
             inPlace(node, &context)
         } else {
-            body(node.pointee, &context)
+            check.pointee.body(node.pointee, &context)
         }
     }
 }

@@ -12,10 +12,14 @@ enum DocumentChecker {
     /// the call): a copy of the document retained the tree, and the root is walked where it lies in the
     /// work list (reading `document.root` or `document.index` copied the whole document, its root's
     /// children retained, three times per document).
+    ///
+    /// The result is returned alone and the identity through `identity` (nil when there is none): a result
+    /// returned in an optional tuple was made, copied into the tuple and destroyed (its strings and
+    /// diagnostics retained and released once more per document).
     static func check(
         _ work: UnsafePointer<Validator.Work>, registry: SchemaRegistry, options: UnsafePointer<ValidationOptions>,
-        kinds: KindCache = KindCache()
-    ) -> (result: DocumentResult, identity: ObjectIdentity?)? {
+        kinds: KindCache = KindCache(), identity objectIdentity: inout ObjectIdentity?
+    ) -> DocumentResult? {
         guard let root = Validator.Work.root(of: work) else { return nil }
         // `---` followed by nothing, or by a lone `null`, is an empty document.
         if case .scalar = root.pointee.content, case .scalar(let scalar) = root.pointee.content, scalar.isNull,
@@ -25,7 +29,9 @@ enum DocumentChecker {
         }
         let file = work.pointee.file
         let index = work.pointee.document.index
-        var identity = Identity(at: root)
+        // Filled in where it lies: made by an initializer, it was copied into the variable and destroyed.
+        var identity = Identity()
+        identity.read(root)
         var context = Context(file: file, document: index, registry: registry, options: options, kinds: kinds)
         var skipped = false
         // The identity is read in place by everything below (a copy retained its four strings).
@@ -44,11 +50,10 @@ enum DocumentChecker {
         let namespace = identity.namespace.take()
         let name = identity.name.take()
         // Made from the strings in hand, which it reads without keeping (the result keeps them).
-        let objectIdentity = skipped ? nil : ObjectIdentity.of(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
-        let result = DocumentResult(
+        objectIdentity = skipped ? nil : ObjectIdentity.of(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+        return DocumentResult(
             file: file, index: index, start: root.pointee.start, apiVersion: apiVersion, kind: kind,
             namespace: namespace, name: name, skipped: skipped, diagnostics: context.diagnostics)
-        return (result, objectIdentity)
     }
 
     /// What a document says it is.
@@ -66,8 +71,11 @@ enum DocumentChecker {
             namespace = root.memberText("namespace", in: "metadata")
         }
 
-        /// `init(_:)` of the node at `root`, read in place (the node stays where it is).
-        init(at root: UnsafePointer<Node>) {
+        /// Nothing known yet.
+        init() {}
+
+        /// Reads `init(_:)`'s four strings from the node at `root`, in place (the node stays where it is).
+        mutating func read(_ root: UnsafePointer<Node>) {
             apiVersion = Node.memberText("apiVersion", of: root)
             kind = Node.memberText("kind", of: root)
             if let metadata = Node.member("metadata", of: root) {

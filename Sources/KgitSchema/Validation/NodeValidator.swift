@@ -208,13 +208,14 @@ struct NodeValidator {
     /// right shape, so that an independent rule (a selector that does not match) is reported even when
     /// something else inside the object is wrong. Checks skip values of the wrong type themselves.
     ///
-    /// The node is read in place: checks written to read it so run on the pointer (`SchemaCheck.run(at:_:)`),
+    /// The node is read in place: checks written to read it so run on the pointer (`SchemaCheck.run(_:at:_:)`),
     /// and it is copied only for the others, a report or the combinators.
     private mutating func applyConstraints(_ node: UnsafePointer<Node>, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool) {
         if shapeMatched, !schema.checks.isEmpty {
             // By index: iterating copied each check (its name and closure retained).
             schema.checks.withUnsafeBufferPointer { schemaChecks in
-                for index in schemaChecks.indices { schemaChecks[index].run(at: node, &checks) }
+                guard let base = schemaChecks.baseAddress else { return }
+                for index in schemaChecks.indices { SchemaCheck.run(base + index, at: node, &checks) }
             }
             if !checks.findings.isEmpty { reportFindings() }
         }

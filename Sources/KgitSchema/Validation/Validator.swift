@@ -74,6 +74,13 @@ public struct Validator: Sendable {
         return report
     }
 
+    /// What one chunk of documents checked: for each work item, its result (nil for an empty document)
+    /// and its object's identity (`DocumentChecker.check`).
+    struct ChunkResults: Sendable {
+        var documents: [DocumentResult?] = []
+        var identities: [ObjectIdentity?] = []
+    }
+
     /// One document of one file, to be checked.
     struct Work: Sendable {
         var file: String
@@ -104,16 +111,27 @@ public struct Validator: Sendable {
         // a lock and hashes the kind's three strings.
         let chunkCount = options.parallel ? min(work.count, 64) : min(work.count, 1)
         let chunks = (0..<chunkCount).map { chunk in work.count * chunk / chunkCount..<work.count * (chunk + 1) / chunkCount }
-        var results = ConcurrentMap.map(chunks, parallel: options.parallel) { range in
+        // Each chunk's results and identities side by side: a result is appended as it is returned (an
+        // optional tuple of the two was copied out of the checker).
+        var results = ConcurrentMap.map(chunks, parallel: options.parallel) { range -> ChunkResults in
             let kinds = KindCache()
+            var chunk = ChunkResults()
+            chunk.documents.reserveCapacity(range.count)
+            chunk.identities.reserveCapacity(range.count)
             // The work and the options are read in place: `work[index].document` copied the document (its
             // tree retained), and a copy of the options retained their strings and set.
-            return work.withUnsafeBufferPointer { items -> [(result: DocumentResult, identity: ObjectIdentity?)?] in
-                guard let base = items.baseAddress else { return [] }
-                return withUnsafePointer(to: options) { options in
-                    range.map { index in DocumentChecker.check(base + index, registry: registry, options: options, kinds: kinds) }
+            work.withUnsafeBufferPointer { items in
+                guard let base = items.baseAddress else { return }
+                withUnsafePointer(to: options) { options in
+                    for index in range {
+                        var identity: ObjectIdentity?
+                        chunk.documents.append(
+                            DocumentChecker.check(base + index, registry: registry, options: options, kinds: kinds, identity: &identity))
+                        chunk.identities.append(identity)
+                    }
                 }
             }
+            return chunk
         }
         var firstDefinition = FirstDefinitions(capacity: work.count)
         report.documents.reserveCapacity(report.documents.count + work.count)
@@ -121,20 +139,20 @@ public struct Validator: Sendable {
         var offset = 0
         // By index, reading the work in place (a copied item retained its file name and tree).
         for index in work.indices {
-            while offset == results[chunk].count {
+            while offset == results[chunk].documents.count {
                 chunk += 1
                 offset = 0
             }
             // Taken out of `results`, so that the result is moved into the report rather than copied.
-            guard let taken = results[chunk][offset].take() else {
+            let identity = results[chunk].identities[offset]
+            guard var result = results[chunk].documents[offset].take() else {
                 offset += 1
                 continue
             }
             offset += 1
-            var result = taken.result
             // (Most runs have no CRD problems: skip hashing the file name then.)
             if !crdProblems.isEmpty { result.diagnostics += crdProblems[work[index].file]?[work[index].document.index] ?? [] }
-            if let identity = taken.identity {
+            if let identity {
                 // Filed by its place in the report and the work list: the identity's strings are the result's.
                 let place = report.documents.count
                 let first = report.documents.withUnsafeBufferPointer { documents in
