@@ -32,7 +32,7 @@ enum DocumentChecker {
         // Filled in where it lies: made by an initializer, it was copied into the variable and destroyed.
         var identity = Identity()
         identity.read(root)
-        var context = Context(file: file, document: index, registry: registry, options: options, kinds: kinds)
+        var context = Context(file: Validator.Work.file(of: work), document: index, registry: registry, options: options, kinds: kinds)
         var skipped = false
         // The identity is read in place by everything below (a copy retained its four strings).
         withUnsafePointer(to: &identity) { identity in
@@ -102,7 +102,8 @@ enum DocumentChecker {
     }
 
     private struct Context {
-        let file: String
+        /// The work item's file name, read in place (the item outlives the context): a copy retained it.
+        let file: UnsafePointer<String>
         let document: Int
         let registry: SchemaRegistry
         /// The caller's options, alive for the context's whole life (`check` makes and drops it).
@@ -115,7 +116,7 @@ enum DocumentChecker {
         ) {
             diagnostics.append(
                 Diagnostic(
-                    code: code.rawValue, message: message, file: file, start: node.start, end: node.end,
+                    code: code.rawValue, message: message, file: file.pointee, start: node.start, end: node.end,
                     path: PathComponent.render(path), document: document, object: object, notes: notes))
         }
 
@@ -165,7 +166,7 @@ enum DocumentChecker {
             let known = kinds.entry(apiVersion: apiVersion, kind: kindName)
             let kind = kinds.kind(known)
             if options.pointee.skips(kind) { return true }
-            guard let schema = options.pointee.typeOverride?(file, kind) ?? kinds.schema(known, in: registry) else {
+            guard let schema = options.pointee.typeOverride?(file.pointee, kind) ?? kinds.schema(known, in: registry) else {
                 // `identity.kind` is the text of the `kind` entry, so the entry is there.
                 if let kindNode = root.pointee.member("kind") { failUnknownKind(kind, kindNode, identity: identity.pointee, path: path) }
                 return false

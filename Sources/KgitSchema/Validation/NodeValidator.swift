@@ -6,7 +6,10 @@ import KgitYAML
 /// Allocation-light by design: the field path is a stack of `PathComponent`s that is rendered to a
 /// string only when a diagnostic is made, and nothing else is built for values that are fine.
 struct NodeValidator {
-    let file: String
+    /// The file's name, read in place (whoever makes the validator keeps it alive and unchanged for as long
+    /// as the validator is used): a copy retained it once per walk and per combinator probe.
+    let filePointer: UnsafePointer<String>
+    var file: String { filePointer.pointee }
     let document: Int
     /// What the object is called in diagnostics, worked out only when one is made.
     ///
@@ -28,9 +31,10 @@ struct NodeValidator {
     private var rootTypeName: String?
 
     init(
-        file: String, document: Int, object: UnsafePointer<DocumentChecker.Identity>?, kind: GroupVersionKind?, allowUnknownFields: Bool
+        file: UnsafePointer<String>, document: Int, object: UnsafePointer<DocumentChecker.Identity>?, kind: GroupVersionKind?,
+        allowUnknownFields: Bool
     ) {
-        self.file = file
+        self.filePointer = file
         self.document = document
         self.objectIdentity = object
         self.checks = CheckContext(kind: kind)
@@ -291,7 +295,7 @@ struct NodeValidator {
 
     /// True when `node` satisfies `schema` (used for combinators; diagnostics are discarded).
     private func matches(_ node: Node, _ schema: Schema) -> Bool {
-        var probe = NodeValidator(file: file, document: document, object: objectIdentity, kind: kind, allowUnknownFields: allowUnknownFields)
+        var probe = NodeValidator(file: filePointer, document: document, object: objectIdentity, kind: kind, allowUnknownFields: allowUnknownFields)
         probe.validate(node, schema)
         return !probe.diagnostics.contains { $0.severity == .error }
     }

@@ -99,6 +99,14 @@ public struct Validator: Sendable {
         /// The offset of `document.root` in a work item (every component is a stored property, so the
         /// standard library always has it).
         private static let rootOffset = MemoryLayout<Work>.offset(of: \Work.document.root)
+
+        /// Where `file` lies inside the work item at `work` (valid while the item is alive and unchanged).
+        static func file(of work: UnsafePointer<Work>) -> UnsafePointer<String> {
+            // `offset(of:)` is nil only for a computed property; `file` is stored.
+            (UnsafeRawPointer(work) + (fileOffset ?? 0)).assumingMemoryBound(to: String.self)
+        }
+
+        private static let fileOffset = MemoryLayout<Work>.offset(of: \Work.file)
     }
 
     /// Checks every document (in parallel), adds the CRD problems found for it and a warning for an object
@@ -192,10 +200,12 @@ public struct Validator: Sendable {
         _ node: Node, against schema: Schema, file: String = "-", kind: GroupVersionKind? = nil,
         allowUnknownFields: Bool = false
     ) -> [Diagnostic] {
-        var validator = NodeValidator(
-            file: file, document: node.document, object: nil, kind: kind, allowUnknownFields: allowUnknownFields)
-        validator.validate(node, schema)
-        return validator.diagnostics.sorted(by: Diagnostic.sortedOrder)
+        withUnsafePointer(to: file) { file in
+            var validator = NodeValidator(
+                file: file, document: node.document, object: nil, kind: kind, allowUnknownFields: allowUnknownFields)
+            validator.validate(node, schema)
+            return validator.diagnostics.sorted(by: Diagnostic.sortedOrder)
+        }
     }
 
     static func diagnostic(_ error: YAMLError, file: String) -> Diagnostic {
