@@ -296,6 +296,34 @@ final class PropertyLookup: Sendable {
         } ?? slot.name.utf8.enumerated().allSatisfy { $0.element == long[$0.offset] }
     }
 
+    /// True when this standard library stores a string of at most 15 ASCII bytes inline, as its bytes
+    /// (little-endian words, zero-padded) and a last byte `0xE0 | count`, so that `NodeValidator` may make a
+    /// key's `KeyBytes(low:high:count:)` from the string's two words: checked once, against strings the
+    /// standard library builds from bytes, by comparing both ways of taking every sample's key.
+    static let inlineKeysWork: Bool = {
+        #if !((arch(x86_64) || arch(arm64)) && _endian(little))
+            return false
+        #else
+            let samples = ["", "a", "ab", "kind", "k8s.io", "abcdefg", "metadata", "apiVersion", "abcdefghijklmn", "abcdefghijklmno"]
+            for sample in samples {
+                let made = String(decoding: Array(sample.utf8), as: UTF8.self)
+                let (low, high) = withUnsafeBytes(of: made) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
+                guard high >> 60 == 0xE, Int((high >> 56) & 0xF) == sample.utf8.count else { return false }
+                let inline = KeyBytes(low: low, high: high & 0x00FF_FFFF_FFFF_FFFF, count: Int((high >> 56) & 0xF))
+                var copy = made
+                let read = copy.withUTF8 { KeyBytes($0) }
+                guard inline.count == read.count, inline.low == read.low, inline.high == read.high, inline.hash == read.hash else {
+                    return false
+                }
+            }
+            // Longer and non-ASCII strings are not taken for inline ASCII ones.
+            return ["abcdefghijklmnop", "é", "xé"].allSatisfy { sample in
+                let made = String(decoding: Array(sample.utf8), as: UTF8.self)
+                return withUnsafeBytes(of: made) { $0.load(fromByteOffset: 8, as: UInt64.self) } >> 60 != 0xE
+            }
+        #endif
+    }()
+
     @inline(__always)
     fileprivate static func mix(_ sampled: UInt64) -> UInt64 {
         // A multiply-shift finaliser: every sampled bit reaches the low bits the table indexes with.
@@ -339,6 +367,17 @@ final class PropertyLookup: Sendable {
                 high = 0
                 long = bytes.baseAddress
             }
+        }
+
+        /// The key whose `count` (at most 15) bytes are `low` and `high` as `init(_:)` takes them (bytes
+        /// 0..<8 and 8..<15, little-endian, zero-padded): the two words of an inline ASCII string, read
+        /// without copying its bytes out (see `inlineKeysWork`).
+        @inline(__always)
+        init(low: UInt64, high: UInt64, count: Int) {
+            self.count = count
+            self.low = low
+            self.high = high
+            long = nil
         }
 
         /// A hash of the bytes: of every byte of a short key (two words), of the length and five sampled

@@ -20,6 +20,8 @@ struct NodeValidator {
     /// The kind of the document, when known (the one `checks` holds).
     var kind: GroupVersionKind? { checks.kind }
     let allowUnknownFields: Bool
+    /// `PropertyLookup.inlineKeysWork`, read once per walk (a static is read through a one-time check).
+    let inlineKeys = PropertyLookup.inlineKeysWork
     /// The context the schemas' checks report into, made once per walk and emptied after each use:
     /// `CheckContext(kind:)` per schema with checks copied the kind (retains of its strings) each time.
     var checks: CheckContext
@@ -365,10 +367,10 @@ struct NodeValidator {
     /// The property of `lookup` named by the scalar key at `key`, found from the key's bytes read in place
     /// (no copy of the key's text); nil when the key is not a scalar or names no property.
     @inline(__always)
-    static func property(named key: UnsafePointer<Node>, in lookup: PropertyLookup) -> PropertyLookup.Found? {
+    static func property(named key: UnsafePointer<Node>, in lookup: PropertyLookup, inlineKeys: Bool) -> PropertyLookup.Found? {
         // The key's bytes are taken by loads alone, and the lookup runs after the key is let go of: a
         // lookup called while the key's text was bound kept a copy of it (a retain and a release per key).
-        guard let bytes = keyBytes(key) else {
+        guard let bytes = keyBytes(key, inlineKeys: inlineKeys) else {
             var text = keyText(key)
             return text.withUTF8 { lookup.find(PropertyLookup.KeyBytes($0)) }
         }
@@ -377,9 +379,18 @@ struct NodeValidator {
 
     /// The bytes of the scalar key at `key`, read in place; nil when the key is not a scalar or its text
     /// is not stored contiguously (never for a string the parser made).
+    ///
+    /// With `inlineKeys` (`PropertyLookup.inlineKeysWork`), an inline ASCII key (most keys) is taken from its
+    /// string's two words: copying its bytes out to read them one at a time cost more than the lookup.
     @inline(__always)
-    static func keyBytes(_ key: UnsafePointer<Node>) -> PropertyLookup.KeyBytes? {
+    static func keyBytes(_ key: UnsafePointer<Node>, inlineKeys: Bool) -> PropertyLookup.KeyBytes? {
         guard case .scalar = key.pointee.content, case .scalar(let scalar) = key.pointee.content else { return nil }
+        if inlineKeys {
+            let (low, high) = withUnsafeBytes(of: scalar.text) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
+            if high >> 60 == 0xE {
+                return PropertyLookup.KeyBytes(low: low, high: high & 0x00FF_FFFF_FFFF_FFFF, count: Int(truncatingIfNeeded: (high >> 56) & 0xF))
+            }
+        }
         return scalar.text.utf8.withContiguousStorageIfAvailable { PropertyLookup.KeyBytes($0) }
     }
 
@@ -412,7 +423,7 @@ struct NodeValidator {
                 }
                 // The property's schema is borrowed from the object's table (which `properties` keeps
                 // alive), not retained for each key.
-                if let found = Self.property(named: keyNode, in: properties) {
+                if let found = Self.property(named: keyNode, in: properties, inlineKeys: inlineKeys) {
                     foundRequired |= found.requiredBit
                     found.schema._withUnsafeGuaranteedRef { property in
                         if property.acceptsAnyString, Self.isString(valueNode) { return }
