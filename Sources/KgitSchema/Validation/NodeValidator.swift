@@ -231,11 +231,7 @@ struct NodeValidator {
         {
             reportEnum(node.pointee, scalar, allowed, schema)
         }
-        if !schema.allOf.isEmpty || !schema.anyOf.isEmpty || !schema.oneOf.isEmpty || schema.not != nil
-            || schema.conditional != nil
-        {
-            applyCombinators(node.pointee, schema)
-        }
+        if schema.hasCombinators { applyCombinators(node.pointee, schema) }
     }
 
     /// Reports what the checks found into `checks` and empties it (out of line: most checks find nothing).
