@@ -35,7 +35,11 @@ public struct ObjectSchema: Sendable {
         var properties: [String: Schema] { didSet { rebuildLookup() } }
         /// `properties` again, for the validator's hot path: found by a cheap hash of the key's bytes, with
         /// the required ones numbered and the schema of map values at hand.
-        private(set) var lookup: PropertyLookup
+        private(set) var lookup: PropertyLookup {
+            didSet { unretainedLookup = Unmanaged.passUnretained(lookup) }
+        }
+        /// `lookup`, not retained (`lookup` keeps it alive until it is replaced).
+        private(set) var unretainedLookup: Unmanaged<PropertyLookup>
         var propertyNames: [String]
         var required: [String] { didSet { rebuildLookup() } }
         var additionalProperties: AdditionalProperties { didSet { rebuildLookup() } }
@@ -58,7 +62,9 @@ public struct ObjectSchema: Sendable {
             maxProperties: Int?, unions: [DiscriminatedUnion]
         ) {
             self.properties = properties
-            self.lookup = PropertyLookup(properties, required: required, additionalProperties: additionalProperties)
+            let lookup = PropertyLookup(properties, required: required, additionalProperties: additionalProperties)
+            self.lookup = lookup
+            self.unretainedLookup = Unmanaged.passUnretained(lookup)
             self.propertyNames = propertyNames
             self.required = required
             self.additionalProperties = additionalProperties
@@ -160,6 +166,11 @@ public struct ObjectSchema: Sendable {
     /// with the standard library's seeded hasher (the validator asks it for every key); a caller looking
     /// up many keys of one object takes it once, so it is not retained again for every key.
     var propertyLookup: PropertyLookup { storage.lookup }
+
+    /// `propertyLookup`, not retained, for the validator, which borrows it (`_withUnsafeGuaranteedRef`) for
+    /// one object's walk: sound only while the schema is alive and unchanged (a retain and a release per
+    /// object otherwise).
+    var unretainedPropertyLookup: Unmanaged<PropertyLookup> { storage.unretainedLookup }
 
     /// True when the object is a plain string-keyed map (no declared properties, typed values).
     public var isMap: Bool {

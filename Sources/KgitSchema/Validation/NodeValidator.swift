@@ -404,49 +404,51 @@ struct NodeValidator {
             mismatch(node.pointee, expected: object.isMap ? "map" : "object")
             return false
         }
-        let properties = object.propertyLookup
-        // The required properties whose keys were seen, one bit each (`PropertyLookup.requiredMask`).
-        var foundRequired: UInt64 = 0
-        // Entries are read in place: each key and value is borrowed through a pointer, not copied, and a
-        // key goes on the path as a pointer to its node (made a string only if a diagnostic is rendered).
-        if let base = entries.baseAddress {
-            for index in entries.indices {
-                let keyNode = Self.key(of: base + index)
-                let valueNode = Self.value(of: base + index)
-                guard Self.isScalar(keyNode) else {
-                    reportKeyNotString(keyNode.pointee)
-                    continue
-                }
-                // The property's schema is borrowed from the object's table (which `properties` keeps
-                // alive), not retained for each key.
-                if let found = Self.property(named: keyNode, in: properties, inlineKeys: inlineKeys) {
-                    foundRequired |= found.requiredBit
-                    found.schema._withUnsafeGuaranteedRef { property in
-                        if property.acceptsAnyString, Self.isString(valueNode) { return }
-                        path.append(.key(keyNode))
-                        validate(at: valueNode, property)
-                        path.removeLast()
+        // The lookup is borrowed from the schema (alive and unchanged for the walk), not retained per object.
+        object.unretainedPropertyLookup._withUnsafeGuaranteedRef { properties in
+            // The required properties whose keys were seen, one bit each (`PropertyLookup.requiredMask`).
+            var foundRequired: UInt64 = 0
+            // Entries are read in place: each key and value is borrowed through a pointer, not copied, and a
+            // key goes on the path as a pointer to its node (made a string only if a diagnostic is rendered).
+            if let base = entries.baseAddress {
+                for index in entries.indices {
+                    let keyNode = Self.key(of: base + index)
+                    let valueNode = Self.value(of: base + index)
+                    guard Self.isScalar(keyNode) else {
+                        reportKeyNotString(keyNode.pointee)
+                        continue
                     }
-                    continue
-                }
-                // A map's entries (labels, annotations, data) against the schema of its values, borrowed.
-                if let values = properties.mapValues {
-                    values._withUnsafeGuaranteedRef { values in
-                        if values.acceptsAnyString, Self.isString(valueNode) { return }
-                        path.append(.key(keyNode))
-                        validate(at: valueNode, values)
-                        path.removeLast()
+                    // The property's schema is borrowed from the object's table (which `properties` keeps
+                    // alive), not retained for each key.
+                    if let found = Self.property(named: keyNode, in: properties, inlineKeys: inlineKeys) {
+                        foundRequired |= found.requiredBit
+                        found.schema._withUnsafeGuaranteedRef { property in
+                            if property.acceptsAnyString, Self.isString(valueNode) { return }
+                            path.append(.key(keyNode))
+                            validate(at: valueNode, property)
+                            path.removeLast()
+                        }
+                        continue
                     }
-                    continue
+                    // A map's entries (labels, annotations, data) against the schema of its values, borrowed.
+                    if let values = properties.mapValues {
+                        values._withUnsafeGuaranteedRef { values in
+                            if values.acceptsAnyString, Self.isString(valueNode) { return }
+                            path.append(.key(keyNode))
+                            validate(at: valueNode, values)
+                            path.removeLast()
+                        }
+                        continue
+                    }
+                    validateOtherEntry(key: keyNode, value: valueNode, object, typeName: typeName)
                 }
-                validateOtherEntry(key: keyNode, value: valueNode, object, typeName: typeName)
             }
-        }
-        if foundRequired != properties.requiredMask || !properties.requiredComplete {
-            checkRequired(node, object, typeName: typeName)
-        }
-        if object.embeddedResource || object.minProperties != nil || object.maxProperties != nil {
-            checkObjectCounts(node.pointee, object)
+            if foundRequired != properties.requiredMask || !properties.requiredComplete {
+                checkRequired(node, object, typeName: typeName)
+            }
+            if object.embeddedResource || object.minProperties != nil || object.maxProperties != nil {
+                checkObjectCounts(node.pointee, object)
+            }
         }
         return true
     }
