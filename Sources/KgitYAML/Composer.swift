@@ -14,7 +14,11 @@ struct Composer {
     let documentBase: Int
     /// The index the document being built will have (`documentBase` plus the documents built and
     /// abandoned so far; stored, since every node reads it).
-    private(set) var nextDocumentIndex: Int
+    private(set) var nextDocumentIndex: Int {
+        didSet { packedDocumentIndex = UInt32(clamping: nextDocumentIndex) }
+    }
+    /// `nextDocumentIndex` as nodes store it, converted once per document rather than once per node.
+    private var packedDocumentIndex: UInt32
 
     /// An open sequence or mapping. Only plain values, so that moving frames on and off the stack
     /// copies bytes (no retains, releases or outlined copies); what few collections have (a tag, an
@@ -104,6 +108,7 @@ struct Composer {
         self.positions = positions
         self.documentBase = documentBase
         nextDocumentIndex = documentBase
+        packedDocumentIndex = UInt32(clamping: documentBase)
     }
 
     /// Forgets the document being built after an error in it: the next events to handle are those
@@ -392,7 +397,7 @@ struct Composer {
         try add(
             Node(
                 content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
-                start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: nextDocumentIndex),
+                start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: packedDocumentIndex),
             size: 1, height: 0, print: keyPrint,
             mayBeMergeKey: bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<"))
     }
@@ -474,7 +479,7 @@ struct Composer {
             frame.isMapping
             ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
         try add(
-            Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: nextDocumentIndex),
+            Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: packedDocumentIndex),
             size: frame.size, height: frame.childHeight + 1)
     }
 
@@ -485,7 +490,7 @@ struct Composer {
         try add(
             Node(
                 content: content, start: frame.start, end: end, tag: closed?.tag, anchor: closed?.anchor,
-                document: nextDocumentIndex),
+                document: packedDocumentIndex),
             size: frame.size, height: frame.childHeight + 1)
     }
 

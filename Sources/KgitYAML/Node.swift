@@ -193,6 +193,14 @@ public struct Node: Sendable {
             self.offset = Int32(clamping: offset)
         }
 
+        /// A mark whose fields are known to be in range (`SourcePositions.packedMark`).
+        @inline(__always)
+        init(exactLine line: UInt32, column: UInt32, offset: Int32) {
+            self.line = line
+            self.column = column
+            self.offset = offset
+        }
+
         var mark: Mark { Mark(line: Int(line), column: Int(column), offset: Int(offset)) }
     }
 
@@ -278,9 +286,9 @@ extension Node {
 
     /// A node with marks already packed (the composer's initializer).
     @inline(__always)
-    init(content: Content, start: PackedMark, end: PackedMark, tag: String?, anchor: String?, document: Int) {
+    init(content: Content, start: PackedMark, end: PackedMark, tag: String?, anchor: String?, document: UInt32) {
         self.init(
-            content: content, fromAlias: false, packedDocument: UInt32(clamping: document),
+            content: content, fromAlias: false, packedDocument: document,
             names: Names.make(tag: tag, anchor: anchor), packedStart: start, packedEnd: end)
     }
 }
