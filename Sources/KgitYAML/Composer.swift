@@ -394,12 +394,18 @@ struct Composer {
         if depth > 0 && current.isMapping && !current.hasPendingKey {
             keyPrint = Self.fingerprint(resolved, stringBytes: bytes)
         }
-        try add(
-            Node(
-                content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
-                start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: packedDocumentIndex),
-            size: 1, height: 0, print: keyPrint,
-            mayBeMergeKey: bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<"))
+        // A `<<` key (plain, or tagged `!!merge`), decided from the event rather than the node (before
+        // `tag` moves into the node).
+        let isMergeKey =
+            bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<")
+            && (tag == nil ? style == .plain : tag == "!!merge")
+        let node = Node(
+            content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
+            start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: packedDocumentIndex)
+        guard data.anchor == nil else {
+            return try add(node, size: 1, height: 0, print: keyPrint, isMergeKey: isMergeKey)
+        }
+        try place(node, size: 1, height: 0, print: keyPrint, isMergeKey: isMergeKey)
     }
 
     /// Resolves a scalar with an explicit tag as go-yaml v2 does: `!!str`, `!!binary`, `!!timestamp` and
@@ -478,9 +484,9 @@ struct Composer {
         let content: Node.Content =
             frame.isMapping
             ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
-        try add(
+        try place(
             Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: packedDocumentIndex),
-            size: frame.size, height: frame.childHeight + 1)
+            size: frame.size, height: frame.childHeight + 1, print: nil, isMergeKey: false)
     }
 
     /// Closes a collection that has extras: builds its node with its tag and anchor and adds it.
@@ -532,7 +538,8 @@ struct Composer {
         var copy = target.node
         Self.markAliased(&copy)
         let print = copy.scalar.map { Self.fingerprint($0.value) }
-        try add(copy, size: target.size, height: target.height, isAlias: true, print: print, mayBeMergeKey: true)
+        let isMergeKey = Self.isMergeKey(copy)
+        try add(copy, size: target.size, height: target.height, isAlias: true, print: print, isMergeKey: isMergeKey)
     }
 
     /// Marks a node and everything below it as an alias copy.
@@ -557,14 +564,14 @@ struct Composer {
 
     // MARK: - Building
 
-    /// Attaches a finished node to its parent (or makes it the document root).
-    /// `print` is the fingerprint of a scalar node's value (nil for collections); `mayBeMergeKey` is false
-    /// when the node cannot be a `<<` key (its text is not `<<`, or it is a collection), so that most keys
-    /// skip `isMergeKey`.
+    /// Attaches a finished node to its parent (or makes it the document root): the general case, out of
+    /// line (anchored nodes, alias copies, the root, the value of a `<<` key).
+    /// `print` is the fingerprint of a scalar node's value (nil for collections); `isMergeKey` is true
+    /// when the node is a `<<` key (when it becomes a key).
     @inline(never)
     private mutating func add(
         _ node: consuming Node, size: Int, height: Int, isAlias: Bool = false, print: UInt64? = nil,
-        mayBeMergeKey: Bool = false
+        isMergeKey: Bool = false
     ) throws(YAMLError) {
         // Each branch moves `node` where it goes (`consume`), so building a tree copies no node.
         if !isAlias, let name = node.anchor { recordAnchor(name, node, size: size, height: height) }
@@ -572,6 +579,37 @@ struct Composer {
             root = consume node
             return
         }
+        if current.isMapping && current.hasPendingKey && pendingKeys.count > 0 && current.pendingKeyIsMerge {
+            current.size += size
+            if height > current.childHeight { current.childHeight = height }
+            current.hasPendingKey = false
+            // The `<<` key itself is dropped.
+            _ = pendingKeys.popLast()
+            try recordMerge(node)
+            return
+        }
+        try placeInCollection(node, size: size, height: height, print: print, isMergeKey: isMergeKey)
+    }
+
+    /// `add` for a node without an anchor: inlined into the scalar and collection paths, so that the
+    /// node is built straight into the slot it goes to (passed to `add`, it was built on the stack and
+    /// copied from there, 64 bytes of loads that stalled on the stores just made).
+    @inline(__always)
+    private mutating func place(
+        _ node: consuming Node, size: Int, height: Int, print: UInt64?, isMergeKey: Bool
+    ) throws(YAMLError) {
+        guard depth > 0, !(current.hasPendingKey && current.pendingKeyIsMerge) else {
+            return try add(node, size: size, height: height, print: print, isMergeKey: isMergeKey)
+        }
+        try placeInCollection(node, size: size, height: height, print: print, isMergeKey: isMergeKey)
+    }
+
+    /// Attaches a node to the open collection `current` (not as the value of a `<<` key): appends it to
+    /// a sequence, makes it a mapping's pending key, or pairs it with the pending key.
+    @inline(__always)
+    private mutating func placeInCollection(
+        _ node: consuming Node, size: Int, height: Int, print: UInt64?, isMergeKey: Bool
+    ) throws(YAMLError) {
         current.size += size
         if height > current.childHeight { current.childHeight = height }
         guard current.isMapping else {
@@ -579,7 +617,7 @@ struct Composer {
             return
         }
         guard current.hasPendingKey, pendingKeys.count > 0 else {
-            current.pendingKeyIsMerge = mayBeMergeKey && Self.isMergeKey(node)
+            current.pendingKeyIsMerge = isMergeKey
             current.pendingKeyPrint = print ?? 0
             current.hasPendingKeyPrint = print != nil
             current.hasPendingKey = true
@@ -587,12 +625,6 @@ struct Composer {
             return
         }
         current.hasPendingKey = false
-        if current.pendingKeyIsMerge {
-            // The `<<` key itself is dropped.
-            _ = pendingKeys.popLast()
-            try recordMerge(node)
-            return
-        }
         // The key stays on `pendingKeys` while it is checked (read in place; after an error, abandoning
         // the document clears it), then moves straight into `pairs` (no copy).
         if current.hasPendingKeyPrint {
@@ -647,6 +679,7 @@ struct Composer {
 
     /// Throws when the current mapping already has a key equal to `key` (a scalar whose value has
     /// fingerprint `keyPrint`), then records the key.
+    @inline(__always)
     private mutating func checkDuplicate(_ keyPrint: UInt64, key: UnsafeMutablePointer<Node>) throws(YAMLError) {
         let keys = keyPrints.count - current.printBase
         if keys < Self.linearKeyLimit {
