@@ -96,6 +96,9 @@ struct Composer {
     private static let linearKeyLimit = 32
     private var anchors: [String: Anchored] = [:]
     private var root: Node?
+    /// True when `root` is an empty plain scalar without a tag or anchor: what libyaml reports for a
+    /// document with no content (set with the root, since only a scalar event can make one).
+    private var rootStandsForNoContent = false
     private var documentStart = Mark(line: 1, column: 1, offset: 0)
     /// Nodes created by alias expansion in the current document.
     private var expanded = 0
@@ -123,6 +126,7 @@ struct Composer {
         current = Frame(isMapping: false, start: Node.PackedMark(mark))
         depth = 0
         root = nil
+        rootStandsForNoContent = false
         anchors.removeAll(keepingCapacity: true)
         expanded = 0
         abandoned += 1
@@ -165,22 +169,23 @@ struct Composer {
     private mutating func startDocument(_ event: inout yaml_event_t) {
         documentStart = mark(event.start_mark)
         root = nil
+        rootStandsForNoContent = false
         anchors.removeAll(keepingCapacity: true)
         expanded = 0
     }
 
     @inline(never)
     private mutating func endDocument() {
-        var documentRoot = root
-        if let r = documentRoot, r.tag == nil, r.anchor == nil, let s = r.scalar, s.style == .plain,
-            s.text.isEmpty
-        {
+        // The root moves into its document (copied and then released, it cost a retain, a release and
+        // generic copies of an optional node per document).
+        var documentRoot = root.take()
+        if rootStandsForNoContent {
             // libyaml stands an empty plain scalar in for a document with no content.
             documentRoot = nil
+            rootStandsForNoContent = false
         }
         documents.append(Document(root: documentRoot, index: nextDocumentIndex, start: documentStart))
         nextDocumentIndex += 1
-        root = nil
     }
 
     private mutating func mark(_ m: yaml_mark_t) -> Mark {
@@ -399,6 +404,7 @@ struct Composer {
         let isMergeKey =
             bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<")
             && (tag == nil ? style == .plain : tag == "!!merge")
+        if depth == 0 { rootStandsForNoContent = bytes.isEmpty && style == .plain && tag == nil && data.anchor == nil }
         let node = Node(
             content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
             start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: packedDocumentIndex)
