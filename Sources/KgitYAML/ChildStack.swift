@@ -30,6 +30,16 @@ final class ChildStack<Element> {
         count += 1
     }
 
+    /// Makes room for one more element on top and returns where it goes, uninitialized: the caller must
+    /// initialize it before the stack is used again (so that a value can be built straight into it).
+    @inline(__always)
+    func appendSlot() -> UnsafeMutablePointer<Element> {
+        if count == capacity { grow() }
+        let slot = storage + count
+        count += 1
+        return slot
+    }
+
     @inline(never)
     private func grow() {
         let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
@@ -113,14 +123,15 @@ private struct MovingElements<Element>: RandomAccessCollection {
 }
 
 extension ChildStack where Element == Node.Pair {
-    /// Pushes the entry of the key on top of `keys` (moved off it) and `value`, both moved straight into
-    /// this stack's buffer: building a `Node.Pair` first and then pushing it copied both nodes twice.
+    /// Pushes an entry whose key is moved off the top of `keys` straight into this stack's buffer, and
+    /// returns where its value goes, uninitialized: the caller must initialize it before either stack is
+    /// used again. (Building a `Node.Pair` first and then pushing it copied both nodes twice.)
     @inline(__always)
-    func appendPair(keyMovedFrom keys: ChildStack<Node>, value: consuming Node) {
+    func appendPairSlot(keyMovedFrom keys: ChildStack<Node>) -> UnsafeMutablePointer<Node> {
         if count == capacity { grow() }
         let slot = storage + count
         slot.pointer(to: \.key).unsafelyUnwrapped.moveInitialize(from: keys.popLastForMove(), count: 1)
-        slot.pointer(to: \.value).unsafelyUnwrapped.initialize(to: value)
         count += 1
+        return slot.pointer(to: \.value).unsafelyUnwrapped
     }
 }

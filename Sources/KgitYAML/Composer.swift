@@ -405,13 +405,18 @@ struct Composer {
             bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<")
             && (tag == nil ? style == .plain : tag == "!!merge")
         if depth == 0 { rootStandsForNoContent = bytes.isEmpty && style == .plain && tag == nil && data.anchor == nil }
-        let node = Node(
-            content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
-            start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: packedDocumentIndex)
-        guard data.anchor == nil else {
-            return try add(node, size: 1, height: 0, print: keyPrint, isMergeKey: isMergeKey)
+        if data.anchor == nil, let slot = try childSlot(size: 1, height: 0, print: keyPrint, isMergeKey: isMergeKey) {
+            slot.initialize(
+                to: Node(
+                    content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
+                    start: start, end: end, tag: tag, anchor: nil, document: packedDocumentIndex))
+            return
         }
-        try place(node, size: 1, height: 0, print: keyPrint, isMergeKey: isMergeKey)
+        try add(
+            Node(
+                content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
+                start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: packedDocumentIndex),
+            size: 1, height: 0, print: keyPrint, isMergeKey: isMergeKey)
     }
 
     /// Resolves a scalar with an explicit tag as go-yaml v2 does: `!!str`, `!!binary`, `!!timestamp` and
@@ -490,9 +495,15 @@ struct Composer {
         let content: Node.Content =
             frame.isMapping
             ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
-        try place(
+        // Built straight into its slot (see `childSlot`); the root and a `<<` value go through `add`.
+        if let slot = try childSlot(size: frame.size, height: frame.childHeight + 1, print: nil, isMergeKey: false) {
+            slot.initialize(
+                to: Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: packedDocumentIndex))
+            return
+        }
+        try add(
             Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: packedDocumentIndex),
-            size: frame.size, height: frame.childHeight + 1, print: nil, isMergeKey: false)
+            size: frame.size, height: frame.childHeight + 1)
     }
 
     /// Closes a collection that has extras: builds its node with its tag and anchor and adds it.
@@ -597,38 +608,37 @@ struct Composer {
         try placeInCollection(node, size: size, height: height, print: print, isMergeKey: isMergeKey)
     }
 
-    /// `add` for a node without an anchor: inlined into the scalar and collection paths, so that the
-    /// node is built straight into the slot it goes to (passed to `add`, it was built on the stack and
-    /// copied from there, 64 bytes of loads that stalled on the stores just made).
-    @inline(__always)
-    private mutating func place(
-        _ node: consuming Node, size: Int, height: Int, print: UInt64?, isMergeKey: Bool
-    ) throws(YAMLError) {
-        guard depth > 0, !(current.hasPendingKey && current.pendingKeyIsMerge) else {
-            return try add(node, size: size, height: height, print: print, isMergeKey: isMergeKey)
-        }
-        try placeInCollection(node, size: size, height: height, print: print, isMergeKey: isMergeKey)
-    }
-
-    /// Attaches a node to the open collection `current` (not as the value of a `<<` key): appends it to
-    /// a sequence, makes it a mapping's pending key, or pairs it with the pending key.
-    @inline(__always)
+    /// Attaches a node to the open collection `current` (not as the value of a `<<` key).
     private mutating func placeInCollection(
         _ node: consuming Node, size: Int, height: Int, print: UInt64?, isMergeKey: Bool
     ) throws(YAMLError) {
+        // `add` has dealt with the root and with the value of a `<<` key, the cases without a slot.
+        guard let slot = try childSlot(size: size, height: height, print: print, isMergeKey: isMergeKey) else { return }
+        slot.initialize(to: node)
+    }
+
+    /// Where a node without an anchor goes in the open collection `current`, which the caller must
+    /// initialize at once: the end of a sequence, a mapping's pending key, or the value of an entry whose
+    /// key has moved in beside it (after the duplicate-key check). Nil when `add` must place the node
+    /// (it is the root, or the value of a `<<` key).
+    ///
+    /// Inlined into the scalar and collection paths, so that a node is built straight into its slot:
+    /// built first and then placed, it went through stack temporaries, whose 16-byte reloads stalled on
+    /// the narrower stores that had just built them (a fifth of the composer's time in perf).
+    @inline(__always)
+    private mutating func childSlot(
+        size: Int, height: Int, print: UInt64?, isMergeKey: Bool
+    ) throws(YAMLError) -> UnsafeMutablePointer<Node>? {
+        guard depth > 0, !(current.hasPendingKey && current.pendingKeyIsMerge) else { return nil }
         current.size += size
         if height > current.childHeight { current.childHeight = height }
-        guard current.isMapping else {
-            items.append(consume node)
-            return
-        }
+        guard current.isMapping else { return items.appendSlot() }
         guard current.hasPendingKey, pendingKeys.count > 0 else {
             current.pendingKeyIsMerge = isMergeKey
             current.pendingKeyPrint = print ?? 0
             current.hasPendingKeyPrint = print != nil
             current.hasPendingKey = true
-            pendingKeys.append(consume node)
-            return
+            return pendingKeys.appendSlot()
         }
         current.hasPendingKey = false
         // The key stays on `pendingKeys` while it is checked (read in place; after an error, abandoning
@@ -636,7 +646,7 @@ struct Composer {
         if current.hasPendingKeyPrint {
             try checkDuplicate(current.pendingKeyPrint, key: pendingKeys.lastPointer)
         }
-        pairs.appendPair(keyMovedFrom: pendingKeys, value: node)
+        return pairs.appendPairSlot(keyMovedFrom: pendingKeys)
     }
 
     @inline(never)
