@@ -80,7 +80,14 @@ final class ChildStack<Element> {
         // calls an unspecialized standard library function that looks up the array's generic type metadata on
         // every call (3,400 more); `Array(repeating: filler, count:)` then moving the elements over the fillers
         // cost more still.
-        return Array(MovingElements(base: storage + start, count: taken))
+        var moved = 0
+        let array = withUnsafeMutablePointer(to: &moved) { movedCount in
+            Array(MovingElements(base: storage + start, count: taken, moved: movedCount))
+        }
+        // Sound whatever path `Array.init(_:)` takes: elements it copied instead (through the subscript)
+        // are destroyed here, so the array then holds the only references.
+        if moved < taken { (storage + start + moved).deinitialize(count: taken - moved) }
+        return array
     }
 
     /// Destroys the elements from index `start` to the top.
@@ -97,28 +104,29 @@ final class ChildStack<Element> {
 }
 
 /// `count` initialized elements at `base`, as a collection whose `_copyContents` moves them out (leaving
-/// the memory uninitialized) instead of copying them: only for `ChildStack.popArray`, which hands it to
-/// `Array.init(_:)` once and forgets the elements. Reading it any other way reads the elements in place.
+/// the memory uninitialized) instead of copying them, and records how many it moved in `moved`: only for
+/// `ChildStack.popArray`, which hands it to `Array.init(_:)` once. Read any other way (the subscript), it
+/// copies the elements and moves none.
 private struct MovingElements<Element>: RandomAccessCollection {
     let base: UnsafeMutablePointer<Element>
     let count: Int
+    let moved: UnsafeMutablePointer<Int>
 
     var startIndex: Int { 0 }
     var endIndex: Int { count }
     subscript(position: Int) -> Element { base[position] }
 
-    /// Moves every element into `target` (which `Array.init(_:)` allocates with room for exactly
-    /// `count`), and returns an iterator past the end.
+    /// Moves the elements into `target` (which `Array.init(_:)` allocates with room for exactly
+    /// `count`), and returns an iterator past the last one moved.
     func _copyContents(
         initializing target: UnsafeMutableBufferPointer<Element>
     ) -> (IndexingIterator<MovingElements<Element>>, Int) {
-        var iterator = makeIterator()
-        let moved = Swift.min(count, target.count)
-        if moved > 0, let destination = target.baseAddress {
-            destination.moveInitialize(from: base, count: moved)
+        let movable = Swift.min(count - moved.pointee, target.count)
+        if movable > 0, let destination = target.baseAddress {
+            destination.moveInitialize(from: base + moved.pointee, count: movable)
+            moved.pointee += movable
         }
-        iterator = IndexingIterator(_elements: self, _position: moved)
-        return (iterator, moved)
+        return (IndexingIterator(_elements: self, _position: moved.pointee), Swift.max(movable, 0))
     }
 }
 
