@@ -18,6 +18,8 @@ struct SourcePositions {
     /// and column of a position are at most the characters it has read, and `lineBase` is at most
     /// `byteBase`, so no field of a mark exceeds the input's size plus one.
     private let packsExactly: Bool
+    /// `isASCII && packsExactly`: the common case, which `packedMark` tests with one branch.
+    private let packsASCIIExactly: Bool
     /// The cursor: a character index and the byte offset (into `bytes`) where that character starts.
     private var cursorCharacter = 0
     private var cursorByte = 0
@@ -27,6 +29,7 @@ struct SourcePositions {
         self.byteBase = byteBase
         self.isASCII = isASCII
         packsExactly = byteBase < Int(Int32.max) - 16 && bytes.count < Int(Int32.max) - 16 - byteBase
+        packsASCIIExactly = isASCII && packsExactly
     }
 
     /// The `Mark` of a libyaml position.
@@ -39,11 +42,22 @@ struct SourcePositions {
     mutating func packedMark(index: Int, line: Int, column: Int) -> Node.PackedMark {
         // `byteOffset`'s ASCII case inline: the composer asks for two marks per node. The sums cannot
         // overflow (libyaml's counts are bounded by the input's size), so they skip the overflow checks.
+        if packsASCIIExactly {
+            // Without the clamps: three conversions with range checks were a third of the cost of a mark.
+            return Node.PackedMark(
+                exactLine: UInt32(truncatingIfNeeded: lineBase &+ line &+ 1), column: UInt32(truncatingIfNeeded: column &+ 1),
+                offset: Int32(truncatingIfNeeded: byteBase &+ min(max(0, index), bytes.count)))
+        }
+        return packedMarkSlowly(index: index, line: line, column: column)
+    }
+
+    /// `packedMark` for input that is not ASCII or too large to pack without clamping.
+    @inline(never)
+    private mutating func packedMarkSlowly(index: Int, line: Int, column: Int) -> Node.PackedMark {
         let byte = isASCII ? min(max(0, index), bytes.count) : byteOffset(ofCharacter: index)
         guard packsExactly else {
             return Node.PackedMark(line: lineBase &+ line &+ 1, column: column &+ 1, offset: byteBase &+ byte)
         }
-        // Without the clamps: three conversions with range checks were a third of the cost of a mark.
         return Node.PackedMark(
             exactLine: UInt32(truncatingIfNeeded: lineBase &+ line &+ 1), column: UInt32(truncatingIfNeeded: column &+ 1),
             offset: Int32(truncatingIfNeeded: byteBase &+ byte))
