@@ -59,13 +59,6 @@ final class ChildStack<Element> {
     /// The top element, in place (the stack must not be empty).
     var lastPointer: UnsafeMutablePointer<Element> { storage + (count - 1) }
 
-    /// Removes the top element without destroying it (the stack must not be empty): the caller must
-    /// move it out of the returned pointer before the stack is used again.
-    func popLastForMove() -> UnsafeMutablePointer<Element> {
-        count -= 1
-        return storage + count
-    }
-
     /// Moves the elements from index `start` to the top out into a new array (in order), leaving
     /// `start` elements on the stack.
     func popArray(from start: Int) -> [Element] {
@@ -131,15 +124,15 @@ private struct MovingElements<Element>: RandomAccessCollection {
 }
 
 extension ChildStack where Element == Node.Pair {
-    /// Pushes an entry whose key is moved off the top of `keys` straight into this stack's buffer, and
-    /// returns where its value goes, uninitialized: the caller must initialize it before either stack is
-    /// used again. (Building a `Node.Pair` first and then pushing it copied both nodes twice.)
+    /// Pushes an entry whose value is a placeholder and returns where its key goes, uninitialized: the
+    /// caller must initialize the key before the stack is used again, and later overwrite the placeholder
+    /// (`initialize(to:)` through `lastPointer`; the placeholder owns nothing, so it needs no destroying).
     @inline(__always)
-    func appendPairSlot(keyMovedFrom keys: ChildStack<Node>) -> UnsafeMutablePointer<Node> {
+    func appendKeySlot() -> UnsafeMutablePointer<Node> {
         if count == capacity { grow() }
         let slot = storage + count
-        slot.pointer(to: \.key).unsafelyUnwrapped.moveInitialize(from: keys.popLastForMove(), count: 1)
+        slot.pointer(to: \.value).unsafelyUnwrapped.initialize(to: Node.placeholder)
         count += 1
-        return slot.pointer(to: \.value).unsafelyUnwrapped
+        return slot.pointer(to: \.key).unsafelyUnwrapped
     }
 }

@@ -43,7 +43,8 @@ struct Composer {
         var pendingKeyPrint: UInt64 = 0
         var start: Node.PackedMark
         var isMapping: Bool
-        /// True while a mapping's key (on top of `Composer.pendingKeys`) waits for its value.
+        /// True while a mapping's key waits for its value, in the last entry of `Composer.pairs` (beside a
+        /// placeholder value).
         var hasPendingKey = false
         var pendingKeyIsMerge = false
         /// True when the pending key is a scalar, which has a fingerprint.
@@ -84,8 +85,6 @@ struct Composer {
     private var extras: [Extras] = []
     /// How many collections are open (`stack.count + 1`, or 0).
     private var depth = 0
-    /// Keys waiting for their values, innermost last (kept out of `Frame` so frames stay small).
-    private let pendingKeys = ChildStack<Node>(capacity: 16)
     /// The elements of every open sequence and the entries of every open mapping, innermost last.
     private let items = ChildStack<Node>()
     private let pairs = ChildStack<Node.Pair>()
@@ -119,7 +118,6 @@ struct Composer {
     mutating func abandonDocument(at mark: Mark) {
         stack.removeAll()
         extras.removeAll(keepingCapacity: true)
-        pendingKeys.removeAll()
         items.removeAll()
         pairs.removeAll()
         keyPrints.removeAll()
@@ -596,12 +594,12 @@ struct Composer {
             root = consume node
             return
         }
-        if current.isMapping && current.hasPendingKey && pendingKeys.count > 0 && current.pendingKeyIsMerge {
+        if current.isMapping && current.hasPendingKey && pairs.count > current.childBase && current.pendingKeyIsMerge {
             current.size += size
             if height > current.childHeight { current.childHeight = height }
             current.hasPendingKey = false
-            // The `<<` key itself is dropped.
-            _ = pendingKeys.popLast()
+            // The `<<` key itself is dropped (with the placeholder beside it).
+            _ = pairs.popLast()
             try recordMerge(node)
             return
         }
@@ -633,20 +631,21 @@ struct Composer {
         current.size += size
         if height > current.childHeight { current.childHeight = height }
         guard current.isMapping else { return items.appendSlot() }
-        guard current.hasPendingKey, pendingKeys.count > 0 else {
+        guard current.hasPendingKey, pairs.count > current.childBase else {
             current.pendingKeyIsMerge = isMergeKey
             current.pendingKeyPrint = print ?? 0
             current.hasPendingKeyPrint = print != nil
             current.hasPendingKey = true
-            return pendingKeys.appendSlot()
+            // The key goes straight into a new entry, whose value waits as a placeholder.
+            return pairs.appendKeySlot()
         }
         current.hasPendingKey = false
-        // The key stays on `pendingKeys` while it is checked (read in place; after an error, abandoning
-        // the document clears it), then moves straight into `pairs` (no copy).
+        // The key is checked in place, in the last entry (after an error, abandoning the document clears it).
+        let entry = pairs.lastPointer
         if current.hasPendingKeyPrint {
-            try checkDuplicate(current.pendingKeyPrint, key: pendingKeys.lastPointer)
+            try checkDuplicate(current.pendingKeyPrint, key: entry.pointer(to: \.key).unsafelyUnwrapped)
         }
-        return pairs.appendPairSlot(keyMovedFrom: pendingKeys)
+        return entry.pointer(to: \.value).unsafelyUnwrapped
     }
 
     @inline(never)
@@ -710,7 +709,7 @@ struct Composer {
     @inline(never)
     private func checkSuspect(_ key: Node) throws(YAMLError) {
         if let value = key.scalar?.value,
-            let line = pairs.withElements(from: current.childBase, { Self.firstLine(of: value, in: $0) })
+            let line = pairs.withElements(from: current.childBase, { Self.firstLine(of: value, in: UnsafeBufferPointer(rebasing: $0.dropLast())) })
         {
             throw Self.duplicateKeyError(key, firstLine: line)
         }
@@ -724,7 +723,8 @@ struct Composer {
         if extras[slot].keyIndex == nil {
             var index: [ScalarValue: Int] = [:]
             pairs.withElements(from: current.childBase) { entries in
-                for pair in entries {
+                // All but the last entry, whose key is the one being checked.
+                for pair in entries.dropLast() {
                     if let v = pair.key.scalar?.value, index[v] == nil { index[v] = pair.key.start.line }
                 }
             }
