@@ -30,6 +30,16 @@ final class ChildStack<Element> {
         count += 1
     }
 
+    /// Makes room for one more element on top and returns where it goes, uninitialized: the caller must
+    /// initialize it before the stack is used again (so that a value can be built straight into it).
+    @inline(__always)
+    func appendSlot() -> UnsafeMutablePointer<Element> {
+        if count == capacity { grow() }
+        let slot = storage + count
+        count += 1
+        return slot
+    }
+
     @inline(never)
     private func grow() {
         let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
@@ -49,27 +59,27 @@ final class ChildStack<Element> {
     /// The top element, in place (the stack must not be empty).
     var lastPointer: UnsafeMutablePointer<Element> { storage + (count - 1) }
 
-    /// Removes the top element without destroying it (the stack must not be empty): the caller must
-    /// move it out of the returned pointer before the stack is used again.
-    func popLastForMove() -> UnsafeMutablePointer<Element> {
-        count -= 1
-        return storage + count
-    }
-
     /// Moves the elements from index `start` to the top out into a new array (in order), leaving
     /// `start` elements on the stack.
     func popArray(from start: Int) -> [Element] {
         let taken = count - start
         guard taken > 0 else { return [] }
-        // Not `Array(unsafeUninitializedCapacity:)`: that calls an unspecialized standard library
-        // function, which looks up the array's generic type metadata on every call. Also measured
-        // (parse, instructions per document): `Array(repeating: filler, count:)` then moving the
-        // elements over the fillers cost 14,000 more; `Array._allocateUninitialized`, what array
-        // literals use, is internal to the standard library (not callable from here).
-        var array: [Element] = []
-        array.reserveCapacity(taken)
-        for index in start..<count { array.append((storage + index).move()) }
         count = start
+        // Through `Array.init(_:)` of a collection that moves its elements out: the standard library
+        // allocates the array's buffer (specialized, exactly `taken` elements) and hands it to
+        // `_copyContents`, which moves the elements in with one memory copy. Also measured (parse,
+        // instructions per document): `reserveCapacity` then `append` per element cost about 1,000 more
+        // (the growth path of an empty array, a capacity check per element); `Array(unsafeUninitializedCapacity:)`
+        // calls an unspecialized standard library function that looks up the array's generic type metadata on
+        // every call (3,400 more); `Array(repeating: filler, count:)` then moving the elements over the fillers
+        // cost more still.
+        var moved = 0
+        let array = withUnsafeMutablePointer(to: &moved) { movedCount in
+            Array(MovingElements(base: storage + start, count: taken, moved: movedCount))
+        }
+        // Sound whatever path `Array.init(_:)` takes: elements it copied instead (through the subscript)
+        // are destroyed here, so the array then holds the only references.
+        if moved < taken { (storage + start + moved).deinitialize(count: taken - moved) }
         return array
     }
 
@@ -86,15 +96,43 @@ final class ChildStack<Element> {
     }
 }
 
+/// `count` initialized elements at `base`, as a collection whose `_copyContents` moves them out (leaving
+/// the memory uninitialized) instead of copying them, and records how many it moved in `moved`: only for
+/// `ChildStack.popArray`, which hands it to `Array.init(_:)` once. Read any other way (the subscript), it
+/// copies the elements and moves none.
+private struct MovingElements<Element>: RandomAccessCollection {
+    let base: UnsafeMutablePointer<Element>
+    let count: Int
+    let moved: UnsafeMutablePointer<Int>
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(position: Int) -> Element { base[position] }
+
+    /// Moves the elements into `target` (which `Array.init(_:)` allocates with room for exactly
+    /// `count`), and returns an iterator past the last one moved.
+    func _copyContents(
+        initializing target: UnsafeMutableBufferPointer<Element>
+    ) -> (IndexingIterator<MovingElements<Element>>, Int) {
+        let movable = Swift.min(count - moved.pointee, target.count)
+        if movable > 0, let destination = target.baseAddress {
+            destination.moveInitialize(from: base + moved.pointee, count: movable)
+            moved.pointee += movable
+        }
+        return (IndexingIterator(_elements: self, _position: moved.pointee), Swift.max(movable, 0))
+    }
+}
+
 extension ChildStack where Element == Node.Pair {
-    /// Pushes the entry of the key on top of `keys` (moved off it) and `value`, both moved straight into
-    /// this stack's buffer: building a `Node.Pair` first and then pushing it copied both nodes twice.
+    /// Pushes an entry whose value is a placeholder and returns where its key goes, uninitialized: the
+    /// caller must initialize the key before the stack is used again, and later overwrite the placeholder
+    /// (`initialize(to:)` through `lastPointer`; the placeholder owns nothing, so it needs no destroying).
     @inline(__always)
-    func appendPair(keyMovedFrom keys: ChildStack<Node>, value: consuming Node) {
+    func appendKeySlot() -> UnsafeMutablePointer<Node> {
         if count == capacity { grow() }
         let slot = storage + count
-        slot.pointer(to: \.key).unsafelyUnwrapped.moveInitialize(from: keys.popLastForMove(), count: 1)
-        slot.pointer(to: \.value).unsafelyUnwrapped.initialize(to: value)
+        slot.pointer(to: \.value).unsafelyUnwrapped.initialize(to: Node.placeholder)
         count += 1
+        return slot.pointer(to: \.key).unsafelyUnwrapped
     }
 }

@@ -14,7 +14,11 @@ struct Composer {
     let documentBase: Int
     /// The index the document being built will have (`documentBase` plus the documents built and
     /// abandoned so far; stored, since every node reads it).
-    private(set) var nextDocumentIndex: Int
+    private(set) var nextDocumentIndex: Int {
+        didSet { packedDocumentIndex = UInt32(clamping: nextDocumentIndex) }
+    }
+    /// `nextDocumentIndex` as nodes store it, converted once per document rather than once per node.
+    private var packedDocumentIndex: UInt32
 
     /// An open sequence or mapping. Only plain values, so that moving frames on and off the stack
     /// copies bytes (no retains, releases or outlined copies); what few collections have (a tag, an
@@ -39,7 +43,8 @@ struct Composer {
         var pendingKeyPrint: UInt64 = 0
         var start: Node.PackedMark
         var isMapping: Bool
-        /// True while a mapping's key (on top of `Composer.pendingKeys`) waits for its value.
+        /// True while a mapping's key waits for its value, in the last entry of `Composer.pairs` (beside a
+        /// placeholder value).
         var hasPendingKey = false
         var pendingKeyIsMerge = false
         /// True when the pending key is a scalar, which has a fingerprint.
@@ -80,8 +85,6 @@ struct Composer {
     private var extras: [Extras] = []
     /// How many collections are open (`stack.count + 1`, or 0).
     private var depth = 0
-    /// Keys waiting for their values, innermost last (kept out of `Frame` so frames stay small).
-    private let pendingKeys = ChildStack<Node>(capacity: 16)
     /// The elements of every open sequence and the entries of every open mapping, innermost last.
     private let items = ChildStack<Node>()
     private let pairs = ChildStack<Node.Pair>()
@@ -92,6 +95,9 @@ struct Composer {
     private static let linearKeyLimit = 32
     private var anchors: [String: Anchored] = [:]
     private var root: Node?
+    /// True when `root` is an empty plain scalar without a tag or anchor: what libyaml reports for a
+    /// document with no content (set with the root, since only a scalar event can make one).
+    private var rootStandsForNoContent = false
     private var documentStart = Mark(line: 1, column: 1, offset: 0)
     /// Nodes created by alias expansion in the current document.
     private var expanded = 0
@@ -104,6 +110,7 @@ struct Composer {
         self.positions = positions
         self.documentBase = documentBase
         nextDocumentIndex = documentBase
+        packedDocumentIndex = UInt32(clamping: documentBase)
     }
 
     /// Forgets the document being built after an error in it: the next events to handle are those
@@ -111,13 +118,13 @@ struct Composer {
     mutating func abandonDocument(at mark: Mark) {
         stack.removeAll()
         extras.removeAll(keepingCapacity: true)
-        pendingKeys.removeAll()
         items.removeAll()
         pairs.removeAll()
         keyPrints.removeAll()
         current = Frame(isMapping: false, start: Node.PackedMark(mark))
         depth = 0
         root = nil
+        rootStandsForNoContent = false
         anchors.removeAll(keepingCapacity: true)
         expanded = 0
         abandoned += 1
@@ -160,22 +167,23 @@ struct Composer {
     private mutating func startDocument(_ event: inout yaml_event_t) {
         documentStart = mark(event.start_mark)
         root = nil
+        rootStandsForNoContent = false
         anchors.removeAll(keepingCapacity: true)
         expanded = 0
     }
 
     @inline(never)
     private mutating func endDocument() {
-        var documentRoot = root
-        if let r = documentRoot, r.tag == nil, r.anchor == nil, let s = r.scalar, s.style == .plain,
-            s.text.isEmpty
-        {
+        // The root moves into its document (copied and then released, it cost a retain, a release and
+        // generic copies of an optional node per document).
+        var documentRoot = root.take()
+        if rootStandsForNoContent {
             // libyaml stands an empty plain scalar in for a document with no content.
             documentRoot = nil
+            rootStandsForNoContent = false
         }
         documents.append(Document(root: documentRoot, index: nextDocumentIndex, start: documentStart))
         nextDocumentIndex += 1
-        root = nil
     }
 
     private mutating func mark(_ m: yaml_mark_t) -> Mark {
@@ -389,12 +397,24 @@ struct Composer {
         if depth > 0 && current.isMapping && !current.hasPendingKey {
             keyPrint = Self.fingerprint(resolved, stringBytes: bytes)
         }
+        // A `<<` key (plain, or tagged `!!merge`), decided from the event rather than the node (before
+        // `tag` moves into the node).
+        let isMergeKey =
+            bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<")
+            && (tag == nil ? style == .plain : tag == "!!merge")
+        if depth == 0 { rootStandsForNoContent = bytes.isEmpty && style == .plain && tag == nil && data.anchor == nil }
+        if data.anchor == nil, let slot = try childSlot(size: 1, height: 0, print: keyPrint, isMergeKey: isMergeKey) {
+            slot.initialize(
+                to: Node(
+                    content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
+                    start: start, end: end, tag: tag, anchor: nil, document: packedDocumentIndex))
+            return
+        }
         try add(
             Node(
                 content: .scalar(Node.Scalar(text: text, resolved: resolved, style: style, yaml11Coerced: coerced)),
-                start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: nextDocumentIndex),
-            size: 1, height: 0, print: keyPrint,
-            mayBeMergeKey: bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<"))
+                start: start, end: end, tag: tag, anchor: Self.string(data.anchor), document: packedDocumentIndex),
+            size: 1, height: 0, print: keyPrint, isMergeKey: isMergeKey)
     }
 
     /// Resolves a scalar with an explicit tag as go-yaml v2 does: `!!str`, `!!binary`, `!!timestamp` and
@@ -473,8 +493,14 @@ struct Composer {
         let content: Node.Content =
             frame.isMapping
             ? .mapping(pairs.popArray(from: frame.childBase)) : .sequence(items.popArray(from: frame.childBase))
+        // Built straight into its slot (see `childSlot`); the root and a `<<` value go through `add`.
+        if let slot = try childSlot(size: frame.size, height: frame.childHeight + 1, print: nil, isMergeKey: false) {
+            slot.initialize(
+                to: Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: packedDocumentIndex))
+            return
+        }
         try add(
-            Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: nextDocumentIndex),
+            Node(content: content, start: frame.start, end: end, tag: nil, anchor: nil, document: packedDocumentIndex),
             size: frame.size, height: frame.childHeight + 1)
     }
 
@@ -485,7 +511,7 @@ struct Composer {
         try add(
             Node(
                 content: content, start: frame.start, end: end, tag: closed?.tag, anchor: closed?.anchor,
-                document: nextDocumentIndex),
+                document: packedDocumentIndex),
             size: frame.size, height: frame.childHeight + 1)
     }
 
@@ -527,7 +553,8 @@ struct Composer {
         var copy = target.node
         Self.markAliased(&copy)
         let print = copy.scalar.map { Self.fingerprint($0.value) }
-        try add(copy, size: target.size, height: target.height, isAlias: true, print: print, mayBeMergeKey: true)
+        let isMergeKey = Self.isMergeKey(copy)
+        try add(copy, size: target.size, height: target.height, isAlias: true, print: print, isMergeKey: isMergeKey)
     }
 
     /// Marks a node and everything below it as an alias copy.
@@ -552,14 +579,14 @@ struct Composer {
 
     // MARK: - Building
 
-    /// Attaches a finished node to its parent (or makes it the document root).
-    /// `print` is the fingerprint of a scalar node's value (nil for collections); `mayBeMergeKey` is false
-    /// when the node cannot be a `<<` key (its text is not `<<`, or it is a collection), so that most keys
-    /// skip `isMergeKey`.
+    /// Attaches a finished node to its parent (or makes it the document root): the general case, out of
+    /// line (anchored nodes, alias copies, the root, the value of a `<<` key).
+    /// `print` is the fingerprint of a scalar node's value (nil for collections); `isMergeKey` is true
+    /// when the node is a `<<` key (when it becomes a key).
     @inline(never)
     private mutating func add(
         _ node: consuming Node, size: Int, height: Int, isAlias: Bool = false, print: UInt64? = nil,
-        mayBeMergeKey: Bool = false
+        isMergeKey: Bool = false
     ) throws(YAMLError) {
         // Each branch moves `node` where it goes (`consume`), so building a tree copies no node.
         if !isAlias, let name = node.anchor { recordAnchor(name, node, size: size, height: height) }
@@ -567,33 +594,58 @@ struct Composer {
             root = consume node
             return
         }
-        current.size += size
-        if height > current.childHeight { current.childHeight = height }
-        guard current.isMapping else {
-            items.append(consume node)
-            return
-        }
-        guard current.hasPendingKey, pendingKeys.count > 0 else {
-            current.pendingKeyIsMerge = mayBeMergeKey && Self.isMergeKey(node)
-            current.pendingKeyPrint = print ?? 0
-            current.hasPendingKeyPrint = print != nil
-            current.hasPendingKey = true
-            pendingKeys.append(consume node)
-            return
-        }
-        current.hasPendingKey = false
-        if current.pendingKeyIsMerge {
-            // The `<<` key itself is dropped.
-            _ = pendingKeys.popLast()
+        if current.isMapping && current.hasPendingKey && pairs.count > current.childBase && current.pendingKeyIsMerge {
+            current.size += size
+            if height > current.childHeight { current.childHeight = height }
+            current.hasPendingKey = false
+            // The `<<` key itself is dropped (with the placeholder beside it).
+            _ = pairs.popLast()
             try recordMerge(node)
             return
         }
-        // The key stays on `pendingKeys` while it is checked (read in place; after an error, abandoning
-        // the document clears it), then moves straight into `pairs` (no copy).
-        if current.hasPendingKeyPrint {
-            try checkDuplicate(current.pendingKeyPrint, key: pendingKeys.lastPointer)
+        try placeInCollection(node, size: size, height: height, print: print, isMergeKey: isMergeKey)
+    }
+
+    /// Attaches a node to the open collection `current` (not as the value of a `<<` key).
+    private mutating func placeInCollection(
+        _ node: consuming Node, size: Int, height: Int, print: UInt64?, isMergeKey: Bool
+    ) throws(YAMLError) {
+        // `add` has dealt with the root and with the value of a `<<` key, the cases without a slot.
+        guard let slot = try childSlot(size: size, height: height, print: print, isMergeKey: isMergeKey) else { return }
+        slot.initialize(to: node)
+    }
+
+    /// Where a node without an anchor goes in the open collection `current`, which the caller must
+    /// initialize at once: the end of a sequence, a mapping's pending key, or the value of an entry whose
+    /// key has moved in beside it (after the duplicate-key check). Nil when `add` must place the node
+    /// (it is the root, or the value of a `<<` key).
+    ///
+    /// Inlined into the scalar and collection paths, so that a node is built straight into its slot:
+    /// built first and then placed, it went through stack temporaries, whose 16-byte reloads stalled on
+    /// the narrower stores that had just built them (a fifth of the composer's time in perf).
+    @inline(__always)
+    private mutating func childSlot(
+        size: Int, height: Int, print: UInt64?, isMergeKey: Bool
+    ) throws(YAMLError) -> UnsafeMutablePointer<Node>? {
+        guard depth > 0, !(current.hasPendingKey && current.pendingKeyIsMerge) else { return nil }
+        current.size += size
+        if height > current.childHeight { current.childHeight = height }
+        guard current.isMapping else { return items.appendSlot() }
+        guard current.hasPendingKey, pairs.count > current.childBase else {
+            current.pendingKeyIsMerge = isMergeKey
+            current.pendingKeyPrint = print ?? 0
+            current.hasPendingKeyPrint = print != nil
+            current.hasPendingKey = true
+            // The key goes straight into a new entry, whose value waits as a placeholder.
+            return pairs.appendKeySlot()
         }
-        pairs.appendPair(keyMovedFrom: pendingKeys, value: node)
+        current.hasPendingKey = false
+        // The key is checked in place, in the last entry (after an error, abandoning the document clears it).
+        let entry = pairs.lastPointer
+        if current.hasPendingKeyPrint {
+            try checkDuplicate(current.pendingKeyPrint, key: entry.pointer(to: \.key).unsafelyUnwrapped)
+        }
+        return entry.pointer(to: \.value).unsafelyUnwrapped
     }
 
     @inline(never)
@@ -642,6 +694,7 @@ struct Composer {
 
     /// Throws when the current mapping already has a key equal to `key` (a scalar whose value has
     /// fingerprint `keyPrint`), then records the key.
+    @inline(__always)
     private mutating func checkDuplicate(_ keyPrint: UInt64, key: UnsafeMutablePointer<Node>) throws(YAMLError) {
         let keys = keyPrints.count - current.printBase
         if keys < Self.linearKeyLimit {
@@ -656,7 +709,7 @@ struct Composer {
     @inline(never)
     private func checkSuspect(_ key: Node) throws(YAMLError) {
         if let value = key.scalar?.value,
-            let line = pairs.withElements(from: current.childBase, { Self.firstLine(of: value, in: $0) })
+            let line = pairs.withElements(from: current.childBase, { Self.firstLine(of: value, in: UnsafeBufferPointer(rebasing: $0.dropLast())) })
         {
             throw Self.duplicateKeyError(key, firstLine: line)
         }
@@ -670,7 +723,8 @@ struct Composer {
         if extras[slot].keyIndex == nil {
             var index: [ScalarValue: Int] = [:]
             pairs.withElements(from: current.childBase) { entries in
-                for pair in entries {
+                // All but the last entry, whose key is the one being checked.
+                for pair in entries.dropLast() {
                     if let v = pair.key.scalar?.value, index[v] == nil { index[v] = pair.key.start.line }
                 }
             }

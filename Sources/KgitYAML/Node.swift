@@ -193,6 +193,14 @@ public struct Node: Sendable {
             self.offset = Int32(clamping: offset)
         }
 
+        /// A mark whose fields are known to be in range (`SourcePositions.packedMark`).
+        @inline(__always)
+        init(exactLine line: UInt32, column: UInt32, offset: Int32) {
+            self.line = line
+            self.column = column
+            self.offset = offset
+        }
+
         var mark: Mark { Mark(line: Int(line), column: Int(column), offset: Int(offset)) }
     }
 
@@ -276,11 +284,23 @@ extension Node {
             names: Names.make(tag: tag, anchor: anchor), packedStart: PackedMark(start), packedEnd: PackedMark(end))
     }
 
+    /// An empty plain scalar at 0:0 that owns no reference (its text is an empty, immortal string): the
+    /// composer's stand-in for a value not read yet, overwritten without being destroyed.
+    static var placeholder: Node {
+        @inline(__always) get {
+            Node(
+                content: .scalar(Scalar(text: "", resolved: .string, style: .plain, yaml11Coerced: false)),
+                fromAlias: false, packedDocument: 0, names: nil,
+                packedStart: PackedMark(exactLine: 0, column: 0, offset: 0),
+                packedEnd: PackedMark(exactLine: 0, column: 0, offset: 0))
+        }
+    }
+
     /// A node with marks already packed (the composer's initializer).
     @inline(__always)
-    init(content: Content, start: PackedMark, end: PackedMark, tag: String?, anchor: String?, document: Int) {
+    init(content: Content, start: PackedMark, end: PackedMark, tag: String?, anchor: String?, document: UInt32) {
         self.init(
-            content: content, fromAlias: false, packedDocument: UInt32(clamping: document),
+            content: content, fromAlias: false, packedDocument: document,
             names: Names.make(tag: tag, anchor: anchor), packedStart: start, packedEnd: end)
     }
 }

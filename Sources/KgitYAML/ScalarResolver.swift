@@ -26,10 +26,56 @@ enum ScalarResolver {
     }
 
     /// Resolves a plain, untagged scalar.
+    ///
+    /// Inlined for the two commonest cases, which it settles without a call: text whose first byte
+    /// starts no non-string value (most keys and names), and an unsigned decimal integer without a
+    /// leading zero (ports, replicas), which both schemas read alike (so it is not coerced).
+    @inline(__always)
     static func resolvePlain(_ text: UnsafeBufferPointer<UInt8>) -> Resolution {
+        if let first = text.first, !mayStartNonString(first) { return Resolution(value: nil, coerced: false) }
+        if let int = plainDecimal(text) { return Resolution(value: .int(int), coerced: false) }
+        return resolvePlainInFull(text)
+    }
+
+    @inline(never)
+    private static func resolvePlainInFull(_ text: UnsafeBufferPointer<UInt8>) -> Resolution {
         guard let value = resolveYAML11(text) else { return Resolution(value: nil, coerced: false) }
         let core = resolveCore12(text)
         return Resolution(value: value, coerced: !sameValue(value, core))
+    }
+
+    /// False when no plain scalar starting with `first` resolves to anything but a string: `first` is
+    /// none of the bytes `resolveYAML11` looks further at (`~`, `.`, `+`, `-`, a digit, or the first
+    /// letter of a word, `y n t f o` in either case). A bit set over the ASCII bytes.
+    @inline(__always)
+    static func mayStartNonString(_ first: UInt8) -> Bool {
+        // Bits 0x2B '+', 0x2D '-', 0x2E '.', 0x30-0x39 '0'-'9'.
+        let low: UInt64 = 1 << 0x2B | 1 << 0x2D | 1 << 0x2E | 0x3FF << 0x30
+        // Bits (minus 64) of 'F' 'N' 'O' 'T' 'Y' 'f' 'n' 'o' 't' 'y' '~'.
+        let high: UInt64 =
+            1 << (0x46 - 64) | 1 << (0x4E - 64) | 1 << (0x4F - 64) | 1 << (0x54 - 64) | 1 << (0x59 - 64)
+            | 1 << (0x66 - 64) | 1 << (0x6E - 64) | 1 << (0x6F - 64) | 1 << (0x74 - 64) | 1 << (0x79 - 64)
+            | 1 << (0x7E - 64)
+        if first < 64 { return low >> UInt64(first) & 1 != 0 }
+        if first < 128 { return high >> UInt64(first &- 64) & 1 != 0 }
+        return false
+    }
+
+    /// The value of `0` or of 1 to 18 decimal digits not starting with `0`, or nil for any other text.
+    /// Such text resolves to that integer under YAML 1.1 (Go's `ParseInt`) and the 1.2 core schema
+    /// alike, and cannot overflow.
+    @inline(__always)
+    static func plainDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+        let count = text.count
+        guard count > 0, count <= 18, let base = text.baseAddress else { return nil }
+        guard base[0] != UInt8(ascii: "0") || count == 1 else { return nil }
+        var value = 0
+        for i in 0..<count {
+            let digit = base[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int(digit)
+        }
+        return value
     }
 
     /// Resolves a plain, untagged scalar given as a string (for tests and callers off the hot path).

@@ -199,4 +199,36 @@ private func plainValue(_ text: String) throws -> Node.Scalar {
         #expect(ScalarResolver.resolvePlain("hello") == .init(value: nil, coerced: false))
         #expect(ScalarResolver.resolvePlain("") == .init(value: .null, coerced: false))
     }
+
+    /// `mayStartNonString` lets `resolvePlain` skip `resolveYAML11` for a first byte it rules out: for
+    /// every byte it rules out, `resolveYAML11` must say "string" to text starting with that byte.
+    @Test func everyFirstByteRuledOutResolvesToAString() {
+        var ruledOut = 0
+        for first in 0...255 {
+            let byte = UInt8(first)
+            guard !ScalarResolver.mayStartNonString(byte) else { continue }
+            ruledOut += 1
+            for tail in [[], [UInt8(ascii: "1")], Array("es".utf8), Array("rue".utf8), Array(".inf".utf8)] {
+                let text = [byte] + tail
+                let value = text.withUnsafeBufferPointer { ScalarResolver.resolveYAML11($0) }
+                #expect(value == nil, "\(text) resolved to \(String(describing: value))")
+            }
+        }
+        #expect(ruledOut == 256 - 24)
+    }
+
+    /// `plainDecimal` lets `resolvePlain` skip both full resolutions: it must agree with them.
+    @Test(arguments: ["0", "1", "7", "80", "8080", "123456789012345678", "1234567890123456789", "00", "01", "0x1",
+        "12a", "+1", "-1", "1_0", "1.0", "", "９"])
+    func plainDecimalsResolveAsTheFullResolutionDoes(_ text: String) {
+        let bytes = Array(text.utf8)
+        let fast = bytes.withUnsafeBufferPointer { ScalarResolver.plainDecimal($0) }
+        if let fast {
+            let yaml11 = bytes.withUnsafeBufferPointer { ScalarResolver.resolveYAML11($0) }
+            let core12 = bytes.withUnsafeBufferPointer { ScalarResolver.resolveCore12($0) }
+            #expect(yaml11 == .int(fast))
+            #expect(core12 == .int(fast))
+        }
+        #expect((fast != nil) == (["0", "1", "7", "80", "8080", "123456789012345678"].contains(text)))
+    }
 }

@@ -6,34 +6,32 @@ enum MetadataChecks {
     static let annotationsSizeLimit = 256 * 1024
 
     /// Label keys and values, annotation keys and the annotations' total size.
-    static let objectMeta = SchemaCheck(name: "meta.v1.ObjectMeta") { metadata, context in
+    static let objectMeta = SchemaCheck(name: "meta.v1.ObjectMeta", inPlace: { metadata, context in
         // Labels and annotations are read in place (copying the maps and each entry retained them).
-        withUnsafePointer(to: metadata) { metadata in
-            if let labels = Node.member("labels", of: metadata).flatMap(NodeValidator.entries(of:)) {
-                checkLabels(labels, path: [.field("labels")], into: &context)
-            }
-            guard let node = Node.member("annotations", of: metadata), let annotations = NodeValidator.entries(of: node) else { return }
-            var total = 0
-            for index in annotations.indices {
-                // A scalar key's text, whatever it resolved to.
-                guard case .scalar(let scalar) = annotations[index].key.content else { continue }
-                let key = scalar.text
-                if case .scalar(let value) = annotations[index].value.content { total += value.text.utf8.count }
-                total += key.utf8.count
-                if let problem = NameRules.qualifiedName(key) {
-                    context.report(
-                        .invalidAnnotation, "invalid annotation key \(key.debugDescription): \(problem)", at: annotations[index].key,
-                        path: [.field("annotations"), .field(key)])
-                }
-            }
-            if total > annotationsSizeLimit {
+        if let labels = Node.member("labels", of: metadata).flatMap(NodeValidator.entries(of:)) {
+            checkLabels(labels, path: [.field("labels")], into: &context)
+        }
+        guard let node = Node.member("annotations", of: metadata), let annotations = NodeValidator.entries(of: node) else { return }
+        var total = 0
+        for index in annotations.indices {
+            // A scalar key's text, whatever it resolved to.
+            guard case .scalar(let scalar) = annotations[index].key.content else { continue }
+            let key = scalar.text
+            if case .scalar(let value) = annotations[index].value.content { total += value.text.utf8.count }
+            total += key.utf8.count
+            if let problem = NameRules.qualifiedName(key) {
                 context.report(
-                    .invalidAnnotation,
-                    "the annotations take \(total) bytes, more than the \(annotationsSizeLimit) bytes (256 KiB) allowed",
-                    at: node.pointee, path: [.field("annotations")])
+                    .invalidAnnotation, "invalid annotation key \(key.debugDescription): \(problem)", at: annotations[index].key,
+                    path: [.field("annotations"), .field(key)])
             }
         }
-    }
+        if total > annotationsSizeLimit {
+            context.report(
+                .invalidAnnotation,
+                "the annotations take \(total) bytes, more than the \(annotationsSizeLimit) bytes (256 KiB) allowed",
+                at: node.pointee, path: [.field("annotations")])
+        }
+    })
 
     /// Reports invalid keys and values of a label map.
     static func checkLabels(_ labels: UnsafeBufferPointer<Node.Pair>, path: [PathComponent], into context: inout CheckContext) {
@@ -54,13 +52,13 @@ enum MetadataChecks {
     }
 
     /// `matchLabels` keys and values, and each `matchExpressions` requirement.
-    static let labelSelector = SchemaCheck(name: "meta.v1.LabelSelector") { selector, context in
-        withUnsafePointer(to: selector) { selector in
-            if let labels = Node.member("matchLabels", of: selector).flatMap(NodeValidator.entries(of:)) {
-                checkLabels(labels, path: [.field("matchLabels")], into: &context)
-            }
+    static let labelSelector = SchemaCheck(name: "meta.v1.LabelSelector", inPlace: { selector, context in
+        if let labels = Node.member("matchLabels", of: selector).flatMap(NodeValidator.entries(of:)) {
+            checkLabels(labels, path: [.field("matchLabels")], into: &context)
         }
-        for (index, requirement) in (selector.member("matchExpressions")?.sequence ?? []).enumerated() {
+        // Requirements are rarer: read from a copy of the list.
+        guard let expressions = Node.member("matchExpressions", of: selector) else { return }
+        for (index, requirement) in (expressions.pointee.sequence ?? []).enumerated() {
             let path: [PathComponent] = [.field("matchExpressions"), .index(index)]
             if let keyNode = requirement.member("key"), let key = keyNode.stringValue, let problem = NameRules.qualifiedName(key) {
                 context.report(.invalidSelector, "invalid label key \(key.debugDescription) in selector: \(problem)", at: keyNode, path: path + [.field("key")])
@@ -83,11 +81,11 @@ enum MetadataChecks {
                 break
             }
         }
-    }
+    })
 
-    /// Whether a selector (`matchLabels` + `matchExpressions`) selects a set of labels, and if not, the
-    /// first reason why.
-    static func mismatch(selector: Node, labels: [String: String]) -> String? {
+    /// Whether a selector (`matchLabels` + `matchExpressions`) selects a set of labels (`labels` gives the
+    /// value of a label, nil when there is none), and if not, the first reason why.
+    static func mismatch(selector: Node, labels: (String) -> String?) -> String? {
         // `matchLabels` is read in place (iterating a copy of it copied every entry).
         let labelMismatch = withUnsafePointer(to: selector) { selector -> String? in
             guard let entries = Node.member("matchLabels", of: selector).flatMap(NodeValidator.entries(of:)) else { return nil }
@@ -96,7 +94,7 @@ enum MetadataChecks {
                 else { continue }
                 let key = keyScalar.text
                 let value = valueScalar.text
-                guard let actual = labels[key] else { return "the template has no label `\(key)` (the selector wants `\(key): \(value)`)" }
+                guard let actual = labels(key) else { return "the template has no label `\(key)` (the selector wants `\(key): \(value)`)" }
                 if actual != value { return "the selector wants `\(key): \(value)` but the template has `\(key): \(actual)`" }
             }
             return nil
@@ -105,7 +103,7 @@ enum MetadataChecks {
         for requirement in selector.member("matchExpressions")?.sequence ?? [] {
             guard let key = requirement.member("key")?.stringValue, let op = requirement.member("operator")?.stringValue else { continue }
             let values = (requirement.member("values")?.sequence ?? []).compactMap { $0.scalar?.text }
-            let actual = labels[key]
+            let actual = labels(key)
             // A malformed requirement is reported as `invalid-selector`; whether it matches means nothing.
             if (op == "In" || op == "NotIn") && values.isEmpty { continue }
             switch op {

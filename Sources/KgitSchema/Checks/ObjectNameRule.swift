@@ -45,7 +45,8 @@ enum ObjectNameRule {
         withUnsafePointer(to: root) { root in check(at: root, kind: kind, into: &context) }
     }
 
-    private static func check(at root: UnsafePointer<Node>, kind: GroupVersionKind, into context: inout CheckContext) {
+    /// `check(root:kind:into:)` of the object at `root`, read in place (alive for the call).
+    static func check(at root: UnsafePointer<Node>, kind: GroupVersionKind, into context: inout CheckContext) {
         guard let metadata = Node.member("metadata", of: root) else {
             reportMissingMetadata(root.pointee, into: &context)
             return

@@ -23,7 +23,7 @@ enum WorkloadChecks {
             if context.kind?.kind == "StatefulSet", let podSpec = spec.member("template")?.member("spec") {
                 var volumes = PodChecks.volumeNames(podSpec)
                 for claim in spec.member("volumeClaimTemplates")?.sequence ?? [] {
-                    if let name = claim.member("metadata")?.member("name")?.stringValue { volumes.insert(name) }
+                    if let name = claim.member("metadata")?.member("name")?.stringValue { volumes.append(name) }
                 }
                 PodChecks.checkMounts(podSpec, volumes: volumes, path: [.field("template"), .field("spec")], into: &context)
             }
@@ -53,30 +53,43 @@ enum WorkloadChecks {
         }
         guard MetadataChecks.isWellFormed(selector: selector) else { return }
         // The template's labels are read in place (copies of the template, its metadata and every entry
-        // cost more than the comparison); only the labels node is copied, for the note of a report.
-        var labels: [String: String] = [:]
+        // cost more than the comparison), and looked up where they are: a selector names few labels, and
+        // filing them in a dictionary (allocated, every key hashed) cost more than the whole rest of the
+        // check. Only the labels node is copied, for the note of a report. The entries stay valid while
+        // `spec` (which holds the tree) is alive.
+        var entries = UnsafeBufferPointer<Node.Pair>(start: nil, count: 0)
         var labelsNode: Node?
         let hasTemplate = withUnsafePointer(to: spec) { spec -> Bool in
             guard let template = Node.member("template", of: spec) else { return false }
             guard let metadata = Node.member("metadata", of: template), let node = Node.member("labels", of: metadata) else { return true }
-            if let entries = NodeValidator.entries(of: node) {
-                for index in entries.indices {
-                    if case .scalar(let key) = entries[index].key.content, case .scalar(let value) = entries[index].value.content {
-                        labels[key.text] = value.text
-                    }
-                }
-            }
+            if let found = NodeValidator.entries(of: node) { entries = found }
             labelsNode = node.pointee
             return true
         }
         guard hasTemplate else { return }
-        if let reason = MetadataChecks.mismatch(selector: selector, labels: labels) {
+        let reason = withExtendedLifetime(spec) { MetadataChecks.mismatch(selector: selector, labels: { Self.label($0, in: entries) }) }
+        if let reason {
             var notes: [String] = []
             if let labelsNode { notes.append("the template labels are at line \(labelsNode.start.line)") }
             context.report(
                 .selectorMismatch, "the selector does not match the pod template's labels: \(reason)", at: selector,
                 path: [.field("selector")], notes: notes)
         }
+    }
+
+    /// The value of the label `key` among a template's label entries: the text of the last entry whose key
+    /// and value are both scalars and whose key is `key` (what a dictionary filed from them in order holds).
+    static func label(_ key: String, in entries: UnsafeBufferPointer<Node.Pair>) -> String? {
+        var index = entries.count
+        while index > 0 {
+            index -= 1
+            guard case .scalar = entries[index].key.content, case .scalar = entries[index].value.content,
+                case .scalar(let name) = entries[index].key.content, name.text == key,
+                case .scalar(let value) = entries[index].value.content
+            else { continue }
+            return value.text
+        }
+        return nil
     }
 
     /// Job specs: the template's restart policy must be OnFailure or Never; counts are not negative.

@@ -35,7 +35,11 @@ public struct ObjectSchema: Sendable {
         var properties: [String: Schema] { didSet { rebuildLookup() } }
         /// `properties` again, for the validator's hot path: found by a cheap hash of the key's bytes, with
         /// the required ones numbered and the schema of map values at hand.
-        private(set) var lookup: PropertyLookup
+        private(set) var lookup: PropertyLookup {
+            didSet { unretainedLookup = Unmanaged.passUnretained(lookup) }
+        }
+        /// `lookup`, not retained (`lookup` keeps it alive until it is replaced).
+        private(set) var unretainedLookup: Unmanaged<PropertyLookup>
         var propertyNames: [String]
         var required: [String] { didSet { rebuildLookup() } }
         var additionalProperties: AdditionalProperties { didSet { rebuildLookup() } }
@@ -58,7 +62,9 @@ public struct ObjectSchema: Sendable {
             maxProperties: Int?, unions: [DiscriminatedUnion]
         ) {
             self.properties = properties
-            self.lookup = PropertyLookup(properties, required: required, additionalProperties: additionalProperties)
+            let lookup = PropertyLookup(properties, required: required, additionalProperties: additionalProperties)
+            self.lookup = lookup
+            self.unretainedLookup = Unmanaged.passUnretained(lookup)
             self.propertyNames = propertyNames
             self.required = required
             self.additionalProperties = additionalProperties
@@ -160,6 +166,11 @@ public struct ObjectSchema: Sendable {
     /// with the standard library's seeded hasher (the validator asks it for every key); a caller looking
     /// up many keys of one object takes it once, so it is not retained again for every key.
     var propertyLookup: PropertyLookup { storage.lookup }
+
+    /// `propertyLookup`, not retained, for the validator, which borrows it (`_withUnsafeGuaranteedRef`) for
+    /// one object's walk: sound only while the schema is alive and unchanged (a retain and a release per
+    /// object otherwise).
+    var unretainedPropertyLookup: Unmanaged<PropertyLookup> { storage.unretainedLookup }
 
     /// True when the object is a plain string-keyed map (no declared properties, typed values).
     public var isMap: Bool {
@@ -296,6 +307,34 @@ final class PropertyLookup: Sendable {
         } ?? slot.name.utf8.enumerated().allSatisfy { $0.element == long[$0.offset] }
     }
 
+    /// True when this standard library stores a string of at most 15 ASCII bytes inline, as its bytes
+    /// (little-endian words, zero-padded) and a last byte `0xE0 | count`, so that `NodeValidator` may make a
+    /// key's `KeyBytes(low:high:count:)` from the string's two words: checked once, against strings the
+    /// standard library builds from bytes, by comparing both ways of taking every sample's key.
+    static let inlineKeysWork: Bool = {
+        #if !((arch(x86_64) || arch(arm64)) && _endian(little))
+            return false
+        #else
+            let samples = ["", "a", "ab", "kind", "k8s.io", "abcdefg", "metadata", "apiVersion", "abcdefghijklmn", "abcdefghijklmno"]
+            for sample in samples {
+                let made = String(decoding: Array(sample.utf8), as: UTF8.self)
+                let (low, high) = withUnsafeBytes(of: made) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
+                guard high >> 60 == 0xE, Int((high >> 56) & 0xF) == sample.utf8.count else { return false }
+                let inline = KeyBytes(low: low, high: high & 0x00FF_FFFF_FFFF_FFFF, count: Int((high >> 56) & 0xF))
+                var copy = made
+                let read = copy.withUTF8 { KeyBytes($0) }
+                guard inline.count == read.count, inline.low == read.low, inline.high == read.high, inline.hash == read.hash else {
+                    return false
+                }
+            }
+            // Longer and non-ASCII strings are not taken for inline ASCII ones.
+            return ["abcdefghijklmnop", "é", "xé"].allSatisfy { sample in
+                let made = String(decoding: Array(sample.utf8), as: UTF8.self)
+                return withUnsafeBytes(of: made) { $0.load(fromByteOffset: 8, as: UInt64.self) } >> 60 != 0xE
+            }
+        #endif
+    }()
+
     @inline(__always)
     fileprivate static func mix(_ sampled: UInt64) -> UInt64 {
         // A multiply-shift finaliser: every sampled bit reaches the low bits the table indexes with.
@@ -339,6 +378,17 @@ final class PropertyLookup: Sendable {
                 high = 0
                 long = bytes.baseAddress
             }
+        }
+
+        /// The key whose `count` (at most 15) bytes are `low` and `high` as `init(_:)` takes them (bytes
+        /// 0..<8 and 8..<15, little-endian, zero-padded): the two words of an inline ASCII string, read
+        /// without copying its bytes out (see `inlineKeysWork`).
+        @inline(__always)
+        init(low: UInt64, high: UInt64, count: Int) {
+            self.count = count
+            self.low = low
+            self.high = high
+            long = nil
         }
 
         /// A hash of the bytes: of every byte of a short key (two words), of the length and five sampled

@@ -71,6 +71,9 @@ public final class Schema: Sendable {
     /// True when the schema has code checks, an enumeration or combinators: what the validator applies
     /// after a value's shape (computed once, so that the common schema without any is passed by quickly).
     let hasConstraints: Bool
+    /// True when the schema has combinators (`allOf`, `anyOf`, `oneOf`, `not`, `if`): computed once, so
+    /// that the validator does not read five properties (retaining the arrays) for every value with checks.
+    let hasCombinators: Bool
     /// What kind of value is expected.
     public let shape: Shape
     /// The reference of a `.reference` shape, not retained (`shape` keeps it), for the validator: a plain
@@ -133,8 +136,8 @@ public final class Schema: Sendable {
         self.errorMessage = errorMessage
         self.origin = origin
         self.conditional = conditional
-        self.hasConstraints = !checks.isEmpty || enumValues != nil || !allOf.isEmpty || !anyOf.isEmpty
-            || !oneOf.isEmpty || not != nil || conditional != nil
+        self.hasCombinators = !allOf.isEmpty || !anyOf.isEmpty || !oneOf.isEmpty || not != nil || conditional != nil
+        self.hasConstraints = !checks.isEmpty || enumValues != nil || hasCombinators
         if case .string(let string) = shape, string.minLength == nil, string.maxLength == nil, string.pattern == nil,
             string.format != "date-time", string.format != "byte", !hasConstraints, errorMessage == nil
         {

@@ -11,14 +11,38 @@ public struct SchemaCheck: Sendable {
     /// A stable name, for tests and debugging (`core.v1.Container`).
     public let name: String
     let body: @Sendable (Node, inout CheckContext) -> Void
+    /// The same check on the node at a pointer, read in place, when it was written so (the built-in
+    /// checks that read their node through pointers): the validator, which walks the tree in place, then
+    /// runs it without copying the node out of its parent (a retain and a release of its children).
+    let inPlace: (@Sendable (UnsafePointer<Node>, inout CheckContext) -> Void)?
 
     public init(name: String, _ body: @escaping @Sendable (Node, inout CheckContext) -> Void) {
         self.name = name
         self.body = body
+        self.inPlace = nil
+    }
+
+    /// A check that reads the node at a pointer (valid for the call only); `run(_:_:)` points it at its
+    /// argument.
+    init(name: String, inPlace: @escaping @Sendable (UnsafePointer<Node>, inout CheckContext) -> Void) {
+        self.name = name
+        self.body = { node, context in withUnsafePointer(to: node) { inPlace($0, &context) } }
+        self.inPlace = inPlace
     }
 
     /// Runs the check on `node`.
     public func run(_ node: Node, _ context: inout CheckContext) { body(node, &context) }
+
+    /// Runs the check at `check` on the node at `node` (both alive and unchanged for the call), copying
+    /// the node only for a check that takes it by value. The check is read in place too: calling a
+    /// method on it copied it (its name and closures retained).
+    static func run(_ check: UnsafePointer<SchemaCheck>, at node: UnsafePointer<Node>, _ context: inout CheckContext) {
+        if let inPlace = check.pointee.inPlace {
+            inPlace(node, &context)
+        } else {
+            check.pointee.body(node.pointee, &context)
+        }
+    }
 }
 
 /// What a `SchemaCheck` knows about where it runs, and where it reports what it finds.

@@ -8,41 +8,52 @@ enum DocumentChecker {
     /// The result for `document` and the identity of the object it defines (nil when it is unnamed or its
     /// kind is skipped), or nil for an empty document (which is skipped).
     ///
-    /// The work item is read in place (`work` points into the caller's work list, alive for the call):
-    /// a copy of its document retained the tree, and a copy of its file name the name.
+    /// The work item and the options are read in place (both point into the caller's values, alive for
+    /// the call): a copy of the document retained the tree, and the root is walked where it lies in the
+    /// work list (reading `document.root` or `document.index` copied the whole document, its root's
+    /// children retained, three times per document).
+    ///
+    /// The result is returned alone and the identity through `identity` (nil when there is none): a result
+    /// returned in an optional tuple was made, copied into the tuple and destroyed (its strings and
+    /// diagnostics retained and released once more per document).
     static func check(
-        _ work: UnsafePointer<Validator.Work>, registry: SchemaRegistry, options: ValidationOptions,
-        kinds: KindCache = KindCache()
-    ) -> (result: DocumentResult, identity: ObjectIdentity?)? {
-        let file = work.pointee.file
+        _ work: UnsafePointer<Validator.Work>, registry: SchemaRegistry, options: UnsafePointer<ValidationOptions>,
+        kinds: KindCache = KindCache(), identity objectIdentity: inout ObjectIdentity?
+    ) -> DocumentResult? {
+        guard let root = Validator.Work.root(of: work) else { return nil }
         // `---` followed by nothing, or by a lone `null`, is an empty document.
-        guard let root = work.pointee.document.root, !(root.isNull && root.scalar?.style == .plain) else { return nil }
-        var identity = Identity(root)
-        // The context reads the options in place: a copy retained their strings and set and copied the
-        // optional type override through Optional's slow generic copy, once or twice per document.
-        return withUnsafePointer(to: options) { options in
-            var context = Context(file: file, document: work.pointee.document.index, registry: registry, options: options, kinds: kinds)
-            var skipped = false
-            if identity.apiVersion == "v1", identity.kind == "List", registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
-                context.checkList(root, identity: identity)
-            } else {
-                skipped = context.checkObject(root, identity: identity, path: [])
-            }
-            // Made once with every field, not filled in field by field (which copied the result on return);
-            // the identity's strings are moved into it (copies of optional strings were retains, through a
-            // slow generic copy).
-            let apiVersion = identity.apiVersion.take()
-            let kind = identity.kind.take()
-            let namespace = identity.namespace.take()
-            let name = identity.name.take()
-            // Made here, from the strings in hand: made from the result, it copied them out of it through
-            // the same slow copies.
-            let objectIdentity = skipped ? nil : ObjectIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
-            let result = DocumentResult(
-                file: file, index: work.pointee.document.index, start: root.start, apiVersion: apiVersion, kind: kind,
-                namespace: namespace, name: name, skipped: skipped, diagnostics: context.diagnostics)
-            return (result, objectIdentity)
+        if case .scalar = root.pointee.content, case .scalar(let scalar) = root.pointee.content, scalar.isNull,
+            scalar.style == .plain
+        {
+            return nil
         }
+        let file = work.pointee.file
+        let index = work.pointee.document.index
+        // Filled in where it lies: made by an initializer, it was copied into the variable and destroyed.
+        var identity = Identity()
+        identity.read(root)
+        var context = Context(file: Validator.Work.file(of: work), document: index, registry: registry, options: options, kinds: kinds)
+        var skipped = false
+        // The identity is read in place by everything below (a copy retained its four strings).
+        withUnsafePointer(to: &identity) { identity in
+            if identity.pointee.isList, registry.schema(for: GroupVersionKind(apiVersion: "v1", kind: "List")) == nil {
+                context.checkList(root.pointee, identity: identity.pointee)
+            } else {
+                skipped = context.checkObject(at: root, identity: identity, path: [])
+            }
+        }
+        // Made once with every field, not filled in field by field (which copied the result on return);
+        // the identity's strings are moved into it (copies of optional strings were retains, through a
+        // slow generic copy).
+        let apiVersion = identity.apiVersion.take()
+        let kind = identity.kind.take()
+        let namespace = identity.namespace.take()
+        let name = identity.name.take()
+        // Made from the strings in hand, which it reads without keeping (the result keeps them).
+        objectIdentity = skipped ? nil : ObjectIdentity.of(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+        return DocumentResult(
+            file: file, index: index, start: root.pointee.start, apiVersion: apiVersion, kind: kind,
+            namespace: namespace, name: name, skipped: skipped, diagnostics: context.diagnostics)
     }
 
     /// What a document says it is.
@@ -60,6 +71,26 @@ enum DocumentChecker {
             namespace = root.memberText("namespace", in: "metadata")
         }
 
+        /// Nothing known yet.
+        init() {}
+
+        /// Reads `init(_:)`'s four strings from the node at `root`, in place (the node stays where it is).
+        mutating func read(_ root: UnsafePointer<Node>) {
+            apiVersion = Node.memberText("apiVersion", of: root)
+            kind = Node.memberText("kind", of: root)
+            if let metadata = Node.member("metadata", of: root) {
+                name = Node.memberText("name", of: metadata)
+                namespace = Node.memberText("namespace", of: metadata)
+            }
+        }
+
+        /// True for a `v1 List` (lengths first: most documents are neither, and comparing two different
+        /// strings calls into the runtime).
+        var isList: Bool {
+            guard let apiVersion, let kind, apiVersion.utf8.count == 2, kind.utf8.count == 4 else { return false }
+            return apiVersion == "v1" && kind == "List"
+        }
+
         /// `apps/v1 Deployment default/web`, or whatever part of it is known.
         var description: String? {
             var parts: [String] = []
@@ -71,7 +102,8 @@ enum DocumentChecker {
     }
 
     private struct Context {
-        let file: String
+        /// The work item's file name, read in place (the item outlives the context): a copy retained it.
+        let file: UnsafePointer<String>
         let document: Int
         let registry: SchemaRegistry
         /// The caller's options, alive for the context's whole life (`check` makes and drops it).
@@ -84,7 +116,7 @@ enum DocumentChecker {
         ) {
             diagnostics.append(
                 Diagnostic(
-                    code: code.rawValue, message: message, file: file, start: node.start, end: node.end,
+                    code: code.rawValue, message: message, file: file.pointee, start: node.start, end: node.end,
                     path: PathComponent.render(path), document: document, object: object, notes: notes))
         }
 
@@ -104,7 +136,12 @@ enum DocumentChecker {
                         continue
                     }
                     for (position, item) in items.enumerated() {
-                        _ = checkObject(item, identity: Identity(item), path: [.field("items"), .index(position)])
+                        var itemIdentity = Identity(item)
+                        withUnsafePointer(to: item) { item in
+                            withUnsafePointer(to: &itemIdentity) { identity in
+                                _ = checkObject(at: item, identity: identity, path: [.field("items"), .index(position)])
+                            }
+                        }
                     }
                 default:
                     if options.pointee.allowUnknownFields { continue }
@@ -114,42 +151,42 @@ enum DocumentChecker {
             }
         }
 
-        /// Checks one object; returns true when its kind is skipped.
-        mutating func checkObject(_ root: Node, identity: Identity, path: [PathComponent]) -> Bool {
-            guard case .mapping = root.content else {
-                failNotAnObject(root, path: path)
+        /// Checks the object at `root` (read in place, alive for the call); returns true when its kind is
+        /// skipped.
+        mutating func checkObject(at root: UnsafePointer<Node>, identity: UnsafePointer<Identity>, path: [PathComponent]) -> Bool {
+            guard case .mapping = root.pointee.content else {
+                failNotAnObject(root.pointee, path: path)
                 return false
             }
-            if identity.apiVersion?.isEmpty ?? true || identity.kind?.isEmpty ?? true {
-                failMissingType(root, identity: identity, path: path)
+            if identity.pointee.apiVersion?.isEmpty ?? true || identity.pointee.kind?.isEmpty ?? true {
+                failMissingType(root.pointee, identity: identity.pointee, path: path)
                 return false
             }
-            guard let apiVersion = identity.apiVersion, let kindName = identity.kind else { return false }
+            guard let apiVersion = identity.pointee.apiVersion, let kindName = identity.pointee.kind else { return false }
             let known = kinds.entry(apiVersion: apiVersion, kind: kindName)
             let kind = kinds.kind(known)
             if options.pointee.skips(kind) { return true }
-            guard let schema = options.pointee.typeOverride?(file, kind) ?? kinds.schema(known, in: registry) else {
+            guard let schema = options.pointee.typeOverride?(file.pointee, kind) ?? kinds.schema(known, in: registry) else {
                 // `identity.kind` is the text of the `kind` entry, so the entry is there.
-                if let kindNode = root.member("kind") { failUnknownKind(kind, kindNode, identity: identity, path: path) }
+                if let kindNode = root.pointee.member("kind") { failUnknownKind(kind, kindNode, identity: identity.pointee, path: path) }
                 return false
             }
-            // The validator reads the identity in place (a copy retained its four strings).
-            withUnsafePointer(to: identity) { walk(root, schema, kind: kind, kindName: kindName, identity: $0, path: path) }
+            walk(root, schema, kind: kind, kindName: kindName, identity: identity, path: path)
             return false
         }
 
-        /// Walks an object of a known kind against its schema, then checks its name.
+        /// Walks the object at `root`, of a known kind, against its schema, then checks its name.
         private mutating func walk(
-            _ root: Node, _ schema: Schema, kind: GroupVersionKind, kindName: String, identity: UnsafePointer<Identity>,
+            _ root: UnsafePointer<Node>, _ schema: Schema, kind: GroupVersionKind, kindName: String, identity: UnsafePointer<Identity>,
             path: [PathComponent]
         ) {
             var validator = NodeValidator(
                 file: file, document: document, object: identity, kind: kind, allowUnknownFields: options.pointee.allowUnknownFields)
             // Appended, not assigned: the validator's path keeps the capacity it reserved.
             for component in path { validator.path.append(PathStep(component)) }
-            validator.validate(root, schema, typeName: kindName)
+            validator.validate(at: root, schema, typeName: kindName)
             // Into the validator's context (emptied after the walk's checks), not a new one with a copy of the kind.
-            ObjectNameRule.check(root: root, kind: kind, into: &validator.checks)
+            ObjectNameRule.check(at: root, kind: kind, into: &validator.checks)
             if !validator.checks.findings.isEmpty { validator.reportFindings() }
             if !validator.diagnostics.isEmpty { diagnostics += validator.diagnostics }
         }
@@ -208,6 +245,18 @@ final class KindCache {
         let kind: GroupVersionKind
         /// The registry's schema, once looked up (`nil` inside: the registry has none).
         var schema: Schema??
+        /// The two strings' words as stored (`KindCache.words`).
+        let apiVersionWords: (UInt64, UInt64)
+        let nameWords: (UInt64, UInt64)
+    }
+
+    /// A string's two words as the standard library stores it, read without copying it. Two strings with
+    /// the same words are the same string (the same inline bytes, or the same storage), whatever the
+    /// layout; most apiVersions and kinds are short, stored inline, and so have the same words whenever
+    /// they have the same text.
+    @inline(__always)
+    private static func words(_ text: borrowing String) -> (UInt64, UInt64) {
+        withUnsafeBytes(of: text) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
     }
 
     // Used by one thread at a time, one call at a time: no dynamic exclusivity checks.
@@ -219,6 +268,15 @@ final class KindCache {
 
     /// The entry of `apiVersion` and `kind`, added when new; -1 when the cache is full (see `kind(_:)`).
     func entry(apiVersion: String, kind: String) -> Int {
+        // Words first: a hit costs four compares per entry, without taking the strings' bytes.
+        let apiVersionWords = Self.words(apiVersion)
+        let kindWords = Self.words(kind)
+        let hit = entries.withUnsafeBufferPointer { entries in
+            entries.firstIndex {
+                $0.nameWords == kindWords && $0.apiVersionWords == apiVersionWords
+            }
+        }
+        if let hit { return hit }
         var apiVersionText = apiVersion
         var kindText = kind
         let found = apiVersionText.withUTF8 { apiVersionBytes in
@@ -234,7 +292,8 @@ final class KindCache {
             uncached = made
             return -1
         }
-        entries.append(Entry(apiVersion: apiVersion, name: kind, kind: made, schema: nil))
+        entries.append(
+            Entry(apiVersion: apiVersion, name: kind, kind: made, schema: nil, apiVersionWords: apiVersionWords, nameWords: kindWords))
         return entries.count - 1
     }
 

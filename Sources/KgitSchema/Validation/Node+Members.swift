@@ -71,6 +71,16 @@ extension Node {
 }
 
 extension Node {
+    /// `memberText(key)` of the node at `node`, in place (neither node is copied).
+    static func memberText(_ key: String, of node: UnsafePointer<Node>) -> String? {
+        guard let value = member(key, of: node), case .scalar = value.pointee.content,
+            case .scalar(let scalar) = value.pointee.content, !scalar.isNull
+        else { return nil }
+        return scalar.text
+    }
+}
+
+extension Node {
     /// The items of the sequence at `node`, read in place; nil when the node is not a sequence.
     ///
     /// Like `NodeValidator.entries(of:)`, the buffer points into the tree's own storage: use it only

@@ -6,7 +6,10 @@ import KgitYAML
 /// Allocation-light by design: the field path is a stack of `PathComponent`s that is rendered to a
 /// string only when a diagnostic is made, and nothing else is built for values that are fine.
 struct NodeValidator {
-    let file: String
+    /// The file's name, read in place (whoever makes the validator keeps it alive and unchanged for as long
+    /// as the validator is used): a copy retained it once per walk and per combinator probe.
+    let filePointer: UnsafePointer<String>
+    var file: String { filePointer.pointee }
     let document: Int
     /// What the object is called in diagnostics, worked out only when one is made.
     ///
@@ -17,6 +20,8 @@ struct NodeValidator {
     /// The kind of the document, when known (the one `checks` holds).
     var kind: GroupVersionKind? { checks.kind }
     let allowUnknownFields: Bool
+    /// `PropertyLookup.inlineKeysWork`, read once per walk (a static is read through a one-time check).
+    let inlineKeys = PropertyLookup.inlineKeysWork
     /// The context the schemas' checks report into, made once per walk and emptied after each use:
     /// `CheckContext(kind:)` per schema with checks copied the kind (retains of its strings) each time.
     var checks: CheckContext
@@ -28,9 +33,10 @@ struct NodeValidator {
     private var rootTypeName: String?
 
     init(
-        file: String, document: Int, object: UnsafePointer<DocumentChecker.Identity>?, kind: GroupVersionKind?, allowUnknownFields: Bool
+        file: UnsafePointer<String>, document: Int, object: UnsafePointer<DocumentChecker.Identity>?, kind: GroupVersionKind?,
+        allowUnknownFields: Bool
     ) {
-        self.file = file
+        self.filePointer = file
         self.document = document
         self.objectIdentity = object
         self.checks = CheckContext(kind: kind)
@@ -64,6 +70,15 @@ struct NodeValidator {
         if let typeName { rootTypeName = typeName }
         defer { rootTypeName = outer }
         withUnsafePointer(to: node) { validate(at: $0, schema, typeName: typeName == nil ? .none : .root) }
+    }
+
+    /// `validate(_:_:typeName:)` of the node at `node`, read in place (the caller keeps it alive and
+    /// unchanged for the call): the document checker walks each root where it lies in its work list.
+    mutating func validate(at node: UnsafePointer<Node>, _ schema: Schema, typeName: String) {
+        let outer = rootTypeName
+        rootTypeName = typeName
+        defer { rootTypeName = outer }
+        validate(at: node, schema, typeName: .root)
     }
 
     /// The name of the type being checked, for messages, made a string only when a message needs it.
@@ -185,34 +200,38 @@ struct NodeValidator {
     }
 
     /// `applyConstraints` of the node at `node`: the common schema without constraints returns before
-    /// the node is copied.
+    /// anything else is read.
     @inline(__always)
     private mutating func applyConstraints(
         at node: UnsafePointer<Node>, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool
     ) {
         guard schema.hasConstraints else { return }
-        applyConstraints(node.pointee, schema, subtreeClean: subtreeClean, shapeMatched: shapeMatched)
+        applyConstraints(node, schema, subtreeClean: subtreeClean, shapeMatched: shapeMatched)
     }
 
     /// Enumerations and combinators run on values with no problem inside them (a broken child would
     /// make every alternative fail and say nothing new); code checks run whenever the value has the
     /// right shape, so that an independent rule (a selector that does not match) is reported even when
     /// something else inside the object is wrong. Checks skip values of the wrong type themselves.
-    private mutating func applyConstraints(_ node: Node, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool) {
-        guard schema.hasConstraints else { return }
+    ///
+    /// The node is read in place: checks written to read it so run on the pointer (`SchemaCheck.run(_:at:_:)`),
+    /// and it is copied only for the others, a report or the combinators.
+    private mutating func applyConstraints(_ node: UnsafePointer<Node>, _ schema: Schema, subtreeClean: Bool, shapeMatched: Bool) {
         if shapeMatched, !schema.checks.isEmpty {
-            for check in schema.checks { check.run(node, &checks) }
+            // By index: iterating copied each check (its name and closure retained).
+            schema.checks.withUnsafeBufferPointer { schemaChecks in
+                guard let base = schemaChecks.baseAddress else { return }
+                for index in schemaChecks.indices { SchemaCheck.run(base + index, at: node, &checks) }
+            }
             if !checks.findings.isEmpty { reportFindings() }
         }
         guard subtreeClean else { return }
-        if let allowed = schema.enumValues, let scalar = node.scalar, !allowed.contains(where: { Self.matches(scalar, $0) }) {
-            reportEnum(node, scalar, allowed, schema)
-        }
-        if !schema.allOf.isEmpty || !schema.anyOf.isEmpty || !schema.oneOf.isEmpty || schema.not != nil
-            || schema.conditional != nil
+        if let allowed = schema.enumValues, case .scalar = node.pointee.content, case .scalar(let scalar) = node.pointee.content,
+            !allowed.contains(where: { Self.matches(scalar, $0) })
         {
-            applyCombinators(node, schema)
+            reportEnum(node.pointee, scalar, allowed, schema)
         }
+        if schema.hasCombinators { applyCombinators(node.pointee, schema) }
     }
 
     /// Reports what the checks found into `checks` and empties it (out of line: most checks find nothing).
@@ -274,7 +293,7 @@ struct NodeValidator {
 
     /// True when `node` satisfies `schema` (used for combinators; diagnostics are discarded).
     private func matches(_ node: Node, _ schema: Schema) -> Bool {
-        var probe = NodeValidator(file: file, document: document, object: objectIdentity, kind: kind, allowUnknownFields: allowUnknownFields)
+        var probe = NodeValidator(file: filePointer, document: document, object: objectIdentity, kind: kind, allowUnknownFields: allowUnknownFields)
         probe.validate(node, schema)
         return !probe.diagnostics.contains { $0.severity == .error }
     }
@@ -344,10 +363,10 @@ struct NodeValidator {
     /// The property of `lookup` named by the scalar key at `key`, found from the key's bytes read in place
     /// (no copy of the key's text); nil when the key is not a scalar or names no property.
     @inline(__always)
-    static func property(named key: UnsafePointer<Node>, in lookup: PropertyLookup) -> PropertyLookup.Found? {
+    static func property(named key: UnsafePointer<Node>, in lookup: PropertyLookup, inlineKeys: Bool) -> PropertyLookup.Found? {
         // The key's bytes are taken by loads alone, and the lookup runs after the key is let go of: a
         // lookup called while the key's text was bound kept a copy of it (a retain and a release per key).
-        guard let bytes = keyBytes(key) else {
+        guard let bytes = keyBytes(key, inlineKeys: inlineKeys) else {
             var text = keyText(key)
             return text.withUTF8 { lookup.find(PropertyLookup.KeyBytes($0)) }
         }
@@ -356,9 +375,18 @@ struct NodeValidator {
 
     /// The bytes of the scalar key at `key`, read in place; nil when the key is not a scalar or its text
     /// is not stored contiguously (never for a string the parser made).
+    ///
+    /// With `inlineKeys` (`PropertyLookup.inlineKeysWork`), an inline ASCII key (most keys) is taken from its
+    /// string's two words: copying its bytes out to read them one at a time cost more than the lookup.
     @inline(__always)
-    static func keyBytes(_ key: UnsafePointer<Node>) -> PropertyLookup.KeyBytes? {
+    static func keyBytes(_ key: UnsafePointer<Node>, inlineKeys: Bool) -> PropertyLookup.KeyBytes? {
         guard case .scalar = key.pointee.content, case .scalar(let scalar) = key.pointee.content else { return nil }
+        if inlineKeys {
+            let (low, high) = withUnsafeBytes(of: scalar.text) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
+            if high >> 60 == 0xE {
+                return PropertyLookup.KeyBytes(low: low, high: high & 0x00FF_FFFF_FFFF_FFFF, count: Int(truncatingIfNeeded: (high >> 56) & 0xF))
+            }
+        }
         return scalar.text.utf8.withContiguousStorageIfAvailable { PropertyLookup.KeyBytes($0) }
     }
 
@@ -376,49 +404,51 @@ struct NodeValidator {
             mismatch(node.pointee, expected: object.isMap ? "map" : "object")
             return false
         }
-        let properties = object.propertyLookup
-        // The required properties whose keys were seen, one bit each (`PropertyLookup.requiredMask`).
-        var foundRequired: UInt64 = 0
-        // Entries are read in place: each key and value is borrowed through a pointer, not copied, and a
-        // key goes on the path as a pointer to its node (made a string only if a diagnostic is rendered).
-        if let base = entries.baseAddress {
-            for index in entries.indices {
-                let keyNode = Self.key(of: base + index)
-                let valueNode = Self.value(of: base + index)
-                guard Self.isScalar(keyNode) else {
-                    reportKeyNotString(keyNode.pointee)
-                    continue
-                }
-                // The property's schema is borrowed from the object's table (which `properties` keeps
-                // alive), not retained for each key.
-                if let found = Self.property(named: keyNode, in: properties) {
-                    foundRequired |= found.requiredBit
-                    found.schema._withUnsafeGuaranteedRef { property in
-                        if property.acceptsAnyString, Self.isString(valueNode) { return }
-                        path.append(.key(keyNode))
-                        validate(at: valueNode, property)
-                        path.removeLast()
+        // The lookup is borrowed from the schema (alive and unchanged for the walk), not retained per object.
+        object.unretainedPropertyLookup._withUnsafeGuaranteedRef { properties in
+            // The required properties whose keys were seen, one bit each (`PropertyLookup.requiredMask`).
+            var foundRequired: UInt64 = 0
+            // Entries are read in place: each key and value is borrowed through a pointer, not copied, and a
+            // key goes on the path as a pointer to its node (made a string only if a diagnostic is rendered).
+            if let base = entries.baseAddress {
+                for index in entries.indices {
+                    let keyNode = Self.key(of: base + index)
+                    let valueNode = Self.value(of: base + index)
+                    guard Self.isScalar(keyNode) else {
+                        reportKeyNotString(keyNode.pointee)
+                        continue
                     }
-                    continue
-                }
-                // A map's entries (labels, annotations, data) against the schema of its values, borrowed.
-                if let values = properties.mapValues {
-                    values._withUnsafeGuaranteedRef { values in
-                        if values.acceptsAnyString, Self.isString(valueNode) { return }
-                        path.append(.key(keyNode))
-                        validate(at: valueNode, values)
-                        path.removeLast()
+                    // The property's schema is borrowed from the object's table (which `properties` keeps
+                    // alive), not retained for each key.
+                    if let found = Self.property(named: keyNode, in: properties, inlineKeys: inlineKeys) {
+                        foundRequired |= found.requiredBit
+                        found.schema._withUnsafeGuaranteedRef { property in
+                            if property.acceptsAnyString, Self.isString(valueNode) { return }
+                            path.append(.key(keyNode))
+                            validate(at: valueNode, property)
+                            path.removeLast()
+                        }
+                        continue
                     }
-                    continue
+                    // A map's entries (labels, annotations, data) against the schema of its values, borrowed.
+                    if let values = properties.mapValues {
+                        values._withUnsafeGuaranteedRef { values in
+                            if values.acceptsAnyString, Self.isString(valueNode) { return }
+                            path.append(.key(keyNode))
+                            validate(at: valueNode, values)
+                            path.removeLast()
+                        }
+                        continue
+                    }
+                    validateOtherEntry(key: keyNode, value: valueNode, object, typeName: typeName)
                 }
-                validateOtherEntry(key: keyNode, value: valueNode, object, typeName: typeName)
             }
-        }
-        if foundRequired != properties.requiredMask || !properties.requiredComplete {
-            checkRequired(node, object, typeName: typeName)
-        }
-        if object.embeddedResource || object.minProperties != nil || object.maxProperties != nil {
-            checkObjectCounts(node.pointee, object)
+            if foundRequired != properties.requiredMask || !properties.requiredComplete {
+                checkRequired(node, object, typeName: typeName)
+            }
+            if object.embeddedResource || object.minProperties != nil || object.maxProperties != nil {
+                checkObjectCounts(node.pointee, object)
+            }
         }
         return true
     }

@@ -74,10 +74,39 @@ public struct Validator: Sendable {
         return report
     }
 
+    /// What one chunk of documents checked: for each work item, its result (nil for an empty document)
+    /// and its object's identity (`DocumentChecker.check`).
+    struct ChunkResults: Sendable {
+        var documents: [DocumentResult?] = []
+        var identities: [ObjectIdentity?] = []
+    }
+
     /// One document of one file, to be checked.
     struct Work: Sendable {
         var file: String
         var document: Document
+
+        /// Where `document.root` lies inside the work item at `work`; nil for an empty document.
+        ///
+        /// The root is read where it is (`document.root` copied the document, its root's children
+        /// retained): the pointer is valid while the item is alive and unchanged. An optional's payload is
+        /// at its offset 0, so the root is at the offset of `document.root` once it is known to be there.
+        static func root(of work: UnsafePointer<Work>) -> UnsafePointer<Node>? {
+            guard case .some = work.pointee.document.root, let offset = rootOffset else { return nil }
+            return (UnsafeRawPointer(work) + offset).assumingMemoryBound(to: Node.self)
+        }
+
+        /// The offset of `document.root` in a work item (every component is a stored property, so the
+        /// standard library always has it).
+        private static let rootOffset = MemoryLayout<Work>.offset(of: \Work.document.root)
+
+        /// Where `file` lies inside the work item at `work` (valid while the item is alive and unchanged).
+        static func file(of work: UnsafePointer<Work>) -> UnsafePointer<String> {
+            // `offset(of:)` is nil only for a computed property; `file` is stored.
+            (UnsafeRawPointer(work) + (fileOffset ?? 0)).assumingMemoryBound(to: String.self)
+        }
+
+        private static let fileOffset = MemoryLayout<Work>.offset(of: \Work.file)
     }
 
     /// Checks every document (in parallel), adds the CRD problems found for it and a warning for an object
@@ -90,13 +119,27 @@ public struct Validator: Sendable {
         // a lock and hashes the kind's three strings.
         let chunkCount = options.parallel ? min(work.count, 64) : min(work.count, 1)
         let chunks = (0..<chunkCount).map { chunk in work.count * chunk / chunkCount..<work.count * (chunk + 1) / chunkCount }
-        var results = ConcurrentMap.map(chunks, parallel: options.parallel) { range in
+        // Each chunk's results and identities side by side: a result is appended as it is returned (an
+        // optional tuple of the two was copied out of the checker).
+        var results = ConcurrentMap.map(chunks, parallel: options.parallel) { range -> ChunkResults in
             let kinds = KindCache()
-            // The work is read in place: `work[index].document` copied the document (its tree retained).
-            return work.withUnsafeBufferPointer { items -> [(result: DocumentResult, identity: ObjectIdentity?)?] in
-                guard let base = items.baseAddress else { return [] }
-                return range.map { index in DocumentChecker.check(base + index, registry: registry, options: options, kinds: kinds) }
+            var chunk = ChunkResults()
+            chunk.documents.reserveCapacity(range.count)
+            chunk.identities.reserveCapacity(range.count)
+            // The work and the options are read in place: `work[index].document` copied the document (its
+            // tree retained), and a copy of the options retained their strings and set.
+            work.withUnsafeBufferPointer { items in
+                guard let base = items.baseAddress else { return }
+                withUnsafePointer(to: options) { options in
+                    for index in range {
+                        var identity: ObjectIdentity?
+                        chunk.documents.append(
+                            DocumentChecker.check(base + index, registry: registry, options: options, kinds: kinds, identity: &identity))
+                        chunk.identities.append(identity)
+                    }
+                }
             }
+            return chunk
         }
         var firstDefinition = FirstDefinitions(capacity: work.count)
         report.documents.reserveCapacity(report.documents.count + work.count)
@@ -104,19 +147,27 @@ public struct Validator: Sendable {
         var offset = 0
         // By index, reading the work in place (a copied item retained its file name and tree).
         for index in work.indices {
-            while offset == results[chunk].count {
+            while offset == results[chunk].documents.count {
                 chunk += 1
                 offset = 0
             }
             // Taken out of `results`, so that the result is moved into the report rather than copied.
-            let taken = results[chunk][offset].take()
+            let identity = results[chunk].identities[offset]
+            guard var result = results[chunk].documents[offset].take() else {
+                offset += 1
+                continue
+            }
             offset += 1
-            guard case (var result, let identity)? = taken else { continue }
             // (Most runs have no CRD problems: skip hashing the file name then.)
             if !crdProblems.isEmpty { result.diagnostics += crdProblems[work[index].file]?[work[index].document.index] ?? [] }
-            if let identity, let line = work[index].document.root?.start.line {
-                if let first = firstDefinition.first(identity, else: (work[index].file, line)) {
-                    result.diagnostics.append(Self.duplicateWarning(identity, work[index], result, first: first))
+            if let identity {
+                // Filed by its place in the report and the work list: the identity's strings are the result's.
+                let place = report.documents.count
+                let first = report.documents.withUnsafeBufferPointer { documents in
+                    firstDefinition.first(identity, of: result, in: documents, else: (document: place, work: index))
+                }
+                if let first {
+                    result.diagnostics.append(Self.duplicateWarning(work[index], result, first: work[first]))
                 }
             }
             result.diagnostics.sort(by: Diagnostic.sortedOrder)
@@ -125,18 +176,21 @@ public struct Validator: Sendable {
         report.fileDiagnostics.sort(by: Diagnostic.sortedOrder)
     }
 
-    /// The warning for an object defined a second time (out of line: most documents never need it).
+    /// The warning for an object defined a second time, the first time in `first` (out of line: most
+    /// documents never need it).
     @inline(never)
-    static func duplicateWarning(
-        _ identity: ObjectIdentity, _ item: Work, _ result: DocumentResult, first: (file: String, line: Int)
-    ) -> Diagnostic {
+    static func duplicateWarning(_ item: Work, _ result: DocumentResult, first: Work) -> Diagnostic {
         let start = item.document.root?.start ?? item.document.start
         let end = item.document.root?.end
+        let kind = result.kind ?? ""
+        let namespace = result.namespace ?? ""
+        let name = result.name ?? ""
+        let line = first.document.root?.start.line ?? first.document.start.line
         return Diagnostic(
             .warning, code: DiagnosticCode.duplicateObject.rawValue,
-            message: "\(identity.kind) \(identity.namespace.isEmpty ? "" : identity.namespace + "/")\(identity.name) is defined twice; the later definition replaces the earlier one when applied",
+            message: "\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) is defined twice; the later definition replaces the earlier one when applied",
             file: item.file, start: start, end: end, document: item.document.index,
-            object: result.objectDescription, notes: ["first defined at \(first.file):\(first.line)"])
+            object: result.objectDescription, notes: ["first defined at \(first.file):\(line)"])
     }
 
     /// Validates one node against a schema, as KGL does for values it type-checks: every problem, with
@@ -146,10 +200,12 @@ public struct Validator: Sendable {
         _ node: Node, against schema: Schema, file: String = "-", kind: GroupVersionKind? = nil,
         allowUnknownFields: Bool = false
     ) -> [Diagnostic] {
-        var validator = NodeValidator(
-            file: file, document: node.document, object: nil, kind: kind, allowUnknownFields: allowUnknownFields)
-        validator.validate(node, schema)
-        return validator.diagnostics.sorted(by: Diagnostic.sortedOrder)
+        withUnsafePointer(to: file) { file in
+            var validator = NodeValidator(
+                file: file, document: node.document, object: nil, kind: kind, allowUnknownFields: allowUnknownFields)
+            validator.validate(node, schema)
+            return validator.diagnostics.sorted(by: Diagnostic.sortedOrder)
+        }
     }
 
     static func diagnostic(_ error: YAMLError, file: String) -> Diagnostic {
@@ -159,28 +215,25 @@ public struct Validator: Sendable {
 
 /// What makes two documents the same object in a cluster: the API group (not the version: apps/v1 and
 /// apps/v1beta2 objects are one object), the kind, the namespace (empty when not given) and the name.
+///
+/// It holds no strings: the four parts are the `DocumentResult`'s `apiVersion`, `kind`, `namespace` and
+/// `name` (copies of them here were four retains and releases per document, and as many again for each
+/// copy of the identity).
 struct ObjectIdentity {
-    /// The document's `apiVersion`, whose first `groupLength` UTF-8 bytes are the group (what
+    /// How many of the apiVersion's first UTF-8 bytes are the group (what
     /// `GroupVersionKind(apiVersion:kind:).group` is, taken without making a string of it).
-    var apiVersion: String
-    var groupLength: Int
-    var kind: String
-    var namespace: String
-    var name: String
+    let groupLength: Int
     /// An FNV-1a digest of the four parts' bytes, which `FirstDefinitions` files the identity under.
     let digest: UInt64
 
     /// The identity of a named object (a validated document whose kind is not skipped); nil when a part
-    /// other than the namespace is missing or the name is empty.
-    init?(apiVersion: String?, kind: String?, namespace: String?, name: String?) {
+    /// other than the namespace is missing or the name is empty. The strings are read, not kept.
+    static func of(apiVersion: String?, kind: String?, namespace: String?, name: String?) -> ObjectIdentity? {
         guard let apiVersion, let kind, let name, !name.isEmpty else { return nil }
-        self.apiVersion = apiVersion
-        self.kind = kind
-        self.namespace = namespace ?? ""
-        self.name = name
-        let (slash, isASCII) = Self.withBytes(of: apiVersion) { bytes in
+        let (slash, isASCII) = withBytes(of: apiVersion) { bytes in
             (bytes.lastIndex(of: UInt8(ascii: "/")), !bytes.contains { $0 >= 0x80 })
         }
+        let groupLength: Int
         if isASCII {
             groupLength = slash ?? 0
         } else if let slash = apiVersion.lastIndex(of: "/") {
@@ -190,20 +243,20 @@ struct ObjectIdentity {
             groupLength = 0
         }
         var digest: UInt64 = 0xcbf2_9ce4_8422_2325
-        Self.mix(apiVersion, prefix: groupLength, into: &digest)
-        Self.mix(kind, into: &digest)
-        Self.mix(self.namespace, into: &digest)
-        Self.mix(name, into: &digest)
-        self.digest = digest
+        mix(apiVersion, prefix: groupLength, into: &digest)
+        mix(kind, into: &digest)
+        mix(namespace ?? "", into: &digest)
+        mix(name, into: &digest)
+        return ObjectIdentity(groupLength: groupLength, digest: digest)
     }
 
-    /// True when the four parts have the same UTF-8 bytes (Kubernetes compares names byte by byte; this
-    /// is what `digest` digests).
-    static func same(_ lhs: ObjectIdentity, _ rhs: ObjectIdentity) -> Bool {
-        lhs.digest == rhs.digest && sameBytes(lhs.name, rhs.name) && sameBytes(lhs.kind, rhs.kind)
-            && sameBytes(lhs.namespace, rhs.namespace)
+    /// True when the objects of two results (each with an identity, `lhs` and `rhs`) have the same four
+    /// parts' UTF-8 bytes (Kubernetes compares names byte by byte; this is what `digest` digests).
+    static func same(_ lhs: ObjectIdentity, _ left: DocumentResult, _ rhs: ObjectIdentity, _ right: DocumentResult) -> Bool {
+        lhs.digest == rhs.digest && sameBytes(left.name ?? "", right.name ?? "") && sameBytes(left.kind ?? "", right.kind ?? "")
+            && sameBytes(left.namespace ?? "", right.namespace ?? "")
             && lhs.groupLength == rhs.groupLength
-            && sameBytes(lhs.apiVersion, rhs.apiVersion, prefix: lhs.groupLength)
+            && sameBytes(left.apiVersion ?? "", right.apiVersion ?? "", prefix: lhs.groupLength)
     }
 
     /// `body` of `text`'s UTF-8 bytes, read in place when they are contiguous (native strings are):
@@ -233,11 +286,15 @@ struct ObjectIdentity {
 /// The first definition of each object identity seen in a run: an open-addressing table filed by the
 /// identities' own digests (every named document is looked up once; a `Dictionary` hashed the digest
 /// again with the standard library's seeded hasher).
+///
+/// An entry is the identity and two places: the document's result in the report (whose strings the
+/// identity stands for) and its work item (its file and line, read only for a warning). Nothing in it is
+/// reference-counted.
 struct FirstDefinitions {
     private struct Entry {
         var identity: ObjectIdentity
-        var file: String
-        var line: Int
+        var document: Int
+        var work: Int
     }
 
     private var entries: [Entry] = []
@@ -251,14 +308,18 @@ struct FirstDefinitions {
         entries.reserveCapacity(capacity)
     }
 
-    /// Where `identity` was first defined; nil, after recording it at `location`, when this is its first
-    /// definition.
-    mutating func first(_ identity: ObjectIdentity, else location: (file: String, line: Int)) -> (file: String, line: Int)? {
+    /// The work index where the object of `result` (whose identity is `identity`) was first defined; nil,
+    /// after recording it at `place`, when this is its first definition. `documents` are the results so
+    /// far, the ones `place.document` of earlier calls indexed.
+    mutating func first(
+        _ identity: ObjectIdentity, of result: DocumentResult, in documents: UnsafeBufferPointer<DocumentResult>,
+        else place: (document: Int, work: Int)
+    ) -> Int? {
         var mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: identity.digest ^ (identity.digest >> 29)) & mask
         while slots[slot] >= 0 {
-            let entry = slots[slot]
-            if ObjectIdentity.same(entries[entry].identity, identity) { return (entries[entry].file, entries[entry].line) }
+            let entry = entries[slots[slot]]
+            if ObjectIdentity.same(entry.identity, documents[entry.document], identity, result) { return entry.work }
             slot = (slot + 1) & mask
         }
         if (entries.count + 1) * 2 > slots.count {
@@ -268,7 +329,7 @@ struct FirstDefinitions {
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
         }
         slots[slot] = entries.count
-        entries.append(Entry(identity: identity, file: location.file, line: location.line))
+        entries.append(Entry(identity: identity, document: place.document, work: place.work))
         return nil
     }
 
