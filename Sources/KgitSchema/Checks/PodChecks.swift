@@ -27,7 +27,8 @@ enum PodChecks {
                 }
             }
         }
-        // A list, not a set: a pod has a few volumes, and a set hashed each name to be searched a few times.
+        // A list, not a set: a pod has a few volumes, and a set hashed each name to be searched a few times
+        // (`checkMounts` hashes them when there are many).
         var volumes: [String] = []
         if let items = Node.member("volumes", of: spec).flatMap(Node.items(of:)), let base = items.baseAddress {
             for index in items.indices {
@@ -61,6 +62,9 @@ enum PodChecks {
     static func checkMounts(
         _ spec: UnsafePointer<Node>, volumes: [String], path prefix: [PathComponent], into context: inout CheckContext
     ) {
+        // Searched in order while there are few (most pods); hashed once when there are many, so a pod with
+        // thousands of volumes and mounts costs linear time.
+        let hashed: Set<String>? = volumes.count > NameTable<Void>.linearLimit ? Set(volumes) : nil
         for list in containerLists {
             guard let containers = Node.member(list, of: spec).flatMap(Node.items(of:)), let base = containers.baseAddress else { continue }
             for index in containers.indices {
@@ -71,7 +75,7 @@ enum PodChecks {
                     let key = mounts == "volumeMounts" ? "mountPath" : "devicePath"
                     for mountIndex in items.indices {
                         guard let nameNode = Node.member("name", of: mountBase + mountIndex), let name = nameNode.pointee.stringValue,
-                            !volumes.contains(name)
+                            !(hashed?.contains(name) ?? volumes.contains(name))
                         else { continue }
                         var notes: [String] = []
                         if let suggestion = Suggestion.closest(to: name, among: volumes) { notes.append("did you mean `\(suggestion)`?") }
@@ -112,7 +116,7 @@ enum PodChecks {
                 path: [.field("image")])
         }
         guard let ports = Node.member("ports", of: container).flatMap(Node.items(of:)), let base = ports.baseAddress else { return }
-        var names: [(name: String, index: Int)] = []
+        var names = NameTable<Int>()
         for index in ports.indices {
             let port = base + index
             func path(_ field: String) -> [PathComponent] {
@@ -159,9 +163,9 @@ enum PodChecks {
     static let resourceRequirements = SchemaCheck(name: "core.v1.ResourceRequirements", inPlace: { resources, context in
         // Read in place: copying each section's node and each entry, and a path built per entry, cost
         // more than the checks; paths are built only for a report.
-        // The limits are a list searched in order (a resource's last limit counts): a section names a few
-        // resources, and a dictionary hashed each name and grew for each object.
-        var limits: [(resource: String, quantity: Quantity)] = []
+        // A resource's last limit counts. A section names a few resources: a `NameTable` compares them in
+        // order (a dictionary hashed each name and grew for each object) until there are many.
+        var limits = NameTable<Quantity>()
         for section in ["limits", "requests"] {
             guard let entries = Node.member(section, of: resources).flatMap(NodeValidator.entries(of:)),
                 let base = entries.baseAddress
@@ -176,12 +180,8 @@ enum PodChecks {
                     continue
                 }
                 if section == "limits" {
-                    if let known = limits.firstIndex(where: { $0.resource == resource }) {
-                        limits[known].quantity = quantity
-                    } else {
-                        limits.append((resource, quantity))
-                    }
-                } else if let limit = limits.first(where: { $0.resource == resource })?.quantity, limit < quantity {
+                    limits[resource] = quantity
+                } else if let limit = limits[resource], limit < quantity {
                     context.report(
                         .requestsExceedLimits, "the request for \(resource) (\(quantity.text)) is greater than its limit (\(limit.text))",
                         at: entries[index].value, path: [.field(section), .field(resource)])
@@ -194,23 +194,20 @@ enum PodChecks {
 /// Small helpers shared by the checks.
 enum Checks {
     /// Reports the name of port `index` when its naming rule found `problem` in it, or when an earlier port of the
-    /// same list has it; otherwise records it in `names` (port name and index). Containers and Services name
+    /// same list has it; otherwise records it in `names` (port name to index). Containers and Services name
     /// their ports by different rules and share the rest.
-    ///
-    /// The names are a list searched in order, not a dictionary: a list has a few ports, and a dictionary
-    /// hashed every name and grew for each list.
     static func portName(
-        _ name: String, problem: String?, index: Int, names: inout [(name: String, index: Int)], at node: Node, path: [PathComponent],
+        _ name: String, problem: String?, index: Int, names: inout NameTable<Int>, at node: Node, path: [PathComponent],
         into context: inout CheckContext
     ) {
         if let problem {
             context.report(.invalidPortName, "invalid port name \(name.debugDescription): \(problem)", at: node, path: path)
         }
-        if let first = names.first(where: { $0.name == name })?.index {
+        if let first = names[name] {
             context.report(
                 .duplicatePortName, "port name \(name.debugDescription) is already used by port \(first)", at: node, path: path)
         } else {
-            names.append((name, index))
+            names[name] = index
         }
     }
 

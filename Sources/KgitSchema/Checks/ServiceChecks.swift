@@ -12,7 +12,7 @@ enum ServiceChecks {
         // before knowing there was anything to report, cost more than the checks.
         let portCount = withUnsafePointer(to: spec) { spec -> Int in
             guard let ports = Node.member("ports", of: spec).flatMap(Node.items(of:)), let base = ports.baseAddress else { return 0 }
-            var names: [(name: String, index: Int)] = []
+            var names = NameTable<Int>()
             for index in ports.indices {
                 let port = base + index
                 func path(_ field: String) -> [PathComponent] {

@@ -67,7 +67,15 @@ enum WorkloadChecks {
             return true
         }
         guard hasTemplate else { return }
-        let reason = withExtendedLifetime(spec) { MetadataChecks.mismatch(selector: selector, labels: { Self.label($0, in: entries) }) }
+        // Filed once when there are many, so that thousands of selector keys against thousands of labels cost
+        // linear time (the API server checks what clients send).
+        let filed = entries.count > NameTable<Void>.linearLimit ? Self.labelTable(entries) : nil
+        let reason = withExtendedLifetime(spec) {
+            MetadataChecks.mismatch(selector: selector) { key in
+                if let filed { return filed[key] }
+                return Self.label(key, in: entries)
+            }
+        }
         if let reason {
             var notes: [String] = []
             if let labelsNode { notes.append("the template labels are at line \(labelsNode.start.line)") }
@@ -90,6 +98,16 @@ enum WorkloadChecks {
             return value.text
         }
         return nil
+    }
+
+    /// What `label(_:in:)` finds for every key, in one dictionary.
+    static func labelTable(_ entries: UnsafeBufferPointer<Node.Pair>) -> [String: String] {
+        var table: [String: String] = [:]
+        for entry in entries {
+            guard case .scalar(let name) = entry.key.content, case .scalar(let value) = entry.value.content else { continue }
+            table[name.text] = value.text
+        }
+        return table
     }
 
     /// Job specs: the template's restart policy must be OnFailure or Never; counts are not negative.

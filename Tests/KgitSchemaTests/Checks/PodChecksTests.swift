@@ -9,6 +9,8 @@ import Testing
         var podSpec: String = ""
         var codes: [String]
         var path: String? = nil
+        /// Part of the first diagnostic's message, when it matters.
+        var message: String? = nil
         var testDescription: String { name }
     }
 
@@ -47,7 +49,28 @@ import Testing
         Case(name: "a negative grace period", podSpec: "terminationGracePeriodSeconds: -1", codes: ["negative-value"]),
         Case(name: "an unknown imagePullPolicy", container: "imagePullPolicy: Sometimes", codes: ["enum"]),
         Case(name: "an empty imagePullPolicy, which defaulting fills in", container: "imagePullPolicy: \"\"", codes: []),
-    ]
+    ] + manyEntries
+
+    /// The same rules past the few entries whose names the checks compare in order (`NameTable.linearLimit`):
+    /// there the names are hashed, and must give the same reports.
+    static let manyEntries: [Case] = {
+        let count = 40
+        let ports = (0..<count).map { "  - containerPort: \(1000 + $0)\n    name: p\($0)" }.joined(separator: "\n")
+        let volumes = (0..<count).map { "  - name: v\($0)\n    emptyDir: {}" }.joined(separator: "\n")
+        let limits = (0..<count).map { "    example.com/r\($0): \"10\"" }.joined(separator: "\n")
+        return [
+            Case(name: "a port name reused after forty ports", container: "ports:\n\(ports)\n  - containerPort: 2000\n    name: p3",
+                 codes: ["duplicate-port-name"], path: ".spec.template.spec.containers[name=\"web\"].ports[containerPort=2000].name",
+                 message: "is already used by port 3"),
+            Case(name: "forty ports with distinct names", container: "ports:\n\(ports)", codes: []),
+            Case(name: "a request above its limit among forty resources",
+                 container: "resources:\n  limits:\n\(limits)\n  requests:\n    example.com/r35: \"20\"\n    example.com/r2: \"10\"",
+                 codes: ["requests-exceed-limits"], path: ".spec.template.spec.containers[name=\"web\"].resources.requests[\"example.com/r35\"]"),
+            Case(name: "a mount of an undeclared volume among forty", container: "volumeMounts:\n  - name: v39\n    mountPath: /a\n  - name: v40\n    mountPath: /b",
+                 podSpec: "volumes:\n\(volumes)", codes: ["unknown-volume"],
+                 path: ".spec.template.spec.containers[name=\"web\"].volumeMounts[mountPath=\"/b\"].name"),
+        ]
+    }()
 
     @Test(arguments: cases)
     func podRules(_ test: Case) throws {
@@ -55,6 +78,7 @@ import Testing
         let found = try diagnostics(yaml)
         #expect(codes(found) == test.codes, "\(found.map { "\($0.code) \($0.path): \($0.message)" })")
         if let path = test.path { #expect(found.first?.path == path) }
+        if let message = test.message { #expect(found.first?.message.contains(message) == true, "\(found.map(\.message))") }
     }
 
     private func deploymentWithPod(container: String, podSpec: String) -> String {

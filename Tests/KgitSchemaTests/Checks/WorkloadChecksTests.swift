@@ -94,6 +94,24 @@ import Testing
         if let path = test.path { #expect(found.first?.path == path) }
     }
 
+    /// Past the few labels the check searches in order (`NameTable.linearLimit`), the template's labels are
+    /// filed in a dictionary: the same answers, last label of a name winning.
+    @Test(arguments: [
+        ("{matchLabels: {l39: v39, l0: v0}}", [String]()),
+        ("{matchLabels: {l39: other}}", ["selector-mismatch"]),
+        ("{matchLabels: {l40: v40}}", ["selector-mismatch"]),
+        ("{matchExpressions: [{key: l25, operator: In, values: [v25]}]}", []),
+        ("{matchExpressions: [{key: l41, operator: Exists}]}", ["selector-mismatch"]),
+    ])
+    func aSelectorAgainstManyTemplateLabels(selector: String, expected: [String]) throws {
+        let labels = "{" + (0..<40).map { "l\($0): v\($0)" }.joined(separator: ", ") + "}"
+        let found = try diagnostics(Self.controller("Deployment", selector: selector, labels: labels))
+        #expect(codes(found) == expected, "\(found.map { "\($0.code) \($0.path): \($0.message)" })")
+        if selector.contains("other") {
+            #expect(found.first?.message.contains("the template has `l39: v39`") == true, "\(found.map(\.message))")
+        }
+    }
+
     @Test func aSelectorMismatchPointsAtTheTemplateLabels() throws {
         let found = try diagnostics(Self.controller("Deployment", labels: "{app: api}"))
         #expect(found.map(\.notes) == [["the template labels are at line 9"]])
