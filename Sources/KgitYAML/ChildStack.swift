@@ -129,10 +129,8 @@ extension ChildStack where Element == Node.Pair {
     /// (`initialize(to:)` through `lastPointer`; the placeholder owns nothing, so it needs no destroying).
     @inline(__always)
     func appendKeySlot() -> UnsafeMutablePointer<Node> {
-        if count == capacity { grow() }
-        let slot = storage + count
+        let slot = appendSlot()
         slot.pointer(to: \.value).unsafelyUnwrapped.initialize(to: Node.placeholder)
-        count += 1
         return slot.pointer(to: \.key).unsafelyUnwrapped
     }
 }

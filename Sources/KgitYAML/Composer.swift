@@ -397,11 +397,10 @@ struct Composer {
         if depth > 0 && current.isMapping && !current.hasPendingKey {
             keyPrint = Self.fingerprint(resolved, stringBytes: bytes)
         }
-        // A `<<` key (plain, or tagged `!!merge`), decided from the event rather than the node (before
-        // `tag` moves into the node).
-        let isMergeKey =
-            bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<")
-            && (tag == nil ? style == .plain : tag == "!!merge")
+        // Decided from the event rather than the node (before `tag` moves into the node).
+        let isMergeKey = Self.isMergeKey(
+            isLessLess: bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<"), style: style,
+            tag: tag)
         if depth == 0 { rootStandsForNoContent = bytes.isEmpty && style == .plain && tag == nil && data.anchor == nil }
         if data.anchor == nil, let slot = try childSlot(size: 1, height: 0, print: keyPrint, isMergeKey: isMergeKey) {
             slot.initialize(
@@ -662,9 +661,17 @@ struct Composer {
 
     @inline(never)
     private static func isMergeKey(_ node: borrowing Node) -> Bool {
-        guard case .scalar(let s) = node.content, s.text.utf8.count == 2, s.text == "<<" else { return false }
-        if let tag = node.tag { return tag == "!!merge" }
-        return s.style == .plain
+        guard case .scalar(let s) = node.content else { return false }
+        return isMergeKey(isLessLess: s.text.utf8.count == 2 && s.text == "<<", style: s.style, tag: node.tag)
+    }
+
+    /// The rule for a `<<` merge key: a scalar whose text is `<<` (`isLessLess`), plain and untagged or
+    /// tagged `!!merge`.
+    @inline(__always)
+    private static func isMergeKey(isLessLess: Bool, style: ScalarStyle, tag: String?) -> Bool {
+        guard isLessLess else { return false }
+        guard let tag else { return style == .plain }
+        return tag == "!!merge"
     }
 
     /// The pairs a `<<` value contributes: a mapping's, or those of a list of mappings, earlier
