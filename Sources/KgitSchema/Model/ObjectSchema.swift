@@ -301,15 +301,19 @@ final class PropertyLookup: Sendable {
     @inline(__always)
     private static func equal(_ slot: Slot, _ key: KeyBytes) -> Bool {
         guard let long = key.long else { return slot.low == key.low && slot.high == key.high }
-        return slot.name.utf8.withContiguousStorageIfAvailable { stored in
-            for index in stored.indices where stored[index] != long[index] { return false }
-            return true
-        } ?? slot.name.utf8.enumerated().allSatisfy { $0.element == long[$0.offset] }
+        return slot.name.hasUTF8(UnsafeBufferPointer(start: long, count: key.count))
+    }
+
+    /// The two words a string is stored in, read without copying it (no retain): compared as they are
+    /// (`KindCache`), or taken as an inline key's bytes (`KeyBytes(inlineWords:)`).
+    @inline(__always)
+    static func words(of text: borrowing String) -> (low: UInt64, high: UInt64) {
+        withUnsafeBytes(of: text) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
     }
 
     /// True when this standard library stores a string of at most 15 ASCII bytes inline, as its bytes
     /// (little-endian words, zero-padded) and a last byte `0xE0 | count`, so that `NodeValidator` may make a
-    /// key's `KeyBytes(low:high:count:)` from the string's two words: checked once, against strings the
+    /// key's `KeyBytes(inlineWords:)` from the string's two words: checked once, against strings the
     /// standard library builds from bytes, by comparing both ways of taking every sample's key.
     static let inlineKeysWork: Bool = {
         #if !((arch(x86_64) || arch(arm64)) && _endian(little))
@@ -318,9 +322,7 @@ final class PropertyLookup: Sendable {
             let samples = ["", "a", "ab", "kind", "k8s.io", "abcdefg", "metadata", "apiVersion", "abcdefghijklmn", "abcdefghijklmno"]
             for sample in samples {
                 let made = String(decoding: Array(sample.utf8), as: UTF8.self)
-                let (low, high) = withUnsafeBytes(of: made) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
-                guard high >> 60 == 0xE, Int((high >> 56) & 0xF) == sample.utf8.count else { return false }
-                let inline = KeyBytes(low: low, high: high & 0x00FF_FFFF_FFFF_FFFF, count: Int((high >> 56) & 0xF))
+                guard let inline = KeyBytes(inlineWords: words(of: made)), inline.count == sample.utf8.count else { return false }
                 var copy = made
                 let read = copy.withUTF8 { KeyBytes($0) }
                 guard inline.count == read.count, inline.low == read.low, inline.high == read.high, inline.hash == read.hash else {
@@ -330,7 +332,7 @@ final class PropertyLookup: Sendable {
             // Longer and non-ASCII strings are not taken for inline ASCII ones.
             return ["abcdefghijklmnop", "é", "xé"].allSatisfy { sample in
                 let made = String(decoding: Array(sample.utf8), as: UTF8.self)
-                return withUnsafeBytes(of: made) { $0.load(fromByteOffset: 8, as: UInt64.self) } >> 60 != 0xE
+                return KeyBytes(inlineWords: words(of: made)) == nil
             }
         #endif
     }()
@@ -380,14 +382,16 @@ final class PropertyLookup: Sendable {
             }
         }
 
-        /// The key whose `count` (at most 15) bytes are `low` and `high` as `init(_:)` takes them (bytes
-        /// 0..<8 and 8..<15, little-endian, zero-padded): the two words of an inline ASCII string, read
-        /// without copying its bytes out (see `inlineKeysWork`).
+        /// The key held in the two words of an inline ASCII string (`PropertyLookup.words(of:)`), read
+        /// without copying its bytes out: bytes 0..<8 and 8..<15 as `init(_:)` takes them (little-endian,
+        /// zero-padded), and a last byte `0xE0 | count`; nil for a string not stored so. Sound only where
+        /// `inlineKeysWork` holds.
         @inline(__always)
-        init(low: UInt64, high: UInt64, count: Int) {
-            self.count = count
-            self.low = low
-            self.high = high
+        init?(inlineWords words: (low: UInt64, high: UInt64)) {
+            guard words.high >> 60 == 0xE else { return nil }
+            count = Int(truncatingIfNeeded: (words.high >> 56) & 0xF)
+            low = words.low
+            high = words.high & 0x00FF_FFFF_FFFF_FFFF
             long = nil
         }
 
@@ -402,5 +406,17 @@ final class PropertyLookup: Sendable {
                 | UInt64(long[n - 2]) << 32 | UInt64(long[n - 1]) << 40
             return PropertyLookup.mix(sampled)
         }
+    }
+}
+
+extension String {
+    /// True when the string's UTF-8 is exactly `bytes` (compared in place, no string made from them).
+    @inline(__always)
+    func hasUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard utf8.count == bytes.count else { return false }
+        return utf8.withContiguousStorageIfAvailable { stored in
+            for index in stored.indices where stored[index] != bytes[index] { return false }
+            return true
+        } ?? utf8.elementsEqual(bytes)
     }
 }

@@ -245,18 +245,12 @@ final class KindCache {
         let kind: GroupVersionKind
         /// The registry's schema, once looked up (`nil` inside: the registry has none).
         var schema: Schema??
-        /// The two strings' words as stored (`KindCache.words`).
-        let apiVersionWords: (UInt64, UInt64)
-        let nameWords: (UInt64, UInt64)
-    }
-
-    /// A string's two words as the standard library stores it, read without copying it. Two strings with
-    /// the same words are the same string (the same inline bytes, or the same storage), whatever the
-    /// layout; most apiVersions and kinds are short, stored inline, and so have the same words whenever
-    /// they have the same text.
-    @inline(__always)
-    private static func words(_ text: borrowing String) -> (UInt64, UInt64) {
-        withUnsafeBytes(of: text) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
+        /// The two strings' words as stored (`PropertyLookup.words(of:)`). Two strings with the same words
+        /// are the same string (the same inline bytes, or the same storage), whatever the layout; most
+        /// apiVersions and kinds are short, stored inline, and so have the same words whenever they have the
+        /// same text.
+        let apiVersionWords: (low: UInt64, high: UInt64)
+        let nameWords: (low: UInt64, high: UInt64)
     }
 
     // Used by one thread at a time, one call at a time: no dynamic exclusivity checks.
@@ -269,8 +263,8 @@ final class KindCache {
     /// The entry of `apiVersion` and `kind`, added when new; -1 when the cache is full (see `kind(_:)`).
     func entry(apiVersion: String, kind: String) -> Int {
         // Words first: a hit costs four compares per entry, without taking the strings' bytes.
-        let apiVersionWords = Self.words(apiVersion)
-        let kindWords = Self.words(kind)
+        let apiVersionWords = PropertyLookup.words(of: apiVersion)
+        let kindWords = PropertyLookup.words(of: kind)
         let hit = entries.withUnsafeBufferPointer { entries in
             entries.firstIndex {
                 $0.nameWords == kindWords && $0.apiVersionWords == apiVersionWords
@@ -282,7 +276,7 @@ final class KindCache {
         let found = apiVersionText.withUTF8 { apiVersionBytes in
             kindText.withUTF8 { kindBytes in
                 entries.withUnsafeBufferPointer { entries in
-                    entries.firstIndex { Self.same($0.name, kindBytes) && Self.same($0.apiVersion, apiVersionBytes) }
+                    entries.firstIndex { $0.name.hasUTF8(kindBytes) && $0.apiVersion.hasUTF8(apiVersionBytes) }
                 }
             }
         }
@@ -310,15 +304,6 @@ final class KindCache {
         let found = registry.schema(for: entries[entry].kind)
         entries[entry].schema = .some(found)
         return found
-    }
-
-    /// True when `text` has the UTF-8 bytes `bytes`.
-    private static func same(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard text.utf8.count == bytes.count else { return false }
-        return text.utf8.withContiguousStorageIfAvailable { stored in
-            for index in stored.indices where stored[index] != bytes[index] { return false }
-            return true
-        } ?? text.utf8.elementsEqual(bytes)
     }
 }
 

@@ -381,11 +381,8 @@ struct NodeValidator {
     @inline(__always)
     static func keyBytes(_ key: UnsafePointer<Node>, inlineKeys: Bool) -> PropertyLookup.KeyBytes? {
         guard case .scalar = key.pointee.content, case .scalar(let scalar) = key.pointee.content else { return nil }
-        if inlineKeys {
-            let (low, high) = withUnsafeBytes(of: scalar.text) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
-            if high >> 60 == 0xE {
-                return PropertyLookup.KeyBytes(low: low, high: high & 0x00FF_FFFF_FFFF_FFFF, count: Int(truncatingIfNeeded: (high >> 56) & 0xF))
-            }
+        if inlineKeys, let inline = PropertyLookup.KeyBytes(inlineWords: PropertyLookup.words(of: scalar.text)) {
+            return inline
         }
         return scalar.text.utf8.withContiguousStorageIfAvailable { PropertyLookup.KeyBytes($0) }
     }
